@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+
+// Placeholder while the command is being built; replaced by its owner.
+export function register(program: Command): void {
+  program
+    .command('simulate')
+    .description('(not implemented yet)')
+    .action(() => {
+      process.stderr.write('pos-agent simulate: not implemented yet\n');
+      process.exitCode = 1;
+    });
+}

@@ -1,0 +1,80 @@
+/**
+ * Structured logging with pino: one JSON event per line (pretty on a TTY when asked), card data
+ * redacted twice over: known card fields are censored by path, and every message string passes
+ * through scrubPans so a PAN that slipped into free text is masked before it is written.
+ */
+import { pino, type Logger, type DestinationStream } from 'pino';
+import { scrubPans } from '../protocol/card/pan.js';
+
+export type { Logger } from 'pino';
+
+const REDACT_PATHS = [
+  'pan',
+  'track1',
+  'track2',
+  'cvv',
+  'pinBlock',
+  '*.pan',
+  '*.track1',
+  '*.track2',
+  '*.cvv',
+  '*.pinBlock',
+  'password',
+  '*.password',
+  'key',
+  '*.key',
+  'hmacKey',
+  '*.hmacKey',
+];
+
+export interface LogOptions {
+  level?: string;
+  /** Pretty-print (pino-pretty) instead of JSON; default: when stdout is a TTY. */
+  pretty?: boolean;
+  /** Write to this stream instead of stdout (tests use it to scan log output). */
+  destination?: DestinationStream;
+  name?: string;
+}
+
+export function createLogger(opts: LogOptions = {}): Logger {
+  const options = {
+    name: opts.name ?? 'pos-agent',
+    level: opts.level ?? process.env.POS_AGENT_LOG_LEVEL ?? 'info',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    hooks: {
+      logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
+        for (let i = 0; i < args.length; i++) {
+          const a = args[i];
+          if (typeof a === 'string') args[i] = scrubPans(a);
+          else if (a instanceof Error) args[i] = { code: (a as { code?: string }).code, err: scrubError(a) };
+        }
+        method.apply(this, args);
+      },
+    },
+    serializers: { err: scrubError },
+  };
+  if (opts.destination) return pino(options, opts.destination);
+  const pretty = opts.pretty ?? process.stdout.isTTY === true;
+  if (pretty) {
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', destination: 2 } },
+    });
+  }
+  return pino(options, pino.destination(2));
+}
+
+function scrubError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  return {
+    type: err.name,
+    code: (err as { code?: string }).code,
+    message: scrubPans(err.message),
+    stack: err.stack ? scrubPans(err.stack) : undefined,
+  };
+}
+
+/** A logger that drops everything (unit tests, library use). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,80 @@
+/**
+ * SQLite schema of the failure store, as ordered migrations. The `failures` table holds exactly the
+ * fields of FailureRecord (agent/record.ts); the outbox is the set of rows with synced_at IS NULL.
+ * Used by the agent's store, the export command and `fleet collect`. Append migrations; never edit
+ * one that has shipped.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'failures table with export and outbox indexes',
+    sql: `
+CREATE TABLE failures (
+  id              TEXT PRIMARY KEY,
+  seq             INTEGER NOT NULL,
+  boot_id         TEXT NOT NULL,
+  terminal_id     TEXT NOT NULL,
+  merchant_id     TEXT NOT NULL,
+  occurred_at     TEXT NOT NULL,
+  utc_offset_min  INTEGER NOT NULL DEFAULT 0,
+  mti             TEXT,
+  processing_code TEXT,
+  amount_minor    INTEGER,
+  currency        TEXT,
+  pan_masked      TEXT,
+  pan_last4       TEXT GENERATED ALWAYS AS (substr(pan_masked, -4)) VIRTUAL,
+  card_brand      TEXT,
+  entry_mode      TEXT,
+  stan            TEXT,
+  rrn             TEXT,
+  auth_code       TEXT,
+  rc              TEXT NOT NULL,
+  rc_source       TEXT NOT NULL CHECK (rc_source IN ('issuer','host','local')),
+  category        TEXT NOT NULL,
+  retry           TEXT NOT NULL,
+  synced_at       TEXT,
+  UNIQUE (terminal_id, seq)
+);
+CREATE INDEX failures_occurred_at ON failures (occurred_at);
+CREATE INDEX failures_category ON failures (category, occurred_at);
+CREATE INDEX failures_rc ON failures (rc);
+CREATE INDEX failures_terminal ON failures (terminal_id, occurred_at);
+CREATE INDEX failures_stan ON failures (stan);
+CREATE INDEX failures_rrn ON failures (rrn);
+CREATE INDEX failures_pan_last4 ON failures (pan_last4);
+CREATE INDEX failures_outbox ON failures (seq) WHERE synced_at IS NULL;
+`,
+  },
+];
+
+/** Column list of the record, in contract order (export column order too). */
+export const RECORD_COLUMNS = [
+  'id',
+  'seq',
+  'boot_id',
+  'terminal_id',
+  'merchant_id',
+  'occurred_at',
+  'utc_offset_min',
+  'mti',
+  'processing_code',
+  'amount_minor',
+  'currency',
+  'pan_masked',
+  'card_brand',
+  'entry_mode',
+  'stan',
+  'rrn',
+  'auth_code',
+  'rc',
+  'rc_source',
+  'category',
+  'retry',
+  'synced_at',
+] as const;
