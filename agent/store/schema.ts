@@ -2,7 +2,10 @@
  * SQLite schema of the failure store, as ordered migrations. The `failures` table holds exactly the
  * fields of FailureRecord (agent/record.ts); the outbox is the set of rows with synced_at IS NULL.
  * Used by the agent's store, the export command and `fleet collect`. Append migrations; never edit
- * one that has shipped.
+ * one that has shipped. The applied version is PRAGMA user_version; agent/store/migrate.ts applies
+ * the missing ones, each in its own transaction together with the user_version bump.
+ * v2 adds `meta` (key/value: created_at, seq_floor after a recreated database) and `terminal_seq`
+ * (last seq per terminal, so seq keeps counting up after old synced rows are purged).
  */
 export interface Migration {
   version: number;
@@ -51,7 +54,26 @@ CREATE INDEX failures_pan_last4 ON failures (pan_last4);
 CREATE INDEX failures_outbox ON failures (seq) WHERE synced_at IS NULL;
 `,
   },
+  {
+    version: 2,
+    description: 'meta key/value table and per-terminal last seq (survives purging of old rows)',
+    sql: `
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE terminal_seq (
+  terminal_id TEXT PRIMARY KEY,
+  last_seq    INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO terminal_seq (terminal_id, last_seq)
+  SELECT terminal_id, MAX(seq) FROM failures GROUP BY terminal_id;
+`,
+  },
 ];
+
+/** Schema version after all migrations (stored in PRAGMA user_version). */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 /** Column list of the record, in contract order (export column order too). */
 export const RECORD_COLUMNS = [

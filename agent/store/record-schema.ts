@@ -1,0 +1,41 @@
+/**
+ * zod schema of the failure record (agent/record.ts). The store validates every NewFailure with it
+ * before giving it an id and seq (bad input: StoreError 'E_RECORD', nothing half-written); the
+ * payload schemas of agent/sync build on it, and docs/payload.schema.json is generated from it.
+ */
+import { z } from 'zod';
+import { CATEGORIES, RETRY_ADVICE } from '../record.js';
+
+const nullableText = (max: number) => z.string().max(max).nullable();
+
+export const newFailureSchema = z.strictObject({
+  terminal_id: z.string().min(1).max(64),
+  merchant_id: z.string().max(64),
+  occurred_at: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/, 'UTC ISO-8601 with Z'),
+  utc_offset_min: z.number().int().min(-14 * 60).max(14 * 60),
+  mti: nullableText(4),
+  processing_code: nullableText(6),
+  amount_minor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  currency: nullableText(3),
+  pan_masked: z
+    .string()
+    .max(19)
+    .regex(/^[0-9*]*$/, 'masked PAN: digits and *')
+    .nullable(),
+  card_brand: nullableText(32),
+  entry_mode: nullableText(4),
+  stan: nullableText(12),
+  rrn: nullableText(12),
+  auth_code: nullableText(8),
+  rc: z.string().min(1).max(24),
+  rc_source: z.enum(['issuer', 'host', 'local']),
+  category: z.enum(CATEGORIES),
+  retry: z.enum(RETRY_ADVICE),
+});
+
+export const failureRecordSchema = newFailureSchema.extend({
+  id: z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'ULID'),
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  boot_id: z.string().min(1).max(64),
+  synced_at: z.string().nullable(),
+});

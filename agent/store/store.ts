@@ -1,0 +1,539 @@
+/**
+ * The durable failure store: one SQLite file (better-sqlite3, WAL) holding every failure record;
+ * the outbox is the set of rows with synced_at IS NULL. See docs/store-sync.md.
+ *
+ * - Durability: synchronous FULL or NORMAL, set on every open and read back (better-sqlite3 builds
+ *   SQLite so that a reopened WAL database silently runs at NORMAL otherwise). A mismatch throws.
+ * - Group commit: record() validates and queues; one transaction commits the queue within
+ *   groupCommitMs or as soon as groupCommitMax rows wait. The promise resolves only after COMMIT.
+ *   seq is assigned inside that transaction, so seq has no gaps even across crashes.
+ * - Budget: after commits and acks, synced rows are purged oldest first to stay under budgetBytes;
+ *   unsynced rows are never purged (alarm 'store_budget_exceeded' instead).
+ * - Faults: a corrupt/unreadable file at open is moved aside and recreated (alarm 'db_recreated');
+ *   SQLITE_FULL (alarm 'disk_full') and I/O or busy errors (alarm 'store_io_error') keep the batch
+ *   queued in memory and retry with capped, jittered backoff.
+ */
+import { existsSync, renameSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { Category, FailureRecord } from '../record.js';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import { findPans, scrubPans } from '../../protocol/card/pan.js';
+import { migrate } from './migrate.js';
+import { newFailureSchema } from './record-schema.js';
+import { RECORD_COLUMNS } from './schema.js';
+import { monotonicUlid } from './ulid.js';
+
+export type NewFailure = Omit<FailureRecord, 'id' | 'seq' | 'boot_id' | 'synced_at'>;
+export type Durability = 'full' | 'normal';
+
+export interface StoreOptions {
+  path: string;
+  /** 'full' (default): a committed record survives power loss. 'normal': survives a process crash. */
+  synchronous?: Durability;
+  /** Size budget of the database's used pages in bytes; 0/undefined = no budget. */
+  budgetBytes?: number;
+  /** Longest a record waits for its group commit (ms). Default 2. */
+  groupCommitMs?: number;
+  /** Commit at once when this many records wait; also the largest transaction. Default 512. */
+  groupCommitMax?: number;
+  bootId: string;
+  logger?: Logger;
+  /** Most records held in memory while the disk refuses writes; beyond it record() rejects. Default 50,000. */
+  maxQueued?: number;
+  /** Retry backoff for SQLITE_FULL / I/O errors (ms). Defaults 50 and 5,000. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** PRAGMA quick_check at open (default true): catches corruption the header check misses. */
+  checkOnOpen?: boolean;
+}
+
+export interface StoreStats {
+  outboxDepth: number;
+  oldestUnsyncedAt: string | null;
+  dbBytes: number;
+  total: number;
+}
+
+export interface FailureStore {
+  record(f: NewFailure): Promise<FailureRecord>;
+  /** Unsynced records in seq order with seq > afterSeq (default 0), optionally of one terminal. */
+  unsynced(limit: number, afterSeq?: number, terminal?: string): FailureRecord[];
+  /** Marks records synced (only those still unsynced); returns how many changed. */
+  markSynced(ids: string[], atIso: string): number;
+  stats(): StoreStats;
+  /** Active alarms: 'store_budget_exceeded', 'disk_full', 'store_io_error', 'db_recreated'. */
+  alarms(): string[];
+  /** Records committed since open, by category (approvals included). */
+  counts(): Partial<Record<Category, number>>;
+  /** Resolves once every record queued before the call is committed. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  readonly db: Database.Database;
+  readonly path: string;
+  readonly durability: Durability;
+  /** Set when the file found at open was moved aside: its new name. */
+  readonly movedAside: string | null;
+}
+
+export type StoreErrorCode =
+  | 'E_RECORD' // the NewFailure is invalid
+  | 'E_STORE_OPEN' // the database cannot be opened (and is not corrupt: e.g. no such directory)
+  | 'E_STORE_DURABILITY' // journal_mode / synchronous read back differently than set
+  | 'E_STORE_BACKLOG' // too many records waiting in memory while the disk refuses writes
+  | 'E_STORE_WRITE' // a record was refused by SQLite for a reason retrying cannot fix
+  | 'E_STORE_CLOSED'; // the store is closed (or closed before the record could commit)
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+interface Pending {
+  f: NewFailure;
+  id: string;
+  resolve: (r: FailureRecord) => void;
+  reject: (e: Error) => void;
+}
+
+const SYNC_LEVEL: Record<Durability, number> = { full: 2, normal: 1 };
+const RETRYABLE = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|PROTOCOL|NOMEM)/;
+const CORRUPT = /^SQLITE_(NOTADB|CORRUPT)/;
+
+function sqliteCode(e: unknown): string {
+  return typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : '';
+}
+
+function stamp(d = new Date()): string {
+  return d.toISOString().replace(/[-:]/g, '').replace('.', '');
+}
+
+/** Opens the database file, sets and verifies pragmas, checks integrity, migrates. Throws on any fault. */
+function openDb(path: string, durability: Durability, check: boolean): { db: Database.Database; fresh: boolean } {
+  const db = new Database(path);
+  try {
+    const fresh = (db.pragma('page_count', { simple: true }) as number) === 0;
+    if (fresh) db.pragma('auto_vacuum = INCREMENTAL'); // only effective before the first table
+    const jm = db.pragma('journal_mode = WAL', { simple: true });
+    if (jm !== 'wal') throw new StoreError('E_STORE_DURABILITY', `journal_mode reads back '${String(jm)}', expected 'wal'`);
+    db.pragma(`synchronous = ${durability.toUpperCase()}`);
+    const level = db.pragma('synchronous', { simple: true });
+    if (level !== SYNC_LEVEL[durability]) {
+      throw new StoreError(
+        'E_STORE_DURABILITY',
+        `synchronous reads back ${String(level)} after setting ${durability.toUpperCase()} (${SYNC_LEVEL[durability]})`,
+      );
+    }
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_size_limit = 8388608'); // truncate the WAL back to 8 MiB after checkpoints
+    if (check && !fresh) {
+      const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
+      if (rows.length !== 1 || rows[0]?.quick_check !== 'ok') {
+        const e = new Error(`quick_check: ${rows.map((r) => r.quick_check).slice(0, 3).join('; ')}`);
+        (e as Error & { code: string }).code = 'SQLITE_CORRUPT';
+        throw e;
+      }
+    }
+    migrate(db);
+    return { db, fresh };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+export function openStore(opts: StoreOptions): FailureStore {
+  const log = opts.logger ?? silentLogger();
+  const durability: Durability = opts.synchronous ?? 'full';
+  if (durability !== 'full' && durability !== 'normal') {
+    throw new StoreError('E_STORE_DURABILITY', `synchronous must be 'full' or 'normal', got '${String(durability)}'`);
+  }
+  const groupMs = Math.max(0, opts.groupCommitMs ?? 2);
+  const groupMax = Math.max(1, opts.groupCommitMax ?? 512);
+  const maxQueued = Math.max(groupMax, opts.maxQueued ?? 50_000);
+  const retryMin = Math.max(1, opts.retryMinMs ?? 50);
+  const retryMax = Math.max(retryMin, opts.retryMaxMs ?? 5_000);
+  const budget = opts.budgetBytes && opts.budgetBytes > 0 ? opts.budgetBytes : 0;
+  const alarmSet = new Set<string>();
+  let movedAside: string | null = null;
+
+  let db: Database.Database;
+  let fresh: boolean;
+  try {
+    ({ db, fresh } = openDb(opts.path, durability, opts.checkOnOpen ?? true));
+  } catch (e) {
+    const code = sqliteCode(e);
+    if (!CORRUPT.test(code)) {
+      if (e instanceof StoreError) throw e;
+      throw new StoreError('E_STORE_OPEN', `cannot open ${opts.path}: ${(e as Error).message}`, { cause: e });
+    }
+    movedAside = `${opts.path}.corrupt-${stamp()}`;
+    renameSync(opts.path, movedAside);
+    for (const sfx of ['-wal', '-shm']) {
+      if (existsSync(opts.path + sfx)) renameSync(opts.path + sfx, movedAside + sfx);
+    }
+    alarmSet.add('db_recreated');
+    log.error(
+      { event: 'db_recreated', code: 'db_recreated', sqlite: code, path: opts.path, moved_to: movedAside, reason: (e as Error).message },
+      'database unreadable at start: moved aside, starting a fresh one',
+    );
+    ({ db, fresh } = openDb(opts.path, durability, false));
+    // seq must keep rising for receivers even though the old rows are gone: start above any
+    // plausible old seq (ms since epoch x 1000, still far below 2^53).
+    db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('seq_floor', String(Date.now() * 1000));
+  }
+  if (fresh) db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('created_at', new Date().toISOString());
+  log.info(
+    { event: 'store_opened', path: opts.path, synchronous: durability, fresh, budget_bytes: budget },
+    'failure store opened',
+  );
+
+  const ulid = monotonicUlid();
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const seqFloor = Number((db.prepare("SELECT value FROM meta WHERE key = 'seq_floor'").pluck().get() as string | undefined) ?? 0);
+  const lastSeq = new Map<string, number>();
+  const counts: Partial<Record<Category, number>> = {};
+
+  const cols = RECORD_COLUMNS.filter((c) => c !== 'synced_at');
+  const insertStmt = db.prepare(`INSERT INTO failures (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+  const selectCols = RECORD_COLUMNS.join(', ');
+  const unsyncedStmt = db.prepare(
+    `SELECT ${selectCols} FROM failures WHERE synced_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`,
+  );
+  const unsyncedTermStmt = db.prepare(
+    `SELECT ${selectCols} FROM failures WHERE synced_at IS NULL AND seq > ? AND terminal_id = ? ORDER BY seq LIMIT ?`,
+  );
+  const markStmt = db.prepare('UPDATE failures SET synced_at = ? WHERE id = ? AND synced_at IS NULL');
+  const seqGetStmt = db.prepare('SELECT last_seq FROM terminal_seq WHERE terminal_id = ?').pluck();
+  const seqMaxStmt = db.prepare('SELECT MAX(seq) FROM failures WHERE terminal_id = ?').pluck();
+  const seqPutStmt = db.prepare(
+    'INSERT INTO terminal_seq (terminal_id, last_seq) VALUES (?, ?) ON CONFLICT(terminal_id) DO UPDATE SET last_seq = excluded.last_seq',
+  );
+  const oldestStmt = db.prepare('SELECT occurred_at FROM failures WHERE synced_at IS NULL ORDER BY seq LIMIT 1').pluck();
+  const purgeStmt = db.prepare(
+    'DELETE FROM failures WHERE rowid IN (SELECT rowid FROM failures WHERE synced_at IS NOT NULL ORDER BY rowid LIMIT ?)',
+  );
+  const pageCountStmt = db.prepare('PRAGMA page_count').pluck();
+  const freelistStmt = db.prepare('PRAGMA freelist_count').pluck();
+
+  let outboxDepth = db.prepare('SELECT COUNT(*) FROM failures WHERE synced_at IS NULL').pluck().get() as number;
+  let total = db.prepare('SELECT COUNT(*) FROM failures').pluck().get() as number;
+
+  function seqOf(terminal: string): number {
+    let s = lastSeq.get(terminal);
+    if (s === undefined) {
+      const stored = (seqGetStmt.get(terminal) as number | undefined) ?? 0;
+      const max = (seqMaxStmt.get(terminal) as number | null) ?? 0;
+      s = Math.max(stored, max, seqFloor);
+      lastSeq.set(terminal, s);
+    }
+    return s;
+  }
+
+  const insertBatch = db.transaction((batch: Pending[], out: FailureRecord[]) => {
+    const next = new Map<string, number>();
+    for (const p of batch) {
+      const f = p.f;
+      const seq = (next.get(f.terminal_id) ?? seqOf(f.terminal_id)) + 1;
+      next.set(f.terminal_id, seq);
+      const rec: FailureRecord = { id: p.id, seq, boot_id: opts.bootId, ...f, synced_at: null };
+      insertStmt.run(
+        rec.id, rec.seq, rec.boot_id, rec.terminal_id, rec.merchant_id, rec.occurred_at, rec.utc_offset_min,
+        rec.mti, rec.processing_code, rec.amount_minor, rec.currency, rec.pan_masked, rec.card_brand,
+        rec.entry_mode, rec.stan, rec.rrn, rec.auth_code, rec.rc, rec.rc_source, rec.category, rec.retry,
+      );
+      out.push(rec);
+    }
+    for (const [t, s] of next) seqPutStmt.run(t, s);
+    return next;
+  });
+
+  let queue: Pending[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let immediate: NodeJS.Immediate | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let retryAttempt = 0;
+  let closed = false;
+  let flushWaiters: Array<{ upTo: number; resolve: () => void }> = [];
+  let enqueued = 0; // records ever queued
+  let settled = 0; // records ever committed or rejected (queue is FIFO)
+
+  function setAlarm(name: string, on: boolean, detail: Record<string, unknown> = {}): void {
+    if (on === alarmSet.has(name)) return;
+    if (on) {
+      alarmSet.add(name);
+      log.error({ event: 'alarm_raised', code: name, ...detail }, `store alarm raised: ${name}`);
+    } else {
+      alarmSet.delete(name);
+      log.warn({ event: 'alarm_cleared', code: name, ...detail }, `store alarm cleared: ${name}`);
+    }
+  }
+
+  function schedule(): void {
+    if (closed || retryTimer || queue.length === 0) return;
+    if (queue.length >= groupMax) {
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+      }
+      if (!immediate) immediate = setImmediate(commitNow);
+    } else if (!timer && !immediate) {
+      timer = setTimeout(commitNow, groupMs);
+    }
+  }
+
+  function settle(n: number): void {
+    settled += n;
+    if (flushWaiters.length === 0) return;
+    const still: typeof flushWaiters = [];
+    for (const w of flushWaiters) (w.upTo <= settled ? w.resolve() : still.push(w));
+    flushWaiters = still;
+  }
+
+  /** Commits one batch (up to groupMax) from the head of the queue; reschedules for the rest. */
+  function commitNow(): void {
+    timer = null;
+    immediate = null;
+    if (queue.length === 0) return;
+    const batch = queue.length <= groupMax ? queue : queue.slice(0, groupMax);
+    const out: FailureRecord[] = [];
+    try {
+      const next = insertBatch(batch, out);
+      for (const [t, s] of next) lastSeq.set(t, s);
+    } catch (e) {
+      onWriteError(e, batch);
+      return;
+    }
+    queue = batch === queue ? [] : queue.slice(batch.length);
+    outboxDepth += out.length;
+    total += out.length;
+    for (let i = 0; i < out.length; i++) {
+      const rec = out[i] as FailureRecord;
+      counts[rec.category] = (counts[rec.category] ?? 0) + 1;
+      (batch[i] as Pending).resolve(rec);
+    }
+    if (retryAttempt > 0) {
+      log.info({ event: 'store_write_recovered', attempts: retryAttempt, committed: out.length }, 'store writes again');
+      retryAttempt = 0;
+    }
+    setAlarm('disk_full', false);
+    setAlarm('store_io_error', false);
+    settle(out.length);
+    enforceBudget();
+    schedule();
+  }
+
+  function onWriteError(e: unknown, batch: Pending[]): void {
+    const code = sqliteCode(e);
+    if (RETRYABLE.test(code)) {
+      const alarm = code.startsWith('SQLITE_FULL') ? 'disk_full' : 'store_io_error';
+      setAlarm(alarm, true, { sqlite: code, queued: queue.length });
+      if (alarm === 'disk_full') purgeSynced(Math.max(groupMax, 1000)); // make room if synced rows exist
+      const base = Math.min(retryMax, retryMin * 2 ** Math.min(retryAttempt, 20));
+      const delay = Math.round(base / 2 + (Math.random() * base) / 2);
+      retryAttempt++;
+      log.warn(
+        { event: 'store_write_retry', code: alarm, sqlite: code, attempt: retryAttempt, delay_ms: delay, queued: queue.length },
+        'store write failed; records kept in memory, retrying',
+      );
+      if (!closed) {
+        retryTimer = setTimeout(() => {
+          retryTimer = null;
+          commitNow();
+        }, delay);
+      }
+      return;
+    }
+    // Not retryable (e.g. a constraint): commit the rows one by one so only the bad ones fail, loudly.
+    log.error({ event: 'store_write_failed', sqlite: code, err: e, batch: batch.length }, 'batch refused; isolating');
+    queue = queue.slice(batch.length);
+    for (const p of batch) {
+      const out: FailureRecord[] = [];
+      try {
+        const next = insertBatch([p], out);
+        for (const [t, s] of next) lastSeq.set(t, s);
+        outboxDepth++;
+        total++;
+        const rec = out[0] as FailureRecord;
+        counts[rec.category] = (counts[rec.category] ?? 0) + 1;
+        p.resolve(rec);
+      } catch (e2) {
+        log.error({ event: 'store_record_rejected', code: 'E_STORE_WRITE', sqlite: sqliteCode(e2), id: p.id }, 'record refused');
+        p.reject(new StoreError('E_STORE_WRITE', `record ${p.id} refused: ${(e2 as Error).message}`, { cause: e2 }));
+      }
+    }
+    settle(batch.length);
+    schedule();
+  }
+
+  function usedBytes(): number {
+    return ((pageCountStmt.get() as number) - (freelistStmt.get() as number)) * pageSize;
+  }
+
+  /** Deletes up to n synced rows, oldest first; returns how many. */
+  function purgeSynced(n: number): number {
+    try {
+      const changes = purgeStmt.run(n).changes;
+      total -= changes;
+      return changes;
+    } catch (e) {
+      log.warn({ event: 'store_purge_failed', sqlite: sqliteCode(e) }, 'purge of synced rows failed');
+      return 0;
+    }
+  }
+
+  function enforceBudget(): void {
+    if (!budget) return;
+    let used = usedBytes();
+    if (used <= budget) {
+      setAlarm('store_budget_exceeded', false, { used_bytes: used, budget_bytes: budget });
+      return;
+    }
+    const target = Math.floor(budget * 0.9);
+    let purged = 0;
+    while (used > target) {
+      const perRow = total > 0 ? Math.max(64, used / total) : 256;
+      const n = purgeSynced(Math.max(100, Math.ceil((used - target) / perRow)));
+      if (n === 0) break;
+      purged += n;
+      used = usedBytes();
+    }
+    if (purged > 0) {
+      try {
+        db.pragma('incremental_vacuum');
+      } catch {
+        /* shrinking the file is best effort */
+      }
+      log.info({ event: 'store_purged', rows: purged, used_bytes: used, budget_bytes: budget }, 'purged synced rows');
+    }
+    setAlarm('store_budget_exceeded', used > budget, {
+      used_bytes: used,
+      budget_bytes: budget,
+      outbox_depth: outboxDepth,
+    });
+  }
+
+  /** Masks any full PAN that slipped into a text field (defence in depth; the decoder masks first). */
+  function scrub(f: NewFailure): NewFailure {
+    let out = f;
+    for (const k of Object.keys(f) as Array<keyof NewFailure>) {
+      const v = f[k];
+      if (typeof v === 'string' && v.length >= 13 && findPans(v).length > 0) {
+        if (out === f) out = { ...f };
+        (out as unknown as Record<string, unknown>)[k] = scrubPans(v);
+        log.warn({ event: 'pan_masked_on_store', field: k }, 'a full PAN reached the store and was masked');
+      }
+    }
+    return out;
+  }
+
+  const store: FailureStore = {
+    db,
+    path: opts.path,
+    durability,
+    movedAside,
+    record(f: NewFailure): Promise<FailureRecord> {
+      if (closed) return Promise.reject(new StoreError('E_STORE_CLOSED', 'store is closed'));
+      const parsed = newFailureSchema.safeParse(scrub(f));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return Promise.reject(
+          new StoreError('E_RECORD', `invalid failure record: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`),
+        );
+      }
+      if (queue.length >= maxQueued) {
+        log.error({ event: 'store_backlog_full', code: 'E_STORE_BACKLOG', queued: queue.length }, 'record refused');
+        return Promise.reject(
+          new StoreError('E_STORE_BACKLOG', `${queue.length} records already wait for the disk; record refused`),
+        );
+      }
+      return new Promise<FailureRecord>((resolve, reject) => {
+        queue.push({ f: parsed.data as NewFailure, id: ulid(), resolve, reject });
+        enqueued++;
+        schedule();
+      });
+    },
+    unsynced(limit: number, afterSeq = 0, terminal?: string): FailureRecord[] {
+      return (
+        terminal === undefined ? unsyncedStmt.all(afterSeq, limit) : unsyncedTermStmt.all(afterSeq, terminal, limit)
+      ) as FailureRecord[];
+    },
+    markSynced(ids: string[], atIso: string): number {
+      if (ids.length === 0) return 0;
+      const changed = db.transaction(() => {
+        let n = 0;
+        for (const id of ids) n += markStmt.run(atIso, id).changes;
+        return n;
+      })();
+      outboxDepth -= changed;
+      enforceBudget();
+      return changed;
+    },
+    stats(): StoreStats {
+      let dbBytes = (pageCountStmt.get() as number) * pageSize;
+      try {
+        dbBytes += statSync(`${opts.path}-wal`).size;
+      } catch {
+        /* no WAL file right now */
+      }
+      return {
+        outboxDepth,
+        oldestUnsyncedAt: (oldestStmt.get() as string | undefined) ?? null,
+        dbBytes,
+        total,
+      };
+    },
+    alarms: () => [...alarmSet].sort(),
+    counts: () => ({ ...counts }),
+    flush(): Promise<void> {
+      if (enqueued === settled) return Promise.resolve();
+      return new Promise((resolve) => {
+        flushWaiters.push({ upTo: enqueued, resolve });
+        if (timer || (!immediate && !retryTimer)) {
+          if (timer) clearTimeout(timer);
+          timer = null;
+          immediate = setImmediate(commitNow);
+        }
+      });
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      if (timer) clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
+      if (retryTimer) clearTimeout(retryTimer);
+      timer = immediate = retryTimer = null;
+      // final attempts: commit what waits, batch by batch
+      let guard = Math.ceil(queue.length / groupMax) + 1;
+      while (queue.length > 0 && guard-- > 0) {
+        const before = queue.length;
+        commitNow();
+        if (retryTimer) clearTimeout(retryTimer);
+        retryTimer = null;
+        if (queue.length === before) break;
+      }
+      closed = true;
+      if (timer) clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
+      if (queue.length > 0) {
+        log.error(
+          { event: 'store_closed_with_pending', code: 'E_STORE_CLOSED', lost_uncommitted: queue.length },
+          'store closed while records still waited for the disk; they were never acknowledged',
+        );
+        for (const p of queue) p.reject(new StoreError('E_STORE_CLOSED', 'store closed before the record was committed'));
+        settle(queue.length);
+        queue = [];
+      }
+      for (const w of flushWaiters) w.resolve();
+      flushWaiters = [];
+      db.close();
+      log.info({ event: 'store_closed', path: opts.path }, 'failure store closed');
+    },
+  };
+  return store;
+}

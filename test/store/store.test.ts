@@ -1,0 +1,242 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../agent/log.js';
+import { failureRecordSchema, openStore, StoreError, type FailureStore } from '../../agent/store/index.js';
+import { SCHEMA_VERSION } from '../../agent/store/schema.js';
+import { syntheticFailure } from '../../agent/store/synthetic.js';
+import { monotonicUlid, ULID_RE, ulidTime } from '../../agent/store/ulid.js';
+import { findPans } from '../../protocol/card/pan.js';
+
+let dir: string;
+const open: FailureStore[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'store-test-'));
+});
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close().catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  return { lines, logger: createLogger({ destination, level: 'debug' }) };
+}
+
+function mk(opts: Partial<Parameters<typeof openStore>[0]> = {}): FailureStore {
+  const s = openStore({ path: join(dir, 'f.db'), bootId: 'boot-1', ...opts });
+  open.push(s);
+  return s;
+}
+
+describe('ulid', () => {
+  it('is 26 Crockford chars, time-prefixed and monotonic within a millisecond', () => {
+    const next = monotonicUlid();
+    const ids = Array.from({ length: 5000 }, () => next(1_700_000_000_000));
+    for (const id of ids) expect(id).toMatch(ULID_RE);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ulidTime(ids[0] as string)).toBe(1_700_000_000_000);
+    // clock stepping back keeps order
+    const later = next(1_699_999_999_000);
+    expect(later > (ids.at(-1) as string)).toBe(true);
+    expect(next(1_700_000_000_001) > later).toBe(true);
+  });
+  it('carries into the next digit when the random part ends in Z, and refuses to overflow', () => {
+    const next = monotonicUlid((n) => {
+      const b = new Uint8Array(n).fill(31);
+      b[0] = 0;
+      return b;
+    });
+    expect(next(5).slice(10)).toBe(`0${'Z'.repeat(15)}`);
+    expect(next(5).slice(10)).toBe(`1${'0'.repeat(15)}`);
+    const full = monotonicUlid((n) => new Uint8Array(n).fill(31));
+    full(7);
+    expect(() => full(7)).toThrow(RangeError);
+  });
+});
+
+describe('store', () => {
+  it('commits records with id, seq and boot id, and reads them back from the outbox in order', async () => {
+    const s = mk();
+    const recs = await Promise.all(Array.from({ length: 1000 }, (_, i) => s.record(syntheticFailure(i))));
+    expect(recs.map((r) => r.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    for (const r of recs) failureRecordSchema.parse(r);
+    const out = s.unsynced(2000);
+    expect(out.map((r) => r.id)).toEqual(recs.map((r) => r.id));
+    expect(out[0]).toEqual(recs[0]);
+    expect(s.stats()).toMatchObject({ outboxDepth: 1000, total: 1000 });
+    expect(s.unsynced(10, 995).map((r) => r.seq)).toEqual([996, 997, 998, 999, 1000]);
+    expect(s.markSynced(recs.slice(0, 600).map((r) => r.id), new Date().toISOString())).toBe(600);
+    expect(s.markSynced([recs[0]?.id as string], new Date().toISOString())).toBe(0);
+    expect(s.stats().outboxDepth).toBe(400);
+    expect(s.unsynced(1)[0]?.seq).toBe(601);
+    expect(s.counts().insufficient_funds).toBeGreaterThan(0);
+  });
+
+  it('groups concurrent records into few transactions (WAL frames far below one commit per record)', async () => {
+    const s = mk({ groupCommitMax: 100, groupCommitMs: 5 });
+    s.db.pragma('wal_autocheckpoint = 0');
+    s.db.pragma('wal_checkpoint(TRUNCATE)');
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => s.record(syntheticFailure(i))));
+    const grouped = (s.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]?.log ?? 0;
+    s.db.pragma('wal_checkpoint(TRUNCATE)');
+    for (let i = 0; i < 300; i++) await s.record(syntheticFailure(i)); // one at a time: one commit each
+    const single = (s.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]?.log ?? 0;
+    expect(single).toBeGreaterThanOrEqual(300);
+    expect(grouped).toBeLessThan(single / 2);
+  });
+
+  it('continues seq across restarts and after old rows are purged', async () => {
+    let s = mk();
+    const a = await Promise.all(Array.from({ length: 10 }, (_, i) => s.record(syntheticFailure(i))));
+    await s.close();
+    s = mk();
+    const b = await s.record(syntheticFailure(10));
+    expect(b.seq).toBe(11);
+    s.markSynced([...a.map((r) => r.id), b.id], new Date().toISOString());
+    s.db.prepare('DELETE FROM failures').run();
+    await s.close();
+    s = mk();
+    expect((await s.record(syntheticFailure(11))).seq).toBe(12);
+    expect((await s.record(syntheticFailure(12, 'T0002'))).seq).toBe(1);
+  });
+
+  it('rejects invalid records with E_RECORD and writes nothing', async () => {
+    const s = mk();
+    const bad = { ...syntheticFailure(1), category: 'nope' } as never;
+    await expect(s.record(bad)).rejects.toMatchObject({ code: 'E_RECORD' });
+    await expect(s.record({ ...syntheticFailure(1), extra: 1 } as never)).rejects.toBeInstanceOf(StoreError);
+    expect(s.stats().total).toBe(0);
+    expect((await s.record(syntheticFailure(2))).seq).toBe(1);
+  });
+
+  it('masks a full PAN handed to it and never stores, logs or returns one', async () => {
+    const { lines, logger } = capture();
+    const s = mk({ logger });
+    const r = await s.record({ ...syntheticFailure(1), pan_masked: '4761739001010119' });
+    expect(r.pan_masked).toBe('476173******0119');
+    await Promise.all(Array.from({ length: 200 }, (_, i) => s.record(syntheticFailure(i))));
+    const rows = s.db.prepare('SELECT * FROM failures').all() as Array<Record<string, unknown>>;
+    expect(rows.length).toBe(201);
+    const text = rows.map((row) => Object.values(row).join(' | ')).join('\n');
+    for (const t of [text, ...lines, JSON.stringify(r)]) expect(findPans(t)).toEqual([]);
+    expect(lines.some((l) => l.includes('pan_masked_on_store'))).toBe(true);
+  });
+
+  it.each(['full', 'normal'] as const)('sets synchronous=%s on every open and reads it back', async (mode) => {
+    for (let i = 0; i < 3; i++) {
+      const s = mk({ synchronous: mode });
+      expect(s.db.pragma('synchronous', { simple: true })).toBe(mode === 'full' ? 2 : 1);
+      expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+      await s.record(syntheticFailure(i));
+      await s.close();
+    }
+    // a plain reopen without the store falls back to better-sqlite3's compiled default (the pitfall)
+    const raw = new Database(join(dir, 'f.db'));
+    const plain = raw.pragma('synchronous', { simple: true });
+    raw.close();
+    expect(plain).toBe(1);
+    const s = mk({ synchronous: 'full' });
+    expect(s.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('refuses a bad durability value', () => {
+    expect(() => mk({ synchronous: 'extra' as never })).toThrow(StoreError);
+  });
+
+  it('migrates to the current schema version', () => {
+    const s = mk();
+    expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(s.db.prepare("SELECT value FROM meta WHERE key='created_at'").pluck().get()).toBeTypeOf('string');
+  });
+
+  it('moves a corrupt database aside, recreates it loudly, and keeps seq rising', async () => {
+    let s = mk();
+    await Promise.all(Array.from({ length: 50 }, (_, i) => s.record(syntheticFailure(i))));
+    await s.close();
+    writeFileSync(join(dir, 'f.db'), Buffer.alloc(8192, 0x5a)); // garbage header
+    const { lines, logger } = capture();
+    s = mk({ logger });
+    expect(s.alarms()).toContain('db_recreated');
+    expect(s.movedAside).toMatch(/f\.db\.corrupt-\d{8}T\d+Z$/);
+    expect(readdirSync(dir).some((f) => f.startsWith('f.db.corrupt-'))).toBe(true);
+    expect(lines.some((l) => l.includes('"event":"db_recreated"') && l.includes('"level":50'))).toBe(true);
+    const r = await s.record(syntheticFailure(1));
+    expect(r.seq).toBeGreaterThan(1_000_000_000_000);
+    expect(s.stats().total).toBe(1);
+  });
+
+  it('detects corruption inside a valid header (quick_check) and recreates', async () => {
+    let s = mk();
+    await Promise.all(Array.from({ length: 3000 }, (_, i) => s.record(syntheticFailure(i))));
+    await s.close();
+    const p = join(dir, 'f.db');
+    const buf = readFileSync(p);
+    buf.fill(0x33, 4096 * 3, 4096 * 6); // smash some b-tree pages, keep the header
+    writeFileSync(p, buf);
+    s = mk();
+    expect(s.alarms()).toContain('db_recreated');
+  });
+
+  it('purges synced rows oldest first to meet the budget, keeps unsynced rows with an alarm', async () => {
+    const { lines, logger } = capture();
+    const s = mk({ budgetBytes: 256 * 1024, logger });
+    const recs = await Promise.all(Array.from({ length: 3000 }, (_, i) => s.record(syntheticFailure(i))));
+    expect(s.alarms()).toContain('store_budget_exceeded');
+    expect(s.stats().total).toBe(3000); // nothing dropped: all unsynced
+    expect(lines.some((l) => l.includes('"code":"store_budget_exceeded"'))).toBe(true);
+    s.markSynced(recs.slice(0, 2800).map((r) => r.id), new Date().toISOString());
+    expect(s.alarms()).not.toContain('store_budget_exceeded');
+    const st = s.stats();
+    expect(st.outboxDepth).toBe(200);
+    expect(st.total).toBeLessThan(3000);
+    // the oldest went first, every unsynced row is still there
+    const left = s.db.prepare('SELECT seq FROM failures ORDER BY seq').pluck().all() as number[];
+    expect(left[0]).toBeGreaterThan(1);
+    expect(left.at(-1)).toBe(3000);
+    expect(left.slice(-200)).toEqual(Array.from({ length: 200 }, (_, i) => 2801 + i));
+    expect(left).toEqual(Array.from({ length: left.length }, (_, i) => 3001 - left.length + i));
+  });
+
+  it('treats SQLITE_FULL as an alarm, keeps records in memory and commits them once space returns', async () => {
+    const { lines, logger } = capture();
+    const s = mk({ logger, retryMinMs: 5, retryMaxMs: 40 });
+    await s.record(syntheticFailure(0));
+    const pages = s.db.pragma('page_count', { simple: true }) as number;
+    s.db.pragma(`max_page_count = ${pages + 4}`);
+    const pending = Array.from({ length: 400 }, (_, i) => s.record(syntheticFailure(i + 1)));
+    let settled = 0;
+    for (const p of pending) p.then(() => settled++);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.alarms()).toContain('disk_full');
+    expect(settled).toBeLessThan(400);
+    expect(lines.some((l) => l.includes('store_write_retry') && l.includes('SQLITE_FULL'))).toBe(true);
+    s.db.pragma('max_page_count = 1073741823'); // disk space returns
+    const recs = await Promise.all(pending);
+    expect(recs.map((r) => r.seq)).toEqual(Array.from({ length: 400 }, (_, i) => i + 2));
+    expect(s.alarms()).not.toContain('disk_full');
+    expect(s.stats().total).toBe(401);
+  });
+
+  it('flush waits for queued records; close rejects nothing when the disk is fine', async () => {
+    const s = mk({ groupCommitMs: 1000 });
+    const p = s.record(syntheticFailure(1));
+    await s.flush();
+    expect(s.stats().total).toBe(1);
+    await expect(p).resolves.toMatchObject({ seq: 1 });
+    const q = s.record(syntheticFailure(2));
+    await s.close();
+    await expect(q).resolves.toMatchObject({ seq: 2 });
+    await expect(s.record(syntheticFailure(3))).rejects.toMatchObject({ code: 'E_STORE_CLOSED' });
+  });
+});
