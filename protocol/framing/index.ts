@@ -1,0 +1,39 @@
+/**
+ * Serial frame formats (pure, no I/O): `line` (text lines with a CRC-16 check value) and `binary`
+ * (2-byte length, optional TPDU, raw ISO 8583). See docs/serial.md for the grammar.
+ */
+export * from './types.js';
+export { crc16 } from './crc16.js';
+export { parseEventBody, formatEventBody } from './events.js';
+export { LineParser, LineFramer, lineLimits, withCheck, encodeMessageLine, encodeEventLine, LINE_KINDS } from './line.js';
+export type { LineOptions, LineKind } from './line.js';
+export { BinaryFramer, encodeBinaryFrame, encodeBinaryEvent, messageStartKind } from './binary.js';
+export type { BinaryOptions, TpduAddress } from './binary.js';
+
+import { BinaryFramer } from './binary.js';
+import { LineFramer } from './line.js';
+import type { Framer, LinkEventSink } from './types.js';
+
+export type FramingName = 'line' | 'binary';
+export const FRAMINGS: readonly FramingName[] = ['line', 'binary'];
+
+export interface FramerOptions {
+  framing: FramingName;
+  tpdu?: boolean;
+  maxFrameBytes?: number;
+  maxLineBytes?: number;
+}
+
+/** A chunk-fed framer for either framing. */
+export function createFramer(opts: FramerOptions, sink: LinkEventSink): Framer {
+  if (opts.framing === 'binary') {
+    return new BinaryFramer(sink, {
+      ...(opts.tpdu !== undefined ? { tpdu: opts.tpdu } : {}),
+      ...(opts.maxFrameBytes !== undefined ? { maxFrameBytes: opts.maxFrameBytes } : {}),
+    });
+  }
+  return new LineFramer(sink, {
+    ...(opts.maxFrameBytes !== undefined ? { maxFrameBytes: opts.maxFrameBytes } : {}),
+    ...(opts.maxLineBytes !== undefined ? { maxLineBytes: opts.maxLineBytes } : {}),
+  });
+}
