@@ -1,0 +1,55 @@
+/**
+ * Per-row texts derived from the response code: its meaning and the merchant's next step.
+ * The real source is the response-code table and the guidance catalog (wired in
+ * agent/export/guidance-source.ts); this module only caches by (rc, category, lang), because a
+ * million-row export has a handful of distinct codes, and falls back to the per-category next step
+ * of the report texts when the catalog has no text for a row.
+ */
+import type { Category } from '../record.js';
+import { REPORT_TEXTS, type ReportLang } from './i18n.js';
+
+export interface Annotator {
+  /** English meaning of a response code, '' when unknown. */
+  meaning(rc: string): string;
+  /** Recommended next step for the merchant, in `lang`. */
+  nextStep(rc: string, category: Category, lang: ReportLang): string;
+}
+
+/** What a code source may provide; either function may be missing or throw for a code. */
+export interface CodeSource {
+  meaning?(rc: string): string | undefined;
+  nextStep?(rc: string, category: Category, lang: ReportLang): string | undefined;
+}
+
+export function createAnnotator(source: CodeSource = {}): Annotator {
+  const meanings = new Map<string, string>();
+  const steps = new Map<string, string>();
+  return {
+    meaning(rc) {
+      let m = meanings.get(rc);
+      if (m === undefined) {
+        try {
+          m = source.meaning?.(rc) ?? '';
+        } catch {
+          m = '';
+        }
+        meanings.set(rc, m);
+      }
+      return m;
+    },
+    nextStep(rc, category, lang) {
+      const key = `${lang}\u0000${category}\u0000${rc}`;
+      let s = steps.get(key);
+      if (s === undefined) {
+        try {
+          s = source.nextStep?.(rc, category, lang) ?? '';
+        } catch {
+          s = '';
+        }
+        if (s === '') s = REPORT_TEXTS[lang].nextSteps[category] ?? REPORT_TEXTS[lang].nextSteps.unknown;
+        steps.set(key, s);
+      }
+      return s;
+    },
+  };
+}

@@ -1,0 +1,465 @@
+/**
+ * Texts of the export: the HTML report's labels, category and retry-advice names, and a
+ * per-category "next step" used when the guidance catalog has no better text for a row.
+ * Data, one table per language; placeholders are {name}.
+ */
+import type { Category, RetryAdvice } from '../record.js';
+
+export const REPORT_LANGS = ['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const;
+export type ReportLang = (typeof REPORT_LANGS)[number];
+
+export interface ReportTexts {
+  /** BCP 47 tag for <html lang> and number/date formatting. */
+  locale: string;
+  title: string;
+  generated: string;
+  filters: string;
+  noFilters: string;
+  summary: string;
+  records: string;
+  failures: string;
+  terminals: string;
+  period: string;
+  byCategory: string;
+  byHour: string;
+  byDay: string;
+  localTimeNote: string;
+  topCodes: string;
+  code: string;
+  source: string;
+  meaning: string;
+  category: string;
+  count: string;
+  share: string;
+  lostRevenue: string;
+  lostRevenueNote: string;
+  currency: string;
+  amount: string;
+  table: string;
+  tableCapped: string;
+  time: string;
+  terminal: string;
+  card: string;
+  stan: string;
+  rrn: string;
+  nextStep: string;
+  retry: string;
+  none: string;
+  categories: Record<Category, string>;
+  retryAdvice: Record<RetryAdvice, string>;
+  /** Fallback next step for the merchant, by category. */
+  nextSteps: Record<Category, string>;
+}
+
+const en: ReportTexts = {
+  locale: 'en',
+  title: 'Card payment failures',
+  generated: 'Generated {at}',
+  filters: 'Filters',
+  noFilters: 'none (all records)',
+  summary: 'Summary',
+  records: 'Records',
+  failures: 'Failed payments',
+  terminals: 'Terminals',
+  period: 'Period',
+  byCategory: 'Failures by reason',
+  byHour: 'Failures per hour',
+  byDay: 'Failures per day',
+  localTimeNote: 'Times are the terminal’s local time.',
+  topCodes: 'Most frequent response codes',
+  code: 'Code',
+  source: 'Source',
+  meaning: 'Meaning',
+  category: 'Reason',
+  count: 'Count',
+  share: 'Share',
+  lostRevenue: 'Estimated lost revenue',
+  lostRevenueNote: 'Sum of the amounts of failed payments; a customer who paid another way is counted too.',
+  currency: 'Currency',
+  amount: 'Amount',
+  table: 'Failed payments',
+  tableCapped: 'Showing the newest {shown} of {total} records; the totals and charts above cover all of them.',
+  time: 'Time',
+  terminal: 'Terminal',
+  card: 'Card',
+  stan: 'STAN',
+  rrn: 'RRN',
+  nextStep: 'Next step',
+  retry: 'Retry',
+  none: 'No failures match these filters.',
+  categories: {
+    insufficient_funds: 'Insufficient funds',
+    card_problem: 'Card problem',
+    cardholder_verification: 'Cardholder verification',
+    issuer_decline: 'Declined by the bank',
+    network: 'Network / host',
+    merchant_setup: 'Merchant set-up',
+    system_fault: 'System fault',
+    approved: 'Approved',
+    unknown: 'Unknown',
+  },
+  retryAdvice: {
+    retry_now: 'retry once now',
+    retry_later: 'retry later',
+    after_customer_action: 'after the customer acts',
+    never_same_card: 'never with this card',
+    no_retry_needed: 'not needed',
+  },
+  nextSteps: {
+    insufficient_funds: 'Ask for another card or a smaller amount; the same card may work later.',
+    card_problem: 'Ask for another card or payment method; the customer should ask their bank about the card.',
+    cardholder_verification: 'Let the customer try again with the chip and the correct PIN.',
+    issuer_decline: 'Ask for another card or payment method; the customer can call their bank. Do not retry this card.',
+    network: 'Check the terminal’s connection and retry once; if it fails again, take another payment method.',
+    merchant_setup: 'Call your acquirer’s support: the terminal or merchant account needs a set-up fix.',
+    system_fault: 'Retry once; if it keeps failing, restart the terminal and call support.',
+    approved: 'No action needed.',
+    unknown: 'Ask for another payment method and check the code with your acquirer.',
+  },
+};
+
+const zh: ReportTexts = {
+  locale: 'zh-CN',
+  title: '银行卡交易失败报告',
+  generated: '生成时间：{at}',
+  filters: '筛选条件',
+  noFilters: '无（全部记录）',
+  summary: '概览',
+  records: '记录数',
+  failures: '失败交易',
+  terminals: '终端数',
+  period: '时间范围',
+  byCategory: '按原因统计',
+  byHour: '每小时失败笔数',
+  byDay: '每日失败笔数',
+  localTimeNote: '时间为终端所在地的本地时间。',
+  topCodes: '最常见的应答码',
+  code: '应答码',
+  source: '来源',
+  meaning: '含义',
+  category: '原因',
+  count: '笔数',
+  share: '占比',
+  lostRevenue: '估计损失的营业额',
+  lostRevenueNote: '失败交易金额合计；其中可能包括顾客改用其他方式已付款的交易。',
+  currency: '币种',
+  amount: '金额',
+  table: '失败交易明细',
+  tableCapped: '仅显示最近的 {shown} 条（共 {total} 条）；上方的合计与图表涵盖全部记录。',
+  time: '时间',
+  terminal: '终端',
+  card: '卡号',
+  stan: '流水号',
+  rrn: '参考号',
+  nextStep: '下一步',
+  retry: '重试',
+  none: '没有符合筛选条件的失败交易。',
+  categories: {
+    insufficient_funds: '余额不足',
+    card_problem: '卡片问题',
+    cardholder_verification: '持卡人验证',
+    issuer_decline: '发卡行拒绝',
+    network: '网络/主机',
+    merchant_setup: '商户设置',
+    system_fault: '系统故障',
+    approved: '已批准',
+    unknown: '未知',
+  },
+  retryAdvice: {
+    retry_now: '可立即重试一次',
+    retry_later: '稍后再试',
+    after_customer_action: '待顾客处理后',
+    never_same_card: '此卡勿再重试',
+    no_retry_needed: '无需重试',
+  },
+  nextSteps: {
+    insufficient_funds: '请顾客换一张卡或减少金额；同一张卡稍后可能可用。',
+    card_problem: '请顾客换卡或改用其他支付方式，并建议其向发卡行咨询卡片状况。',
+    cardholder_verification: '请顾客插卡并输入正确的密码后重试。',
+    issuer_decline: '请顾客换卡或改用其他支付方式，可联系发卡行；不要用此卡重试。',
+    network: '检查终端网络连接后重试一次；仍失败则改用其他支付方式。',
+    merchant_setup: '请联系收单机构客服：终端或商户参数需要修正。',
+    system_fault: '重试一次；持续失败请重启终端并联系客服。',
+    approved: '无需处理。',
+    unknown: '请顾客改用其他支付方式，并向收单机构核实该应答码。',
+  },
+};
+
+const de: ReportTexts = {
+  locale: 'de-DE',
+  title: 'Fehlgeschlagene Kartenzahlungen',
+  generated: 'Erstellt am {at}',
+  filters: 'Filter',
+  noFilters: 'keine (alle Datensätze)',
+  summary: 'Übersicht',
+  records: 'Datensätze',
+  failures: 'Fehlgeschlagene Zahlungen',
+  terminals: 'Terminals',
+  period: 'Zeitraum',
+  byCategory: 'Fehler nach Ursache',
+  byHour: 'Fehler pro Stunde',
+  byDay: 'Fehler pro Tag',
+  localTimeNote: 'Zeiten in Ortszeit des Terminals.',
+  topCodes: 'Häufigste Antwortcodes',
+  code: 'Code',
+  source: 'Quelle',
+  meaning: 'Bedeutung',
+  category: 'Ursache',
+  count: 'Anzahl',
+  share: 'Anteil',
+  lostRevenue: 'Geschätzter Umsatzausfall',
+  lostRevenueNote: 'Summe der Beträge fehlgeschlagener Zahlungen; Kunden, die anders bezahlt haben, sind mitgezählt.',
+  currency: 'Währung',
+  amount: 'Betrag',
+  table: 'Fehlgeschlagene Zahlungen',
+  tableCapped: 'Angezeigt werden die neuesten {shown} von {total} Datensätzen; Summen und Diagramme oben umfassen alle.',
+  time: 'Zeit',
+  terminal: 'Terminal',
+  card: 'Karte',
+  stan: 'Trace-Nr.',
+  rrn: 'Referenz-Nr.',
+  nextStep: 'Nächster Schritt',
+  retry: 'Wiederholen',
+  none: 'Keine fehlgeschlagenen Zahlungen für diese Filter.',
+  categories: {
+    insufficient_funds: 'Deckung nicht ausreichend',
+    card_problem: 'Problem mit der Karte',
+    cardholder_verification: 'Karteninhaber-Prüfung',
+    issuer_decline: 'Von der Bank abgelehnt',
+    network: 'Netzwerk / Host',
+    merchant_setup: 'Händlereinrichtung',
+    system_fault: 'Systemfehler',
+    approved: 'Genehmigt',
+    unknown: 'Unbekannt',
+  },
+  retryAdvice: {
+    retry_now: 'einmal sofort wiederholen',
+    retry_later: 'später wiederholen',
+    after_customer_action: 'nach Handlung des Kunden',
+    never_same_card: 'nie mit dieser Karte',
+    no_retry_needed: 'nicht nötig',
+  },
+  nextSteps: {
+    insufficient_funds: 'Um eine andere Karte oder einen kleineren Betrag bitten; dieselbe Karte klappt eventuell später.',
+    card_problem: 'Um eine andere Karte oder Zahlungsart bitten; der Kunde sollte die Karte bei seiner Bank prüfen lassen.',
+    cardholder_verification: 'Den Kunden mit Chip und der richtigen PIN erneut zahlen lassen.',
+    issuer_decline: 'Um eine andere Karte oder Zahlungsart bitten; der Kunde kann seine Bank anrufen. Diese Karte nicht erneut versuchen.',
+    network: 'Verbindung des Terminals prüfen und einmal wiederholen; schlägt es erneut fehl, andere Zahlungsart anbieten.',
+    merchant_setup: 'Den Support Ihres Acquirers anrufen: Terminal oder Händlerkonto muss korrigiert werden.',
+    system_fault: 'Einmal wiederholen; bleibt der Fehler, Terminal neu starten und den Support anrufen.',
+    approved: 'Nichts zu tun.',
+    unknown: 'Um eine andere Zahlungsart bitten und den Code mit Ihrem Acquirer klären.',
+  },
+};
+
+const fr: ReportTexts = {
+  locale: 'fr-FR',
+  title: 'Paiements par carte échoués',
+  generated: 'Généré le {at}',
+  filters: 'Filtres',
+  noFilters: 'aucun (tous les enregistrements)',
+  summary: 'Synthèse',
+  records: 'Enregistrements',
+  failures: 'Paiements échoués',
+  terminals: 'Terminaux',
+  period: 'Période',
+  byCategory: 'Échecs par motif',
+  byHour: 'Échecs par heure',
+  byDay: 'Échecs par jour',
+  localTimeNote: 'Heures locales du terminal.',
+  topCodes: 'Codes réponse les plus fréquents',
+  code: 'Code',
+  source: 'Origine',
+  meaning: 'Signification',
+  category: 'Motif',
+  count: 'Nombre',
+  share: 'Part',
+  lostRevenue: 'Chiffre d’affaires perdu (estimation)',
+  lostRevenueNote: 'Somme des montants des paiements échoués ; un client qui a payé autrement est compté aussi.',
+  currency: 'Devise',
+  amount: 'Montant',
+  table: 'Paiements échoués',
+  tableCapped: 'Affichage des {shown} plus récents sur {total} ; les totaux et graphiques ci-dessus portent sur l’ensemble.',
+  time: 'Heure',
+  terminal: 'Terminal',
+  card: 'Carte',
+  stan: 'N° de trace',
+  rrn: 'N° de référence',
+  nextStep: 'Que faire',
+  retry: 'Nouvel essai',
+  none: 'Aucun paiement échoué pour ces filtres.',
+  categories: {
+    insufficient_funds: 'Provision insuffisante',
+    card_problem: 'Problème de carte',
+    cardholder_verification: 'Vérification du porteur',
+    issuer_decline: 'Refus de la banque',
+    network: 'Réseau / serveur',
+    merchant_setup: 'Paramétrage commerçant',
+    system_fault: 'Panne système',
+    approved: 'Accepté',
+    unknown: 'Inconnu',
+  },
+  retryAdvice: {
+    retry_now: 'un essai immédiat',
+    retry_later: 'réessayer plus tard',
+    after_customer_action: 'après action du client',
+    never_same_card: 'jamais avec cette carte',
+    no_retry_needed: 'inutile',
+  },
+  nextSteps: {
+    insufficient_funds: 'Proposer une autre carte ou un montant plus faible ; la même carte pourra passer plus tard.',
+    card_problem: 'Proposer une autre carte ou un autre moyen de paiement ; le client doit se renseigner auprès de sa banque.',
+    cardholder_verification: 'Laisser le client réessayer avec la puce et le bon code.',
+    issuer_decline: 'Proposer une autre carte ou un autre moyen de paiement ; le client peut appeler sa banque. Ne pas réessayer cette carte.',
+    network: 'Vérifier la connexion du terminal et réessayer une fois ; en cas de nouvel échec, proposer un autre moyen de paiement.',
+    merchant_setup: 'Appeler l’assistance de votre acquéreur : le terminal ou le contrat commerçant doit être corrigé.',
+    system_fault: 'Réessayer une fois ; si l’échec persiste, redémarrer le terminal et appeler l’assistance.',
+    approved: 'Rien à faire.',
+    unknown: 'Proposer un autre moyen de paiement et vérifier le code auprès de votre acquéreur.',
+  },
+};
+
+const ru: ReportTexts = {
+  locale: 'ru-RU',
+  title: 'Неуспешные платежи по картам',
+  generated: 'Сформирован {at}',
+  filters: 'Фильтры',
+  noFilters: 'нет (все записи)',
+  summary: 'Сводка',
+  records: 'Записей',
+  failures: 'Неуспешных платежей',
+  terminals: 'Терминалов',
+  period: 'Период',
+  byCategory: 'Отказы по причинам',
+  byHour: 'Отказы по часам',
+  byDay: 'Отказы по дням',
+  localTimeNote: 'Время указано по местному времени терминала.',
+  topCodes: 'Самые частые коды ответа',
+  code: 'Код',
+  source: 'Источник',
+  meaning: 'Значение',
+  category: 'Причина',
+  count: 'Кол-во',
+  share: 'Доля',
+  lostRevenue: 'Оценка упущенной выручки',
+  lostRevenueNote: 'Сумма неуспешных платежей; сюда входят и покупатели, которые потом оплатили иначе.',
+  currency: 'Валюта',
+  amount: 'Сумма',
+  table: 'Неуспешные платежи',
+  tableCapped: 'Показаны последние {shown} из {total} записей; итоги и графики выше учитывают все записи.',
+  time: 'Время',
+  terminal: 'Терминал',
+  card: 'Карта',
+  stan: 'STAN',
+  rrn: 'RRN',
+  nextStep: 'Что делать',
+  retry: 'Повтор',
+  none: 'Нет неуспешных платежей по этим фильтрам.',
+  categories: {
+    insufficient_funds: 'Недостаточно средств',
+    card_problem: 'Проблема с картой',
+    cardholder_verification: 'Проверка держателя',
+    issuer_decline: 'Отказ банка',
+    network: 'Сеть / хост',
+    merchant_setup: 'Настройки торговой точки',
+    system_fault: 'Системный сбой',
+    approved: 'Одобрено',
+    unknown: 'Неизвестно',
+  },
+  retryAdvice: {
+    retry_now: 'один повтор сразу',
+    retry_later: 'повторить позже',
+    after_customer_action: 'после действий покупателя',
+    never_same_card: 'не повторять этой картой',
+    no_retry_needed: 'не требуется',
+  },
+  nextSteps: {
+    insufficient_funds: 'Предложите другую карту или меньшую сумму; этой картой можно попробовать позже.',
+    card_problem: 'Предложите другую карту или способ оплаты; покупателю стоит обратиться в свой банк.',
+    cardholder_verification: 'Пусть покупатель повторит оплату с чипом и правильным PIN-кодом.',
+    issuer_decline: 'Предложите другую карту или способ оплаты; покупатель может позвонить в банк. Не повторяйте этой картой.',
+    network: 'Проверьте связь терминала и повторите один раз; при новом отказе предложите другой способ оплаты.',
+    merchant_setup: 'Позвоните в поддержку эквайера: нужно исправить настройки терминала или договора.',
+    system_fault: 'Повторите один раз; если сбой не уходит, перезапустите терминал и позвоните в поддержку.',
+    approved: 'Действий не требуется.',
+    unknown: 'Предложите другой способ оплаты и уточните код у эквайера.',
+  },
+};
+
+const fi: ReportTexts = {
+  locale: 'fi-FI',
+  title: 'Epäonnistuneet korttimaksut',
+  generated: 'Luotu {at}',
+  filters: 'Suodattimet',
+  noFilters: 'ei suodattimia (kaikki tapahtumat)',
+  summary: 'Yhteenveto',
+  records: 'Tapahtumia',
+  failures: 'Epäonnistuneita maksuja',
+  terminals: 'Päätteitä',
+  period: 'Ajanjakso',
+  byCategory: 'Epäonnistumiset syyn mukaan',
+  byHour: 'Epäonnistumiset tunneittain',
+  byDay: 'Epäonnistumiset päivittäin',
+  localTimeNote: 'Ajat ovat maksupäätteen paikallista aikaa.',
+  topCodes: 'Yleisimmät vastauskoodit',
+  code: 'Koodi',
+  source: 'Lähde',
+  meaning: 'Merkitys',
+  category: 'Syy',
+  count: 'Määrä',
+  share: 'Osuus',
+  lostRevenue: 'Arvioitu menetetty myynti',
+  lostRevenueNote: 'Epäonnistuneiden maksujen summa; mukana ovat myös asiakkaat, jotka maksoivat lopulta muulla tavalla.',
+  currency: 'Valuutta',
+  amount: 'Summa',
+  table: 'Epäonnistuneet maksut',
+  tableCapped: 'Näytetään uusimmat {shown}/{total} tapahtumaa; yllä olevat summat ja kaaviot kattavat kaikki.',
+  time: 'Aika',
+  terminal: 'Pääte',
+  card: 'Kortti',
+  stan: 'STAN',
+  rrn: 'Viitenro',
+  nextStep: 'Seuraava toimenpide',
+  retry: 'Uusinta',
+  none: 'Suodattimia vastaavia epäonnistuneita maksuja ei ole.',
+  categories: {
+    insufficient_funds: 'Kate ei riitä',
+    card_problem: 'Korttiongelma',
+    cardholder_verification: 'Kortinhaltijan tunnistus',
+    issuer_decline: 'Pankki hylkäsi',
+    network: 'Verkko / palvelin',
+    merchant_setup: 'Kauppiasasetukset',
+    system_fault: 'Järjestelmävika',
+    approved: 'Hyväksytty',
+    unknown: 'Tuntematon',
+  },
+  retryAdvice: {
+    retry_now: 'yksi uusinta heti',
+    retry_later: 'myöhemmin uudelleen',
+    after_customer_action: 'asiakkaan toimien jälkeen',
+    never_same_card: 'ei samalla kortilla',
+    no_retry_needed: 'ei tarpeen',
+  },
+  nextSteps: {
+    insufficient_funds: 'Pyydä toista korttia tai pienempää summaa; sama kortti voi toimia myöhemmin.',
+    card_problem: 'Pyydä toista korttia tai maksutapaa; asiakkaan kannattaa selvittää kortin tila pankistaan.',
+    cardholder_verification: 'Anna asiakkaan yrittää uudelleen sirulla ja oikealla PIN-koodilla.',
+    issuer_decline: 'Pyydä toista korttia tai maksutapaa; asiakas voi soittaa pankkiinsa. Älä yritä samalla kortilla.',
+    network: 'Tarkista päätteen yhteys ja yritä kerran uudelleen; jos maksu epäonnistuu taas, käytä toista maksutapaa.',
+    merchant_setup: 'Soita maksunvälittäjän tukeen: päätteen tai kauppiassopimuksen asetukset on korjattava.',
+    system_fault: 'Yritä kerran uudelleen; jos vika jatkuu, käynnistä pääte uudelleen ja soita tukeen.',
+    approved: 'Ei toimenpiteitä.',
+    unknown: 'Pyydä toista maksutapaa ja tarkista koodi maksunvälittäjältä.',
+  },
+};
+
+export const REPORT_TEXTS: Record<ReportLang, ReportTexts> = { en, zh, de, fr, ru, fi };
+
+export function isReportLang(x: string): x is ReportLang {
+  return (REPORT_LANGS as readonly string[]).includes(x);
+}
+
+/** Fills {name} placeholders. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+}

@@ -1,0 +1,64 @@
+/** Test helpers: a temporary failure store created with the real MIGRATIONS, and record factories. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { FailureRecord } from '../../agent/record.js';
+import { MIGRATIONS, RECORD_COLUMNS } from '../../agent/store/schema.js';
+
+export function tempDir(prefix = 'pos-export-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function createStore(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  for (const m of MIGRATIONS) db.exec(m.sql);
+  db.pragma(`user_version = ${MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0}`);
+  return db;
+}
+
+/** A plausible record; `i` makes id, seq, stan and rrn unique. */
+export function makeRecord(i: number, over: Partial<FailureRecord> = {}): FailureRecord {
+  const t = Date.UTC(2026, 10, 23, 8, 0, 0) + i * 60_000;
+  return {
+    id: `01JD${String(i).padStart(22, '0')}`,
+    seq: i + 1,
+    boot_id: 'boot-1',
+    terminal_id: `T${String(1 + (i % 3)).padStart(7, '0')}`,
+    merchant_id: 'M00000000000042',
+    occurred_at: new Date(t).toISOString(),
+    utc_offset_min: 60,
+    mti: '0210',
+    processing_code: '000000',
+    amount_minor: 1000 + i,
+    currency: '978',
+    pan_masked: `476173******${String(i % 10000).padStart(4, '0')}`,
+    card_brand: 'visa',
+    entry_mode: '051',
+    stan: String(i % 1_000_000).padStart(6, '0'),
+    rrn: String(100000000000 + i),
+    auth_code: null,
+    rc: '51',
+    rc_source: 'issuer',
+    category: 'insufficient_funds',
+    retry: 'retry_later',
+    synced_at: null,
+    ...over,
+  };
+}
+
+export function insertRecords(db: Database.Database, records: Iterable<FailureRecord>): number {
+  const cols = RECORD_COLUMNS.join(', ');
+  const stmt = db.prepare(`INSERT INTO failures (${cols}) VALUES (${RECORD_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+  let n = 0;
+  const tx = db.transaction((rows: Iterable<FailureRecord>) => {
+    for (const r of rows) {
+      stmt.run(r);
+      n++;
+    }
+  });
+  tx(records);
+  return n;
+}
