@@ -23,7 +23,8 @@ export function createStore(file: string): Database.Database {
 export function makeRecord(i: number, over: Partial<FailureRecord> = {}): FailureRecord {
   const t = Date.UTC(2026, 10, 23, 8, 0, 0) + i * 60_000;
   return {
-    id: `01JD${String(i).padStart(22, '0')}`,
+    // ULID-shaped, sortable, and free of long digit runs (so PAN scans of the output stay clean)
+    id: `01JD${String(i).padStart(22, '0').replace(/\d/g, (d) => 'ABCDEFGHJK'[Number(d)] as string)}`,
     seq: i + 1,
     boot_id: 'boot-1',
     terminal_id: `T${String(1 + (i % 3)).padStart(7, '0')}`,
