@@ -9,7 +9,7 @@ function collector() {
     if (e.kind === 'response' || e.kind === 'request')
       out.push({ kind: e.kind, hex: e.buf.toString('hex', e.offset, e.offset + e.length), wire: e.wire, dest: e.tpduDest, src: e.tpduSrc });
     else if (e.kind === 'event') out.push({ kind: 'event', name: e.name, wire: e.wire });
-    else out.push({ kind: 'reject', code: e.code, bytes: e.bytes });
+    else if (e.kind === 'reject') out.push({ kind: 'reject', code: e.code, bytes: e.bytes });
   };
   return { out, sink };
 }

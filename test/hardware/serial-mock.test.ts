@@ -1,0 +1,169 @@
+/**
+ * The serial link over @serialport/binding-mock: the real SerialPort stream, framing and reconnect
+ * logic, with a mock device we can feed, split, fill with garbage and unplug.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
+import { silentLogger } from '../../agent/log.js';
+import {
+  encodeBinaryEvent,
+  encodeBinaryFrame,
+  encodeEventLine,
+  encodeMessageLine,
+  type LinkEvent,
+} from '../../protocol/framing/index.js';
+import { type Link, openSerialLink, type SerialBinding } from '../../hardware/serial/index.js';
+
+const MSG = Buffer.concat([Buffer.from('0210'), Buffer.from('7238000002800000', 'hex'), Buffer.from('16476173900101011900000000000001234500012310')]);
+
+/** MockBinding, remembering every port it opens so a test can feed or unplug it. */
+function trackingBinding() {
+  const opened: MockPortBinding[] = [];
+  const binding = {
+    ...MockBinding,
+    async open(options: Parameters<typeof MockBinding.open>[0]) {
+      const p = await MockBinding.open(options);
+      opened.push(p);
+      return p;
+    },
+  } as typeof MockBinding;
+  return { binding: binding as SerialBinding, opened, last: () => opened[opened.length - 1]! };
+}
+
+type Seen = { kind: string; hex?: string; name?: string; code?: string; bytes?: number };
+function record(link: Link) {
+  const seen: Seen[] = [];
+  link.onEvent((e: LinkEvent) => {
+    if (e.kind === 'reject') seen.push({ kind: 'reject', code: e.code, bytes: e.bytes });
+    else if (e.kind === 'event') seen.push({ kind: 'event', name: e.name });
+    else seen.push({ kind: e.kind, hex: e.buf.toString('hex', e.offset, e.offset + e.length) });
+  });
+  return seen;
+}
+
+async function until(cond: () => boolean, ms = 3000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+let link: Link | null = null;
+afterEach(async () => {
+  await link?.close();
+  link = null;
+  MockBinding.reset();
+});
+
+const FRAMINGS = [
+  { framing: 'line' as const, frame: (m: Buffer) => encodeMessageLine('RSP', m), event: () => encodeEventLine('CARD_INSERTED') },
+  { framing: 'binary' as const, frame: (m: Buffer) => encodeBinaryFrame(m), event: () => encodeBinaryEvent('CARD_INSERTED') },
+];
+
+for (const f of FRAMINGS) {
+  describe(`serial link over binding-mock, ${f.framing} framing`, () => {
+    it('delivers frames read one byte at a time (every byte boundary)', async () => {
+      MockBinding.createPort('/dev/mock0', { maxReadSize: 1 });
+      const tb = trackingBinding();
+      link = openSerialLink({ path: '/dev/mock0', baudRate: 115200, framing: f.framing, binding: tb.binding, logger: silentLogger() });
+      const seen = record(link);
+      await link.whenOpen();
+      tb.last().emitData(Buffer.concat([f.frame(MSG), f.event(), f.frame(MSG)]));
+      await until(() => seen.length === 3);
+      expect(seen).toEqual([
+        { kind: 'response', hex: MSG.toString('hex') },
+        { kind: 'event', name: 'CARD_INSERTED' },
+        { kind: 'response', hex: MSG.toString('hex') },
+      ]);
+    });
+
+    it('several frames in one chunk, garbage between frames, an oversize frame', async () => {
+      MockBinding.createPort('/dev/mock1');
+      const tb = trackingBinding();
+      link = openSerialLink({ path: '/dev/mock1', baudRate: 115200, framing: f.framing, maxFrameBytes: 256, binding: tb.binding, logger: silentLogger() });
+      const seen = record(link);
+      await link.whenOpen();
+      const garbage = Buffer.from([0xff, 0xfe, 0x80, 0x99, 0xaa]);
+      const oversize = f.frame(Buffer.concat([Buffer.from('0210'), Buffer.alloc(400, 0x30)]));
+      const wire = Buffer.concat([f.frame(MSG), f.frame(MSG), garbage, f.frame(MSG), oversize, f.event()]);
+      tb.last().emitData(wire);
+      await until(() => seen.filter((s) => s.kind !== 'reject').length === 4);
+      expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual(['response', 'response', 'response', 'event']);
+      const rejects = seen.filter((s) => s.kind === 'reject');
+      expect(rejects.map((r) => r.code)).toContain('E_FRAME_SIZE');
+      expect(rejects.reduce((n, r) => n + r.bytes!, 0)).toBe(garbage.length + oversize.length);
+      expect(link.stats.bytesIn).toBe(wire.length);
+    });
+
+    it('device removed and re-created mid-stream: reconnects with backoff and resumes', async () => {
+      MockBinding.createPort('/dev/mock2');
+      const tb = trackingBinding();
+      link = openSerialLink({
+        path: '/dev/mock2',
+        baudRate: 9600,
+        framing: f.framing,
+        binding: tb.binding,
+        logger: silentLogger(),
+        reconnect: { minMs: 10, maxMs: 40 },
+      });
+      const states: string[] = [];
+      link.onState((s) => states.push(s));
+      const seen = record(link);
+      await link.whenOpen();
+      const full = f.frame(MSG);
+      tb.last().emitData(Buffer.concat([full, full.subarray(0, 10)])); // one frame and the head of the next
+      await until(() => seen.length === 1);
+      // unplug: the device disappears and the pending read fails like an EIO
+      MockBinding.reset();
+      (tb.last() as unknown as { pendingRead: ((e: Error) => void) | null }).pendingRead?.(new Error('EIO: device unplugged'));
+      await until(() => link!.state === 'reconnecting');
+      await new Promise((r) => setTimeout(r, 60)); // a few failed attempts while it is gone
+      expect(link.state).not.toBe('open');
+      MockBinding.createPort('/dev/mock2');
+      await link.whenOpen();
+      tb.last().emitData(Buffer.concat([full, f.event()]));
+      await until(() => seen.filter((s) => s.kind !== 'reject').length === 3);
+      expect(seen).toEqual([
+        { kind: 'response', hex: MSG.toString('hex') },
+        { kind: 'reject', code: 'E_FRAME_TRUNCATED', bytes: 10 },
+        { kind: 'response', hex: MSG.toString('hex') },
+        { kind: 'event', name: 'CARD_INSERTED' },
+      ]);
+      expect(states.filter((s) => s === 'reconnecting').length).toBeGreaterThanOrEqual(2);
+      expect(link.stats.opens).toBe(2);
+      expect(link.stats.disconnects).toBe(1);
+    });
+  });
+}
+
+describe('serial link basics', () => {
+  it('rejects a bad config with a code', () => {
+    expect(() => openSerialLink({ path: '', baudRate: 9600, framing: 'line', logger: silentLogger() })).toThrowError(
+      expect.objectContaining({ code: 'E_CONFIG' }),
+    );
+    expect(() => openSerialLink({ path: '/x', baudRate: 0, framing: 'line', logger: silentLogger() })).toThrowError(/baud/);
+  });
+
+  it('writes reach the device while open; writes while closed are counted as dropped', async () => {
+    MockBinding.createPort('/dev/mockw', { record: true });
+    const tb = trackingBinding();
+    link = openSerialLink({ path: '/dev/mockw', baudRate: 9600, framing: 'line', binding: tb.binding, logger: silentLogger() });
+    await link.whenOpen();
+    expect(link.write(Buffer.from('hello\n'))).toBe(true);
+    await until(() => tb.last().recording.length === 6);
+    await link.close();
+    expect(link.state).toBe('closed');
+    expect(link.write(Buffer.from('x'))).toBe(false);
+    expect(link.stats.writesDropped).toBe(1);
+  });
+
+  it('a device that never appears keeps the link reconnecting, and close() stops it', async () => {
+    const tb = trackingBinding();
+    link = openSerialLink({ path: '/dev/nothing', baudRate: 9600, framing: 'binary', binding: tb.binding, logger: silentLogger(), reconnect: { minMs: 5, maxMs: 10 } });
+    await until(() => link!.state === 'reconnecting');
+    await expect(link.whenOpen(50)).rejects.toMatchObject({ code: 'E_LINK_TIMEOUT' });
+    await link.close();
+    expect(link.state).toBe('closed');
+  });
+});

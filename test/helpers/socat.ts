@@ -1,0 +1,112 @@
+/**
+ * Real kernel ttys for tests: `socat -d -d pty,raw,echo=0,link=A pty,raw,echo=0,link=B` makes two
+ * linked pseudo-terminals. Ending socat hangs both up (an "unplugged device"); starting it again
+ * on the same link paths "plugs it back in".
+ *
+ * socat missing: tests FAIL under CI=true (requireSocat throws) and may skip elsewhere.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function socatPath(): string | null {
+  try {
+    return execFileSync('sh', ['-c', 'command -v socat'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when socat is here. Throws when it is missing under CI=true; false lets a test skip. */
+export function requireSocat(): boolean {
+  const p = socatPath();
+  if (p) return true;
+  if (process.env.CI === 'true') throw new Error('socat is required under CI=true (apt-get install -y socat)');
+  return false;
+}
+
+export interface PtyPair {
+  /** Link path of one end (give it to the code under test). */
+  readonly a: string;
+  /** Link path of the other end (the "device" side). */
+  readonly b: string;
+  readonly running: boolean;
+  /** Ends socat (both ttys hang up) and waits until it is gone and the links are removed. */
+  stop(): Promise<void>;
+  /** Starts socat again on the same link paths and waits for both links. */
+  start(): Promise<void>;
+}
+
+async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Creates a pty pair with links in `dir` (default a fresh temp dir). */
+export async function createPtyPair(dir = mkdtempSync(join(tmpdir(), 'pos-pty-')), names = ['a', 'b']): Promise<PtyPair> {
+  if (!socatPath()) throw new Error('socat not found');
+  const a = join(dir, names[0]!);
+  const b = join(dir, names[1]!);
+  let child: ChildProcess | null = null;
+  let stderr = '';
+
+  const start = async () => {
+    if (child) throw new Error('socat already running');
+    for (const p of [a, b]) if (existsSync(p)) unlinkSync(p);
+    stderr = '';
+    const c = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = c;
+    c.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    let exited = false;
+    c.once('exit', () => {
+      exited = true;
+    });
+    await waitFor(() => exited || (existsSync(a) && existsSync(b) && /starting data transfer loop/.test(stderr)), 5000, `socat links ${a}, ${b}`).catch(
+      (e: Error) => {
+        throw new Error(`${e.message}; socat said: ${stderr}`);
+      },
+    );
+    if (exited) {
+      child = null;
+      throw new Error(`socat exited early: ${stderr}`);
+    }
+  };
+
+  const stop = async () => {
+    const c = child;
+    if (!c) return;
+    child = null;
+    if (c.exitCode === null && c.signalCode === null) {
+      const gone = new Promise<void>((r) => c.once('exit', () => r()));
+      c.kill('SIGTERM');
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 2000))]);
+      if (c.exitCode === null && c.signalCode === null) {
+        c.kill('SIGKILL');
+        await gone;
+      }
+    }
+    for (const p of [a, b]) if (existsSync(p)) unlinkSync(p);
+  };
+
+  await start();
+  return {
+    a,
+    b,
+    get running() {
+      return child !== null;
+    },
+    stop,
+    start,
+  };
+}
+
+/** Removes a temp dir made for links (after stop()). */
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
