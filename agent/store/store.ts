@@ -184,9 +184,10 @@ export function openStore(opts: StoreOptions): FailureStore {
       'database unreadable at start: moved aside, starting a fresh one',
     );
     ({ db, fresh } = openDb(opts.path, durability, false));
-    // seq must keep rising for receivers even though the old rows are gone: start above any
-    // plausible old seq (ms since epoch x 1000, still far below 2^53).
-    db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('seq_floor', String(Date.now() * 1000));
+    // seq must keep rising for receivers even though the old rows are gone: start at Unix seconds
+    // x 100 (12 digits until 2286, so never shaped like a 13-19 digit PAN). Above any old seq as
+    // long as the terminal averaged under 100 records/s since its database was created.
+    db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('seq_floor', String(Math.floor(Date.now() / 1000) * 100));
   }
   if (fresh) db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('created_at', new Date().toISOString());
   log.info(

@@ -84,7 +84,7 @@ describe('store', () => {
   });
 
   it('groups concurrent records into few transactions (WAL frames far below one commit per record)', async () => {
-    const s = mk({ groupCommitMax: 100, groupCommitMs: 5 });
+    const s = mk({ groupCommitMax: 100, groupCommitMs: 5, synchronous: 'normal' }); // frame counts do not depend on fsync
     s.db.pragma('wal_autocheckpoint = 0');
     s.db.pragma('wal_checkpoint(TRUNCATE)');
     await Promise.all(Array.from({ length: 1000 }, (_, i) => s.record(syntheticFailure(i))));
@@ -129,7 +129,7 @@ describe('store', () => {
     const rows = s.db.prepare('SELECT * FROM failures').all() as Array<Record<string, unknown>>;
     expect(rows.length).toBe(201);
     const text = rows.map((row) => Object.values(row).join(' | ')).join('\n');
-    for (const t of [text, ...lines, JSON.stringify(r)]) expect(findPans(t)).toEqual([]);
+    for (const t of [text, ...lines.map((l) => l.replace(/"time":\d+,?/, '')), JSON.stringify(r)]) expect(findPans(t)).toEqual([]);
     expect(lines.some((l) => l.includes('pan_masked_on_store'))).toBe(true);
   });
 
@@ -172,7 +172,8 @@ describe('store', () => {
     expect(readdirSync(dir).some((f) => f.startsWith('f.db.corrupt-'))).toBe(true);
     expect(lines.some((l) => l.includes('"event":"db_recreated"') && l.includes('"level":50'))).toBe(true);
     const r = await s.record(syntheticFailure(1));
-    expect(r.seq).toBeGreaterThan(1_000_000_000_000);
+    expect(r.seq).toBeGreaterThan(100_000_000_000);
+    expect(String(r.seq).length).toBeLessThan(13); // never PAN-shaped
     expect(s.stats().total).toBe(1);
   });
 
