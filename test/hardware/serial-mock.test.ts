@@ -3,7 +3,12 @@
  * logic, with a mock device we can feed, split, fill with garbage and unplug.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
+import { SerialPortMock } from 'serialport';
+
+// @serialport/binding-mock's own typings are not reachable under NodeNext resolution; serialport
+// re-exposes the same MockBinding singleton (with types) as SerialPortMock.binding.
+const MockBinding = SerialPortMock.binding;
+type MockPortBinding = Awaited<ReturnType<typeof MockBinding.open>>;
 import { silentLogger } from '../../agent/log.js';
 import {
   encodeBinaryEvent,
