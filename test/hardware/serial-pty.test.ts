@@ -1,0 +1,126 @@
+/**
+ * The serial link with the real serialport bindings over a real kernel pty pair (socat). The test
+ * writes the "payment module" side with plain fs writes; the link reads the other end.
+ */
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../agent/log.js';
+import { type Link, openSerialLink } from '../../hardware/serial/index.js';
+import { encodeBinaryEvent, encodeBinaryFrame, encodeEventLine, encodeMessageLine, type LinkEvent } from '../../protocol/framing/index.js';
+import { createPtyPair, type PtyPair, requireSocat } from '../helpers/socat.js';
+
+const HAVE_SOCAT = requireSocat();
+const MSG = Buffer.concat([Buffer.from('0210'), Buffer.from('7238000002800000', 'hex'), Buffer.from('16476173900101011900000000000001234500012310')]);
+
+type Seen = { kind: string; hex?: string; name?: string; code?: string; bytes?: number };
+function record(link: Link) {
+  const seen: Seen[] = [];
+  link.onEvent((e: LinkEvent) => {
+    if (e.kind === 'reject') seen.push({ kind: 'reject', code: e.code, bytes: e.bytes });
+    else if (e.kind === 'event') seen.push({ kind: 'event', name: e.name });
+    else seen.push({ kind: e.kind, hex: e.buf.toString('hex', e.offset, e.offset + e.length) });
+  });
+  return seen;
+}
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The device side of the pair: write bytes into the other end. */
+function device(path: string) {
+  const fd = openSync(path, constants.O_RDWR | constants.O_NOCTTY);
+  return {
+    write: (b: Buffer) => {
+      let off = 0;
+      while (off < b.length) off += writeSync(fd, b, off);
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+let pair: PtyPair | null = null;
+let link: Link | null = null;
+afterEach(async () => {
+  await link?.close();
+  link = null;
+  await pair?.stop();
+  pair = null;
+});
+
+const FRAMINGS = [
+  { framing: 'line' as const, frame: (m: Buffer) => encodeMessageLine('RSP', m), event: () => encodeEventLine('LINK_DOWN', { reason: 'dial' }) },
+  { framing: 'binary' as const, frame: (m: Buffer) => encodeBinaryFrame(m, { dest: 1, src: 2 }), event: () => encodeBinaryEvent('LINK_DOWN', { reason: 'dial' }, { dest: 1, src: 2 }) },
+];
+
+for (const f of FRAMINGS) {
+  describe.skipIf(!HAVE_SOCAT)(`serial link over a socat pty pair, ${f.framing} framing`, () => {
+    it('frames split across writes, several in one write, garbage and an oversize frame', async () => {
+      pair = await createPtyPair();
+      link = openSerialLink({ path: pair.a, baudRate: 115200, framing: f.framing, tpdu: f.framing === 'binary', maxFrameBytes: 256, logger: silentLogger() });
+      const seen = record(link);
+      await link.whenOpen();
+      const dev = device(pair.b);
+      try {
+        const one = f.frame(MSG);
+        // split at several byte boundaries, with pauses shorter than the binary idle timeout
+        for (const cut of [1, 2, 7, one.length - 1]) {
+          dev.write(one.subarray(0, cut));
+          await sleep(3);
+          dev.write(one.subarray(cut));
+        }
+        const garbage = Buffer.from([0x80, 0xff, 0xfe, 0xc3, 0x81]);
+        const oversize = f.frame(Buffer.concat([Buffer.from('0210'), Buffer.alloc(600, 0x31)]));
+        dev.write(Buffer.concat([one, one, garbage, one, oversize, f.event()]));
+        await until(() => seen.filter((s) => s.kind !== 'reject').length === 8);
+        expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual([...Array(7).fill('response'), 'event']);
+        expect(seen.filter((s) => s.kind === 'response').every((s) => s.hex === MSG.toString('hex'))).toBe(true);
+        const rejects = seen.filter((s) => s.kind === 'reject');
+        expect(rejects.map((r) => r.code)).toContain('E_FRAME_SIZE');
+        expect(rejects.reduce((n, r) => n + r.bytes!, 0)).toBe(garbage.length + oversize.length);
+      } finally {
+        dev.close();
+      }
+    });
+
+    it('device removed (socat killed) and re-created on the same path: the link reconnects and resumes', async () => {
+      pair = await createPtyPair();
+      link = openSerialLink({
+        path: pair.a,
+        baudRate: 115200,
+        framing: f.framing,
+        tpdu: f.framing === 'binary',
+        logger: silentLogger(),
+        reconnect: { minMs: 20, maxMs: 200 },
+      });
+      const states: string[] = [];
+      link.onState((s) => states.push(s));
+      const seen = record(link);
+      await link.whenOpen();
+      let dev = device(pair.b);
+      dev.write(f.frame(MSG));
+      await until(() => seen.length === 1);
+      dev.close();
+      await pair.stop();
+      await until(() => link!.state === 'reconnecting' || link!.state === 'opening');
+      await sleep(100);
+      expect(link.state).not.toBe('open');
+      await pair.start();
+      await link.whenOpen(5000);
+      dev = device(pair.b);
+      try {
+        dev.write(Buffer.concat([f.frame(MSG), f.event()]));
+        await until(() => seen.filter((s) => s.kind !== 'reject').length === 3);
+      } finally {
+        dev.close();
+      }
+      expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual(['response', 'response', 'event']);
+      expect(states).toContain('reconnecting');
+      expect(link.stats.opens).toBe(2);
+    });
+  });
+}
