@@ -84,7 +84,7 @@ describe('store', () => {
   });
 
   it('groups concurrent records into few transactions (WAL frames far below one commit per record)', async () => {
-    const s = mk({ groupCommitMax: 100, groupCommitMs: 5, synchronous: 'normal' }); // frame counts do not depend on fsync
+    const s = mk({ groupCommitMax: 100, groupCommitMs: 1, synchronous: 'normal' }); // frame counts do not depend on fsync
     s.db.pragma('wal_autocheckpoint = 0');
     s.db.pragma('wal_checkpoint(TRUNCATE)');
     await Promise.all(Array.from({ length: 1000 }, (_, i) => s.record(syntheticFailure(i))));
