@@ -1,12 +1,27 @@
 import type { Command } from 'commander';
+import { decodeStream, resolveDialect } from '../../decode/decode-stream.js';
 
-// Placeholder while the command is being built; replaced by its owner.
 export function register(program: Command): void {
   program
     .command('decode')
-    .description('(not implemented yet)')
-    .action(() => {
-      process.stderr.write('pos-agent decode: not implemented yet\n');
-      process.exitCode = 1;
+    .description('decode ISO 8583 messages from stdin to NDJSON (PAN masked, card data redacted)')
+    .option('--dialect <name|file>', 'ascii, ascii-hex, bcd, or a dialect JSON file', 'ascii')
+    .option('--hex', 'one hex-encoded message per line (default: binary stream with 2-byte length prefixes)')
+    .option('--length-prefix', 'with --hex: each line starts with a 2-byte big-endian length')
+    .option('--tpdu', 'a 5-byte TPDU precedes each message (after the length prefix)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 all messages decoded, 2 bad usage or at least one bad message.\n' +
+        'Example: echo 30323130... | pos-agent decode --hex',
+    )
+    .action(async (opts: { dialect: string; hex?: boolean; lengthPrefix?: boolean; tpdu?: boolean }) => {
+      const dialect = resolveDialect(opts.dialect);
+      const summary = await decodeStream(process.stdin, process.stdout, {
+        dialect,
+        hex: opts.hex === true,
+        lengthPrefix: opts.lengthPrefix === true,
+        tpdu: opts.tpdu === true,
+      });
+      if (summary.bad > 0) process.exitCode = 2;
     });
 }

@@ -1,0 +1,100 @@
+/**
+ * Loading a dialect from JSON (a user's own host spec). The JSON names a built-in base dialect or
+ * gives every encoding choice, and may override fields:
+ *   { "name": "myhost", "base": "bcd", "bitmap": "hex", "fields": { "48": { "type": "b", "length": 255, "prefix": 3 } } }
+ * Validation errors name the JSON path and the reason (DialectError, code E_DIALECT).
+ */
+import { z } from 'zod';
+import { ASCII_DIALECT, ASCII_HEX_DIALECT, BCD_DIALECT } from './dialects.js';
+import { ISO8583_1987_FIELDS } from './fields-1987.js';
+import { compileDialect, type CompiledDialect, type DialectDef, type FieldSpec } from './spec.js';
+
+export class DialectError extends Error {
+  override readonly name = 'DialectError';
+  readonly code = 'E_DIALECT';
+}
+
+const fieldSchema = z
+  .object({
+    name: z.string().min(1).optional(),
+    type: z.enum(['n', 'a', 'an', 'ans', 'ns', 'z', 'b', 'xn']).optional(),
+    length: z.number().int().min(1).max(9999).optional(),
+    prefix: z.union([z.literal(0), z.literal(2), z.literal(3)]).optional(),
+    encoding: z.enum(['ascii', 'bcd', 'binary', 'hex']).optional(),
+    prefixEncoding: z.enum(['ascii', 'bcd', 'binary']).optional(),
+    pad: z.enum(['left', 'right']).optional(),
+    sensitivity: z.enum(['pan', 'secret']).optional(),
+  })
+  .strict();
+
+const dialectSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    base: z.enum(['ascii', 'ascii-hex', 'bcd']).optional(),
+    mti: z.enum(['ascii', 'bcd']).optional(),
+    bitmap: z.enum(['binary', 'hex']).optional(),
+    numeric: z.enum(['ascii', 'bcd']).optional(),
+    prefix: z.enum(['ascii', 'bcd', 'binary']).optional(),
+    binary: z.enum(['binary', 'hex']).optional(),
+    bcdPadFixed: z.enum(['left', 'right']).optional(),
+    bcdPadVariable: z.enum(['left', 'right']).optional(),
+    fields: z.record(z.string().regex(/^([2-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/, 'field number 2..128'), fieldSchema).optional(),
+  })
+  .strict();
+
+const BASES: Record<string, DialectDef> = {
+  ascii: ASCII_DIALECT,
+  'ascii-hex': ASCII_HEX_DIALECT,
+  bcd: BCD_DIALECT,
+};
+
+export function dialectFromJson(json: unknown): CompiledDialect {
+  const parsed = dialectSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.length ? issue.path.join('.') : '(root)';
+    throw new DialectError(`dialect ${path}: ${issue.message}`);
+  }
+  const j = parsed.data;
+  const base = BASES[j.base ?? 'ascii']!;
+  const overrides: Record<number, Partial<FieldSpec>> = { ...base.overrides };
+  const fields: Record<number, (typeof ISO8583_1987_FIELDS)[number]> = { ...base.fields };
+  for (const [k, f] of Object.entries(j.fields ?? {})) {
+    const id = Number(k);
+    const prev = fields[id];
+    if (!prev && (f.type === undefined || f.length === undefined || f.prefix === undefined)) {
+      throw new DialectError(`dialect fields.${k}: a new field needs type, length and prefix`);
+    }
+    fields[id] = {
+      name: f.name ?? prev?.name ?? `Field ${id}`,
+      type: f.type ?? prev!.type,
+      length: f.length ?? prev!.length,
+      prefix: f.prefix ?? prev!.prefix,
+    };
+    const ov: Partial<FieldSpec> = { ...overrides[id] };
+    if (f.encoding) ov.encoding = f.encoding;
+    if (f.prefixEncoding) ov.prefixEncoding = f.prefixEncoding;
+    if (f.pad) ov.pad = f.pad;
+    if (f.sensitivity) ov.sensitivity = f.sensitivity;
+    if (f.type && f.type !== 'b' && overrides[id]?.type === 'b') delete ov.type;
+    if (f.type) ov.type = f.type;
+    overrides[id] = ov;
+  }
+  const def: DialectDef = {
+    name: j.name,
+    description: j.description ?? `custom dialect based on ${base.name}`,
+    mti: j.mti ?? base.mti,
+    bitmap: j.bitmap ?? base.bitmap,
+    numeric: j.numeric ?? base.numeric,
+    prefix: j.prefix ?? base.prefix,
+    binary: j.binary ?? base.binary,
+    bcdPadFixed: j.bcdPadFixed ?? base.bcdPadFixed,
+    bcdPadVariable: j.bcdPadVariable ?? base.bcdPadVariable,
+    fields,
+    overrides,
+  };
+  // Never allow a config to unmask card data silently: keep the default sensitivity unless the
+  // file names a stricter one.
+  return compileDialect(def);
+}

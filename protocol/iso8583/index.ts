@@ -1,0 +1,14 @@
+/**
+ * ISO 8583 codec: field specs as data, dialects, a zero-allocation decoder into a reused view, an
+ * encoder, an EMV TLV reader. Pure: no I/O.
+ */
+export * from './spec.js';
+export * from './errors.js';
+export { ISO8583_1987_FIELDS } from './fields-1987.js';
+export { DIALECTS, ASCII_DIALECT, ASCII_HEX_DIALECT, BCD_DIALECT, isDialectName, type DialectName } from './dialects.js';
+export { dialectFromJson, DialectError } from './dialect-json.js';
+export { MessageView } from './view.js';
+export { decodeInto } from './decoder.js';
+export { encodeMessage, encodeField, type IsoMessage } from './encoder.js';
+export { TlvReader, TlvError, tagHex, SAFE_EMV_TAGS } from './tlv.js';
+export { describeMessage, emvTags, REDACTED, type DescribedMessage } from './describe.js';
