@@ -1,0 +1,131 @@
+/**
+ * Store faults seen from the fleet: disk budget exceeded, SQLITE_FULL (a size-limited file via
+ * PRAGMA max_page_count), a corrupt database at start. Each must raise its alarm in the `metrics`
+ * heartbeat and in the logs, lose no record, and clear (where it can) once the cause is gone.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type FailureStore } from '../../agent/store/index.js';
+import { syntheticFailure } from '../../agent/store/synthetic.js';
+import { processMetrics, startSync, type SyncHandle } from '../../agent/sync/index.js';
+import { collect, haveMosquitto, startMosquitto, type Collector, type Mosquitto } from '../helpers/mosquitto.js';
+import { startProxy } from '../helpers/tcp-proxy.js';
+import { captureLogger, sleep, until } from './util.js';
+
+const HAVE = haveMosquitto();
+const FLEET = 'alarms';
+let dir: string;
+let broker: Mosquitto;
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sync-alarms-'));
+  if (HAVE) broker = await startMosquitto();
+});
+afterAll(async () => {
+  await broker?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function metricsWith(c: Collector, alarm: string): Record<string, unknown> | undefined {
+  for (const m of [...c.messages].reverse()) {
+    if (!m.topic.endsWith('/metrics')) continue;
+    const p = JSON.parse(m.payload);
+    if (p.alarms.includes(alarm)) return p;
+  }
+  return undefined;
+}
+
+async function withSync(store: FailureStore, terminal: string, url = broker.url) {
+  const c = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/#`);
+  const sync: SyncHandle = startSync({
+    url,
+    fleet: FLEET,
+    terminal,
+    store,
+    bootId: 'b',
+    version: '0.1.0',
+    configHash: 'h',
+    metrics: processMetrics(store),
+    heartbeatMs: 100,
+    backoffMinMs: 50,
+    backoffMaxMs: 200,
+  });
+  cleanups.push(
+    () => c.close(),
+    () => sync.stop(),
+  );
+  return { c, sync };
+}
+
+describe.skipIf(!HAVE)('store alarms in metrics', () => {
+  it('budget exceeded by unsynced rows: alarm in metrics and logs, nothing dropped; cleared once synced and purged', async () => {
+    const terminal = 'Tbudget';
+    const { lines, logger } = captureLogger();
+    const store = openStore({ path: join(dir, 'budget.db'), bootId: 'b', budgetBytes: 200 * 1024, logger });
+    cleanups.push(() => store.close());
+    const proxy = await startProxy({ port: broker.port });
+    cleanups.push(() => proxy.close());
+    proxy.cut(); // offline: everything piles up in the outbox
+    const { c } = await withSync(store, terminal, proxy.url);
+    const recs = await Promise.all(Array.from({ length: 2000 }, (_, i) => store.record(syntheticFailure(i, terminal))));
+    expect(store.alarms()).toContain('store_budget_exceeded');
+    expect(store.stats().total).toBe(2000);
+    expect(lines.some((l) => l.includes('"code":"store_budget_exceeded"') && l.includes('"level":50'))).toBe(true);
+    proxy.restore();
+    await c.waitFor(() => metricsWith(c, 'store_budget_exceeded') !== undefined, 5000, 'alarm in metrics');
+    await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= 2000, 15000, 'all records delivered');
+    await until(() => !store.alarms().includes('store_budget_exceeded'), 5000, 'alarm cleared');
+    expect(store.stats().total).toBeLessThan(2000); // synced rows purged
+    expect(new Set(c.records().map((r) => r.id))).toEqual(new Set(recs.map((r) => r.id)));
+    expect(lines.some((l) => l.includes('"event":"store_purged"'))).toBe(true);
+  });
+
+  it('SQLITE_FULL: alarm disk_full in metrics, records wait in memory and commit once space returns', async () => {
+    const terminal = 'Tfull';
+    const { lines, logger } = captureLogger();
+    const store = openStore({ path: join(dir, 'full.db'), bootId: 'b', logger, retryMinMs: 10, retryMaxMs: 100 });
+    cleanups.push(() => store.close());
+    const { c, sync } = await withSync(store, terminal);
+    await store.record(syntheticFailure(0, terminal));
+    const pages = store.db.pragma('page_count', { simple: true }) as number;
+    store.db.pragma(`max_page_count = ${pages + 2}`); // the "disk" is now nearly full
+    const pending = Array.from({ length: 500 }, (_, i) => store.record(syntheticFailure(i + 1, terminal)));
+    await c.waitFor(() => metricsWith(c, 'disk_full') !== undefined, 5000, 'disk_full in metrics');
+    expect(lines.some((l) => l.includes('"code":"disk_full"'))).toBe(true);
+    expect(sync.state()).toBe('online'); // no crash
+    store.db.pragma('max_page_count = 1073741823');
+    const recs = await Promise.all(pending);
+    expect(recs.at(-1)?.seq).toBe(501);
+    sync.notify();
+    await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= 501, 10000, 'all delivered');
+    await until(() => !store.alarms().includes('disk_full'), 2000, 'alarm cleared');
+    await sleep(250);
+    const lastMetrics = JSON.parse(c.messages.filter((m) => m.topic.endsWith('/metrics')).at(-1)?.payload ?? '{}');
+    expect(lastMetrics.alarms).not.toContain('disk_full');
+  });
+
+  it('corrupt database at start: moved aside, fresh one created, db_recreated in metrics', async () => {
+    const terminal = 'Tcorrupt';
+    const path = join(dir, 'corrupt.db');
+    writeFileSync(path, Buffer.from('this is not an SQLite database at all, just bytes '.repeat(200)));
+    const { lines, logger } = captureLogger();
+    const store = openStore({ path, bootId: 'b', logger });
+    cleanups.push(() => store.close());
+    expect(store.movedAside).not.toBeNull();
+    expect(lines.some((l) => l.includes('"event":"db_recreated"'))).toBe(true);
+    const { c } = await withSync(store, terminal);
+    await store.record(syntheticFailure(1, terminal));
+    const m = await (async () => {
+      await c.waitFor(() => metricsWith(c, 'db_recreated') !== undefined, 5000, 'db_recreated in metrics');
+      return metricsWith(c, 'db_recreated');
+    })();
+    expect(m).toMatchObject({ terminal, fleet: FLEET });
+    await c.waitFor(() => c.records().length >= 1, 5000, 'record delivered from the fresh database');
+  });
+});
