@@ -17,10 +17,10 @@ export const newFailureSchema = z.strictObject({
   processing_code: nullableText(6),
   amount_minor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
   currency: nullableText(3),
+  // maskPan's one format: first 6 + '*' + last 4 (13-19 long), or all '*' for short numbers
   pan_masked: z
     .string()
-    .max(19)
-    .regex(/^[0-9*]*$/, 'masked PAN: digits and *')
+    .regex(/^(\d{6}\*{3,9}\d{4}|\*{1,12})$/, 'masked PAN: first 6, *, last 4')
     .nullable(),
   card_brand: nullableText(32),
   entry_mode: nullableText(4),
