@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { SingleBar } from 'cli-progress';
 import type { Annotator } from './annotate.js';
-import { iterateRecords, one, openReadOnly } from './db.js';
+import { iterateRaw, one, openReadOnly } from './db.js';
 import { ExportError } from './errors.js';
 import type { Filters } from './filters.js';
 import type { ReportLang } from './i18n.js';
@@ -58,7 +58,8 @@ export async function runExport(req: ExportRequest, io: ExportIo): Promise<Expor
   let bar: SingleBar | undefined;
   try {
     if (toFile) {
-      out = createWriteStream(tmp, { flags: 'wx' });
+      // a large buffer lets the next batches be formatted while the disk write is in flight
+      out = createWriteStream(tmp, { flags: 'wx', highWaterMark: 1 << 20 });
       await Promise.race([
         once(out, 'open'),
         once(out, 'error').then(([e]) => {
@@ -94,7 +95,7 @@ export async function runExport(req: ExportRequest, io: ExportIo): Promise<Expor
         });
         bar.start(total, 0);
       }
-      rows = await writeRows(iterateRecords(db, selectRows(req.filters)), out, {
+      rows = await writeRows(iterateRaw(db, selectRows(req.filters)), out, {
         format: req.format,
         bom: req.bom,
         lang: req.lang,

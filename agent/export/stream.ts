@@ -1,13 +1,13 @@
 /**
  * Streaming writers for the row formats (csv, ndjson, json). Rows come from a synchronous iterator
- * (better-sqlite3 `.iterate()`), are pulled one at a time by Readable.from, and flow through
- * `pipeline`, so a slow destination pauses the database cursor: memory stays bounded whatever the
- * row count. Text is batched into ~64 KiB chunks to keep the number of write calls low.
+ * (better-sqlite3 `.raw().iterate()`), are grouped in batches of 256 and pulled by Readable.from
+ * through `pipeline`, so a slow destination pauses the database cursor: memory stays bounded
+ * (a few batches in flight) whatever the row count. CSV text is made by csv-stringify.
  */
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
-import type { FailureRecord } from '../record.js';
+import { stringify as stringifySync } from 'csv-stringify/sync';
+import type { Category, FailureRecord } from '../record.js';
 import { RECORD_COLUMNS } from '../store/schema.js';
 import type { Annotator } from './annotate.js';
 import { currencyAlpha, currencyExponent, minorToDecimal } from './currency.js';
@@ -42,88 +42,125 @@ export function localTime(occurredAt: string, offsetMin: number): string {
   return `${local}${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
 
-/** One CSV row: the record's columns, then the derived ones. Numbers stay numbers (no formula guard). */
-export function csvRow(r: FailureRecord, lang: ReportLang, annotator: Annotator): Record<string, unknown> {
-  return {
-    ...r,
-    occurred_local: localTime(r.occurred_at, r.utc_offset_min),
-    amount: r.amount_minor == null ? null : minorToDecimal(r.amount_minor, currencyExponent(r.currency)),
-    currency_alpha: currencyAlpha(r.currency),
-    rc_meaning: annotator.meaning(r.rc),
-    next_step: annotator.nextStep(r.rc, r.category, lang),
-  };
+/** Position of each record column in a raw row (better-sqlite3 `.raw()` arrays in RECORD_COLUMNS order). */
+const COL = Object.fromEntries(RECORD_COLUMNS.map((c, i) => [c, i])) as Record<(typeof RECORD_COLUMNS)[number], number>;
+
+/**
+ * One CSV row as an array: the record's columns as stored, then the derived ones. Numbers stay
+ * numbers, so csv-stringify's formula guard leaves them alone.
+ */
+export function csvRow(raw: unknown[], lang: ReportLang, annotator: Annotator): unknown[] {
+  const currency = raw[COL.currency] as string | null;
+  const amountMinor = raw[COL.amount_minor] as number | null;
+  const rc = raw[COL.rc] as string;
+  // Appends to the row array it was given (a fresh array per row from the cursor): one
+  // allocation less per row on a million-row export.
+  raw.push(
+    localTime(raw[COL.occurred_at] as string, raw[COL.utc_offset_min] as number),
+    amountMinor == null ? null : minorToDecimal(amountMinor, currencyExponent(currency)),
+    currencyAlpha(currency),
+    annotator.meaning(rc),
+    annotator.nextStep(rc, raw[COL.category] as Category, lang),
+  );
+  return raw;
 }
 
-/** Groups small string chunks into larger ones before they reach the destination. */
-function batcher(limit = 64 * 1024): Transform {
-  let buf = '';
+/** A record object as a raw row, in RECORD_COLUMNS order. */
+export function toRaw(r: FailureRecord): unknown[] {
+  return RECORD_COLUMNS.map((c) => r[c]);
+}
+
+/** A raw row as a record object (keys in contract order). */
+export function fromRaw(raw: readonly unknown[]): FailureRecord {
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i < RECORD_COLUMNS.length; i++) o[RECORD_COLUMNS[i] as string] = raw[i];
+  return o as unknown as FailureRecord;
+}
+
+/** Rows are handed down the pipeline in batches: fewer stream hops per row, same backpressure. */
+function* batches(rows: Iterable<unknown[]>, size: number, opts: RowStreamOptions, count: { n: number }) {
+  const every = opts.progressEvery ?? 1000;
+  let batch: unknown[][] = [];
+  for (const r of rows) {
+    batch.push(r);
+    count.n++;
+    if (opts.onProgress && count.n % every === 0) opts.onProgress(count.n);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+const CSV_OPTIONS = {
+  // RFC 4180: CRLF between records; fields with comma, quote, CR or LF are quoted, quotes doubled.
+  record_delimiter: '\r\n',
+  quote_record_delimiter: true,
+  // Formula-injection guard: a text cell starting with = + - @ TAB or CR gets a leading '.
+  // Number cells (seq, utc_offset_min, amount_minor) are not touched; `amount` is the decimal text
+  // of a non-negative amount, so it never starts with one of those characters.
+  escape_formulas: true,
+  cast: { boolean: (v: boolean) => (v ? 'true' : 'false') },
+} as const;
+
+/** Batches of raw rows → CSV text (csv-stringify), header and optional BOM first. */
+function csvTransform(opts: RowStreamOptions): Transform {
+  let first = true;
   return new Transform({
     writableObjectMode: true,
-    transform(chunk: string | Buffer, _enc, cb) {
-      buf += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-      if (buf.length >= limit) {
-        const out = buf;
-        buf = '';
-        cb(null, out);
-      } else cb();
+    transform(batch: unknown[][], _enc, cb) {
+      try {
+        const rows = batch.map((r) => csvRow(r, opts.lang, opts.annotator));
+        const text = stringifySync(rows, {
+          ...CSV_OPTIONS,
+          columns: [...CSV_COLUMNS],
+          header: first,
+          bom: first && opts.bom === true,
+        });
+        first = false;
+        cb(null, text);
+      } catch (err) {
+        cb(err as Error);
+      }
     },
     flush(cb) {
-      cb(null, buf.length > 0 ? buf : undefined);
+      // an empty export still gets its header line (and BOM)
+      if (first) cb(null, stringifySync([], { ...CSV_OPTIONS, columns: [...CSV_COLUMNS], header: true, bom: opts.bom === true }));
+      else cb();
     },
   });
 }
 
-function* counted<T>(rows: Iterable<T>, opts: RowStreamOptions, count: { n: number }): Generator<T> {
-  const every = opts.progressEvery ?? 1000;
-  for (const r of rows) {
-    count.n++;
-    if (opts.onProgress && count.n % every === 0) opts.onProgress(count.n);
-    yield r;
-  }
-}
-
-function* ndjsonLines(rows: Iterable<FailureRecord>): Generator<string> {
-  for (const r of rows) yield `${JSON.stringify(r)}\n`;
-}
-
-function* jsonArray(rows: Iterable<FailureRecord>): Generator<string> {
-  yield '[';
+/** Batches of raw rows → NDJSON lines, or the pieces of one JSON array. */
+function jsonTransform(format: 'ndjson' | 'json'): Transform {
   let first = true;
-  for (const r of rows) {
-    yield first ? `\n${JSON.stringify(r)}` : `,\n${JSON.stringify(r)}`;
-    first = false;
-  }
-  yield first ? ']\n' : '\n]\n';
+  return new Transform({
+    writableObjectMode: true,
+    transform(batch: Array<readonly unknown[]>, _enc, cb) {
+      const lines = batch.map((r) => JSON.stringify(fromRaw(r)));
+      let text: string;
+      if (format === 'ndjson') text = `${lines.join('\n')}\n`;
+      else text = `${first ? '[\n' : ',\n'}${lines.join(',\n')}`;
+      first = false;
+      cb(null, text);
+    },
+    flush(cb) {
+      if (format === 'json') cb(null, first ? '[]\n' : '\n]\n');
+      else cb();
+    },
+  });
 }
 
-function* csvObjects(rows: Iterable<FailureRecord>, opts: RowStreamOptions): Generator<Record<string, unknown>> {
-  for (const r of rows) yield csvRow(r, opts.lang, opts.annotator);
-}
-
-/** Writes all rows to `out` in the chosen format; resolves with the row count. */
-export async function writeRows(rows: Iterable<FailureRecord>, out: Writable, opts: RowStreamOptions): Promise<number> {
+/**
+ * Writes all rows (raw arrays in RECORD_COLUMNS order, e.g. from `iterateRaw`) to `out` in the
+ * chosen format; resolves with the row count.
+ */
+export async function writeRows(rows: Iterable<unknown[]>, out: Writable, opts: RowStreamOptions): Promise<number> {
   const count = { n: 0 };
-  const source = counted(rows, opts, count);
-  const end = !opts.keepOpen;
-  if (opts.format === 'csv') {
-    const csv = stringify({
-      header: true,
-      columns: [...CSV_COLUMNS],
-      bom: opts.bom === true,
-      // RFC 4180: CRLF between records; fields with comma, quote, CR or LF are quoted, quotes doubled.
-      record_delimiter: '\r\n',
-      quote_record_delimiter: true,
-      // Formula-injection guard: a string cell starting with = + - @ TAB or CR gets a leading '.
-      // Number cells (seq, utc_offset_min, amount_minor) are not touched; `amount` is a decimal
-      // string of a non-negative amount, so it never starts with one of those characters.
-      escape_formulas: true,
-      cast: { boolean: (v) => (v ? 'true' : 'false') },
-    });
-    await pipeline(Readable.from(csvObjects(source, opts)), csv, batcher(), out, { end });
-  } else {
-    const text = opts.format === 'ndjson' ? ndjsonLines(source) : jsonArray(source);
-    await pipeline(Readable.from(text), batcher(), out, { end });
-  }
+  const source = Readable.from(batches(rows, 256, opts, count), { highWaterMark: 4 });
+  const format = opts.format === 'csv' ? csvTransform(opts) : jsonTransform(opts.format);
+  await pipeline(source, format, out, { end: !opts.keepOpen });
   opts.onProgress?.(count.n);
   return count.n;
 }
