@@ -1,0 +1,159 @@
+/**
+ * Where `pos-agent simulate` sends its stream: a pty pair made with socat (the agent opens one
+ * end, the simulator writes the other), an existing tty, or TCP clients.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, constants, existsSync, lstatSync, openSync, statSync, write } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import type { Logger } from '../../agent/log.js';
+import { FrameError } from '../../protocol/framing/index.js';
+
+export class SimulatorError extends FrameError {
+  constructor(code: string, message: string) {
+    super(code, message);
+    this.name = 'SimulatorError';
+  }
+}
+
+export interface PtyPairHandle {
+  /** The agent's end (the link path). */
+  agentPath: string;
+  /** The simulator's end (a /dev/pts/N). */
+  simPath: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `socat -d -d pty,raw,echo=0,link=PATH pty,raw,echo=0` and learns the second pty's name. */
+export function startPtyPair(path: string, timeoutMs = 5000): Promise<PtyPairHandle> {
+  return new Promise((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${path}`, 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (e) {
+      reject(new SimulatorError('E_SOCAT', `cannot start socat: ${(e as Error).message}`));
+      return;
+    }
+    let err = '';
+    const ptys: string[] = [];
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new SimulatorError('E_SOCAT', `socat did not create the pty pair in ${timeoutMs} ms: ${err.trim()}`));
+    }, timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new SimulatorError('E_SOCAT', `cannot start socat (is it installed?): ${e.message}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new SimulatorError('E_SOCAT', `socat exited (${code}): ${err.trim()}`));
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      for (const m of err.matchAll(/PTY is (\/dev\/\S+)/g)) if (!ptys.includes(m[1]!)) ptys.push(m[1]!);
+      if (ptys.length >= 2 && /starting data transfer loop/.test(err) && existsSync(path)) {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolve({
+          agentPath: path,
+          simPath: ptys[1]!,
+          stop: () =>
+            new Promise<void>((r) => {
+              if (child.exitCode !== null || child.signalCode !== null) return r();
+              child.once('exit', () => r());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+  });
+}
+
+/** True when `path` is (a link to) a character device, e.g. an existing tty. */
+export function isCharDevice(path: string): boolean {
+  try {
+    return existsSync(path) && (lstatSync(path).isCharacterDevice() || statSync(path).isCharacterDevice());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes a stream to a tty path (fd opened O_RDWR|O_NOCTTY, written in order, back-pressured).
+ * Resolves when the stream ends or `signal` aborts.
+ */
+export function pumpToTty(src: Readable, path: string, log: Logger, signal?: AbortSignal): Promise<{ bytes: number }> {
+  const fd = openSync(path, constants.O_RDWR | constants.O_NOCTTY);
+  let bytes = 0;
+  return new Promise((resolve, reject) => {
+    let closed = false;
+    const finish = (e?: Error) => {
+      if (closed) return;
+      closed = true;
+      signal?.removeEventListener('abort', onAbort);
+      src.destroy();
+      try {
+        closeSync(fd);
+      } catch {}
+      if (e) reject(e);
+      else resolve({ bytes });
+    };
+    const onAbort = () => finish();
+    signal?.addEventListener('abort', onAbort);
+    src.on('data', (chunk: Buffer) => {
+      src.pause();
+      write(fd, chunk, 0, chunk.length, null, (err, n) => {
+        if (err) {
+          log.error({ event: 'sim_write_error', code: err.code, path }, 'write to tty failed');
+          finish(new SimulatorError('E_SIM_WRITE', `${path}: ${err.message}`));
+          return;
+        }
+        bytes += n;
+        if (n < chunk.length) log.warn({ event: 'sim_short_write', path, wrote: n, of: chunk.length }, 'short write');
+        src.resume();
+      });
+    });
+    src.once('end', () => finish());
+    src.once('error', (e) => finish(e));
+  });
+}
+
+export interface TcpServerHandle {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves a fresh stream (from `make`) to every TCP client. */
+export function serveTcp(port: number, make: () => Readable, log: Logger, host = '127.0.0.1'): Promise<TcpServerHandle> {
+  const sockets = new Set<Socket>();
+  const server = createServer((sock) => {
+    sockets.add(sock);
+    sock.setNoDelay(true);
+    const s = make();
+    log.info({ event: 'sim_client', remote: `${sock.remoteAddress}:${sock.remotePort}` }, 'client connected');
+    s.pipe(sock);
+    sock.on('error', () => {});
+    sock.on('close', () => {
+      sockets.delete(sock);
+      s.destroy();
+      log.info({ event: 'sim_client_gone' }, 'client disconnected');
+    });
+    s.on('end', () => sock.end());
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new SimulatorError('E_SIM_LISTEN', `cannot listen on ${host}:${port}: ${e.code ?? e.message}`)));
+    server.listen(port, host, () => {
+      const addr = server.address();
+      resolve({
+        server,
+        port: typeof addr === 'object' && addr ? addr.port : port,
+        close: () =>
+          new Promise<void>((r) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
+      });
+    });
+  });
+}
