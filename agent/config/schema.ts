@@ -1,0 +1,148 @@
+/**
+ * The agent's configuration: one schema (zod) for the file, the environment and the CLI flags.
+ * Every key has a default, so `pos-agent run --simulate` runs with no file at all. docs/config.md
+ * lists the keys; `pos-agent run --print-config` shows the effective values (secrets masked).
+ */
+import { z } from 'zod';
+
+const LANGS = ['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const;
+const ident = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[\x20-\x7e]+$/, 'printable ASCII only');
+const topicSegment = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only (used in MQTT topics)');
+
+export const configSchema = z
+  .object({
+    terminal: z
+      .object({
+        /** Terminal id as in field 41 (ans8). Also the MQTT topic segment. */
+        id: topicSegment.default('TERM0001'),
+        /** Merchant id as in field 42 (ans15). */
+        merchant_id: ident(15).default('MERCHANT0000001'),
+        /** Merchant name as printed on the cardholder's statement (for the issuer script). */
+        merchant_name: z.string().min(1).max(40).default('DEMO SHOP'),
+        /** IANA time zone for local times in prompts and scripts; default the system's. */
+        timezone: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    fleet: topicSegment.default('demo'),
+    serial: z
+      .object({
+        /** Device path of the payment module's UART, e.g. /dev/ttyUSB0. Empty with --simulate. */
+        device: z.string().min(1).optional(),
+        baud: z.number().int().min(1200).max(4_000_000).default(115200),
+        framing: z.enum(['line', 'binary']).default('line'),
+        /** Binary framing: a 5-byte TPDU precedes each message. */
+        tpdu: z.boolean().default(false),
+        max_frame_bytes: z.number().int().min(64).max(65535).default(4096),
+      })
+      .strict()
+      .prefault({}),
+    /** ISO 8583 dialect of the host responses: ascii, ascii-hex, bcd, or a dialect JSON file. */
+    dialect: z.string().min(1).default('ascii'),
+    simulate: z
+      .object({
+        enabled: z.boolean().default(false),
+        scenario: z.string().min(1).default('shift'),
+        /** Transactions per second. */
+        rate: z.number().positive().max(5000).default(2),
+        seed: z.number().int().default(1),
+        /** Stop after this many seconds (0 = run until stopped). */
+        duration_s: z.number().min(0).default(0),
+      })
+      .strict()
+      .prefault({}),
+    display: z
+      .object({
+        driver: z.enum(['console', 'lcd', 'none']).default('console'),
+        /** Serial device of the character LCD (driver lcd). */
+        lcd_path: z.string().min(1).optional(),
+        lcd_baud: z.number().int().min(1200).max(1_000_000).default(9600),
+        width: z.number().int().min(16).max(80).default(20),
+        height: z.number().int().min(2).max(24).default(4),
+        /** How long each page of a long prompt stays up. */
+        page_ms: z.number().int().min(200).max(60_000).default(3000),
+      })
+      .strict()
+      .prefault({}),
+    language: z
+      .object({
+        /** The cashier's language. */
+        cashier: z.enum(LANGS).default('en'),
+        /** Show the customer's text in the card's preferred language (EMV 5F2D) when we have it. */
+        customer_follows_card: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** Text overrides: { "de": { "insufficient_funds.cashier": "..." } } or a JSON/YAML file path. */
+    texts: z.union([z.string().min(1), z.record(z.string(), z.record(z.string(), z.string()))]).optional(),
+    /** Response-code row overrides per code, e.g. { "85": { "category": "issuer_decline" } }. */
+    response_codes: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    store: z
+      .object({
+        path: z.string().min(1).default('pos-agent.db'),
+        /** full: a committed record survives power loss; normal: survives a crash of the agent only. */
+        synchronous: z.enum(['full', 'normal']).default('full'),
+        budget_mb: z.number().positive().max(100_000).default(64),
+        group_commit_ms: z.number().int().min(0).max(1000).default(4),
+      })
+      .strict()
+      .prefault({}),
+    broker: z
+      .object({
+        /** mqtt://host:port, mqtts://..., "embedded" (an in-process broker for the demo) or "none". */
+        url: z.string().min(1).default('embedded'),
+        /** Port of the embedded broker (0 = any free port). */
+        embedded_port: z.number().int().min(0).max(65535).default(1883),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        /** PEM file paths for TLS. */
+        ca: z.string().optional(),
+        cert: z.string().optional(),
+        key: z.string().optional(),
+        batch_size: z.number().int().min(1).max(1000).default(100),
+        inflight: z.number().int().min(1).max(65535).default(10),
+        heartbeat_s: z.number().min(1).max(3600).default(10),
+      })
+      .strict()
+      .prefault({}),
+    pipeline: z
+      .object({
+        /** A request with no response after this long is a host timeout. */
+        host_timeout_ms: z.number().int().min(100).max(600_000).default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    declines: z
+      .object({
+        /** Tell the cashier to stop after this many declines of one card in 24 h. */
+        max_per_card_per_day: z.number().int().min(1).max(1000).default(10),
+        /** Secret for the keyed card hash (hex, ≥ 32 chars). Default: generated once, kept beside the database. */
+        card_key: z
+          .string()
+          .regex(/^[0-9a-fA-F]{32,}$/, 'hex, at least 32 digits')
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type AgentConfig = z.infer<typeof configSchema>;
+
+/** Keys whose values are never printed. */
+export const SECRET_KEYS = ['broker.password', 'declines.card_key'] as const;
