@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFromEnv, configHash, loadConfig, redactConfig } from '../../agent/config/index.js';
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('has a default for every key', () => {
+    const cfg = loadConfig({});
+    expect(cfg.terminal.id).toBe('TERM0001');
+    expect(cfg.store.synchronous).toBe('full');
+    expect(cfg.display).toMatchObject({ driver: 'console', width: 20, height: 4 });
+    expect(cfg.broker.url).toBe('embedded');
+  });
+
+  it('layers file < environment < flags', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'agent.yaml');
+    writeFileSync(file, 'terminal:\n  id: FILE01\nfleet: f1\ndisplay:\n  width: 32\n  height: 8\n');
+    const cfg = loadConfig({
+      file,
+      env: { POS_AGENT_FLEET: 'envfleet', POS_AGENT_DISPLAY_WIDTH: '16', POS_AGENT_TERMINAL_MERCHANT_ID: 'M1' },
+      flags: { display: { width: 40 } },
+    });
+    expect(cfg.terminal.id).toBe('FILE01');
+    expect(cfg.terminal.merchant_id).toBe('M1');
+    expect(cfg.fleet).toBe('envfleet');
+    expect(cfg.display.width).toBe(40);
+    expect(cfg.display.height).toBe(8);
+  });
+
+  it('reads JSON files too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'agent.json');
+    writeFileSync(file, JSON.stringify({ language: { cashier: 'fi' } }));
+    expect(loadConfig({ file }).language.cashier).toBe('fi');
+  });
+
+  it('maps environment variables to nested keys, converting numbers and booleans', () => {
+    expect(configFromEnv({ POS_AGENT_SERIAL_TPDU: 'true', POS_AGENT_STORE_BUDGET_MB: '12', OTHER: 'x' })).toEqual({
+      serial: { tpdu: true },
+      store: { budget_mb: 12 },
+    });
+  });
+
+  it.each([
+    [{ flags: { display: { width: 5 } } }, 'display.width', 5],
+    [{ env: { POS_AGENT_DISPLAY_HEIGHT: 'tall' } }, 'display.height', 'tall'],
+    [{ flags: { language: { cashier: 'xx' } } }, 'language.cashier', 'xx'],
+    [{ flags: { store: { synchronous: 'sometimes' } } }, 'store.synchronous', 'sometimes'],
+    [{ flags: { store: { pathh: 'x.db' } } }, 'store.pathh', 'x.db'],
+    [{ flags: { terminal: { id: 'a/b' } } }, 'terminal.id', 'a/b'],
+  ])('rejects a bad value naming the key: %j', (opts, key, value) => {
+    const e = errorOf(() => loadConfig(opts));
+    expect(e.code).toBe('E_CONFIG');
+    expect(e.key).toBe(key);
+    expect(e.value).toEqual(value);
+    expect(e.message).toContain(key);
+    expect(e.reason.length).toBeGreaterThan(3);
+  });
+
+  it('names the file when it cannot be read or parsed', () => {
+    expect(errorOf(() => loadConfig({ file: '/nonexistent/agent.yaml' })).message).toContain('/nonexistent/agent.yaml');
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, '{ nope');
+    expect(errorOf(() => loadConfig({ file })).message).toMatch(/not valid JSON/);
+  });
+
+  it('never prints secrets, in errors or in the effective config', () => {
+    const e = errorOf(() => loadConfig({ flags: { declines: { card_key: 'not-hex-secret-value' } } }));
+    expect(e.message).not.toContain('not-hex-secret-value');
+    const cfg = loadConfig({ flags: { broker: { password: 'hunter2', username: 'u' } } });
+    const shown = JSON.stringify(redactConfig(cfg));
+    expect(shown).not.toContain('hunter2');
+    expect(shown).toContain('"username":"u"');
+    // the hash does not depend on the secret either
+    const other = loadConfig({ flags: { broker: { password: 'different', username: 'u' } } });
+    expect(configHash(cfg)).toBe(configHash(other));
+    expect(configHash(cfg)).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
