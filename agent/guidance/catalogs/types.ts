@@ -1,0 +1,37 @@
+/**
+ * Shape of a built-in message catalog (one module per language). Data only.
+ *
+ * entries: guidance per text key (a response-code row's `textKey`, a category `cat.<id>`, or
+ *   `stop_retrying`). `cashier` is the prompt on the cashier's display (one or two short lines),
+ *   `customer` what to tell the customer, `steps` the cashier's next steps, `title` a short
+ *   reason used in lists and the contact-issuer script. Entries for sensitive reasons have no
+ *   `customer` text: the customer always gets `common.customer_declined`.
+ * strings: everything else (EMV standard messages `emv.XX`, script and label texts).
+ *
+ * Flattened catalog keys: `${key}.title`, `${key}.cashier`, `${key}.customer`, `${key}.steps`
+ * (steps joined with "\n"), plus the strings as they are. Merchant overrides use the same keys.
+ */
+export interface Entry {
+  title: string;
+  cashier: string;
+  customer?: string;
+  steps: readonly string[];
+}
+
+export interface CatalogData {
+  lang: string;
+  /** Decimal separator for amounts in this language. */
+  decimalSeparator: string;
+  entries: Readonly<Record<string, Entry>>;
+  strings: Readonly<Record<string, string>>;
+}
+
+/** Keys every built-in catalog must provide in `strings` (tests check it). */
+export const STRING_KEYS = [
+  'common.customer_declined',
+  'emv.01', 'emv.02', 'emv.03', 'emv.04', 'emv.05', 'emv.06', 'emv.07', 'emv.08', 'emv.09',
+  'emv.0A', 'emv.0B', 'emv.0C', 'emv.0D', 'emv.0E', 'emv.0F', 'emv.10', 'emv.11', 'emv.12', 'emv.13',
+  'script.title', 'script.ask.decline', 'script.ask.referral', 'script.ask.technical', 'script.closing',
+  'label.time_local', 'label.time_utc', 'label.merchant', 'label.merchant_id', 'label.terminal_id',
+  'label.amount', 'label.card', 'label.stan', 'label.rrn', 'label.auth_code', 'label.response_code',
+] as const;
