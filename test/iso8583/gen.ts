@@ -101,17 +101,22 @@ export function messageArb(d: CompiledDialect, opts: { maxVar?: number; fields?:
 
 /** Asserts that every field of `msg` decodes back to its expected value, and that no other field is present. */
 export function expectDecodedEquals(view: MessageView, d: CompiledDialect, msg: IsoMessage): void {
-  expect(view.ok).toBe(true);
-  expect(view.mti()).toBe(msg.mti);
+  // plain comparisons first (fast); expect() only to report a mismatch
   const want = Object.keys(msg.fields)
     .map(Number)
     .sort((a, b) => a - b);
-  expect(view.fieldNumbers()).toEqual(want);
+  const problems: string[] = [];
+  if (!view.ok) problems.push(`decode failed: ${view.error()?.message}`);
+  if (view.mti() !== msg.mti) problems.push(`mti ${view.mti()} != ${msg.mti}`);
+  const got = view.fieldNumbers();
+  if (got.join(',') !== want.join(',')) problems.push(`fields [${got}] != [${want}]`);
   for (const f of want) {
-    const v = msg.fields[f]!;
-    expect(view.get(f), `field ${f}`).toBe(expectedGet(d, f, v));
-    expect(view.isRedacted(f)).toBe(d.specs[f]!.sensitivity === 'secret');
+    const exp = expectedGet(d, f, msg.fields[f]!);
+    const g = view.get(f);
+    if (g !== exp) problems.push(`field ${f}: ${JSON.stringify(g)} != ${JSON.stringify(exp)}`);
+    if (view.isRedacted(f) !== (d.specs[f]!.sensitivity === 'secret')) problems.push(`field ${f}: redaction`);
   }
+  expect(problems, `dialect ${d.name}`).toEqual([]);
 }
 
 const fastView = new MessageView();
@@ -125,24 +130,22 @@ const exactView = new MessageView();
 export function expectWalksAgree(d: CompiledDialect, buf: Uint8Array, start = 0, end = buf.length): MessageView {
   const okF = decodeInto(d, buf, start, end, fastView);
   const okE = decodeIntoExact(d, buf, start, end, exactView);
-  const ctx = `dialect ${d.name}, input ${Buffer.from(buf.subarray(start, end)).toString('hex')}`;
-  expect(okF, ctx).toBe(okE);
-  expect(fastView.mtiNum, ctx).toBe(exactView.mtiNum);
-  expect([fastView.errCode, fastView.errField, fastView.errOffset, fastView.errA, fastView.errB], ctx).toEqual([
-    exactView.errCode,
-    exactView.errField,
-    exactView.errOffset,
-    exactView.errA,
-    exactView.errB,
-  ]);
-  expect(fastView.limit, ctx).toBe(exactView.limit);
+  const F = fastView;
+  const X = exactView;
+  const problems: string[] = [];
+  if (okF !== okE) problems.push(`verdict fast=${okF} exact=${okE}`);
+  if (F.mtiNum !== X.mtiNum) problems.push('mti');
+  if (F.errCode !== X.errCode || F.errField !== X.errField || F.errOffset !== X.errOffset || F.errA !== X.errA || F.errB !== X.errB)
+    problems.push(`error fast=${F.error()?.message} exact=${X.error()?.message}`);
+  if (F.limit !== X.limit) problems.push(`limit ${F.limit} != ${X.limit}`);
   for (let f = 2; f <= 128; f++) {
-    const h = fastView.has(f);
-    expect(h, `${ctx} field ${f}`).toBe(exactView.has(f));
-    if (!h) continue;
-    expect(fastView.offsetOf(f), `${ctx} offset of ${f}`).toBe(exactView.offsetOf(f));
-    expect(fastView.unitsOf(f), `${ctx} units of ${f}`).toBe(exactView.unitsOf(f));
+    const h = F.has(f);
+    if (h !== X.has(f)) problems.push(`has(${f})`);
+    else if (h && (F.offsetOf(f) !== X.offsetOf(f) || F.unitsOf(f) !== X.unitsOf(f)))
+      problems.push(`field ${f}: fast ${F.offsetOf(f)}/${F.unitsOf(f)} exact ${X.offsetOf(f)}/${X.unitsOf(f)}`);
   }
+  if (problems.length > 0)
+    expect(problems, `dialect ${d.name}, input ${Buffer.from(buf.subarray(start, end)).toString('hex')}`).toEqual([]);
   return fastView;
 }
 
