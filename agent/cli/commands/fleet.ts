@@ -1,12 +1,178 @@
-import type { Command } from 'commander';
+/**
+ * `pos-agent fleet watch` and `pos-agent fleet collect`: the fleet operator's tools.
+ * See docs/export-fleet.md.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { IClientOptions } from 'mqtt';
+import { z } from 'zod';
+import { usageError } from '../../export/errors.js';
+import { defaultClientId, startCollector } from '../../fleet/collector.js';
+import { openPgPool, pgSink, type RecordSink, sqliteSink } from '../../fleet/sinks.js';
+import { validFleet } from '../../fleet/topics.js';
+import { startWatch } from '../../fleet/watch.js';
+import { createLogger } from '../../log.js';
 
-// Placeholder while the command is being built; replaced by its owner.
+/** Default SQLite file of `fleet collect` (kept apart from the agent's own pos-agent.db). */
+export const DEFAULT_FLEET_DB = 'pos-fleet.db';
+
+const brokerUrl = z
+  .string()
+  .url()
+  .refine((u) => /^(mqtts?|tcp|tls|wss?):\/\//.test(u), 'use mqtt://, mqtts://, ws:// or wss://');
+
+function check<T>(option: string, schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw usageError(option, `${JSON.stringify(value)}: ${r.error.issues[0]?.message ?? 'invalid'}`);
+  return r.data;
+}
+
+const positive = z.coerce.number().positive().finite();
+
+interface ConnOpts {
+  broker: string;
+  fleet: string;
+  username?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+function connectionOptions(o: ConnOpts): { broker: string; fleet: string; mqtt: Partial<IClientOptions> } {
+  const broker = check('--broker', brokerUrl, o.broker);
+  if (!validFleet(o.fleet)) throw usageError('--fleet', `"${o.fleet}" is not a fleet name (no / # + or spaces; + means all)`);
+  const mqttOpts: Partial<IClientOptions> = {};
+  if (o.username) mqttOpts.username = o.username;
+  if (process.env.POS_AGENT_MQTT_PASSWORD) mqttOpts.password = process.env.POS_AGENT_MQTT_PASSWORD;
+  const read = (option: string, file: string | undefined) => {
+    if (!file) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw usageError(option, `cannot read ${file}: ${(e as Error).message}`);
+    }
+  };
+  const ca = read('--ca', o.ca);
+  const cert = read('--cert', o.cert);
+  const key = read('--key', o.key);
+  if (ca) mqttOpts.ca = ca;
+  if (cert) mqttOpts.cert = cert;
+  if (key) mqttOpts.key = key;
+  return { broker, fleet: o.fleet, mqtt: mqttOpts };
+}
+
+function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--broker <url>', 'broker URL, e.g. mqtt://127.0.0.1:1883 or mqtts://broker:8883')
+    .option('--fleet <name>', "fleet name, or + for every fleet", '+')
+    .option('--username <name>', 'MQTT username (password from POS_AGENT_MQTT_PASSWORD)')
+    .option('--ca <file>', 'CA certificate (PEM) for mqtts://')
+    .option('--cert <file>', 'client certificate (PEM)')
+    .option('--key <file>', 'client key (PEM)');
+}
+
+/** Resolves at SIGINT/SIGTERM (removing its handlers) or when `other` settles. */
+function untilSignal(): { promise: Promise<void>; dispose: () => void } {
+  let dispose = () => {};
+  const promise = new Promise<void>((r) => {
+    const on = () => r();
+    process.once('SIGINT', on);
+    process.once('SIGTERM', on);
+    dispose = () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    };
+  });
+  return { promise, dispose };
+}
+
 export function register(program: Command): void {
-  program
-    .command('fleet')
-    .description('(not implemented yet)')
-    .action(() => {
-      process.stderr.write('pos-agent fleet: not implemented yet\n');
-      process.exitCode = 1;
+  const fleet = program.command('fleet').description("watch or collect a fleet's MQTT topics");
+
+  addConnectionOptions(fleet.command('watch').description('live table of a fleet: status, failures per minute, backlog, outliers'))
+    .option('--window <minutes>', 'sliding window for rates and outliers', '5')
+    .option('--outlier-factor <x>', 'stands out above this multiple of the fleet median', '3')
+    .option('--outlier-min <n>', 'and with at least this many failures in the window', '5')
+    .option('--interval <seconds>', 'plain mode (not a TTY, or --plain): seconds between lines', '10')
+    .option('--plain', 'print plain lines even on a TTY', false)
+    .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      const conn = connectionOptions(o as unknown as ConnOpts);
+      const windowMin = check('--window', positive, o.window);
+      const factor = check('--outlier-factor', positive, o.outlierFactor);
+      const min = check('--outlier-min', z.coerce.number().int().min(1), o.outlierMin);
+      const interval = check('--interval', positive, o.interval);
+      const duration = o.duration === undefined ? undefined : check('--duration', positive, o.duration);
+      const log = createLogger({ pretty: false, level: process.env.POS_AGENT_LOG_LEVEL ?? 'warn' });
+      const w = startWatch({
+        broker: conn.broker,
+        fleet: conn.fleet,
+        mqtt: conn.mqtt,
+        config: { windowMs: windowMin * 60_000, outlierFactor: factor, outlierMin: min },
+        out: process.stdout,
+        log,
+        intervalMs: interval * 1000,
+        plain: o.plain === true,
+        ...(duration !== undefined ? { durationMs: duration * 1000 } : {}),
+      });
+      const sig = untilSignal();
+      await Promise.race([w.done, sig.promise]);
+      sig.dispose();
+      await w.stop();
+    });
+
+  addConnectionOptions(
+    fleet.command('collect').description("store a fleet's failure records, deduplicated by id, in SQLite or PostgreSQL"),
+  )
+    .addOption(new Option('--db <file>', 'SQLite file (created with the agent schema)').default(DEFAULT_FLEET_DB).conflicts('pg'))
+    .option('--pg <url>', 'PostgreSQL connection URL (postgres://user@host/db) instead of SQLite')
+    .option('--share <group>', 'MQTT 5 shared subscription group: collectors in one group split the stream')
+    .option('--client-id <id>', 'MQTT client id (default: stable, derived from host, store and group)')
+    .option('--session-expiry <seconds>', 'how long the broker keeps this session while away', String(7 * 24 * 3600))
+    .option('--stats-interval <seconds>', 'log counts every so often (0 = never)', '60')
+    .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
+    .action(async (o: Record<string, string | undefined>) => {
+      const conn = connectionOptions(o as unknown as ConnOpts);
+      if (o.share !== undefined && !/^[^/#+\s]{1,64}$/.test(o.share)) {
+        throw usageError('--share', `"${o.share}" is not a share group name (no / # + or spaces)`);
+      }
+      const expiry = check('--session-expiry', z.coerce.number().int().min(1).max(0xffffffff), o.sessionExpiry);
+      const statsEvery = check('--stats-interval', z.coerce.number().min(0), o.statsInterval);
+      const duration = o.duration === undefined ? undefined : check('--duration', positive, o.duration);
+      const log = createLogger({ name: 'pos-agent-collect' });
+      let sink: RecordSink;
+      let storeKey: string;
+      if (o.pg !== undefined) {
+        if (!/^postgres(ql)?:\/\//.test(o.pg)) throw usageError('--pg', 'use a postgres:// or postgresql:// URL');
+        storeKey = o.pg.replace(/:[^:@/]*@/, '@'); // no password in the id derivation
+        sink = await pgSink(await openPgPool(o.pg));
+      } else {
+        const file = o.db ?? DEFAULT_FLEET_DB;
+        storeKey = resolve(file);
+        sink = sqliteSink(file);
+      }
+      const clientId = o.clientId ?? defaultClientId(storeKey, o.share);
+      const c = startCollector({
+        broker: conn.broker,
+        fleet: conn.fleet,
+        mqtt: conn.mqtt,
+        clientId,
+        sink,
+        log,
+        sessionExpirySec: expiry,
+        ...(o.share !== undefined ? { shareGroup: o.share } : {}),
+      });
+      const statsTimer = statsEvery > 0 ? setInterval(() => log.info({ event: 'collect_stats', ...c.stats }, 'collect stats'), statsEvery * 1000) : undefined;
+      const sig = untilSignal();
+      const timed = duration !== undefined ? new Promise<void>((r) => setTimeout(r, duration * 1000).unref()) : new Promise<void>(() => {});
+      try {
+        await Promise.race([sig.promise, timed, c.failed]);
+      } finally {
+        sig.dispose();
+        if (statsTimer) clearInterval(statsTimer);
+        await c.stop();
+        log.info({ event: 'collect_stopped', ...c.stats }, 'collector stopped');
+      }
     });
 }
