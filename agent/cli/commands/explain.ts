@@ -1,12 +1,190 @@
+/**
+ * `pos-agent explain CODE [--lang xx] [--width W --height H] [--json]`: what a response code (or
+ * local fault) means for the cashier: category, who acts, retry advice, the cashier prompt drawn
+ * on a W×H display page by page, what to tell the customer, the next steps, and the
+ * contact-issuer script for a built-in sample transaction.
+ * Output to stdout; bad language, width or height → GuidanceError (exit 2).
+ */
 import type { Command } from 'commander';
+import {
+  GuidanceError,
+  LANGS,
+  createCatalog,
+  createPromptRenderer,
+  isLang,
+  issuerScript,
+  issuerScriptPages,
+  padColumns,
+  pickCustomerLang,
+  type Geometry,
+  type Lang,
+  type TerminalInfo,
+} from '../../guidance/index.js';
+import type { FailureRecord } from '../../record.js';
+import { lookupCode, type CodeRow } from '../../../protocol/response-codes/index.js';
 
-// Placeholder while the command is being built; replaced by its owner.
+export interface ExplainOptions {
+  lang?: string;
+  width?: string | number;
+  height?: string | number;
+  /** Receipt printer columns for the script (32 = 58 mm, 48 = 80 mm). */
+  columns?: string | number;
+  /** EMV tag 5F2D value of the sample card, e.g. "defr": picks the customer's language. */
+  cardLang?: string;
+  json?: boolean;
+}
+
+export const SAMPLE_TERMINAL: TerminalInfo = { merchantName: 'CAFE AURORA BERLIN', timezone: 'Europe/Berlin' };
+
+/** The built-in sample transaction the script is shown for. */
+export function sampleRecord(row: CodeRow): FailureRecord {
+  return {
+    id: '01JQ7Z8K4M2N5P6R7S8T9V0W1X',
+    seq: 4211,
+    boot_id: 'sample',
+    terminal_id: 'POS00017',
+    merchant_id: '000123456789012',
+    occurred_at: '2026-03-14T10:42:07.000Z',
+    utc_offset_min: 60,
+    mti: row.standard === 'local' ? '0200' : '0210',
+    processing_code: '000000',
+    amount_minor: 4250,
+    currency: '978',
+    pan_masked: '476173******0119',
+    card_brand: 'visa',
+    entry_mode: '071',
+    stan: '004211',
+    rrn: '607312004211',
+    auth_code: row.category === 'approved' ? 'A1B2C3' : null,
+    rc: row.code,
+    rc_source: row.standard === 'local' ? 'local' : 'issuer',
+    category: row.category,
+    retry: row.retry,
+    synced_at: null,
+  };
+}
+
+function intOption(name: string, raw: string | number | undefined, dflt: number, min: number, max: number): number {
+  if (raw === undefined) return dflt;
+  const s = String(raw).trim();
+  const n = /^\d+$/.test(s) ? Number(s) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new GuidanceError('E_USAGE', `--${name} must be a whole number from ${min} to ${max}, got "${String(raw)}"`);
+  }
+  return n;
+}
+
+interface Resolved {
+  lang: Lang;
+  customerLang: Lang;
+  geo: Geometry;
+  columns: number;
+}
+
+function resolve(opts: ExplainOptions): Resolved {
+  const lang = (opts.lang ?? 'en').trim().toLowerCase();
+  if (!isLang(lang)) {
+    throw new GuidanceError('E_LANG', `unknown language "${opts.lang}"; use one of: ${LANGS.join(', ')}`);
+  }
+  const geo = {
+    width: intOption('width', opts.width, 20, 8, 132),
+    height: intOption('height', opts.height, 4, 1, 50),
+  };
+  const columns = intOption('columns', opts.columns, 32, 16, 132);
+  return { lang, customerLang: pickCustomerLang(opts.cardLang ?? null, lang), geo, columns };
+}
+
+function retryText(row: CodeRow): string {
+  return row.retryAfterMin !== null ? `${row.retry} (after ${row.retryAfterMin} min)` : row.retry;
+}
+
+/** A W×H screen drawn with a frame, one per page. */
+export function drawScreen(lines: readonly string[], geo: Geometry): string[] {
+  const edge = `+${'-'.repeat(geo.width)}+`;
+  const out = [edge];
+  for (let i = 0; i < geo.height; i++) out.push(`|${padColumns(lines[i] ?? '', geo.width)}|`);
+  out.push(edge);
+  return out;
+}
+
+/** Builds the explain output (text, or one JSON object with json: true). Throws GuidanceError. */
+export function explain(code: string, opts: ExplainOptions = {}): string {
+  const r = resolve(opts);
+  if (code.trim() === '') throw new GuidanceError('E_USAGE', 'give a response code, e.g. "51", "1A", "116" or "L_TIMEOUT"');
+  const row = lookupCode(code);
+  const catalog = createCatalog();
+  const renderer = createPromptRenderer(catalog, r.geo);
+  const pages = renderer.render(row, r.lang);
+  const cashier = catalog.guidance(row, r.lang);
+  const customer = catalog.guidance(row, r.customerLang);
+  const rec = sampleRecord(row);
+  const script = issuerScript(rec, SAMPLE_TERMINAL, r.lang, { columns: r.columns, catalog, row });
+  const emvText = catalog.emvMessage(row.emvMessage, r.lang);
+
+  if (opts.json) {
+    return `${JSON.stringify({
+      code: row.code,
+      known: row.known,
+      standard: row.standard,
+      meaning: row.meaning,
+      category: row.category,
+      actor: row.actor,
+      retry: row.retry,
+      retryAfterMin: row.retryAfterMin,
+      visaCategory: row.visaCategory,
+      sensitive: row.sensitive,
+      emvMessage: { id: row.emvMessage, text: emvText },
+      textKey: row.textKey,
+      lang: r.lang,
+      customerLang: r.customerLang,
+      guidance: { title: cashier.title, cashier: cashier.cashier, customer: customer.customer, steps: cashier.steps },
+      display: { width: r.geo.width, height: r.geo.height, pages },
+      issuerScript: { columns: r.columns, lines: script },
+      issuerScriptDisplay: issuerScriptPages(rec, SAMPLE_TERMINAL, r.lang, r.geo, { catalog, row }),
+    })}\n`;
+  }
+
+  const std = row.standard === '1987' || row.standard === '1993' ? `ISO 8583:${row.standard}` : row.standard;
+  const out: string[] = [];
+  out.push(`Code ${row.code}: ${row.meaning} (${std})`);
+  if (!row.known) out.push('  not in the table: shown with the safe generic fallback row');
+  out.push(`  category       ${row.category}`);
+  out.push(`  who acts       ${row.actor}`);
+  out.push(`  retry          ${retryText(row)}`);
+  out.push(`  Visa category  ${row.visaCategory ?? '-'}`);
+  out.push(`  sensitive      ${row.sensitive ? 'yes: the customer only hears a generic decline' : 'no'}`);
+  out.push(`  terminal text  EMV ${row.emvMessage} ${emvText}`);
+  out.push(`  text key       ${row.textKey}`);
+  out.push('');
+  out.push(`Cashier prompt [${r.lang}] on a ${r.geo.width}x${r.geo.height} display (${pages.length} page${pages.length === 1 ? '' : 's'}):`);
+  pages.forEach((p, i) => {
+    out.push(`  page ${i + 1}/${pages.length}`);
+    for (const l of drawScreen(p, r.geo)) out.push(`  ${l}`);
+  });
+  out.push('');
+  out.push(`Tell the customer [${r.customerLang}]:`);
+  out.push(`  ${customer.customer}`);
+  out.push('');
+  out.push(`Next steps [${r.lang}]:`);
+  cashier.steps.forEach((s, i) => out.push(`  ${i + 1}. ${s}`));
+  out.push('');
+  out.push(`Contact-issuer script, sample transaction [${r.lang}], ${r.columns}-column printer:`);
+  for (const l of script) out.push(`  ${l}`);
+  return `${out.join('\n')}\n`;
+}
+
 export function register(program: Command): void {
   program
     .command('explain')
-    .description('(not implemented yet)')
-    .action(() => {
-      process.stderr.write('pos-agent explain: not implemented yet\n');
-      process.exitCode = 1;
+    .description('explain a response code: category, who acts, retry advice, cashier prompt, issuer script')
+    .argument('<code>', 'field 39 code (e.g. 51, 1A, 116) or local fault (e.g. L_TIMEOUT)')
+    .option('--lang <xx>', `cashier language: ${LANGS.join(', ')}`, 'en')
+    .option('--width <W>', 'display width in columns', '20')
+    .option('--height <H>', 'display height in lines', '4')
+    .option('--columns <N>', 'receipt printer columns for the script (32 = 58 mm, 48 = 80 mm)', '32')
+    .option('--card-lang <5F2D>', 'card language preference (EMV 5F2D, e.g. "defr") for the customer text')
+    .option('--json', 'print one JSON object')
+    .action((code: string, opts: ExplainOptions) => {
+      process.stdout.write(explain(code, opts));
     });
 }

@@ -1,0 +1,194 @@
+/**
+ * Message catalogs: the built-in languages plus merchant overrides from config, merged once at
+ * creation. Lookups fall back to English; every missing (language, key) is reported once through
+ * onMissing. Sensitive rows (lost, stolen, fraud, pick-up ...) always get the generic customer
+ * text, whatever the catalog or an override says for that key.
+ */
+import { z } from 'zod';
+import type { CodeRow } from '../../protocol/response-codes/index.js';
+import { de } from './catalogs/de.js';
+import { en } from './catalogs/en.js';
+import { fi } from './catalogs/fi.js';
+import { fr } from './catalogs/fr.js';
+import { ru } from './catalogs/ru.js';
+import type { CatalogData } from './catalogs/types.js';
+import { zh } from './catalogs/zh.js';
+import { GuidanceError } from './errors.js';
+
+export type Lang = 'en' | 'zh' | 'de' | 'fr' | 'ru' | 'fi';
+export const LANGS: readonly Lang[] = Object.freeze(['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const);
+
+export const BUILT_IN: Readonly<Record<Lang, CatalogData>> = { en, zh, de, fr, ru, fi };
+
+export function isLang(s: string): s is Lang {
+  return (LANGS as readonly string[]).includes(s);
+}
+
+export interface GuidanceText {
+  /** Short reason (lists, the issuer script). Generic for sensitive rows in customer contexts. */
+  title: string;
+  /** Prompt on the cashier's display: one or two short sentences. */
+  cashier: string;
+  /** What the cashier may tell the customer. Always generic for sensitive rows. */
+  customer: string;
+  /** The cashier's next steps, in order. */
+  steps: string[];
+}
+
+export type CatalogOverrides = Record<string, Record<string, string>>;
+
+export interface CatalogOptions {
+  /** `{ [lang]: { [key]: text } }`, e.g. `{ de: { 'insufficient_funds.cashier': '...' }, sv: {...} }`. */
+  overrides?: CatalogOverrides;
+  /** Called once per missing (lang, key); lang '*' … key '*' means the whole language is unknown. */
+  onMissing?: (lang: string, key: string) => void;
+}
+
+export interface Catalog {
+  /** Languages with at least one text: the six built-ins plus any override language. */
+  languages(): string[];
+  /** Whether `key` exists in `lang` itself (no fallback). */
+  has(key: string, lang: string): boolean;
+  /** The text for `key` in `lang`, else English (reported once), else the key itself (reported). */
+  text(key: string, lang: string): string;
+  /** Title, cashier prompt, customer text and steps for a response-code row. */
+  guidance(row: CodeRow, lang: string): GuidanceText;
+  /** Guidance for a text key directly (e.g. 'stop_retrying'). */
+  guidanceFor(textKey: string, lang: string, sensitive?: boolean): GuidanceText;
+  /** EMV Book 4 standard message in `lang`, e.g. ('07', 'de') → 'ABGELEHNT'. */
+  emvMessage(id: string, lang: string): string;
+  /** Decimal separator for amounts in `lang` (built-in catalogs; '.' otherwise). */
+  decimalSeparator(lang: string): string;
+}
+
+/** Flattens a built-in catalog into catalog keys. */
+export function flatten(data: CatalogData): Map<string, string> {
+  const m = new Map<string, string>();
+  const generic = data.strings['common.customer_declined'] ?? '';
+  for (const [key, e] of Object.entries(data.entries)) {
+    m.set(`${key}.title`, e.title);
+    m.set(`${key}.cashier`, e.cashier);
+    m.set(`${key}.customer`, e.customer ?? generic);
+    m.set(`${key}.steps`, e.steps.join('\n'));
+  }
+  for (const [k, v] of Object.entries(data.strings)) m.set(k, v);
+  return m;
+}
+
+const overridesSchema = z.record(
+  z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'a language tag such as "de" or "sv"'),
+  z.record(z.string().min(1), z.string().trim().min(1, 'texts must not be empty')),
+);
+
+/** Validates a merchant override map (as loaded from the config file). Throws E_CONFIG. */
+export function parseOverrides(input: unknown): CatalogOverrides {
+  const r = overridesSchema.safeParse(input);
+  if (!r.success) throw new GuidanceError('E_CONFIG', `guidance overrides: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+export function createCatalog(opts: CatalogOptions = {}): Catalog {
+  const overrides = opts.overrides ? parseOverrides(opts.overrides) : {};
+  const onMissing = opts.onMissing;
+  const merged = new Map<string, Map<string, string>>();
+  for (const lang of LANGS) merged.set(lang, flatten(BUILT_IN[lang]));
+  for (const [lang, texts] of Object.entries(overrides)) {
+    const m = merged.get(lang) ?? new Map<string, string>();
+    for (const [k, v] of Object.entries(texts)) m.set(k, v);
+    merged.set(lang, m);
+  }
+  const english = merged.get('en') as Map<string, string>;
+  const reported = new Set<string>();
+
+  function report(lang: string, key: string): void {
+    const id = `${lang}\u0000${key}`;
+    if (reported.has(id)) return;
+    reported.add(id);
+    onMissing?.(lang, key);
+  }
+
+  function resolve(lang: string): Map<string, string> | undefined {
+    const exact = merged.get(lang);
+    if (exact) return exact;
+    const primary = lang.toLowerCase().split(/[-_]/)[0] ?? '';
+    return merged.get(primary);
+  }
+
+  function text(key: string, lang: string): string {
+    const m = resolve(lang);
+    if (m) {
+      const v = m.get(key);
+      if (v !== undefined) return v;
+      if (m !== english) report(lang, key);
+    } else {
+      report(lang, '*');
+    }
+    const en = english.get(key);
+    if (en !== undefined) return en;
+    report('en', key);
+    return key;
+  }
+
+  function has(key: string, lang: string): boolean {
+    return resolve(lang)?.has(key) === true;
+  }
+
+  function guidanceFor(textKey: string, lang: string, sensitive = false): GuidanceText {
+    return {
+      title: text(`${textKey}.title`, lang),
+      cashier: text(`${textKey}.cashier`, lang),
+      customer: sensitive ? text('common.customer_declined', lang) : text(`${textKey}.customer`, lang),
+      steps: text(`${textKey}.steps`, lang)
+        .split('\n')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    };
+  }
+
+  function guidance(row: CodeRow, lang: string): GuidanceText {
+    // A row pointing at a key no catalog has (e.g. a config override with a new textKey) falls
+    // back to its category's wording, reported once.
+    let key = row.textKey;
+    if (!english.has(`${key}.cashier`) && !has(`${key}.cashier`, lang)) {
+      report('en', `${key}.cashier`);
+      key = `cat.${row.category}`;
+    }
+    return guidanceFor(key, lang, row.sensitive);
+  }
+
+  return {
+    languages: () => [...merged.keys()],
+    has,
+    text,
+    guidance,
+    guidanceFor,
+    emvMessage: (id, lang) => text(`emv.${id}`, lang),
+    decimalSeparator: (lang) => {
+      const primary = lang.toLowerCase().split(/[-_]/)[0] ?? '';
+      return isLang(primary) ? BUILT_IN[primary].decimalSeparator : '.';
+    },
+  };
+}
+
+/** The cashier text shown when the decline tracker says to stop retrying a card. */
+export const STOP_RETRYING_KEY = 'stop_retrying';
+
+/**
+ * Customer language from EMV tag 5F2D (language preference: ISO 639-1 codes concatenated in order
+ * of preference, e.g. "defr"), the first one with a built-in catalog; else `fallback`. Accepts the
+ * raw ASCII value or its hex form ("64656672"); case-insensitive.
+ */
+export function pickCustomerLang(pref5F2D: string | null, fallback: Lang): Lang {
+  if (!pref5F2D) return fallback;
+  let s = pref5F2D.trim().toLowerCase();
+  if (/\d/.test(s) && /^[0-9a-f]+$/.test(s) && s.length % 4 === 0) {
+    let decoded = '';
+    for (let i = 0; i < s.length; i += 2) decoded += String.fromCharCode(Number.parseInt(s.slice(i, i + 2), 16));
+    if (/^[a-z]+$/.test(decoded)) s = decoded;
+  }
+  for (let i = 0; i + 2 <= s.length; i += 2) {
+    const code = s.slice(i, i + 2);
+    if (isLang(code)) return code;
+  }
+  return fallback;
+}

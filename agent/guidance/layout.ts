@@ -1,0 +1,193 @@
+/**
+ * Text layout for character displays and receipt printers. Pure: text + geometry in, pages of
+ * lines out. Widths are display columns (string-width: East Asian wide characters and emoji count
+ * two), never string length.
+ *
+ * Rules:
+ *  - "\n" is a hard line break; tabs become spaces; other control characters are dropped.
+ *  - Lines break after spaces; between two characters when either is wide (CJK has no spaces),
+ *    except before closing punctuation such as ，。、！？）」 and after opening punctuation such as
+ *    （「; and after a hyphen or slash inside a word ("PIN-", "Wi-").
+ *  - A word wider than the line is split between graphemes (never inside a surrogate pair, a
+ *    combining sequence or an emoji sequence).
+ *  - No line is ever wider than the width. Trailing spaces are trimmed; a page never starts with
+ *    an empty line.
+ * Not on the hot path: prompts are laid out once per (text key, language) and memoized.
+ */
+import stringWidth from 'string-width';
+import { GuidanceError } from './errors.js';
+
+export interface Geometry {
+  width: number;
+  height: number;
+}
+
+export const MIN_WIDTH = 2;
+export const MAX_WIDTH = 512;
+export const MAX_HEIGHT = 256;
+
+/** Throws GuidanceError E_GEOMETRY unless width and height are sane integers. */
+export function checkGeometry(geo: Geometry): void {
+  const { width, height } = geo;
+  if (!Number.isInteger(width) || width < MIN_WIDTH || width > MAX_WIDTH) {
+    throw new GuidanceError('E_GEOMETRY', `display width must be an integer from ${MIN_WIDTH} to ${MAX_WIDTH}, got ${String(width)}`);
+  }
+  if (!Number.isInteger(height) || height < 1 || height > MAX_HEIGHT) {
+    throw new GuidanceError('E_GEOMETRY', `display height must be an integer from 1 to ${MAX_HEIGHT}, got ${String(height)}`);
+  }
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Never at the start of a line (kinsoku: closing and trailing punctuation). */
+const NO_BREAK_BEFORE = new Set(
+  Array.from('，。、．：；！？）」』】〕〉》〗〙〛｝］”’ー…‥・々〜％,.:;!?)]}%\u00a0'),
+);
+/** Never at the end of a line (opening punctuation). */
+const NO_BREAK_AFTER = new Set(Array.from('（「『【〔〈《〖〘〚｛［“‘([{\u00a0'));
+
+interface Cell {
+  g: string;
+  w: number;
+}
+
+/** Drops control characters (keeps \n), turns tabs into spaces. */
+function sanitize(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  return text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
+function cellsOf(paragraph: string): Cell[] {
+  const out: Cell[] = [];
+  for (const { segment } of graphemes.segment(paragraph)) out.push({ g: segment, w: stringWidth(segment) });
+  return out;
+}
+
+/** May the line break between cells[i-1] and cells[i]? */
+function breakBefore(cells: Cell[], i: number): boolean {
+  const prev = cells[i - 1];
+  const next = cells[i];
+  if (!prev || !next) return false;
+  if (NO_BREAK_BEFORE.has(next.g) || NO_BREAK_AFTER.has(prev.g)) return false;
+  if (next.g === ' ') return false; // spaces stay with the word before them
+  if (prev.g === ' ') return true;
+  if (prev.w === 2 || next.w === 2) return true;
+  if ((prev.g === '-' || prev.g === '/') && i >= 2 && cells[i - 2]?.g !== ' ') return true;
+  return false;
+}
+
+/** Wraps one paragraph (no "\n") to lines no wider than `width` columns. */
+export function wrapParagraph(paragraph: string, width: number): string[] {
+  const cells = cellsOf(paragraph);
+  const lines: string[] = [];
+  let line = '';
+  let lineW = 0; // width including trailing spaces
+  let lineInkW = 0; // width without trailing spaces
+
+  const flush = (): void => {
+    lines.push(line.replace(/ +$/, ''));
+    line = '';
+    lineW = 0;
+    lineInkW = 0;
+  };
+
+  let i = 0;
+  while (i < cells.length) {
+    // one word: cells up to the next break opportunity
+    let j = i + 1;
+    while (j < cells.length && !breakBefore(cells, j)) j++;
+    let ink = '';
+    let inkW = 0;
+    let trail = 0;
+    for (let k = i; k < j; k++) {
+      const c = cells[k] as Cell;
+      if (c.g === ' ') trail += c.w;
+      else {
+        // spaces inside a word (e.g. before "?" in French) are part of the ink
+        if (trail > 0) {
+          ink += ' '.repeat(trail);
+          inkW += trail;
+          trail = 0;
+        }
+        ink += c.g;
+        inkW += c.w;
+      }
+    }
+    if (inkW === 0) {
+      // only spaces: keep them unless at the start of a line
+      if (lineW > 0) {
+        line += ' '.repeat(trail);
+        lineW += trail;
+      }
+      i = j;
+      continue;
+    }
+    if (lineW + inkW <= width) {
+      line += ink + ' '.repeat(trail);
+      lineInkW = lineW + inkW;
+      lineW = lineInkW + trail;
+    } else if (inkW <= width) {
+      if (lineInkW > 0) flush();
+      line = ink + ' '.repeat(trail);
+      lineInkW = inkW;
+      lineW = inkW + trail;
+    } else {
+      // over-long word: split between graphemes, starting on a fresh line
+      if (lineInkW > 0) flush();
+      for (let k = i; k < j; k++) {
+        const c = cells[k] as Cell;
+        const g = c.w > width ? '?' : c.g;
+        const w = c.w > width ? 1 : c.w;
+        if (lineW + w > width) flush();
+        if (lineW === 0 && g === ' ') continue;
+        line += g;
+        lineW += w;
+        if (g !== ' ') lineInkW = lineW;
+      }
+    }
+    i = j;
+  }
+  if (lineW > 0 || lines.length === 0) flush();
+  return lines;
+}
+
+/** Wraps text (with "\n" hard breaks) into lines of at most `width` columns. */
+export function wrap(text: string, width: number): string[] {
+  checkGeometry({ width, height: 1 });
+  const out: string[] = [];
+  for (const p of sanitize(text).split('\n')) out.push(...wrapParagraph(p, width));
+  return out;
+}
+
+/** Splits lines into pages of `height` lines; a page never starts with an empty line. */
+export function paginate(lines: readonly string[], height: number): string[][] {
+  const pages: string[][] = [];
+  let page: string[] = [];
+  for (const l of lines) {
+    if (page.length === 0 && l === '') continue;
+    page.push(l);
+    if (page.length === height) {
+      pages.push(page);
+      page = [];
+    }
+  }
+  if (page.length > 0 || pages.length === 0) pages.push(page);
+  return pages;
+}
+
+/** Text + display geometry → pages of lines, each line at most geo.width display columns. */
+export function layout(text: string, geo: Geometry): string[][] {
+  checkGeometry(geo);
+  return paginate(wrap(text, geo.width), geo.height);
+}
+
+/** Display width of a string in columns (string-width). */
+export function displayWidth(s: string): number {
+  return stringWidth(s);
+}
+
+/** Pads a string with spaces to `width` display columns (no truncation). */
+export function padColumns(s: string, width: number): string {
+  const w = stringWidth(s);
+  return w >= width ? s : s + ' '.repeat(width - w);
+}

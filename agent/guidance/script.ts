@@ -1,0 +1,246 @@
+/**
+ * The contact-issuer script: what the merchant or the customer reads out to the card issuer (or,
+ * for technical failures, the acquirer) after a failed payment. First what to ask, then the
+ * details in a fixed order: local and UTC time, merchant name and id, terminal id, amount and
+ * currency, masked card and brand, STAN, RRN, approval code (only if any), response code and its
+ * meaning. For receipt printers (58 mm = 32 columns, 80 mm = 48) and as pages for the display;
+ * widths in display columns (CJK counts two).
+ *
+ * Card data: only the masked PAN is printed; a value that still looks like a full card number is
+ * masked again, and every output line passes through scrubPans.
+ * For a sensitive code the meaning printed is the generic "declined by the bank": the customer
+ * may be the one reading the script.
+ */
+import type { FailureRecord } from '../record.js';
+import { maskPan, scrubPans } from '../../protocol/card/pan.js';
+import { lookupCode, type CodeRow } from '../../protocol/response-codes/index.js';
+import { createCatalog, type Catalog } from './catalog.js';
+import { formatAmount } from './currency.js';
+import { GuidanceError } from './errors.js';
+import { checkGeometry, displayWidth, padColumns, paginate, wrap, type Geometry } from './layout.js';
+
+export interface TerminalInfo {
+  /** Merchant name as it appears on the cardholder's statement. */
+  merchantName: string;
+  /** IANA time zone of the terminal, e.g. "Europe/Helsinki"; else the record's utc_offset_min. */
+  timezone?: string;
+}
+
+export interface ScriptOptions {
+  /** Printer columns: 32 for 58 mm paper, 48 for 80 mm (42 on some printers). */
+  columns: number;
+  /** Catalog to use (with the merchant's overrides); default: the built-in texts. */
+  catalog?: Catalog;
+  /** The classified row (e.g. from a table with acquirer overrides); default: lookupCode(rec.rc). */
+  row?: CodeRow;
+}
+
+export const PRINTER_58MM = 32;
+export const PRINTER_80MM = 48;
+const MIN_PRINTER_COLUMNS = 16;
+
+const LABEL_SUFFIX: Readonly<Record<string, string>> = { zh: '：', fr: '\u00a0:' };
+
+const BRANDS: Readonly<Record<string, string>> = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  amex: 'American Express',
+  unionpay: 'UnionPay',
+  jcb: 'JCB',
+  discover: 'Discover',
+  diners: 'Diners Club',
+  maestro: 'Maestro',
+};
+
+let defaultCatalog: Catalog | undefined;
+function builtInCatalog(): Catalog {
+  defaultCatalog ??= createCatalog();
+  return defaultCatalog;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Times
+
+const dtfCache = new Map<string, Intl.DateTimeFormat>();
+
+/** Offset of `tz` from UTC at instant `t`, in minutes east. Throws RangeError for a bad zone. */
+export function zoneOffsetMinutes(t: number, tz: string): number {
+  let dtf = dtfCache.get(tz);
+  if (!dtf) {
+    dtf = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    if (dtfCache.size < 64) dtfCache.set(tz, dtf);
+  }
+  const p: Record<string, number> = {};
+  for (const part of dtf.formatToParts(new Date(t))) {
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  }
+  const asUtc = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  return Math.round((asUtc - Math.floor(t / 1000) * 1000) / 60_000);
+}
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function stamp(d: Date): string {
+  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+}
+
+function offsetText(min: number): string {
+  const sign = min < 0 ? '-' : '+';
+  const a = Math.abs(min);
+  return `${sign}${two(Math.floor(a / 60))}:${two(a % 60)}`;
+}
+
+/** Local time "2026-11-23 11:15:00 +01:00": the IANA zone if valid, else the record's offset. */
+export function localTime(occurredAt: string, utcOffsetMin: number, timezone?: string): string {
+  const t = Date.parse(occurredAt);
+  if (Number.isNaN(t)) return occurredAt;
+  let off = Number.isFinite(utcOffsetMin) ? utcOffsetMin : 0;
+  if (timezone) {
+    try {
+      off = zoneOffsetMinutes(t, timezone);
+    } catch {
+      // unknown zone: keep the offset recorded with the failure
+    }
+  }
+  return `${stamp(new Date(t + off * 60_000))} ${offsetText(off)}`;
+}
+
+export function utcTime(occurredAt: string): string {
+  const t = Date.parse(occurredAt);
+  return Number.isNaN(t) ? occurredAt : stamp(new Date(t));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Script
+
+function safeCard(panMasked: string | null, brand: string | null): string | null {
+  if (!panMasked) return brand ? (BRANDS[brand] ?? brand) : null;
+  const compact = panMasked.replace(/[\s-]/g, '');
+  const card = /^\d{12,19}$/.test(compact) ? maskPan(compact) : scrubPans(panMasked);
+  const b = brand && brand !== 'unknown' ? (BRANDS[brand] ?? brand) : '';
+  return b ? `${card} ${b}` : card;
+}
+
+type AskKind = 'decline' | 'referral' | 'technical';
+
+function askKind(row: CodeRow): AskKind {
+  if (row.textKey === 'refer_issuer') return 'referral';
+  if (row.category === 'network' || row.category === 'system_fault' || row.category === 'approved') return 'technical';
+  if (row.category === 'merchant_setup') return 'technical';
+  return 'decline';
+}
+
+interface Built {
+  title: string;
+  ask: string;
+  fields: [label: string, value: string][];
+  closing: string;
+  labelSuffix: string;
+}
+
+function build(rec: FailureRecord, term: TerminalInfo, lang: string, catalog: Catalog, row: CodeRow): Built {
+  const t = (k: string) => catalog.text(k, lang);
+  const reason = row.sensitive ? catalog.guidanceFor('cat.issuer_decline', lang).title : catalog.guidance(row, lang).title;
+  const dash = '-';
+  const fields: [string, string][] = [
+    [t('label.time_local'), localTime(rec.occurred_at, rec.utc_offset_min, term.timezone)],
+    [t('label.time_utc'), utcTime(rec.occurred_at)],
+    [t('label.merchant'), term.merchantName || dash],
+    [t('label.merchant_id'), rec.merchant_id || dash],
+    [t('label.terminal_id'), rec.terminal_id || dash],
+    [t('label.amount'), formatAmount(rec.amount_minor, rec.currency, catalog.decimalSeparator(lang)) ?? dash],
+    [t('label.card'), safeCard(rec.pan_masked, rec.card_brand) ?? dash],
+    [t('label.stan'), rec.stan || dash],
+    [t('label.rrn'), rec.rrn || dash],
+  ];
+  if (rec.auth_code && rec.auth_code.trim() !== '') fields.push([t('label.auth_code'), rec.auth_code.trim()]);
+  fields.push([t('label.response_code'), `${rec.rc} - ${reason}`]);
+  return {
+    title: t('script.title'),
+    ask: t(`script.ask.${askKind(row)}`),
+    fields,
+    closing: t('script.closing'),
+    labelSuffix: LABEL_SUFFIX[lang.toLowerCase().split(/[-_]/)[0] ?? ''] ?? ':',
+  };
+}
+
+/** "Label:   value" aligned when it fits, else the label line and the value indented below. */
+function fieldLines(fields: [string, string][], suffix: string, width: number): string[] {
+  const heads = fields.map(([label]) => label + suffix);
+  const col = Math.min(Math.max(...heads.map(displayWidth)) + 1, Math.floor(width / 2));
+  const out: string[] = [];
+  fields.forEach(([, value], i) => {
+    const head = heads[i] as string;
+    const hw = displayWidth(head);
+    const vw = displayWidth(value);
+    if (hw + 1 <= col && col + vw <= width) out.push(padColumns(head, col) + value);
+    else {
+      out.push(...wrap(head, width));
+      const indent = width >= 8 ? 2 : 0;
+      for (const l of wrap(value, width - indent)) out.push(' '.repeat(indent) + l);
+    }
+  });
+  return out;
+}
+
+function centered(text: string, width: number): string[] {
+  return wrap(text, width).map((l) => ' '.repeat(Math.floor((width - displayWidth(l)) / 2)) + l);
+}
+
+/**
+ * The script as printer lines (no line wider than opts.columns display columns). Throws
+ * GuidanceError E_GEOMETRY for columns below 16 or not an integer.
+ */
+export function issuerScript(rec: FailureRecord, term: TerminalInfo, lang: string, opts: ScriptOptions): string[] {
+  const { columns } = opts;
+  if (!Number.isInteger(columns) || columns < MIN_PRINTER_COLUMNS) {
+    throw new GuidanceError('E_GEOMETRY', `printer columns must be an integer of at least ${MIN_PRINTER_COLUMNS}, got ${String(columns)}`);
+  }
+  checkGeometry({ width: columns, height: 1 });
+  const catalog = opts.catalog ?? builtInCatalog();
+  const row = opts.row ?? lookupCode(rec.rc);
+  const b = build(rec, term, lang, catalog, row);
+  const rule = '-'.repeat(columns);
+  const lines = [
+    ...centered(b.title, columns),
+    rule,
+    ...wrap(b.ask, columns),
+    '',
+    ...fieldLines(b.fields, b.labelSuffix, columns),
+    rule,
+    ...wrap(b.closing, columns),
+  ];
+  return lines.map(scrubPans);
+}
+
+/** The same script for the display: pages of at most geo.height lines of geo.width columns. */
+export function issuerScriptPages(
+  rec: FailureRecord,
+  term: TerminalInfo,
+  lang: string,
+  geo: Geometry,
+  opts: Omit<ScriptOptions, 'columns'> = {},
+): string[][] {
+  checkGeometry(geo);
+  const catalog = opts.catalog ?? builtInCatalog();
+  const row = opts.row ?? lookupCode(rec.rc);
+  const b = build(rec, term, lang, catalog, row);
+  const lines = [
+    ...wrap(b.title, geo.width),
+    ...wrap(b.ask, geo.width),
+    ...fieldLines(b.fields, b.labelSuffix, geo.width),
+    ...wrap(b.closing, geo.width),
+  ].map(scrubPans);
+  return paginate(lines, geo.height);
+}
