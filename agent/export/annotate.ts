@@ -11,6 +11,8 @@ import { REPORT_TEXTS, type ReportLang } from './i18n.js';
 export interface Annotator {
   /** English meaning of a response code, '' when unknown. */
   meaning(rc: string): string;
+  /** Short reason in `lang` (the guidance title), falling back to the English meaning. */
+  localMeaning(rc: string, lang: ReportLang): string;
   /** Recommended next step for the merchant, in `lang`. */
   nextStep(rc: string, category: Category, lang: ReportLang): string;
 }
@@ -18,13 +20,15 @@ export interface Annotator {
 /** What a code source may provide; either function may be missing or throw for a code. */
 export interface CodeSource {
   meaning?(rc: string): string | undefined;
+  title?(rc: string, lang: ReportLang): string | undefined;
   nextStep?(rc: string, category: Category, lang: ReportLang): string | undefined;
 }
 
 export function createAnnotator(source: CodeSource = {}): Annotator {
   const meanings = new Map<string, string>();
   const steps = new Map<string, string>();
-  return {
+  const titles = new Map<string, string>();
+  const api: Annotator = {
     meaning(rc) {
       let m = meanings.get(rc);
       if (m === undefined) {
@@ -36,6 +40,20 @@ export function createAnnotator(source: CodeSource = {}): Annotator {
         meanings.set(rc, m);
       }
       return m;
+    },
+    localMeaning(rc, lang) {
+      const key = `${lang}\u0000${rc}`;
+      let t = titles.get(key);
+      if (t === undefined) {
+        try {
+          t = source.title?.(rc, lang) ?? '';
+        } catch {
+          t = '';
+        }
+        if (t === '') t = api.meaning(rc);
+        titles.set(key, t);
+      }
+      return t;
     },
     nextStep(rc, category, lang) {
       const key = `${lang}\u0000${category}\u0000${rc}`;
@@ -52,4 +70,5 @@ export function createAnnotator(source: CodeSource = {}): Annotator {
       return s;
     },
   };
+  return api;
 }

@@ -20,6 +20,7 @@ export function nextStepText(g: Pick<GuidanceText, 'steps' | 'cashier'> | undefi
 export function codeSource(catalog: Catalog = createCatalog()): CodeSource {
   return {
     meaning: (rc) => lookupCode(rc).meaning,
+    title: (rc, lang) => catalog.guidance(lookupCode(rc), lang).title,
     nextStep: (rc, _category, lang) => nextStepText(catalog.guidance(lookupCode(rc), lang), lang),
   };
 }

@@ -96,7 +96,7 @@ export function buildReport(db: ReadDb, filters: Filters, opts: BuildOptions): R
     source: r.rc_source,
     category: r.category,
     n: r.n,
-    meaning: opts.annotator.meaning(r.rc),
+    meaning: opts.annotator.localMeaning(r.rc, opts.lang),
   }));
   const lostRevenue = all<{ currency: string | null; total: number; n: number }>(db, q.lostRevenue).map((r) => ({
     currency: r.currency ?? '',
