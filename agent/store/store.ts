@@ -46,6 +46,8 @@ export interface StoreOptions {
   retryMaxMs?: number;
   /** PRAGMA quick_check at open (default true): catches corruption the header check misses. */
   checkOnOpen?: boolean;
+  /** SQLite page cache in KiB (default 8192; better-sqlite3 would use 16 MiB). */
+  cacheKiB?: number;
 }
 
 export interface StoreStats {
@@ -55,10 +57,21 @@ export interface StoreStats {
   total: number;
 }
 
+export interface UnsyncedJson {
+  id: string;
+  seq: number;
+  json: string;
+}
+
 export interface FailureStore {
   record(f: NewFailure): Promise<FailureRecord>;
   /** Unsynced records in seq order with seq > afterSeq (default 0), optionally of one terminal. */
   unsynced(limit: number, afterSeq?: number, terminal?: string): FailureRecord[];
+  /**
+   * Like unsynced(), but each record comes as its JSON text (built by SQLite's json_object, keys in
+   * record order, synced_at null): the sync path publishes it without making a JS object per row.
+   */
+  unsyncedJson(limit: number, afterSeq?: number, terminal?: string): UnsyncedJson[];
   /** Marks records synced (only those still unsynced); returns how many changed. */
   markSynced(ids: string[], atIso: string): number;
   stats(): StoreStats;
@@ -115,9 +128,15 @@ function stamp(d = new Date()): string {
 }
 
 /** Opens the database file, sets and verifies pragmas, checks integrity, migrates. Throws on any fault. */
-function openDb(path: string, durability: Durability, check: boolean): { db: Database.Database; fresh: boolean } {
+function openDb(
+  path: string,
+  durability: Durability,
+  check: boolean,
+  cacheKiB: number,
+): { db: Database.Database; fresh: boolean } {
   const db = new Database(path);
   try {
+    db.pragma(`cache_size = -${Math.max(256, Math.floor(cacheKiB))}`);
     const fresh = (db.pragma('page_count', { simple: true }) as number) === 0;
     if (fresh) db.pragma('auto_vacuum = INCREMENTAL'); // only effective before the first table
     const jm = db.pragma('journal_mode = WAL', { simple: true });
@@ -166,7 +185,7 @@ export function openStore(opts: StoreOptions): FailureStore {
   let db: Database.Database;
   let fresh: boolean;
   try {
-    ({ db, fresh } = openDb(opts.path, durability, opts.checkOnOpen ?? true));
+    ({ db, fresh } = openDb(opts.path, durability, opts.checkOnOpen ?? true, opts.cacheKiB ?? 8192));
   } catch (e) {
     const code = sqliteCode(e);
     if (!CORRUPT.test(code)) {
@@ -183,7 +202,7 @@ export function openStore(opts: StoreOptions): FailureStore {
       { event: 'db_recreated', code: 'db_recreated', sqlite: code, path: opts.path, moved_to: movedAside, reason: (e as Error).message },
       'database unreadable at start: moved aside, starting a fresh one',
     );
-    ({ db, fresh } = openDb(opts.path, durability, false));
+    ({ db, fresh } = openDb(opts.path, durability, false, opts.cacheKiB ?? 8192));
     // seq must keep rising for receivers even though the old rows are gone: start at Unix seconds
     // x 100 (12 digits until 2286, so never shaped like a 13-19 digit PAN). Above any old seq as
     // long as the terminal averaged under 100 records/s since its database was created.
@@ -209,6 +228,13 @@ export function openStore(opts: StoreOptions): FailureStore {
   );
   const unsyncedTermStmt = db.prepare(
     `SELECT ${selectCols} FROM failures WHERE synced_at IS NULL AND seq > ? AND terminal_id = ? ORDER BY seq LIMIT ?`,
+  );
+  const jsonExpr = `json_object(${RECORD_COLUMNS.map((c) => `'${c}', ${c}`).join(', ')})`;
+  const unsyncedJsonStmt = db.prepare(
+    `SELECT id, seq, ${jsonExpr} AS json FROM failures WHERE synced_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`,
+  );
+  const unsyncedJsonTermStmt = db.prepare(
+    `SELECT id, seq, ${jsonExpr} AS json FROM failures WHERE synced_at IS NULL AND seq > ? AND terminal_id = ? ORDER BY seq LIMIT ?`,
   );
   const markStmt = db.prepare('UPDATE failures SET synced_at = ? WHERE id = ? AND synced_at IS NULL');
   const seqGetStmt = db.prepare('SELECT last_seq FROM terminal_seq WHERE terminal_id = ?').pluck();
@@ -464,6 +490,13 @@ export function openStore(opts: StoreOptions): FailureStore {
       return (
         terminal === undefined ? unsyncedStmt.all(afterSeq, limit) : unsyncedTermStmt.all(afterSeq, terminal, limit)
       ) as FailureRecord[];
+    },
+    unsyncedJson(limit: number, afterSeq = 0, terminal?: string): UnsyncedJson[] {
+      return (
+        terminal === undefined
+          ? unsyncedJsonStmt.all(afterSeq, limit)
+          : unsyncedJsonTermStmt.all(afterSeq, terminal, limit)
+      ) as UnsyncedJson[];
     },
     markSynced(ids: string[], atIso: string): number {
       if (ids.length === 0) return 0;

@@ -16,7 +16,6 @@ import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import type { FailureRecord } from '../record.js';
 import type { FailureStore } from '../store/store.js';
 import { type MetricsPayload, PAYLOAD_VERSION, type StatusPayload, topicFor } from './payloads.js';
 
@@ -252,17 +251,17 @@ export function startSync(opts: SyncOptions): SyncHandle {
     const c = conn;
     if (!c || !c.up || c.dead || stopped) return;
     while (c.inflight < c.window) {
-      const rows: FailureRecord[] = store.unsynced(batchSize, c.cursor, opts.terminal);
+      // each row's JSON is built by SQLite (json_object): no JS object per record on this path
+      const rows = store.unsyncedJson(batchSize, c.cursor, opts.terminal);
       if (rows.length === 0) return;
       const parts: string[] = [];
       const ids: string[] = [];
       let bytes = headBytes;
       let last = c.cursor;
       for (const r of rows) {
-        const s = JSON.stringify(r);
-        const n = Buffer.byteLength(s) + 1;
+        const n = Buffer.byteLength(r.json) + 1;
         if (parts.length > 0 && bytes + n > batchBytes) break;
-        parts.push(s);
+        parts.push(r.json);
         ids.push(r.id);
         bytes += n;
         last = r.seq;
