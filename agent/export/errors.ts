@@ -13,7 +13,11 @@ export type ExportErrorCode =
 export class ExportError extends Error {
   readonly code: ExportErrorCode;
   readonly exitCode: number;
-  constructor(code: ExportErrorCode, message: string, exitCode = code === 'E_OUTPUT' || code === 'E_SINK' ? 1 : 2) {
+  constructor(
+    code: ExportErrorCode,
+    message: string,
+    exitCode = code === 'E_OUTPUT' || code === 'E_SINK' ? 1 : 2,
+  ) {
     super(message);
     this.name = 'ExportError';
     this.code = code;

@@ -63,7 +63,10 @@ function wallClock(y: number, mo: number, d: number, h: number, mi: number, s: n
 export function parseTimeBound(option: string, text: string, tz: TimeZoneMode, end: boolean): TimeBound {
   const m = TIME_RE.exec(text.trim());
   if (!m) {
-    throw usageError(option, `"${text}" is not a date or time; use e.g. 2026-11-23, 2026-11-23T10:15 or 2026-11-23T10:15:00+01:00`);
+    throw usageError(
+      option,
+      `"${text}" is not a date or time; use e.g. 2026-11-23, 2026-11-23T10:15 or 2026-11-23T10:15:00+01:00`,
+    );
   }
   const y = Number(m[1]);
   const mo = Number(m[2]);
@@ -177,7 +180,8 @@ export function parseFilters(raw: RawFilterOptions): Filters {
   }
 
   const rcs = splitList(raw.rc).map((r) => r.toUpperCase());
-  for (const r of rcs) if (!/^[0-9A-Z_]{1,24}$/.test(r)) throw usageError('--rc', `"${r}" is not a response code`);
+  for (const r of rcs)
+    if (!/^[0-9A-Z_]{1,24}$/.test(r)) throw usageError('--rc', `"${r}" is not a response code`);
   if (rcs.length > 0) f.rcs = rcs;
 
   const terminals = splitList(raw.terminal);
@@ -191,7 +195,9 @@ export function parseFilters(raw: RawFilterOptions): Filters {
   if (stans.length > 0) f.stans = stans;
 
   const rrns = splitList(raw.rrn);
-  for (const r of rrns) if (!/^[0-9A-Za-z ]{1,12}$/.test(r)) throw usageError('--rrn', `"${r}" is not an RRN (up to 12 characters)`);
+  for (const r of rrns)
+    if (!/^[0-9A-Za-z ]{1,12}$/.test(r))
+      throw usageError('--rrn', `"${r}" is not an RRN (up to 12 characters)`);
   if (rrns.length > 0) f.rrns = rrns;
 
   const last4 = splitList(raw.last4);

@@ -3,13 +3,17 @@
  * a code) and the guidance catalog (agent/guidance: the cashier's next steps, in six languages).
  * The annotator caches per code, so this runs once per distinct (code, language).
  */
-import { createCatalog, type Catalog, type GuidanceText } from '../guidance/catalog.js';
+
 import { lookupCode } from '../../protocol/response-codes/index.js';
+import { type Catalog, createCatalog, type GuidanceText } from '../guidance/catalog.js';
 import type { CodeSource } from './annotate.js';
 import type { ReportLang } from './i18n.js';
 
 /** The merchant-facing next step from a guidance entry: its steps in order, or the cashier text. */
-export function nextStepText(g: Pick<GuidanceText, 'steps' | 'cashier'> | undefined, lang: ReportLang): string | undefined {
+export function nextStepText(
+  g: Pick<GuidanceText, 'steps' | 'cashier'> | undefined,
+  lang: ReportLang,
+): string | undefined {
   if (!g) return undefined;
   const steps = g.steps.map((s) => s.trim()).filter((s) => s !== '');
   // Chinese sentences end in '。' and are not separated by spaces.

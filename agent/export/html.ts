@@ -79,7 +79,9 @@ export function renderReport(d: ReportData): string {
   const t = d.texts;
   const loc = t.locale;
   const catLabel = (c: Category): string => t.categories[c] ?? c;
-  const generated = new Intl.DateTimeFormat(loc, { dateStyle: 'long', timeStyle: 'short' }).format(d.generatedAt);
+  const generated = new Intl.DateTimeFormat(loc, { dateStyle: 'long', timeStyle: 'short' }).format(
+    d.generatedAt,
+  );
   const parts: string[] = [];
   parts.push(
     `<!DOCTYPE html>\n<html lang="${e(loc)}"><head><meta charset="utf-8">`,

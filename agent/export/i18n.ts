@@ -78,7 +78,8 @@ const en: ReportTexts = {
   currency: 'Currency',
   amount: 'Amount',
   table: 'Failed payments',
-  tableCapped: 'Showing the newest {shown} of {total} records; the totals and charts above cover all of them.',
+  tableCapped:
+    'Showing the newest {shown} of {total} records; the totals and charts above cover all of them.',
   time: 'Time',
   terminal: 'Terminal',
   card: 'Card',
@@ -107,10 +108,13 @@ const en: ReportTexts = {
   },
   nextSteps: {
     insufficient_funds: 'Ask for another card or a smaller amount; the same card may work later.',
-    card_problem: 'Ask for another card or payment method; the customer should ask their bank about the card.',
+    card_problem:
+      'Ask for another card or payment method; the customer should ask their bank about the card.',
     cardholder_verification: 'Let the customer try again with the chip and the correct PIN.',
-    issuer_decline: 'Ask for another card or payment method; the customer can call their bank. Do not retry this card.',
-    network: 'Check the terminal’s connection and retry once; if it fails again, take another payment method.',
+    issuer_decline:
+      'Ask for another card or payment method; the customer can call their bank. Do not retry this card.',
+    network:
+      'Check the terminal’s connection and retry once; if it fails again, take another payment method.',
     merchant_setup: 'Call your acquirer’s support: the terminal or merchant account needs a set-up fix.',
     system_fault: 'Retry once; if it keeps failing, restart the terminal and call support.',
     approved: 'No action needed.',
@@ -208,11 +212,13 @@ const de: ReportTexts = {
   count: 'Anzahl',
   share: 'Anteil',
   lostRevenue: 'Geschätzter Umsatzausfall',
-  lostRevenueNote: 'Summe der Beträge fehlgeschlagener Zahlungen; Kunden, die anders bezahlt haben, sind mitgezählt.',
+  lostRevenueNote:
+    'Summe der Beträge fehlgeschlagener Zahlungen; Kunden, die anders bezahlt haben, sind mitgezählt.',
   currency: 'Währung',
   amount: 'Betrag',
   table: 'Fehlgeschlagene Zahlungen',
-  tableCapped: 'Angezeigt werden die neuesten {shown} von {total} Datensätzen; Summen und Diagramme oben umfassen alle.',
+  tableCapped:
+    'Angezeigt werden die neuesten {shown} von {total} Datensätzen; Summen und Diagramme oben umfassen alle.',
   time: 'Zeit',
   terminal: 'Terminal',
   card: 'Karte',
@@ -240,11 +246,15 @@ const de: ReportTexts = {
     no_retry_needed: 'nicht nötig',
   },
   nextSteps: {
-    insufficient_funds: 'Um eine andere Karte oder einen kleineren Betrag bitten; dieselbe Karte klappt eventuell später.',
-    card_problem: 'Um eine andere Karte oder Zahlungsart bitten; der Kunde sollte die Karte bei seiner Bank prüfen lassen.',
+    insufficient_funds:
+      'Um eine andere Karte oder einen kleineren Betrag bitten; dieselbe Karte klappt eventuell später.',
+    card_problem:
+      'Um eine andere Karte oder Zahlungsart bitten; der Kunde sollte die Karte bei seiner Bank prüfen lassen.',
     cardholder_verification: 'Den Kunden mit Chip und der richtigen PIN erneut zahlen lassen.',
-    issuer_decline: 'Um eine andere Karte oder Zahlungsart bitten; der Kunde kann seine Bank anrufen. Diese Karte nicht erneut versuchen.',
-    network: 'Verbindung des Terminals prüfen und einmal wiederholen; schlägt es erneut fehl, andere Zahlungsart anbieten.',
+    issuer_decline:
+      'Um eine andere Karte oder Zahlungsart bitten; der Kunde kann seine Bank anrufen. Diese Karte nicht erneut versuchen.',
+    network:
+      'Verbindung des Terminals prüfen und einmal wiederholen; schlägt es erneut fehl, andere Zahlungsart anbieten.',
     merchant_setup: 'Den Support Ihres Acquirers anrufen: Terminal oder Händlerkonto muss korrigiert werden.',
     system_fault: 'Einmal wiederholen; bleibt der Fehler, Terminal neu starten und den Support anrufen.',
     approved: 'Nichts zu tun.',
@@ -275,11 +285,13 @@ const fr: ReportTexts = {
   count: 'Nombre',
   share: 'Part',
   lostRevenue: 'Chiffre d’affaires perdu (estimation)',
-  lostRevenueNote: 'Somme des montants des paiements échoués ; un client qui a payé autrement est compté aussi.',
+  lostRevenueNote:
+    'Somme des montants des paiements échoués ; un client qui a payé autrement est compté aussi.',
   currency: 'Devise',
   amount: 'Montant',
   table: 'Paiements échoués',
-  tableCapped: 'Affichage des {shown} plus récents sur {total} ; les totaux et graphiques ci-dessus portent sur l’ensemble.',
+  tableCapped:
+    'Affichage des {shown} plus récents sur {total} ; les totaux et graphiques ci-dessus portent sur l’ensemble.',
   time: 'Heure',
   terminal: 'Terminal',
   card: 'Carte',
@@ -307,12 +319,17 @@ const fr: ReportTexts = {
     no_retry_needed: 'inutile',
   },
   nextSteps: {
-    insufficient_funds: 'Proposer une autre carte ou un montant plus faible ; la même carte pourra passer plus tard.',
-    card_problem: 'Proposer une autre carte ou un autre moyen de paiement ; le client doit se renseigner auprès de sa banque.',
+    insufficient_funds:
+      'Proposer une autre carte ou un montant plus faible ; la même carte pourra passer plus tard.',
+    card_problem:
+      'Proposer une autre carte ou un autre moyen de paiement ; le client doit se renseigner auprès de sa banque.',
     cardholder_verification: 'Laisser le client réessayer avec la puce et le bon code.',
-    issuer_decline: 'Proposer une autre carte ou un autre moyen de paiement ; le client peut appeler sa banque. Ne pas réessayer cette carte.',
-    network: 'Vérifier la connexion du terminal et réessayer une fois ; en cas de nouvel échec, proposer un autre moyen de paiement.',
-    merchant_setup: 'Appeler l’assistance de votre acquéreur : le terminal ou le contrat commerçant doit être corrigé.',
+    issuer_decline:
+      'Proposer une autre carte ou un autre moyen de paiement ; le client peut appeler sa banque. Ne pas réessayer cette carte.',
+    network:
+      'Vérifier la connexion du terminal et réessayer une fois ; en cas de nouvel échec, proposer un autre moyen de paiement.',
+    merchant_setup:
+      'Appeler l’assistance de votre acquéreur : le terminal ou le contrat commerçant doit être corrigé.',
     system_fault: 'Réessayer une fois ; si l’échec persiste, redémarrer le terminal et appeler l’assistance.',
     approved: 'Rien à faire.',
     unknown: 'Proposer un autre moyen de paiement et vérifier le code auprès de votre acquéreur.',
@@ -377,8 +394,10 @@ const ru: ReportTexts = {
     insufficient_funds: 'Предложите другую карту или меньшую сумму; этой картой можно попробовать позже.',
     card_problem: 'Предложите другую карту или способ оплаты; покупателю стоит обратиться в свой банк.',
     cardholder_verification: 'Пусть покупатель повторит оплату с чипом и правильным PIN-кодом.',
-    issuer_decline: 'Предложите другую карту или способ оплаты; покупатель может позвонить в банк. Не повторяйте этой картой.',
-    network: 'Проверьте связь терминала и повторите один раз; при новом отказе предложите другой способ оплаты.',
+    issuer_decline:
+      'Предложите другую карту или способ оплаты; покупатель может позвонить в банк. Не повторяйте этой картой.',
+    network:
+      'Проверьте связь терминала и повторите один раз; при новом отказе предложите другой способ оплаты.',
     merchant_setup: 'Позвоните в поддержку эквайера: нужно исправить настройки терминала или договора.',
     system_fault: 'Повторите один раз; если сбой не уходит, перезапустите терминал и позвоните в поддержку.',
     approved: 'Действий не требуется.',
@@ -409,11 +428,13 @@ const fi: ReportTexts = {
   count: 'Määrä',
   share: 'Osuus',
   lostRevenue: 'Arvioitu menetetty myynti',
-  lostRevenueNote: 'Epäonnistuneiden maksujen summa; mukana ovat myös asiakkaat, jotka maksoivat lopulta muulla tavalla.',
+  lostRevenueNote:
+    'Epäonnistuneiden maksujen summa; mukana ovat myös asiakkaat, jotka maksoivat lopulta muulla tavalla.',
   currency: 'Valuutta',
   amount: 'Summa',
   table: 'Epäonnistuneet maksut',
-  tableCapped: 'Näytetään uusimmat {shown}/{total} tapahtumaa; yllä olevat summat ja kaaviot kattavat kaikki.',
+  tableCapped:
+    'Näytetään uusimmat {shown}/{total} tapahtumaa; yllä olevat summat ja kaaviot kattavat kaikki.',
   time: 'Aika',
   terminal: 'Pääte',
   card: 'Kortti',
@@ -442,10 +463,13 @@ const fi: ReportTexts = {
   },
   nextSteps: {
     insufficient_funds: 'Pyydä toista korttia tai pienempää summaa; sama kortti voi toimia myöhemmin.',
-    card_problem: 'Pyydä toista korttia tai maksutapaa; asiakkaan kannattaa selvittää kortin tila pankistaan.',
+    card_problem:
+      'Pyydä toista korttia tai maksutapaa; asiakkaan kannattaa selvittää kortin tila pankistaan.',
     cardholder_verification: 'Anna asiakkaan yrittää uudelleen sirulla ja oikealla PIN-koodilla.',
-    issuer_decline: 'Pyydä toista korttia tai maksutapaa; asiakas voi soittaa pankkiinsa. Älä yritä samalla kortilla.',
-    network: 'Tarkista päätteen yhteys ja yritä kerran uudelleen; jos maksu epäonnistuu taas, käytä toista maksutapaa.',
+    issuer_decline:
+      'Pyydä toista korttia tai maksutapaa; asiakas voi soittaa pankkiinsa. Älä yritä samalla kortilla.',
+    network:
+      'Tarkista päätteen yhteys ja yritä kerran uudelleen; jos maksu epäonnistuu taas, käytä toista maksutapaa.',
     merchant_setup: 'Soita maksunvälittäjän tukeen: päätteen tai kauppiassopimuksen asetukset on korjattava.',
     system_fault: 'Yritä kerran uudelleen; jos vika jatkuu, käynnistä pääte uudelleen ja soita tukeen.',
     approved: 'Ei toimenpiteitä.',

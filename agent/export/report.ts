@@ -69,7 +69,10 @@ function nextBucket(b: string, bucket: TimeBucket): string {
 }
 
 /** Fills empty buckets between the first and last so the chart's time axis is even. */
-export function fillBuckets(rows: Array<{ bucket: string; n: number }>, bucket: TimeBucket): Array<{ bucket: string; n: number }> {
+export function fillBuckets(
+  rows: Array<{ bucket: string; n: number }>,
+  bucket: TimeBucket,
+): Array<{ bucket: string; n: number }> {
   const first = rows[0];
   const last = rows[rows.length - 1];
   if (!first || !last) return [];
@@ -83,28 +86,36 @@ export function fillBuckets(rows: Array<{ bucket: string; n: number }>, bucket: 
 
 export function buildReport(db: ReadDb, filters: Filters, opts: BuildOptions): ReportData {
   const texts = REPORT_TEXTS[opts.lang];
-  const t = one<{ n: number; terminals: number; first: string | null; last: string | null; failures: number }>(
-    db,
-    reportTotals(filters),
-  );
+  const t = one<{
+    n: number;
+    terminals: number;
+    first: string | null;
+    last: string | null;
+    failures: number;
+  }>(db, reportTotals(filters));
   const bucket = chooseBucket(t.first, t.last);
   const q = reportQueries(filters, bucket);
   const byCategory = all<{ category: Category; n: number }>(db, q.byCategory);
   const byTime = fillBuckets(all<{ bucket: string; n: number }>(db, q.byTime), bucket);
-  const topCodes = all<{ rc: string; rc_source: RcSource; category: Category; n: number }>(db, q.topCodes).map((r) => ({
+  const topCodes = all<{ rc: string; rc_source: RcSource; category: Category; n: number }>(
+    db,
+    q.topCodes,
+  ).map((r) => ({
     rc: r.rc,
     source: r.rc_source,
     category: r.category,
     n: r.n,
     meaning: opts.annotator.localMeaning(r.rc, opts.lang),
   }));
-  const lostRevenue = all<{ currency: string | null; total: number; n: number }>(db, q.lostRevenue).map((r) => ({
-    currency: r.currency ?? '',
-    alpha: currencyAlpha(r.currency) || '—',
-    totalMinor: r.total,
-    n: r.n,
-    formatted: formatMoney(texts.locale, r.total, r.currency),
-  }));
+  const lostRevenue = all<{ currency: string | null; total: number; n: number }>(db, q.lostRevenue).map(
+    (r) => ({
+      currency: r.currency ?? '',
+      alpha: currencyAlpha(r.currency) || '—',
+      totalMinor: r.total,
+      n: r.n,
+      formatted: formatMoney(texts.locale, r.total, r.currency),
+    }),
+  );
   const table: ReportRow[] = [];
   for (const r of iterateRecords(db, selectRows(filters, { newestFirst: true, limit: opts.tableLimit }))) {
     table.push({

@@ -4,18 +4,19 @@
  * on a TTY. A file output is written to a temporary name and renamed at the end, so a failed or
  * interrupted export never leaves a truncated file under the requested name.
  */
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+
 import { once } from 'node:events';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { SingleBar } from 'cli-progress';
 import type { Annotator } from './annotate.js';
 import { iterateRaw, one, openReadOnly } from './db.js';
 import { ExportError } from './errors.js';
 import type { Filters } from './filters.js';
+import { renderReport } from './html.js';
 import type { ReportLang } from './i18n.js';
 import { countRows, selectRows } from './query.js';
 import { buildReport } from './report.js';
-import { renderReport } from './html.js';
 import { writeRows } from './stream.js';
 
 export type ExportFormat = 'csv' | 'ndjson' | 'json' | 'html';

@@ -16,7 +16,13 @@ import type { ReportLang } from './i18n.js';
 export type RowFormat = 'csv' | 'ndjson' | 'json';
 
 /** Columns after the record's own (contract order): derived, for people reading the file. */
-export const CSV_EXTRA_COLUMNS = ['occurred_local', 'amount', 'currency_alpha', 'rc_meaning', 'next_step'] as const;
+export const CSV_EXTRA_COLUMNS = [
+  'occurred_local',
+  'amount',
+  'currency_alpha',
+  'rc_meaning',
+  'next_step',
+] as const;
 export const CSV_COLUMNS: readonly string[] = [...RECORD_COLUMNS, ...CSV_EXTRA_COLUMNS];
 
 export interface RowStreamOptions {
@@ -43,7 +49,10 @@ export function localTime(occurredAt: string, offsetMin: number): string {
 }
 
 /** Position of each record column in a raw row (better-sqlite3 `.raw()` arrays in RECORD_COLUMNS order). */
-const COL = Object.fromEntries(RECORD_COLUMNS.map((c, i) => [c, i])) as Record<(typeof RECORD_COLUMNS)[number], number>;
+const COL = Object.fromEntries(RECORD_COLUMNS.map((c, i) => [c, i])) as Record<
+  (typeof RECORD_COLUMNS)[number],
+  number
+>;
 
 /**
  * One CSV row as an array: the record's columns as stored, then the derived ones. Numbers stay
@@ -126,7 +135,16 @@ function csvTransform(opts: RowStreamOptions): Transform {
     },
     flush(cb) {
       // an empty export still gets its header line (and BOM)
-      if (first) cb(null, stringifySync([], { ...CSV_OPTIONS, columns: [...CSV_COLUMNS], header: true, bom: opts.bom === true }));
+      if (first)
+        cb(
+          null,
+          stringifySync([], {
+            ...CSV_OPTIONS,
+            columns: [...CSV_COLUMNS],
+            header: true,
+            bom: opts.bom === true,
+          }),
+        );
       else cb();
     },
   });
@@ -156,7 +174,11 @@ function jsonTransform(format: 'ndjson' | 'json'): Transform {
  * Writes all rows (raw arrays in RECORD_COLUMNS order, e.g. from `iterateRaw`) to `out` in the
  * chosen format; resolves with the row count.
  */
-export async function writeRows(rows: Iterable<unknown[]>, out: Writable, opts: RowStreamOptions): Promise<number> {
+export async function writeRows(
+  rows: Iterable<unknown[]>,
+  out: Writable,
+  opts: RowStreamOptions,
+): Promise<number> {
   const count = { n: 0 };
   const source = Readable.from(batches(rows, 256, opts, count), { highWaterMark: 4 });
   const format = opts.format === 'csv' ? csvTransform(opts) : jsonTransform(opts.format);

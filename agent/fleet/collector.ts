@@ -14,10 +14,10 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { ExportError } from '../export/errors.js';
 import type { Logger } from '../log.js';
 import type { FailureRecord } from '../record.js';
 import { recordPayloadSchema } from '../sync/payload-schema.js';
-import { ExportError } from '../export/errors.js';
 import type { RecordSink } from './sinks.js';
 import { collectFilter, parseTopic } from './topics.js';
 
@@ -58,7 +58,10 @@ export interface Collector {
 
 /** A stable client id for a store: the same store reconnects to the same broker session. */
 export function defaultClientId(storeKey: string, shareGroup?: string): string {
-  const h = createHash('sha256').update(`${hostname()}\0${storeKey}\0${shareGroup ?? ''}`).digest('hex').slice(0, 12);
+  const h = createHash('sha256')
+    .update(`${hostname()}\0${storeKey}\0${shareGroup ?? ''}`)
+    .digest('hex')
+    .slice(0, 12);
   return `pos-agent-collect-${h}`;
 }
 
@@ -75,7 +78,8 @@ export interface ParsedFailures {
  */
 export function parseFailuresMessage(topic: string, payload: Uint8Array): ParsedFailures {
   const t = parseTopic(topic);
-  if (!t || t.kind !== 'failures') return { records: [], invalid: 0, reason: `not a failures topic: ${topic}` };
+  if (t?.kind !== 'failures')
+    return { records: [], invalid: 0, reason: `not a failures topic: ${topic}` };
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(payload).toString('utf8'));
@@ -97,7 +101,14 @@ export function parseFailuresMessage(topic: string, payload: Uint8Array): Parsed
 }
 
 export function startCollector(opts: CollectorOptions): Collector {
-  const stats: CollectorStats = { messages: 0, records: 0, inserted: 0, duplicates: 0, invalidRecords: 0, rejectedMessages: 0 };
+  const stats: CollectorStats = {
+    messages: 0,
+    records: 0,
+    inserted: 0,
+    duplicates: 0,
+    invalidRecords: 0,
+    rejectedMessages: 0,
+  };
   const log = opts.log;
   let fail: (e: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
@@ -119,7 +130,10 @@ export function startCollector(opts: CollectorOptions): Collector {
       stats.messages++;
       const parsed = parseFailuresMessage(topic, message);
       if (parsed.reason) {
-        log.warn({ event: 'collect_payload_invalid', code: 'E_PAYLOAD', topic, invalid: parsed.invalid }, parsed.reason);
+        log.warn(
+          { event: 'collect_payload_invalid', code: 'E_PAYLOAD', topic, invalid: parsed.invalid },
+          parsed.reason,
+        );
       }
       stats.invalidRecords += parsed.invalid;
       if (parsed.records.length === 0) {
@@ -137,12 +151,17 @@ export function startCollector(opts: CollectorOptions): Collector {
             done(0); // PUBACK only now: the rows are committed
           },
           (err: Error) => {
-            log.error({ event: 'collect_store_failed', code: 'E_SINK', err }, 'storing records failed; not acknowledging');
+            log.error(
+              { event: 'collect_store_failed', code: 'E_SINK', err },
+              'storing records failed; not acknowledging',
+            );
             // No PUBACK: the broker keeps the message for this session and redelivers it.
             done(err);
             if (!stopping) {
               stopping = true;
-              client.end(true, () => fail(new ExportError('E_SINK', `storing records failed: ${err.message}`)));
+              client.end(true, () =>
+                fail(new ExportError('E_SINK', `storing records failed: ${err.message}`)),
+              );
             }
           },
         );
@@ -155,7 +174,15 @@ export function startCollector(opts: CollectorOptions): Collector {
     resolveReady = r;
   });
   client.on('connect', (connack) => {
-    log.info({ event: 'collect_connected', broker: opts.broker, clientId: opts.clientId, sessionPresent: connack.sessionPresent }, 'connected');
+    log.info(
+      {
+        event: 'collect_connected',
+        broker: opts.broker,
+        clientId: opts.clientId,
+        sessionPresent: connack.sessionPresent,
+      },
+      'connected',
+    );
     client.subscribe(filter, { qos: 1 }, (err, granted) => {
       if (err) {
         log.error({ event: 'collect_subscribe_failed', err, filter }, 'subscribe failed');
@@ -163,7 +190,10 @@ export function startCollector(opts: CollectorOptions): Collector {
       }
       const code = granted?.[0]?.qos;
       if (code !== undefined && code >= 0x80) {
-        log.error({ event: 'collect_subscribe_refused', filter, reasonCode: code }, 'broker refused the subscription');
+        log.error(
+          { event: 'collect_subscribe_refused', filter, reasonCode: code },
+          'broker refused the subscription',
+        );
         return;
       }
       log.info({ event: 'collect_subscribed', filter }, 'subscribed');
@@ -173,7 +203,9 @@ export function startCollector(opts: CollectorOptions): Collector {
   client.on('error', (err) => {
     if (!stopping) log.warn({ event: 'collect_mqtt_error', err }, 'mqtt error');
   });
-  client.on('offline', () => log.warn({ event: 'collect_offline', broker: opts.broker }, 'broker unreachable; retrying'));
+  client.on('offline', () =>
+    log.warn({ event: 'collect_offline', broker: opts.broker }, 'broker unreachable; retrying'),
+  );
 
   return {
     client,

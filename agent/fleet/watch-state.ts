@@ -69,7 +69,13 @@ export type WatchEvent =
   | { type: 'tick'; at: number };
 
 export function initialState(config: Partial<WatchConfig> = {}, now = 0): WatchState {
-  return { config: { ...DEFAULT_WATCH_CONFIG, ...config }, terminals: new Map(), rejected: 0, messages: 0, now };
+  return {
+    config: { ...DEFAULT_WATCH_CONFIG, ...config },
+    terminals: new Map(),
+    rejected: 0,
+    messages: 0,
+    now,
+  };
 }
 
 function emptyTerminal(key: string, fleet: string, terminal: string, at: number): TerminalView {
@@ -125,7 +131,14 @@ export function reduce(state: WatchState, ev: WatchEvent): WatchState {
   if (topic.kind === 'status') {
     const p = statusPayloadSchema.safeParse(body);
     if (p.success) {
-      next = { ...prev, status: p.data.state, statusAt: p.data.at, version: p.data.version, bootId: p.data.boot_id, lastSeen: ev.at };
+      next = {
+        ...prev,
+        status: p.data.state,
+        statusAt: p.data.at,
+        version: p.data.version,
+        bootId: p.data.boot_id,
+        lastSeen: ev.at,
+      };
     }
   } else if (topic.kind === 'metrics') {
     const p = metricsPayloadSchema.safeParse(body);

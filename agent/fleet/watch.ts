@@ -58,7 +58,9 @@ export function startWatch(opts: WatchOptions): WatchHandle {
     });
   });
   client.on('error', (err) => opts.log.warn({ event: 'watch_mqtt_error', err }, 'mqtt error'));
-  client.on('offline', () => opts.log.warn({ event: 'watch_offline', broker: opts.broker }, 'broker unreachable; retrying'));
+  client.on('offline', () =>
+    opts.log.warn({ event: 'watch_offline', broker: opts.broker }, 'broker unreachable; retrying'),
+  );
   client.on('message', (topic, payload) => {
     state = reduce(state, { type: 'message', topic, payload, at: now() });
     dirty = true;

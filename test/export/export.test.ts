@@ -38,7 +38,17 @@ const RCS: Array<[string, Category]> = [
   ['96', 'system_fault'],
   ['Q9', 'unknown'],
 ];
-const TRICKY = ['=SUM(A1:A9)', 'say "hi", then leave', 'two\nlines', '收银台 3号', '+49 30 1234', '@cmd', '-2+3', '\ttab', 'ok'];
+const TRICKY = [
+  '=SUM(A1:A9)',
+  'say "hi", then leave',
+  'two\nlines',
+  '收银台 3号',
+  '+49 30 1234',
+  '@cmd',
+  '-2+3',
+  '\ttab',
+  'ok',
+];
 
 const seeded: FailureRecord[] = [];
 for (let i = 0; i < 400; i++) {
@@ -85,13 +95,21 @@ function model(f: Filters): string[] {
       if (f.last4 && !f.last4.includes(r.pan_masked?.slice(-4) ?? '')) return false;
       if (f.currencies && !f.currencies.includes(r.currency ?? '')) return false;
       const e = currencyExponent(r.currency);
-      if (f.minAmount !== undefined && (r.amount_minor == null || r.amount_minor < (decimalToMinor(f.minAmount, e, 'ceil') ?? 0)))
+      if (
+        f.minAmount !== undefined &&
+        (r.amount_minor == null || r.amount_minor < (decimalToMinor(f.minAmount, e, 'ceil') ?? 0))
+      )
         return false;
-      if (f.maxAmount !== undefined && (r.amount_minor == null || r.amount_minor > (decimalToMinor(f.maxAmount, e, 'floor') ?? 0)))
+      if (
+        f.maxAmount !== undefined &&
+        (r.amount_minor == null || r.amount_minor > (decimalToMinor(f.maxAmount, e, 'floor') ?? 0))
+      )
         return false;
       return true;
     })
-    .sort((a, b) => (a.occurred_at === b.occurred_at ? (a.id < b.id ? -1 : 1) : a.occurred_at < b.occurred_at ? -1 : 1))
+    .sort((a, b) =>
+      a.occurred_at === b.occurred_at ? (a.id < b.id ? -1 : 1) : a.occurred_at < b.occurred_at ? -1 : 1,
+    )
     .map((r) => r.id);
 }
 
@@ -104,7 +122,11 @@ function query(f: Filters): string[] {
   }
 }
 
-async function exportTo(format: ExportRequest['format'], raw: RawFilterOptions = {}, extra: Partial<ExportRequest> = {}) {
+async function exportTo(
+  format: ExportRequest['format'],
+  raw: RawFilterOptions = {},
+  extra: Partial<ExportRequest> = {},
+) {
   const out = join(tmp.dir, `out-${Math.random().toString(36).slice(2)}.${format}`);
   const res = await runExport(
     {
@@ -128,7 +150,7 @@ describe('filters against a seeded store', () => {
   const cases: Array<[string, RawFilterOptions]> = [
     ['no filter', {}],
     ['utc range', { from: '2026-11-21T06:00Z', to: '2026-11-23T18:30:00+00:00' }],
-    ['offset range', { from: '2026-11-22T09:00+09:00', to: '2026-11-24' , tz: 'utc' }],
+    ['offset range', { from: '2026-11-22T09:00+09:00', to: '2026-11-24', tz: 'utc' }],
     ['dates in utc', { from: '2026-11-21', to: '2026-11-22', tz: 'utc' }],
     ['terminal wall clock', { from: '2026-11-22', to: '2026-11-22', tz: 'terminal' }],
     ['category list', { category: ['network,card_problem'] }],
@@ -142,7 +164,15 @@ describe('filters against a seeded store', () => {
     ['min amount across exponents', { minAmount: '15.5' }],
     ['max amount', { maxAmount: '12.345' }],
     ['amount range EUR', { minAmount: '50', maxAmount: '150.00', currency: ['EUR'] }],
-    ['combined', { category: ['insufficient_funds', 'network'], terminal: ['T0000001', 'T0000004'], from: '2026-11-21', tz: 'utc' }],
+    [
+      'combined',
+      {
+        category: ['insufficient_funds', 'network'],
+        terminal: ['T0000001', 'T0000004'],
+        from: '2026-11-21',
+        tz: 'utc',
+      },
+    ],
   ];
   for (const [name, raw] of cases) {
     it(`${name}`, () => {
@@ -161,7 +191,15 @@ describe('filters against a seeded store', () => {
   });
 
   it('random filter combinations match the model', () => {
-    const days = ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26'];
+    const days = [
+      '2026-11-20',
+      '2026-11-21',
+      '2026-11-22',
+      '2026-11-23',
+      '2026-11-24',
+      '2026-11-25',
+      '2026-11-26',
+    ];
     fc.assert(
       fc.property(
         fc.record(
@@ -264,10 +302,21 @@ describe('formats', () => {
     const chunks: Buffer[] = [];
     sink.on('data', (c: Buffer) => chunks.push(c));
     await runExport(
-      { db: DB, format: 'ndjson', lang: 'en', bom: false, filters: parseFilters({ rc: ['96'] }), filterText: [], tableLimit: 10, progress: 'never' },
+      {
+        db: DB,
+        format: 'ndjson',
+        lang: 'en',
+        bom: false,
+        filters: parseFilters({ rc: ['96'] }),
+        filterText: [],
+        tableLimit: 10,
+        progress: 'never',
+      },
       { stdout: sink, stderr: new PassThrough(), annotator: createAnnotator() },
     );
-    expect(Buffer.concat(chunks).toString().trimEnd().split('\n')).toHaveLength(model(parseFilters({ rc: ['96'] })).length);
+    expect(Buffer.concat(chunks).toString().trimEnd().split('\n')).toHaveLength(
+      model(parseFilters({ rc: ['96'] })).length,
+    );
     const bad = join(tmp.dir, 'no-such-dir', 'x.csv');
     await expect(exportTo('csv', {}, { out: bad })).rejects.toMatchObject({ code: 'E_OUTPUT', exitCode: 1 });
   });
@@ -323,7 +372,21 @@ describe('the export command', () => {
     const stderr = process.stderr.write;
     process.stderr.write = (() => true) as typeof process.stderr.write;
     try {
-      expect(await run(['--db', DB, '--format', 'csv', '--out', out, '--category', 'network', '--category', 'unknown', '--no-progress'])).toBeUndefined();
+      expect(
+        await run([
+          '--db',
+          DB,
+          '--format',
+          'csv',
+          '--out',
+          out,
+          '--category',
+          'network',
+          '--category',
+          'unknown',
+          '--no-progress',
+        ]),
+      ).toBeUndefined();
     } finally {
       process.stderr.write = stderr;
     }

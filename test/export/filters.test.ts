@@ -19,9 +19,15 @@ describe('parseTimeBound', () => {
       clock: 'utc',
       value: '2026-11-23T10:15:00.000Z',
     });
-    expect(parseTimeBound('--from', '2026-11-23T10:15+01:00', 'terminal', false).value).toBe('2026-11-23T09:15:00.000Z');
-    expect(parseTimeBound('--from', '2026-11-23T10:15:30.5-0530', 'utc', false).value).toBe('2026-11-23T15:45:30.500Z');
-    expect(parseTimeBound('--from', '2026-11-23 10:15-05', 'utc', false).value).toBe('2026-11-23T15:15:00.000Z');
+    expect(parseTimeBound('--from', '2026-11-23T10:15+01:00', 'terminal', false).value).toBe(
+      '2026-11-23T09:15:00.000Z',
+    );
+    expect(parseTimeBound('--from', '2026-11-23T10:15:30.5-0530', 'utc', false).value).toBe(
+      '2026-11-23T15:45:30.500Z',
+    );
+    expect(parseTimeBound('--from', '2026-11-23 10:15-05', 'utc', false).value).toBe(
+      '2026-11-23T15:15:00.000Z',
+    );
   });
 
   it('reads a bare date as the start of the day, and as the end of the day for --to', () => {
@@ -34,7 +40,10 @@ describe('parseTimeBound', () => {
 
   it('reads a time without offset in the local zone by default', () => {
     const expected = new Date(2026, 10, 23, 10, 15, 0, 0).toISOString();
-    expect(parseTimeBound('--from', '2026-11-23T10:15', 'local', false)).toEqual({ clock: 'utc', value: expected });
+    expect(parseTimeBound('--from', '2026-11-23T10:15', 'local', false)).toEqual({
+      clock: 'utc',
+      value: expected,
+    });
   });
 
   it('keeps a terminal wall-clock bound as naive text', () => {
@@ -46,7 +55,14 @@ describe('parseTimeBound', () => {
   });
 
   it('rejects malformed and impossible dates naming the option', () => {
-    for (const bad of ['yesterday', '2026-13-01', '2026-02-30', '2026-11-23T25:00', '23.11.2026', '2026-11-23T10:15+19:00']) {
+    for (const bad of [
+      'yesterday',
+      '2026-13-01',
+      '2026-02-30',
+      '2026-11-23T25:00',
+      '23.11.2026',
+      '2026-11-23T10:15+19:00',
+    ]) {
       const e = usage(() => parseTimeBound('--from', bad, 'utc', false));
       expect(e.code).toBe('E_USAGE');
       expect(e.exitCode).toBe(2);
@@ -62,7 +78,10 @@ describe('parseFilters', () => {
       'card_problem',
       'issuer_decline',
     ]);
-    expect(parseFilters({ category: ['network,card_problem'] }).categories).toEqual(['network', 'card_problem']);
+    expect(parseFilters({ category: ['network,card_problem'] }).categories).toEqual([
+      'network',
+      'card_problem',
+    ]);
   });
 
   it('validates categories against CATEGORIES', () => {

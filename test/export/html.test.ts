@@ -28,7 +28,8 @@ function haveChromium(): boolean {
     accessSync(CHROMIUM, constants.X_OK);
     return true;
   } catch {
-    if (process.env.CI === 'true') throw new Error(`${CHROMIUM} not found (CI=true): apt-get install -y chromium`);
+    if (process.env.CI === 'true')
+      throw new Error(`${CHROMIUM} not found (CI=true): apt-get install -y chromium`);
     return false;
   }
 }
@@ -124,14 +125,26 @@ describe('report data and markup', () => {
       const t = REPORT_TEXTS[lang];
       const html = renderReport(report(lang));
       expect(html).toContain(`<html lang="${t.locale}">`);
-      for (const label of [t.title, t.byCategory, t.byHour, t.topCodes, t.lostRevenue, t.nextStep, t.categories.network]) {
-        expect(html).toContain(label.replaceAll('&', '&amp;').replaceAll("'", '&#39;').replaceAll('"', '&quot;'));
+      for (const label of [
+        t.title,
+        t.byCategory,
+        t.byHour,
+        t.topCodes,
+        t.lostRevenue,
+        t.nextStep,
+        t.categories.network,
+      ]) {
+        expect(html).toContain(
+          label.replaceAll('&', '&amp;').replaceAll("'", '&#39;').replaceAll('"', '&quot;'),
+        );
       }
       expect(html).toContain('id="capped"');
     }
     // the texts of every language have the same keys as English
-    const keys = (o: object): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v).map((x) => `${k}.${x}`) : [k]));
-    for (const lang of REPORT_LANGS) expect(keys(REPORT_TEXTS[lang]).sort()).toEqual(keys(REPORT_TEXTS.en).sort());
+    const keys = (o: object): string[] =>
+      Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v).map((x) => `${k}.${x}`) : [k]));
+    for (const lang of REPORT_LANGS)
+      expect(keys(REPORT_TEXTS[lang]).sort()).toEqual(keys(REPORT_TEXTS.en).sort());
   });
 
   it('says so when nothing matches', () => {
@@ -144,15 +157,49 @@ describe('report data and markup', () => {
     expect(chooseBucket('2026-11-22T00:00:00.000Z', '2026-11-24T00:00:00.000Z')).toBe('hour');
     expect(chooseBucket('2026-11-01T00:00:00.000Z', '2026-11-24T00:00:00.000Z')).toBe('day');
     expect(chooseBucket('2025-01-01T00:00:00.000Z', '2026-11-24T00:00:00.000Z')).toBe('month');
-    expect(fillBuckets([{ bucket: '2026-11-22 22:00', n: 1 }, { bucket: '2026-11-23 01:00', n: 2 }], 'hour').map((b) => b.n)).toEqual([1, 0, 0, 2]);
-    expect(fillBuckets([{ bucket: '2026-02-27', n: 1 }, { bucket: '2026-03-01', n: 1 }], 'day')).toHaveLength(3);
-    expect(fillBuckets([{ bucket: '2025-11', n: 1 }, { bucket: '2026-02', n: 1 }], 'month').map((b) => b.bucket)).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
+    expect(
+      fillBuckets(
+        [
+          { bucket: '2026-11-22 22:00', n: 1 },
+          { bucket: '2026-11-23 01:00', n: 2 },
+        ],
+        'hour',
+      ).map((b) => b.n),
+    ).toEqual([1, 0, 0, 2]);
+    expect(
+      fillBuckets(
+        [
+          { bucket: '2026-02-27', n: 1 },
+          { bucket: '2026-03-01', n: 1 },
+        ],
+        'day',
+      ),
+    ).toHaveLength(3);
+    expect(
+      fillBuckets(
+        [
+          { bucket: '2025-11', n: 1 },
+          { bucket: '2026-02', n: 1 },
+        ],
+        'month',
+      ).map((b) => b.bucket),
+    ).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
   });
 
   it('CSV next_step and rc_meaning come from the guidance catalog and code table', async () => {
     const out = join(tmp.dir, 'g.csv');
     await runExport(
-      { db: DB, format: 'csv', out, lang: 'de', bom: false, filters: parseFilters({ rc: ['91'] }), filterText: [], tableLimit: 1, progress: 'never' },
+      {
+        db: DB,
+        format: 'csv',
+        out,
+        lang: 'de',
+        bom: false,
+        filters: parseFilters({ rc: ['91'] }),
+        filterText: [],
+        tableLimit: 1,
+        progress: 'never',
+      },
       { stdout: new PassThrough(), stderr: new PassThrough(), annotator: createAnnotator(codeSource()) },
     );
     const rows = parse(readFileSync(out), { columns: true }) as Array<Record<string, string>>;
@@ -166,12 +213,31 @@ describe.skipIf(!haveChromium())('report in headless Chromium', () => {
   it('renders the charts, logs no errors, loads nothing, and prints', async () => {
     const file = join(tmp.dir, 'report.html');
     await runExport(
-      { db: DB, format: 'html', out: file, lang: 'zh', bom: false, filters: {}, filterText: [], tableLimit: 120, progress: 'never' },
+      {
+        db: DB,
+        format: 'html',
+        out: file,
+        lang: 'zh',
+        bom: false,
+        filters: {},
+        filterText: [],
+        tableLimit: 120,
+        progress: 'never',
+      },
       { stdout: new PassThrough(), stderr: new PassThrough(), annotator: createAnnotator(codeSource()) },
     );
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -187,7 +253,12 @@ describe.skipIf(!haveChromium())('report in headless Chromium', () => {
         els.map((el) => {
           const b = el.getBoundingClientRect();
           const bars = Array.from(el.querySelectorAll('rect'), (r) => r.getBoundingClientRect());
-          return { w: b.width, h: b.height, bars: bars.length, drawn: bars.filter((r) => r.width > 0 && r.height > 0).length };
+          return {
+            w: b.width,
+            h: b.height,
+            bars: bars.length,
+            drawn: bars.filter((r) => r.width > 0 && r.height > 0).length,
+          };
         }),
       );
       expect(charts).toHaveLength(2);

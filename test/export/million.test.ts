@@ -23,7 +23,15 @@ function seedMillion(file: string): void {
   db.pragma('synchronous = OFF');
   // Seeding speed: keep only the index the export query uses (occurred_at); the others cost
   // seconds here and play no part in the export's memory.
-  for (const idx of ['failures_category', 'failures_rc', 'failures_terminal', 'failures_stan', 'failures_rrn', 'failures_pan_last4', 'failures_outbox']) {
+  for (const idx of [
+    'failures_category',
+    'failures_rc',
+    'failures_terminal',
+    'failures_stan',
+    'failures_rrn',
+    'failures_pan_last4',
+    'failures_outbox',
+  ]) {
     db.exec(`DROP INDEX ${idx}`);
   }
   const values = {
@@ -31,7 +39,7 @@ function seedMillion(file: string): void {
     seq: 'i + 1',
     boot_id: "'boot-1'",
     terminal_id: "printf('T%07d', i % 500)",
-    merchant_id: "CASE WHEN i % 97 = 0 THEN '=HYPERLINK(\"x\")' ELSE 'Café \"Zum Löwen\", Berlin' END",
+    merchant_id: 'CASE WHEN i % 97 = 0 THEN \'=HYPERLINK("x")\' ELSE \'Café "Zum Löwen", Berlin\' END',
     occurred_at: "strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', (i * 30) || ' seconds')",
     utc_offset_min: '60',
     mti: "'0210'",
@@ -74,7 +82,17 @@ it(`exports ${ROWS.toLocaleString('en')} rows as CSV with bounded memory`, async
   const out = join(tmp.dir, 'million.csv');
   const t0 = process.hrtime.bigint();
   const res = await runExport(
-    { db: file, format: 'csv', out, lang: 'en', bom: true, filters: {}, filterText: [], tableLimit: 5000, progress: 'never' },
+    {
+      db: file,
+      format: 'csv',
+      out,
+      lang: 'en',
+      bom: true,
+      filters: {},
+      filterText: [],
+      tableLimit: 5000,
+      progress: 'never',
+    },
     { stdout: new PassThrough(), stderr: new PassThrough(), annotator: createAnnotator() },
   );
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -5,7 +5,9 @@ import { buildWhere, countRows, reportQueries, selectRows } from '../../agent/ex
 describe('buildWhere', () => {
   it('is empty without filters', () => {
     expect(buildWhere({})).toEqual({ sql: '', params: [] });
-    expect(selectRows({}).sql).toMatch(/^SELECT id, seq, .* FROM failures\s+ORDER BY occurred_at ASC, id ASC$/);
+    expect(selectRows({}).sql).toMatch(
+      /^SELECT id, seq, .* FROM failures\s+ORDER BY occurred_at ASC, id ASC$/,
+    );
   });
 
   it('never puts a value into the SQL text', () => {
@@ -58,7 +60,10 @@ describe('buildWhere', () => {
 
   it('reuses the WHERE in counts, limits and report aggregates', () => {
     const f = parseFilters({ category: ['network'] });
-    expect(countRows(f)).toEqual({ sql: 'SELECT count(*) AS n FROM failures WHERE category = ?', params: ['network'] });
+    expect(countRows(f)).toEqual({
+      sql: 'SELECT count(*) AS n FROM failures WHERE category = ?',
+      params: ['network'],
+    });
     const s = selectRows(f, { newestFirst: true, limit: 10 });
     expect(s.sql).toMatch(/ORDER BY occurred_at DESC, id DESC LIMIT \?$/);
     expect(s.params).toEqual(['network', 10]);

@@ -24,7 +24,9 @@ export function makeRecord(i: number, over: Partial<FailureRecord> = {}): Failur
   const t = Date.UTC(2026, 10, 23, 8, 0, 0) + i * 60_000;
   return {
     // ULID-shaped, sortable, and free of long digit runs (so PAN scans of the output stay clean)
-    id: `01JD${String(i).padStart(22, '0').replace(/\d/g, (d) => 'ABCDEFGHJK'[Number(d)] as string)}`,
+    id: `01JD${String(i)
+      .padStart(22, '0')
+      .replace(/\d/g, (d) => 'ABCDEFGHJK'[Number(d)] as string)}`,
     seq: i + 1,
     boot_id: 'boot-1',
     terminal_id: `T${String(1 + (i % 3)).padStart(7, '0')}`,
@@ -52,7 +54,9 @@ export function makeRecord(i: number, over: Partial<FailureRecord> = {}): Failur
 
 export function insertRecords(db: Database.Database, records: Iterable<FailureRecord>): number {
   const cols = RECORD_COLUMNS.join(', ');
-  const stmt = db.prepare(`INSERT INTO failures (${cols}) VALUES (${RECORD_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+  const stmt = db.prepare(
+    `INSERT INTO failures (${cols}) VALUES (${RECORD_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+  );
   let n = 0;
   const tx = db.transaction((rows: Iterable<FailureRecord>) => {
     for (const r of rows) {

@@ -13,8 +13,8 @@ import { type RecordSink, sqliteSink } from '../../agent/fleet/sinks.js';
 import { startWatch } from '../../agent/fleet/watch.js';
 import { silentLogger } from '../../agent/log.js';
 import type { FailureRecord } from '../../agent/record.js';
-import { haveMosquitto, type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { makeRecord, tempDir } from '../export/seed.js';
+import { haveMosquitto, type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { failures, metrics, recordAt, status } from './payloads.js';
 
 const available = haveMosquitto(); // throws under CI=true when the binary is missing
@@ -38,20 +38,33 @@ async function waitFor(pred: () => boolean, what: string, timeoutMs = 15_000): P
 }
 
 async function publisher(): Promise<MqttClient> {
-  const c = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `pub-${Math.random().toString(16).slice(2)}` });
+  const c = await mqtt.connectAsync(broker.url, {
+    protocolVersion: 5,
+    clientId: `pub-${Math.random().toString(16).slice(2)}`,
+  });
   return c;
 }
 
-async function publishBatches(pub: MqttClient, fleet: string, batches: Array<{ terminal: string; records: FailureRecord[] }>) {
+async function publishBatches(
+  pub: MqttClient,
+  fleet: string,
+  batches: Array<{ terminal: string; records: FailureRecord[] }>,
+) {
   for (const b of batches) {
-    await pub.publishAsync(`pos/v1/${fleet}/${b.terminal}/failures`, JSON.stringify(failures(fleet, b.terminal, b.records)), { qos: 1 });
+    await pub.publishAsync(
+      `pos/v1/${fleet}/${b.terminal}/failures`,
+      JSON.stringify(failures(fleet, b.terminal, b.records)),
+      { qos: 1 },
+    );
   }
 }
 
 function ids(file: string): string[] {
   const db = new Database(file, { readonly: true });
   try {
-    return (db.prepare('SELECT id FROM failures ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id);
+    return (db.prepare('SELECT id FROM failures ORDER BY id').all() as Array<{ id: string }>).map(
+      (r) => r.id,
+    );
   } finally {
     db.close();
   }
@@ -74,7 +87,10 @@ function makeBatches(start: number, count: number, per: number, terminals: numbe
   let i = start;
   for (let b = 0; b < count; b++) {
     const terminal = `T${String(b % terminals).padStart(3, '0')}`;
-    out.push({ terminal, records: Array.from({ length: per }, () => makeRecord(i++, { terminal_id: terminal, seq: i })) });
+    out.push({
+      terminal,
+      records: Array.from({ length: per }, () => makeRecord(i++, { terminal_id: terminal, seq: i })),
+    });
   }
   return out;
 }
@@ -169,23 +185,45 @@ describe.skipIf(!available)('fleet watch with Mosquitto', () => {
     out.on('data', (d: Buffer) => {
       text += d.toString();
     });
-    const w = startWatch({ broker: broker.url, fleet: 'live', out, log: silentLogger(), intervalMs: 200, plain: true });
+    const w = startWatch({
+      broker: broker.url,
+      fleet: 'live',
+      out,
+      log: silentLogger(),
+      intervalMs: 200,
+      plain: true,
+    });
     await waitFor(() => w.client.connected, 'watch connected');
     await new Promise((r) => setTimeout(r, 200)); // subscription in place
     // a terminal with a Last Will, as agent/sync connects
     const term = await mqtt.connectAsync(broker.url, {
       protocolVersion: 5,
       clientId: 'terminal-live-T1',
-      will: { topic: 'pos/v1/live/T1/status', payload: Buffer.from(JSON.stringify(status('live', 'T1', 'offline'))), qos: 1, retain: true },
+      will: {
+        topic: 'pos/v1/live/T1/status',
+        payload: Buffer.from(JSON.stringify(status('live', 'T1', 'offline'))),
+        qos: 1,
+        retain: true,
+      },
     });
-    await term.publishAsync('pos/v1/live/T1/status', JSON.stringify(status('live', 'T1', 'online')), { qos: 1, retain: true });
+    await term.publishAsync('pos/v1/live/T1/status', JSON.stringify(status('live', 'T1', 'online')), {
+      qos: 1,
+      retain: true,
+    });
     const now = Date.now();
     await term.publishAsync(
       'pos/v1/live/T1/failures',
-      JSON.stringify(failures('live', 'T1', [recordAt(1, now - 1000, { category: 'network' }), recordAt(2, now - 500, { category: 'network' })])),
+      JSON.stringify(
+        failures('live', 'T1', [
+          recordAt(1, now - 1000, { category: 'network' }),
+          recordAt(2, now - 500, { category: 'network' }),
+        ]),
+      ),
       { qos: 1 },
     );
-    await term.publishAsync('pos/v1/live/T1/metrics', JSON.stringify(metrics('live', 'T1', 7, 12)), { qos: 0 });
+    await term.publishAsync('pos/v1/live/T1/metrics', JSON.stringify(metrics('live', 'T1', 7, 12)), {
+      qos: 0,
+    });
     await waitFor(() => /online=1 .*network=0\.4 backlog=7/.test(text), 'a line with the live terminal');
     // kill the terminal's connection without DISCONNECT: the broker publishes its Last Will
     term.stream.destroy();

@@ -4,11 +4,31 @@ import type { FailuresPayload, MetricsPayload, StatusPayload } from '../../agent
 import { makeRecord } from '../export/seed.js';
 
 export function failures(fleet: string, terminal: string, records: FailureRecord[]): FailuresPayload {
-  return { v: 1, fleet, terminal, boot_id: 'boot-1', records: records.map((r) => ({ ...r, terminal_id: terminal, synced_at: null })) };
+  return {
+    v: 1,
+    fleet,
+    terminal,
+    boot_id: 'boot-1',
+    records: records.map((r) => ({ ...r, terminal_id: terminal, synced_at: null })),
+  };
 }
 
-export function status(fleet: string, terminal: string, state: 'online' | 'offline', at = '2026-11-23T08:00:00.000Z'): StatusPayload {
-  return { v: 1, state, terminal, fleet, boot_id: 'boot-1', version: '0.1.0', config_hash: 'abcdef0123456789', at };
+export function status(
+  fleet: string,
+  terminal: string,
+  state: 'online' | 'offline',
+  at = '2026-11-23T08:00:00.000Z',
+): StatusPayload {
+  return {
+    v: 1,
+    state,
+    terminal,
+    fleet,
+    boot_id: 'boot-1',
+    version: '0.1.0',
+    config_hash: 'abcdef0123456789',
+    at,
+  };
 }
 
 export function metrics(fleet: string, terminal: string, outbox: number, oldest = 0): MetricsPayload {

@@ -55,7 +55,9 @@ describe('PostgreSQL adapter (SQL generation; no server in this environment)', (
   it('generates a parameterized multi-row insert that ignores duplicate ids', () => {
     const sql = pgInsertSql(2);
     const n = RECORD_COLUMNS.length;
-    expect(sql.startsWith(`INSERT INTO "failures" (${RECORD_COLUMNS.join(', ')}) VALUES ($1, $2,`)).toBe(true);
+    expect(sql.startsWith(`INSERT INTO "failures" (${RECORD_COLUMNS.join(', ')}) VALUES ($1, $2,`)).toBe(
+      true,
+    );
     expect(sql).toContain(`$${n}), ($${n + 1}, `);
     expect(sql.endsWith(`$${2 * n}) ON CONFLICT (id) DO NOTHING`)).toBe(true);
     expect(() => pgInsertSql(0)).toThrow(RangeError);
@@ -106,7 +108,11 @@ describe('parseFailuresMessage', () => {
   });
   it('rejects junk', () => {
     expect(parseFailuresMessage('pos/v1/shop/T1/failures', Buffer.from('{')).records).toEqual([]);
-    expect(parseFailuresMessage('pos/v1/shop/T1/status', Buffer.from(JSON.stringify(ok))).reason).toMatch(/not a failures topic/);
-    expect(parseFailuresMessage('pos/v1/shop/T1/failures', Buffer.from('{"v":2,"records":[]}')).reason).toMatch(/v1/);
+    expect(parseFailuresMessage('pos/v1/shop/T1/status', Buffer.from(JSON.stringify(ok))).reason).toMatch(
+      /not a failures topic/,
+    );
+    expect(
+      parseFailuresMessage('pos/v1/shop/T1/failures', Buffer.from('{"v":2,"records":[]}')).reason,
+    ).toMatch(/v1/);
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderLine, renderTable } from '../../agent/fleet/render.js';
-import { initialState, median, reduce, summarize, type WatchEvent, type WatchState } from '../../agent/fleet/watch-state.js';
+import {
+  initialState,
+  median,
+  reduce,
+  summarize,
+  type WatchEvent,
+  type WatchState,
+} from '../../agent/fleet/watch-state.js';
 import { failures, metrics, recordAt, status } from './payloads.js';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
@@ -55,7 +62,12 @@ describe('watch reducer', () => {
       { category: 'network', count: 2, perMinute: 0.4 },
     ]);
     expect(sum.perMinuteTotal).toBeCloseTo(0.6);
-    expect(sum.rows[0]).toMatchObject({ key: 'shop/T1', failures: 3, topCategory: 'network', status: 'online' });
+    expect(sum.rows[0]).toMatchObject({
+      key: 'shop/T1',
+      failures: 3,
+      topCategory: 'network',
+      status: 'online',
+    });
     // time passes: everything leaves the window
     s = reduce(s, { type: 'tick', at: now + 6 * 60_000 });
     expect(summarize(s).perMinuteTotal).toBe(0);
@@ -78,7 +90,15 @@ describe('watch reducer', () => {
     const now = T0 + 60 * 60_000;
     let i = 0;
     const batch = (term: string, n: number) =>
-      msg(`pos/v1/shop/${term}/failures`, failures('shop', term, Array.from({ length: n }, () => recordAt(i++, now - 1000 * (i % 500)))), now);
+      msg(
+        `pos/v1/shop/${term}/failures`,
+        failures(
+          'shop',
+          term,
+          Array.from({ length: n }, () => recordAt(i++, now - 1000 * (i % 500))),
+        ),
+        now,
+      );
     s = apply(s, [batch('A', 2), batch('B', 3), batch('C', 2), batch('D', 3), batch('E', 12), batch('F', 4)]);
     const sum = summarize(s, now);
     expect(sum.medianFailures).toBe(3);
@@ -89,7 +109,12 @@ describe('watch reducer', () => {
     expect(strict.outliers).toEqual([]);
     // a quiet fleet (median 0.5): 5 failures on one terminal stand out, 1 does not
     let q = initialState({ windowMs: 10 * 60_000 }, T0);
-    q = apply(q, [batch('X', 5), batch('Y', 0 + 1), msg('pos/v1/shop/Z/status', status('shop', 'Z', 'online'), now), msg('pos/v1/shop/W/status', status('shop', 'W', 'online'), now)]);
+    q = apply(q, [
+      batch('X', 5),
+      batch('Y', 0 + 1),
+      msg('pos/v1/shop/Z/status', status('shop', 'Z', 'online'), now),
+      msg('pos/v1/shop/W/status', status('shop', 'W', 'online'), now),
+    ]);
     expect(summarize(q, now).outliers.map((o) => o.key)).toEqual(['shop/X']);
   });
 
@@ -119,7 +144,11 @@ describe('watch rendering', () => {
     s = apply(s, [
       msg('pos/v1/shop/收银台1/status', status('shop', '收银台1', 'online'), T0),
       msg('pos/v1/shop/T2/status', status('shop', 'T2', 'offline'), T0),
-      msg('pos/v1/shop/收银台1/failures', failures('shop', '收银台1', [recordAt(1, T0 - 1000, { category: 'network' })]), T0),
+      msg(
+        'pos/v1/shop/收银台1/failures',
+        failures('shop', '收银台1', [recordAt(1, T0 - 1000, { category: 'network' })]),
+        T0,
+      ),
       msg('pos/v1/shop/T2/metrics', metrics('shop', 'T2', 42, 90), T0),
     ]);
     const sum = summarize(s, T0 + 1000);
@@ -130,6 +159,8 @@ describe('watch rendering', () => {
     const row = lines.find((l) => l.startsWith('shop/收银台1'));
     expect(row).toBeDefined();
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(120);
-    expect(renderLine(sum)).toMatch(/terminals=2 online=1 offline=1 silent=0 failures_per_min=0\.2 network=0\.2 backlog=42 outliers=-$/);
+    expect(renderLine(sum)).toMatch(
+      /terminals=2 online=1 offline=1 silent=0 failures_per_min=0\.2 network=0\.2 backlog=42 outliers=-$/,
+    );
   });
 });

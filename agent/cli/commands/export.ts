@@ -4,15 +4,15 @@
  * agent/export/filters.ts; a bad value exits 2 with a message naming the option.
  * See docs/export-fleet.md.
  */
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { z } from 'zod';
-import { CATEGORIES } from '../../record.js';
 import { createAnnotator } from '../../export/annotate.js';
 import { usageError } from '../../export/errors.js';
-import { parseFilters, TIME_ZONE_MODES, type RawFilterOptions } from '../../export/filters.js';
+import { parseFilters, type RawFilterOptions, TIME_ZONE_MODES } from '../../export/filters.js';
 import { loadCodeSource } from '../../export/guidance-source.js';
 import { REPORT_LANGS } from '../../export/i18n.js';
-import { EXPORT_FORMATS, runExport, type ExportFormat } from '../../export/run.js';
+import { EXPORT_FORMATS, type ExportFormat, runExport } from '../../export/run.js';
+import { CATEGORIES } from '../../record.js';
 
 /** Default database file: the demo's default, in the current directory. */
 export const DEFAULT_DB = 'pos-agent.db';
@@ -64,7 +64,9 @@ export function register(program: Command): void {
     .option('--from <time>', 'from this time, inclusive (ISO-8601 or date; see --tz)')
     .option('--to <time>', 'until this time, exclusive; a bare date includes that whole day')
     .addOption(
-      new Option('--tz <zone>', 'zone of a --from/--to without offset').choices(TIME_ZONE_MODES).default('local'),
+      new Option('--tz <zone>', 'zone of a --from/--to without offset')
+        .choices(TIME_ZONE_MODES)
+        .default('local'),
     )
     .option('--category <list>', `category, repeatable or comma list (${CATEGORIES.join(', ')})`, collect)
     .option('--rc <list>', 'response code (e.g. 05, 51, L_TIMEOUT), repeatable or comma list', collect)
@@ -75,7 +77,11 @@ export function register(program: Command): void {
     .option('--currency <list>', 'currency (EUR or 978), repeatable or comma list', collect)
     .option('--min-amount <amount>', 'smallest amount in major units, e.g. 12.50')
     .option('--max-amount <amount>', 'largest amount in major units, e.g. 500')
-    .addOption(new Option('--lang <lang>', 'language of the HTML report and the next_step column').choices(REPORT_LANGS).default('en'))
+    .addOption(
+      new Option('--lang <lang>', 'language of the HTML report and the next_step column')
+        .choices(REPORT_LANGS)
+        .default('en'),
+    )
     .option('--bom', 'CSV: start with a UTF-8 byte order mark (for Excel)', false)
     .option('--table-limit <n>', 'HTML: most rows listed in the failure table (newest first)', '5000')
     .option('--no-progress', 'never show the progress bar (it shows only when stderr is a TTY)')
@@ -84,7 +90,10 @@ export function register(program: Command): void {
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const key = String(issue?.path[0] ?? '');
-        throw usageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, issue?.message ?? 'invalid value');
+        throw usageError(
+          `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+          issue?.message ?? 'invalid value',
+        );
       }
       const o = parsed.data;
       const filters = parseFilters(opts as RawFilterOptions);

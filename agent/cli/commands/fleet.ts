@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { IClientOptions } from 'mqtt';
 import { z } from 'zod';
 import { usageError } from '../../export/errors.js';
@@ -24,7 +24,8 @@ const brokerUrl = z
 
 function check<T>(option: string, schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
-  if (!r.success) throw usageError(option, `${JSON.stringify(value)}: ${r.error.issues[0]?.message ?? 'invalid'}`);
+  if (!r.success)
+    throw usageError(option, `${JSON.stringify(value)}: ${r.error.issues[0]?.message ?? 'invalid'}`);
   return r.data;
 }
 
@@ -41,7 +42,8 @@ interface ConnOpts {
 
 function connectionOptions(o: ConnOpts): { broker: string; fleet: string; mqtt: Partial<IClientOptions> } {
   const broker = check('--broker', brokerUrl, o.broker);
-  if (!validFleet(o.fleet)) throw usageError('--fleet', `"${o.fleet}" is not a fleet name (no / # + or spaces; + means all)`);
+  if (!validFleet(o.fleet))
+    throw usageError('--fleet', `"${o.fleet}" is not a fleet name (no / # + or spaces; + means all)`);
   const mqttOpts: Partial<IClientOptions> = {};
   if (o.username) mqttOpts.username = o.username;
   if (process.env.POS_AGENT_MQTT_PASSWORD) mqttOpts.password = process.env.POS_AGENT_MQTT_PASSWORD;
@@ -65,7 +67,7 @@ function connectionOptions(o: ConnOpts): { broker: string; fleet: string; mqtt: 
 function addConnectionOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--broker <url>', 'broker URL, e.g. mqtt://127.0.0.1:1883 or mqtts://broker:8883')
-    .option('--fleet <name>', "fleet name, or + for every fleet", '+')
+    .option('--fleet <name>', 'fleet name, or + for every fleet', '+')
     .option('--username <name>', 'MQTT username (password from POS_AGENT_MQTT_PASSWORD)')
     .option('--ca <file>', 'CA certificate (PEM) for mqtts://')
     .option('--cert <file>', 'client certificate (PEM)')
@@ -90,7 +92,11 @@ function untilSignal(): { promise: Promise<void>; dispose: () => void } {
 export function register(program: Command): void {
   const fleet = program.command('fleet').description("watch or collect a fleet's MQTT topics");
 
-  addConnectionOptions(fleet.command('watch').description('live table of a fleet: status, failures per minute, backlog, outliers'))
+  addConnectionOptions(
+    fleet
+      .command('watch')
+      .description('live table of a fleet: status, failures per minute, backlog, outliers'),
+  )
     .option('--window <minutes>', 'sliding window for rates and outliers', '5')
     .option('--outlier-factor <x>', 'stands out above this multiple of the fleet median', '3')
     .option('--outlier-min <n>', 'and with at least this many failures in the window', '5')
@@ -123,13 +129,23 @@ export function register(program: Command): void {
     });
 
   addConnectionOptions(
-    fleet.command('collect').description("store a fleet's failure records, deduplicated by id, in SQLite or PostgreSQL"),
+    fleet
+      .command('collect')
+      .description("store a fleet's failure records, deduplicated by id, in SQLite or PostgreSQL"),
   )
-    .addOption(new Option('--db <file>', 'SQLite file (created with the agent schema)').default(DEFAULT_FLEET_DB).conflicts('pg'))
+    .addOption(
+      new Option('--db <file>', 'SQLite file (created with the agent schema)')
+        .default(DEFAULT_FLEET_DB)
+        .conflicts('pg'),
+    )
     .option('--pg <url>', 'PostgreSQL connection URL (postgres://user@host/db) instead of SQLite')
     .option('--share <group>', 'MQTT 5 shared subscription group: collectors in one group split the stream')
     .option('--client-id <id>', 'MQTT client id (default: stable, derived from host, store and group)')
-    .option('--session-expiry <seconds>', 'how long the broker keeps this session while away', String(7 * 24 * 3600))
+    .option(
+      '--session-expiry <seconds>',
+      'how long the broker keeps this session while away',
+      String(7 * 24 * 3600),
+    )
     .option('--stats-interval <seconds>', 'log counts every so often (0 = never)', '60')
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
     .action(async (o: Record<string, string | undefined>) => {
@@ -137,14 +153,19 @@ export function register(program: Command): void {
       if (o.share !== undefined && !/^[^/#+\s]{1,64}$/.test(o.share)) {
         throw usageError('--share', `"${o.share}" is not a share group name (no / # + or spaces)`);
       }
-      const expiry = check('--session-expiry', z.coerce.number().int().min(1).max(0xffffffff), o.sessionExpiry);
+      const expiry = check(
+        '--session-expiry',
+        z.coerce.number().int().min(1).max(0xffffffff),
+        o.sessionExpiry,
+      );
       const statsEvery = check('--stats-interval', z.coerce.number().min(0), o.statsInterval);
       const duration = o.duration === undefined ? undefined : check('--duration', positive, o.duration);
       const log = createLogger({ name: 'pos-agent-collect' });
       let sink: RecordSink;
       let storeKey: string;
       if (o.pg !== undefined) {
-        if (!/^postgres(ql)?:\/\//.test(o.pg)) throw usageError('--pg', 'use a postgres:// or postgresql:// URL');
+        if (!/^postgres(ql)?:\/\//.test(o.pg))
+          throw usageError('--pg', 'use a postgres:// or postgresql:// URL');
         storeKey = o.pg.replace(/:[^:@/]*@/, '@'); // no password in the id derivation
         sink = await pgSink(await openPgPool(o.pg));
       } else {
@@ -163,9 +184,18 @@ export function register(program: Command): void {
         sessionExpirySec: expiry,
         ...(o.share !== undefined ? { shareGroup: o.share } : {}),
       });
-      const statsTimer = statsEvery > 0 ? setInterval(() => log.info({ event: 'collect_stats', ...c.stats }, 'collect stats'), statsEvery * 1000) : undefined;
+      const statsTimer =
+        statsEvery > 0
+          ? setInterval(
+              () => log.info({ event: 'collect_stats', ...c.stats }, 'collect stats'),
+              statsEvery * 1000,
+            )
+          : undefined;
       const sig = untilSignal();
-      const timed = duration !== undefined ? new Promise<void>((r) => setTimeout(r, duration * 1000).unref()) : new Promise<void>(() => {});
+      const timed =
+        duration !== undefined
+          ? new Promise<void>((r) => setTimeout(r, duration * 1000).unref())
+          : new Promise<void>(() => {});
       try {
         await Promise.race([sig.promise, timed, c.failed]);
       } finally {
