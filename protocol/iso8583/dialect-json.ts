@@ -7,7 +7,14 @@
 import { z } from 'zod';
 import { ASCII_DIALECT, ASCII_HEX_DIALECT, BCD_DIALECT } from './dialects.js';
 import { ISO8583_1987_FIELDS } from './fields-1987.js';
-import { compileDialect, type CompiledDialect, type DialectDef, type FieldSpec } from './spec.js';
+import {
+  compileDialect,
+  type CompiledDialect,
+  DEFAULT_SENSITIVITY,
+  type DialectDef,
+  type FieldSpec,
+  fieldSpecsOf,
+} from './spec.js';
 
 export class DialectError extends Error {
   override readonly name = 'DialectError';
@@ -76,8 +83,15 @@ export function dialectFromJson(json: unknown): CompiledDialect {
     if (f.encoding) ov.encoding = f.encoding;
     if (f.prefixEncoding) ov.prefixEncoding = f.prefixEncoding;
     if (f.pad) ov.pad = f.pad;
-    if (f.sensitivity) ov.sensitivity = f.sensitivity;
-    if (f.type && f.type !== 'b' && overrides[id]?.type === 'b') delete ov.type;
+    if (f.sensitivity) {
+      // never relax card data: track data and the PIN block stay secret
+      if (DEFAULT_SENSITIVITY[id] === 'secret' && f.sensitivity !== 'secret')
+        throw new DialectError(`dialect fields.${k}.sensitivity: field ${id} is secret card data and cannot be relaxed to "${f.sensitivity}"`);
+      ov.sensitivity = f.sensitivity;
+    }
+    // a new type without an explicit encoding takes the dialect's encoding for that type, not an
+    // encoding the base inherited for the old type (e.g. field 55 made binary by the ascii base)
+    if (f.type && !f.encoding) delete ov.encoding;
     if (f.type) ov.type = f.type;
     overrides[id] = ov;
   }
@@ -95,6 +109,23 @@ export function dialectFromJson(json: unknown): CompiledDialect {
     overrides,
   };
   // Never allow a config to unmask card data silently: keep the default sensitivity unless the
-  // file names a stricter one.
+  // file names a stricter one (checked above).
+  checkFields(def, Object.keys(j.fields ?? {}).map(Number));
   return compileDialect(def);
+}
+
+/** Combinations the encoder and decoder could not honour, reported at the user's field. */
+function checkFields(def: DialectDef, ids: number[]): void {
+  const specs = fieldSpecsOf(def);
+  for (const id of ids) {
+    const s = specs[id]!;
+    const maxVar = s.prefix === 2 ? 99 : 999;
+    if (s.prefix !== 0 && s.length > maxVar)
+      throw new DialectError(`dialect fields.${id}.length: ${s.length} does not fit an ${'L'.repeat(s.prefix)} prefix (max ${maxVar})`);
+    const numericLike = s.type === 'n' || s.type === 'z' || s.type === 'xn';
+    if ((s.encoding === 'hex' || s.encoding === 'binary') && s.type !== 'b')
+      throw new DialectError(`dialect fields.${id}.encoding: "${s.encoding}" needs type "b", field is "${s.type}"`);
+    if (s.encoding === 'bcd' && !numericLike)
+      throw new DialectError(`dialect fields.${id}.encoding: "bcd" needs type n, z or xn, field is "${s.type}"`);
+  }
 }
