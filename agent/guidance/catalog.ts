@@ -75,13 +75,21 @@ export function flatten(data: CatalogData): Map<string, string> {
   return m;
 }
 
+const LANG_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
 const overridesSchema = z.record(
-  z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'a language tag such as "de" or "sv"'),
+  z.string().regex(LANG_TAG),
   z.record(z.string().min(1), z.string().trim().min(1, 'texts must not be empty')),
 );
 
 /** Validates a merchant override map (as loaded from the config file). Throws E_CONFIG. */
 export function parseOverrides(input: unknown): CatalogOverrides {
+  if (input !== null && typeof input === 'object') {
+    for (const lang of Object.keys(input)) {
+      if (!LANG_TAG.test(lang)) {
+        throw new GuidanceError('E_CONFIG', `guidance overrides: "${lang}" is not a language tag such as "de" or "sv"`);
+      }
+    }
+  }
   const r = overridesSchema.safeParse(input);
   if (!r.success) throw new GuidanceError('E_CONFIG', `guidance overrides: ${z.prettifyError(r.error)}`);
   return r.data;

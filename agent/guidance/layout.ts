@@ -57,9 +57,26 @@ function sanitize(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
+const widthCache = new Map<string, number>();
+const WIDTH_CACHE_MAX = 8192;
+
+/** Display width of one grapheme: printable ASCII is 1, others via string-width (cached). */
+function graphemeWidth(g: string): number {
+  if (g.length === 1) {
+    const c = g.charCodeAt(0);
+    if (c >= 0x20 && c < 0x7f) return 1;
+  }
+  let w = widthCache.get(g);
+  if (w === undefined) {
+    w = stringWidth(g);
+    if (widthCache.size < WIDTH_CACHE_MAX) widthCache.set(g, w);
+  }
+  return w;
+}
+
 function cellsOf(paragraph: string): Cell[] {
   const out: Cell[] = [];
-  for (const { segment } of graphemes.segment(paragraph)) out.push({ g: segment, w: stringWidth(segment) });
+  for (const { segment } of graphemes.segment(paragraph)) out.push({ g: segment, w: graphemeWidth(segment) });
   return out;
 }
 
