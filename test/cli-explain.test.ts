@@ -1,0 +1,137 @@
+import { Command } from 'commander';
+import stringWidth from 'string-width';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { drawScreen, explain, register } from '../agent/cli/commands/explain.js';
+import { GuidanceError } from '../agent/guidance/index.js';
+import { findPans } from '../protocol/card/pan.js';
+import { sensitiveHits } from './guidance/sensitive-words.js';
+
+/** Lines of the boxed screens in the text output: "|...|". */
+function screenLines(out: string): string[] {
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('|') && l.endsWith('|'))
+    .map((l) => l.slice(1, -1));
+}
+
+describe('pos-agent explain', () => {
+  it('51 in German on 20x4: a German prompt that fits and says what to do', () => {
+    const out = explain('51', { lang: 'de', width: '20', height: '4' });
+    expect(out).toContain('category       insufficient_funds');
+    expect(out).toContain('who acts       customer');
+    expect(out).toContain('retry_later (after 1440 min)');
+    const screen = screenLines(out);
+    expect(screen.length % 4).toBe(0);
+    for (const l of screen) expect(stringWidth(l)).toBe(20);
+    expect(screen.join(' ')).toMatch(/Abgelehnt: keine/);
+    expect(screen.join(' ')).toMatch(/Karte/);
+    expect(out).toContain('EUR 42,50');
+    expect(out).toContain('Kartenausgebende Bank anrufen');
+    expect(findPans(out)).toEqual([]);
+  });
+
+  it('91 in Chinese: CJK screen counted by columns', () => {
+    const out = explain('91', { lang: 'zh' });
+    const screen = screenLines(out);
+    for (const l of screen) expect(stringWidth(l)).toBe(20);
+    expect(screen.join('')).toMatch(/发卡行/);
+    expect(out).toContain('retry_now');
+    expect(out).toContain('联系发卡行');
+  });
+
+  it('43 in French: generic to the customer, concrete for the cashier', () => {
+    const out = explain('43', { lang: 'fr' });
+    const customer = out.split('Tell the customer [fr]:\n')[1]?.split('\n')[0] ?? '';
+    expect(customer.trim()).toBe("Le paiement a été refusé. Merci d'utiliser un autre moyen de paiement.");
+    expect(sensitiveHits(customer)).toEqual([]);
+    expect(screenLines(out).join(' ')).toMatch(/Ne pas/);
+    expect(out).toContain('never_same_card');
+    const script = out.split('Contact-issuer script')[1] ?? '';
+    expect(sensitiveHits(script)).toEqual([]);
+  });
+
+  it('1A in Finnish: chip and PIN', () => {
+    const out = explain('1A', { lang: 'fi' });
+    expect(out).toContain('after_customer_action');
+    expect(screenLines(out).join(' ').replace(/ +/g, ' ')).toMatch(/sirun ja PIN/);
+    expect(out).toContain('EMV 0B ASETA KORTTI');
+  });
+
+  it('--json prints one JSON object', () => {
+    const out = explain('116', { lang: 'ru', width: 16, height: 2, json: true });
+    expect(out.trim().split('\n')).toHaveLength(1);
+    const j = JSON.parse(out);
+    expect(j).toMatchObject({ code: '116', standard: '1993', category: 'insufficient_funds', lang: 'ru', known: true });
+    expect(j.display.pages.flat().every((l: string) => stringWidth(l) <= 16)).toBe(true);
+    expect(j.issuerScript.columns).toBe(32);
+    expect(j.guidance.cashier).toMatch(/недостаточно средств/);
+    expect(j.issuerScriptDisplay.length).toBeGreaterThan(1);
+  });
+
+  it('--card-lang picks the customer language from EMV 5F2D', () => {
+    const j = JSON.parse(explain('51', { lang: 'en', cardLang: 'svde', json: true }));
+    expect(j.customerLang).toBe('de');
+    expect(j.guidance.customer).toMatch(/Ihre Bank/);
+    expect(j.guidance.cashier).toMatch(/not enough funds/);
+  });
+
+  it('an unknown code gets the generic fallback, not an error', () => {
+    const out = explain('Q7', {});
+    expect(out).toContain('not in the table');
+    expect(out).toContain('category       unknown');
+  });
+
+  it('bad language or geometry → GuidanceError with exit code 2', () => {
+    const cases: [Parameters<typeof explain>[1], string][] = [
+      [{ lang: 'xx' }, 'E_LANG'],
+      [{ width: 'abc' }, 'E_USAGE'],
+      [{ width: '0' }, 'E_USAGE'],
+      [{ width: '-20' }, 'E_USAGE'],
+      [{ width: '20.5' }, 'E_USAGE'],
+      [{ height: '0' }, 'E_USAGE'],
+      [{ columns: '8' }, 'E_USAGE'],
+    ];
+    for (const [opts, code] of cases) {
+      try {
+        explain('51', opts);
+        expect.unreachable(JSON.stringify(opts));
+      } catch (e) {
+        expect(e).toBeInstanceOf(GuidanceError);
+        expect((e as GuidanceError).code).toBe(code);
+        expect((e as GuidanceError).exitCode).toBe(2);
+        expect((e as Error).message.length).toBeGreaterThan(10);
+      }
+    }
+  });
+
+  it('drawScreen pads CJK by columns', () => {
+    expect(drawScreen(['中文', 'ab'], { width: 6, height: 3 })).toEqual(['+------+', '|中文  |', '|ab    |', '|      |', '+------+']);
+  });
+});
+
+describe('explain registered on commander', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('parses options and writes to stdout', async () => {
+    const chunks: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+      chunks.push(String(c));
+      return true;
+    });
+    const program = new Command().exitOverride();
+    register(program);
+    await program.parseAsync(['node', 'pos-agent', 'explain', '51', '--lang', 'de', '--width', '20', '--height', '4', '--json']);
+    const j = JSON.parse(chunks.join(''));
+    expect(j).toMatchObject({ code: '51', lang: 'de', display: { width: 20, height: 4 } });
+  });
+
+  it('a bad width rejects with exit code 2', async () => {
+    const program = new Command().exitOverride();
+    register(program);
+    await expect(program.parseAsync(['node', 'pos-agent', 'explain', '51', '--width', 'wide'])).rejects.toMatchObject({
+      code: 'E_USAGE',
+      exitCode: 2,
+    });
+  });
+});
