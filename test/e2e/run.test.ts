@@ -1,0 +1,136 @@
+/**
+ * `pos-agent run` as a user runs it: the compiled CLI in a child process, the in-process
+ * simulator, a real SQLite file, and a real Mosquitto. SIGTERM while busy loses nothing; SIGKILL
+ * and a restart on the same file lose nothing either; bad config exits 2 naming the key.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPans } from '../../protocol/card/pan.js';
+import { ensureBuilt, ROOT } from '../helpers/global-build.js';
+import { collect, haveMosquitto, startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
+
+const CLI = join(ROOT, 'dist/agent/cli/main.js');
+
+interface Proc {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function runCli(args: string[], env: Record<string, string> = {}): Proc {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, CI: process.env.CI ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  child.stdout!.resume();
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, stderr: () => err, exited };
+}
+
+function logEvents(stderr: string): Array<Record<string, unknown>> {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function dbRows(file: string): Array<Record<string, unknown>> {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT * FROM failures ORDER BY seq').all() as Array<Record<string, unknown>>;
+  } finally {
+    db.close();
+  }
+}
+
+let dir: string;
+beforeAll(() => {
+  ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
+}, 240_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('pos-agent run', () => {
+  it('exits 2 and names the key on a bad config value', async () => {
+    const p = runCli(['run', '--simulate', '--lang', 'xx', '--broker', 'none', '--display', 'none', '--db', join(dir, 'bad.db')]);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toContain('language.cashier');
+  });
+
+  it('SIGTERM while busy: every failure the pipeline saw is in the database', async () => {
+    const db = join(dir, 'term.db');
+    const p = runCli(['run', '--simulate', '--scenario', 'burst', '--rate', '400', '--broker', 'none', '--display', 'none', '--db', db], {
+      POS_AGENT_LOG_LEVEL: 'info',
+    });
+    await waitFor(() => p.stderr().includes('agent_started'), 20_000, 'agent start');
+    await new Promise((r) => setTimeout(r, 1500));
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    const stopped = logEvents(p.stderr()).find((e) => e.event === 'agent_stopped');
+    expect(stopped, p.stderr().slice(-2000)).toBeDefined();
+    const failures = stopped!.failures as number;
+    expect(failures).toBeGreaterThan(20);
+    const rows = dbRows(db);
+    expect(rows.length).toBe(failures);
+    expect(findPans(JSON.stringify(rows))).toEqual([]);
+    expect(findPans(p.stderr())).toEqual([]);
+  }, 60_000);
+
+  it.runIf(haveMosquitto())(
+    'with a Mosquitto: every record reaches pos/v1/F/T/failures, across SIGKILL and restart on the same file',
+    async () => {
+      const broker: Mosquitto = await startMosquitto();
+      const sub = await collect(broker.url, 'pos/v1/e2e/T77/#');
+      try {
+        const db = join(dir, 'kill.db');
+        const args = ['run', '--simulate', '--scenario', 'shift', '--rate', '200', '--db', db, '--broker', broker.url, '--fleet', 'e2e', '--terminal', 'T77', '--display', 'none'];
+        const first = runCli(args);
+        await waitFor(() => first.stderr().includes('agent_started'), 20_000, 'agent start');
+        await new Promise((r) => setTimeout(r, 2000));
+        first.child.kill('SIGKILL');
+        await first.exited;
+        const second = runCli([...args, '--seed', '2']);
+        await waitFor(() => second.stderr().includes('agent_started'), 20_000, 'agent restart');
+        await new Promise((r) => setTimeout(r, 2000));
+        second.child.kill('SIGTERM');
+        expect(await second.exited).toBe(0);
+
+        const rows = dbRows(db);
+        expect(rows.length).toBeGreaterThan(10);
+        const ids = new Set(rows.map((r) => r.id as string));
+        await sub.waitFor(() => ids.size > 0 && [...ids].every((id) => sub.records().some((r) => r.id === id)), 15_000, 'all records on the broker');
+        const received = new Map(sub.records().map((r) => [r.id, r]));
+        for (const id of ids) expect(received.has(id)).toBe(true);
+        // per-terminal seq has no gap after dedup by id
+        const seqs = [...received.values()].map((r) => r.seq).sort((a, b) => a - b);
+        expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
+        // status: retained online birth seen, and offline after the clean stop
+        const status = sub.messages.filter((m) => m.topic === 'pos/v1/e2e/T77/status').map((m) => JSON.parse(m.payload) as { state: string });
+        expect(status.some((s) => s.state === 'online')).toBe(true);
+        expect(status[status.length - 1]?.state).toBe('offline');
+        expect(findPans(sub.messages.map((m) => m.payload).join('\n'))).toEqual([]);
+      } finally {
+        await sub.close();
+        await broker.close();
+      }
+    },
+    90_000,
+  );
+});
