@@ -1,8 +1,10 @@
 /**
  * Turns a decoded view into a plain object for output (the `decode` command, logs, tests). Not on
  * the hot path. Card data rules apply: PAN masked, tracks and PIN block shown only as "[redacted]",
- * field 55 reduced to the EMV tags that may leave the device.
+ * field 55 reduced to the EMV tags that may leave the device (also when a dialect carries it as hex
+ * text), and a PAN-like number in a free-text field (e.g. 102 Account Identification) masked.
  */
+import { scrubPans } from '../card/pan.js';
 import { SAFE_EMV_TAGS, TlvReader, tagHex } from './tlv.js';
 import type { MessageView } from './view.js';
 
@@ -22,6 +24,9 @@ export interface DescribedMessage {
 
 export const REDACTED = '[redacted]';
 
+const HEX_TEXT = /^(?:[0-9A-Fa-f]{2})*$/;
+const TEXT_TYPES: ReadonlySet<string> = new Set(['a', 'an', 'ans', 'ns']);
+
 export function describeMessage(view: MessageView): DescribedMessage {
   const fields: DescribedMessage['fields'] = {};
   const names: Record<string, string> = {};
@@ -38,8 +43,16 @@ export function describeMessage(view: MessageView): DescribedMessage {
         fields[f] = emvTags(view.buf, span.offset, span.length);
         continue;
       }
+      // EMV data as hex characters (ascii-hex dialect): the same tag filter; other text is withheld
+      // since it cannot be checked for track-equivalent data (tags 57, 5A)
+      const text = view.get(55) ?? '';
+      fields[f] = HEX_TEXT.test(text) ? emvTags(Buffer.from(text, 'hex'), 0, text.length / 2) : REDACTED;
+      continue;
     }
-    fields[f] = view.get(f) ?? '';
+    const value = view.get(f) ?? '';
+    // free text may carry a PAN; numbers (amounts, dates, codes) and binary values are left as they are
+    const type = d?.specs[f]?.type;
+    fields[f] = type !== undefined && TEXT_TYPES.has(type) ? scrubPans(value) : value;
   }
   return { mti: view.mti(), fields, names, response_code: view.get(39) ?? null };
 }
