@@ -41,6 +41,8 @@ export function createLogger(opts: LogOptions = {}): Logger {
     name: opts.name ?? 'pos-agent',
     level: opts.level ?? process.env.POS_AGENT_LOG_LEVEL ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // ISO time, not epoch milliseconds: readable, and a 13-digit number can pass a Luhn check
+    timestamp: pino.stdTimeFunctions.isoTime,
     hooks: {
       logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
         for (let i = 0; i < args.length; i++) {

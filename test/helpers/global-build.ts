@@ -13,6 +13,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 /** Compiled outputs tests spawn, with the source trees they are built from. */
 const OUTPUTS: Array<{ out: string; sources: string[] }> = [
+  { out: 'dist/agent/cli/main.js', sources: ['agent', 'protocol', 'hardware'] },
   {
     out: 'dist/scripts/record-driver.js',
     sources: ['scripts/record-driver.ts', 'agent/store', 'agent/sync', 'agent/record.ts', 'agent/log.ts', 'protocol/card'],

@@ -1,0 +1,329 @@
+/**
+ * The pipeline: link events in → decode → classify → prompt → record.
+ *
+ * HOT PATH (a host response): decodeInto a reused view, read field 39 into the view's scratch
+ * bytes, classify with the code table's byte lookup, fetch the memoized screen for (row,
+ * language) and show it. No string is built and nothing is allocated on that path after warm-up;
+ * approvals stop there. A failure then becomes a record (strings made here, once per failure) and
+ * goes to the store, whose group commit acknowledges it within milliseconds.
+ */
+import type { Logger } from '../log.js';
+import { type Category, LOCAL_FAULTS, type RcSource } from '../record.js';
+import type { NewFailure } from '../store/index.js';
+import type { CodeRow, CodeTable } from '../../protocol/response-codes/index.js';
+import { applyMerchantAdvice } from '../../protocol/response-codes/index.js';
+import type { LinkEvent, MessageEvent, SignalEvent } from '../../protocol/framing/index.js';
+import { type CompiledDialect, decodeInto, MessageView, TlvReader } from '../../protocol/iso8583/index.js';
+import { merchantAdviceCode } from './merchant-advice.js';
+import { PendingRequests, type PendingRequest } from './pending.js';
+import { RecentResponses } from './recent.js';
+import type { Screen, ScreenBook } from './screens.js';
+
+export interface ScreenSink {
+  show(screen: Screen): void;
+}
+
+export interface DeclineNoter {
+  note(cardKey: string, row: CodeRow, atMs: number): { count: number; stop: boolean; reason: string | null };
+}
+
+export interface PipelineOptions {
+  dialect: CompiledDialect;
+  codes: CodeTable;
+  screens: ScreenBook;
+  display: ScreenSink;
+  /** Takes a failure; the agent wires it to store.record (durable) and then sync. */
+  record: (f: NewFailure) => void;
+  tracker: DeclineNoter;
+  /** Device secret for the keyed card hash. */
+  cardKey: Uint8Array;
+  terminalId: string;
+  merchantId: string;
+  cashierLang: string;
+  customerFollowsCard: boolean;
+  hostTimeoutMs: number;
+  logger: Logger;
+  now?: () => number;
+  /** Called right after a screen is shown (benchmarks measure frame → prompt with it). */
+  onPrompt?: (row: CodeRow) => void;
+}
+
+export interface PipelineCounters {
+  responses: number;
+  requests: number;
+  events: number;
+  rejects: number;
+  duplicates: number;
+  malformed: number;
+  failures: number;
+  approvals: number;
+  byCategory: Partial<Record<Category, number>>;
+}
+
+const RESPONSE_MTI_CLASSES = new Set([110, 210, 1110, 1210]);
+
+export class Pipeline {
+  private readonly view = new MessageView();
+  private readonly reqView = new MessageView();
+  private readonly tlv = new TlvReader();
+  private readonly pending = new PendingRequests();
+  private readonly recent = new RecentResponses();
+  private readonly failedStans = new Int32Array(64).fill(-1);
+  private failedNext = 0;
+  private linkUp: boolean | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  readonly counters: PipelineCounters = {
+    responses: 0,
+    requests: 0,
+    events: 0,
+    rejects: 0,
+    duplicates: 0,
+    malformed: 0,
+    failures: 0,
+    approvals: 0,
+    byCategory: {},
+  };
+  private readonly now: () => number;
+  private readonly log: Logger;
+
+  constructor(private readonly o: PipelineOptions) {
+    this.now = o.now ?? Date.now;
+    this.log = o.logger;
+  }
+
+  /** Starts the host-timeout timer (one timer for all pending requests). */
+  start(): void {
+    if (this.timer) return;
+    const every = Math.max(50, Math.min(1000, Math.floor(this.o.hostTimeoutMs / 4)));
+    this.timer = setInterval(() => this.expireRequests(), every);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  get linkState(): 'up' | 'down' | 'unknown' {
+    return this.linkUp === null ? 'unknown' : this.linkUp ? 'up' : 'down';
+  }
+
+  get pendingRequests(): number {
+    return this.pending.size;
+  }
+
+  /** Entry point for every frame, event and reject from the link. */
+  onLinkEvent(e: LinkEvent): void {
+    switch (e.kind) {
+      case 'response':
+        this.onResponse(e);
+        return;
+      case 'request':
+        this.onRequest(e);
+        return;
+      case 'event':
+        this.onSignal(e);
+        return;
+      case 'reject':
+        this.counters.rejects++;
+        this.log.warn({ event: 'frame_rejected', code: e.code, bytes: e.bytes, reason: e.reason }, 'frame rejected');
+        return;
+    }
+  }
+
+  // HOT PATH
+  private onResponse(e: MessageEvent): void {
+    this.counters.responses++;
+    const v = this.view;
+    if (!decodeInto(this.o.dialect, e.buf, e.offset, e.offset + e.length, v)) {
+      this.counters.malformed++;
+      const err = v.error()!;
+      this.log.warn({ event: 'response_malformed', code: err.code, field: err.field, offset: err.offset, reason: err.reason }, 'malformed host response');
+      this.fail(this.o.codes.lookup(LOCAL_FAULTS.malformedResponse), 'local', null, null);
+      return;
+    }
+    if (!RESPONSE_MTI_CLASSES.has(v.mtiNum)) return; // reversal and network-management responses
+    if (this.recent.seenOrAdd(v)) {
+      this.counters.duplicates++;
+      this.log.info({ event: 'response_duplicate', stan: v.get(11) ?? null }, 'retransmitted response ignored');
+      return;
+    }
+    const stanNum = v.num(11);
+    const req = stanNum >= 0 ? this.pending.take(stanNum) : undefined;
+    const n = v.codeInto(39);
+    if (n <= 0) {
+      this.counters.malformed++;
+      this.log.warn({ event: 'response_without_rc', stan: v.get(11) ?? null }, 'response has no field 39');
+      this.fail(this.o.codes.lookup(LOCAL_FAULTS.malformedResponse), 'local', v, req ?? null);
+      return;
+    }
+    let row = this.o.codes.lookupBytes(v.scratch, 0, n);
+    if (row.category === 'approved') {
+      this.counters.approvals++;
+      this.count('approved');
+      this.o.display.show(this.o.screens.approved(this.o.cashierLang));
+      this.o.onPrompt?.(row);
+      return;
+    }
+    const mac = merchantAdviceCode(v);
+    if (mac !== null) row = applyMerchantAdvice(row, mac);
+    this.fail(row, sourceOf(row), v, req ?? null);
+  }
+
+  private onRequest(e: MessageEvent): void {
+    this.counters.requests++;
+    const v = this.reqView;
+    if (!decodeInto(this.o.dialect, e.buf, e.offset, e.offset + e.length, v)) {
+      const err = v.error()!;
+      this.log.warn({ event: 'request_malformed', code: err.code, field: err.field, offset: err.offset }, 'malformed request copy');
+      return;
+    }
+    const stan = v.get(11);
+    if (stan === undefined) return;
+    const amount = v.num(4);
+    this.pending.add({
+      stan,
+      mti: v.mti(),
+      processingCode: v.get(3) ?? null,
+      amountMinor: amount >= 0 ? amount : null,
+      currency: v.get(49) ?? null,
+      panMasked: v.panMasked(),
+      cardBrand: v.cardBrand(),
+      cardKey: v.panDigest(this.o.cardKey),
+      entryMode: v.get(22) ?? null,
+      sentAt: this.now(),
+    });
+  }
+
+  private onSignal(e: SignalEvent): void {
+    this.counters.events++;
+    const codes = this.o.codes;
+    switch (e.name) {
+      case 'HOST_TIMEOUT': {
+        const req = e.stan !== null ? this.pending.take(Number(e.stan)) : undefined;
+        this.failLocal(LOCAL_FAULTS.hostTimeout, req ?? null, e);
+        return;
+      }
+      case 'CARD_READ_ERROR':
+        this.failLocal(LOCAL_FAULTS.cardReadError, null, e);
+        return;
+      case 'CARD_REMOVED':
+        if (e.args.early === '1') this.failLocal(LOCAL_FAULTS.cardRemoved, null, e);
+        return;
+      case 'PIN_TIMEOUT':
+        this.failLocal(LOCAL_FAULTS.pinTimeout, null, e);
+        return;
+      case 'PIN_CANCEL':
+        this.failLocal(LOCAL_FAULTS.pinCancel, null, e);
+        return;
+      case 'LINK_DOWN':
+        if (this.linkUp !== false) {
+          this.linkUp = false;
+          this.log.warn({ event: 'host_link_down', reason: e.args.reason ?? null }, 'host link down');
+          this.failLocal(LOCAL_FAULTS.linkDown, null, e);
+        }
+        return;
+      case 'LINK_UP':
+        if (this.linkUp !== true) this.log.info({ event: 'host_link_up' }, 'host link up');
+        this.linkUp = true;
+        return;
+      case 'REVERSAL_SENT': {
+        const stan = e.stan !== null ? Number(e.stan) : -1;
+        if (stan >= 0 && this.failedStans.includes(stan)) {
+          this.log.info({ event: 'reversal_sent', stan: e.stan }, 'reversal sent for a recorded failure');
+          return;
+        }
+        this.failLocal(LOCAL_FAULTS.reversalPending, null, e);
+        return;
+      }
+      default:
+        // card inserted/swiped/tapped: nothing to record
+        void codes;
+    }
+  }
+
+  private failLocal(code: string, req: PendingRequest | null, e: SignalEvent | null): void {
+    const row = this.o.codes.lookup(code);
+    this.fail(row, 'local', null, req, e);
+  }
+
+  /** Requests whose response never came within the host timeout. */
+  expireRequests(): void {
+    const expired = this.pending.expire(this.now() - this.o.hostTimeoutMs);
+    for (const req of expired) {
+      this.log.warn({ event: 'host_timeout', stan: req.stan }, 'no host response within the timeout');
+      this.failLocal(LOCAL_FAULTS.hostTimeout, req, null);
+    }
+  }
+
+  private count(c: Category): void {
+    this.counters.byCategory[c] = (this.counters.byCategory[c] ?? 0) + 1;
+  }
+
+  /**
+   * A failure: the prompt first (memoized screen), then the record. `v` is the decoded response
+   * when there is one; `req` the pending request it answered or that timed out.
+   */
+  private fail(row: CodeRow, source: RcSource, v: MessageView | null, req: PendingRequest | null, e: SignalEvent | null = null): void {
+    const o = this.o;
+    const at = this.now();
+    // repeated declines of the same card (keyed hash, never the number)
+    const cardKey = v !== null && v.has(2) ? v.panDigest(o.cardKey) : (req?.cardKey ?? null);
+    let stop = false;
+    if (cardKey !== null && row.category !== 'network' && row.category !== 'system_fault') {
+      const t = o.tracker.note(cardKey, row, at);
+      stop = t.stop;
+    }
+    const customerLang = o.customerFollowsCard && v !== null ? this.cardLanguage(v) : null;
+    o.display.show(o.screens.failure(row, o.cashierLang, customerLang, stop));
+    o.onPrompt?.(row);
+
+    this.counters.failures++;
+    this.count(row.category);
+    const stanStr = v?.get(11) ?? req?.stan ?? e?.stan ?? null;
+    if (stanStr !== null) {
+      this.failedStans[this.failedNext] = Number(stanStr);
+      this.failedNext = (this.failedNext + 1) % this.failedStans.length;
+    }
+    const amountFromResponse = v !== null ? v.num(4) : -1;
+    const argAmount = e?.args.amount !== undefined ? Number(e.args.amount) : Number.NaN;
+    const rec: NewFailure = {
+      terminal_id: o.terminalId,
+      merchant_id: o.merchantId,
+      occurred_at: new Date(at).toISOString(),
+      utc_offset_min: -new Date(at).getTimezoneOffset(),
+      mti: v?.mti() ?? req?.mti ?? null,
+      processing_code: v?.get(3) ?? req?.processingCode ?? null,
+      amount_minor: amountFromResponse >= 0 ? amountFromResponse : (req?.amountMinor ?? (Number.isFinite(argAmount) ? argAmount : null)),
+      currency: v?.get(49) ?? req?.currency ?? e?.args.currency ?? null,
+      pan_masked: v?.panMasked() ?? req?.panMasked ?? null,
+      card_brand: v?.cardBrand() ?? req?.cardBrand ?? null,
+      entry_mode: v?.get(22) ?? req?.entryMode ?? e?.args.entry ?? null,
+      stan: stanStr,
+      rrn: v?.get(37)?.trim() || null,
+      auth_code: v?.get(38)?.trim() || null,
+      rc: row.code,
+      rc_source: source,
+      category: row.category,
+      retry: stop ? 'never_same_card' : row.retry,
+    };
+    o.record(rec);
+  }
+
+  /** The card's preferred language from EMV tag 5F2D in field 55, as the raw pairs ("defr"). */
+  private cardLanguage(v: MessageView): string | null {
+    const span = v.binarySpan(55);
+    if (span === null) return null;
+    const r = this.tlv.reset(v.buf, span.offset, span.offset + span.length);
+    if (!r.find(0x5f2d)) return null;
+    let s = '';
+    for (let i = 0; i < r.valueLength && i < 8; i++) s += String.fromCharCode(v.buf[r.valueOffset + i]!);
+    return s.toLowerCase();
+  }
+}
+
+/** Who produced a response code: the host/switch for network and set-up problems, else the issuer. */
+function sourceOf(row: CodeRow): RcSource {
+  if (row.category === 'network' || row.category === 'system_fault' || row.category === 'merchant_setup') return 'host';
+  return 'issuer';
+}
