@@ -218,23 +218,19 @@ export function createCodeTable(
   const reportedUnpackable = new Set<string>();
   const onUnknown = opts.onUnknown;
 
-  function unknownPacked(key: number, spelled: () => string): CodeRow {
-    const cached = fallbackByKey[key];
-    if (cached) return cached;
-    const code = spelled();
+  // The miss paths take plain arguments, never closures: a closure over lookup()'s locals would
+  // make V8 allocate a context object on every call, hit or miss.
+  function unknownPacked(key: number, code: string): CodeRow {
     const row = fromSpec(FALLBACK_SPEC, code, 'fallback');
     fallbackByKey[key] = row;
     onUnknown?.(code);
     return row;
   }
 
-  function unknownUnpackable(spelled: () => string): CodeRow {
-    if (onUnknown && reportedUnpackable.size < MAX_UNPACKABLE_REPORTED) {
-      const code = spelled();
-      if (!reportedUnpackable.has(code)) {
-        reportedUnpackable.add(code);
-        onUnknown(code);
-      }
+  function unknownUnpackable(code: string): CodeRow {
+    if (onUnknown && reportedUnpackable.size < MAX_UNPACKABLE_REPORTED && !reportedUnpackable.has(code)) {
+      reportedUnpackable.add(code);
+      onUnknown(code);
     }
     return genericFallback;
   }
@@ -249,11 +245,12 @@ export function createCodeTable(
       let key = 0;
       for (let i = 0; i < 3; i++) {
         const ci = i < len ? charIndex(code.charCodeAt(start + i)) : 0;
-        if (ci < 0) return unknownUnpackable(() => code.slice(start, end));
+        if (ci < 0) return unknownUnpackable(code.slice(start, end));
         key = key * BASE + ci;
       }
       const idx = slot[key] as number;
-      return idx !== 0 ? (all[idx - 1] as CodeRow) : unknownPacked(key, () => code.slice(start, end).toUpperCase());
+      if (idx !== 0) return all[idx - 1] as CodeRow;
+      return fallbackByKey[key] ?? unknownPacked(key, code.slice(start, end).toUpperCase());
     }
     for (let r = 0; r < longBytes.length; r++) {
       const b = longBytes[r] as Uint8Array;
@@ -267,13 +264,13 @@ export function createCodeTable(
       }
       if (same) return longRows[r] as CodeRow;
     }
-    return unknownUnpackable(() => code.slice(start, end));
+    return unknownUnpackable(code.slice(start, end));
   }
 
   function lookupBytes(buf: Uint8Array, offset: number, length: number): CodeRow {
     let start = offset;
     let end = offset + length;
-    if (start < 0 || end > buf.length || length < 0) return unknownUnpackable(() => '');
+    if (start < 0 || end > buf.length || length < 0) return unknownUnpackable('');
     while (start < end && buf[start] === 32) start++;
     while (end > start && buf[end - 1] === 32) end--;
     const len = end - start;
@@ -281,11 +278,12 @@ export function createCodeTable(
       let key = 0;
       for (let i = 0; i < 3; i++) {
         const ci = i < len ? charIndex(buf[start + i] as number) : 0;
-        if (ci < 0) return unknownUnpackable(() => latin1(buf, start, end));
+        if (ci < 0) return unknownUnpackable(latin1(buf, start, end));
         key = key * BASE + ci;
       }
       const idx = slot[key] as number;
-      return idx !== 0 ? (all[idx - 1] as CodeRow) : unknownPacked(key, () => latin1(buf, start, end).toUpperCase());
+      if (idx !== 0) return all[idx - 1] as CodeRow;
+      return fallbackByKey[key] ?? unknownPacked(key, latin1(buf, start, end).toUpperCase());
     }
     for (let r = 0; r < longBytes.length; r++) {
       const b = longBytes[r] as Uint8Array;
@@ -299,7 +297,7 @@ export function createCodeTable(
       }
       if (same) return longRows[r] as CodeRow;
     }
-    return unknownUnpackable(() => latin1(buf, start, end));
+    return unknownUnpackable(latin1(buf, start, end));
   }
 
   return { lookup, lookupBytes, rows: () => all.slice() };

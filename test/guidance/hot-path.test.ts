@@ -1,0 +1,59 @@
+/**
+ * The hot path (classify → prompt) must not allocate after warm-up. Measured without timing:
+ * a synchronous loop of a million calls that allocated even a few bytes per call would fill the
+ * young generation and trigger scavenges; we count GC events whose start falls inside the loop.
+ */
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { createCatalog, createPromptRenderer } from '../../agent/guidance/index.js';
+import { applyMerchantAdvice, lookupCode, lookupCodeBytes } from '../../protocol/response-codes/index.js';
+
+async function gcDuring(fn: () => void): Promise<number> {
+  const entries: PerformanceEntry[] = [];
+  const obs = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+  obs.observe({ entryTypes: ['gc'] });
+  await new Promise((r) => setTimeout(r, 20));
+  const start = performance.now();
+  fn();
+  const end = performance.now();
+  await new Promise((r) => setTimeout(r, 50)); // gc entries are delivered asynchronously
+  obs.disconnect();
+  return entries.filter((e) => e.startTime >= start && e.startTime <= end).length;
+}
+
+describe('hot path allocates nothing after warm-up', () => {
+  const frame = new TextEncoder().encode('0210....51....91....1A....ZZ..116...');
+  const spots: [number, number][] = [
+    [8, 2],
+    [14, 2],
+    [20, 2],
+    [26, 2],
+    [30, 3],
+  ];
+
+  it('lookupCodeBytes + applyMerchantAdvice + render over a million calls: no GC', async () => {
+    const renderer = createPromptRenderer(createCatalog(), { width: 20, height: 4 });
+    let sink = 0;
+    const loop = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const [off, len] = spots[i % spots.length] as [number, number];
+        const row = applyMerchantAdvice(lookupCodeBytes(frame, off, len), i % 7 === 0 ? '24' : null);
+        const pages = renderer.render(row, i % 2 === 0 ? 'de' : 'zh');
+        sink += pages.length + row.code.length;
+      }
+    };
+    loop(10_000); // warm-up: memoize pages, cache fallback rows and MAC rows, JIT
+    const gcs = await gcDuring(() => loop(1_000_000));
+    expect(sink).toBeGreaterThan(0);
+    expect(gcs).toBe(0);
+  });
+
+  it('control: an allocating loop of the same size does trigger GC (the probe works)', async () => {
+    let keep: unknown = null;
+    const gcs = await gcDuring(() => {
+      for (let i = 0; i < 1_000_000; i++) keep = { i, s: lookupCode('51').code + String(i) };
+    });
+    expect(keep).not.toBeNull();
+    expect(gcs).toBeGreaterThan(0);
+  });
+});
