@@ -62,7 +62,13 @@ describe('pos-agent explain', () => {
     const out = explain('116', { lang: 'ru', width: 16, height: 2, json: true });
     expect(out.trim().split('\n')).toHaveLength(1);
     const j = JSON.parse(out);
-    expect(j).toMatchObject({ code: '116', standard: '1993', category: 'insufficient_funds', lang: 'ru', known: true });
+    expect(j).toMatchObject({
+      code: '116',
+      standard: '1993',
+      category: 'insufficient_funds',
+      lang: 'ru',
+      known: true,
+    });
     expect(j.display.pages.flat().every((l: string) => stringWidth(l) <= 16)).toBe(true);
     expect(j.issuerScript.columns).toBe(32);
     expect(j.guidance.cashier).toMatch(/недостаточно средств/);
@@ -106,7 +112,13 @@ describe('pos-agent explain', () => {
   });
 
   it('drawScreen pads CJK by columns', () => {
-    expect(drawScreen(['中文', 'ab'], { width: 6, height: 3 })).toEqual(['+------+', '|中文  |', '|ab    |', '|      |', '+------+']);
+    expect(drawScreen(['中文', 'ab'], { width: 6, height: 3 })).toEqual([
+      '+------+',
+      '|中文  |',
+      '|ab    |',
+      '|      |',
+      '+------+',
+    ]);
   });
 });
 
@@ -121,7 +133,19 @@ describe('explain registered on commander', () => {
     });
     const program = new Command().exitOverride();
     register(program);
-    await program.parseAsync(['node', 'pos-agent', 'explain', '51', '--lang', 'de', '--width', '20', '--height', '4', '--json']);
+    await program.parseAsync([
+      'node',
+      'pos-agent',
+      'explain',
+      '51',
+      '--lang',
+      'de',
+      '--width',
+      '20',
+      '--height',
+      '4',
+      '--json',
+    ]);
     const j = JSON.parse(chunks.join(''));
     expect(j).toMatchObject({ code: '51', lang: 'de', display: { width: 20, height: 4 } });
   });
@@ -129,7 +153,9 @@ describe('explain registered on commander', () => {
   it('a bad width rejects with exit code 2', async () => {
     const program = new Command().exitOverride();
     register(program);
-    await expect(program.parseAsync(['node', 'pos-agent', 'explain', '51', '--width', 'wide'])).rejects.toMatchObject({
+    await expect(
+      program.parseAsync(['node', 'pos-agent', 'explain', '51', '--width', 'wide']),
+    ).rejects.toMatchObject({
       code: 'E_USAGE',
       exitCode: 2,
     });

@@ -86,7 +86,10 @@ export function parseOverrides(input: unknown): CatalogOverrides {
   if (input !== null && typeof input === 'object') {
     for (const lang of Object.keys(input)) {
       if (!LANG_TAG.test(lang)) {
-        throw new GuidanceError('E_CONFIG', `guidance overrides: "${lang}" is not a language tag such as "de" or "sv"`);
+        throw new GuidanceError(
+          'E_CONFIG',
+          `guidance overrides: "${lang}" is not a language tag such as "de" or "sv"`,
+        );
       }
     }
   }
@@ -191,7 +194,8 @@ export function pickCustomerLang(pref5F2D: string | null, fallback: Lang): Lang 
   let s = pref5F2D.trim().toLowerCase();
   if (/\d/.test(s) && /^[0-9a-f]+$/.test(s) && s.length % 4 === 0) {
     let decoded = '';
-    for (let i = 0; i < s.length; i += 2) decoded += String.fromCharCode(Number.parseInt(s.slice(i, i + 2), 16));
+    for (let i = 0; i < s.length; i += 2)
+      decoded += String.fromCharCode(Number.parseInt(s.slice(i, i + 2), 16));
     if (/^[a-z]+$/.test(decoded)) s = decoded;
   }
   for (let i = 0; i + 2 <= s.length; i += 2) {

@@ -25,7 +25,11 @@ export const CURRENCIES: Readonly<Record<string, readonly [alpha: string, minorU
  * "EUR 12,34" from (1234, '978', ','). Exact integer arithmetic on the minor units, no grouping.
  * Unknown currency: "1234 (currency 999, minor units)". Null amount: null.
  */
-export function formatAmount(amountMinor: number | null, currency: string | null, decimalSeparator: string): string | null {
+export function formatAmount(
+  amountMinor: number | null,
+  currency: string | null,
+  decimalSeparator: string,
+): string | null {
   if (amountMinor === null || !Number.isFinite(amountMinor)) return null;
   const code = currency?.trim().padStart(3, '0') ?? '';
   const cur = CURRENCIES[code];

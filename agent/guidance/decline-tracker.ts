@@ -62,7 +62,11 @@ export class DeclineTracker {
       ['maxEntries', this.maxEntries],
       ['windowMs', this.windowMs],
     ] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new GuidanceError('E_CONFIG', `DeclineTracker ${name} must be a positive integer, got ${String(v)}`);
+      if (!Number.isInteger(v) || v < 1)
+        throw new GuidanceError(
+          'E_CONFIG',
+          `DeclineTracker ${name} must be a positive integer, got ${String(v)}`,
+        );
     }
     this.perCardCap = Math.max(this.maxPerDay, 64);
   }
@@ -75,7 +79,10 @@ export class DeclineTracker {
   /** Records the outcome for a card and says whether to stop retrying it. */
   note(cardKey: string, row: CodeRow, atMs: number): DeclineVerdict {
     if (BARE_PAN.test(cardKey)) {
-      throw new GuidanceError('E_CARD_KEY', 'DeclineTracker takes a keyed hash of the card (cardKey()), never a card number');
+      throw new GuidanceError(
+        'E_CARD_KEY',
+        'DeclineTracker takes a keyed hash of the card (cardKey()), never a card number',
+      );
     }
     const decline = countsAsDecline(row);
     let e = this.entries.get(cardKey);

@@ -6,33 +6,39 @@
  */
 export {
   BUILT_IN,
-  LANGS,
-  STOP_RETRYING_KEY,
-  createCatalog,
-  flatten,
-  isLang,
-  parseOverrides,
-  pickCustomerLang,
   type Catalog,
   type CatalogOptions,
   type CatalogOverrides,
+  createCatalog,
+  flatten,
   type GuidanceText,
+  isLang,
+  LANGS,
   type Lang,
+  parseOverrides,
+  pickCustomerLang,
+  STOP_RETRYING_KEY,
 } from './catalog.js';
-export { STRING_KEYS, type CatalogData, type Entry } from './catalogs/types.js';
+export { type CatalogData, type Entry, STRING_KEYS } from './catalogs/types.js';
 export { CURRENCIES, formatAmount } from './currency.js';
-export { DeclineTracker, cardKey, countsAsDecline, type DeclineTrackerOptions, type DeclineVerdict } from './decline-tracker.js';
+export {
+  cardKey,
+  countsAsDecline,
+  DeclineTracker,
+  type DeclineTrackerOptions,
+  type DeclineVerdict,
+} from './decline-tracker.js';
 export { GuidanceError, type GuidanceErrorCode } from './errors.js';
-export { checkGeometry, displayWidth, layout, padColumns, paginate, wrap, type Geometry } from './layout.js';
+export { checkGeometry, displayWidth, type Geometry, layout, padColumns, paginate, wrap } from './layout.js';
 export { createPromptRenderer, type Pages, type PromptRenderer } from './render.js';
 export {
-  PRINTER_58MM,
-  PRINTER_80MM,
   issuerScript,
   issuerScriptPages,
   localTime,
-  utcTime,
-  zoneOffsetMinutes,
+  PRINTER_58MM,
+  PRINTER_80MM,
   type ScriptOptions,
   type TerminalInfo,
+  utcTime,
+  zoneOffsetMinutes,
 } from './script.js';

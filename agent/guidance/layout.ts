@@ -30,10 +30,16 @@ export const MAX_HEIGHT = 256;
 export function checkGeometry(geo: Geometry): void {
   const { width, height } = geo;
   if (!Number.isInteger(width) || width < MIN_WIDTH || width > MAX_WIDTH) {
-    throw new GuidanceError('E_GEOMETRY', `display width must be an integer from ${MIN_WIDTH} to ${MAX_WIDTH}, got ${String(width)}`);
+    throw new GuidanceError(
+      'E_GEOMETRY',
+      `display width must be an integer from ${MIN_WIDTH} to ${MAX_WIDTH}, got ${String(width)}`,
+    );
   }
   if (!Number.isInteger(height) || height < 1 || height > MAX_HEIGHT) {
-    throw new GuidanceError('E_GEOMETRY', `display height must be an integer from 1 to ${MAX_HEIGHT}, got ${String(height)}`);
+    throw new GuidanceError(
+      'E_GEOMETRY',
+      `display height must be an integer from 1 to ${MAX_HEIGHT}, got ${String(height)}`,
+    );
   }
 }
 
@@ -53,8 +59,10 @@ interface Cell {
 
 /** Drops control characters (keeps \n), turns tabs into spaces. */
 function sanitize(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  return text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\t/g, ' ')
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
 const widthCache = new Map<string, number>();

@@ -7,7 +7,7 @@
  */
 import type { CodeRow } from '../../protocol/response-codes/index.js';
 import type { Catalog } from './catalog.js';
-import { checkGeometry, layout, type Geometry } from './layout.js';
+import { checkGeometry, type Geometry, layout } from './layout.js';
 
 export type Pages = readonly (readonly string[])[];
 

@@ -11,13 +11,14 @@
  * For a sensitive code the meaning printed is the generic "declined by the bank": the customer
  * may be the one reading the script.
  */
-import type { FailureRecord } from '../record.js';
+
 import { maskPan, scrubPans } from '../../protocol/card/pan.js';
-import { lookupCode, type CodeRow } from '../../protocol/response-codes/index.js';
-import { createCatalog, type Catalog } from './catalog.js';
+import { type CodeRow, lookupCode } from '../../protocol/response-codes/index.js';
+import type { FailureRecord } from '../record.js';
+import { type Catalog, createCatalog } from './catalog.js';
 import { formatAmount } from './currency.js';
 import { GuidanceError } from './errors.js';
-import { checkGeometry, displayWidth, padColumns, paginate, wrap, type Geometry } from './layout.js';
+import { checkGeometry, displayWidth, type Geometry, padColumns, paginate, wrap } from './layout.js';
 
 export interface TerminalInfo {
   /** Merchant name as it appears on the cardholder's statement. */
@@ -83,7 +84,14 @@ export function zoneOffsetMinutes(t: number, tz: string): number {
   for (const part of dtf.formatToParts(new Date(t))) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
   }
-  const asUtc = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  const asUtc = Date.UTC(
+    p.year ?? 1970,
+    (p.month ?? 1) - 1,
+    p.day ?? 1,
+    p.hour ?? 0,
+    p.minute ?? 0,
+    p.second ?? 0,
+  );
   return Math.round((asUtc - Math.floor(t / 1000) * 1000) / 60_000);
 }
 
@@ -136,7 +144,8 @@ type AskKind = 'decline' | 'referral' | 'technical';
 
 function askKind(row: CodeRow): AskKind {
   if (row.textKey === 'refer_issuer') return 'referral';
-  if (row.category === 'network' || row.category === 'system_fault' || row.category === 'approved') return 'technical';
+  if (row.category === 'network' || row.category === 'system_fault' || row.category === 'approved')
+    return 'technical';
   if (row.category === 'merchant_setup') return 'technical';
   return 'decline';
 }
@@ -151,7 +160,9 @@ interface Built {
 
 function build(rec: FailureRecord, term: TerminalInfo, lang: string, catalog: Catalog, row: CodeRow): Built {
   const t = (k: string) => catalog.text(k, lang);
-  const reason = row.sensitive ? catalog.guidanceFor('cat.issuer_decline', lang).title : catalog.guidance(row, lang).title;
+  const reason = row.sensitive
+    ? catalog.guidanceFor('cat.issuer_decline', lang).title
+    : catalog.guidance(row, lang).title;
   const dash = '-';
   const fields: [string, string][] = [
     [t('label.time_local'), localTime(rec.occurred_at, rec.utc_offset_min, term.timezone)],
@@ -202,10 +213,18 @@ function centered(text: string, width: number): string[] {
  * The script as printer lines (no line wider than opts.columns display columns). Throws
  * GuidanceError E_GEOMETRY for columns below 16 or not an integer.
  */
-export function issuerScript(rec: FailureRecord, term: TerminalInfo, lang: string, opts: ScriptOptions): string[] {
+export function issuerScript(
+  rec: FailureRecord,
+  term: TerminalInfo,
+  lang: string,
+  opts: ScriptOptions,
+): string[] {
   const { columns } = opts;
   if (!Number.isInteger(columns) || columns < MIN_PRINTER_COLUMNS) {
-    throw new GuidanceError('E_GEOMETRY', `printer columns must be an integer of at least ${MIN_PRINTER_COLUMNS}, got ${String(columns)}`);
+    throw new GuidanceError(
+      'E_GEOMETRY',
+      `printer columns must be an integer of at least ${MIN_PRINTER_COLUMNS}, got ${String(columns)}`,
+    );
   }
   checkGeometry({ width: columns, height: 1 });
   const catalog = opts.catalog ?? builtInCatalog();

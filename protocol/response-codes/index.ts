@@ -10,8 +10,9 @@
  * byte by byte against a short list, also without allocating.
  */
 import { z } from 'zod';
-import { CATEGORIES, RETRY_ADVICE, type Category, type RetryAdvice } from '../../agent/record.js';
+import { CATEGORIES, type Category, RETRY_ADVICE, type RetryAdvice } from '../../agent/record.js';
 import {
+  type Actor,
   FALLBACK_SPEC,
   ISO_1987,
   ISO_1993_OWN,
@@ -20,14 +21,13 @@ import {
   MEANINGS_1993,
   NETWORK_CODES,
   RANGE_1993,
-  type Actor,
   type RowSpec,
   type Standard,
   type VisaCategory,
 } from './table.js';
 
-export { EMV_MESSAGES, NETWORK_PROFILES, MAP_1993_TO_1987 } from './table.js';
 export type { Actor, Standard, VisaCategory } from './table.js';
+export { EMV_MESSAGES, MAP_1993_TO_1987, NETWORK_PROFILES } from './table.js';
 
 export interface CodeRow {
   code: string;
@@ -137,7 +137,9 @@ function applyOverrides(rows: Map<string, CodeRow>, overrides: Record<string, Pa
   for (const [rawCode, ov] of Object.entries(overrides)) {
     const code = rawCode.trim().toUpperCase();
     if (!CODE_SHAPE.test(code)) {
-      throw new ResponseCodeError(`response-code override "${rawCode}": a code is 1-24 characters of 0-9, A-Z, _`);
+      throw new ResponseCodeError(
+        `response-code override "${rawCode}": a code is 1-24 characters of 0-9, A-Z, _`,
+      );
     }
     const parsed = overrideSchema.safeParse(ov);
     if (!parsed.success) {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   BUILT_IN,
+  createCatalog,
   GuidanceError,
   LANGS,
-  STRING_KEYS,
-  createCatalog,
   pickCustomerLang,
+  STRING_KEYS,
 } from '../../agent/guidance/index.js';
-import { EMV_MESSAGES, allRows, lookupCode } from '../../protocol/response-codes/index.js';
 import { CATEGORIES } from '../../agent/record.js';
+import { allRows, EMV_MESSAGES, lookupCode } from '../../protocol/response-codes/index.js';
 import { sensitiveHits } from './sensitive-words.js';
 
 const catalog = createCatalog({ onMissing: (lang, key) => missing.push(`${lang}:${key}`) });
@@ -20,10 +20,13 @@ describe('built-in catalogs', () => {
     for (const lang of LANGS) {
       expect(Object.keys(BUILT_IN[lang].entries).sort(), lang).toEqual(enKeys);
       for (const k of STRING_KEYS) expect(BUILT_IN[lang].strings[k], `${lang} ${k}`).toBeTruthy();
-      for (const id of Object.keys(EMV_MESSAGES)) expect(BUILT_IN[lang].strings[`emv.${id}`], `${lang} emv.${id}`).toBeTruthy();
+      for (const id of Object.keys(EMV_MESSAGES))
+        expect(BUILT_IN[lang].strings[`emv.${id}`], `${lang} emv.${id}`).toBeTruthy();
       for (const [key, e] of Object.entries(BUILT_IN[lang].entries)) {
         // sensitive wording never has its own customer text, and the others always do
-        expect(e.customer === undefined, `${lang} ${key}`).toBe(BUILT_IN.en.entries[key]?.customer === undefined);
+        expect(e.customer === undefined, `${lang} ${key}`).toBe(
+          BUILT_IN.en.entries[key]?.customer === undefined,
+        );
       }
     }
   });
@@ -38,7 +41,9 @@ describe('built-in catalogs', () => {
         const g = catalog.guidance(row, lang);
         for (const s of [g.title, g.cashier, g.customer, ...g.steps]) {
           expect(s.trim().length, `${row.code} ${lang}`).toBeGreaterThan(0);
-          expect(s, `${row.code} ${lang}`).not.toMatch(/^(cat\.|emv\.|script\.|label\.)|\.(cashier|customer|steps|title)$/);
+          expect(s, `${row.code} ${lang}`).not.toMatch(
+            /^(cat\.|emv\.|script\.|label\.)|\.(cashier|customer|steps|title)$/,
+          );
         }
         expect(g.steps.length, `${row.code} ${lang}`).toBeGreaterThan(0);
         expect(catalog.emvMessage(row.emvMessage, lang).length).toBeGreaterThan(0);
@@ -50,7 +55,8 @@ describe('built-in catalogs', () => {
   it('texts in a language are really in that language (not English copies)', () => {
     for (const lang of LANGS.filter((l) => l !== 'en')) {
       let same = 0;
-      for (const [key, e] of Object.entries(BUILT_IN[lang].entries)) if (e.cashier === BUILT_IN.en.entries[key]?.cashier) same++;
+      for (const [key, e] of Object.entries(BUILT_IN[lang].entries))
+        if (e.cashier === BUILT_IN.en.entries[key]?.cashier) same++;
       expect(same, lang).toBe(0);
     }
     expect(catalog.guidance(lookupCode('51'), 'zh').cashier).toMatch(/[\u4e00-\u9fff]/);
@@ -69,8 +75,32 @@ describe('built-in catalogs', () => {
 });
 
 describe('sensitive reasons never reach the customer', () => {
-  const sensitiveCodes = ['04', '07', '33', '34', '35', '36', '37', '38', '41', '43', '59', '63', '66', '67', '83'];
-  const codes1993 = ['102', '105', '122', '129', ...Array.from({ length: 11 }, (_, i) => String(200 + i)), '250', '299'];
+  const sensitiveCodes = [
+    '04',
+    '07',
+    '33',
+    '34',
+    '35',
+    '36',
+    '37',
+    '38',
+    '41',
+    '43',
+    '59',
+    '63',
+    '66',
+    '67',
+    '83',
+  ];
+  const codes1993 = [
+    '102',
+    '105',
+    '122',
+    '129',
+    ...Array.from({ length: 11 }, (_, i) => String(200 + i)),
+    '250',
+    '299',
+  ];
 
   it('customer text of sensitive codes is the generic decline in every language', () => {
     for (const code of [...sensitiveCodes, ...codes1993]) {
@@ -87,7 +117,8 @@ describe('sensitive reasons never reach the customer', () => {
   it('no customer-facing text anywhere names a sensitive reason', () => {
     for (const lang of LANGS) {
       for (const [key, text] of Object.entries(BUILT_IN[lang].entries)) {
-        if (text.customer) expect(sensitiveHits(text.customer), `${lang} ${key}: ${text.customer}`).toEqual([]);
+        if (text.customer)
+          expect(sensitiveHits(text.customer), `${lang} ${key}: ${text.customer}`).toEqual([]);
       }
       expect(sensitiveHits(BUILT_IN[lang].strings['common.customer_declined'] ?? '')).toEqual([]);
     }
@@ -95,7 +126,9 @@ describe('sensitive reasons never reach the customer', () => {
 
   it('a merchant override cannot leak a reason for a sensitive row', () => {
     const c = createCatalog({ overrides: { en: { 'pickup.customer': 'Your card was reported stolen.' } } });
-    expect(c.guidance(lookupCode('43'), 'en').customer).toBe('The card was declined. Please use another payment method.');
+    expect(c.guidance(lookupCode('43'), 'en').customer).toBe(
+      'The card was declined. Please use another payment method.',
+    );
   });
 
   it('the cashier still gets a concrete instruction for sensitive codes', () => {
@@ -116,7 +149,9 @@ describe('overrides from config', () => {
       onMissing: (lang, key) => seen.push(`${lang}:${key}`),
     });
     expect(c.guidance(lookupCode('51'), 'de').cashier).toBe('Karte gedeckt? Nein. Bitte andere Karte.');
-    expect(c.guidance(lookupCode('51'), 'de').customer).toBe(BUILT_IN.de.entries.insufficient_funds?.customer);
+    expect(c.guidance(lookupCode('51'), 'de').customer).toBe(
+      BUILT_IN.de.entries.insufficient_funds?.customer,
+    );
     const sv = c.guidance(lookupCode('51'), 'sv');
     expect(sv.cashier).toBe('Nekad: täckning saknas. Be om ett annat kort.');
     expect(sv.customer).toBe(BUILT_IN.en.entries.insufficient_funds?.customer);
@@ -150,7 +185,9 @@ describe('overrides from config', () => {
   it('rejects malformed overrides with E_CONFIG', () => {
     expect(() => createCatalog({ overrides: { de: { 'x.cashier': '   ' } } })).toThrow(GuidanceError);
     expect(() => createCatalog({ overrides: { 'Not A Lang': { k: 'v' } } })).toThrow(/language tag/);
-    expect(() => createCatalog({ overrides: { de: 'nope' } as never })).toThrow(expect.objectContaining({ code: 'E_CONFIG' }));
+    expect(() => createCatalog({ overrides: { de: 'nope' } as never })).toThrow(
+      expect.objectContaining({ code: 'E_CONFIG' }),
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeclineTracker, GuidanceError, cardKey } from '../../agent/guidance/index.js';
+import { cardKey, DeclineTracker, GuidanceError } from '../../agent/guidance/index.js';
 import { applyMerchantAdvice, lookupCode } from '../../protocol/response-codes/index.js';
 
 const H = 60 * 60 * 1000;
@@ -11,7 +11,8 @@ describe('DeclineTracker', () => {
   it('stops after the configured count (default 10) within 24 h', () => {
     const t = new DeclineTracker();
     const r = lookupCode('05');
-    for (let i = 1; i <= 9; i++) expect(t.note(K1, r, i * 1000)).toEqual({ count: i, stop: false, reason: null });
+    for (let i = 1; i <= 9; i++)
+      expect(t.note(K1, r, i * 1000)).toEqual({ count: i, stop: false, reason: null });
     expect(t.note(K1, r, 10_000)).toEqual({ count: 10, stop: true, reason: 'count' });
     expect(t.note(K2, r, 10_000)).toEqual({ count: 1, stop: false, reason: null }); // another card
   });
@@ -36,7 +37,10 @@ describe('DeclineTracker', () => {
 
     for (const mac of ['03', '21']) {
       const tt = new DeclineTracker();
-      expect(tt.note(K2, applyMerchantAdvice(lookupCode('51'), mac), 0)).toMatchObject({ stop: true, reason: 'network_rule' });
+      expect(tt.note(K2, applyMerchantAdvice(lookupCode('51'), mac), 0)).toMatchObject({
+        stop: true,
+        reason: 'network_rule',
+      });
       expect(new DeclineTracker().note(K2, applyMerchantAdvice(lookupCode('51'), '24'), 0).stop).toBe(false);
     }
   });

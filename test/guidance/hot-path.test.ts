@@ -3,7 +3,7 @@
  * a synchronous loop of a million calls that allocated even a few bytes per call would fill the
  * young generation and trigger scavenges; we count GC events whose start falls inside the loop.
  */
-import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { createCatalog, createPromptRenderer } from '../../agent/guidance/index.js';
 import { applyMerchantAdvice, lookupCode, lookupCodeBytes } from '../../protocol/response-codes/index.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN, GuidanceError, LANGS, createCatalog, layout, wrap } from '../../agent/guidance/index.js';
+import { BUILT_IN, createCatalog, GuidanceError, LANGS, layout, wrap } from '../../agent/guidance/index.js';
 import { allRows } from '../../protocol/response-codes/index.js';
 
 const GEOMETRIES = [
@@ -12,8 +12,12 @@ const GEOMETRIES = [
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const splitG = (s: string) => Array.from(graphemes.segment(s), (x) => x.segment);
 /** No lone surrogate (String.prototype.isWellFormed is ES2024, not in our lib). */
-const wellFormed = (s: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
-const ink = (s: string) => splitG(s).filter((g) => g !== ' ' && g !== '\n').join('');
+const wellFormed = (s: string) =>
+  !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+const ink = (s: string) =>
+  splitG(s)
+    .filter((g) => g !== ' ' && g !== '\n')
+    .join('');
 
 function checkPages(pages: string[][], geo: { width: number; height: number }, what: string): void {
   expect(pages.length, what).toBeGreaterThan(0);
@@ -51,7 +55,8 @@ describe('every text fits the displays after layout', () => {
         byText.set(t, [...(byText.get(t) ?? []), row.code]);
       }
       for (const [t, codes] of byText) {
-        for (const geo of GEOMETRIES) checkPages(layout(t, geo), geo, `${lang} ${codes.slice(0, 5).join(',')}`);
+        for (const geo of GEOMETRIES)
+          checkPages(layout(t, geo), geo, `${lang} ${codes.slice(0, 5).join(',')}`);
       }
     }
   });
@@ -90,7 +95,11 @@ describe('CJK', () => {
 
 describe('word wrapping', () => {
   it('breaks at spaces and trims them', () => {
-    expect(wrap('Wrong PIN. Let the customer enter it again.', 16)).toEqual(['Wrong PIN. Let', 'the customer', 'enter it again.']);
+    expect(wrap('Wrong PIN. Let the customer enter it again.', 16)).toEqual([
+      'Wrong PIN. Let',
+      'the customer',
+      'enter it again.',
+    ]);
   });
 
   it('keeps French non-breaking spaces with their punctuation', () => {
@@ -139,7 +148,12 @@ describe('paging', () => {
   });
 
   it('rejects bad geometry with E_GEOMETRY', () => {
-    for (const geo of [{ width: 1, height: 2 }, { width: 16, height: 0 }, { width: 16.5, height: 2 }, { width: Number.NaN, height: 2 }]) {
+    for (const geo of [
+      { width: 1, height: 2 },
+      { width: 16, height: 0 },
+      { width: 16.5, height: 2 },
+      { width: Number.NaN, height: 2 },
+    ]) {
       expect(() => layout('x', geo)).toThrow(GuidanceError);
     }
   });
@@ -149,7 +163,10 @@ describe('layout properties (fast-check)', () => {
   const unit = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom('a', 'B', 'z', ' ', ' ', '-', '/', '.', ':') },
     { weight: 3, arbitrary: fc.constantFrom('中', '文', '，', '。', '（', '）', '「', '」', 'ア', '한') },
-    { weight: 2, arbitrary: fc.constantFrom('é', 'e\u0301', '👍', '👨‍👩‍👧', '🇫🇮', '𝒳', '\u00a0', '\n', '\t') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom('é', 'e\u0301', '👍', '👨‍👩‍👧', '🇫🇮', '𝒳', '\u00a0', '\n', '\t'),
+    },
     { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 3 }) },
   );
   const text = fc.array(unit, { maxLength: 80 }).map((a) => a.join(''));
@@ -181,7 +198,6 @@ describe('layout properties (fast-check)', () => {
       fc.property(text, geo, (t, g) => {
         const lines = layout(t, g).flat();
         // graphemes that fit the width survive unchanged; only ones wider than the line become '?'
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are dropped by design
         const printable = t.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '').replace(/\t/g, ' ');
         const want = splitG(printable)
           .filter((x) => x !== ' ' && x !== '\n')

@@ -1,6 +1,12 @@
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { GuidanceError, LANGS, createCatalog, createPromptRenderer, layout } from '../../agent/guidance/index.js';
+import {
+  createCatalog,
+  createPromptRenderer,
+  GuidanceError,
+  LANGS,
+  layout,
+} from '../../agent/guidance/index.js';
 import { allRows, lookupCode } from '../../protocol/response-codes/index.js';
 
 describe('createPromptRenderer', () => {
@@ -9,7 +15,9 @@ describe('createPromptRenderer', () => {
   it('renders the cashier prompt laid out for the display', () => {
     const r = createPromptRenderer(catalog, { width: 20, height: 4 });
     const row = lookupCode('51');
-    expect(r.render(row, 'de')).toEqual(layout(catalog.guidance(row, 'de').cashier, { width: 20, height: 4 }));
+    expect(r.render(row, 'de')).toEqual(
+      layout(catalog.guidance(row, 'de').cashier, { width: 20, height: 4 }),
+    );
   });
 
   it('memoizes per (text key, language): repeated renders return the same frozen pages', () => {

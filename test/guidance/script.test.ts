@@ -1,12 +1,12 @@
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import {
-  GuidanceError,
-  LANGS,
   createCatalog,
   formatAmount,
+  GuidanceError,
   issuerScript,
   issuerScriptPages,
+  LANGS,
   localTime,
   utcTime,
 } from '../../agent/guidance/index.js';
@@ -48,7 +48,18 @@ describe('issuerScript', () => {
   it('lists the details in order, with times, amount and masked card', () => {
     const lines = issuerScript(rec(), term, 'en', { columns: 48 });
     const text = lines.join('\n');
-    const order = ['Time (local)', 'Time (UTC)', 'Merchant:', 'Merchant ID', 'Terminal ID', 'Amount', 'Card', 'STAN', 'RRN', 'Response code'];
+    const order = [
+      'Time (local)',
+      'Time (UTC)',
+      'Merchant:',
+      'Merchant ID',
+      'Terminal ID',
+      'Amount',
+      'Card',
+      'STAN',
+      'RRN',
+      'Response code',
+    ];
     let at = -1;
     for (const label of order) {
       const i = text.indexOf(label);
@@ -72,7 +83,9 @@ describe('issuerScript', () => {
   });
 
   it('asks whether a technical failure went through', () => {
-    const text = issuerScript(rec({ rc: 'L_TIMEOUT', rc_source: 'local' }), term, 'de', { columns: 32 }).join('\n');
+    const text = issuerScript(rec({ rc: 'L_TIMEOUT', rc_source: 'local' }), term, 'de', { columns: 32 }).join(
+      '\n',
+    );
     expect(text).toMatch(/genehmigt oder storniert/);
   });
 
@@ -80,9 +93,12 @@ describe('issuerScript', () => {
     for (const lang of LANGS) {
       for (const columns of [32, 48]) {
         for (const rc of ['05', '51', '43', '01', 'L_TIMEOUT', '1A', 'ZZ']) {
-          const lines = issuerScript(rec({ rc, auth_code: rc === '01' ? 'ABC123' : null }), term, lang, { columns });
+          const lines = issuerScript(rec({ rc, auth_code: rc === '01' ? 'ABC123' : null }), term, lang, {
+            columns,
+          });
           expect(lines.length).toBeGreaterThan(10);
-          for (const l of lines) expect(stringWidth(l), `${lang} ${columns} ${rc}: ${l}`).toBeLessThanOrEqual(columns);
+          for (const l of lines)
+            expect(stringWidth(l), `${lang} ${columns} ${rc}: ${l}`).toBeLessThanOrEqual(columns);
         }
       }
     }
@@ -92,7 +108,11 @@ describe('issuerScript', () => {
 
   it('pages for the display fit the geometry', () => {
     for (const lang of LANGS) {
-      for (const geo of [{ width: 16, height: 2 }, { width: 20, height: 4 }, { width: 32, height: 8 }]) {
+      for (const geo of [
+        { width: 16, height: 2 },
+        { width: 20, height: 4 },
+        { width: 32, height: 8 },
+      ]) {
         const pages = issuerScriptPages(rec(), term, lang, geo);
         expect(pages.length).toBeGreaterThan(1);
         for (const p of pages) {
@@ -109,7 +129,9 @@ describe('issuerScript', () => {
       const lines = issuerScript(bad, term, lang, { columns: 48 });
       expect(findPans(lines.join('\n'))).toEqual([]);
       expect(lines.join('\n')).toContain('476173******0119');
-      expect(findPans(issuerScriptPages(bad, term, lang, { width: 20, height: 4 }).flat().join('\n'))).toEqual([]);
+      expect(
+        findPans(issuerScriptPages(bad, term, lang, { width: 20, height: 4 }).flat().join('\n')),
+      ).toEqual([]);
     }
   });
 
@@ -131,7 +153,9 @@ describe('issuerScript', () => {
   });
 
   it('uses the merchant catalog overrides when given', () => {
-    const catalog = createCatalog({ overrides: { en: { 'script.title': 'Call the bank (Kahvila Aurora)' } } });
+    const catalog = createCatalog({
+      overrides: { en: { 'script.title': 'Call the bank (Kahvila Aurora)' } },
+    });
     const lines = issuerScript(rec(), term, 'en', { columns: 48, catalog, row: lookupCode('05') });
     expect(lines[0]?.trim()).toBe('Call the bank (Kahvila Aurora)');
   });

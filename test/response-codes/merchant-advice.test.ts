@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MERCHANT_ADVICE, applyMerchantAdvice, lookupCode } from '../../protocol/response-codes/index.js';
+import { applyMerchantAdvice, lookupCode, MERCHANT_ADVICE } from '../../protocol/response-codes/index.js';
 
 describe('Mastercard merchant advice code (DE 48 SE 84)', () => {
   it('03 and 21 turn any decline into never_same_card', () => {
@@ -13,9 +13,20 @@ describe('Mastercard merchant advice code (DE 48 SE 84)', () => {
   });
 
   it('24-30 give retry_later with the advised wait', () => {
-    const want: Record<string, number> = { '24': 60, '25': 1440, '26': 2880, '27': 5760, '28': 8640, '29': 11520, '30': 14400 };
+    const want: Record<string, number> = {
+      '24': 60,
+      '25': 1440,
+      '26': 2880,
+      '27': 5760,
+      '28': 8640,
+      '29': 11520,
+      '30': 14400,
+    };
     for (const [mac, min] of Object.entries(want)) {
-      expect(applyMerchantAdvice(lookupCode('05'), mac)).toMatchObject({ retry: 'retry_later', retryAfterMin: min });
+      expect(applyMerchantAdvice(lookupCode('05'), mac)).toMatchObject({
+        retry: 'retry_later',
+        retryAfterMin: min,
+      });
     }
   });
 
@@ -23,7 +34,9 @@ describe('Mastercard merchant advice code (DE 48 SE 84)', () => {
     expect(applyMerchantAdvice(lookupCode('05'), '01').retry).toBe('after_customer_action');
     expect(applyMerchantAdvice(lookupCode('96'), '02').retry).toBe('retry_later');
     expect(applyMerchantAdvice(lookupCode('05'), '04').retry).toBe('after_customer_action');
-    expect(Object.keys(MERCHANT_ADVICE)).toEqual(expect.arrayContaining(['01', '02', '03', '04', '21', '24', '30']));
+    expect(Object.keys(MERCHANT_ADVICE)).toEqual(
+      expect.arrayContaining(['01', '02', '03', '04', '21', '24', '30']),
+    );
   });
 
   it('overrides a table retry of never_same_card when MAC says retry later (non-sensitive row)', () => {

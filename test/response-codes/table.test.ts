@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORIES, LOCAL_FAULTS, RETRY_ADVICE } from '../../agent/record.js';
 import {
   ACTORS,
+  allRows,
+  type CodeRow,
+  createCodeTable,
   EMV_MESSAGES,
+  lookupCode,
+  lookupCodeBytes,
   MAP_1993_TO_1987,
   NETWORK_PROFILES,
   ResponseCodeError,
-  allRows,
-  createCodeTable,
-  lookupCode,
-  lookupCodeBytes,
-  type CodeRow,
 } from '../../protocol/response-codes/index.js';
 
 const enc = new TextEncoder();
@@ -29,7 +29,26 @@ describe('table coverage', () => {
   });
 
   it('has the common network-specific alphanumeric codes', () => {
-    for (const code of ['A1', 'N7', 'Q1', 'R0', 'R1', 'R3', 'Z1', 'Z2', 'Z3', 'Y1', 'Y3', '1A', '5C', '6P', '9G', 'N3', 'N4', 'Z5']) {
+    for (const code of [
+      'A1',
+      'N7',
+      'Q1',
+      'R0',
+      'R1',
+      'R3',
+      'Z1',
+      'Z2',
+      'Z3',
+      'Y1',
+      'Y3',
+      '1A',
+      '5C',
+      '6P',
+      '9G',
+      'N3',
+      'N4',
+      'Z5',
+    ]) {
       expect(lookupCode(code).known, code).toBe(true);
     }
   });
@@ -109,17 +128,26 @@ describe('network retry rules', () => {
   });
 
   it('sensitive reasons (lost, stolen, pick-up, fraud, security) are flagged and never retried', () => {
-    for (const code of [...SENSITIVE, '102', '122', '129', ...Array.from({ length: 11 }, (_, i) => String(200 + i))]) {
+    for (const code of [
+      ...SENSITIVE,
+      '102',
+      '122',
+      '129',
+      ...Array.from({ length: 11 }, (_, i) => String(200 + i)),
+    ]) {
       const row = lookupCode(code);
       expect(row.sensitive, code).toBe(true);
       expect(row.retry, code).toBe('never_same_card');
     }
-    for (const code of ['00', '05', '51', '55', '91', '1A', 'L_TIMEOUT']) expect(lookupCode(code).sensitive, code).toBe(false);
+    for (const code of ['00', '05', '51', '55', '91', '1A', 'L_TIMEOUT'])
+      expect(lookupCode(code).sensitive, code).toBe(false);
   });
 
   it('technical codes allow one immediate retry; soft declines need the customer', () => {
-    for (const code of ['19', '91', '96', '68', 'L_TIMEOUT', 'L_CARD_READ']) expect(lookupCode(code).retry, code).toBe('retry_now');
-    for (const code of ['55', '1A', '01', '02', 'L_PIN_TIMEOUT']) expect(lookupCode(code).retry, code).toBe('after_customer_action');
+    for (const code of ['19', '91', '96', '68', 'L_TIMEOUT', 'L_CARD_READ'])
+      expect(lookupCode(code).retry, code).toBe('retry_now');
+    for (const code of ['55', '1A', '01', '02', 'L_PIN_TIMEOUT'])
+      expect(lookupCode(code).retry, code).toBe('after_customer_action');
     expect(lookupCode('51')).toMatchObject({ retry: 'retry_later', retryAfterMin: 1440, visaCategory: 2 });
   });
 
@@ -136,7 +164,13 @@ describe('network retry rules', () => {
 describe('lookup', () => {
   it('unknown codes get a safe generic fallback row, known=false', () => {
     const row = lookupCode('ZQ');
-    expect(row).toMatchObject({ code: 'ZQ', known: false, standard: 'fallback', category: 'unknown', sensitive: false });
+    expect(row).toMatchObject({
+      code: 'ZQ',
+      known: false,
+      standard: 'fallback',
+      category: 'unknown',
+      sensitive: false,
+    });
     expect(row.retry).not.toBe('retry_now');
     expect(lookupCode('')).toMatchObject({ known: false });
     expect(lookupCode('日本')).toMatchObject({ known: false });
@@ -170,12 +204,15 @@ describe('lookup', () => {
 
   it('lookupCodeBytes agrees with lookupCode on arbitrary ASCII (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789ABCZaz _!'.split('')), maxLength: 6 }), (s) => {
-        const buf = enc.encode(`#${s}#`);
-        const a = lookupCodeBytes(buf, 1, s.length);
-        const b = lookupCode(s);
-        expect(a).toBe(b);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'0123456789ABCZaz _!'.split('')), maxLength: 6 }),
+        (s) => {
+          const buf = enc.encode(`#${s}#`);
+          const a = lookupCodeBytes(buf, 1, s.length);
+          const b = lookupCode(s);
+          expect(a).toBe(b);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -200,7 +237,12 @@ describe('per-acquirer overrides', () => {
     const visa = createCodeTable();
     const mc = createCodeTable(NETWORK_PROFILES.mastercard);
     expect(visa.lookup('78').textKey).toBe('card_not_active');
-    expect(mc.lookup('78')).toMatchObject({ textKey: 'invalid_card', retry: 'never_same_card', known: true, code: '78' });
+    expect(mc.lookup('78')).toMatchObject({
+      textKey: 'invalid_card',
+      retry: 'never_same_card',
+      known: true,
+      code: '78',
+    });
     expect(mc.lookup('76').textKey).toBe('no_account');
     expect(mc.lookupBytes(enc.encode('78'), 0, 2)).toBe(mc.lookup('78'));
     expect(lookupCode('78').textKey).toBe('card_not_active'); // the default table is untouched
@@ -209,8 +251,16 @@ describe('per-acquirer overrides', () => {
   });
 
   it('can add a new code, including a long one', () => {
-    const t = createCodeTable({ Q9: { category: 'network', retry: 'retry_now', meaning: 'Acquirer busy' }, X_BUSY: { category: 'network' } });
-    expect(t.lookup('Q9')).toMatchObject({ known: true, category: 'network', retry: 'retry_now', standard: 'network' });
+    const t = createCodeTable({
+      Q9: { category: 'network', retry: 'retry_now', meaning: 'Acquirer busy' },
+      X_BUSY: { category: 'network' },
+    });
+    expect(t.lookup('Q9')).toMatchObject({
+      known: true,
+      category: 'network',
+      retry: 'retry_now',
+      standard: 'network',
+    });
     expect(t.lookupBytes(enc.encode('x_busy'), 0, 6)).toBe(t.lookup('X_BUSY'));
     expect(t.rows().some((r) => r.code === 'Q9')).toBe(true);
   });

@@ -6,22 +6,22 @@
  * Output to stdout; bad language, width or height → GuidanceError (exit 2).
  */
 import type { Command } from 'commander';
+import { type CodeRow, lookupCode } from '../../../protocol/response-codes/index.js';
 import {
-  GuidanceError,
-  LANGS,
   createCatalog,
   createPromptRenderer,
+  type Geometry,
+  GuidanceError,
   isLang,
   issuerScript,
   issuerScriptPages,
+  LANGS,
+  type Lang,
   padColumns,
   pickCustomerLang,
-  type Geometry,
-  type Lang,
   type TerminalInfo,
 } from '../../guidance/index.js';
 import type { FailureRecord } from '../../record.js';
-import { lookupCode, type CodeRow } from '../../../protocol/response-codes/index.js';
 
 export interface ExplainOptions {
   lang?: string;
@@ -34,7 +34,10 @@ export interface ExplainOptions {
   json?: boolean;
 }
 
-export const SAMPLE_TERMINAL: TerminalInfo = { merchantName: 'CAFE AURORA BERLIN', timezone: 'Europe/Berlin' };
+export const SAMPLE_TERMINAL: TerminalInfo = {
+  merchantName: 'CAFE AURORA BERLIN',
+  timezone: 'Europe/Berlin',
+};
 
 /** The built-in sample transaction the script is shown for. */
 export function sampleRecord(row: CodeRow): FailureRecord {
@@ -64,12 +67,21 @@ export function sampleRecord(row: CodeRow): FailureRecord {
   };
 }
 
-function intOption(name: string, raw: string | number | undefined, dflt: number, min: number, max: number): number {
+function intOption(
+  name: string,
+  raw: string | number | undefined,
+  dflt: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined) return dflt;
   const s = String(raw).trim();
   const n = /^\d+$/.test(s) ? Number(s) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new GuidanceError('E_USAGE', `--${name} must be a whole number from ${min} to ${max}, got "${String(raw)}"`);
+    throw new GuidanceError(
+      'E_USAGE',
+      `--${name} must be a whole number from ${min} to ${max}, got "${String(raw)}"`,
+    );
   }
   return n;
 }
@@ -110,7 +122,8 @@ export function drawScreen(lines: readonly string[], geo: Geometry): string[] {
 /** Builds the explain output (text, or one JSON object with json: true). Throws GuidanceError. */
 export function explain(code: string, opts: ExplainOptions = {}): string {
   const r = resolve(opts);
-  if (code.trim() === '') throw new GuidanceError('E_USAGE', 'give a response code, e.g. "51", "1A", "116" or "L_TIMEOUT"');
+  if (code.trim() === '')
+    throw new GuidanceError('E_USAGE', 'give a response code, e.g. "51", "1A", "116" or "L_TIMEOUT"');
   const row = lookupCode(code);
   const catalog = createCatalog();
   const renderer = createPromptRenderer(catalog, r.geo);
@@ -137,7 +150,12 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
       textKey: row.textKey,
       lang: r.lang,
       customerLang: r.customerLang,
-      guidance: { title: cashier.title, cashier: cashier.cashier, customer: customer.customer, steps: cashier.steps },
+      guidance: {
+        title: cashier.title,
+        cashier: cashier.cashier,
+        customer: customer.customer,
+        steps: cashier.steps,
+      },
       display: { width: r.geo.width, height: r.geo.height, pages },
       issuerScript: { columns: r.columns, lines: script },
       issuerScriptDisplay: issuerScriptPages(rec, SAMPLE_TERMINAL, r.lang, r.geo, { catalog, row }),
@@ -156,7 +174,9 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
   out.push(`  terminal text  EMV ${row.emvMessage} ${emvText}`);
   out.push(`  text key       ${row.textKey}`);
   out.push('');
-  out.push(`Cashier prompt [${r.lang}] on a ${r.geo.width}x${r.geo.height} display (${pages.length} page${pages.length === 1 ? '' : 's'}):`);
+  out.push(
+    `Cashier prompt [${r.lang}] on a ${r.geo.width}x${r.geo.height} display (${pages.length} page${pages.length === 1 ? '' : 's'}):`,
+  );
   pages.forEach((p, i) => {
     out.push(`  page ${i + 1}/${pages.length}`);
     for (const l of drawScreen(p, r.geo)) out.push(`  ${l}`);
@@ -166,7 +186,9 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
   out.push(`  ${customer.customer}`);
   out.push('');
   out.push(`Next steps [${r.lang}]:`);
-  cashier.steps.forEach((s, i) => out.push(`  ${i + 1}. ${s}`));
+  cashier.steps.forEach((s, i) => {
+    out.push(`  ${i + 1}. ${s}`);
+  });
   out.push('');
   out.push(`Contact-issuer script, sample transaction [${r.lang}], ${r.columns}-column printer:`);
   for (const l of script) out.push(`  ${l}`);

@@ -16,12 +16,16 @@ export const de: CatalogData = {
       cashier: 'Abgelehnt: keine Deckung. Um eine andere Karte bitten.',
       customer:
         'Ihre Bank hat die Zahlung abgelehnt. Bitte versuchen Sie es mit einer anderen Karte oder einem kleineren Betrag.',
-      steps: ['Andere Karte oder Zahlungsart anbieten.', 'Ein kleinerer Betrag klappt eventuell mit derselben Karte.'],
+      steps: [
+        'Andere Karte oder Zahlungsart anbieten.',
+        'Ein kleinerer Betrag klappt eventuell mit derselben Karte.',
+      ],
     },
     'cat.card_problem': {
       title: 'Problem mit der Karte',
       cashier: 'Problem mit der Karte. Um eine andere Karte bitten.',
-      customer: 'Mit dieser Karte gibt es ein Problem. Bitte zahlen Sie mit einer anderen Karte oder auf andere Weise.',
+      customer:
+        'Mit dieser Karte gibt es ein Problem. Bitte zahlen Sie mit einer anderen Karte oder auf andere Weise.',
       steps: ['Andere Karte oder Zahlungsart anbieten.', 'Der Kunde kann bei seiner Bank nachfragen.'],
     },
     'cat.cardholder_verification': {
@@ -41,19 +45,28 @@ export const de: CatalogData = {
       title: 'Verbindungsproblem',
       cashier: 'Verbindungsproblem. Noch einmal versuchen.',
       customer: 'Wir haben gerade ein Verbindungsproblem. Wir versuchen es gleich noch einmal.',
-      steps: ['Zahlung noch einmal versuchen.', 'Klappt es wieder nicht: Netzwerk prüfen oder andere Zahlungsart anbieten.'],
+      steps: [
+        'Zahlung noch einmal versuchen.',
+        'Klappt es wieder nicht: Netzwerk prüfen oder andere Zahlungsart anbieten.',
+      ],
     },
     'cat.merchant_setup': {
       title: 'Terminal-Einrichtung',
       cashier: 'Problem mit der Terminal-Einrichtung. Zahlungsdienstleister anrufen.',
       customer: 'Leider kann unser Terminal diese Zahlung gerade nicht annehmen. Können Sie anders bezahlen?',
-      steps: ['Andere Zahlungsart annehmen.', 'Support des Zahlungsdienstleisters mit der Terminal-ID anrufen.'],
+      steps: [
+        'Andere Zahlungsart annehmen.',
+        'Support des Zahlungsdienstleisters mit der Terminal-ID anrufen.',
+      ],
     },
     'cat.system_fault': {
       title: 'Systemfehler',
       cashier: 'Systemfehler. Noch einmal versuchen.',
       customer: 'Entschuldigung, es gab ein technisches Problem. Wir versuchen es noch einmal.',
-      steps: ['Noch einmal versuchen.', 'Klappt es wieder nicht: Support des Zahlungsdienstleisters anrufen.'],
+      steps: [
+        'Noch einmal versuchen.',
+        'Klappt es wieder nicht: Support des Zahlungsdienstleisters anrufen.',
+      ],
     },
     'cat.unknown': {
       title: 'Abgelehnt',
@@ -76,8 +89,12 @@ export const de: CatalogData = {
     refer_issuer: {
       title: 'Bank anrufen',
       cashier: 'Die Bank verlangt einen Anruf. Dem Kunden den Gesprächsleitfaden geben.',
-      customer: 'Ihre Bank möchte mit Ihnen sprechen. Bitte rufen Sie die Nummer auf der Rückseite Ihrer Karte an.',
-      steps: ['Gesprächsleitfaden für die Bank ausdrucken.', 'Erst nach Freigabe durch die Bank erneut versuchen.'],
+      customer:
+        'Ihre Bank möchte mit Ihnen sprechen. Bitte rufen Sie die Nummer auf der Rückseite Ihrer Karte an.',
+      steps: [
+        'Gesprächsleitfaden für die Bank ausdrucken.',
+        'Erst nach Freigabe durch die Bank erneut versuchen.',
+      ],
     },
     do_not_honour: {
       title: 'Abgelehnt',
@@ -139,7 +156,10 @@ export const de: CatalogData = {
       cashier: 'Kartenlimit erreicht. Andere Karte oder kleineren Betrag anbieten.',
       customer:
         'Diese Zahlung übersteigt das Limit Ihrer Karte. Bitte versuchen Sie es mit einer anderen Karte oder einem kleineren Betrag.',
-      steps: ['Andere Karte oder Zahlungsart anbieten.', 'Der Kunde kann seine Bank bitten, das Limit zu erhöhen.'],
+      steps: [
+        'Andere Karte oder Zahlungsart anbieten.',
+        'Der Kunde kann seine Bank bitten, das Limit zu erhöhen.',
+      ],
     },
     no_account: {
       title: 'Konto nicht vorhanden',
@@ -157,7 +177,8 @@ export const de: CatalogData = {
     invalid_card: {
       title: 'Karte ungültig',
       cashier: 'Karte nicht erkannt. Um eine andere Karte bitten.',
-      customer: 'Diese Karte kann nicht verwendet werden. Bitte nutzen Sie eine andere Karte oder Zahlungsart.',
+      customer:
+        'Diese Karte kann nicht verwendet werden. Bitte nutzen Sie eine andere Karte oder Zahlungsart.',
       steps: ['Andere Karte oder Zahlungsart anbieten.', 'Diese Karte nicht erneut versuchen.'],
     },
     card_not_active: {
@@ -238,19 +259,26 @@ export const de: CatalogData = {
       title: 'Systemfehler',
       cashier: 'Systemfehler. Zahlung noch einmal versuchen.',
       customer: 'Entschuldigung, es gab ein technisches Problem. Wir versuchen es noch einmal.',
-      steps: ['Noch einmal versuchen.', 'Klappt es wieder nicht: Support des Zahlungsdienstleisters anrufen.'],
+      steps: [
+        'Noch einmal versuchen.',
+        'Klappt es wieder nicht: Support des Zahlungsdienstleisters anrufen.',
+      ],
     },
     cutover: {
       title: 'Tagesabschluss der Bank',
       cashier: 'Die Bank macht Tagesabschluss. In ein paar Minuten erneut versuchen.',
-      customer: 'Das System der Bank ist kurz beschäftigt. Bitte warten Sie einen Moment oder zahlen Sie anders.',
+      customer:
+        'Das System der Bank ist kurz beschäftigt. Bitte warten Sie einen Moment oder zahlen Sie anders.',
       steps: ['Ein paar Minuten warten, dann erneut versuchen.', 'Oder eine andere Zahlungsart annehmen.'],
     },
     duplicate: {
       title: 'Mögliche Doppelbuchung',
       cashier: 'Mögliche Doppelbuchung. Erst die letzte Zahlung prüfen, dann wiederholen.',
       customer: 'Einen Moment, ich prüfe kurz, dass nichts doppelt gebucht wurde.',
-      steps: ['Letzte Buchungen am Terminal prüfen.', 'Nur wiederholen, wenn die erste Zahlung fehlgeschlagen ist.'],
+      steps: [
+        'Letzte Buchungen am Terminal prüfen.',
+        'Nur wiederholen, wenn die erste Zahlung fehlgeschlagen ist.',
+      ],
     },
     in_progress: {
       title: 'Wird bearbeitet',
@@ -280,7 +308,10 @@ export const de: CatalogData = {
       title: 'Karte nicht gelesen',
       cashier: 'Karte nicht lesbar. Erneut stecken, auflegen oder durchziehen.',
       customer: 'Die Karte konnte nicht gelesen werden. Bitte versuchen Sie es noch einmal.',
-      steps: ['Karte erneut stecken, auflegen oder durchziehen.', 'Klappt es nicht: um eine andere Karte bitten.'],
+      steps: [
+        'Karte erneut stecken, auflegen oder durchziehen.',
+        'Klappt es nicht: um eine andere Karte bitten.',
+      ],
     },
     card_removed: {
       title: 'Karte zu früh gezogen',
@@ -305,7 +336,10 @@ export const de: CatalogData = {
       title: 'Antwort unlesbar',
       cashier: 'Antwort der Bank unlesbar. Erst den Status prüfen, dann wiederholen.',
       customer: 'Entschuldigung, es gab ein technisches Problem. Ich prüfe kurz die Zahlung.',
-      steps: ['Status der letzten Zahlung am Terminal prüfen.', 'Nur wiederholen, wenn sie nicht genehmigt wurde.'],
+      steps: [
+        'Status der letzten Zahlung am Terminal prüfen.',
+        'Nur wiederholen, wenn sie nicht genehmigt wurde.',
+      ],
     },
     reversal_pending: {
       title: 'Storno läuft',

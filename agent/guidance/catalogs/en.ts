@@ -40,7 +40,10 @@ export const en: CatalogData = {
       title: 'Connection problem',
       cashier: 'Connection problem. Try once more.',
       customer: "We have a connection problem. Let's try once more.",
-      steps: ['Try the payment once more.', 'If it fails again, check the network or take another payment method.'],
+      steps: [
+        'Try the payment once more.',
+        'If it fails again, check the network or take another payment method.',
+      ],
     },
     'cat.merchant_setup': {
       title: 'Terminal set-up',
@@ -77,7 +80,10 @@ export const en: CatalogData = {
       title: 'Call the bank',
       cashier: 'The bank asks for a call. Give the customer the bank script.',
       customer: 'Your bank needs to speak to you. Please call the number on the back of your card.',
-      steps: ['Print the contact-issuer script for the customer.', 'Retry only after the bank has approved it.'],
+      steps: [
+        'Print the contact-issuer script for the customer.',
+        'Retry only after the bank has approved it.',
+      ],
     },
     do_not_honour: {
       title: 'Declined',
@@ -159,7 +165,8 @@ export const en: CatalogData = {
     card_not_active: {
       title: 'Card not activated',
       cashier: 'Card not activated yet. Ask for another card.',
-      customer: "Your card doesn't seem to be activated yet. Please activate it with your bank, or use another card.",
+      customer:
+        "Your card doesn't seem to be activated yet. Please activate it with your bank, or use another card.",
       steps: ['Offer another card or payment method.', 'Retry once the customer has activated the card.'],
     },
     incorrect_pin: {
@@ -174,7 +181,8 @@ export const en: CatalogData = {
     pin_tries_exceeded: {
       title: 'PIN tries used up',
       cashier: 'Too many PIN tries. Ask for another card.',
-      customer: 'The PIN was entered wrongly too many times. Please use another card; your bank can unblock the PIN.',
+      customer:
+        'The PIN was entered wrongly too many times. Please use another card; your bank can unblock the PIN.',
       steps: ['Offer another card or payment method.', 'Do not retry this card.'],
     },
     chip_pin_required: {
@@ -310,10 +318,7 @@ export const en: CatalogData = {
       title: 'Stop retrying',
       cashier: 'Stop retrying this card. Ask for another payment method.',
       customer: "This card can't be used right now. Please use another payment method.",
-      steps: [
-        "Don't present this card again today.",
-        'Repeated tries can cost fees and worry the customer.',
-      ],
+      steps: ["Don't present this card again today.", 'Repeated tries can cost fees and worry the customer.'],
     },
   },
   strings: {

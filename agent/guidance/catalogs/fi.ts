@@ -92,7 +92,8 @@ export const fi: CatalogData = {
     },
     pickup: {
       title: 'Hylätty: lopeta',
-      cashier: 'Hylätty. Älä yritä tällä kortilla uudelleen; toimi myymälän ohjeen mukaan. Pysy rauhallisena.',
+      cashier:
+        'Hylätty. Älä yritä tällä kortilla uudelleen; toimi myymälän ohjeen mukaan. Pysy rauhallisena.',
       steps: [
         'Pyydä kohteliaasti toista maksutapaa.',
         'Älä yritä tällä kortilla uudelleen äläkä arvaile syytä.',
@@ -119,7 +120,10 @@ export const fi: CatalogData = {
       cashier: 'Maksu on estetty kortin asetuksissa. Pyydä toinen kortti.',
       customer:
         'Korttisi asetukset estivät tämän maksun. Voit muuttaa niitä pankkisovelluksessa tai käyttää toista korttia.',
-      steps: ['Asiakas voi tarkistaa asetukset pankkisovelluksesta.', 'Yritä uudelleen, kun esto on poistettu.'],
+      steps: [
+        'Asiakas voi tarkistaa asetukset pankkisovelluksesta.',
+        'Yritä uudelleen, kun esto on poistettu.',
+      ],
     },
     not_permitted: {
       title: 'Ei sallittu',
@@ -146,7 +150,8 @@ export const fi: CatalogData = {
     no_account: {
       title: 'Tiliä ei löydy',
       cashier: 'Kortilla ei ole tämän tyyppistä tiliä. Pyydä valitsemaan toinen tili tai kortti.',
-      customer: 'Korttiisi ei ole liitetty tämän tyyppistä tiliä. Valitse toinen tili tai käytä toista korttia.',
+      customer:
+        'Korttiisi ei ole liitetty tämän tyyppistä tiliä. Valitse toinen tili tai käytä toista korttia.',
       steps: ['Aloita alusta ja anna asiakkaan valita toinen tili.', 'Tai pyydä toinen kortti.'],
     },
     expired_card: {
@@ -252,7 +257,10 @@ export const fi: CatalogData = {
       title: 'Mahdollinen tuplaveloitus',
       cashier: 'Mahdollinen tuplaveloitus. Tarkista edellinen maksu ennen uutta yritystä.',
       customer: 'Hetkinen, tarkistan, ettei maksua veloitettu kahdesti.',
-      steps: ['Tarkista päätteen viimeisimmät tapahtumat.', 'Yritä uudelleen vain, jos ensimmäinen maksu epäonnistui.'],
+      steps: [
+        'Tarkista päätteen viimeisimmät tapahtumat.',
+        'Yritä uudelleen vain, jos ensimmäinen maksu epäonnistui.',
+      ],
     },
     in_progress: {
       title: 'Käsittelyssä',
@@ -290,7 +298,8 @@ export const fi: CatalogData = {
     card_removed: {
       title: 'Kortti poistettiin liian aikaisin',
       cashier: 'Kortti otettiin pois liian aikaisin. Aloita alusta, kortti pysyy lukijassa.',
-      customer: 'Kortti otettiin pois liian aikaisin. Aseta se uudelleen lukijaan ja pidä se siellä loppuun asti.',
+      customer:
+        'Kortti otettiin pois liian aikaisin. Aseta se uudelleen lukijaan ja pidä se siellä loppuun asti.',
       steps: ['Aloita maksu alusta.', 'Kortin saa ottaa pois vasta, kun pääte kehottaa.'],
     },
     pin_timeout: {
@@ -309,7 +318,10 @@ export const fi: CatalogData = {
       title: 'Epäselvä vastaus',
       cashier: 'Pankin vastausta ei voitu lukea. Tarkista tila ennen uutta yritystä.',
       customer: 'Pahoittelut, tapahtui tekninen virhe. Tarkistan maksun.',
-      steps: ['Tarkista viimeisimmän tapahtuman tila päätteeltä.', 'Yritä uudelleen vain, jos sitä ei hyväksytty.'],
+      steps: [
+        'Tarkista viimeisimmän tapahtuman tila päätteeltä.',
+        'Yritä uudelleen vain, jos sitä ei hyväksytty.',
+      ],
     },
     reversal_pending: {
       title: 'Peruutus kesken',

@@ -17,7 +17,8 @@ export const fr: CatalogData = {
     'cat.insufficient_funds': {
       title: 'Provision insuffisante',
       cashier: 'Refusé\u00a0: provision insuffisante. Demander une autre carte.',
-      customer: 'Votre banque a refusé le paiement. Vous pouvez essayer une autre carte ou un montant plus faible.',
+      customer:
+        'Votre banque a refusé le paiement. Vous pouvez essayer une autre carte ou un montant plus faible.',
       steps: [
         'Proposer une autre carte ou un autre moyen de paiement.',
         'Un montant plus faible peut passer avec la même carte.',
@@ -41,7 +42,8 @@ export const fr: CatalogData = {
     'cat.issuer_decline': {
       title: 'Refusé par la banque',
       cashier: 'Refusé par la banque. Demander une autre carte.',
-      customer: "Votre banque a refusé le paiement. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
+      customer:
+        "Votre banque a refusé le paiement. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
       steps: [
         'Proposer une autre carte ou un autre moyen de paiement.',
         'Seule la banque du client connaît le motif.',
@@ -75,32 +77,48 @@ export const fr: CatalogData = {
     'cat.unknown': {
       title: 'Refusé',
       cashier: 'Refusé (code inconnu). Demander un autre moyen de paiement.',
-      steps: ['Proposer une autre carte ou un autre moyen de paiement.', 'Signaler le code au prestataire de paiement.'],
+      steps: [
+        'Proposer une autre carte ou un autre moyen de paiement.',
+        'Signaler le code au prestataire de paiement.',
+      ],
     },
 
     check_id: {
       title: "Vérifier l'identité",
       cashier: "Accepté\u00a0: vérifier d'abord une pièce d'identité.",
       customer: "Merci. Puis-je voir une pièce d'identité, s'il vous plaît\u00a0?",
-      steps: ['Comparer le nom sur la pièce et sur la carte.', "S'ils ne correspondent pas, annuler le paiement."],
+      steps: [
+        'Comparer le nom sur la pièce et sur la carte.',
+        "S'ils ne correspondent pas, annuler le paiement.",
+      ],
     },
     partial_approval: {
       title: 'Accord partiel',
       cashier: 'Montant accepté en partie. Encaisser le reste autrement.',
       customer: 'Seule une partie du montant a été acceptée. Comment souhaitez-vous régler le reste\u00a0?',
-      steps: ['Vérifier le montant accepté sur le ticket.', 'Encaisser le reste par une autre carte ou en espèces.'],
+      steps: [
+        'Vérifier le montant accepté sur le ticket.',
+        'Encaisser le reste par une autre carte ou en espèces.',
+      ],
     },
     refer_issuer: {
       title: 'Appeler la banque',
       cashier: 'La banque demande un appel. Donner au client le script pour la banque.',
       customer: "Votre banque souhaite vous parler. Merci d'appeler le numéro au dos de votre carte.",
-      steps: ["Imprimer pour le client le script d'appel à la banque.", "Ne réessayer qu'après l'accord de la banque."],
+      steps: [
+        "Imprimer pour le client le script d'appel à la banque.",
+        "Ne réessayer qu'après l'accord de la banque.",
+      ],
     },
     do_not_honour: {
       title: 'Refusé',
       cashier: 'Refusé par la banque. Demander une autre carte.',
-      customer: "Votre banque a refusé le paiement. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
-      steps: ['Proposer une autre carte ou un autre moyen de paiement.', 'Seule la banque peut donner le motif.'],
+      customer:
+        "Votre banque a refusé le paiement. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
+      steps: [
+        'Proposer une autre carte ou un autre moyen de paiement.',
+        'Seule la banque peut donner le motif.',
+      ],
     },
     pickup: {
       title: 'Refusé\u00a0: stop',
@@ -131,7 +149,10 @@ export const fr: CatalogData = {
       cashier: 'Bloqué par les réglages de la carte. Demander une autre carte.',
       customer:
         'Les réglages de votre carte ont bloqué ce paiement. Vous pouvez les modifier dans votre application bancaire ou utiliser une autre carte.',
-      steps: ['Laisser le client vérifier son application bancaire.', 'Réessayer une fois la carte débloquée.'],
+      steps: [
+        'Laisser le client vérifier son application bancaire.',
+        'Réessayer une fois la carte débloquée.',
+      ],
     },
     not_permitted: {
       title: 'Non autorisé',
@@ -143,7 +164,8 @@ export const fr: CatalogData = {
     insufficient_funds: {
       title: 'Provision insuffisante',
       cashier: 'Refusé\u00a0: provision insuffisante. Proposer une autre carte ou un montant plus faible.',
-      customer: 'Votre banque a refusé le paiement. Vous pouvez essayer une autre carte ou un montant plus faible.',
+      customer:
+        'Votre banque a refusé le paiement. Vous pouvez essayer une autre carte ou un montant plus faible.',
       steps: [
         'Proposer une autre carte ou un autre moyen de paiement.',
         'Un montant plus faible peut passer avec la même carte.',
@@ -176,7 +198,8 @@ export const fr: CatalogData = {
     invalid_card: {
       title: 'Carte non valable',
       cashier: 'Carte non reconnue. Demander une autre carte.',
-      customer: "Cette carte ne peut pas être utilisée. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
+      customer:
+        "Cette carte ne peut pas être utilisée. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
       steps: ['Proposer une autre carte ou un autre moyen de paiement.', 'Ne pas réessayer cette carte.'],
     },
     card_not_active: {
@@ -184,7 +207,10 @@ export const fr: CatalogData = {
       cashier: 'Carte pas encore activée. Demander une autre carte.',
       customer:
         "Votre carte ne semble pas encore activée. Merci de l'activer auprès de votre banque ou d'utiliser une autre carte.",
-      steps: ['Proposer une autre carte ou un autre moyen de paiement.', 'Réessayer une fois la carte activée.'],
+      steps: [
+        'Proposer une autre carte ou un autre moyen de paiement.',
+        'Réessayer une fois la carte activée.',
+      ],
     },
     incorrect_pin: {
       title: 'Code faux',
@@ -211,7 +237,8 @@ export const fr: CatalogData = {
     verification_failed: {
       title: 'Contrôle de carte échoué',
       cashier: 'Contrôle de la carte échoué. Demander une autre carte.',
-      customer: "La carte n'a pas pu être vérifiée. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
+      customer:
+        "La carte n'a pas pu être vérifiée. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
       steps: [
         'Proposer une autre carte ou un autre moyen de paiement.',
         'Le client peut se renseigner auprès de sa banque.',
@@ -220,13 +247,15 @@ export const fr: CatalogData = {
     cashback_refused: {
       title: 'Cashback refusé',
       cashier: "Cashback refusé. Refaire l'achat seul.",
-      customer: "Le retrait d'espèces n'est pas possible avec cette carte. Nous pouvons encaisser l'achat seul.",
+      customer:
+        "Le retrait d'espèces n'est pas possible avec cette carte. Nous pouvons encaisser l'achat seul.",
       steps: ['Relancer sans cashback.', "Ne remettre d'espèces qu'après un accord."],
     },
     offline_declined: {
       title: 'Refusé par la carte',
       cashier: 'Refusé hors ligne par la carte. Demander une autre carte.',
-      customer: "La carte a refusé le paiement. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
+      customer:
+        "La carte a refusé le paiement. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
       steps: ['Proposer une autre carte ou un autre moyen de paiement.'],
     },
     merchant_setup: {
@@ -249,13 +278,19 @@ export const fr: CatalogData = {
       title: 'Réessayer',
       cashier: 'Relancer le paiement une fois.',
       customer: 'Désolé, nous allons réessayer.',
-      steps: ['Relancer le paiement une fois.', 'En cas de nouvel échec, proposer un autre moyen de paiement.'],
+      steps: [
+        'Relancer le paiement une fois.',
+        'En cas de nouvel échec, proposer un autre moyen de paiement.',
+      ],
     },
     issuer_unavailable: {
       title: 'Banque injoignable',
       cashier: 'Banque de la carte injoignable. Réessayer une fois.',
       customer: 'Votre banque ne répond pas pour le moment. Nous allons réessayer.',
-      steps: ['Relancer le paiement une fois.', 'En cas de nouvel échec, proposer un autre moyen de paiement.'],
+      steps: [
+        'Relancer le paiement une fois.',
+        'En cas de nouvel échec, proposer un autre moyen de paiement.',
+      ],
     },
     system_error: {
       title: 'Erreur système',
@@ -274,7 +309,10 @@ export const fr: CatalogData = {
       title: 'Doublon possible',
       cashier: 'Doublon possible. Vérifier le dernier paiement avant de réessayer.',
       customer: "Un instant, je vérifie que le paiement n'a pas été débité deux fois.",
-      steps: ['Vérifier les dernières transactions sur le TPE.', 'Ne réessayer que si le premier paiement a échoué.'],
+      steps: [
+        'Vérifier les dernières transactions sur le TPE.',
+        'Ne réessayer que si le premier paiement a échoué.',
+      ],
     },
     in_progress: {
       title: 'En cours',
@@ -312,7 +350,8 @@ export const fr: CatalogData = {
     card_removed: {
       title: 'Carte retirée trop tôt',
       cashier: 'Carte retirée trop tôt. Relancer et laisser la carte insérée.',
-      customer: "La carte a été retirée trop tôt. Merci de l'insérer à nouveau et de la laisser jusqu'à la fin.",
+      customer:
+        "La carte a été retirée trop tôt. Merci de l'insérer à nouveau et de la laisser jusqu'à la fin.",
       steps: ['Relancer le paiement.', "Ne retirer la carte que lorsque le terminal l'indique."],
     },
     pin_timeout: {
@@ -345,7 +384,8 @@ export const fr: CatalogData = {
     stop_retrying: {
       title: 'Ne plus réessayer',
       cashier: 'Ne plus réessayer cette carte. Demander un autre moyen de paiement.',
-      customer: "Cette carte ne peut pas être utilisée pour le moment. Merci d'utiliser un autre moyen de paiement.",
+      customer:
+        "Cette carte ne peut pas être utilisée pour le moment. Merci d'utiliser un autre moyen de paiement.",
       steps: [
         "Ne plus présenter cette carte aujourd'hui.",
         'Les essais répétés coûtent des frais et inquiètent le client.',
