@@ -1,12 +1,177 @@
-import type { Command } from 'commander';
+/**
+ * `pos-agent run`: the agent. With --simulate the simulated payment module runs in-process, so the
+ * whole product works with no hardware: console display, a local SQLite file and an embedded MQTT
+ * broker by default.
+ */
+import { readFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { ConfigError, loadConfig, redactConfig, type AgentConfig } from '../../config/index.js';
+import { createLogger, type Logger } from '../../log.js';
+import { type Agent, type LinkHandle, startAgent } from '../../run/agent.js';
+import { openDisplay } from '../../run/display.js';
+import { frameStream } from '../../../hardware/serial/index.js';
+import { openSerialLink } from '../../../hardware/serial/index.js';
+import { createSimulatorStream, isScenarioName, SCENARIO_NAMES } from '../../../hardware/simulator/index.js';
+import type { LinkEventSink } from '../../../protocol/framing/index.js';
 
-// Placeholder while the command is being built; replaced by its owner.
+interface RunFlags {
+  config?: string;
+  simulate?: boolean;
+  scenario?: string;
+  rate?: string;
+  duration?: string;
+  seed?: string;
+  serial?: string;
+  framing?: string;
+  db?: string;
+  display?: string;
+  lang?: string;
+  broker?: string;
+  fleet?: string;
+  terminal?: string;
+  printConfig?: boolean;
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function num(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new ConfigError(flag, v, 'not a number');
+  return n;
+}
+
+/** CLI flags as a tree of config keys (they override the file and the environment). */
+export function flagsToConfig(f: RunFlags): Record<string, unknown> {
+  const t: Record<string, Record<string, unknown> | string> = {};
+  const sec = (name: string): Record<string, unknown> => {
+    const cur = t[name];
+    if (typeof cur === 'object') return cur;
+    const fresh: Record<string, unknown> = {};
+    t[name] = fresh;
+    return fresh;
+  };
+  if (f.simulate) sec('simulate').enabled = true;
+  if (f.scenario !== undefined) sec('simulate').scenario = f.scenario;
+  if (f.rate !== undefined) sec('simulate').rate = num('--rate', f.rate);
+  if (f.duration !== undefined) sec('simulate').duration_s = num('--duration', f.duration);
+  if (f.seed !== undefined) sec('simulate').seed = num('--seed', f.seed);
+  if (f.serial !== undefined) sec('serial').device = f.serial;
+  if (f.framing !== undefined) sec('serial').framing = f.framing;
+  if (f.db !== undefined) sec('store').path = f.db;
+  if (f.display !== undefined) {
+    const [driver, ...rest] = f.display.split(':');
+    sec('display').driver = driver;
+    if (rest.length > 0) sec('display').lcd_path = rest.join(':');
+  }
+  if (f.lang !== undefined) sec('language').cashier = f.lang;
+  if (f.broker !== undefined) sec('broker').url = f.broker;
+  if (f.fleet !== undefined) t.fleet = f.fleet;
+  if (f.terminal !== undefined) sec('terminal').id = f.terminal;
+  return t;
+}
+
+function linkOpener(cfg: AgentConfig): (sink: LinkEventSink, log: Logger) => Promise<LinkHandle> | LinkHandle {
+  if (cfg.simulate.enabled) {
+    if (!isScenarioName(cfg.simulate.scenario)) {
+      throw new ConfigError('simulate.scenario', cfg.simulate.scenario, `unknown scenario; one of ${SCENARIO_NAMES.join(', ')}`);
+    }
+    const scenario = cfg.simulate.scenario;
+    return (sink, log) => {
+      const stream = createSimulatorStream({
+        scenario,
+        framing: cfg.serial.framing,
+        tpdu: cfg.serial.tpdu,
+        seed: cfg.simulate.seed,
+        rate: cfg.simulate.rate,
+        terminalId: cfg.terminal.id,
+        merchantId: cfg.terminal.merchant_id,
+        ...(cfg.simulate.duration_s > 0 ? { duration: cfg.simulate.duration_s } : {}),
+      });
+      const framing = frameStream(stream, { framing: cfg.serial.framing, tpdu: cfg.serial.tpdu, maxFrameBytes: cfg.serial.max_frame_bytes }, sink);
+      log.info({ event: 'simulator_started', scenario, rate: stream.rate }, `simulated payment module: scenario ${scenario}`);
+      return {
+        close: async () => {
+          framing.detach();
+          stream.destroy();
+        },
+      };
+    };
+  }
+  if (!cfg.serial.device) {
+    throw new ConfigError('serial.device', undefined, 'no serial device configured: give --serial PATH, or --simulate to run without hardware');
+  }
+  const device = cfg.serial.device;
+  return (sink, log) => {
+    const link = openSerialLink({
+      path: device,
+      baudRate: cfg.serial.baud,
+      framing: cfg.serial.framing,
+      tpdu: cfg.serial.tpdu,
+      maxFrameBytes: cfg.serial.max_frame_bytes,
+      logger: log,
+    });
+    link.onEvent(sink);
+    return link;
+  };
+}
+
+export async function runAgent(flags: RunFlags): Promise<void> {
+  const cfg = loadConfig({ ...(flags.config ? { file: flags.config } : {}), env: process.env, flags: flagsToConfig(flags) });
+  if (flags.printConfig) {
+    process.stdout.write(`${JSON.stringify(redactConfig(cfg), null, 2)}\n`);
+    return;
+  }
+  const consoleDisplay = cfg.display.driver === 'console' && process.stdout.isTTY === true;
+  const log = createLogger({ level: cfg.log.level, pretty: process.stderr.isTTY === true && !consoleDisplay });
+  const openLink = linkOpener(cfg);
+  const display = await openDisplay(cfg, log);
+  const agent: Agent = await startAgent(cfg, { display, openLink }, log, version());
+
+  let stopping: Promise<void> | null = null;
+  const stop = (why: string): Promise<void> => {
+    if (!stopping) {
+      log.info({ event: 'agent_stopping', reason: why }, `stopping (${why})`);
+      stopping = agent.stop();
+    }
+    return stopping;
+  };
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => void stop('SIGTERM').then(resolve));
+    process.once('SIGINT', () => void stop('SIGINT').then(resolve));
+    if (cfg.simulate.enabled && cfg.simulate.duration_s > 0) {
+      // let the last frames and the host timeout of the last request play out, then stop
+      setTimeout(() => void stop('duration reached').then(resolve), cfg.simulate.duration_s * 1000 + 500);
+    }
+  });
+}
+
 export function register(program: Command): void {
   program
     .command('run')
-    .description('(not implemented yet)')
-    .action(() => {
-      process.stderr.write('pos-agent run: not implemented yet\n');
-      process.exitCode = 1;
+    .description('run the agent (serial device, or the built-in simulator with --simulate)')
+    .option('--config <file>', 'config file (JSON or YAML); see docs/config.md')
+    .option('--simulate', 'run the simulated payment module in-process (no hardware needed)')
+    .option('--scenario <name>', `simulator scenario: ${SCENARIO_NAMES.join(', ')}`)
+    .option('--rate <n>', 'simulator transactions per second')
+    .option('--duration <s>', 'stop after this many seconds (simulator)')
+    .option('--seed <n>', 'simulator random seed')
+    .option('--serial <path>', 'serial device of the payment module')
+    .addOption(new Option('--framing <kind>', 'serial framing').choices(['line', 'binary']))
+    .option('--db <file>', 'SQLite failure store', undefined)
+    .option('--display <driver>', 'console, lcd:PATH or none')
+    .option('--lang <xx>', 'cashier language: en, zh, de, fr, ru, fi')
+    .option('--broker <url>', 'mqtt://host:port, mqtts://..., embedded or none')
+    .option('--fleet <id>', 'fleet id (MQTT topic segment)')
+    .option('--terminal <id>', 'terminal id (field 41, MQTT topic segment)')
+    .option('--print-config', 'print the effective configuration (secrets masked) and exit')
+    .action(async (flags: RunFlags) => {
+      await runAgent(flags);
     });
 }

@@ -1,0 +1,185 @@
+/**
+ * Wires the running agent together: config → logger → store → sync (and the embedded broker) →
+ * display → pipeline → link (serial device, or the simulator in-process). `stop()` shuts it down
+ * in the order that loses nothing: stop reading, flush the store, let sync finish and say
+ * offline, close the database.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { AgentConfig } from '../config/index.js';
+import { configHash } from '../config/index.js';
+import { createCatalog, DeclineTracker } from '../guidance/index.js';
+import type { Logger } from '../log.js';
+import { Pipeline, type ScreenSink } from '../pipeline/pipeline.js';
+import { ScreenBook } from '../pipeline/screens.js';
+import type { FailureRecord } from '../record.js';
+import { type FailureStore, openStore } from '../store/index.js';
+import { type EmbeddedBroker, processMetrics, type SyncHandle, startEmbeddedBroker, startSync } from '../sync/index.js';
+import { resolveDialect } from '../decode/decode-stream.js';
+import { createCodeTable, type CodeRow } from '../../protocol/response-codes/index.js';
+import type { LinkEventSink } from '../../protocol/framing/index.js';
+import { loadCardKey } from './card-key.js';
+
+export interface LinkHandle {
+  close(): Promise<void>;
+}
+
+export interface AgentParts {
+  /** The display; default from config. */
+  display?: ScreenSink & { close?(): Promise<void> | void };
+  /** Opens the event source and feeds the sink; default from config (serial or simulator). */
+  openLink: (sink: LinkEventSink, log: Logger) => Promise<LinkHandle> | LinkHandle;
+  /** Called after each prompt is shown (benchmarks). */
+  onPrompt?: (row: CodeRow) => void;
+  /** Called after each failure is durably committed. */
+  onCommitted?: (rec: FailureRecord) => void;
+}
+
+export interface Agent {
+  readonly pipeline: Pipeline;
+  readonly store: FailureStore;
+  readonly sync: SyncHandle | null;
+  readonly broker: EmbeddedBroker | null;
+  readonly bootId: string;
+  /** Resolves when every failure seen so far is committed. */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function loadTexts(texts: AgentConfig['texts']): Record<string, Record<string, string>> | undefined {
+  if (texts === undefined) return undefined;
+  if (typeof texts !== 'string') return texts;
+  const raw = readFileSync(texts, 'utf8');
+  return (texts.endsWith('.json') ? JSON.parse(raw) : parseYaml(raw)) as Record<string, Record<string, string>>;
+}
+
+export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logger, version: string): Promise<Agent> {
+  const bootId = randomUUID();
+  const dialect = resolveDialect(cfg.dialect);
+  const warned = new Set<string>();
+  const codes = createCodeTable(cfg.response_codes as Record<string, Partial<CodeRow>> | undefined, {
+    onUnknown: (code) => log.warn({ event: 'rc_unknown', rc: code }, 'response code not in the table: generic guidance shown'),
+  });
+  const catalog = createCatalog({
+    overrides: loadTexts(cfg.texts),
+    onMissing: (lang, key) => {
+      const k = `${lang}:${key}`;
+      if (warned.has(k)) return;
+      warned.add(k);
+      log.warn({ event: 'text_missing', lang, key }, 'text missing in catalog, English shown');
+    },
+  });
+  const screens = new ScreenBook(catalog, { width: cfg.display.width, height: cfg.display.height });
+
+  const store = openStore({
+    path: cfg.store.path,
+    synchronous: cfg.store.synchronous,
+    budgetBytes: Math.round(cfg.store.budget_mb * 1024 * 1024),
+    groupCommitMs: cfg.store.group_commit_ms,
+    bootId,
+    logger: log,
+  });
+  if (store.movedAside) log.error({ event: 'db_recreated', moved_to: store.movedAside }, 'database was unreadable: moved aside, started a fresh one');
+
+  let broker: EmbeddedBroker | null = null;
+  let brokerUrl: string | null = cfg.broker.url;
+  if (brokerUrl === 'none') brokerUrl = null;
+  else if (brokerUrl === 'embedded') {
+    broker = await startEmbeddedBroker({ port: cfg.broker.embedded_port });
+    brokerUrl = broker.url;
+    log.info({ event: 'embedded_broker', url: broker.url }, `embedded MQTT broker listening on ${broker.url}`);
+  }
+
+  let pipeline: Pipeline | null = null;
+  const linkState = () => pipeline?.linkState ?? 'unknown';
+  const baseMetrics = processMetrics(store, linkState);
+  const sync: SyncHandle | null = brokerUrl
+    ? startSync({
+        url: brokerUrl,
+        fleet: cfg.fleet,
+        terminal: cfg.terminal.id,
+        store,
+        bootId,
+        version,
+        configHash: configHash(cfg),
+        ...(cfg.broker.username !== undefined ? { username: cfg.broker.username } : {}),
+        ...(cfg.broker.password !== undefined ? { password: cfg.broker.password } : {}),
+        ...(cfg.broker.ca !== undefined ? { ca: cfg.broker.ca } : {}),
+        ...(cfg.broker.cert !== undefined ? { cert: cfg.broker.cert } : {}),
+        ...(cfg.broker.key !== undefined ? { key: cfg.broker.key } : {}),
+        batchSize: cfg.broker.batch_size,
+        inflight: cfg.broker.inflight,
+        heartbeatMs: cfg.broker.heartbeat_s * 1000,
+        // counts by category from the pipeline: approvals included
+        metrics: () => ({ ...baseMetrics(), counts: { ...pipeline!.counters.byCategory } }),
+        logger: log,
+      })
+    : null;
+
+  const display = parts.display ?? { show: () => {} };
+  const inflight = new Set<Promise<unknown>>();
+  pipeline = new Pipeline({
+    dialect,
+    codes,
+    screens,
+    display,
+    tracker: new DeclineTracker({ maxPerDay: cfg.declines.max_per_card_per_day }),
+    cardKey: loadCardKey(cfg.declines.card_key, cfg.store.path),
+    terminalId: cfg.terminal.id,
+    merchantId: cfg.terminal.merchant_id,
+    cashierLang: cfg.language.cashier,
+    customerFollowsCard: cfg.language.customer_follows_card,
+    hostTimeoutMs: cfg.pipeline.host_timeout_ms,
+    logger: log,
+    ...(parts.onPrompt ? { onPrompt: parts.onPrompt } : {}),
+    record: (f) => {
+      const p = store.record(f).then(
+        (rec) => {
+          inflight.delete(p);
+          sync?.notify();
+          parts.onCommitted?.(rec);
+        },
+        (err: Error & { code?: string }) => {
+          inflight.delete(p);
+          // the store keeps retrying disk errors itself; a rejection here is an invalid record or a full queue
+          log.error({ event: 'record_failed', code: err.code ?? 'E_RECORD', err }, 'failure record was not stored');
+        },
+      );
+      inflight.add(p);
+    },
+  });
+  pipeline.start();
+  const link = await parts.openLink((e) => pipeline!.onLinkEvent(e), log);
+  log.info(
+    { event: 'agent_started', boot_id: bootId, terminal: cfg.terminal.id, fleet: cfg.fleet, db: store.path, durability: store.durability },
+    'agent started',
+  );
+
+  let stopped = false;
+  return {
+    pipeline,
+    store,
+    sync,
+    broker,
+    bootId,
+    async flush() {
+      await Promise.allSettled([...inflight]);
+      await store.flush();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await link.close();
+      pipeline!.stop();
+      pipeline!.expireRequests();
+      await Promise.allSettled([...inflight]);
+      await store.flush();
+      if (sync) await sync.stop();
+      await store.close();
+      if (broker) await broker.close();
+      await display.close?.();
+      log.info({ event: 'agent_stopped', ...pipeline!.counters, byCategory: undefined }, 'agent stopped');
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * `npm run bench:e2e`: the agent's end-to-end latency over a real pty pair (socat). Host responses
+ * (line framing, a shift's mix of approvals and declines) are written at a fixed rate to one end;
+ * the agent (real serial link, framer, decoder, classifier, guidance, display rendering, SQLite
+ * store) reads the other. Latency runs from the moment the frame's last byte was written to the
+ * moment its prompt was rendered. Reports p50/p99/max and the process's resident memory.
+ * Options: --rate N (frames/s, default 500), --seconds S (default 10), --json.
+ */
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../agent/config/index.js';
+import { silentLogger } from '../agent/log.js';
+import { startAgent } from '../agent/run/agent.js';
+import { openDisplay } from '../agent/run/display.js';
+import { openSerialLink } from '../hardware/serial/index.js';
+import { startPtyPair } from '../hardware/simulator/index.js';
+import { encodeMessageLine } from '../protocol/framing/index.js';
+import { typical0210Bytes } from './sample-messages.js';
+
+function arg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+const json = process.argv.includes('--json');
+const RATE = arg('--rate', 500);
+const SECONDS = arg('--seconds', 10);
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pos-bench-e2e-'));
+  const agentEnd = join(dir, 'ttyAgent');
+  const pty = await startPtyPair(agentEnd);
+  const cfg = loadConfig({
+    flags: {
+      store: { path: join(dir, 'bench.db') },
+      broker: { url: 'none' },
+      serial: { device: agentEnd },
+      display: { driver: 'console', width: 20, height: 4 },
+      language: { cashier: 'de' },
+      log: { level: 'silent' },
+    },
+  });
+  const log = silentLogger();
+  // the console display renders into /dev/null: the rendering work is measured, not the terminal
+  const display = await openDisplay(cfg, log, { output: 'null' });
+
+  // frames: a shift's mix, each one a host response that yields exactly one prompt
+  const codes = ['00', '00', '00', '00', '00', '00', '51', '05', '55', '91', '54', '61', '00', '00', '1A', '14'];
+  const frames = codes.map((rc, i) => {
+    const m = typical0210Bytes(rc);
+    // vary the STAN so no response looks like a retransmission
+    return { rc, i, bytes: m };
+  });
+  const written: number[] = [];
+  const latencies: number[] = [];
+  let peakRss = 0;
+
+  const agent = await startAgent(
+    cfg,
+    {
+      display,
+      openLink: (sink) => {
+        const link = openSerialLink({ path: agentEnd, baudRate: 115200, framing: 'line', logger: log });
+        link.onEvent(sink);
+        return link;
+      },
+      onPrompt: () => {
+        const t0 = written.shift();
+        if (t0 !== undefined) latencies.push(performance.now() - t0);
+      },
+    },
+    log,
+    'bench',
+  );
+  await new Promise((r) => setTimeout(r, 300)); // link open
+
+  const fd = openSync(pty.simPath, 'w');
+  const total = Math.round(RATE * SECONDS);
+  const interval = 1000 / RATE;
+  const start = performance.now();
+  let sent = 0;
+  let stan = 100000;
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
+      while (sent < due) {
+        const f = frames[sent % frames.length]!;
+        // patch a fresh STAN into the message (field 11 is ASCII digits in the ascii dialect)
+        const msg = Buffer.from(f.bytes);
+        const s = String(stan++ % 1000000).padStart(6, '0');
+        const at = msg.indexOf('000123');
+        msg.write(s, at, 'latin1');
+        const line = encodeMessageLine('RSP', msg);
+        writeSync(fd, line);
+        written.push(performance.now());
+        sent++;
+      }
+      const rss = process.memoryUsage().rss;
+      if (rss > peakRss) peakRss = rss;
+      if (sent >= total) resolve();
+      else setTimeout(tick, Math.max(0, interval - 0.5));
+    };
+    tick();
+  });
+  // drain
+  const deadline = performance.now() + 5000;
+  while (latencies.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const rssEnd = process.memoryUsage().rss;
+  closeSync(fd);
+  await agent.stop();
+  await pty.stop();
+  rmSync(dir, { recursive: true, force: true });
+
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const result = {
+    frames: total,
+    prompts: latencies.length,
+    rate: RATE,
+    p50_ms: Number(pct(sorted, 50).toFixed(3)),
+    p99_ms: Number(pct(sorted, 99).toFixed(3)),
+    max_ms: Number(sorted[sorted.length - 1]!.toFixed(3)),
+    rss_mb: Number((Math.max(peakRss, rssEnd) / 1048576).toFixed(1)),
+  };
+  if (!json) {
+    console.log(`${total} host responses at ${RATE}/s over a pty pair (line framing), ${latencies.length} prompts rendered`);
+    console.log(`frame written → prompt rendered: p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, max ${result.max_ms} ms`);
+    console.log(`resident memory (peak): ${result.rss_mb} MB`);
+  }
+  console.log(json ? JSON.stringify(result) : '');
+  if (latencies.length < total) process.exitCode = 1;
+}
+
+await main();
