@@ -22,8 +22,8 @@ export const configSchema = z
   .object({
     terminal: z
       .object({
-        /** Terminal id as in field 41 (ans8). Also the MQTT topic segment. */
-        id: topicSegment.default('TERM0001'),
+        /** Terminal id as in field 41 (ans8, so at most 8 characters). Also the MQTT topic segment. */
+        id: topicSegment.max(8, 'at most 8 characters (field 41)').default('TERM0001'),
         /** Merchant id as in field 42 (ans15). */
         merchant_id: ident(15).default('MERCHANT0000001'),
         /** Merchant name as printed on the cardholder's statement (for the issuer script). */

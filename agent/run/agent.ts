@@ -150,7 +150,17 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
     },
   });
   pipeline.start();
-  const link = await parts.openLink((e) => pipeline!.onLinkEvent(e), log);
+  let link: LinkHandle;
+  try {
+    link = await parts.openLink((e) => pipeline!.onLinkEvent(e), log);
+  } catch (err) {
+    // nothing was read yet: close what was opened, then report
+    pipeline.stop();
+    if (sync) await sync.stop();
+    await store.close();
+    if (broker) await broker.close();
+    throw err;
+  }
   log.info(
     { event: 'agent_started', boot_id: bootId, terminal: cfg.terminal.id, fleet: cfg.fleet, db: store.path, durability: store.durability },
     'agent started',

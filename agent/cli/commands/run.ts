@@ -90,8 +90,8 @@ function linkOpener(cfg: AgentConfig): (sink: LinkEventSink, log: Logger) => Pro
         tpdu: cfg.serial.tpdu,
         seed: cfg.simulate.seed,
         rate: cfg.simulate.rate,
-        terminalId: cfg.terminal.id,
-        merchantId: cfg.terminal.merchant_id,
+        terminalId: cfg.terminal.id.padEnd(8, ' '),
+        merchantId: cfg.terminal.merchant_id.padEnd(15, ' '),
         ...(cfg.simulate.duration_s > 0 ? { duration: cfg.simulate.duration_s } : {}),
       });
       const framing = frameStream(stream, { framing: cfg.serial.framing, tpdu: cfg.serial.tpdu, maxFrameBytes: cfg.serial.max_frame_bytes }, sink);
