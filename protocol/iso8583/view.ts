@@ -290,6 +290,8 @@ export class MessageView {
       case ENC_BCD:
         return bcdDigits(buf, o, n, (n & 1) === 1 && d.padLeft[field] === 1);
       case ENC_XN_BCD:
+        // an empty variable amount has no sign byte: read nothing
+        if (n === 0) return '';
         return String.fromCharCode(buf[o]!) + bcdDigits(buf, o + 1, n - 1, ((n - 1) & 1) === 1 && d.padLeft[field] === 1);
       default:
         return '';

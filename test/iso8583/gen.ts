@@ -40,9 +40,10 @@ export function valueArb(spec: FieldSpec, opts: { minVar?: number; maxVar?: numb
     case 'xn':
       // sign character C (credit) or D (debit) followed by digits
       if (max === 0) return fc.constant('');
-      return fc
-        .tuple(fc.constantFrom('C', 'D'), charsArb(DIGITS, Math.max(0, min - 1), max - 1))
-        .map(([s, d]) => s + d);
+      {
+        const signed = fc.tuple(fc.constantFrom('C', 'D'), charsArb(DIGITS, Math.max(0, min - 1), max - 1)).map(([s, d]) => s + d);
+        return min === 0 ? fc.oneof(fc.constant(''), signed) : signed;
+      }
     case 'b':
       return fc.uint8Array({ minLength: min, maxLength: max });
     default:

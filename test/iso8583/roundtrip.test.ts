@@ -26,6 +26,9 @@ const CUSTOM: CompiledDialect[] = [
   dialectFromJson({ name: 'bcd-hex-bitmap-leftpad', base: 'bcd', bitmap: 'hex', bcdPadVariable: 'left', bcdPadFixed: 'right' }),
   dialectFromJson({ name: 'ascii-bcd-mti-hex-binary', base: 'ascii', mti: 'bcd', binary: 'hex' }),
   dialectFromJson({ name: 'ascii-bcd-prefix', base: 'ascii', prefix: 'bcd', fields: { 48: { type: 'b', length: 500, prefix: 3 } } }),
+  // variable-length amounts (xn) and other content types in both encodings
+  dialectFromJson({ name: 'bcd-var-types', base: 'bcd', fields: { 44: { type: 'xn', length: 25 }, 104: { type: 'xn', length: 99 }, 47: { type: 'z' }, 48: { type: 'a' } } }),
+  dialectFromJson({ name: 'ascii-var-types', base: 'ascii', fields: { 44: { type: 'xn', length: 25 }, 104: { type: 'xn', length: 99 }, 47: { type: 'z' }, 48: { type: 'ns' } } }),
 ];
 
 function roundTrip(d: CompiledDialect, msg: IsoMessage, view: MessageView): Buffer {
