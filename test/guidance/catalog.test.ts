@@ -133,8 +133,9 @@ describe('sensitive reasons never reach the customer', () => {
 
   it('the cashier still gets a concrete instruction for sensitive codes', () => {
     expect(catalog.guidance(lookupCode('43'), 'en').cashier).toMatch(/do not retry/i);
-    expect(catalog.guidance(lookupCode('43'), 'de').cashier).toMatch(/nicht erneut/);
+    expect(catalog.guidance(lookupCode('43'), 'de').cashier).toMatch(/Nicht erneut versuchen/);
     expect(catalog.guidance(lookupCode('59'), 'fr').cashier).toMatch(/Ne pas réessayer/);
+    expect(catalog.guidance(lookupCode('41'), 'fi').cashier).toMatch(/Älä yritä uudelleen/);
   });
 });
 

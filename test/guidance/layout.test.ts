@@ -62,6 +62,16 @@ describe('every text fits the displays after layout', () => {
   });
 });
 
+describe('cashier prompts are short', () => {
+  it('every cashier prompt fits one page of a 20x4 display, in every language', () => {
+    for (const lang of LANGS) {
+      for (const [key, e] of Object.entries(BUILT_IN[lang].entries)) {
+        expect(layout(e.cashier, { width: 20, height: 4 }), `${lang} ${key}: ${e.cashier}`).toHaveLength(1);
+      }
+    }
+  });
+});
+
 describe('CJK', () => {
   it('fits 16x2 and 20x4 by display columns, not by string length', () => {
     const text = BUILT_IN.zh.entries.insufficient_funds?.cashier ?? '';

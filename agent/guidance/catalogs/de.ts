@@ -52,26 +52,20 @@ export const de: CatalogData = {
     },
     'cat.merchant_setup': {
       title: 'Terminal-Einrichtung',
-      cashier: 'Problem mit der Terminal-Einrichtung. Zahlungsdienstleister anrufen.',
+      cashier: 'Terminal falsch eingerichtet. Netzbetreiber anrufen.',
       customer: 'Leider kann unser Terminal diese Zahlung gerade nicht annehmen. Können Sie anders bezahlen?',
-      steps: [
-        'Andere Zahlungsart annehmen.',
-        'Support des Zahlungsdienstleisters mit der Terminal-ID anrufen.',
-      ],
+      steps: ['Andere Zahlungsart annehmen.', 'Support des Netzbetreibers mit der Terminal-ID anrufen.'],
     },
     'cat.system_fault': {
       title: 'Systemfehler',
       cashier: 'Systemfehler. Noch einmal versuchen.',
       customer: 'Entschuldigung, es gab ein technisches Problem. Wir versuchen es noch einmal.',
-      steps: [
-        'Noch einmal versuchen.',
-        'Klappt es wieder nicht: Support des Zahlungsdienstleisters anrufen.',
-      ],
+      steps: ['Noch einmal versuchen.', 'Klappt es wieder nicht: Support des Netzbetreibers anrufen.'],
     },
     'cat.unknown': {
       title: 'Abgelehnt',
       cashier: 'Abgelehnt (unbekannter Code). Um eine andere Zahlungsart bitten.',
-      steps: ['Andere Karte oder Zahlungsart anbieten.', 'Code an den Zahlungsdienstleister melden.'],
+      steps: ['Andere Karte oder Zahlungsart anbieten.', 'Code an den Netzbetreiber melden.'],
     },
 
     check_id: {
@@ -88,7 +82,7 @@ export const de: CatalogData = {
     },
     refer_issuer: {
       title: 'Bank anrufen',
-      cashier: 'Die Bank verlangt einen Anruf. Dem Kunden den Gesprächsleitfaden geben.',
+      cashier: 'Bank verlangt Anruf. Kunden den Gesprächsleitfaden geben.',
       customer:
         'Ihre Bank möchte mit Ihnen sprechen. Bitte rufen Sie die Nummer auf der Rückseite Ihrer Karte an.',
       steps: [
@@ -104,7 +98,7 @@ export const de: CatalogData = {
     },
     pickup: {
       title: 'Abgelehnt: Stopp',
-      cashier: 'Abgelehnt. Karte nicht erneut versuchen; nach Hausregel handeln. Ruhig bleiben.',
+      cashier: 'Abgelehnt. Nicht erneut versuchen. Ruhig bleiben, Hausregel folgen.',
       steps: [
         'Freundlich um eine andere Zahlungsart bitten.',
         'Karte nicht erneut versuchen, keinen Grund vermuten.',
@@ -113,16 +107,16 @@ export const de: CatalogData = {
     },
     security_decline: {
       title: 'Abgelehnt: Stopp',
-      cashier: 'Abgelehnt. Karte nicht erneut versuchen. Ruhig um eine andere Zahlungsart bitten.',
+      cashier: 'Abgelehnt. Nicht erneut versuchen. Ruhig um andere Zahlungsart bitten.',
       steps: [
         'Freundlich um eine andere Zahlungsart bitten.',
         'Karte nicht erneut versuchen, keinen Grund vermuten.',
-        'Im Zweifel den Zahlungsdienstleister anrufen.',
+        'Im Zweifel den Netzbetreiber anrufen.',
       ],
     },
     stop_payment: {
       title: 'Zahlung gestoppt',
-      cashier: 'Der Karteninhaber hat diese Zahlungen gestoppt. Andere Zahlungsart erbitten.',
+      cashier: 'Vom Karteninhaber gestoppt. Um andere Zahlungsart bitten.',
       customer: 'Ihre Bank hat diese Zahlung gestoppt. Bitte nutzen Sie eine andere Zahlungsart.',
       steps: ['Karte nicht erneut versuchen.', 'Der Kunde kann das mit seiner Bank klären.'],
     },
@@ -230,11 +224,11 @@ export const de: CatalogData = {
     },
     merchant_setup: {
       title: 'Terminal-Einrichtung',
-      cashier: 'Terminal dafür nicht eingerichtet. Zahlungsdienstleister anrufen.',
+      cashier: 'Terminal dafür nicht eingerichtet. Netzbetreiber anrufen.',
       customer: 'Leider kann unser Terminal diese Zahlung gerade nicht annehmen. Können Sie anders bezahlen?',
       steps: [
         'Vorerst eine andere Zahlungsart annehmen.',
-        'Support des Zahlungsdienstleisters mit Terminal-ID und Code anrufen.',
+        'Support des Netzbetreibers mit Terminal-ID und Code anrufen.',
       ],
     },
     invalid_amount: {
@@ -259,10 +253,7 @@ export const de: CatalogData = {
       title: 'Systemfehler',
       cashier: 'Systemfehler. Zahlung noch einmal versuchen.',
       customer: 'Entschuldigung, es gab ein technisches Problem. Wir versuchen es noch einmal.',
-      steps: [
-        'Noch einmal versuchen.',
-        'Klappt es wieder nicht: Support des Zahlungsdienstleisters anrufen.',
-      ],
+      steps: ['Noch einmal versuchen.', 'Klappt es wieder nicht: Support des Netzbetreibers anrufen.'],
     },
     cutover: {
       title: 'Tagesabschluss der Bank',
@@ -273,7 +264,7 @@ export const de: CatalogData = {
     },
     duplicate: {
       title: 'Mögliche Doppelbuchung',
-      cashier: 'Mögliche Doppelbuchung. Erst die letzte Zahlung prüfen, dann wiederholen.',
+      cashier: 'Mögliche Doppelbuchung. Erst letzte Zahlung prüfen.',
       customer: 'Einen Moment, ich prüfe kurz, dass nichts doppelt gebucht wurde.',
       steps: [
         'Letzte Buchungen am Terminal prüfen.',

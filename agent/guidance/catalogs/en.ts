@@ -93,7 +93,7 @@ export const en: CatalogData = {
     },
     pickup: {
       title: 'Declined: stop',
-      cashier: 'Declined. Do not retry this card; follow store procedure. Stay calm.',
+      cashier: 'Declined. Do not retry the card. Stay calm; follow store procedure.',
       steps: [
         'Politely ask for another payment method.',
         'Do not retry this card or guess the reason.',
@@ -102,7 +102,7 @@ export const en: CatalogData = {
     },
     security_decline: {
       title: 'Declined: stop',
-      cashier: 'Declined. Do not retry this card. Calmly ask for another payment method.',
+      cashier: 'Declined. Do not retry the card. Calmly ask for another way to pay.',
       steps: [
         'Politely ask for another payment method.',
         'Do not retry this card or guess the reason.',

@@ -92,8 +92,7 @@ export const fi: CatalogData = {
     },
     pickup: {
       title: 'Hylätty: lopeta',
-      cashier:
-        'Hylätty. Älä yritä tällä kortilla uudelleen; toimi myymälän ohjeen mukaan. Pysy rauhallisena.',
+      cashier: 'Hylätty. Älä yritä uudelleen. Pysy rauhallisena, toimi ohjeen mukaan.',
       steps: [
         'Pyydä kohteliaasti toista maksutapaa.',
         'Älä yritä tällä kortilla uudelleen äläkä arvaile syytä.',
@@ -102,7 +101,7 @@ export const fi: CatalogData = {
     },
     security_decline: {
       title: 'Hylätty: lopeta',
-      cashier: 'Hylätty. Älä yritä tällä kortilla uudelleen. Pyydä rauhallisesti toista maksutapaa.',
+      cashier: 'Hylätty. Älä yritä uudelleen. Pyydä toista maksutapaa.',
       steps: [
         'Pyydä kohteliaasti toista maksutapaa.',
         'Älä yritä tällä kortilla uudelleen äläkä arvaile syytä.',
@@ -149,7 +148,7 @@ export const fi: CatalogData = {
     },
     no_account: {
       title: 'Tiliä ei löydy',
-      cashier: 'Kortilla ei ole tämän tyyppistä tiliä. Pyydä valitsemaan toinen tili tai kortti.',
+      cashier: 'Tilityyppiä ei ole kortilla. Pyydä toinen tili tai kortti.',
       customer:
         'Korttiisi ei ole liitetty tämän tyyppistä tiliä. Valitse toinen tili tai käytä toista korttia.',
       steps: ['Aloita alusta ja anna asiakkaan valita toinen tili.', 'Tai pyydä toinen kortti.'],
@@ -255,7 +254,7 @@ export const fi: CatalogData = {
     },
     duplicate: {
       title: 'Mahdollinen tuplaveloitus',
-      cashier: 'Mahdollinen tuplaveloitus. Tarkista edellinen maksu ennen uutta yritystä.',
+      cashier: 'Mahdollinen tuplaveloitus. Tarkista edellinen maksu ensin.',
       customer: 'Hetkinen, tarkistan, ettei maksua veloitettu kahdesti.',
       steps: [
         'Tarkista päätteen viimeisimmät tapahtumat.',
@@ -288,7 +287,7 @@ export const fi: CatalogData = {
     },
     card_read_error: {
       title: 'Korttia ei luettu',
-      cashier: 'Korttia ei voitu lukea. Yritä uudelleen sirulla, lähimaksulla tai raidalla.',
+      cashier: 'Korttia ei voitu lukea. Kokeile sirua, lähimaksua tai raitaa.',
       customer: 'Korttia ei voitu lukea. Yritäthän uudelleen.',
       steps: [
         'Yritä uudelleen sirulla, lähimaksulla tai magneettiraidalla.',
@@ -297,7 +296,7 @@ export const fi: CatalogData = {
     },
     card_removed: {
       title: 'Kortti poistettiin liian aikaisin',
-      cashier: 'Kortti otettiin pois liian aikaisin. Aloita alusta, kortti pysyy lukijassa.',
+      cashier: 'Kortti otettiin pois liian aikaisin. Aloita alusta.',
       customer:
         'Kortti otettiin pois liian aikaisin. Aseta se uudelleen lukijaan ja pidä se siellä loppuun asti.',
       steps: ['Aloita maksu alusta.', 'Kortin saa ottaa pois vasta, kun pääte kehottaa.'],

@@ -60,7 +60,7 @@ export const fr: CatalogData = {
     },
     'cat.merchant_setup': {
       title: 'Paramétrage du TPE',
-      cashier: 'Problème de paramétrage du TPE. Appeler le prestataire de paiement.',
+      cashier: 'Paramétrage du TPE à revoir. Appeler le prestataire.',
       customer:
         'Désolé, notre terminal ne peut pas accepter ce paiement pour le moment. Avez-vous un autre moyen de paiement\u00a0?',
       steps: [
@@ -122,7 +122,7 @@ export const fr: CatalogData = {
     },
     pickup: {
       title: 'Refusé\u00a0: stop',
-      cashier: 'Refusé. Ne pas réessayer la carte\u00a0; suivre la procédure du magasin. Rester calme.',
+      cashier: 'Refusé. Ne pas réessayer. Rester calme, suivre la procédure.',
       steps: [
         'Demander poliment un autre moyen de paiement.',
         'Ne pas réessayer cette carte ni supposer un motif.',
@@ -131,7 +131,7 @@ export const fr: CatalogData = {
     },
     security_decline: {
       title: 'Refusé\u00a0: stop',
-      cashier: 'Refusé. Ne pas réessayer cette carte. Demander calmement un autre moyen de paiement.',
+      cashier: 'Refusé. Ne pas réessayer. Demander calmement un autre moyen.',
       steps: [
         'Demander poliment un autre moyen de paiement.',
         'Ne pas réessayer cette carte ni supposer un motif.',
@@ -163,7 +163,7 @@ export const fr: CatalogData = {
     },
     insufficient_funds: {
       title: 'Provision insuffisante',
-      cashier: 'Refusé\u00a0: provision insuffisante. Proposer une autre carte ou un montant plus faible.',
+      cashier: 'Refusé\u00a0: provision insuffisante. Autre carte ou montant plus faible.',
       customer:
         'Votre banque a refusé le paiement. Vous pouvez essayer une autre carte ou un montant plus faible.',
       steps: [
@@ -174,7 +174,7 @@ export const fr: CatalogData = {
     },
     limit_exceeded: {
       title: 'Plafond atteint',
-      cashier: 'Plafond de la carte atteint. Proposer une autre carte ou un montant plus faible.',
+      cashier: 'Plafond atteint. Proposer une autre carte ou un montant plus faible.',
       customer:
         'Ce paiement dépasse le plafond de votre carte. Vous pouvez essayer une autre carte ou un montant plus faible.',
       steps: [
@@ -377,7 +377,7 @@ export const fr: CatalogData = {
     },
     reversal_pending: {
       title: 'Annulation en cours',
-      cashier: "Le paiement précédent est en cours d'annulation. Patienter, puis réessayer.",
+      cashier: 'Annulation du paiement précédent en cours. Patienter, puis réessayer.',
       customer: "Un instant, s'il vous plaît\u00a0: la tentative précédente est en cours d'annulation.",
       steps: ["Attendre la confirmation de l'annulation.", 'Puis relancer le paiement.'],
     },
