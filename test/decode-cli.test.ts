@@ -5,13 +5,18 @@
  * the built CLI.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DecodeOptions, decodeStream, resolveDialect, UsageError } from '../agent/decode/decode-stream.js';
+import {
+  type DecodeOptions,
+  decodeStream,
+  resolveDialect,
+  UsageError,
+} from '../agent/decode/decode-stream.js';
 import { DIALECTS, encodeMessage, type IsoMessage } from '../protocol/iso8583/index.js';
 import { ensureBuilt, ROOT } from './helpers/global-build.js';
 
@@ -20,7 +25,15 @@ const PAN = '4761739001010119';
 function msg(rc: string, stan: string): IsoMessage {
   return {
     mti: '0210',
-    fields: { 2: PAN, 3: '000000', 4: '000000012345', 11: stan, 35: `${PAN}=2512101123`, 39: rc, 41: 'TERM0001' },
+    fields: {
+      2: PAN,
+      3: '000000',
+      4: '000000012345',
+      11: stan,
+      35: `${PAN}=2512101123`,
+      39: rc,
+      41: 'TERM0001',
+    },
   };
 }
 
@@ -33,7 +46,13 @@ async function run(input: string | Buffer | Buffer[], opts: Partial<DecodeOption
     },
   });
   const src = Readable.from(Array.isArray(input) ? input : [input]);
-  const summary = await decodeStream(src, out, { dialect: DIALECTS.ascii, hex: false, lengthPrefix: false, tpdu: false, ...opts });
+  const summary = await decodeStream(src, out, {
+    dialect: DIALECTS.ascii,
+    hex: false,
+    lengthPrefix: false,
+    tpdu: false,
+    ...opts,
+  });
   const lines = chunks.join('').split('\n').filter(Boolean);
   return { summary, objs: lines.map((l) => JSON.parse(l) as Record<string, unknown>), text: chunks.join('') };
 }
@@ -49,7 +68,12 @@ describe('decodeStream', () => {
     const { summary, objs } = await run(input, { hex: true });
     expect(summary).toEqual({ ok: 2, bad: 0 });
     expect(objs).toHaveLength(2);
-    expect(objs[0]).toMatchObject({ index: 0, mti: '0210', response_code: '51', fields: { 2: '476173******0119', 11: '000001', 35: '[redacted]', 39: '51' } });
+    expect(objs[0]).toMatchObject({
+      index: 0,
+      mti: '0210',
+      response_code: '51',
+      fields: { 2: '476173******0119', 11: '000001', 35: '[redacted]', 39: '51' },
+    });
     expect(objs[1]).toMatchObject({ index: 1, response_code: '00', fields: { 11: '000002' } });
     expect((objs[0]!.names as Record<string, string>)['39']).toBe('Response Code');
   });
@@ -63,7 +87,13 @@ describe('decodeStream', () => {
     const input = [good1, bad, good2].map((b) => b.toString('hex')).join('\n');
     const { summary, objs } = await run(input, { hex: true });
     expect(summary).toEqual({ ok: 2, bad: 1 });
-    expect(objs[1]).toEqual({ index: 1, error: 'E_BAD_NUMERIC', field: 4, offset: 41, reason: 'non-digit in a numeric field' });
+    expect(objs[1]).toEqual({
+      index: 1,
+      error: 'E_BAD_NUMERIC',
+      field: 4,
+      offset: 41,
+      reason: 'non-digit in a numeric field',
+    });
     expect(objs[0]).toMatchObject({ index: 0, response_code: '51' });
     expect(objs[2]).toMatchObject({ index: 2, response_code: '05' });
   });
@@ -81,38 +111,61 @@ describe('decodeStream', () => {
     const m = encodeMessage(DIALECTS.bcd, msg('51', '000001'));
     const good = lenPrefixed(m).toString('hex');
     const wrong = Buffer.concat([Buffer.from([0, m.length + 1]), m]).toString('hex');
-    const { summary, objs } = await run(`${good}\n${wrong}\n00\n`, { hex: true, lengthPrefix: true, dialect: DIALECTS.bcd });
+    const { summary, objs } = await run(`${good}\n${wrong}\n00\n`, {
+      hex: true,
+      lengthPrefix: true,
+      dialect: DIALECTS.bcd,
+    });
     expect(summary).toEqual({ ok: 1, bad: 2 });
     expect(objs[0]).toMatchObject({ fields: { 2: '476173******0119', 39: '51' } });
-    expect(objs[1]).toMatchObject({ error: 'E_INPUT', reason: `length prefix says ${m.length + 1} bytes, line has ${m.length}` });
+    expect(objs[1]).toMatchObject({
+      error: 'E_INPUT',
+      reason: `length prefix says ${m.length + 1} bytes, line has ${m.length}`,
+    });
     expect(objs[2]).toMatchObject({ error: 'E_INPUT', reason: 'shorter than its 2-byte length prefix' });
   });
 
   it('hex lines with --length-prefix --tpdu', async () => {
     const m = encodeMessage(DIALECTS.bcd, msg('51', '000001'));
     const line = lenPrefixed(Buffer.concat([TPDU, m])).toString('hex');
-    const { summary, objs } = await run(line, { hex: true, lengthPrefix: true, tpdu: true, dialect: DIALECTS.bcd });
+    const { summary, objs } = await run(line, {
+      hex: true,
+      lengthPrefix: true,
+      tpdu: true,
+      dialect: DIALECTS.bcd,
+    });
     expect(summary).toEqual({ ok: 1, bad: 0 });
     expect(objs[0]).toMatchObject({ mti: '0210', response_code: '51' });
   });
 
   it('binary stream: the same objects however the bytes are split into chunks (property)', async () => {
-    const msgs = [msg('51', '000001'), msg('00', '000002'), msg('91', '000003')].map((m) => encodeMessage(DIALECTS.ascii, m));
+    const msgs = [msg('51', '000001'), msg('00', '000002'), msg('91', '000003')].map((m) =>
+      encodeMessage(DIALECTS.ascii, m),
+    );
     const bad = Buffer.from(msgs[1]!);
     bad[0] = 0x41; // MTI "A210"
     const stream = Buffer.concat([msgs[0]!, bad, msgs[2]!, msgs[1]!].map(lenPrefixed));
     const whole = await run(stream);
     expect(whole.summary).toEqual({ ok: 3, bad: 1 });
-    expect(whole.objs[1]).toEqual({ index: 1, error: 'E_BAD_MTI', field: 0, offset: 0, reason: 'MTI is not four digits' });
+    expect(whole.objs[1]).toEqual({
+      index: 1,
+      error: 'E_BAD_MTI',
+      field: 0,
+      offset: 0,
+      reason: 'MTI is not four digits',
+    });
     expect(whole.objs.map((o) => o.response_code ?? o.error)).toEqual(['51', 'E_BAD_MTI', '91', '00']);
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: stream.length - 1 }), { maxLength: 12 }), async (cuts) => {
-        const points = [0, ...cuts.sort((a, b) => a - b), stream.length];
-        const chunks = points.slice(1).map((p, i) => stream.subarray(points[i]!, p));
-        const split = await run(chunks);
-        expect(split.text).toBe(whole.text);
-        expect(split.summary).toEqual(whole.summary);
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 1, max: stream.length - 1 }), { maxLength: 12 }),
+        async (cuts) => {
+          const points = [0, ...cuts.sort((a, b) => a - b), stream.length];
+          const chunks = points.slice(1).map((p, i) => stream.subarray(points[i]!, p));
+          const split = await run(chunks);
+          expect(split.text).toBe(whole.text);
+          expect(split.summary).toEqual(whole.summary);
+        },
+      ),
       { numRuns: 60 },
     );
     // one byte at a time, including inside every length prefix
@@ -125,12 +178,20 @@ describe('decodeStream', () => {
     const framed = lenPrefixed(Buffer.concat([TPDU, m]));
     const short = lenPrefixed(Buffer.from([0x60, 0x00]));
     const tail = framed.subarray(0, 10);
-    const { summary, objs } = await run(Buffer.concat([framed, short, framed, tail]), { tpdu: true, dialect: DIALECTS.bcd });
+    const { summary, objs } = await run(Buffer.concat([framed, short, framed, tail]), {
+      tpdu: true,
+      dialect: DIALECTS.bcd,
+    });
     expect(summary).toEqual({ ok: 2, bad: 2 });
     expect(objs[0]).toMatchObject({ index: 0, response_code: '51' });
     expect(objs[1]).toMatchObject({ index: 1, error: 'E_INPUT', reason: 'shorter than the 5-byte TPDU' });
     expect(objs[2]).toMatchObject({ index: 2, response_code: '51' });
-    expect(objs[3]).toMatchObject({ index: 3, error: 'E_INPUT', offset: framed.length * 2 + short.length, reason: 'stream ends inside a message: 10 bytes left over' });
+    expect(objs[3]).toMatchObject({
+      index: 3,
+      error: 'E_INPUT',
+      offset: framed.length * 2 + short.length,
+      reason: 'stream ends inside a message: 10 bytes left over',
+    });
   });
 });
 
@@ -169,7 +230,9 @@ describe('resolveDialect', () => {
   };
 
   it('an unknown name or a missing file is a UsageError', () => {
-    expect(usage('ebcdic').message).toMatch(/neither a built-in dialect \(ascii, ascii-hex, bcd\) nor a readable file/);
+    expect(usage('ebcdic').message).toMatch(
+      /neither a built-in dialect \(ascii, ascii-hex, bcd\) nor a readable file/,
+    );
     expect(usage(join(dir, 'missing.json')).message).toMatch(/missing\.json/);
   });
 
@@ -209,7 +272,10 @@ function cliStale(): boolean {
   return CLI_SOURCES.some((s) => newest(s) > oldest);
 }
 
-function runCli(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  stdin: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -252,7 +318,10 @@ describe('pos-agent decode (built CLI)', () => {
 
   it('a bad line makes the exit code 2, the good ones still print', async () => {
     const sample = readFileSync(join(ROOT, 'samples', '0210-decline-51.hex'), 'utf8').trim();
-    const { code, stdout } = await runCli(['decode', '--hex'], `${sample}\n${sample.slice(0, 50)}\n${sample}\n`);
+    const { code, stdout } = await runCli(
+      ['decode', '--hex'],
+      `${sample}\n${sample.slice(0, 50)}\n${sample}\n`,
+    );
     expect(code).toBe(2);
     const objs = stdout
       .trim()

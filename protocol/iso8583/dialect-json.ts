@@ -46,7 +46,9 @@ const dialectSchema = z
     binary: z.enum(['binary', 'hex']).optional(),
     bcdPadFixed: z.enum(['left', 'right']).optional(),
     bcdPadVariable: z.enum(['left', 'right']).optional(),
-    fields: z.record(z.string().regex(/^([2-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/, 'field number 2..128'), fieldSchema).optional(),
+    fields: z
+      .record(z.string().regex(/^([2-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/, 'field number 2..128'), fieldSchema)
+      .optional(),
   })
   .strict();
 
@@ -86,7 +88,9 @@ export function dialectFromJson(json: unknown): CompiledDialect {
     if (f.sensitivity) {
       // never relax card data: track data and the PIN block stay secret
       if (DEFAULT_SENSITIVITY[id] === 'secret' && f.sensitivity !== 'secret')
-        throw new DialectError(`dialect fields.${k}.sensitivity: field ${id} is secret card data and cannot be relaxed to "${f.sensitivity}"`);
+        throw new DialectError(
+          `dialect fields.${k}.sensitivity: field ${id} is secret card data and cannot be relaxed to "${f.sensitivity}"`,
+        );
       ov.sensitivity = f.sensitivity;
     }
     // a new type without an explicit encoding takes the dialect's encoding for that type, not an
@@ -121,11 +125,17 @@ function checkFields(def: DialectDef, ids: number[]): void {
     const s = specs[id]!;
     const maxVar = s.prefix === 2 ? 99 : 999;
     if (s.prefix !== 0 && s.length > maxVar)
-      throw new DialectError(`dialect fields.${id}.length: ${s.length} does not fit an ${'L'.repeat(s.prefix)} prefix (max ${maxVar})`);
+      throw new DialectError(
+        `dialect fields.${id}.length: ${s.length} does not fit an ${'L'.repeat(s.prefix)} prefix (max ${maxVar})`,
+      );
     const numericLike = s.type === 'n' || s.type === 'z' || s.type === 'xn';
     if ((s.encoding === 'hex' || s.encoding === 'binary') && s.type !== 'b')
-      throw new DialectError(`dialect fields.${id}.encoding: "${s.encoding}" needs type "b", field is "${s.type}"`);
+      throw new DialectError(
+        `dialect fields.${id}.encoding: "${s.encoding}" needs type "b", field is "${s.type}"`,
+      );
     if (s.encoding === 'bcd' && !numericLike)
-      throw new DialectError(`dialect fields.${id}.encoding: "bcd" needs type n, z or xn, field is "${s.type}"`);
+      throw new DialectError(
+        `dialect fields.${id}.encoding: "bcd" needs type n, z or xn, field is "${s.type}"`,
+      );
   }
 }

@@ -38,15 +38,32 @@ function dialectError(json: unknown): DialectError {
 
 describe('dialectFromJson: valid dialects', () => {
   it('base bcd with a hex bitmap and field 48 as LLL binary', () => {
-    const json = { name: 'myhost', base: 'bcd', bitmap: 'hex', fields: { 48: { type: 'b', length: 255, prefix: 3 } } };
+    const json = {
+      name: 'myhost',
+      base: 'bcd',
+      bitmap: 'hex',
+      fields: { 48: { type: 'b', length: 255, prefix: 3 } },
+    };
     const d = dialectFromJson(json);
     expect(d.name).toBe('myhost');
     expect(d.def.description).toBe('custom dialect based on bcd');
-    expect(d.specs[48]).toMatchObject({ type: 'b', length: 255, prefix: 3, encoding: 'binary', prefixEncoding: 'bcd' });
+    expect(d.specs[48]).toMatchObject({
+      type: 'b',
+      length: 255,
+      prefix: 3,
+      encoding: 'binary',
+      prefixEncoding: 'bcd',
+    });
     expect(d.specs[48]!.name).toBe(DIALECTS.bcd.specs[48]!.name);
     const msg: IsoMessage = {
       mti: '0210',
-      fields: { 2: '4761739001010119', 3: '000000', 39: '51', 48: new Uint8Array([0, 1, 2, 0xff]), 70: '301' },
+      fields: {
+        2: '4761739001010119',
+        3: '000000',
+        39: '51',
+        48: new Uint8Array([0, 1, 2, 0xff]),
+        70: '301',
+      },
     };
     const { bytes, view } = roundTrip(json, msg);
     // BCD MTI, then 32 hex characters of bitmap (secondary present)
@@ -75,7 +92,10 @@ describe('dialectFromJson: valid dialects', () => {
     expect(d.def.description).toBe('all choices');
     expect(d.specs[22]).toMatchObject({ encoding: 'bcd', pad: 'right' });
     expect(d.specs[2]).toMatchObject({ encoding: 'bcd', pad: 'left', prefixEncoding: 'binary' });
-    const { bytes } = roundTrip(json, { mti: '0100', fields: { 2: '12345', 22: '051', 52: '0001020304050607', 64: 'CAFEBABECAFEBABE' } });
+    const { bytes } = roundTrip(json, {
+      mti: '0100',
+      fields: { 2: '12345', 22: '051', 52: '0001020304050607', 64: 'CAFEBABECAFEBABE' },
+    });
     // 2: binary LL = 5, BCD left-padded "012345"; 22: right-padded "0510"
     expect(bytes.subarray(10, 16).toString('hex')).toBe('05012345' + '0510');
   });
@@ -115,7 +135,11 @@ describe('dialectFromJson: valid dialects', () => {
   });
 
   it('card data stays protected: default sensitivity survives type changes', () => {
-    const d = dialectFromJson({ name: 'c', base: 'bcd', fields: { 35: { type: 'ans' }, 2: { type: 'ans' }, 52: { type: 'b', length: 16 } } });
+    const d = dialectFromJson({
+      name: 'c',
+      base: 'bcd',
+      fields: { 35: { type: 'ans' }, 2: { type: 'ans' }, 52: { type: 'b', length: 16 } },
+    });
     expect(d.specs[35]!.sensitivity).toBe('secret');
     expect(d.specs[2]!.sensitivity).toBe('pan');
     expect(d.specs[52]!.sensitivity).toBe('secret');
@@ -134,22 +158,58 @@ describe('dialectFromJson: invalid dialects name the path', () => {
     ['fields is an array', { name: 'x', fields: [] }, /^dialect fields: /],
     ['field type', { name: 'x', fields: { 48: { type: 'q' } } }, /^dialect fields\.48\.type: /],
     ['field length 0', { name: 'x', fields: { 48: { length: 0 } } }, /^dialect fields\.48\.length: /],
-    ['field length not an integer', { name: 'x', fields: { 48: { length: 2.5 } } }, /^dialect fields\.48\.length: /],
+    [
+      'field length not an integer',
+      { name: 'x', fields: { 48: { length: 2.5 } } },
+      /^dialect fields\.48\.length: /,
+    ],
     ['field prefix 1', { name: 'x', fields: { 48: { prefix: 1 } } }, /^dialect fields\.48\.prefix: /],
     ['field pad', { name: 'x', fields: { 22: { pad: 'middle' } } }, /^dialect fields\.22\.pad: /],
-    ['field sensitivity', { name: 'x', fields: { 2: { sensitivity: 'none' } } }, /^dialect fields\.2\.sensitivity: /],
+    [
+      'field sensitivity',
+      { name: 'x', fields: { 2: { sensitivity: 'none' } } },
+      /^dialect fields\.2\.sensitivity: /,
+    ],
     ['field number 1', { name: 'x', fields: { 1: { type: 'n' } } }, /^dialect fields\.1: /],
     ['field number 129', { name: 'x', fields: { 129: { type: 'n' } } }, /^dialect fields\.129: /],
     ['field not an object', { name: 'x', fields: { 48: 'b' } }, /^dialect fields\.48: /],
     ['unknown field key', { name: 'x', fields: { 48: { colour: 'red' } } }, /^dialect fields\.48: .*colour/],
     // semantic checks: the rest of the codec could not honour these
-    ['LLVAR longer than 99', { name: 'x', fields: { 44: { length: 500 } } }, /^dialect fields\.44\.length: .*99/],
-    ['LLLVAR longer than 999', { name: 'x', fields: { 48: { length: 5000 } } }, /^dialect fields\.48\.length: .*999/],
-    ['LL prefix on a 999 field', { name: 'x', fields: { 48: { prefix: 2 } } }, /^dialect fields\.48\.length: /],
-    ['hex encoding on a text field', { name: 'x', fields: { 48: { encoding: 'hex' } } }, /^dialect fields\.48\.encoding: /],
-    ['bcd encoding on a text field', { name: 'x', fields: { 43: { encoding: 'bcd' } } }, /^dialect fields\.43\.encoding: /],
-    ['relaxing track 2 to pan', { name: 'x', fields: { 35: { sensitivity: 'pan' } } }, /^dialect fields\.35\.sensitivity: /],
-    ['relaxing the PIN block to pan', { name: 'x', fields: { 52: { sensitivity: 'pan' } } }, /^dialect fields\.52\.sensitivity: /],
+    [
+      'LLVAR longer than 99',
+      { name: 'x', fields: { 44: { length: 500 } } },
+      /^dialect fields\.44\.length: .*99/,
+    ],
+    [
+      'LLLVAR longer than 999',
+      { name: 'x', fields: { 48: { length: 5000 } } },
+      /^dialect fields\.48\.length: .*999/,
+    ],
+    [
+      'LL prefix on a 999 field',
+      { name: 'x', fields: { 48: { prefix: 2 } } },
+      /^dialect fields\.48\.length: /,
+    ],
+    [
+      'hex encoding on a text field',
+      { name: 'x', fields: { 48: { encoding: 'hex' } } },
+      /^dialect fields\.48\.encoding: /,
+    ],
+    [
+      'bcd encoding on a text field',
+      { name: 'x', fields: { 43: { encoding: 'bcd' } } },
+      /^dialect fields\.43\.encoding: /,
+    ],
+    [
+      'relaxing track 2 to pan',
+      { name: 'x', fields: { 35: { sensitivity: 'pan' } } },
+      /^dialect fields\.35\.sensitivity: /,
+    ],
+    [
+      'relaxing the PIN block to pan',
+      { name: 'x', fields: { 52: { sensitivity: 'pan' } } },
+      /^dialect fields\.52\.sensitivity: /,
+    ],
   ];
   it.each(cases)('%s', (_name, json, message) => {
     const e = dialectError(json);

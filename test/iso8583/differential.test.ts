@@ -9,11 +9,18 @@
  * decides for its side). Card data follows our boundary rules: 2 and 34 are compared masked,
  * 35, 36, 45 and 52 only for presence on our side.
  */
-import fc from 'fast-check';
+
 import { createRequire } from 'node:module';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskPan } from '../../protocol/card/pan.js';
-import { DIALECTS, decodeInto, encodeMessage, type FieldSpec, MessageView } from '../../protocol/iso8583/index.js';
+import {
+  DIALECTS,
+  decodeInto,
+  encodeMessage,
+  type FieldSpec,
+  MessageView,
+} from '../../protocol/iso8583/index.js';
 import { charsArb, DIGITS, PRINTABLE } from './gen.js';
 
 const require = createRequire(import.meta.url);
@@ -29,7 +36,11 @@ interface IsoInstance {
 }
 const Iso = require('iso_8583') as new (msg?: Record<string, string>) => IsoInstance;
 const isoFormats = require('iso_8583/lib/formats.js') as Record<string, IsoFormat>;
-const isoCheckType = require('iso_8583/lib/types.js') as (format: IsoFormat, data: string, field: number) => true | { error: string };
+const isoCheckType = require('iso_8583/lib/types.js') as (
+  format: IsoFormat,
+  data: string,
+  field: number,
+) => true | { error: string };
 const isoMsgType = require('iso_8583/lib/msgTypes.js') as (mti: string) => string | undefined;
 
 const d = DIALECTS.ascii;
@@ -81,19 +92,49 @@ function isoValueArb(f: number, minVar: number): fc.Arbitrary<string> {
   const ours = d.specs[f]!;
   const iso = isoFormats[String(f)]!;
   const fixed = ours.prefix === 0;
-  if (iso.ContentType === 'b') return fc.uint8Array({ minLength: ours.length, maxLength: ours.length }).map((b) => Buffer.from(b).toString('hex'));
-  if (iso.ContentType === 'x+n') return fc.tuple(fc.constantFrom('C', 'D'), charsArb(DIGITS, ours.length - 1, ours.length - 1)).map(([s, v]) => s + v);
+  if (iso.ContentType === 'b')
+    return fc
+      .uint8Array({ minLength: ours.length, maxLength: ours.length })
+      .map((b) => Buffer.from(b).toString('hex'));
+  if (iso.ContentType === 'x+n')
+    return fc
+      .tuple(fc.constantFrom('C', 'D'), charsArb(DIGITS, ours.length - 1, ours.length - 1))
+      .map(([s, v]) => s + v);
   const chars = alphabet(f, ours);
   // keep most variable values short (the oracle validates character by character), sometimes long
-  const max = ours.length > 60 ? 60 : ours.length;
-  const len = fixed ? { minLength: ours.length, maxLength: ours.length } : { minLength: minVar, maxLength: max };
+  const max = Math.min(ours.length, 60);
+  const len = fixed
+    ? { minLength: ours.length, maxLength: ours.length }
+    : { minLength: minVar, maxLength: max };
   const short = charsArb(chars, len.minLength, len.maxLength);
   if (fixed || ours.length <= 60) return short;
-  return fc.oneof({ weight: 9, arbitrary: short }, { weight: 1, arbitrary: charsArb(chars, ours.length - 5, ours.length) });
+  return fc.oneof(
+    { weight: 9, arbitrary: short },
+    { weight: 1, arbitrary: charsArb(chars, ours.length - 5, ours.length) },
+  );
 }
 
 // Message types the oracle accepts (it refuses others)
-const MTIS = ['0100', '0110', '0120', '0130', '0200', '0210', '0220', '0230', '0400', '0410', '0420', '0430', '0500', '0510', '0800', '0810', '1100', '1210'];
+const MTIS = [
+  '0100',
+  '0110',
+  '0120',
+  '0130',
+  '0200',
+  '0210',
+  '0220',
+  '0230',
+  '0400',
+  '0410',
+  '0420',
+  '0430',
+  '0500',
+  '0510',
+  '0800',
+  '0810',
+  '1100',
+  '1210',
+];
 
 function messageArb(minVar: number): fc.Arbitrary<Record<string, string>> {
   const perField = Object.fromEntries(COMPARED.map((f) => [String(f), isoValueArb(f, minVar)]));
@@ -102,7 +143,10 @@ function messageArb(minVar: number): fc.Arbitrary<Record<string, string>> {
       fc.constantFrom(...MTIS),
       fc.oneof(
         fc.subarray(COMPARED, { minLength: 1 }),
-        fc.subarray(COMPARED.filter((f) => f <= 64), { minLength: 1 }),
+        fc.subarray(
+          COMPARED.filter((f) => f <= 64),
+          { minLength: 1 },
+        ),
         fc.subarray(COMPARED, { minLength: 1, maxLength: 5 }),
       ),
     )
@@ -147,7 +191,9 @@ describe('differential against the iso_8583 package (ascii dialect)', () => {
     expect(COMPARED.length).toBe(127 - 9);
     for (const mti of MTIS) expect(isoMsgType(mti), mti).toBeTruthy();
     // every compared field has characters to draw from
-    for (const f of COMPARED) if (!['b', 'x+n'].includes(isoFormats[String(f)]!.ContentType)) expect(alphabet(f, d.specs[f]!).length, `field ${f}`).toBeGreaterThan(0);
+    for (const f of COMPARED)
+      if (!['b', 'x+n'].includes(isoFormats[String(f)]!.ContentType))
+        expect(alphabet(f, d.specs[f]!).length, `field ${f}`).toBeGreaterThan(0);
   });
 
   it(`${RUNS} messages encoded by iso_8583 decode to the same values with ours`, () => {

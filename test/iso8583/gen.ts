@@ -21,14 +21,19 @@ import {
 export const DIALECT_NAMES: readonly DialectName[] = ['ascii', 'ascii-hex', 'bcd'];
 
 export const DIGITS = '0123456789';
-export const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join('');
+export const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join(
+  '',
+);
 
 export function charsArb(alphabet: string, minLength: number, maxLength: number): fc.Arbitrary<string> {
   return fc.string({ unit: fc.constantFrom(...alphabet.split('')), minLength, maxLength });
 }
 
 /** Random valid value for a field spec: exactly `length` units for fixed fields, 0..length for variable ones. */
-export function valueArb(spec: FieldSpec, opts: { minVar?: number; maxVar?: number } = {}): fc.Arbitrary<string | Uint8Array> {
+export function valueArb(
+  spec: FieldSpec,
+  opts: { minVar?: number; maxVar?: number } = {},
+): fc.Arbitrary<string | Uint8Array> {
   const fixed = spec.prefix === 0;
   const min = fixed ? spec.length : Math.min(opts.minVar ?? 0, spec.length);
   const max = fixed ? spec.length : Math.min(opts.maxVar ?? spec.length, spec.length);
@@ -41,7 +46,9 @@ export function valueArb(spec: FieldSpec, opts: { minVar?: number; maxVar?: numb
       // sign character C (credit) or D (debit) followed by digits
       if (max === 0) return fc.constant('');
       {
-        const signed = fc.tuple(fc.constantFrom('C', 'D'), charsArb(DIGITS, Math.max(0, min - 1), max - 1)).map(([s, d]) => s + d);
+        const signed = fc
+          .tuple(fc.constantFrom('C', 'D'), charsArb(DIGITS, Math.max(0, min - 1), max - 1))
+          .map(([s, d]) => s + d);
         return min === 0 ? fc.oneof(fc.constant(''), signed) : signed;
       }
     case 'b':
@@ -78,7 +85,10 @@ export const mtiArb = charsArb(DIGITS, 4, 4);
  * Random valid messages for a dialect: a random subset of its fields (sometimes only primary-bitmap
  * fields, sometimes sparse, sometimes dense), each with a random valid value.
  */
-export function messageArb(d: CompiledDialect, opts: { maxVar?: number; fields?: number[] } = {}): fc.Arbitrary<IsoMessage> {
+export function messageArb(
+  d: CompiledDialect,
+  opts: { maxVar?: number; fields?: number[] } = {},
+): fc.Arbitrary<IsoMessage> {
   const all = opts.fields ?? definedFields(d);
   const primary = all.filter((f) => f <= 64);
   const pick = fc.oneof(
@@ -88,15 +98,13 @@ export function messageArb(d: CompiledDialect, opts: { maxVar?: number; fields?:
     fc.subarray(all, { maxLength: 4 }),
   );
   return fc.tuple(mtiArb, pick).chain(([mti, ids]) =>
-    fc
-      .tuple(...ids.map((f) => valueArb(d.specs[f]!, { maxVar: opts.maxVar })))
-      .map((vals) => {
-        const fields: Record<number, string | Uint8Array> = {};
-        ids.forEach((f, i) => {
-          fields[f] = vals[i]!;
-        });
-        return { mti, fields };
-      }),
+    fc.tuple(...ids.map((f) => valueArb(d.specs[f]!, { maxVar: opts.maxVar }))).map((vals) => {
+      const fields: Record<number, string | Uint8Array> = {};
+      ids.forEach((f, i) => {
+        fields[f] = vals[i]!;
+      });
+      return { mti, fields };
+    }),
   );
 }
 
@@ -128,7 +136,12 @@ const exactView = new MessageView();
  * with the exact walk alone, and asserts they agree: same verdict, same field offsets and lengths,
  * same error. Returns the production view.
  */
-export function expectWalksAgree(d: CompiledDialect, buf: Uint8Array, start = 0, end = buf.length): MessageView {
+export function expectWalksAgree(
+  d: CompiledDialect,
+  buf: Uint8Array,
+  start = 0,
+  end = buf.length,
+): MessageView {
   const okF = decodeInto(d, buf, start, end, fastView);
   const okE = decodeIntoExact(d, buf, start, end, exactView);
   const F = fastView;
@@ -136,17 +149,28 @@ export function expectWalksAgree(d: CompiledDialect, buf: Uint8Array, start = 0,
   const problems: string[] = [];
   if (okF !== okE) problems.push(`verdict fast=${okF} exact=${okE}`);
   if (F.mtiNum !== X.mtiNum) problems.push('mti');
-  if (F.errCode !== X.errCode || F.errField !== X.errField || F.errOffset !== X.errOffset || F.errA !== X.errA || F.errB !== X.errB)
+  if (
+    F.errCode !== X.errCode ||
+    F.errField !== X.errField ||
+    F.errOffset !== X.errOffset ||
+    F.errA !== X.errA ||
+    F.errB !== X.errB
+  )
     problems.push(`error fast=${F.error()?.message} exact=${X.error()?.message}`);
   if (F.limit !== X.limit) problems.push(`limit ${F.limit} != ${X.limit}`);
   for (let f = 2; f <= 128; f++) {
     const h = F.has(f);
     if (h !== X.has(f)) problems.push(`has(${f})`);
     else if (h && (F.offsetOf(f) !== X.offsetOf(f) || F.unitsOf(f) !== X.unitsOf(f)))
-      problems.push(`field ${f}: fast ${F.offsetOf(f)}/${F.unitsOf(f)} exact ${X.offsetOf(f)}/${X.unitsOf(f)}`);
+      problems.push(
+        `field ${f}: fast ${F.offsetOf(f)}/${F.unitsOf(f)} exact ${X.offsetOf(f)}/${X.unitsOf(f)}`,
+      );
   }
   if (problems.length > 0)
-    expect(problems, `dialect ${d.name}, input ${Buffer.from(buf.subarray(start, end)).toString('hex')}`).toEqual([]);
+    expect(
+      problems,
+      `dialect ${d.name}, input ${Buffer.from(buf.subarray(start, end)).toString('hex')}`,
+    ).toEqual([]);
   return fastView;
 }
 

@@ -4,8 +4,9 @@
  * and track 2 / track 1 / PIN block contents never appear at all. Messages carry random Luhn-valid
  * PANs in field 2, 34, the tracks, EMV tags 5A/57 in field 55, and as text in free-text fields.
  */
-import fc from 'fast-check';
+
 import { Readable, Writable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeStream } from '../../agent/decode/decode-stream.js';
 import { createLogger } from '../../agent/log.js';
@@ -24,7 +25,11 @@ import { DIALECT_NAMES } from './gen.js';
 
 /** Luhn-valid PANs of 13-19 digits with a card-network first digit. */
 const panArb: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom('3', '4', '5', '6'), fc.integer({ min: 12, max: 18 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 18, maxLength: 18 }))
+  .tuple(
+    fc.constantFrom('3', '4', '5', '6'),
+    fc.integer({ min: 12, max: 18 }),
+    fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 18, maxLength: 18 }),
+  )
   .map(([first, n, digits]) => {
     const body = first + digits.slice(0, n - 1).join('');
     for (let c = 0; c <= 9; c++) if (luhnValid(body + c)) return body + c;
@@ -40,7 +45,12 @@ interface Card {
 }
 
 const cardArb: fc.Arbitrary<Card> = fc
-  .tuple(panArb, fc.stringMatching(/^[0-9]{11}$/), fc.uint8Array({ minLength: 8, maxLength: 8 }), fc.stringMatching(/^[A-Z]{3,10}$/))
+  .tuple(
+    panArb,
+    fc.stringMatching(/^[0-9]{11}$/),
+    fc.uint8Array({ minLength: 8, maxLength: 8 }),
+    fc.stringMatching(/^[A-Z]{3,10}$/),
+  )
   .map(([pan, disc, pin, name]) => ({
     pan,
     discretionary: disc,
@@ -49,12 +59,18 @@ const cardArb: fc.Arbitrary<Card> = fc
     pinBlock: Buffer.from(pin).toString('hex').toUpperCase(),
   }));
 
-const tlv = (tag: string, valueHex: string): string => tag + (valueHex.length / 2).toString(16).padStart(2, '0') + valueHex;
+const tlv = (tag: string, valueHex: string): string =>
+  tag + (valueHex.length / 2).toString(16).padStart(2, '0') + valueHex;
 
 function messageWithCard(d: CompiledDialect, c: Card, rc: string): IsoMessage {
   const padded = c.pan.length % 2 === 1 ? `${c.pan}F` : c.pan;
   const t2eq = `${c.track2.replace('=', 'D')}${c.track2.length % 2 === 1 ? 'F' : ''}`;
-  const emv = tlv('9F27', '80') + tlv('5A', padded) + tlv('57', t2eq) + tlv('8A', Buffer.from(rc).toString('hex')) + tlv('95', '0000048000');
+  const emv =
+    tlv('9F27', '80') +
+    tlv('5A', padded) +
+    tlv('57', t2eq) +
+    tlv('8A', Buffer.from(rc).toString('hex')) +
+    tlv('95', '0000048000');
   return {
     mti: '0210',
     fields: {
@@ -196,7 +212,12 @@ describe.each(DIALECT_NAMES)('no full PAN or track/PIN data leaves the decoder, 
         cb();
       },
     });
-    const summary = await decodeStream(Readable.from([`${lines.join('\n')}\n`]), out, { dialect: d, hex: true, lengthPrefix: false, tpdu: false });
+    const summary = await decodeStream(Readable.from([`${lines.join('\n')}\n`]), out, {
+      dialect: d,
+      hex: true,
+      lengthPrefix: false,
+      tpdu: false,
+    });
     expect(summary.ok).toBe(cards.length);
     expect(summary.ok + summary.bad).toBe(lines.length);
     const text = chunks.join('');

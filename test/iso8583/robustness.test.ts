@@ -7,10 +7,11 @@
  *
  * The seed is random per run (FUZZ_SEED overrides) and printed with any failure.
  */
-import fc from 'fast-check';
+
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ASCII_DIALECT,
@@ -59,13 +60,22 @@ function corpus(d: CompiledDialect): Buffer[] {
   const t = typical0210('05');
   const fields: Record<number, string | Uint8Array> = { ...t.fields };
   // field 55 is text (hex characters) in ascii-hex; ascii-partial lacks field 7
-  if (d.specs[55]!.type !== 'b') fields[55] = Buffer.from(fields[55] as Uint8Array).toString('hex').toUpperCase();
+  if (d.specs[55]!.type !== 'b')
+    fields[55] = Buffer.from(fields[55] as Uint8Array)
+      .toString('hex')
+      .toUpperCase();
   if (d.name === 'ascii-partial') delete fields[7];
-  out.push(encodeMessage(d, { mti: t.mti, fields: { ...fields, 35: '4761739001010119=2512101', 70: '301', 128: '0011223344556677' } }));
+  out.push(
+    encodeMessage(d, {
+      mti: t.mti,
+      fields: { ...fields, 35: '4761739001010119=2512101', 70: '301', 128: '0011223344556677' },
+    }),
+  );
   out.push(encodeMessage(d, { mti: t.mti, fields }));
   if (d === DIALECTS['ascii-hex']) out.push(readFileSync(join(VECTORS, 'ISO87A.bin')));
   if (d === DIALECTS.bcd) out.push(readFileSync(join(VECTORS, 'ISO87B.bin')));
-  for (const m of fc.sample(messageArb(d, { maxVar: 30 }), { numRuns: 40, seed: 1987 })) out.push(encodeMessage(d, m));
+  for (const m of fc.sample(messageArb(d, { maxVar: 30 }), { numRuns: 40, seed: 1987 }))
+    out.push(encodeMessage(d, m));
   return out;
 }
 
@@ -75,12 +85,22 @@ interface Stats {
   codes: Map<string, number>;
 }
 
-function checkOne(d: CompiledDialect, view: MessageView, buf: Uint8Array, start: number, end: number, stats: Stats, deep: boolean): void {
+function checkOne(
+  d: CompiledDialect,
+  view: MessageView,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  stats: Stats,
+  deep: boolean,
+): void {
   let ok: boolean;
   try {
     ok = decodeInto(d, buf, start, end, view);
   } catch (e) {
-    throw new Error(`decodeInto threw ${(e as Error).message} on ${Buffer.from(buf.subarray(start, end)).toString('hex')}`);
+    throw new Error(
+      `decodeInto threw ${(e as Error).message} on ${Buffer.from(buf.subarray(start, end)).toString('hex')}`,
+    );
   }
   stats.inputs++;
   const len = Math.min(end, buf.length) - start;
@@ -94,7 +114,8 @@ function checkOne(d: CompiledDialect, view: MessageView, buf: Uint8Array, start:
         view.get(f);
         view.num(f);
         view.codeInto(f);
-        if (view.offsetOf(f) - start + view.byteLength(f) > len) throw new Error(`field ${f} extends past the input`);
+        if (view.offsetOf(f) - start + view.byteLength(f) > len)
+          throw new Error(`field ${f} extends past the input`);
       }
     }
     return;
@@ -112,7 +133,10 @@ function checkOne(d: CompiledDialect, view: MessageView, buf: Uint8Array, start:
     typeof e.reason !== 'string' ||
     e.reason.length === 0 ||
     !e.message.startsWith(e.code);
-  if (bad) throw new Error(`untyped reject ${JSON.stringify(e.toJSON())} (input length ${len}) on ${Buffer.from(buf.subarray(start, end)).toString('hex')}`);
+  if (bad)
+    throw new Error(
+      `untyped reject ${JSON.stringify(e.toJSON())} (input length ${len}) on ${Buffer.from(buf.subarray(start, end)).toString('hex')}`,
+    );
   stats.codes.set(e.code, (stats.codes.get(e.code) ?? 0) + 1);
 }
 
@@ -136,7 +160,9 @@ function mutateRandom(src: Buffer, r: () => number): Buffer {
         b[pos] = Math.floor(r() * 256);
         break;
       case 2: // replacement with a byte the decoder cares about
-        b[pos] = [0x30, 0x39, 0x3a, 0x2f, 0x3d, 0x44, 0x46, 0x67, 0x00, 0xff, 0x99, 0x9f, 0xfd, 0x80][Math.floor(r() * 14)]!;
+        b[pos] = [0x30, 0x39, 0x3a, 0x2f, 0x3d, 0x44, 0x46, 0x67, 0x00, 0xff, 0x99, 0x9f, 0xfd, 0x80][
+          Math.floor(r() * 14)
+        ]!;
         break;
       case 3: {
         // insertion of 1..4 bytes
@@ -187,7 +213,10 @@ describe(`random and mutated input never breaks the decoder (seed ${SEED})`, () 
         // a valid header (MTI and bitmap) followed by random bytes
         const v = valid[Math.floor(r() * valid.length)]!;
         const head = v.subarray(0, Math.min(v.length, (d.mtiBcd ? 2 : 4) + (d.bitmapHex ? 32 : 16)));
-        input = Buffer.concat([head, Buffer.from(Array.from({ length: Math.floor(r() * 200) }, () => Math.floor(r() * 256)))]);
+        input = Buffer.concat([
+          head,
+          Buffer.from(Array.from({ length: Math.floor(r() * 200) }, () => Math.floor(r() * 256))),
+        ]);
       } else {
         input = mutateRandom(valid[Math.floor(r() * valid.length)]!, r);
       }
@@ -199,7 +228,11 @@ describe(`random and mutated input never breaks the decoder (seed ${SEED})`, () 
           junk.fill(0x30);
           const a = Buffer.concat([junk.subarray(0, pre), input, junk.subarray(0, 40)]);
           junk.fill(0xff);
-          const b = Buffer.concat([junk.subarray(0, 3), input, Buffer.from('0123456789012345678901234567890123456789')]);
+          const b = Buffer.concat([
+            junk.subarray(0, 3),
+            input,
+            Buffer.from('0123456789012345678901234567890123456789'),
+          ]);
           checkOne(d, view, a, pre, pre + input.length, stats, false);
           const fa = fingerprint(view, view.ok, pre);
           const okB = decodeInto(d, b, 3, 3 + input.length, other);
@@ -209,7 +242,9 @@ describe(`random and mutated input never breaks the decoder (seed ${SEED})`, () 
           checkOne(d, view, input, 0, input.length, stats, i % 7 === 0);
         }
       } catch (e) {
-        throw new Error(`seed ${SEED}, dialect ${d.name}, input #${i} (${input.toString('hex')}): ${(e as Error).message}`);
+        throw new Error(
+          `seed ${SEED}, dialect ${d.name}, input #${i} (${input.toString('hex')}): ${(e as Error).message}`,
+        );
       }
     }
     expect(stats.inputs).toBeGreaterThanOrEqual(PER_DIALECT);
@@ -239,14 +274,18 @@ describe(`random and mutated input never breaks the decoder (seed ${SEED})`, () 
 });
 
 /** Where each part of a valid message starts and ends, from a successful decode. */
-function layoutOf(d: CompiledDialect, msg: Buffer): Array<{ field: number; prefixAt: number; dataAt: number; end: number }> {
+function layoutOf(
+  d: CompiledDialect,
+  msg: Buffer,
+): Array<{ field: number; prefixAt: number; dataAt: number; end: number }> {
   const view = new MessageView();
   expect(decodeInto(d, msg, 0, msg.length, view)).toBe(true);
   const mtiLen = d.mtiBcd ? 2 : 4;
   const bmUnit = d.bitmapHex ? 16 : 8;
   const parts = [{ field: 0, prefixAt: 0, dataAt: 0, end: mtiLen }];
   parts.push({ field: 1, prefixAt: mtiLen, dataAt: mtiLen, end: mtiLen + bmUnit });
-  if (view.bmBytes === 16) parts.push({ field: 1, prefixAt: mtiLen + bmUnit, dataAt: mtiLen + bmUnit, end: mtiLen + 2 * bmUnit });
+  if (view.bmBytes === 16)
+    parts.push({ field: 1, prefixAt: mtiLen + bmUnit, dataAt: mtiLen + bmUnit, end: mtiLen + 2 * bmUnit });
   let prev = parts[parts.length - 1]!.end;
   for (const f of view.fieldNumbers()) {
     const dataAt = view.offsetOf(f);
@@ -259,50 +298,62 @@ function layoutOf(d: CompiledDialect, msg: Buffer): Array<{ field: number; prefi
 }
 
 describe('truncation at every byte offset', () => {
-  it.each(ALL.map((d) => [d.name, d] as const))('%s: E_TRUNCATED at the cut field and its offset', (_n, d) => {
-    const view = new MessageView();
-    let cuts = 0;
-    for (const msg of corpus(d).slice(0, 20)) {
-      const parts = layoutOf(d, msg);
-      for (let k = 0; k < msg.length; k++) {
-        expect(decodeInto(d, msg, 0, k, view), `cut at ${k}`).toBe(false);
-        const e = view.error()!;
-        const part = parts.find((p) => k < p.end)!;
-        const offset = k < part.dataAt ? part.prefixAt : part.dataAt;
-        // the bitmap's secondary half is reported where it starts
-        if (e.code !== 'E_TRUNCATED' || e.field !== part.field || e.offset !== offset)
-          expect({ cut: k, ...e.toJSON() }).toEqual({ cut: k, error: 'E_TRUNCATED', field: part.field, offset, reason: e.reason });
-        // the same cut inside a larger buffer reports the same (offsets relative to the message)
-        const big = Buffer.concat([Buffer.from('ZZZ'), msg]);
-        decodeInto(d, big, 3, 3 + k, view);
-        expect(view.error()!.offset).toBe(offset);
-        cuts++;
+  it.each(ALL.map((d) => [d.name, d] as const))(
+    '%s: E_TRUNCATED at the cut field and its offset',
+    (_n, d) => {
+      const view = new MessageView();
+      let cuts = 0;
+      for (const msg of corpus(d).slice(0, 20)) {
+        const parts = layoutOf(d, msg);
+        for (let k = 0; k < msg.length; k++) {
+          expect(decodeInto(d, msg, 0, k, view), `cut at ${k}`).toBe(false);
+          const e = view.error()!;
+          const part = parts.find((p) => k < p.end)!;
+          const offset = k < part.dataAt ? part.prefixAt : part.dataAt;
+          // the bitmap's secondary half is reported where it starts
+          if (e.code !== 'E_TRUNCATED' || e.field !== part.field || e.offset !== offset)
+            expect({ cut: k, ...e.toJSON() }).toEqual({
+              cut: k,
+              error: 'E_TRUNCATED',
+              field: part.field,
+              offset,
+              reason: e.reason,
+            });
+          // the same cut inside a larger buffer reports the same (offsets relative to the message)
+          const big = Buffer.concat([Buffer.from('ZZZ'), msg]);
+          decodeInto(d, big, 3, 3 + k, view);
+          expect(view.error()!.offset).toBe(offset);
+          cuts++;
+        }
       }
-    }
-    expect(cuts).toBeGreaterThan(1000);
-  });
+      expect(cuts).toBeGreaterThan(1000);
+    },
+  );
 });
 
 describe('trailing bytes', () => {
-  it.each(ALL.map((d) => [d.name, d] as const))('%s: E_TRAILING_BYTES after the last field, fields still readable', (_n, d) => {
-    const view = new MessageView();
-    const r = rng(SEED + 7);
-    for (const msg of corpus(d).slice(0, 20)) {
-      const n = 1 + Math.floor(r() * 20);
-      const extra = Buffer.from(Array.from({ length: n }, () => Math.floor(r() * 256)));
-      const withTail = Buffer.concat([msg, extra]);
-      expect(decodeInto(d, withTail, 0, withTail.length, view)).toBe(false);
-      expect(view.error()!.toJSON()).toEqual({
-        error: 'E_TRAILING_BYTES',
-        field: 0,
-        offset: msg.length,
-        reason: `${n} trailing bytes after the last field`,
-      });
-      // every field was decoded before the tail was found
-      expect(decodeInto(d, msg, 0, msg.length, view)).toBe(true);
-      const want = view.fieldNumbers();
-      decodeInto(d, withTail, 0, withTail.length, view);
-      expect(view.fieldNumbers()).toEqual(want);
-    }
-  });
+  it.each(ALL.map((d) => [d.name, d] as const))(
+    '%s: E_TRAILING_BYTES after the last field, fields still readable',
+    (_n, d) => {
+      const view = new MessageView();
+      const r = rng(SEED + 7);
+      for (const msg of corpus(d).slice(0, 20)) {
+        const n = 1 + Math.floor(r() * 20);
+        const extra = Buffer.from(Array.from({ length: n }, () => Math.floor(r() * 256)));
+        const withTail = Buffer.concat([msg, extra]);
+        expect(decodeInto(d, withTail, 0, withTail.length, view)).toBe(false);
+        expect(view.error()!.toJSON()).toEqual({
+          error: 'E_TRAILING_BYTES',
+          field: 0,
+          offset: msg.length,
+          reason: `${n} trailing bytes after the last field`,
+        });
+        // every field was decoded before the tail was found
+        expect(decodeInto(d, msg, 0, msg.length, view)).toBe(true);
+        const want = view.fieldNumbers();
+        decodeInto(d, withTail, 0, withTail.length, view);
+        expect(view.fieldNumbers()).toEqual(want);
+      }
+    },
+  );
 });

@@ -16,19 +16,55 @@ import {
   type IsoMessage,
   MessageView,
 } from '../../protocol/iso8583/index.js';
-import { DIALECT_NAMES, definedFields, expectDecodedEquals, expectWalksAgree, messageArb, valueArb } from './gen.js';
+import {
+  DIALECT_NAMES,
+  definedFields,
+  expectDecodedEquals,
+  expectWalksAgree,
+  messageArb,
+  valueArb,
+} from './gen.js';
 
 const RUNS = 250;
 
 // Custom dialects (dialect JSON) cover encoding combinations the built-ins do not use.
 const CUSTOM: CompiledDialect[] = [
   dialectFromJson({ name: 'bcd-binary-prefix', base: 'bcd', prefix: 'binary' }),
-  dialectFromJson({ name: 'bcd-hex-bitmap-leftpad', base: 'bcd', bitmap: 'hex', bcdPadVariable: 'left', bcdPadFixed: 'right' }),
+  dialectFromJson({
+    name: 'bcd-hex-bitmap-leftpad',
+    base: 'bcd',
+    bitmap: 'hex',
+    bcdPadVariable: 'left',
+    bcdPadFixed: 'right',
+  }),
   dialectFromJson({ name: 'ascii-bcd-mti-hex-binary', base: 'ascii', mti: 'bcd', binary: 'hex' }),
-  dialectFromJson({ name: 'ascii-bcd-prefix', base: 'ascii', prefix: 'bcd', fields: { 48: { type: 'b', length: 500, prefix: 3 } } }),
+  dialectFromJson({
+    name: 'ascii-bcd-prefix',
+    base: 'ascii',
+    prefix: 'bcd',
+    fields: { 48: { type: 'b', length: 500, prefix: 3 } },
+  }),
   // variable-length amounts (xn) and other content types in both encodings
-  dialectFromJson({ name: 'bcd-var-types', base: 'bcd', fields: { 44: { type: 'xn', length: 25 }, 104: { type: 'xn', length: 99 }, 47: { type: 'z' }, 48: { type: 'a' } } }),
-  dialectFromJson({ name: 'ascii-var-types', base: 'ascii', fields: { 44: { type: 'xn', length: 25 }, 104: { type: 'xn', length: 99 }, 47: { type: 'z' }, 48: { type: 'ns' } } }),
+  dialectFromJson({
+    name: 'bcd-var-types',
+    base: 'bcd',
+    fields: {
+      44: { type: 'xn', length: 25 },
+      104: { type: 'xn', length: 99 },
+      47: { type: 'z' },
+      48: { type: 'a' },
+    },
+  }),
+  dialectFromJson({
+    name: 'ascii-var-types',
+    base: 'ascii',
+    fields: {
+      44: { type: 'xn', length: 25 },
+      104: { type: 'xn', length: 99 },
+      47: { type: 'z' },
+      48: { type: 'ns' },
+    },
+  }),
 ];
 
 function roundTrip(d: CompiledDialect, msg: IsoMessage, view: MessageView): Buffer {
@@ -58,7 +94,10 @@ describe.each(DIALECT_NAMES)('round trip, dialect %s', (name) => {
     for (const f of definedFields(d)) {
       const spec = d.specs[f]!;
       for (const len of spec.prefix === 0 ? [spec.length] : [0, 1, spec.length]) {
-        const [v] = fc.sample(valueArb(spec, { minVar: len, maxVar: len }), { numRuns: 1, seed: f * 1000 + len });
+        const [v] = fc.sample(valueArb(spec, { minVar: len, maxVar: len }), {
+          numRuns: 1,
+          seed: f * 1000 + len,
+        });
         const msg = { mti: '0210', fields: { [f]: v! } };
         const bytes = roundTrip(d, msg, view);
         expect(view.unitsOf(f)).toBe(len);
@@ -68,11 +107,16 @@ describe.each(DIALECT_NAMES)('round trip, dialect %s', (name) => {
   });
 
   it('secondary bitmap: fields above 64 set bit 1 and a 16-byte bitmap', () => {
-    const msg: IsoMessage = { mti: '0200', fields: { 3: '000000', 11: '123456', 70: '301', 100: '12345', 102: 'ACCOUNT-1' } };
+    const msg: IsoMessage = {
+      mti: '0200',
+      fields: { 3: '000000', 11: '123456', 70: '301', 100: '12345', 102: 'ACCOUNT-1' },
+    };
     const bytes = roundTrip(d, msg, view);
     expect(view.bmBytes).toBe(16);
     const bitmapStart = d.mtiBcd ? 2 : 4;
-    const first = d.bitmapHex ? Number.parseInt(bytes.toString('latin1', bitmapStart, bitmapStart + 2), 16) : bytes[bitmapStart]!;
+    const first = d.bitmapHex
+      ? Number.parseInt(bytes.toString('latin1', bitmapStart, bitmapStart + 2), 16)
+      : bytes[bitmapStart]!;
     expect(first & 0x80).toBe(0x80);
     expect(view.has(1)).toBe(false); // bit 1 is the bitmap, not a data element
     // and without fields above 64 there is no secondary bitmap
@@ -101,7 +145,12 @@ describe.each(DIALECT_NAMES)('round trip, dialect %s', (name) => {
       bad[prefixAt] = 0x10;
       bad[prefixAt + 1] = 0x00;
       expect(decodeInto(d, bad, 0, bad.length, view)).toBe(false);
-      expect(view.error()!.toJSON()).toEqual({ error: 'E_BAD_LENGTH', field: 48, offset: prefixAt, reason: 'length 1000 exceeds maximum 999' });
+      expect(view.error()!.toJSON()).toEqual({
+        error: 'E_BAD_LENGTH',
+        field: 48,
+        offset: prefixAt,
+        reason: 'length 1000 exceeds maximum 999',
+      });
     }
     const pan = encodeMessage(d, { mti: '0210', fields: { 2: '4761739001010119000' } });
     const panPrefixAt = (d.mtiBcd ? 2 : 4) + (d.bitmapHex ? 16 : 8);
@@ -109,7 +158,12 @@ describe.each(DIALECT_NAMES)('round trip, dialect %s', (name) => {
     if (d.def.prefix === 'ascii') bad2.write('20', panPrefixAt, 'latin1');
     else bad2[panPrefixAt] = 0x20;
     expect(decodeInto(d, bad2, 0, bad2.length, view)).toBe(false);
-    expect(view.error()!.toJSON()).toEqual({ error: 'E_BAD_LENGTH', field: 2, offset: panPrefixAt, reason: 'length 20 exceeds maximum 19' });
+    expect(view.error()!.toJSON()).toEqual({
+      error: 'E_BAD_LENGTH',
+      field: 2,
+      offset: panPrefixAt,
+      reason: 'length 20 exceeds maximum 19',
+    });
   });
 
   it('empty LLVAR and LLLVAR fields', () => {
@@ -174,7 +228,12 @@ describe('odd-length BCD numerics', () => {
     expect(view.get(22)).toBe('051');
     const bad22 = Buffer.from('0200' + '0000040000000000' + '3051', 'hex');
     expect(decodeInto(d, bad22, 0, bad22.length, view)).toBe(false);
-    expect(view.error()!.toJSON()).toEqual({ error: 'E_BAD_NUMERIC', field: 22, offset: 10, reason: 'non-digit in a numeric field' });
+    expect(view.error()!.toJSON()).toEqual({
+      error: 'E_BAD_NUMERIC',
+      field: 22,
+      offset: 10,
+      reason: 'non-digit in a numeric field',
+    });
     // field 32 (LLVAR n..11, right pad): "12345" with F pad
     const f32 = Buffer.from('0200' + '0000000100000000' + '05' + '12345F', 'hex');
     expect(decodeInto(d, f32, 0, f32.length, view)).toBe(true);
@@ -187,7 +246,9 @@ describe('odd-length BCD numerics', () => {
   it('track 2 in BCD: "=" is the nibble D, and decodes back to "="', () => {
     const t2 = '4761739001010119=25121011234567890';
     const bytes = encodeMessage(d, { mti: '0100', fields: { 35: t2 } });
-    expect(bytes.subarray(10).toString('hex').toUpperCase()).toBe(`34${'4761739001010119D25121011234567890'}`);
+    expect(bytes.subarray(10).toString('hex').toUpperCase()).toBe(
+      `34${'4761739001010119D25121011234567890'}`,
+    );
     expect(decodeInto(d, bytes, 0, bytes.length, view)).toBe(true);
     expect(view.get(35)).toBeUndefined();
     expect(view.isRedacted(35)).toBe(true);
@@ -229,14 +290,35 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     kind: fc.constant('set' as const),
     pos: fc.nat(),
     // bytes that matter to the decoder: digits, '=', 'D', hex letters, F/D nibbles, 0x00, 0xFF, anything
-    byte: fc.oneof(fc.constantFrom(0x2f, 0x30, 0x39, 0x3a, 0x3d, 0x44, 0x41, 0x46, 0x66, 0x67, 0x0f, 0xf0, 0xfd, 0x00, 0xff, 0x99, 0x9a), fc.integer({ min: 0, max: 255 })),
+    byte: fc.oneof(
+      fc.constantFrom(
+        0x2f,
+        0x30,
+        0x39,
+        0x3a,
+        0x3d,
+        0x44,
+        0x41,
+        0x46,
+        0x66,
+        0x67,
+        0x0f,
+        0xf0,
+        0xfd,
+        0x00,
+        0xff,
+        0x99,
+        0x9a,
+      ),
+      fc.integer({ min: 0, max: 255 }),
+    ),
   }),
   fc.record({ kind: fc.constant('insert' as const), pos: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('delete' as const), pos: fc.nat() }),
   fc.record({ kind: fc.constant('cut' as const), pos: fc.nat() }),
 );
 
-export function mutate(src: Uint8Array, muts: readonly Mutation[]): Buffer {
+function mutate(src: Uint8Array, muts: readonly Mutation[]): Buffer {
   let b = Buffer.from(src);
   for (const m of muts) {
     if (b.length === 0) break;
@@ -262,32 +344,36 @@ export function mutate(src: Uint8Array, muts: readonly Mutation[]): Buffer {
   return b;
 }
 
-describe.each([...DIALECT_NAMES.map((n) => DIALECTS[n] as CompiledDialect), ...CUSTOM].map((d) => [d.name, d] as const))(
-  'fast walk and exact walk agree, dialect %s',
-  (_n, d) => {
-    it('on mutated valid messages (property)', () => {
-      fc.assert(
-        fc.property(messageArb(d), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (msg, muts) => {
-          expectWalksAgree(d, mutate(encodeMessage(d, msg), muts));
-        }),
-        { numRuns: d.name.includes('-') && CUSTOM.includes(d) ? 150 : 400 },
-      );
-    });
+describe.each(
+  [...DIALECT_NAMES.map((n) => DIALECTS[n] as CompiledDialect), ...CUSTOM].map((d) => [d.name, d] as const),
+)('fast walk and exact walk agree, dialect %s', (_n, d) => {
+  it('on mutated valid messages (property)', () => {
+    fc.assert(
+      fc.property(messageArb(d), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (msg, muts) => {
+        expectWalksAgree(d, mutate(encodeMessage(d, msg), muts));
+      }),
+      { numRuns: d.name.includes('-') && CUSTOM.includes(d) ? 150 : 400 },
+    );
+  });
 
-    it('on a message embedded at an offset in a larger buffer', () => {
-      fc.assert(
-        fc.property(messageArb(d), fc.uint8Array({ maxLength: 8 }), fc.uint8Array({ maxLength: 8 }), (msg, pre, post) => {
+  it('on a message embedded at an offset in a larger buffer', () => {
+    fc.assert(
+      fc.property(
+        messageArb(d),
+        fc.uint8Array({ maxLength: 8 }),
+        fc.uint8Array({ maxLength: 8 }),
+        (msg, pre, post) => {
           const body = encodeMessage(d, msg);
           const buf = Buffer.concat([pre, body, post]);
           const v = expectWalksAgree(d, buf, pre.length, pre.length + body.length);
           expect(v.ok).toBe(true);
           expectDecodedEquals(v, d, msg);
-        }),
-        { numRuns: 100 },
-      );
-    });
-  },
-);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
 
 describe('plan cache', () => {
   it('more distinct bitmaps than the cache holds (8) still decode correctly, in any order', () => {
@@ -322,7 +408,10 @@ describe('plan cache', () => {
     const d = DIALECTS['ascii-hex'];
     const a = new MessageView();
     const b = new MessageView();
-    const m1: IsoMessage = { mti: '0210', fields: { 2: '4761739001010119', 39: '51', 52: '0001020304050607' } };
+    const m1: IsoMessage = {
+      mti: '0210',
+      fields: { 2: '4761739001010119', 39: '51', 52: '0001020304050607' },
+    };
     const m2: IsoMessage = { mti: '0810', fields: { 39: '00', 70: '301', 128: '0102030405060708' } };
     const e1 = encodeMessage(d, m1);
     const e2 = encodeMessage(d, m2);

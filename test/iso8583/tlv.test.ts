@@ -22,7 +22,13 @@ const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 /** All elements at the reader's level as [tagHex, valueHex]. */
 function walk(r: TlvReader): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  while (r.next()) out.push([tagHex(r.tag), Buffer.from(r.buf.subarray(r.valueOffset, r.valueOffset + r.valueLength)).toString('hex').toUpperCase()]);
+  while (r.next())
+    out.push([
+      tagHex(r.tag),
+      Buffer.from(r.buf.subarray(r.valueOffset, r.valueOffset + r.valueLength))
+        .toString('hex')
+        .toUpperCase(),
+    ]);
   return out;
 }
 
@@ -103,7 +109,9 @@ describe('TlvReader', () => {
     const b = hex('9F27 01 80 8A 02 3531 95 05 0000000000');
     const r = new TlvReader().reset(b, 0, b.length);
     expect(r.find(0x8a)).toBe(true);
-    expect(Buffer.from(b.subarray(r.valueOffset, r.valueOffset + r.valueLength)).toString('latin1')).toBe('51');
+    expect(Buffer.from(b.subarray(r.valueOffset, r.valueOffset + r.valueLength)).toString('latin1')).toBe(
+      '51',
+    );
     expect(new TlvReader().reset(b, 0, b.length).find(0x9b)).toBe(false);
   });
 
@@ -197,12 +205,19 @@ describe('emvTags (what may leave the device)', () => {
 
   it('keeps safe tags and drops 57, 5A, 5F20, 9F1F, 99 (counting them)', () => {
     const tags = emvTags(F55, 0, F55.length);
-    expect(tags).toEqual({ '9F27': '80', '8A': '3531', '95': '0000048000', '5F2D': '6465656E', _dropped: '5' });
+    expect(tags).toEqual({
+      '9F27': '80',
+      '8A': '3531',
+      '95': '0000048000',
+      '5F2D': '6465656E',
+      _dropped: '5',
+    });
     const text = JSON.stringify(tags);
     expect(text).not.toContain(PAN);
     expect(text).not.toContain('D2512');
     expect(text).not.toContain('0123456789ABCDEF');
-    for (const t of [0x57, 0x5a, 0x5f20, 0x9f1f, 0x99, 0x56, 0x9f6b, 0x9f20]) expect(SAFE_EMV_TAGS.has(t), tagHex(t)).toBe(false);
+    for (const t of [0x57, 0x5a, 0x5f20, 0x9f1f, 0x99, 0x56, 0x9f6b, 0x9f20])
+      expect(SAFE_EMV_TAGS.has(t), tagHex(t)).toBe(false);
   });
 
   it('reports malformed TLV without throwing, keeping what was read before', () => {
@@ -231,7 +246,13 @@ describe('emvTags (what may leave the device)', () => {
       const r = new TlvReader().reset(view.buf, span.offset, span.offset + span.length);
       expect(r.find(0x8a)).toBe(true);
       const desc = describeMessage(view);
-      expect(desc.fields[55]).toEqual({ '9F27': '80', '8A': '3531', '95': '0000048000', '5F2D': '6465656E', _dropped: '5' });
+      expect(desc.fields[55]).toEqual({
+        '9F27': '80',
+        '8A': '3531',
+        '95': '0000048000',
+        '5F2D': '6465656E',
+        _dropped: '5',
+      });
       expect(JSON.stringify(desc)).not.toContain(PAN);
     }
   });

@@ -96,7 +96,8 @@ describe('jPOS ISO87 vectors', () => {
         for (const f of SECRET) expect(d.fields[f]).toBe(REDACTED);
         expect(d.fields[2]).toBe(maskPan(XML.get(2)!));
         expect(d.fields[34]).toBe(maskPan(XML.get(34)!));
-        for (const f of [3, 4, 7, 11, 28, 37, 41, 43, 44, 48, 63, 64, 90]) expect(d.fields[f], `field ${f}`).toBe(expected(f));
+        for (const f of [3, 4, 7, 11, 28, 37, 41, 43, 44, 48, 63, 64, 90])
+          expect(d.fields[f], `field ${f}`).toBe(expected(f));
         expect(d.names[2]).toMatch(/Primary Account Number/);
         const text = JSON.stringify(d);
         expect(text).not.toContain(XML.get(2)!);
