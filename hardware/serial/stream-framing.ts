@@ -80,15 +80,19 @@ export function frameStream(stream: Readable, opts: StreamFramingOptions, sink: 
       ...(opts.maxFrameBytes !== undefined ? { maxFrameBytes: opts.maxFrameBytes } : {}),
     });
     const idleMs = opts.idleMs ?? 50;
-    const timer = idleMs > 0 ? setTimeout(() => framer.idle(), idleMs) : null;
-    if (timer) {
-      clearTimeout(timer);
-      timer.unref();
-    }
+    // One timer, made on first use and re-armed with refresh() (no allocation per chunk). A
+    // cleared timer cannot be refreshed back to life, so it is only cleared on detach.
+    let timer: NodeJS.Timeout | null = null;
+    const onIdle = () => framer.idle();
     const onData = (chunk: Buffer) => {
       stats.bytesIn += chunk.length;
       framer.push(chunk);
-      if (timer !== null && framer.pending > 0) timer.refresh();
+      if (idleMs > 0 && framer.pending > 0) {
+        if (timer === null) {
+          timer = setTimeout(onIdle, idleMs);
+          timer.unref();
+        } else timer.refresh();
+      }
     };
     stream.on('data', onData);
     let detached = false;

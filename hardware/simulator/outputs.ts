@@ -35,6 +35,7 @@ export function startPtyPair(path: string, timeoutMs = 5000): Promise<PtyPairHan
       return;
     }
     let err = '';
+    let ready = false;
     const ptys: string[] = [];
     const timer = setTimeout(() => {
       child.kill('SIGTERM');
@@ -49,9 +50,11 @@ export function startPtyPair(path: string, timeoutMs = 5000): Promise<PtyPairHan
       reject(new SimulatorError('E_SOCAT', `socat exited (${code}): ${err.trim()}`));
     });
     child.stderr?.on('data', (d: Buffer) => {
+      if (ready) return; // keep draining the pipe, nothing more to learn
       err += d.toString();
       for (const m of err.matchAll(/PTY is (\/dev\/\S+)/g)) if (!ptys.includes(m[1]!)) ptys.push(m[1]!);
       if (ptys.length >= 2 && /starting data transfer loop/.test(err) && existsSync(path)) {
+        ready = true;
         clearTimeout(timer);
         child.removeAllListeners('exit');
         resolve({
@@ -60,7 +63,11 @@ export function startPtyPair(path: string, timeoutMs = 5000): Promise<PtyPairHan
           stop: () =>
             new Promise<void>((r) => {
               if (child.exitCode !== null || child.signalCode !== null) return r();
-              child.once('exit', () => r());
+              const hard = setTimeout(() => child.kill('SIGKILL'), 2000);
+              child.once('exit', () => {
+                clearTimeout(hard);
+                r();
+              });
               child.kill('SIGTERM');
             }),
         });
@@ -102,16 +109,25 @@ export function pumpToTty(src: Readable, path: string, log: Logger, signal?: Abo
     signal?.addEventListener('abort', onAbort);
     src.on('data', (chunk: Buffer) => {
       src.pause();
-      write(fd, chunk, 0, chunk.length, null, (err, n) => {
-        if (err) {
-          log.error({ event: 'sim_write_error', code: err.code, path }, 'write to tty failed');
-          finish(new SimulatorError('E_SIM_WRITE', `${path}: ${err.message}`));
-          return;
-        }
-        bytes += n;
-        if (n < chunk.length) log.warn({ event: 'sim_short_write', path, wrote: n, of: chunk.length }, 'short write');
-        src.resume();
-      });
+      // a tty takes what fits in its buffer: write the rest until the chunk is through
+      const writeFrom = (off: number) => {
+        write(fd, chunk, off, chunk.length - off, null, (err, n) => {
+          if (closed) return;
+          if (err) {
+            if (err.code === 'EAGAIN') {
+              setTimeout(() => writeFrom(off), 1);
+              return;
+            }
+            log.error({ event: 'sim_write_error', code: err.code, path }, 'write to tty failed');
+            finish(new SimulatorError('E_SIM_WRITE', `${path}: ${err.message}`));
+            return;
+          }
+          bytes += n;
+          if (off + n < chunk.length) writeFrom(off + n);
+          else src.resume();
+        });
+      };
+      writeFrom(0);
     });
     src.once('end', () => finish());
     src.once('error', (e) => finish(e));
