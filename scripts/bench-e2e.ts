@@ -17,6 +17,7 @@ import { openDisplay } from '../agent/run/display.js';
 import { openSerialLink } from '../hardware/serial/index.js';
 import { startPtyPair } from '../hardware/simulator/index.js';
 import { encodeMessageLine } from '../protocol/framing/index.js';
+import { DIALECTS, decodeInto, MessageView } from '../protocol/iso8583/index.js';
 import { typical0210Bytes } from './sample-messages.js';
 
 function arg(name: string, dflt: number): number {
@@ -33,9 +34,11 @@ function pct(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
+  const dbg = (m: string): void => void (process.env.BENCH_DEBUG && console.error(m));
   const dir = mkdtempSync(join(tmpdir(), 'pos-bench-e2e-'));
   const agentEnd = join(dir, 'ttyAgent');
   const pty = await startPtyPair(agentEnd);
+  dbg('pty');
   const cfg = loadConfig({
     flags: {
       store: { path: join(dir, 'bench.db') },
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
   const log = silentLogger();
   // the console display renders into /dev/null: the rendering work is measured, not the terminal
   const display = await openDisplay(cfg, log, { output: 'null' });
+  dbg('display');
 
   // frames: a shift's mix, each one a host response that yields exactly one prompt
   const codes = ['00', '00', '00', '00', '00', '00', '51', '05', '55', '91', '54', '61', '00', '00', '1A', '14'];
@@ -57,6 +61,10 @@ async function main(): Promise<void> {
     // vary the STAN so no response looks like a retransmission
     return { rc, i, bytes: m };
   });
+  // where field 11 (STAN) sits in the sample, to give every response its own
+  const probe = new MessageView();
+  if (!decodeInto(DIALECTS.ascii, frames[0]!.bytes, 0, frames[0]!.bytes.length, probe)) throw new Error('bad sample');
+  const stanAt = probe.offsetOf(11);
   const written: number[] = [];
   const latencies: number[] = [];
   let peakRss = 0;
@@ -67,7 +75,10 @@ async function main(): Promise<void> {
       display,
       openLink: (sink) => {
         const link = openSerialLink({ path: agentEnd, baudRate: 115200, framing: 'line', logger: log });
-        link.onEvent(sink);
+        link.onEvent((e) => {
+          if (process.env.BENCH_DEBUG && e.kind !== 'response') console.error('link event', e.kind, e.kind === 'reject' ? e.reason : '');
+          sink(e);
+        });
         return link;
       },
       onPrompt: () => {
@@ -78,6 +89,7 @@ async function main(): Promise<void> {
     log,
     'bench',
   );
+  dbg('agent');
   await new Promise((r) => setTimeout(r, 300)); // link open
 
   const fd = openSync(pty.simPath, 'w');
@@ -94,8 +106,7 @@ async function main(): Promise<void> {
         // patch a fresh STAN into the message (field 11 is ASCII digits in the ascii dialect)
         const msg = Buffer.from(f.bytes);
         const s = String(stan++ % 1000000).padStart(6, '0');
-        const at = msg.indexOf('000123');
-        msg.write(s, at, 'latin1');
+        msg.write(s, stanAt, 'latin1');
         const line = encodeMessageLine('RSP', msg);
         writeSync(fd, line);
         written.push(performance.now());
@@ -112,6 +123,8 @@ async function main(): Promise<void> {
   const deadline = performance.now() + 5000;
   while (latencies.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   const rssEnd = process.memoryUsage().rss;
+  dbg(JSON.stringify(agent.pipeline.counters));
+  dbg(JSON.stringify(process.memoryUsage()));
   closeSync(fd);
   await agent.stop();
   await pty.stop();

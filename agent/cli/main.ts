@@ -5,12 +5,19 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { register as registerDecode } from './commands/decode.js';
-import { register as registerExplain } from './commands/explain.js';
-import { register as registerRun } from './commands/run.js';
-import { register as registerSimulate } from './commands/simulate.js';
-import { register as registerExport } from './commands/export.js';
-import { register as registerFleet } from './commands/fleet.js';
+
+/**
+ * Command modules, loaded on demand: `pos-agent run` on a POS board should not carry the export,
+ * fleet or PostgreSQL code in its resident memory. Help and unknown commands load them all.
+ */
+const COMMANDS: Record<string, () => Promise<{ register(program: Command): void }>> = {
+  run: () => import('./commands/run.js'),
+  decode: () => import('./commands/decode.js'),
+  explain: () => import('./commands/explain.js'),
+  simulate: () => import('./commands/simulate.js'),
+  export: () => import('./commands/export.js'),
+  fleet: () => import('./commands/fleet.js'),
+};
 
 function version(): string {
   try {
@@ -23,7 +30,7 @@ function version(): string {
   }
 }
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command();
   program
     .name('pos-agent')
@@ -31,17 +38,14 @@ export function buildProgram(): Command {
     .version(version())
     .showHelpAfterError()
     .exitOverride();
-  registerRun(program);
-  registerDecode(program);
-  registerExplain(program);
-  registerSimulate(program);
-  registerExport(program);
-  registerFleet(program);
+  const wanted = argv[2];
+  const names = wanted !== undefined && Object.hasOwn(COMMANDS, wanted) ? [wanted] : Object.keys(COMMANDS);
+  for (const name of names) (await COMMANDS[name]!()).register(program);
   return program;
 }
 
 async function main(): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram();
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

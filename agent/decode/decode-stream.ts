@@ -16,7 +16,6 @@ import {
   isDialectName,
   MessageView,
 } from '../../protocol/iso8583/index.js';
-import { scrubPans } from '../../protocol/card/pan.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -69,8 +68,10 @@ export async function decodeStream(input: Readable, out: Writable, opts: DecodeO
   const summary: DecodeSummary = { ok: 0, bad: 0 };
   let index = 0;
 
+  // describeMessage applies the card-data rules field by field (masked PAN, redacted tracks,
+  // safe EMV tags, PANs scrubbed from free text); the line is written as it is.
   const emit = (obj: unknown): void => {
-    out.write(`${scrubPans(JSON.stringify(obj))}\n`);
+    out.write(`${JSON.stringify(obj)}\n`);
   };
   const inputError = (reason: string, offset: number): void => {
     summary.bad++;

@@ -15,7 +15,9 @@ import { Pipeline, type ScreenSink } from '../pipeline/pipeline.js';
 import { ScreenBook } from '../pipeline/screens.js';
 import type { FailureRecord } from '../record.js';
 import { type FailureStore, openStore } from '../store/index.js';
-import { type EmbeddedBroker, processMetrics, type SyncHandle, startEmbeddedBroker, startSync } from '../sync/index.js';
+// sync (MQTT.js) and the embedded broker (aedes) are loaded only when configured: the agent's
+// resident memory counts on a POS board
+import type { EmbeddedBroker, SyncHandle } from '../sync/index.js';
 import { resolveDialect } from '../decode/decode-stream.js';
 import { createCodeTable, type CodeRow } from '../../protocol/response-codes/index.js';
 import type { LinkEventSink } from '../../protocol/framing/index.js';
@@ -86,6 +88,7 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
   let brokerUrl: string | null = cfg.broker.url;
   if (brokerUrl === 'none') brokerUrl = null;
   else if (brokerUrl === 'embedded') {
+    const { startEmbeddedBroker } = await import('../sync/broker.js');
     broker = await startEmbeddedBroker({ port: cfg.broker.embedded_port });
     brokerUrl = broker.url;
     log.info({ event: 'embedded_broker', url: broker.url }, `embedded MQTT broker listening on ${broker.url}`);
@@ -93,9 +96,10 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
 
   let pipeline: Pipeline | null = null;
   const linkState = () => pipeline?.linkState ?? 'unknown';
-  const baseMetrics = processMetrics(store, linkState);
-  const sync: SyncHandle | null = brokerUrl
-    ? startSync({
+  const syncModule = brokerUrl ? await import('../sync/sync.js') : null;
+  const baseMetrics = syncModule ? syncModule.processMetrics(store, linkState) : null;
+  const sync: SyncHandle | null = syncModule && baseMetrics && brokerUrl
+    ? syncModule.startSync({
         url: brokerUrl,
         fleet: cfg.fleet,
         terminal: cfg.terminal.id,

@@ -304,6 +304,7 @@ function exactWalk(d: CompiledDialect, buf: Uint8Array, p: number, end: number, 
   const dv = dataViewOf(buf);
   const bm = view.bmBuf;
   const bmOff = view.bmOff;
+  let lastField = FIELD_BITMAP; // trailing bytes are reported against the last field decoded
   for (let f = 2; f <= view.bmBytes * 8; f++) {
     if ((bm[bmOff + ((f - 1) >> 3)]! & (0x80 >> ((f - 1) & 7))) === 0) continue;
     const spec = d.packed[f]!;
@@ -326,9 +327,10 @@ function exactWalk(d: CompiledDialect, buf: Uint8Array, p: number, end: number, 
     lay[2 * f] = p;
     lay[2 * f + 1] = units;
     p += bl;
+    lastField = f;
   }
   if (p !== end) {
-    fail(view, E.Trailing, 0, p, end - p, 0);
+    fail(view, E.Trailing, lastField, p, end - p, 0);
     view.limit = 129; // every field decoded; the bytes after them are the problem
     return false;
   }

@@ -45,7 +45,7 @@ export function describeMessage(view: MessageView): DescribedMessage {
       }
       // EMV data as hex characters (ascii-hex dialect): the same tag filter; other text is withheld
       // since it cannot be checked for track-equivalent data (tags 57, 5A)
-      const text = view.get(55) ?? '';
+      const text = view.emvText(55) ?? '';
       fields[f] = HEX_TEXT.test(text) ? emvTags(Buffer.from(text, 'hex'), 0, text.length / 2) : REDACTED;
       continue;
     }

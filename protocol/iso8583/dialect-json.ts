@@ -30,7 +30,7 @@ const fieldSchema = z
     encoding: z.enum(['ascii', 'bcd', 'binary', 'hex']).optional(),
     prefixEncoding: z.enum(['ascii', 'bcd', 'binary']).optional(),
     pad: z.enum(['left', 'right']).optional(),
-    sensitivity: z.enum(['pan', 'secret']).optional(),
+    sensitivity: z.enum(['pan', 'secret', 'emv']).optional(),
   })
   .strict();
 

@@ -22,7 +22,8 @@ export type PrefixEncoding = 'ascii' | 'bcd' | 'binary';
 export type BcdPad = 'left' | 'right';
 
 /** Card-data sensitivity: a `pan` leaves the decoder only masked; `secret` never leaves it. */
-export type Sensitivity = 'pan' | 'secret';
+/** `emv`: TLV that may carry track-equivalent data (57) or the PAN (5A): only safe tags leave. */
+export type Sensitivity = 'pan' | 'secret' | 'emv';
 
 export interface FieldDef {
   name: string;
@@ -67,6 +68,7 @@ export const DEFAULT_SENSITIVITY: Readonly<Record<number, Sensitivity>> = {
   36: 'secret', // track 3
   45: 'secret', // track 1
   52: 'secret', // PIN block
+  55: 'emv', // ICC data: whitelisted tags only (tlv.ts SAFE_EMV_TAGS)
 };
 
 // Compiled representation: one slot per field number 0..128 in flat typed arrays.
@@ -97,7 +99,7 @@ export interface CompiledDialect {
   readonly prefixEnc: Uint8Array;
   /** 1 when BCD pad nibble is on the left. */
   readonly padLeft: Uint8Array;
-  /** 0 none, 1 pan, 2 secret. */
+  /** 0 none, 1 pan, 2 secret, 3 emv. */
   readonly sensitive: Uint8Array;
   /**
    * The same facts packed into one word per field for the decoder's hot loop (one load per field):
@@ -171,7 +173,7 @@ export function compileDialect(def: DialectDef): CompiledDialect {
               ? 1
               : 2;
     padLeft[id] = s.pad === 'left' ? 1 : 0;
-    sensitive[id] = s.sensitivity === 'pan' ? 1 : s.sensitivity === 'secret' ? 2 : 0;
+    sensitive[id] = s.sensitivity === 'pan' ? 1 : s.sensitivity === 'secret' ? 2 : s.sensitivity === 'emv' ? 3 : 0;
     if (s.length > MAX_FIELD_LENGTH) throw new RangeError(`field ${id}: length ${s.length} exceeds ${MAX_FIELD_LENGTH}`);
     packed[id] =
       enc[id]! |

@@ -218,13 +218,14 @@ export class MessageView {
 
   /**
    * A field's value as a string, for output: text as is, numerics as digits, binary as uppercase
-   * hex, the PAN masked. Returns undefined for absent fields and for secret card data (tracks,
-   * PIN block), which never leave the decoder.
+   * hex, the PAN masked. Returns undefined for absent fields, for secret card data (tracks, PIN
+   * block), which never leave the decoder, and for EMV data (field 55), which leaves only through
+   * the safe-tag filter (describe.ts emvTags over binarySpan).
    */
   get(field: number): string | undefined {
     if (!this.has(field) || this.dialect === null) return undefined;
     const sens = this.dialect.sensitive[field];
-    if (sens === 2) return undefined;
+    if (sens === 2 || sens === 3) return undefined;
     const v = this.rawString(field);
     return sens === 1 ? maskPan(v) : v;
   }
@@ -254,11 +255,25 @@ export class MessageView {
     return createHmac('sha256', key).update(this.rawString(2)).digest('hex').slice(0, 32);
   }
 
-  /** Offset and length of a binary field's raw bytes (e.g. field 55 for the TLV reader), or null. */
+  /**
+   * Offset and length of a binary field's raw bytes (field 55 for the TLV reader), or null. Not for
+   * secret fields or the PAN.
+   */
   binarySpan(field: number): { offset: number; length: number } | null {
     if (!this.has(field) || this.dialect === null) return null;
-    if (this.dialect.enc[field] !== ENC_BINARY || this.dialect.sensitive[field] !== 0) return null;
+    const sens = this.dialect.sensitive[field];
+    if (this.dialect.enc[field] !== ENC_BINARY || sens === 1 || sens === 2) return null;
     return { offset: this.offsetOf(field), length: this.unitsOf(field) };
+  }
+
+  /**
+   * EMV data carried as text (hex characters in the ascii-hex dialect), for the safe-tag filter in
+   * describe.ts only. Null unless the field is marked `emv` and is not binary.
+   */
+  emvText(field: number): string | null {
+    if (!this.has(field) || this.dialect === null || this.dialect.sensitive[field] !== 3) return null;
+    if (this.dialect.enc[field] === ENC_BINARY) return null;
+    return this.rawString(field);
   }
 
   /** Decodes a field to a string without the card-data rules. Internal to the boundary. */

@@ -131,7 +131,8 @@ describe('dialectFromJson: valid dialects', () => {
     const d = dialectFromJson(json);
     expect(d.specs[55]).toMatchObject({ type: 'ans', encoding: 'ascii' });
     const { view } = roundTrip(json, { mti: '0210', fields: { 55: 'EMV AS TEXT' } });
-    expect(view.get(55)).toBe('EMV AS TEXT');
+    expect(view.get(55)).toBeUndefined(); // EMV data never leaves as plain text
+    expect(view.emvText(55)).toBe('EMV AS TEXT');
   });
 
   it('card data stays protected: default sensitivity survives type changes', () => {

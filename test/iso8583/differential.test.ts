@@ -172,7 +172,7 @@ function oursValue(f: number, v: string): string | Uint8Array {
 function oursExpected(f: number, v: string): string | undefined {
   if (f === 35 || f === 36 || f === 45 || f === 52) return undefined;
   if (f === 2 || f === 34) return maskPan(v);
-  if (f === 55) return Buffer.from(v, 'latin1').toString('hex').toUpperCase();
+  if (f === 55) return undefined; // EMV data: only through the safe-tag filter
   return v;
 }
 

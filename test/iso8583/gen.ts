@@ -65,7 +65,7 @@ export function hexUpper(b: Uint8Array): string {
 /** What view.get(f) must return for an encoded input value (binary as uppercase hex, PAN masked, secrets undefined). */
 export function expectedGet(d: CompiledDialect, f: number, value: string | Uint8Array): string | undefined {
   const spec = d.specs[f]!;
-  if (spec.sensitivity === 'secret') return undefined;
+  if (spec.sensitivity === 'secret' || spec.sensitivity === 'emv') return undefined;
   let s: string;
   if (typeof value !== 'string') s = hexUpper(value);
   else if (spec.type === 'b') s = value.toUpperCase();

@@ -341,10 +341,12 @@ describe('trailing bytes', () => {
         const n = 1 + Math.floor(r() * 20);
         const extra = Buffer.from(Array.from({ length: n }, () => Math.floor(r() * 256)));
         const withTail = Buffer.concat([msg, extra]);
+        expect(decodeInto(d, msg, 0, msg.length, view)).toBe(true);
+        const last = view.fieldNumbers().at(-1) ?? 1;
         expect(decodeInto(d, withTail, 0, withTail.length, view)).toBe(false);
         expect(view.error()!.toJSON()).toEqual({
           error: 'E_TRAILING_BYTES',
-          field: 0,
+          field: last, // named after the last field decoded
           offset: msg.length,
           reason: `${n} trailing bytes after the last field`,
         });
