@@ -1,0 +1,89 @@
+/**
+ * Console display for development and the demo. On a TTY: a boxed W×H screen drawn with ANSI at
+ * the top of the terminal (title row in reverse video, coloured by tone). Not a TTY: one plain
+ * line per change, `[title] line | line | …`. Widths are display columns (string-width: CJK = 2).
+ */
+import stringWidth from 'string-width';
+import type { Writable } from 'node:stream';
+import { PagedDisplay, type PagerOptions, titleRow } from './pager.js';
+import type { Screen } from './types.js';
+
+export interface ConsoleDisplayOptions extends PagerOptions {
+  /** Default process.stdout. */
+  out?: Writable & { isTTY?: boolean };
+  /** Force box drawing on or off (default: out.isTTY). */
+  tty?: boolean;
+}
+
+const TONE: Record<NonNullable<Screen['tone']>, string> = { ok: '42;30', info: '44;37', warn: '43;30', error: '41;37' };
+
+/** Cuts a string to at most `w` display columns (never splits a wide character). */
+export function cutColumns(s: string, w: number): string {
+  if (stringWidth(s) <= w) return s;
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    const cw = stringWidth(ch);
+    if (used + cw > w) break;
+    out += ch;
+    used += cw;
+  }
+  return out;
+}
+
+export function padToColumns(s: string, w: number): string {
+  const t = cutColumns(s, w);
+  return t + ' '.repeat(Math.max(0, w - stringWidth(t)));
+}
+
+export class ConsoleDisplay extends PagedDisplay {
+  readonly kind = 'console' as const;
+  private readonly out: Writable & { isTTY?: boolean; rows?: number };
+  private readonly tty: boolean;
+  private regionSet = false;
+
+  constructor(opts: ConsoleDisplayOptions) {
+    super(opts);
+    this.out = opts.out ?? process.stdout;
+    this.tty = opts.tty ?? this.out.isTTY === true;
+  }
+
+  /** The rows of the screen as text (title row first), each exactly `width` columns. */
+  rows(screen: Screen, page: number): string[] {
+    const { width, height } = this.geometry;
+    const lines = screen.pages[page] ?? [];
+    const rows = [titleRow(screen, page, width, stringWidth, cutColumns)];
+    for (let i = 0; i < height - 1; i++) rows.push(padToColumns(lines[i] ?? '', width));
+    return rows;
+  }
+
+  protected draw(screen: Screen, page: number): void {
+    const rows = this.rows(screen, page);
+    if (!this.tty) {
+      const body = rows.slice(1).map((r) => r.trimEnd()).filter((r) => r.length > 0);
+      this.out.write(`[${screen.title}]${body.length ? ` ${body.join(' | ')}` : ''}${screen.pages.length > 1 ? ` (${page + 1}/${screen.pages.length})` : ''}\n`);
+      return;
+    }
+    const w = this.geometry.width;
+    const color = TONE[screen.tone ?? 'info'];
+    let s = '';
+    const termRows = this.out.rows;
+    if (!this.regionSet && typeof termRows === 'number' && termRows > rows.length + 4) {
+      // keep the box on top: logs scroll in the region below it
+      s += `\x1b[2J\x1b[${rows.length + 3};${termRows}r\x1b[${rows.length + 3};1H`;
+      this.regionSet = true;
+    }
+    s += '\x1b7\x1b[H'; // save cursor, home
+    s += `┌${'─'.repeat(w)}┐\x1b[K\n`;
+    s += `│\x1b[1;${color}m${rows[0]}\x1b[0m│\x1b[K\n`;
+    for (const r of rows.slice(1)) s += `│${r}│\x1b[K\n`;
+    s += `└${'─'.repeat(w)}┘\x1b[K\n\x1b8`; // restore cursor
+    this.out.write(s);
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    if (this.regionSet) this.out.write('\x1b[r');
+    this.regionSet = false;
+  }
+}

@@ -1,0 +1,54 @@
+/** Cashier display drivers: console (TTY), character LCD over serial, none. */
+import type { Logger } from '../../agent/log.js';
+import { layout } from '../../agent/guidance/layout.js';
+import type { SerialBinding } from '../serial/index.js';
+import { ConsoleDisplay } from './console.js';
+import { openLcdDisplay } from './lcd.js';
+import { PagedDisplay } from './pager.js';
+import { type Display, DisplayError, type Geometry, type Screen } from './types.js';
+
+export * from './types.js';
+export { ConsoleDisplay, cutColumns, padToColumns } from './console.js';
+export { LcdDisplay, openLcdDisplay, toLcdBytes, lcdFrame, LCD_INIT, LCD_ROW_OFFSETS, LCD_COMMAND, LCD_CLEAR, LCD_SET_DDRAM, LCD_DISPLAY_ON } from './lcd.js';
+export { PagedDisplay } from './pager.js';
+
+/** Keeps the last screen, shows nothing. */
+export class NoneDisplay extends PagedDisplay {
+  readonly kind = 'none' as const;
+  protected draw(): void {}
+}
+
+/** Lays text out for a display's text area (agent/guidance layout: CJK = 2 columns, pages). */
+export function layoutScreen(display: Pick<Display, 'textGeometry'>, title: string, text: string, tone?: Screen['tone']): Screen {
+  return { title, pages: layout(text, display.textGeometry), ...(tone ? { tone } : {}) };
+}
+
+export interface CreateDisplayOptions {
+  /** 'console', 'none', or 'lcd:/dev/ttyUSB1' (the `--display` flag's syntax). */
+  spec: string;
+  geometry?: Geometry;
+  pageMs?: number;
+  logger: Logger;
+  /** LCD serial speed. Default 9600. */
+  baudRate?: number;
+  binding?: SerialBinding;
+}
+
+/** Makes a display from a `--display` value. */
+export function createDisplay(o: CreateDisplayOptions): Display {
+  const geometry = o.geometry ?? { width: 20, height: 4 };
+  const paging = o.pageMs !== undefined ? { pageMs: o.pageMs } : {};
+  if (o.spec === 'console') return new ConsoleDisplay({ geometry, ...paging });
+  if (o.spec === 'none') return new NoneDisplay({ geometry, ...paging });
+  if (o.spec.startsWith('lcd:') && o.spec.length > 4) {
+    return openLcdDisplay({
+      path: o.spec.slice(4),
+      geometry,
+      logger: o.logger,
+      ...paging,
+      ...(o.baudRate !== undefined ? { baudRate: o.baudRate } : {}),
+      ...(o.binding ? { binding: o.binding } : {}),
+    });
+  }
+  throw new DisplayError('E_DISPLAY_CONFIG', `display must be console, none or lcd:PATH, got "${o.spec}"`);
+}
