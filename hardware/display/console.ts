@@ -3,8 +3,9 @@
  * the top of the terminal (title row in reverse video, coloured by tone). Not a TTY: one plain
  * line per change, `[title] line | line | …`. Widths are display columns (string-width: CJK = 2).
  */
-import stringWidth from 'string-width';
+
 import type { Writable } from 'node:stream';
+import stringWidth from 'string-width';
 import { PagedDisplay, type PagerOptions, titleRow } from './pager.js';
 import type { Screen } from './types.js';
 
@@ -15,7 +16,12 @@ export interface ConsoleDisplayOptions extends PagerOptions {
   tty?: boolean;
 }
 
-const TONE: Record<NonNullable<Screen['tone']>, string> = { ok: '42;30', info: '44;37', warn: '43;30', error: '41;37' };
+const TONE: Record<NonNullable<Screen['tone']>, string> = {
+  ok: '42;30',
+  info: '44;37',
+  warn: '43;30',
+  error: '41;37',
+};
 
 /** Cuts a string to at most `w` display columns (never splits a wide character). */
 export function cutColumns(s: string, w: number): string {
@@ -60,8 +66,13 @@ export class ConsoleDisplay extends PagedDisplay {
   protected draw(screen: Screen, page: number): void {
     const rows = this.rows(screen, page);
     if (!this.tty) {
-      const body = rows.slice(1).map((r) => r.trimEnd()).filter((r) => r.length > 0);
-      this.out.write(`[${screen.title}]${body.length ? ` ${body.join(' | ')}` : ''}${screen.pages.length > 1 ? ` (${page + 1}/${screen.pages.length})` : ''}\n`);
+      const body = rows
+        .slice(1)
+        .map((r) => r.trimEnd())
+        .filter((r) => r.length > 0);
+      this.out.write(
+        `[${screen.title}]${body.length ? ` ${body.join(' | ')}` : ''}${screen.pages.length > 1 ? ` (${page + 1}/${screen.pages.length})` : ''}\n`,
+      );
       return;
     }
     const w = this.geometry.width;

@@ -1,16 +1,28 @@
 /** Cashier display drivers: console (TTY), character LCD over serial, none. */
-import type { Logger } from '../../agent/log.js';
+
 import { layout } from '../../agent/guidance/layout.js';
+import type { Logger } from '../../agent/log.js';
 import type { SerialBinding } from '../serial/index.js';
 import { ConsoleDisplay } from './console.js';
 import { openLcdDisplay } from './lcd.js';
 import { PagedDisplay } from './pager.js';
 import { type Display, DisplayError, type Geometry, type Screen } from './types.js';
 
-export * from './types.js';
 export { ConsoleDisplay, cutColumns, padToColumns } from './console.js';
-export { LcdDisplay, openLcdDisplay, toLcdBytes, lcdFrame, LCD_INIT, LCD_ROW_OFFSETS, LCD_COMMAND, LCD_CLEAR, LCD_SET_DDRAM, LCD_DISPLAY_ON } from './lcd.js';
+export {
+  LCD_CLEAR,
+  LCD_COMMAND,
+  LCD_DISPLAY_ON,
+  LCD_INIT,
+  LCD_ROW_OFFSETS,
+  LCD_SET_DDRAM,
+  LcdDisplay,
+  lcdFrame,
+  openLcdDisplay,
+  toLcdBytes,
+} from './lcd.js';
 export { PagedDisplay } from './pager.js';
+export * from './types.js';
 
 /** Keeps the last screen, shows nothing. */
 export class NoneDisplay extends PagedDisplay {
@@ -19,7 +31,12 @@ export class NoneDisplay extends PagedDisplay {
 }
 
 /** Lays text out for a display's text area (agent/guidance layout: CJK = 2 columns, pages). */
-export function layoutScreen(display: Pick<Display, 'textGeometry'>, title: string, text: string, tone?: Screen['tone']): Screen {
+export function layoutScreen(
+  display: Pick<Display, 'textGeometry'>,
+  title: string,
+  text: string,
+  tone?: Screen['tone'],
+): Screen {
   return { title, pages: layout(text, display.textGeometry), ...(tone ? { tone } : {}) };
 }
 

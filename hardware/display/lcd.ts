@@ -26,21 +26,116 @@ export const LCD_ROW_OFFSETS = [0x00, 0x40, 0x14, 0x54] as const;
 
 /** Characters with their own code in the HD44780 A00 ROM. */
 const ROM_A00: Readonly<Record<string, number>> = {
-  'ä': 0xe1, 'ö': 0xef, 'ü': 0xf5, 'ñ': 0xee, '°': 0xdf, 'µ': 0xe4, 'Ω': 0xf4, 'Σ': 0xf6, 'π': 0xf7, '÷': 0xfd, '→': 0x7e, '←': 0x7f,
+  ä: 0xe1,
+  ö: 0xef,
+  ü: 0xf5,
+  ñ: 0xee,
+  '°': 0xdf,
+  µ: 0xe4,
+  Ω: 0xf4,
+  Σ: 0xf6,
+  π: 0xf7,
+  '÷': 0xfd,
+  '→': 0x7e,
+  '←': 0x7f,
 };
 
 /** Replacements for characters the ROM lacks (before diacritics are stripped). */
 const TRANSLIT: Readonly<Record<string, string>> = {
-  'ß': 'ss', 'Ä': 'A', 'Ö': 'O', 'Ü': 'U', 'Æ': 'AE', 'æ': 'ae', 'Ø': 'O', 'ø': 'o', 'Å': 'A', 'å': 'a', 'Œ': 'OE', 'œ': 'oe',
-  '“': '"', '”': '"', '„': '"', '«': '"', '»': '"', '‘': "'", '’': "'", '–': '-', '—': '-', '…': '...', '€': 'EUR', '£': 'GBP',
-  '\\': '/', '~': '-', '¥': 'Y',
+  ß: 'ss',
+  Ä: 'A',
+  Ö: 'O',
+  Ü: 'U',
+  Æ: 'AE',
+  æ: 'ae',
+  Ø: 'O',
+  ø: 'o',
+  Å: 'A',
+  å: 'a',
+  Œ: 'OE',
+  œ: 'oe',
+  '“': '"',
+  '”': '"',
+  '„': '"',
+  '«': '"',
+  '»': '"',
+  '‘': "'",
+  '’': "'",
+  '–': '-',
+  '—': '-',
+  '…': '...',
+  '€': 'EUR',
+  '£': 'GBP',
+  '\\': '/',
+  '~': '-',
+  '¥': 'Y',
   // Russian (simple Latin transliteration)
-  'А': 'A', 'Б': 'B', 'В': 'V', 'Г': 'G', 'Д': 'D', 'Е': 'E', 'Ё': 'E', 'Ж': 'Zh', 'З': 'Z', 'И': 'I', 'Й': 'I', 'К': 'K', 'Л': 'L', 'М': 'M',
-  'Н': 'N', 'О': 'O', 'П': 'P', 'Р': 'R', 'С': 'S', 'Т': 'T', 'У': 'U', 'Ф': 'F', 'Х': 'Kh', 'Ц': 'Ts', 'Ч': 'Ch', 'Ш': 'Sh', 'Щ': 'Shch',
-  'Ъ': '', 'Ы': 'Y', 'Ь': '', 'Э': 'E', 'Ю': 'Yu', 'Я': 'Ya',
-  'а': 'a', 'б': 'b', 'в': 'v', 'г': 'g', 'д': 'd', 'е': 'e', 'ё': 'e', 'ж': 'zh', 'з': 'z', 'и': 'i', 'й': 'i', 'к': 'k', 'л': 'l', 'м': 'm',
-  'н': 'n', 'о': 'o', 'п': 'p', 'р': 'r', 'с': 's', 'т': 't', 'у': 'u', 'ф': 'f', 'х': 'kh', 'ц': 'ts', 'ч': 'ch', 'ш': 'sh', 'щ': 'shch',
-  'ъ': '', 'ы': 'y', 'ь': '', 'э': 'e', 'ю': 'yu', 'я': 'ya',
+  А: 'A',
+  Б: 'B',
+  В: 'V',
+  Г: 'G',
+  Д: 'D',
+  Е: 'E',
+  Ё: 'E',
+  Ж: 'Zh',
+  З: 'Z',
+  И: 'I',
+  Й: 'I',
+  К: 'K',
+  Л: 'L',
+  М: 'M',
+  Н: 'N',
+  О: 'O',
+  П: 'P',
+  Р: 'R',
+  С: 'S',
+  Т: 'T',
+  У: 'U',
+  Ф: 'F',
+  Х: 'Kh',
+  Ц: 'Ts',
+  Ч: 'Ch',
+  Ш: 'Sh',
+  Щ: 'Shch',
+  Ъ: '',
+  Ы: 'Y',
+  Ь: '',
+  Э: 'E',
+  Ю: 'Yu',
+  Я: 'Ya',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ё: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'i',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'kh',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'shch',
+  ъ: '',
+  ы: 'y',
+  ь: '',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
 };
 
 /** Text → LCD ROM bytes (A00), exactly `width` bytes: transliterated, cut, padded with spaces. */
@@ -69,7 +164,8 @@ export function toLcdBytes(text: string, width: number): Buffer {
 
 /** The bytes of one full draw of a screen page (cursor + row, for every row). */
 export function lcdFrame(rows: readonly string[], width: number): Buffer {
-  if (rows.length > LCD_ROW_OFFSETS.length) throw new DisplayError('E_DISPLAY_GEOMETRY', 'an HD44780 LCD has at most 4 rows');
+  if (rows.length > LCD_ROW_OFFSETS.length)
+    throw new DisplayError('E_DISPLAY_GEOMETRY', 'an HD44780 LCD has at most 4 rows');
   const parts: Buffer[] = [];
   rows.forEach((r, i) => {
     parts.push(Buffer.from([LCD_COMMAND, LCD_SET_DDRAM | LCD_ROW_OFFSETS[i]!]), toLcdBytes(r, width));
@@ -91,8 +187,10 @@ export class LcdDisplay extends PagedDisplay {
 
   constructor(opts: LcdDisplayOptions) {
     super(opts);
-    if (opts.geometry.height > 4) throw new DisplayError('E_DISPLAY_GEOMETRY', 'an HD44780 LCD has at most 4 rows');
-    if (opts.geometry.width > 40) throw new DisplayError('E_DISPLAY_GEOMETRY', 'an HD44780 LCD has at most 40 columns');
+    if (opts.geometry.height > 4)
+      throw new DisplayError('E_DISPLAY_GEOMETRY', 'an HD44780 LCD has at most 4 rows');
+    if (opts.geometry.width > 40)
+      throw new DisplayError('E_DISPLAY_GEOMETRY', 'an HD44780 LCD has at most 40 columns');
     this.write = opts.write;
   }
 
@@ -109,7 +207,15 @@ export class LcdDisplay extends PagedDisplay {
   protected draw(screen: Screen, page: number): void {
     const { width, height } = this.geometry;
     const lines = screen.pages[page] ?? [];
-    const rows = [titleRow(screen, page, width, (s) => [...s].length, (s, w) => [...s].slice(0, w).join(''))];
+    const rows = [
+      titleRow(
+        screen,
+        page,
+        width,
+        (s) => [...s].length,
+        (s, w) => [...s].slice(0, w).join(''),
+      ),
+    ];
     for (let i = 0; i < height - 1; i++) rows.push(lines[i] ?? '');
     this.write(lcdFrame(rows, width));
   }

@@ -68,7 +68,13 @@ export abstract class PagedDisplay implements Display {
 }
 
 /** "title      2/3": the title cut to fit, a page indicator at the right when there are pages. */
-export function titleRow(screen: Screen, page: number, width: number, widthOf: (s: string) => number, cut: (s: string, w: number) => string): string {
+export function titleRow(
+  screen: Screen,
+  page: number,
+  width: number,
+  widthOf: (s: string) => number,
+  cut: (s: string, w: number) => string,
+): string {
   const n = screen.pages.length;
   const ind = n > 1 ? ` ${page + 1}/${n}` : '';
   const room = Math.max(0, width - ind.length);

@@ -43,7 +43,17 @@ export class DisplayError extends Error {
 }
 
 export function checkGeometry(g: Geometry): void {
-  if (!Number.isInteger(g.width) || g.width < 8 || g.width > 256 || !Number.isInteger(g.height) || g.height < 2 || g.height > 64) {
-    throw new DisplayError('E_DISPLAY_GEOMETRY', `display must be 8..256 columns × 2..64 rows, got ${g.width}×${g.height}`);
+  if (
+    !Number.isInteger(g.width) ||
+    g.width < 8 ||
+    g.width > 256 ||
+    !Number.isInteger(g.height) ||
+    g.height < 2 ||
+    g.height > 64
+  ) {
+    throw new DisplayError(
+      'E_DISPLAY_GEOMETRY',
+      `display must be 8..256 columns × 2..64 rows, got ${g.width}×${g.height}`,
+    );
   }
 }

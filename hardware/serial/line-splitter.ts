@@ -5,8 +5,9 @@
  * as an `Overflow` object in the (object-mode) output, in order with the lines around it.
  * Behaviour matches protocol/framing LineFramer (a test feeds both the same chunks).
  */
-import { DelimiterParser } from '@serialport/parser-delimiter';
+
 import type { TransformCallback } from 'node:stream';
+import { DelimiterParser } from '@serialport/parser-delimiter';
 
 /** A line that went over the limit: `bytes` counts all of it, newline included. */
 export class Overflow {
@@ -71,7 +72,11 @@ export class BoundedLineSplitter extends DelimiterParser {
       return r;
     }
     if (this.buffer.length === 0) return null;
-    const r = { bytes: this.buffer.length, head: Buffer.from(this.buffer.subarray(0, HEAD)), oversize: false };
+    const r = {
+      bytes: this.buffer.length,
+      head: Buffer.from(this.buffer.subarray(0, HEAD)),
+      oversize: false,
+    };
     this.buffer = EMPTY;
     return r;
   }

@@ -11,14 +11,20 @@
  * with fs.watch because ptys are not in SerialPort.list(). Backoff is capped exponential with
  * jitter, reset after a successful open. Each state change is logged (event: 'link_state').
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { type FSWatcher, watch } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { SerialPort, type SerialPortMock } from 'serialport';
 import type { Logger } from '../../agent/log.js';
 import { FrameError, type LinkEventSink } from '../../protocol/framing/index.js';
-import { frameStream, type FramingStats, newStats, type StreamFraming, type StreamFramingOptions } from './stream-framing.js';
+import {
+  type FramingStats,
+  frameStream,
+  newStats,
+  type StreamFraming,
+  type StreamFramingOptions,
+} from './stream-framing.js';
 
 export type LinkState = 'opening' | 'open' | 'reconnecting' | 'closed';
 
@@ -110,7 +116,8 @@ class ReconnectingLink implements Link {
   ) {
     this.minMs = reconnect.minMs ?? 100;
     this.maxMs = reconnect.maxMs ?? 5000;
-    if (!(this.minMs > 0 && this.maxMs >= this.minMs)) throw new LinkError('E_CONFIG', 'reconnect: need 0 < minMs <= maxMs');
+    if (!(this.minMs > 0 && this.maxMs >= this.minMs))
+      throw new LinkError('E_CONFIG', 'reconnect: need 0 < minMs <= maxMs');
     // HOT PATH: one closure, a plain loop over subscribers.
     const cbs = this.eventCbs;
     this.dispatch = (e) => {
@@ -183,7 +190,10 @@ class ReconnectingLink implements Link {
   private setState(state: LinkState, reason: string | null): void {
     this.state = state;
     const level = state === 'reconnecting' ? 'warn' : 'info';
-    this.log[level]({ event: 'link_state', state, target: this.transport.target, reason, attempt: this.attempt }, `link ${state}`);
+    this.log[level](
+      { event: 'link_state', state, target: this.transport.target, reason, attempt: this.attempt },
+      `link ${state}`,
+    );
     for (const cb of [...this.stateCbs]) cb(state, reason);
   }
 
@@ -273,7 +283,8 @@ function watchPath(path: string, wake: () => void): () => void {
 /** Opens a serial device and keeps it open (see the state machine above). */
 export function openSerialLink(opts: SerialLinkOptions): Link {
   if (!opts.path) throw new LinkError('E_CONFIG', 'serial path is required');
-  if (!Number.isInteger(opts.baudRate) || opts.baudRate <= 0) throw new LinkError('E_CONFIG', `bad baud rate ${opts.baudRate}`);
+  if (!Number.isInteger(opts.baudRate) || opts.baudRate <= 0)
+    throw new LinkError('E_CONFIG', `bad baud rate ${opts.baudRate}`);
   const transport: Transport = {
     target: opts.path,
     connect: () =>
@@ -281,7 +292,9 @@ export function openSerialLink(opts: SerialLinkOptions): Link {
         const base = { path: opts.path, baudRate: opts.baudRate, autoOpen: false };
         // SerialPort spreads the options over its default binding, so an injected binding wins
         // (its typings omit the option; the cast is only for that).
-        const port = new SerialPort(opts.binding ? ({ ...base, binding: opts.binding } as typeof base) : base);
+        const port = new SerialPort(
+          opts.binding ? ({ ...base, binding: opts.binding } as typeof base) : base,
+        );
         port.on('error', () => {}); // always listen; the link's own listener reports it
         port.open((err) => (err ? reject(err) : resolve(port)));
       }),

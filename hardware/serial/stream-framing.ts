@@ -72,7 +72,12 @@ function reject(code: RejectEvent['code'], reason: string, bytes: number, head: 
  * Starts framing `stream` and calls `sink` for every frame, event and reject. Returns a handle;
  * call detach() before dropping the stream (a fresh call per (re)opened stream: each starts clean).
  */
-export function frameStream(stream: Readable, opts: StreamFramingOptions, sink: LinkEventSink, stats: FramingStats = newStats()): StreamFraming {
+export function frameStream(
+  stream: Readable,
+  opts: StreamFramingOptions,
+  sink: LinkEventSink,
+  stats: FramingStats = newStats(),
+): StreamFraming {
   const out = countingSink(stats, sink);
   if (opts.framing === 'binary') {
     const framer = new BinaryFramer(out, {
@@ -118,7 +123,14 @@ export function frameStream(stream: Readable, opts: StreamFramingOptions, sink: 
   const splitter = new BoundedLineSplitter(parser.maxLineBytes);
   const onLine = (item: Buffer | Overflow) => {
     if (item instanceof Overflow) {
-      out(reject(FRAME_ERROR_CODES.size, `line of ${item.bytes} bytes exceeds ${parser.maxLineBytes}`, item.bytes, item.head));
+      out(
+        reject(
+          FRAME_ERROR_CODES.size,
+          `line of ${item.bytes} bytes exceeds ${parser.maxLineBytes}`,
+          item.bytes,
+          item.head,
+        ),
+      );
       return;
     }
     parser.parse(item, 0, item.length, item.length + 1, out);
@@ -141,14 +153,29 @@ export function frameStream(stream: Readable, opts: StreamFramingOptions, sink: 
       stream.off('data', onData);
       splitter.off('data', onLine);
       // lines already split but not yet delivered (a paused splitter) are parsed first
-      let item: Buffer | Overflow | null;
-      while ((item = splitter.read() as Buffer | Overflow | null) !== null) onLine(item);
+      for (
+        let item = splitter.read() as Buffer | Overflow | null;
+        item !== null;
+        item = splitter.read() as Buffer | Overflow | null
+      ) {
+        onLine(item);
+      }
       const p = splitter.takePending();
       if (p) {
         out(
           p.oversize
-            ? reject(FRAME_ERROR_CODES.size, `line of ${p.bytes}+ bytes exceeds ${parser.maxLineBytes}`, p.bytes, p.head)
-            : reject(FRAME_ERROR_CODES.truncated, `partial line of ${p.bytes} bytes dropped`, p.bytes, p.head),
+            ? reject(
+                FRAME_ERROR_CODES.size,
+                `line of ${p.bytes}+ bytes exceeds ${parser.maxLineBytes}`,
+                p.bytes,
+                p.head,
+              )
+            : reject(
+                FRAME_ERROR_CODES.truncated,
+                `partial line of ${p.bytes} bytes dropped`,
+                p.bytes,
+                p.head,
+              ),
         );
       }
       splitter.destroy();

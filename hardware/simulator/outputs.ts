@@ -29,7 +29,9 @@ export function startPtyPair(path: string, timeoutMs = 5000): Promise<PtyPairHan
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
-      child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${path}`, 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${path}`, 'pty,raw,echo=0'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
     } catch (e) {
       reject(new SimulatorError('E_SOCAT', `cannot start socat: ${(e as Error).message}`));
       return;
@@ -39,7 +41,9 @@ export function startPtyPair(path: string, timeoutMs = 5000): Promise<PtyPairHan
     const ptys: string[] = [];
     const timer = setTimeout(() => {
       child.kill('SIGTERM');
-      reject(new SimulatorError('E_SOCAT', `socat did not create the pty pair in ${timeoutMs} ms: ${err.trim()}`));
+      reject(
+        new SimulatorError('E_SOCAT', `socat did not create the pty pair in ${timeoutMs} ms: ${err.trim()}`),
+      );
     }, timeoutMs);
     child.once('error', (e) => {
       clearTimeout(timer);
@@ -89,7 +93,12 @@ export function isCharDevice(path: string): boolean {
  * Writes a stream to a tty path (fd opened O_RDWR|O_NOCTTY, written in order, back-pressured).
  * Resolves when the stream ends or `signal` aborts.
  */
-export function pumpToTty(src: Readable, path: string, log: Logger, signal?: AbortSignal): Promise<{ bytes: number }> {
+export function pumpToTty(
+  src: Readable,
+  path: string,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<{ bytes: number }> {
   const fd = openSync(path, constants.O_RDWR | constants.O_NOCTTY);
   let bytes = 0;
   return new Promise((resolve, reject) => {
@@ -141,7 +150,12 @@ export interface TcpServerHandle {
 }
 
 /** Serves a fresh stream (from `make`) to every TCP client. */
-export function serveTcp(port: number, make: () => Readable, log: Logger, host = '127.0.0.1'): Promise<TcpServerHandle> {
+export function serveTcp(
+  port: number,
+  make: () => Readable,
+  log: Logger,
+  host = '127.0.0.1',
+): Promise<TcpServerHandle> {
   const sockets = new Set<Socket>();
   const server = createServer((sock) => {
     sockets.add(sock);
@@ -158,7 +172,9 @@ export function serveTcp(port: number, make: () => Readable, log: Logger, host =
     s.on('end', () => sock.end());
   });
   return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new SimulatorError('E_SIM_LISTEN', `cannot listen on ${host}:${port}: ${e.code ?? e.message}`)));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new SimulatorError('E_SIM_LISTEN', `cannot listen on ${host}:${port}: ${e.code ?? e.message}`)),
+    );
     server.listen(port, host, () => {
       const addr = server.address();
       resolve({

@@ -28,7 +28,12 @@ export interface Scenario {
   /** Noise steps between transactions: probability per transaction. */
   noise?: number;
   /** Outage: every `every` transactions the host link goes down for `length` transactions. */
-  outage?: { every: number; length: number; duringMix: Readonly<Record<string, number>>; duplicateAfter: boolean };
+  outage?: {
+    every: number;
+    length: number;
+    duringMix: Readonly<Record<string, number>>;
+    duplicateAfter: boolean;
+  };
 }
 
 /** A realistic shift: mostly approvals, the common declines, a few host timeouts. */
@@ -53,13 +58,15 @@ const SHIFT_MIX = {
 export const SCENARIOS = {
   shift: {
     name: 'shift',
-    description: 'a normal shift: mostly approvals, a realistic mix of declines (51, 05, 55, 54, 91, 1A, 43, 61, 65, 14, 96) and host timeouts',
+    description:
+      'a normal shift: mostly approvals, a realistic mix of declines (51, 05, 55, 54, 91, 1A, 43, 61, 65, 14, 96) and host timeouts',
     rate: 5,
     mix: SHIFT_MIX,
   },
   outage: {
     name: 'outage',
-    description: 'the host network drops: LINK_DOWN, host timeouts with reversals, silent timeouts, 91s, LINK_UP, a retransmitted response',
+    description:
+      'the host network drops: LINK_DOWN, host timeouts with reversals, silent timeouts, 91s, LINK_UP, a retransmitted response',
     rate: 5,
     mix: { '00': 85, '51': 5, '05': 3, '91': 4, host_timeout: 3 },
     outage: {
@@ -71,13 +78,15 @@ export const SCENARIOS = {
   },
   'card-problems': {
     name: 'card-problems',
-    description: 'a streak of card trouble: read errors, 14 invalid card number, 54 expired, 33 expired (pick up), card removed early, PIN timeouts',
+    description:
+      'a streak of card trouble: read errors, 14 invalid card number, 54 expired, 33 expired (pick up), card removed early, PIN timeouts',
     rate: 5,
     mix: { card_read_error: 25, '14': 15, '54': 15, '33': 10, removed_early: 15, pin_timeout: 5, '00': 15 },
   },
   noise: {
     name: 'noise',
-    description: 'line noise: garbage bytes, truncated, corrupted, oversize and malformed frames between valid ones',
+    description:
+      'line noise: garbage bytes, truncated, corrupted, oversize and malformed frames between valid ones',
     rate: 20,
     mix: { '00': 80, '51': 10, '05': 5, host_timeout: 5 },
     noise: 0.6,

@@ -11,7 +11,6 @@
  *   timeout, as a module reset would be; without it the next frame would be lost too.
  */
 import { LOCAL_FAULTS } from '../../agent/record.js';
-import { DIALECTS, type DialectName, encodeMessage } from '../../protocol/iso8583/index.js';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   encodeBinaryEvent,
@@ -25,8 +24,9 @@ import {
   type TpduAddress,
   withCheck,
 } from '../../protocol/framing/index.js';
+import { DIALECTS, type DialectName, encodeMessage } from '../../protocol/iso8583/index.js';
 import { Rng } from './rng.js';
-import { type Scenario, SCENARIOS, type ScenarioName } from './scenarios.js';
+import { SCENARIOS, type Scenario, type ScenarioName } from './scenarios.js';
 
 export type SimFraming = 'line' | 'binary';
 
@@ -77,13 +77,31 @@ export interface ScriptStep {
 }
 
 /** Luhn-valid test card numbers (public test PANs). */
-export const TEST_PANS = ['4761739001010119', '5413330089010434', '4005550000000019', '374245455400126', '6011000990139424'] as const;
+export const TEST_PANS = [
+  '4761739001010119',
+  '5413330089010434',
+  '4005550000000019',
+  '374245455400126',
+  '6011000990139424',
+] as const;
 
 type Entry = 'chip' | 'contactless' | 'swipe';
 const ENTRY_MODE: Record<Entry, string> = { chip: '051', contactless: '071', swipe: '901' };
-const CARD_EVENT: Record<Entry, LinkEventName> = { chip: 'CARD_INSERTED', contactless: 'CARD_TAPPED', swipe: 'CARD_SWIPED' };
+const CARD_EVENT: Record<Entry, LinkEventName> = {
+  chip: 'CARD_INSERTED',
+  contactless: 'CARD_TAPPED',
+  swipe: 'CARD_SWIPED',
+};
 
-const LINE_NOISE = ['garbage', 'truncated', 'corrupt_check', 'oversize', 'bad_hex', 'unknown_kind', 'malformed'] as const;
+const LINE_NOISE = [
+  'garbage',
+  'truncated',
+  'corrupt_check',
+  'oversize',
+  'bad_hex',
+  'unknown_kind',
+  'malformed',
+] as const;
 const BINARY_NOISE = ['garbage', 'truncated', 'bad_length', 'oversize', 'malformed'] as const;
 
 class Builder {
@@ -111,7 +129,14 @@ class Builder {
     this.rrnNo = this.rng.int(100000, 999999) * 1_000_000;
   }
 
-  step(txn: number | null, label: string, bytes: Buffer, link: LinkExpect, outcome: Outcome | null, gapAfterMs = 0): ScriptStep {
+  step(
+    txn: number | null,
+    label: string,
+    bytes: Buffer,
+    link: LinkExpect,
+    outcome: Outcome | null,
+    gapAfterMs = 0,
+  ): ScriptStep {
     return { index: this.index++, txn, label, bytes, link, outcome, gapAfterMs };
   }
 
@@ -129,23 +154,41 @@ class Builder {
     this.clock += 20_000;
     const d = new Date(this.clock);
     const p = (n: number) => String(n).padStart(2, '0');
-    return { time: `${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`, date: `${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}` };
+    return {
+      time: `${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`,
+      date: `${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}`,
+    };
   }
 
   message(kind: 'REQ' | 'RSP', iso: Buffer): Buffer {
-    return this.o.framing === 'line' ? encodeMessageLine(kind, iso) : encodeBinaryFrame(iso, kind === 'REQ' ? this.reqTpdu : this.rspTpdu);
+    return this.o.framing === 'line'
+      ? encodeMessageLine(kind, iso)
+      : encodeBinaryFrame(iso, kind === 'REQ' ? this.reqTpdu : this.rspTpdu);
   }
 
   event(name: LinkEventName, args: Record<string, string> = {}): Buffer {
-    return this.o.framing === 'line' ? encodeEventLine(name, args) : encodeBinaryEvent(name, args, this.rspTpdu);
+    return this.o.framing === 'line'
+      ? encodeEventLine(name, args)
+      : encodeBinaryEvent(name, args, this.rspTpdu);
   }
 
-  eventStep(txn: number | null, name: LinkEventName, args: Record<string, string>, outcome: Outcome | null): ScriptStep {
+  eventStep(
+    txn: number | null,
+    name: LinkEventName,
+    args: Record<string, string>,
+    outcome: Outcome | null,
+  ): ScriptStep {
     const stan = args['stan'] ?? null;
     const shown = Object.entries(args)
       .map(([k, v]) => ` ${k}=${v}`)
       .join('');
-    return this.step(txn, `EVT ${name}${shown}`, this.event(name, args), { kind: 'event', name, stan }, outcome);
+    return this.step(
+      txn,
+      `EVT ${name}${shown}`,
+      this.event(name, args),
+      { kind: 'event', name, stan },
+      outcome,
+    );
   }
 }
 
@@ -155,7 +198,8 @@ function local(rc: string, via: Outcome['via'], stan: string | null): Outcome {
 
 function* transaction(b: Builder, txn: number, outcomeKey: string, inOutage: boolean): Generator<ScriptStep> {
   const { rng, o } = b;
-  const entry: Entry = outcomeKey === 'removed_early' ? 'chip' : rng.weighted({ chip: 50, contactless: 40, swipe: 10 });
+  const entry: Entry =
+    outcomeKey === 'removed_early' ? 'chip' : rng.weighted({ chip: 50, contactless: 40, swipe: 10 });
   const pan = rng.pick(TEST_PANS);
   const amount = String(rng.int(100, 25000)).padStart(12, '0');
   const money = { amount, currency: o.currency };
@@ -163,10 +207,20 @@ function* transaction(b: Builder, txn: number, outcomeKey: string, inOutage: boo
 
   switch (outcomeKey) {
     case 'card_read_error':
-      yield b.eventStep(txn, 'CARD_READ_ERROR', { reason: entry, ...money }, local(LOCAL_FAULTS.cardReadError, 'event', null));
+      yield b.eventStep(
+        txn,
+        'CARD_READ_ERROR',
+        { reason: entry, ...money },
+        local(LOCAL_FAULTS.cardReadError, 'event', null),
+      );
       return;
     case 'removed_early':
-      yield b.eventStep(txn, 'CARD_REMOVED', { early: '1', ...money }, local(LOCAL_FAULTS.cardRemoved, 'event', null));
+      yield b.eventStep(
+        txn,
+        'CARD_REMOVED',
+        { early: '1', ...money },
+        local(LOCAL_FAULTS.cardRemoved, 'event', null),
+      );
       return;
     case 'pin_timeout':
       yield b.eventStep(txn, 'PIN_TIMEOUT', money, local(LOCAL_FAULTS.pinTimeout, 'event', null));
@@ -192,11 +246,22 @@ function* transaction(b: Builder, txn: number, outcomeKey: string, inOutage: boo
   };
   const req = encodeMessage(b.dialect, { mti: '0200', fields: common });
   const silent = outcomeKey === 'silent_timeout';
-  yield b.step(txn, `REQ 0200 stan=${stan}`, b.message('REQ', req), { kind: 'request', mti: '0200', stan, rc: null }, silent ? local(LOCAL_FAULTS.hostTimeout, 'timeout', stan) : null);
+  yield b.step(
+    txn,
+    `REQ 0200 stan=${stan}`,
+    b.message('REQ', req),
+    { kind: 'request', mti: '0200', stan, rc: null },
+    silent ? local(LOCAL_FAULTS.hostTimeout, 'timeout', stan) : null,
+  );
   if (silent) return;
 
   if (outcomeKey === 'host_timeout') {
-    yield b.eventStep(txn, 'HOST_TIMEOUT', { stan, ...money }, local(LOCAL_FAULTS.hostTimeout, 'event', stan));
+    yield b.eventStep(
+      txn,
+      'HOST_TIMEOUT',
+      { stan, ...money },
+      local(LOCAL_FAULTS.hostTimeout, 'event', stan),
+    );
     if (inOutage) yield b.eventStep(txn, 'REVERSAL_SENT', { stan }, null);
     return;
   }
@@ -207,7 +272,13 @@ function* transaction(b: Builder, txn: number, outcomeKey: string, inOutage: boo
   const rsp = encodeMessage(b.dialect, { mti: '0210', fields: rspFields });
   const rspBytes = b.message('RSP', rsp);
   b.lastResponse = { bytes: rspBytes, mti: '0210', stan, rc };
-  yield b.step(txn, `RSP 0210 stan=${stan} rc=${rc}`, rspBytes, { kind: 'response', mti: '0210', stan, rc }, { rc, via: 'response', stan, duplicate: false });
+  yield b.step(
+    txn,
+    `RSP 0210 stan=${stan} rc=${rc}`,
+    rspBytes,
+    { kind: 'response', mti: '0210', stan, rc },
+    { rc, via: 'response', stan, duplicate: false },
+  );
   if (entry === 'chip') yield b.eventStep(txn, 'CARD_REMOVED', {}, null);
 }
 
@@ -225,12 +296,28 @@ function noiseStep(b: Builder): ScriptStep {
   const line = o.framing === 'line';
   const variant = line ? rng.pick(LINE_NOISE) : rng.pick(BINARY_NOISE);
   const reject = (bytes: Buffer, codes: readonly FrameErrorCode[], gap = 0, what: string = variant) =>
-    b.step(null, `noise ${what} (${bytes.length} bytes)`, bytes, { kind: 'reject', bytes: bytes.length, codes }, null, gap);
+    b.step(
+      null,
+      `noise ${what} (${bytes.length} bytes)`,
+      bytes,
+      { kind: 'reject', bytes: bytes.length, codes },
+      null,
+      gap,
+    );
   const C = FRAME_ERROR_CODES;
   // a realistic 0210 to damage
   const sample = encodeMessage(b.dialect, {
     mti: '0210',
-    fields: { 2: TEST_PANS[0], 3: '000000', 4: '000000001999', 11: '999999', 37: '000000000000', 39: '05', 41: o.terminalId, 49: o.currency },
+    fields: {
+      2: TEST_PANS[0],
+      3: '000000',
+      4: '000000001999',
+      11: '999999',
+      37: '000000000000',
+      39: '05',
+      41: o.terminalId,
+      49: o.currency,
+    },
   });
   switch (variant) {
     case 'garbage': {
@@ -254,7 +341,11 @@ function noiseStep(b: Builder): ScriptStep {
     }
     case 'oversize': {
       const n = b.maxFrame + rng.int(1, 200);
-      if (line) return reject(encodeMessageLine('RSP', Buffer.concat([Buffer.from('0210'), Buffer.alloc(n - 4, 0xaa)])), [C.size]);
+      if (line)
+        return reject(
+          encodeMessageLine('RSP', Buffer.concat([Buffer.from('0210'), Buffer.alloc(n - 4, 0xaa)])),
+          [C.size],
+        );
       const f = Buffer.alloc(2 + n, 0xaa);
       f.writeUInt16BE(n, 0);
       f.write('0210', 2, 'latin1');
@@ -270,16 +361,26 @@ function noiseStep(b: Builder): ScriptStep {
       return reject(withCheck(`RSP ${hex.slice(0, i)}G${hex.slice(i + 1)}`), [C.syntax]);
     }
     case 'unknown_kind':
-      return reject(rng.next() < 0.5 ? withCheck('ACK 000001') : withCheck('EVT PRINTER_ERROR code=7'), [C.unknown]);
+      return reject(rng.next() < 0.5 ? withCheck('ACK 000001') : withCheck('EVT PRINTER_ERROR code=7'), [
+        C.unknown,
+      ]);
     default: {
       // malformed: correctly framed, but the ISO 8583 bytes stop in the middle of the fields
       const cut = Buffer.from(sample.subarray(0, rng.int(Math.floor(sample.length / 3), sample.length - 3)));
-      return b.step(null, `RSP malformed 0210 (${cut.length} of ${sample.length} bytes)`, b.message('RSP', cut), { kind: 'response', mti: '0210', stan: null, rc: null }, local(LOCAL_FAULTS.malformedResponse, 'decode', null));
+      return b.step(
+        null,
+        `RSP malformed 0210 (${cut.length} of ${sample.length} bytes)`,
+        b.message('RSP', cut),
+        { kind: 'response', mti: '0210', stan: null, rc: null },
+        local(LOCAL_FAULTS.malformedResponse, 'decode', null),
+      );
     }
   }
 }
 
-export function resolveOptions(opts: ScriptOptions): Required<Omit<ScriptOptions, 'tpdu'>> & { tpdu: boolean } {
+export function resolveOptions(
+  opts: ScriptOptions,
+): Required<Omit<ScriptOptions, 'tpdu'>> & { tpdu: boolean } {
   const o = {
     scenario: opts.scenario,
     framing: opts.framing,
@@ -292,8 +393,10 @@ export function resolveOptions(opts: ScriptOptions): Required<Omit<ScriptOptions
     merchantId: opts.merchantId ?? 'MERCHANT0000001',
     currency: opts.currency ?? '978',
   };
-  if (!Object.hasOwn(SCENARIOS, o.scenario)) throw new FrameError('E_USAGE', `unknown scenario ${o.scenario}`);
-  if (o.framing !== 'line' && o.framing !== 'binary') throw new FrameError('E_USAGE', `unknown framing ${String(o.framing)}`);
+  if (!Object.hasOwn(SCENARIOS, o.scenario))
+    throw new FrameError('E_USAGE', `unknown scenario ${o.scenario}`);
+  if (o.framing !== 'line' && o.framing !== 'binary')
+    throw new FrameError('E_USAGE', `unknown framing ${String(o.framing)}`);
   if (o.tpdu && o.framing !== 'binary') throw new FrameError('E_USAGE', '--tpdu needs binary framing');
   if (!Object.hasOwn(DIALECTS, o.dialect)) throw new FrameError('E_USAGE', `unknown dialect ${o.dialect}`);
   if (!Number.isInteger(o.seed)) throw new FrameError('E_USAGE', 'seed must be an integer');
@@ -309,7 +412,12 @@ export function* scriptSteps(opts: ScriptOptions): Generator<ScriptStep, never> 
   for (let txn = 0; ; txn++) {
     const ou = sc.outage;
     if (ou && txn > 0 && txn % (ou.every + ou.length) === ou.every) {
-      yield b.eventStep(null, 'LINK_DOWN', { reason: b.rng.pick(['no_carrier', 'dns', 'tls_handshake']) }, local(LOCAL_FAULTS.linkDown, 'event', null));
+      yield b.eventStep(
+        null,
+        'LINK_DOWN',
+        { reason: b.rng.pick(['no_carrier', 'dns', 'tls_handshake']) },
+        local(LOCAL_FAULTS.linkDown, 'event', null),
+      );
     }
     const inOutage = ou !== undefined && txn % (ou.every + ou.length) >= ou.every;
     const mix = inOutage ? ou.duringMix : sc.mix;
@@ -318,7 +426,13 @@ export function* scriptSteps(opts: ScriptOptions): Generator<ScriptStep, never> 
       yield b.eventStep(null, 'LINK_UP', {}, null);
       if (ou.duplicateAfter && b.lastResponse) {
         const r = b.lastResponse;
-        yield b.step(null, `RSP 0210 stan=${r.stan} rc=${r.rc} (retransmitted)`, r.bytes, { kind: 'response', mti: r.mti, stan: r.stan, rc: r.rc }, { rc: r.rc, via: 'response', stan: r.stan, duplicate: true });
+        yield b.step(
+          null,
+          `RSP 0210 stan=${r.stan} rc=${r.rc} (retransmitted)`,
+          r.bytes,
+          { kind: 'response', mti: r.mti, stan: r.stan, rc: r.rc },
+          { rc: r.rc, via: 'response', stan: r.stan, duplicate: true },
+        );
       }
     }
     if (sc.noise !== undefined && b.rng.next() < sc.noise) yield noiseStep(b);
@@ -350,7 +464,15 @@ export interface ScriptSummary {
 }
 
 export function summarize(steps: readonly ScriptStep[]): ScriptSummary {
-  const s: ScriptSummary = { steps: steps.length, bytes: 0, link: {}, outcomes: {}, failures: 0, duplicates: 0, rejectBytes: 0 };
+  const s: ScriptSummary = {
+    steps: steps.length,
+    bytes: 0,
+    link: {},
+    outcomes: {},
+    failures: 0,
+    duplicates: 0,
+    rejectBytes: 0,
+  };
   for (const st of steps) {
     s.bytes += st.bytes.length;
     s.link[st.link.kind] = (s.link[st.link.kind] ?? 0) + 1;

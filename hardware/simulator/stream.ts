@@ -36,9 +36,12 @@ export class SimulatorStream extends Readable {
     super({ highWaterMark: 64 * 1024 });
     resolveOptions(opts); // validate early, with typed errors
     this.rate = opts.rate ?? SCENARIOS[opts.scenario].rate;
-    if (!(this.rate > 0 && Number.isFinite(this.rate))) throw new FrameError('E_USAGE', 'rate must be a positive number');
-    if (opts.duration !== undefined && !(opts.duration > 0)) throw new FrameError('E_USAGE', 'duration must be positive');
-    if (opts.count !== undefined && !(Number.isInteger(opts.count) && opts.count > 0)) throw new FrameError('E_USAGE', 'count must be a positive integer');
+    if (!(this.rate > 0 && Number.isFinite(this.rate)))
+      throw new FrameError('E_USAGE', 'rate must be a positive number');
+    if (opts.duration !== undefined && !(opts.duration > 0))
+      throw new FrameError('E_USAGE', 'duration must be positive');
+    if (opts.count !== undefined && !(Number.isInteger(opts.count) && opts.count > 0))
+      throw new FrameError('E_USAGE', 'count must be a positive integer');
     this.it = scriptSteps(opts);
     this.maxSteps = opts.count ?? Number.POSITIVE_INFINITY;
     this.endAt = opts.duration !== undefined ? opts.duration * 1000 : Number.POSITIVE_INFINITY;
@@ -84,7 +87,10 @@ export class SimulatorStream extends Readable {
       this.onStep?.(step);
       const more = this.push(step.bytes);
       if (step.gapAfterMs > 0) {
-        this.timer = setTimeout(() => this.pump(), Math.max(0, this.dueAt(this.sent) - (performance.now() - this.t0)));
+        this.timer = setTimeout(
+          () => this.pump(),
+          Math.max(0, this.dueAt(this.sent) - (performance.now() - this.t0)),
+        );
         return;
       }
       if (!more) {

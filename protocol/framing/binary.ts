@@ -19,7 +19,7 @@
  * link does, default 50 ms): a partial frame is then rejected as E_FRAME_TRUNCATED and framing
  * starts clean. Without a quiet gap, a truncated frame also costs the frame that follows it.
  */
-import { isBodyFailure, parseEventBody } from './events.js';
+import { formatEventBody, isBodyFailure, parseEventBody } from './events.js';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   FRAME_ERROR_CODES,
@@ -28,11 +28,10 @@ import {
   type Framer,
   type LinkEventName,
   type LinkEventSink,
-  makeReject,
   type MessageEvent,
+  makeReject,
   REJECT_HEAD_BYTES,
 } from './types.js';
-import { formatEventBody } from './events.js';
 
 export interface BinaryOptions {
   /** Frames carry a 5-byte TPDU after the length. Default false. */
@@ -58,7 +57,8 @@ export function messageStartKind(buf: Uint8Array, p: number): 0 | 1 | 2 | 3 {
   if (a === 0x45 && b === 0x56 && buf[p + 2] === 0x54 && buf[p + 3] === 0x20) return 3;
   if (a >= 0x30) {
     const c = buf[p + 2]!;
-    if (digitIn(a, 0, 2) && digitIn(b, 1, 9) && digitIn(c, 0, 5) && digitIn(buf[p + 3]!, 0, 5)) return (c & 1) === 1 ? 2 : 1;
+    if (digitIn(a, 0, 2) && digitIn(b, 1, 9) && digitIn(c, 0, 5) && digitIn(buf[p + 3]!, 0, 5))
+      return (c & 1) === 1 ? 2 : 1;
     return 0;
   }
   const v = a >> 4;
@@ -92,7 +92,11 @@ export class BinaryFramer implements Framer {
     this.tpdu = opts.tpdu === true;
     this.hdr = this.tpdu ? 5 : 0;
     this.minLen = this.hdr + MIN_MESSAGE;
-    if (!Number.isInteger(this.maxFrameBytes) || this.maxFrameBytes < this.minLen || this.maxFrameBytes > 0x7fff) {
+    if (
+      !Number.isInteger(this.maxFrameBytes) ||
+      this.maxFrameBytes < this.minLen ||
+      this.maxFrameBytes > 0x7fff
+    ) {
       throw new FrameError('E_FRAME_CONFIG', `maxFrameBytes must be an integer in ${this.minLen}..32767`);
     }
     this.acc = Buffer.alloc(this.maxFrameBytes + 2);
@@ -130,10 +134,19 @@ export class BinaryFramer implements Framer {
     const left = this.end - this.start;
     if (this.junk > 0) {
       this.junk += left;
-      for (let k = this.start; k < this.end && this.junkHeadLen < REJECT_HEAD_BYTES; k++) this.junkHead[this.junkHeadLen++] = this.acc[k]!;
+      for (let k = this.start; k < this.end && this.junkHeadLen < REJECT_HEAD_BYTES; k++)
+        this.junkHead[this.junkHeadLen++] = this.acc[k]!;
       this.flushJunk();
     } else if (left > 0) {
-      this.sink(makeReject(FRAME_ERROR_CODES.truncated, `${left} bytes of a partial frame dropped (${why})`, this.acc, this.start, left));
+      this.sink(
+        makeReject(
+          FRAME_ERROR_CODES.truncated,
+          `${left} bytes of a partial frame dropped (${why})`,
+          this.acc,
+          this.start,
+          left,
+        ),
+      );
     }
     this.start = 0;
     this.end = 0;
@@ -162,7 +175,13 @@ export class BinaryFramer implements Framer {
   }
 
   private flushJunk(): void {
-    const r = makeReject(this.junkCode, `${this.junk} bytes skipped: ${this.junkReason}`, this.junkHead, 0, this.junk);
+    const r = makeReject(
+      this.junkCode,
+      `${this.junk} bytes skipped: ${this.junkReason}`,
+      this.junkHead,
+      0,
+      this.junk,
+    );
     if (r.head.length > this.junkHeadLen) r.head = r.head.subarray(0, this.junkHeadLen);
     this.junk = 0;
     this.junkHeadLen = 0;
@@ -177,7 +196,10 @@ export class BinaryFramer implements Framer {
       if (avail < 2) return;
       const len = (acc[s]! << 8) | acc[s + 1]!;
       if (len < this.minLen || len > this.maxFrameBytes) {
-        this.skipByte(FRAME_ERROR_CODES.size, `declared length ${len} outside ${this.minLen}..${this.maxFrameBytes}`);
+        this.skipByte(
+          FRAME_ERROR_CODES.size,
+          `declared length ${len} outside ${this.minLen}..${this.maxFrameBytes}`,
+        );
         continue;
       }
       if (avail < 2 + this.hdr + MIN_MESSAGE) return; // wait to judge plausibility

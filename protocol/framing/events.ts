@@ -33,7 +33,12 @@ function isValueByte(c: number): boolean {
 }
 
 /** Parses `NAME k=v ...` in buf[start, end). Returns the event or why it failed. */
-export function parseEventBody(buf: Buffer, start: number, end: number, wire: number): SignalEvent | BodyFailure {
+export function parseEventBody(
+  buf: Buffer,
+  start: number,
+  end: number,
+  wire: number,
+): SignalEvent | BodyFailure {
   let i = start;
   while (i < end && isNameByte(buf[i]!)) i++;
   if (i === start) return { code: FRAME_ERROR_CODES.syntax, reason: 'event name missing' };
@@ -45,13 +50,15 @@ export function parseEventBody(buf: Buffer, start: number, end: number, wire: nu
     i++; // the space
     const k0 = i;
     while (i < end && isKeyByte(buf[i]!)) i++;
-    if (i === k0 || i >= end || buf[i] !== EQ) return { code: FRAME_ERROR_CODES.syntax, reason: 'bad key=value argument' };
+    if (i === k0 || i >= end || buf[i] !== EQ)
+      return { code: FRAME_ERROR_CODES.syntax, reason: 'bad key=value argument' };
     const key = buf.toString('latin1', k0, i);
     i++;
     const v0 = i;
     while (i < end && isValueByte(buf[i]!)) i++;
     if (i === v0) return { code: FRAME_ERROR_CODES.syntax, reason: `empty value for ${key}` };
-    if (i < end && buf[i] !== SP) return { code: FRAME_ERROR_CODES.syntax, reason: `bad byte in value of ${key}` };
+    if (i < end && buf[i] !== SP)
+      return { code: FRAME_ERROR_CODES.syntax, reason: `bad byte in value of ${key}` };
     if (key in args) return { code: FRAME_ERROR_CODES.syntax, reason: `repeated argument ${key}` };
     args[key] = buf.toString('latin1', v0, i);
   }
@@ -60,7 +67,8 @@ export function parseEventBody(buf: Buffer, start: number, end: number, wire: nu
     if (!(req in args)) return { code: FRAME_ERROR_CODES.syntax, reason: `${name} needs ${req}=` };
   }
   const stan = args['stan'] ?? null;
-  if (stan !== null && !/^\d{6}$/.test(stan)) return { code: FRAME_ERROR_CODES.syntax, reason: 'stan must be 6 digits' };
+  if (stan !== null && !/^\d{6}$/.test(stan))
+    return { code: FRAME_ERROR_CODES.syntax, reason: 'stan must be 6 digits' };
   return { kind: 'event', name, stan, args, wire };
 }
 
@@ -72,13 +80,22 @@ const KEY_RE = /^[a-z0-9_]+$/;
 const VALUE_RE = /^[\x21-\x7e]+$/;
 
 /** Formats an event body; throws FrameError(E_FRAME_SYNTAX) for arguments the grammar can't carry. */
-export function formatEventBody(name: LinkEventName | string, args: Readonly<Record<string, string | number>> = {}): string {
-  if (!/^[A-Z0-9_]+$/.test(name)) throw new FrameError(FRAME_ERROR_CODES.syntax, `bad event name ${JSON.stringify(name)}`);
+export function formatEventBody(
+  name: LinkEventName | string,
+  args: Readonly<Record<string, string | number>> = {},
+): string {
+  if (!/^[A-Z0-9_]+$/.test(name))
+    throw new FrameError(FRAME_ERROR_CODES.syntax, `bad event name ${JSON.stringify(name)}`);
   let s = name;
   for (const [k, v0] of Object.entries(args)) {
     const v = String(v0);
-    if (!KEY_RE.test(k)) throw new FrameError(FRAME_ERROR_CODES.syntax, `bad argument key ${JSON.stringify(k)}`);
-    if (!VALUE_RE.test(v)) throw new FrameError(FRAME_ERROR_CODES.syntax, `bad value for ${k}: must be printable ASCII without spaces`);
+    if (!KEY_RE.test(k))
+      throw new FrameError(FRAME_ERROR_CODES.syntax, `bad argument key ${JSON.stringify(k)}`);
+    if (!VALUE_RE.test(v))
+      throw new FrameError(
+        FRAME_ERROR_CODES.syntax,
+        `bad value for ${k}: must be printable ASCII without spaces`,
+      );
     s += ` ${k}=${v}`;
   }
   return s;

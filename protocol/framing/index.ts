@@ -2,13 +2,22 @@
  * Serial frame formats (pure, no I/O): `line` (text lines with a CRC-16 check value) and `binary`
  * (2-byte length, optional TPDU, raw ISO 8583). See docs/serial.md for the grammar.
  */
-export * from './types.js';
-export { crc16 } from './crc16.js';
-export { parseEventBody, formatEventBody } from './events.js';
-export { LineParser, LineFramer, lineLimits, withCheck, encodeMessageLine, encodeEventLine, LINE_KINDS } from './line.js';
-export type { LineOptions, LineKind } from './line.js';
-export { BinaryFramer, encodeBinaryFrame, encodeBinaryEvent, messageStartKind } from './binary.js';
+
 export type { BinaryOptions, TpduAddress } from './binary.js';
+export { BinaryFramer, encodeBinaryEvent, encodeBinaryFrame, messageStartKind } from './binary.js';
+export { crc16 } from './crc16.js';
+export { formatEventBody, parseEventBody } from './events.js';
+export type { LineKind, LineOptions } from './line.js';
+export {
+  encodeEventLine,
+  encodeMessageLine,
+  LINE_KINDS,
+  LineFramer,
+  LineParser,
+  lineLimits,
+  withCheck,
+} from './line.js';
+export * from './types.js';
 
 import { BinaryFramer } from './binary.js';
 import { LineFramer } from './line.js';

@@ -27,8 +27,8 @@ import {
   type LinkEvent,
   type LinkEventName,
   type LinkEventSink,
-  makeReject,
   type MessageEvent,
+  makeReject,
   REJECT_HEAD_BYTES,
 } from './types.js';
 
@@ -45,8 +45,10 @@ export interface LineOptions {
 export function lineLimits(opts: LineOptions = {}): { maxFrameBytes: number; maxLineBytes: number } {
   const maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const maxLineBytes = opts.maxLineBytes ?? maxFrameBytes * 2 + 64;
-  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 4) throw new FrameError('E_FRAME_CONFIG', 'maxFrameBytes must be an integer >= 4');
-  if (!Number.isInteger(maxLineBytes) || maxLineBytes < 16) throw new FrameError('E_FRAME_CONFIG', 'maxLineBytes must be an integer >= 16');
+  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 4)
+    throw new FrameError('E_FRAME_CONFIG', 'maxFrameBytes must be an integer >= 4');
+  if (!Number.isInteger(maxLineBytes) || maxLineBytes < 16)
+    throw new FrameError('E_FRAME_CONFIG', 'maxLineBytes must be an integer >= 16');
   return { maxFrameBytes, maxLineBytes };
 }
 
@@ -100,7 +102,15 @@ export class LineParser {
     let e = end;
     if (e > start && buf[e - 1] === CR) e--;
     if (e - start > this.maxLineBytes) {
-      sink(makeReject(FRAME_ERROR_CODES.size, `line of ${e - start} bytes exceeds ${this.maxLineBytes}`, buf, start, wire));
+      sink(
+        makeReject(
+          FRAME_ERROR_CODES.size,
+          `line of ${e - start} bytes exceeds ${this.maxLineBytes}`,
+          buf,
+          start,
+          wire,
+        ),
+      );
       return;
     }
     const ev = this.tryParse(buf, start, e, wire);
@@ -114,7 +124,15 @@ export class LineParser {
       if (kindAt(buf, p) === null) continue;
       const later = this.tryParse(buf, p, e, wire - (p - start));
       if (later !== null) {
-        sink(makeReject(FRAME_ERROR_CODES.sync, `${p - start} bytes before a frame start (${reason})`, buf, start, p - start));
+        sink(
+          makeReject(
+            FRAME_ERROR_CODES.sync,
+            `${p - start} bytes before a frame start (${reason})`,
+            buf,
+            start,
+            p - start,
+          ),
+        );
         sink(later);
         return;
       }
@@ -143,16 +161,22 @@ export class LineParser {
     if (crc16(buf, start, cp) !== want) return this.fail(FRAME_ERROR_CODES.check, 'check value mismatch');
     if (buf[start + 3] !== SP) return this.fail(FRAME_ERROR_CODES.syntax, 'no space after frame kind');
     const kind = kindAt(buf, start);
-    if (kind === null) return this.fail(FRAME_ERROR_CODES.unknown, `unknown frame kind ${buf.toString('latin1', start, start + 3)}`);
+    if (kind === null)
+      return this.fail(
+        FRAME_ERROR_CODES.unknown,
+        `unknown frame kind ${buf.toString('latin1', start, start + 3)}`,
+      );
     const b0 = start + 4;
     if (kind === 'EVT') {
       const r = parseEventBody(buf, b0, cp, wire);
       return isBodyFailure(r) ? this.fail(r.code, r.reason) : r;
     }
     const hexLen = cp - b0;
-    if (hexLen === 0 || (hexLen & 1) === 1) return this.fail(FRAME_ERROR_CODES.syntax, 'hex body empty or of odd length');
+    if (hexLen === 0 || (hexLen & 1) === 1)
+      return this.fail(FRAME_ERROR_CODES.syntax, 'hex body empty or of odd length');
     const len = hexLen >> 1;
-    if (len > this.maxFrameBytes) return this.fail(FRAME_ERROR_CODES.size, `message of ${len} bytes exceeds ${this.maxFrameBytes}`);
+    if (len > this.maxFrameBytes)
+      return this.fail(FRAME_ERROR_CODES.size, `message of ${len} bytes exceeds ${this.maxFrameBytes}`);
     const out = this.out;
     for (let i = 0, j = b0; i < len; i++, j += 2) {
       const hi = HEX[buf[j]!]!;
@@ -284,7 +308,8 @@ export class LineFramer implements Framer {
 
 /** Appends " *CRC\n" to a line body (kind included). Throws for non-ASCII or newline bytes. */
 export function withCheck(text: string): Buffer {
-  if (!/^[\x20-\x7e]*$/.test(text)) throw new FrameError(FRAME_ERROR_CODES.syntax, 'a line carries printable ASCII only');
+  if (!/^[\x20-\x7e]*$/.test(text))
+    throw new FrameError(FRAME_ERROR_CODES.syntax, 'a line carries printable ASCII only');
   const body = Buffer.from(text, 'latin1');
   const crc = crc16(body).toString(16).toUpperCase().padStart(4, '0');
   return Buffer.from(`${text} *${crc}\n`, 'latin1');
@@ -292,10 +317,15 @@ export function withCheck(text: string): Buffer {
 
 /** Encodes a host response (RSP) or module request (REQ) line: ISO 8583 bytes as uppercase hex. */
 export function encodeMessageLine(kind: 'RSP' | 'REQ', message: Uint8Array): Buffer {
-  return withCheck(`${kind} ${Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('hex').toUpperCase()}`);
+  return withCheck(
+    `${kind} ${Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('hex').toUpperCase()}`,
+  );
 }
 
 /** Encodes an event line, e.g. encodeEventLine('HOST_TIMEOUT', { stan: '000123' }). */
-export function encodeEventLine(name: LinkEventName, args: Readonly<Record<string, string | number>> = {}): Buffer {
+export function encodeEventLine(
+  name: LinkEventName,
+  args: Readonly<Record<string, string | number>> = {},
+): Buffer {
   return withCheck(`EVT ${formatEventBody(name, args)}`);
 }

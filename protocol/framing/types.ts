@@ -51,13 +51,25 @@ export const LINK_EVENT_SPECS = {
   CARD_INSERTED: { required: [], optional: [], doc: 'chip card inserted' },
   CARD_SWIPED: { required: [], optional: [], doc: 'magnetic stripe swiped' },
   CARD_TAPPED: { required: [], optional: [], doc: 'contactless card or device presented' },
-  CARD_REMOVED: { required: [], optional: [...TXN_ARGS, 'early'], doc: 'card removed; early=1 before the transaction completed' },
-  CARD_READ_ERROR: { required: [], optional: [...TXN_ARGS, 'reason'], doc: 'chip, stripe or contactless read failed; reason=chip|stripe|contactless' },
+  CARD_REMOVED: {
+    required: [],
+    optional: [...TXN_ARGS, 'early'],
+    doc: 'card removed; early=1 before the transaction completed',
+  },
+  CARD_READ_ERROR: {
+    required: [],
+    optional: [...TXN_ARGS, 'reason'],
+    doc: 'chip, stripe or contactless read failed; reason=chip|stripe|contactless',
+  },
   PIN_TIMEOUT: { required: [], optional: [...TXN_ARGS], doc: 'cardholder did not enter the PIN in time' },
   PIN_CANCEL: { required: [], optional: [...TXN_ARGS], doc: 'cardholder cancelled at the PIN prompt' },
-  HOST_TIMEOUT: { required: ['stan'], optional: ['amount', 'currency'], doc: 'the request with this STAN got no host response' },
-  LINK_UP: { required: [], optional: [], doc: 'the module\'s host link is up' },
-  LINK_DOWN: { required: [], optional: ['reason'], doc: 'the module\'s host link is down' },
+  HOST_TIMEOUT: {
+    required: ['stan'],
+    optional: ['amount', 'currency'],
+    doc: 'the request with this STAN got no host response',
+  },
+  LINK_UP: { required: [], optional: [], doc: "the module's host link is up" },
+  LINK_DOWN: { required: [], optional: ['reason'], doc: "the module's host link is down" },
   REVERSAL_SENT: { required: ['stan'], optional: [], doc: 'the module sent a reversal (0400) for this STAN' },
 } as const satisfies Record<string, LinkEventSpec>;
 
@@ -108,7 +120,13 @@ export const REJECT_HEAD_BYTES = 32;
 /** Default maximum ISO 8583 message size in bytes (TPDU included for binary framing). */
 export const DEFAULT_MAX_FRAME_BYTES = 4096;
 
-export function makeReject(code: FrameErrorCode, reason: string, src: Buffer, start: number, count: number): RejectEvent {
+export function makeReject(
+  code: FrameErrorCode,
+  reason: string,
+  src: Buffer,
+  start: number,
+  count: number,
+): RejectEvent {
   const n = Math.min(count, REJECT_HEAD_BYTES, Math.max(0, src.length - start));
   const head = Buffer.allocUnsafe(n);
   src.copy(head, 0, start, start + n);

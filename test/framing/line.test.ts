@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import {
   crc16,
   encodeEventLine,
@@ -11,16 +11,30 @@ import {
 
 /** Collects events, copying borrowed message bytes. */
 function collector() {
-  const out: Array<{ kind: string; hex?: string; name?: string; stan?: string | null; args?: Record<string, string>; code?: string; bytes?: number; wire?: number }> = [];
+  const out: Array<{
+    kind: string;
+    hex?: string;
+    name?: string;
+    stan?: string | null;
+    args?: Record<string, string>;
+    code?: string;
+    bytes?: number;
+    wire?: number;
+  }> = [];
   const sink = (e: LinkEvent) => {
-    if (e.kind === 'response' || e.kind === 'request') out.push({ kind: e.kind, hex: e.buf.toString('hex', e.offset, e.offset + e.length), wire: e.wire });
-    else if (e.kind === 'event') out.push({ kind: 'event', name: e.name, stan: e.stan, args: { ...e.args }, wire: e.wire });
+    if (e.kind === 'response' || e.kind === 'request')
+      out.push({ kind: e.kind, hex: e.buf.toString('hex', e.offset, e.offset + e.length), wire: e.wire });
+    else if (e.kind === 'event')
+      out.push({ kind: 'event', name: e.name, stan: e.stan, args: { ...e.args }, wire: e.wire });
     else if (e.kind === 'reject') out.push({ kind: 'reject', code: e.code, bytes: e.bytes });
   };
   return { out, sink };
 }
 
-const MSG = Buffer.from('0210723800000280000016476173900101011900000000000001234500012310150011230512345678901251', 'latin1');
+const MSG = Buffer.from(
+  '0210723800000280000016476173900101011900000000000001234500012310150011230512345678901251',
+  'latin1',
+);
 
 describe('crc16 (CCITT-FALSE)', () => {
   it('has the catalogued check value', () => {
@@ -32,7 +46,13 @@ describe('line framing', () => {
   it('encodes and parses RSP, REQ and EVT lines', () => {
     const { out, sink } = collector();
     const f = new LineFramer(sink);
-    f.push(Buffer.concat([encodeMessageLine('REQ', MSG), encodeMessageLine('RSP', MSG), encodeEventLine('HOST_TIMEOUT', { stan: '000123' })]));
+    f.push(
+      Buffer.concat([
+        encodeMessageLine('REQ', MSG),
+        encodeMessageLine('RSP', MSG),
+        encodeEventLine('HOST_TIMEOUT', { stan: '000123' }),
+      ]),
+    );
     expect(out).toEqual([
       { kind: 'request', hex: MSG.toString('hex'), wire: 2 * MSG.length + 11 },
       { kind: 'response', hex: MSG.toString('hex'), wire: 2 * MSG.length + 11 },
@@ -42,12 +62,18 @@ describe('line framing', () => {
 
   it('the documented example line has the documented check value', () => {
     expect(encodeEventLine('CARD_INSERTED').toString()).toBe(withCheck('EVT CARD_INSERTED').toString());
-    expect(withCheck('EVT HOST_TIMEOUT stan=000123').toString()).toMatch(/^EVT HOST_TIMEOUT stan=000123 \*[0-9A-F]{4}\n$/);
+    expect(withCheck('EVT HOST_TIMEOUT stan=000123').toString()).toMatch(
+      /^EVT HOST_TIMEOUT stan=000123 \*[0-9A-F]{4}\n$/,
+    );
   });
 
   it('accepts CRLF and lowercase hex', () => {
     const { out, sink } = collector();
-    const line = encodeMessageLine('RSP', MSG).toString().replace('\n', '\r\n').toLowerCase().replace(/^rsp/, 'RSP');
+    const line = encodeMessageLine('RSP', MSG)
+      .toString()
+      .replace('\n', '\r\n')
+      .toLowerCase()
+      .replace(/^rsp/, 'RSP');
     // lowercasing changes the bytes under the check value: recompute it
     const body = line.slice(0, line.indexOf(' *'));
     new LineFramer(sink).push(Buffer.from(withCheck(body).toString().replace('\n', '\r\n')));
@@ -119,7 +145,9 @@ describe('line framing', () => {
 
   it('a message above maxFrameBytes inside a short enough line is E_FRAME_SIZE', () => {
     const { out, sink } = collector();
-    new LineFramer(sink, { maxFrameBytes: 8, maxLineBytes: 200 }).push(encodeMessageLine('RSP', Buffer.alloc(20, 1)));
+    new LineFramer(sink, { maxFrameBytes: 8, maxLineBytes: 200 }).push(
+      encodeMessageLine('RSP', Buffer.alloc(20, 1)),
+    );
     expect(out[0]?.code).toBe('E_FRAME_SIZE');
   });
 
@@ -145,15 +173,23 @@ describe('line framing', () => {
 type Spec = { t: 'msg'; kind: 'RSP' | 'REQ'; bytes: Uint8Array } | { t: 'evt'; stan: string };
 
 const frameArb: fc.Arbitrary<Spec> = fc.oneof(
-  fc.record({ t: fc.constant('msg' as const), kind: fc.constantFrom('RSP' as const, 'REQ' as const), bytes: fc.uint8Array({ minLength: 4, maxLength: 300 }) }),
+  fc.record({
+    t: fc.constant('msg' as const),
+    kind: fc.constantFrom('RSP' as const, 'REQ' as const),
+    bytes: fc.uint8Array({ minLength: 4, maxLength: 300 }),
+  }),
   fc.record({ t: fc.constant('evt' as const), stan: fc.stringMatching(/^\d{6}$/) }),
 );
 
 function encode(s: Spec): Buffer {
-  return s.t === 'msg' ? encodeMessageLine(s.kind, s.bytes) : encodeEventLine('HOST_TIMEOUT', { stan: s.stan });
+  return s.t === 'msg'
+    ? encodeMessageLine(s.kind, s.bytes)
+    : encodeEventLine('HOST_TIMEOUT', { stan: s.stan });
 }
 function expected(s: Spec) {
-  return s.t === 'msg' ? { kind: s.kind === 'RSP' ? 'response' : 'request', hex: Buffer.from(s.bytes).toString('hex') } : { kind: 'event', stan: s.stan };
+  return s.t === 'msg'
+    ? { kind: s.kind === 'RSP' ? 'response' : 'request', hex: Buffer.from(s.bytes).toString('hex') }
+    : { kind: 'event', stan: s.stan };
 }
 function strip(e: ReturnType<typeof collector>['out'][number]) {
   return e.kind === 'event' ? { kind: e.kind, stan: e.stan } : { kind: e.kind, hex: e.hex };
@@ -173,20 +209,27 @@ function chunked(buf: Buffer, cuts: number[]): Buffer[] {
 describe('line framing properties', () => {
   it('any chunking of any frame sequence yields exactly those frames', () => {
     fc.assert(
-      fc.property(fc.array(frameArb, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 40 }), (frames, cuts) => {
-        const wire = Buffer.concat(frames.map(encode));
-        const { out, sink } = collector();
-        const f = new LineFramer(sink);
-        for (const c of chunked(wire, cuts)) f.push(c);
-        expect(out.map(strip)).toEqual(frames.map(expected));
-        expect(f.pending).toBe(0);
-      }),
+      fc.property(
+        fc.array(frameArb, { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        (frames, cuts) => {
+          const wire = Buffer.concat(frames.map(encode));
+          const { out, sink } = collector();
+          const f = new LineFramer(sink);
+          for (const c of chunked(wire, cuts)) f.push(c);
+          expect(out.map(strip)).toEqual(frames.map(expected));
+          expect(f.pending).toBe(0);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('every byte boundary of a frame pair', () => {
-    const wire = Buffer.concat([encodeMessageLine('RSP', MSG), encodeEventLine('REVERSAL_SENT', { stan: '000001' })]);
+    const wire = Buffer.concat([
+      encodeMessageLine('RSP', MSG),
+      encodeEventLine('REVERSAL_SENT', { stan: '000001' }),
+    ]);
     for (let cut = 0; cut <= wire.length; cut++) {
       const { out, sink } = collector();
       const f = new LineFramer(sink);
@@ -222,14 +265,18 @@ describe('line framing properties', () => {
 
   it('random bytes never throw, and the accounting always balances', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 2000 }), fc.array(fc.nat(), { maxLength: 20 }), (bytes, cuts) => {
-        const wire = Buffer.from(bytes);
-        const { out, sink } = collector();
-        const f = new LineFramer(sink, { maxFrameBytes: 100 });
-        for (const c of chunked(wire, cuts)) f.push(c);
-        f.reset();
-        expect(out.reduce((n, e) => n + (e.kind === 'reject' ? e.bytes! : e.wire!), 0)).toBe(wire.length);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 2000 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (bytes, cuts) => {
+          const wire = Buffer.from(bytes);
+          const { out, sink } = collector();
+          const f = new LineFramer(sink, { maxFrameBytes: 100 });
+          for (const c of chunked(wire, cuts)) f.push(c);
+          f.reset();
+          expect(out.reduce((n, e) => n + (e.kind === 'reject' ? e.bytes! : e.wire!), 0)).toBe(wire.length);
+        },
+      ),
       { numRuns: 300 },
     );
   });

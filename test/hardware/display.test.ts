@@ -1,14 +1,14 @@
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SerialPortMock } from 'serialport';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../agent/log.js';
 import {
   ConsoleDisplay,
   createDisplay,
   LCD_INIT,
   LcdDisplay,
-  lcdFrame,
   layoutScreen,
+  lcdFrame,
   NoneDisplay,
   openLcdDisplay,
   toLcdBytes,
@@ -27,24 +27,35 @@ function capture() {
   out.on('data', (d: Buffer) => {
     text += d.toString();
   });
-  return { out, get text() { return text; } };
+  return {
+    out,
+    get text() {
+      return text;
+    },
+  };
 }
 
 describe('LCD byte protocol', () => {
   it('a 20×4 page is cursor-to-row + 20 characters for each row, at the documented DDRAM addresses', () => {
     const bytes = lcdFrame(['DECLINED 51', 'Insufficient funds', 'Ask for another', 'card'], 20);
     const expected = Buffer.concat([
-      Buffer.from([0xfe, 0x80]), Buffer.from('DECLINED 51         '),
-      Buffer.from([0xfe, 0xc0]), Buffer.from('Insufficient funds  '),
-      Buffer.from([0xfe, 0x94]), Buffer.from('Ask for another     '),
-      Buffer.from([0xfe, 0xd4]), Buffer.from('card                '),
+      Buffer.from([0xfe, 0x80]),
+      Buffer.from('DECLINED 51         '),
+      Buffer.from([0xfe, 0xc0]),
+      Buffer.from('Insufficient funds  '),
+      Buffer.from([0xfe, 0x94]),
+      Buffer.from('Ask for another     '),
+      Buffer.from([0xfe, 0xd4]),
+      Buffer.from('card                '),
     ]);
     expect(bytes.toString('hex')).toBe(expected.toString('hex'));
     expect(LCD_INIT.toString('hex')).toBe('fe01fe0c');
   });
 
   it('transliterates what the A00 ROM lacks; uses ROM codes for ä ö ü °; CJK becomes ?', () => {
-    expect(toLcdBytes('Größe über', 10)).toEqual(Buffer.from([0x47, 0x72, 0xef, 0x73, 0x73, 0x65, 0x20, 0xf5, 0x62, 0x65]));
+    expect(toLcdBytes('Größe über', 10)).toEqual(
+      Buffer.from([0x47, 0x72, 0xef, 0x73, 0x73, 0x65, 0x20, 0xf5, 0x62, 0x65]),
+    );
     expect(toLcdBytes('Café déjà vu', 12).toString('latin1')).toBe('Cafe deja vu');
     expect(toLcdBytes('Отказ', 8).toString('latin1')).toBe('Otkaz   ');
     expect(toLcdBytes('余额不足', 6).toString('latin1')).toBe('????  ');
@@ -54,7 +65,11 @@ describe('LCD byte protocol', () => {
 
   it('LcdDisplay writes init then pages; the page indicator shows on the title row', () => {
     const writes: Buffer[] = [];
-    const lcd = new LcdDisplay({ geometry: { width: 16, height: 2 }, pageMs: 0, write: (b) => writes.push(Buffer.from(b)) });
+    const lcd = new LcdDisplay({
+      geometry: { width: 16, height: 2 },
+      pageMs: 0,
+      write: (b) => writes.push(Buffer.from(b)),
+    });
     lcd.init();
     lcd.show({ title: 'DECLINED', pages: [['Card expired'], ['Use another card']] });
     lcd.nextPage();
@@ -65,7 +80,12 @@ describe('LCD byte protocol', () => {
 
   it('over a serial line (binding-mock): init on open, then the screen, byte for byte', async () => {
     MockBinding.createPort('/dev/lcd0', { record: true });
-    const lcd = openLcdDisplay({ path: '/dev/lcd0', logger: silentLogger(), pageMs: 0, binding: MockBinding as SerialBinding });
+    const lcd = openLcdDisplay({
+      path: '/dev/lcd0',
+      logger: silentLogger(),
+      pageMs: 0,
+      binding: MockBinding as SerialBinding,
+    });
     lcd.show({ title: 'READY', pages: [['Insert card']] });
     const want = Buffer.concat([LCD_INIT, lcdFrame(['READY', 'Insert card', '', ''], 20)]);
     const t0 = Date.now();
@@ -132,8 +152,12 @@ describe('console display', () => {
   });
 
   it('createDisplay validates its spec', () => {
-    expect(() => createDisplay({ spec: 'hologram', logger: silentLogger() })).toThrowError(expect.objectContaining({ code: 'E_DISPLAY_CONFIG' }));
+    expect(() => createDisplay({ spec: 'hologram', logger: silentLogger() })).toThrowError(
+      expect.objectContaining({ code: 'E_DISPLAY_CONFIG' }),
+    );
     expect(createDisplay({ spec: 'none', logger: silentLogger() }).kind).toBe('none');
-    expect(() => new NoneDisplay({ geometry: { width: 4, height: 1 } })).toThrowError(expect.objectContaining({ code: 'E_DISPLAY_GEOMETRY' }));
+    expect(() => new NoneDisplay({ geometry: { width: 4, height: 1 } })).toThrowError(
+      expect.objectContaining({ code: 'E_DISPLAY_GEOMETRY' }),
+    );
   });
 });

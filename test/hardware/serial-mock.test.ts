@@ -2,14 +2,17 @@
  * The serial link over @serialport/binding-mock: the real SerialPort stream, framing and reconnect
  * logic, with a mock device we can feed, split, fill with garbage and unplug.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+
 import { SerialPortMock } from 'serialport';
+import { afterEach, describe, expect, it } from 'vitest';
 
 // @serialport/binding-mock's own typings are not reachable under NodeNext resolution; serialport
 // re-exposes the same MockBinding singleton (with types) as SerialPortMock.binding.
 const MockBinding = SerialPortMock.binding;
 type MockPortBinding = Awaited<ReturnType<typeof MockBinding.open>>;
+
 import { silentLogger } from '../../agent/log.js';
+import { type Link, openSerialLink, type SerialBinding } from '../../hardware/serial/index.js';
 import {
   encodeBinaryEvent,
   encodeBinaryFrame,
@@ -17,9 +20,12 @@ import {
   encodeMessageLine,
   type LinkEvent,
 } from '../../protocol/framing/index.js';
-import { type Link, openSerialLink, type SerialBinding } from '../../hardware/serial/index.js';
 
-const MSG = Buffer.concat([Buffer.from('0210'), Buffer.from('7238000002800000', 'hex'), Buffer.from('16476173900101011900000000000001234500012310')]);
+const MSG = Buffer.concat([
+  Buffer.from('0210'),
+  Buffer.from('7238000002800000', 'hex'),
+  Buffer.from('16476173900101011900000000000001234500012310'),
+]);
 
 /** MockBinding, remembering every port it opens so a test can feed or unplug it. */
 function trackingBinding() {
@@ -62,8 +68,16 @@ afterEach(async () => {
 });
 
 const FRAMINGS = [
-  { framing: 'line' as const, frame: (m: Buffer) => encodeMessageLine('RSP', m), event: () => encodeEventLine('CARD_INSERTED') },
-  { framing: 'binary' as const, frame: (m: Buffer) => encodeBinaryFrame(m), event: () => encodeBinaryEvent('CARD_INSERTED') },
+  {
+    framing: 'line' as const,
+    frame: (m: Buffer) => encodeMessageLine('RSP', m),
+    event: () => encodeEventLine('CARD_INSERTED'),
+  },
+  {
+    framing: 'binary' as const,
+    frame: (m: Buffer) => encodeBinaryFrame(m),
+    event: () => encodeBinaryEvent('CARD_INSERTED'),
+  },
 ];
 
 for (const f of FRAMINGS) {
@@ -71,7 +85,13 @@ for (const f of FRAMINGS) {
     it('delivers frames read one byte at a time (every byte boundary)', async () => {
       MockBinding.createPort('/dev/mock0', { maxReadSize: 1 });
       const tb = trackingBinding();
-      link = openSerialLink({ path: '/dev/mock0', baudRate: 115200, framing: f.framing, binding: tb.binding, logger: silentLogger() });
+      link = openSerialLink({
+        path: '/dev/mock0',
+        baudRate: 115200,
+        framing: f.framing,
+        binding: tb.binding,
+        logger: silentLogger(),
+      });
       const seen = record(link);
       await link.whenOpen();
       tb.last().emitData(Buffer.concat([f.frame(MSG), f.event(), f.frame(MSG)]));
@@ -86,7 +106,14 @@ for (const f of FRAMINGS) {
     it('several frames in one chunk, garbage between frames, an oversize frame', async () => {
       MockBinding.createPort('/dev/mock1');
       const tb = trackingBinding();
-      link = openSerialLink({ path: '/dev/mock1', baudRate: 115200, framing: f.framing, maxFrameBytes: 256, binding: tb.binding, logger: silentLogger() });
+      link = openSerialLink({
+        path: '/dev/mock1',
+        baudRate: 115200,
+        framing: f.framing,
+        maxFrameBytes: 256,
+        binding: tb.binding,
+        logger: silentLogger(),
+      });
       const seen = record(link);
       await link.whenOpen();
       const garbage = Buffer.from([0xff, 0xfe, 0x80, 0x99, 0xaa]);
@@ -94,7 +121,12 @@ for (const f of FRAMINGS) {
       const wire = Buffer.concat([f.frame(MSG), f.frame(MSG), garbage, f.frame(MSG), oversize, f.event()]);
       tb.last().emitData(wire);
       await until(() => seen.filter((s) => s.kind !== 'reject').length === 4);
-      expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual(['response', 'response', 'response', 'event']);
+      expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual([
+        'response',
+        'response',
+        'response',
+        'event',
+      ]);
       const rejects = seen.filter((s) => s.kind === 'reject');
       expect(rejects.map((r) => r.code)).toContain('E_FRAME_SIZE');
       expect(rejects.reduce((n, r) => n + r.bytes!, 0)).toBe(garbage.length + oversize.length);
@@ -121,7 +153,9 @@ for (const f of FRAMINGS) {
       await until(() => seen.length === 1);
       // unplug: the device disappears and the pending read fails like an EIO
       MockBinding.reset();
-      (tb.last() as unknown as { pendingRead: ((e: Error) => void) | null }).pendingRead?.(new Error('EIO: device unplugged'));
+      (tb.last() as unknown as { pendingRead: ((e: Error) => void) | null }).pendingRead?.(
+        new Error('EIO: device unplugged'),
+      );
       await until(() => link!.state === 'reconnecting');
       await new Promise((r) => setTimeout(r, 60)); // a few failed attempts while it is gone
       expect(link.state).not.toBe('open');
@@ -144,16 +178,24 @@ for (const f of FRAMINGS) {
 
 describe('serial link basics', () => {
   it('rejects a bad config with a code', () => {
-    expect(() => openSerialLink({ path: '', baudRate: 9600, framing: 'line', logger: silentLogger() })).toThrowError(
-      expect.objectContaining({ code: 'E_CONFIG' }),
-    );
-    expect(() => openSerialLink({ path: '/x', baudRate: 0, framing: 'line', logger: silentLogger() })).toThrowError(/baud/);
+    expect(() =>
+      openSerialLink({ path: '', baudRate: 9600, framing: 'line', logger: silentLogger() }),
+    ).toThrowError(expect.objectContaining({ code: 'E_CONFIG' }));
+    expect(() =>
+      openSerialLink({ path: '/x', baudRate: 0, framing: 'line', logger: silentLogger() }),
+    ).toThrowError(/baud/);
   });
 
   it('writes reach the device while open; writes while closed are counted as dropped', async () => {
     MockBinding.createPort('/dev/mockw', { record: true });
     const tb = trackingBinding();
-    link = openSerialLink({ path: '/dev/mockw', baudRate: 9600, framing: 'line', binding: tb.binding, logger: silentLogger() });
+    link = openSerialLink({
+      path: '/dev/mockw',
+      baudRate: 9600,
+      framing: 'line',
+      binding: tb.binding,
+      logger: silentLogger(),
+    });
     await link.whenOpen();
     expect(link.write(Buffer.from('hello\n'))).toBe(true);
     await until(() => tb.last().recording.length === 6);
@@ -165,7 +207,14 @@ describe('serial link basics', () => {
 
   it('a device that never appears keeps the link reconnecting, and close() stops it', async () => {
     const tb = trackingBinding();
-    link = openSerialLink({ path: '/dev/nothing', baudRate: 9600, framing: 'binary', binding: tb.binding, logger: silentLogger(), reconnect: { minMs: 5, maxMs: 10 } });
+    link = openSerialLink({
+      path: '/dev/nothing',
+      baudRate: 9600,
+      framing: 'binary',
+      binding: tb.binding,
+      logger: silentLogger(),
+      reconnect: { minMs: 5, maxMs: 10 },
+    });
     await until(() => link!.state === 'reconnecting');
     await expect(link.whenOpen(50)).rejects.toMatchObject({ code: 'E_LINK_TIMEOUT' });
     await link.close();

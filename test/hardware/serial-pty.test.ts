@@ -6,11 +6,21 @@ import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../agent/log.js';
 import { type Link, openSerialLink } from '../../hardware/serial/index.js';
-import { encodeBinaryEvent, encodeBinaryFrame, encodeEventLine, encodeMessageLine, type LinkEvent } from '../../protocol/framing/index.js';
+import {
+  encodeBinaryEvent,
+  encodeBinaryFrame,
+  encodeEventLine,
+  encodeMessageLine,
+  type LinkEvent,
+} from '../../protocol/framing/index.js';
 import { createPtyPair, type PtyPair, requireSocat } from '../helpers/socat.js';
 
 const HAVE_SOCAT = requireSocat();
-const MSG = Buffer.concat([Buffer.from('0210'), Buffer.from('7238000002800000', 'hex'), Buffer.from('16476173900101011900000000000001234500012310')]);
+const MSG = Buffer.concat([
+  Buffer.from('0210'),
+  Buffer.from('7238000002800000', 'hex'),
+  Buffer.from('16476173900101011900000000000001234500012310'),
+]);
 
 type Seen = { kind: string; hex?: string; name?: string; code?: string; bytes?: number };
 function record(link: Link) {
@@ -53,15 +63,30 @@ afterEach(async () => {
 });
 
 const FRAMINGS = [
-  { framing: 'line' as const, frame: (m: Buffer) => encodeMessageLine('RSP', m), event: () => encodeEventLine('LINK_DOWN', { reason: 'dial' }) },
-  { framing: 'binary' as const, frame: (m: Buffer) => encodeBinaryFrame(m, { dest: 1, src: 2 }), event: () => encodeBinaryEvent('LINK_DOWN', { reason: 'dial' }, { dest: 1, src: 2 }) },
+  {
+    framing: 'line' as const,
+    frame: (m: Buffer) => encodeMessageLine('RSP', m),
+    event: () => encodeEventLine('LINK_DOWN', { reason: 'dial' }),
+  },
+  {
+    framing: 'binary' as const,
+    frame: (m: Buffer) => encodeBinaryFrame(m, { dest: 1, src: 2 }),
+    event: () => encodeBinaryEvent('LINK_DOWN', { reason: 'dial' }, { dest: 1, src: 2 }),
+  },
 ];
 
 for (const f of FRAMINGS) {
   describe.skipIf(!HAVE_SOCAT)(`serial link over a socat pty pair, ${f.framing} framing`, () => {
     it('frames split across writes, several in one write, garbage and an oversize frame', async () => {
       pair = await createPtyPair();
-      link = openSerialLink({ path: pair.a, baudRate: 115200, framing: f.framing, tpdu: f.framing === 'binary', maxFrameBytes: 256, logger: silentLogger() });
+      link = openSerialLink({
+        path: pair.a,
+        baudRate: 115200,
+        framing: f.framing,
+        tpdu: f.framing === 'binary',
+        maxFrameBytes: 256,
+        logger: silentLogger(),
+      });
       const seen = record(link);
       await link.whenOpen();
       const dev = device(pair.b);
@@ -77,8 +102,13 @@ for (const f of FRAMINGS) {
         const oversize = f.frame(Buffer.concat([Buffer.from('0210'), Buffer.alloc(600, 0x31)]));
         dev.write(Buffer.concat([one, one, garbage, one, oversize, f.event()]));
         await until(() => seen.filter((s) => s.kind !== 'reject').length === 8);
-        expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual([...Array(7).fill('response'), 'event']);
-        expect(seen.filter((s) => s.kind === 'response').every((s) => s.hex === MSG.toString('hex'))).toBe(true);
+        expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual([
+          ...Array(7).fill('response'),
+          'event',
+        ]);
+        expect(seen.filter((s) => s.kind === 'response').every((s) => s.hex === MSG.toString('hex'))).toBe(
+          true,
+        );
         const rejects = seen.filter((s) => s.kind === 'reject');
         expect(rejects.map((r) => r.code)).toContain('E_FRAME_SIZE');
         expect(rejects.reduce((n, r) => n + r.bytes!, 0)).toBe(garbage.length + oversize.length);
@@ -118,7 +148,11 @@ for (const f of FRAMINGS) {
       } finally {
         dev.close();
       }
-      expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual(['response', 'response', 'event']);
+      expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual([
+        'response',
+        'response',
+        'event',
+      ]);
       expect(states).toContain('reconnecting');
       expect(link.stats.opens).toBe(2);
     });

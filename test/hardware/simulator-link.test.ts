@@ -3,17 +3,18 @@
  * socat pty pair (as `pos-agent simulate --pty` does) and read by openSerialLink with the real
  * serialport bindings; and served over TCP to openTcpLink. What arrives must match the script.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../agent/log.js';
 import { type Link, openSerialLink, openTcpLink } from '../../hardware/serial/index.js';
 import {
   buildScript,
   createSimulatorStream,
-  pumpToTty,
   type PtyPairHandle,
+  pumpToTty,
   type ScriptOptions,
   serveTcp,
   startPtyPair,
@@ -48,7 +49,8 @@ function mergeRejects(seen: string[]): string[] {
   const out: string[] = [];
   for (const s of seen) {
     const last = out[out.length - 1];
-    if (s.startsWith('reject:') && last?.startsWith('reject:')) out[out.length - 1] = `reject:${Number(last.slice(7)) + Number(s.slice(7))}`;
+    if (s.startsWith('reject:') && last?.startsWith('reject:'))
+      out[out.length - 1] = `reject:${Number(last.slice(7)) + Number(s.slice(7))}`;
     else out.push(s);
   }
   return out;
@@ -83,15 +85,27 @@ describe.skipIf(!HAVE_SOCAT)('simulator → pty (socat) → serial link', () => 
       const COUNT = 150;
       const path = join(mkdtempSync(join(tmpdir(), 'pos-sim-')), 'module');
       pair = await startPtyPair(path);
-      link = openSerialLink({ path, baudRate: 115200, framing: opts.framing, tpdu: opts.tpdu ?? false, logger: silentLogger() });
+      link = openSerialLink({
+        path,
+        baudRate: 115200,
+        framing: opts.framing,
+        tpdu: opts.tpdu ?? false,
+        logger: silentLogger(),
+      });
       const seen = tally(link);
       await link.whenOpen();
-      await pumpToTty(createSimulatorStream({ ...opts, rate: 300, count: COUNT }), pair.simPath, silentLogger());
+      await pumpToTty(
+        createSimulatorStream({ ...opts, rate: 300, count: COUNT }),
+        pair.simPath,
+        silentLogger(),
+      );
       const want = expectedFor(opts, COUNT);
       const total = buildScript(opts, COUNT).reduce((n, s) => n + s.bytes.length, 0);
       await until(() => link!.stats.bytesIn >= total);
       await new Promise((r) => setTimeout(r, 100)); // idle timer for a trailing partial frame
-      const got = mergeRejects(seen).map((s) => (s.startsWith('response:') || s.startsWith('request:') ? `${s.split(':')[0]}:` : s));
+      const got = mergeRejects(seen).map((s) =>
+        s.startsWith('response:') || s.startsWith('request:') ? `${s.split(':')[0]}:` : s,
+      );
       // the last step may be noise still pending in the framer when we stop
       expect(got.slice(0, want.length - 1)).toEqual(want.slice(0, want.length - 1));
       expect(link.stats.bytesIn).toBe(total);
@@ -103,9 +117,18 @@ describe('simulator → TCP → tcp link', () => {
   it('a burst over TCP arrives complete, and the link reconnects when the server comes back', async () => {
     const opts: ScriptOptions = { scenario: 'burst', framing: 'binary', seed: 8 };
     const COUNT = 400;
-    srv = await serveTcp(0, () => createSimulatorStream({ ...opts, rate: 2000, count: COUNT }), silentLogger());
+    srv = await serveTcp(
+      0,
+      () => createSimulatorStream({ ...opts, rate: 2000, count: COUNT }),
+      silentLogger(),
+    );
     const port = srv.port;
-    link = openTcpLink({ port, framing: 'binary', logger: silentLogger(), reconnect: { minMs: 20, maxMs: 100 } });
+    link = openTcpLink({
+      port,
+      framing: 'binary',
+      logger: silentLogger(),
+      reconnect: { minMs: 20, maxMs: 100 },
+    });
     const seen = tally(link);
     await until(() => seen.length === COUNT);
     expect(seen.filter((s) => s.startsWith('reject')).length).toBe(0);
@@ -113,7 +136,11 @@ describe('simulator → TCP → tcp link', () => {
     // server goes away: the link notices and keeps trying; a new server on the same port resumes
     await srv.close();
     await until(() => link!.state !== 'open');
-    srv = await serveTcp(port, () => createSimulatorStream({ ...opts, rate: 2000, count: 10 }), silentLogger());
+    srv = await serveTcp(
+      port,
+      () => createSimulatorStream({ ...opts, rate: 2000, count: 10 }),
+      silentLogger(),
+    );
     await until(() => seen.length === COUNT + 10);
     expect(link.stats.opens).toBeGreaterThanOrEqual(2);
   });

@@ -4,12 +4,23 @@
  * codes) is checked against what comes out, with the ISO 8583 bytes decoded by the real codec.
  */
 import { describe, expect, it } from 'vitest';
+import {
+  buildScript,
+  createSimulatorStream,
+  SCENARIO_NAMES,
+  type ScriptOptions,
+  type ScriptStep,
+  summarize,
+  TEST_PANS,
+} from '../../hardware/simulator/index.js';
 import { findPans, luhnValid } from '../../protocol/card/pan.js';
 import { createFramer, type LinkEvent } from '../../protocol/framing/index.js';
-import { decodeInto, DIALECTS, MessageView } from '../../protocol/iso8583/index.js';
-import { buildScript, createSimulatorStream, SCENARIO_NAMES, type ScriptOptions, type ScriptStep, summarize, TEST_PANS } from '../../hardware/simulator/index.js';
+import { DIALECTS, decodeInto, MessageView } from '../../protocol/iso8583/index.js';
 
-type Got = { kind: 'response' | 'request'; mti: string; stan: string | null; rc: string | null; ok: boolean } | { kind: 'event'; name: string; stan: string | null } | { kind: 'reject'; code: string; bytes: number };
+type Got =
+  | { kind: 'response' | 'request'; mti: string; stan: string | null; rc: string | null; ok: boolean }
+  | { kind: 'event'; name: string; stan: string | null }
+  | { kind: 'reject'; code: string; bytes: number };
 
 function runThroughFramer(steps: ScriptStep[], opts: ScriptOptions): Got[] {
   const got: Got[] = [];
@@ -20,7 +31,13 @@ function runThroughFramer(steps: ScriptStep[], opts: ScriptOptions): Got[] {
     else if (e.kind === 'event') got.push({ kind: 'event', name: e.name, stan: e.stan });
     else {
       const ok = decodeInto(dialect, e.buf, e.offset, e.offset + e.length, view);
-      got.push({ kind: e.kind, ok, mti: view.mti(), stan: ok ? (view.get(11) ?? null) : null, rc: ok ? (view.get(39) ?? null) : null });
+      got.push({
+        kind: e.kind,
+        ok,
+        mti: view.mti(),
+        stan: ok ? (view.get(11) ?? null) : null,
+        rc: ok ? (view.get(39) ?? null) : null,
+      });
     }
   };
   const f = createFramer({ framing: opts.framing, tpdu: opts.tpdu ?? false }, sink);
@@ -63,7 +80,11 @@ function matchScript(steps: ScriptStep[], got: Got[]): void {
       continue;
     }
     expect(r.ok, where).toBe(true);
-    expect({ mti: r.mti, stan: r.stan, rc: r.rc }, where).toEqual({ mti: s.link.mti, stan: s.link.stan, rc: s.link.rc });
+    expect({ mti: r.mti, stan: r.stan, rc: r.rc }, where).toEqual({
+      mti: s.link.mti,
+      stan: s.link.stan,
+      rc: s.link.rc,
+    });
     if (s.outcome && !s.outcome.rc.startsWith('L_')) expect(s.outcome.rc, where).toBe(r.rc);
   }
   expect(got.length - g, 'nothing extra after the script').toBe(0);
@@ -88,14 +109,16 @@ describe('simulator scripts through the framers', () => {
 
 describe('scenario contents', () => {
   const N = 3000;
-  const sum = (scenario: (typeof SCENARIO_NAMES)[number]) => summarize(buildScript({ scenario, framing: 'line', seed: 3 }, N));
+  const sum = (scenario: (typeof SCENARIO_NAMES)[number]) =>
+    summarize(buildScript({ scenario, framing: 'line', seed: 3 }, N));
 
   it('shift: mostly approvals and the listed declines and host timeouts', () => {
     const s = sum('shift');
     const approvals = s.outcomes['00'] ?? 0;
     const decided = Object.values(s.outcomes).reduce((a, b) => a + b, 0);
     expect(approvals / decided).toBeGreaterThan(0.7);
-    for (const rc of ['51', '05', '55', '54', '91', '1A', '61', '65', '14', '96', 'L_TIMEOUT']) expect(s.outcomes[rc], rc).toBeGreaterThan(0);
+    for (const rc of ['51', '05', '55', '54', '91', '1A', '61', '65', '14', '96', 'L_TIMEOUT'])
+      expect(s.outcomes[rc], rc).toBeGreaterThan(0);
     expect(s.link['reject'] ?? 0).toBe(0);
   });
 
@@ -109,19 +132,34 @@ describe('scenario contents', () => {
     expect(steps.some((x) => x.link.kind === 'event' && x.link.name === 'LINK_UP')).toBe(true);
     expect(s.duplicates).toBeGreaterThan(0);
     const dup = steps.find((x) => x.outcome?.duplicate)!;
-    const orig = steps.find((x) => x.outcome && !x.outcome.duplicate && x.outcome.stan === dup.outcome!.stan && x.link.kind === 'response')!;
+    const orig = steps.find(
+      (x) =>
+        x.outcome &&
+        !x.outcome.duplicate &&
+        x.outcome.stan === dup.outcome!.stan &&
+        x.link.kind === 'response',
+    )!;
     expect(dup.bytes.equals(orig.bytes)).toBe(true);
   });
 
   it('card-problems: read errors, 14, 54, 33, early removals, PIN timeouts', () => {
     const s = sum('card-problems');
-    for (const rc of ['L_CARD_READ', '14', '54', '33', 'L_CARD_REMOVED', 'L_PIN_TIMEOUT']) expect(s.outcomes[rc], rc).toBeGreaterThan(0);
+    for (const rc of ['L_CARD_READ', '14', '54', '33', 'L_CARD_REMOVED', 'L_PIN_TIMEOUT'])
+      expect(s.outcomes[rc], rc).toBeGreaterThan(0);
   });
 
   it('noise: every kind of broken frame appears, and valid frames still dominate', () => {
     const steps = buildScript({ scenario: 'noise', framing: 'line', seed: 3 }, N);
-    const labels = new Set(steps.filter((x) => x.label.startsWith('noise') || x.label.includes('malformed')).map((x) => x.label.split(' ')[1]));
-    expect([...labels].sort()).toEqual(['bad_hex', 'corrupt_check', 'garbage', 'malformed', 'oversize', 'truncated', 'unknown_kind'].sort().map((l) => (l === 'malformed' ? 'malformed' : l)));
+    const labels = new Set(
+      steps
+        .filter((x) => x.label.startsWith('noise') || x.label.includes('malformed'))
+        .map((x) => x.label.split(' ')[1]),
+    );
+    expect([...labels].sort()).toEqual(
+      ['bad_hex', 'corrupt_check', 'garbage', 'malformed', 'oversize', 'truncated', 'unknown_kind']
+        .sort()
+        .map((l) => (l === 'malformed' ? 'malformed' : l)),
+    );
     const s = summarize(steps);
     expect(s.link['reject']).toBeGreaterThan(50);
     expect(s.link['response']!).toBeGreaterThan(s.link['reject']!);
@@ -130,21 +168,31 @@ describe('scenario contents', () => {
   it('test PANs are Luhn-valid; labels carry no card number', () => {
     for (const p of TEST_PANS) expect(luhnValid(p), p).toBe(true);
     for (const sc of SCENARIO_NAMES) {
-      const labels = buildScript({ scenario: sc, framing: 'line', seed: 5 }, 500).map((x) => x.label).join('\n');
+      const labels = buildScript({ scenario: sc, framing: 'line', seed: 5 }, 500)
+        .map((x) => x.label)
+        .join('\n');
       expect(findPans(labels)).toEqual([]);
     }
   });
 
   it('is deterministic for a seed, different across seeds', () => {
-    const a = Buffer.concat(buildScript({ scenario: 'shift', framing: 'binary', seed: 42 }, 200).map((s) => s.bytes));
-    const b = Buffer.concat(buildScript({ scenario: 'shift', framing: 'binary', seed: 42 }, 200).map((s) => s.bytes));
-    const c = Buffer.concat(buildScript({ scenario: 'shift', framing: 'binary', seed: 43 }, 200).map((s) => s.bytes));
+    const a = Buffer.concat(
+      buildScript({ scenario: 'shift', framing: 'binary', seed: 42 }, 200).map((s) => s.bytes),
+    );
+    const b = Buffer.concat(
+      buildScript({ scenario: 'shift', framing: 'binary', seed: 42 }, 200).map((s) => s.bytes),
+    );
+    const c = Buffer.concat(
+      buildScript({ scenario: 'shift', framing: 'binary', seed: 43 }, 200).map((s) => s.bytes),
+    );
     expect(a.equals(b)).toBe(true);
     expect(a.equals(c)).toBe(false);
   });
 
   it('bad options are typed errors', () => {
-    expect(() => buildScript({ scenario: 'nope' as 'shift', framing: 'line' }, 1)).toThrowError(expect.objectContaining({ code: 'E_USAGE' }));
+    expect(() => buildScript({ scenario: 'nope' as 'shift', framing: 'line' }, 1)).toThrowError(
+      expect.objectContaining({ code: 'E_USAGE' }),
+    );
     expect(() => buildScript({ scenario: 'shift', framing: 'line', tpdu: true }, 1)).toThrowError(/binary/);
   });
 });
@@ -155,7 +203,9 @@ describe('simulator stream', () => {
     const s = createSimulatorStream({ ...opts, rate: 2000, count: 300 });
     const chunks: Buffer[] = [];
     for await (const c of s) chunks.push(c as Buffer);
-    expect(Buffer.concat(chunks).equals(Buffer.concat(buildScript(opts, 300).map((x) => x.bytes)))).toBe(true);
+    expect(Buffer.concat(chunks).equals(Buffer.concat(buildScript(opts, 300).map((x) => x.bytes)))).toBe(
+      true,
+    );
     expect(s.sent).toBe(300);
   });
 
@@ -165,7 +215,12 @@ describe('simulator stream', () => {
     const k = steps.findIndex((x) => x.gapAfterMs > 0);
     expect(k).toBeGreaterThanOrEqual(0);
     const times: number[] = [];
-    const s = createSimulatorStream({ ...opts, rate: 5000, count: k + 2, onStep: () => times.push(performance.now()) });
+    const s = createSimulatorStream({
+      ...opts,
+      rate: 5000,
+      count: k + 2,
+      onStep: () => times.push(performance.now()),
+    });
     for await (const _ of s) void _;
     expect(times[k + 1]! - times[k]!).toBeGreaterThanOrEqual(75);
   });

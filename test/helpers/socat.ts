@@ -22,7 +22,8 @@ export function socatPath(): string | null {
 export function requireSocat(): boolean {
   const p = socatPath();
   if (p) return true;
-  if (process.env.CI === 'true') throw new Error('socat is required under CI=true (apt-get install -y socat)');
+  if (process.env.CI === 'true')
+    throw new Error('socat is required under CI=true (apt-get install -y socat)');
   return false;
 }
 
@@ -47,7 +48,10 @@ async function waitFor(cond: () => boolean, ms: number, what: string): Promise<v
 }
 
 /** Creates a pty pair with links in `dir` (default a fresh temp dir). */
-export async function createPtyPair(dir = mkdtempSync(join(tmpdir(), 'pos-pty-')), names = ['a', 'b']): Promise<PtyPair> {
+export async function createPtyPair(
+  dir = mkdtempSync(join(tmpdir(), 'pos-pty-')),
+  names = ['a', 'b'],
+): Promise<PtyPair> {
   if (!socatPath()) throw new Error('socat not found');
   const a = join(dir, names[0]!);
   const b = join(dir, names[1]!);
@@ -58,7 +62,9 @@ export async function createPtyPair(dir = mkdtempSync(join(tmpdir(), 'pos-pty-')
     if (child) throw new Error('socat already running');
     for (const p of [a, b]) if (existsSync(p)) unlinkSync(p);
     stderr = '';
-    const c = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const c = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     child = c;
     c.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
@@ -67,11 +73,13 @@ export async function createPtyPair(dir = mkdtempSync(join(tmpdir(), 'pos-pty-')
     c.once('exit', () => {
       exited = true;
     });
-    await waitFor(() => exited || (existsSync(a) && existsSync(b) && /starting data transfer loop/.test(stderr)), 5000, `socat links ${a}, ${b}`).catch(
-      (e: Error) => {
-        throw new Error(`${e.message}; socat said: ${stderr}`);
-      },
-    );
+    await waitFor(
+      () => exited || (existsSync(a) && existsSync(b) && /starting data transfer loop/.test(stderr)),
+      5000,
+      `socat links ${a}, ${b}`,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; socat said: ${stderr}`);
+    });
     if (exited) {
       child = null;
       throw new Error(`socat exited early: ${stderr}`);

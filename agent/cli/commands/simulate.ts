@@ -3,10 +3,9 @@
  * (a socat pair: the agent opens PATH), an existing tty, or TCP clients; or prints the script
  * with its expected outcomes as NDJSON (--print). See docs/serial.md.
  */
-import { type Command, InvalidArgumentError, Option } from 'commander';
+
 import { existsSync } from 'node:fs';
-import { createLogger } from '../../log.js';
-import { isDialectName } from '../../../protocol/iso8583/index.js';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   createSimulatorStream,
   isCharDevice,
@@ -15,11 +14,13 @@ import {
   SCENARIO_NAMES,
   SCENARIOS,
   type ScenarioName,
+  type SimulatorStreamOptions,
   scriptSteps,
   serveTcp,
-  type SimulatorStreamOptions,
   startPtyPair,
 } from '../../../hardware/simulator/index.js';
+import { isDialectName } from '../../../protocol/iso8583/index.js';
+import { createLogger } from '../../log.js';
 
 class UsageError extends Error {
   readonly code = 'E_USAGE';
@@ -29,7 +30,8 @@ class UsageError extends Error {
 function positive(name: string, integer: boolean) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${name} must be a positive ${integer ? 'integer' : 'number'}`);
+    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+      throw new InvalidArgumentError(`${name} must be a positive ${integer ? 'integer' : 'number'}`);
     return n;
   };
 }
@@ -58,17 +60,28 @@ export function register(program: Command): void {
     .command('simulate')
     .description('run the simulated payment module on a pty, a tty or a TCP port, with a named scenario')
     .addOption(new Option('--scenario <name>', `scenario: ${SCENARIO_NAMES.join(', ')}`).default('shift'))
-    .addOption(new Option('--framing <framing>', 'serial framing').choices(['line', 'binary']).default('line'))
+    .addOption(
+      new Option('--framing <framing>', 'serial framing').choices(['line', 'binary']).default('line'),
+    )
     .option('--tpdu', 'binary framing: add a 5-byte TPDU (60 DDDD SSSS) to every frame')
-    .addOption(new Option('--dialect <name>', 'ISO 8583 dialect of the messages').choices(['ascii', 'ascii-hex', 'bcd']).default('ascii'))
-    .option('--rate <n>', 'frames per second (default: the scenario\'s)', positive('rate', false))
+    .addOption(
+      new Option('--dialect <name>', 'ISO 8583 dialect of the messages')
+        .choices(['ascii', 'ascii-hex', 'bcd'])
+        .default('ascii'),
+    )
+    .option('--rate <n>', "frames per second (default: the scenario's)", positive('rate', false))
     .option('--duration <s>', 'stop after S seconds', positive('duration', false))
     .option('--count <n>', 'stop after N frames', positive('count', true))
-    .option('--seed <n>', 'random seed (same seed, same frames)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n)) throw new InvalidArgumentError('seed must be an integer');
-      return n;
-    }, 1)
+    .option(
+      '--seed <n>',
+      'random seed (same seed, same frames)',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n)) throw new InvalidArgumentError('seed must be an integer');
+        return n;
+      },
+      1,
+    )
     .option('--pty <path>', 'make a socat pty pair and give the agent PATH (or write to PATH if it is a tty)')
     .option('--tcp <port>', 'serve the stream to TCP clients on this port', (v) => {
       const n = Number(v);
@@ -76,9 +89,16 @@ export function register(program: Command): void {
       return n;
     })
     .option('--host <addr>', 'TCP listen address', '127.0.0.1')
-    .option('--print', 'print the script (labels, expected link result and outcome) as NDJSON instead of sending it')
-    .option('--with-bytes', '--print: add each frame\'s wire bytes as hex (test card numbers included)')
-    .option('--max-frame-bytes <n>', 'the agent\'s maxFrameBytes (oversize noise goes above it)', positive('max-frame-bytes', true))
+    .option(
+      '--print',
+      'print the script (labels, expected link result and outcome) as NDJSON instead of sending it',
+    )
+    .option('--with-bytes', "--print: add each frame's wire bytes as hex (test card numbers included)")
+    .option(
+      '--max-frame-bytes <n>',
+      "the agent's maxFrameBytes (oversize noise goes above it)",
+      positive('max-frame-bytes', true),
+    )
     .option('--terminal <id>', 'terminal id, 8 characters (field 41)')
     .option('--merchant <id>', 'merchant id, 15 characters (field 42)')
     .addHelpText(
@@ -91,7 +111,8 @@ export function register(program: Command): void {
 }
 
 async function simulate(f: SimulateFlags): Promise<void> {
-  if (!isScenarioName(f.scenario)) throw new UsageError(`unknown scenario "${f.scenario}" (one of ${SCENARIO_NAMES.join(', ')})`);
+  if (!isScenarioName(f.scenario))
+    throw new UsageError(`unknown scenario "${f.scenario}" (one of ${SCENARIO_NAMES.join(', ')})`);
   if (!isDialectName(f.dialect)) throw new UsageError(`unknown dialect "${f.dialect}"`);
   const outputs = [f.pty !== undefined, f.tcp !== undefined, f.print === true].filter(Boolean).length;
   if (outputs !== 1) throw new UsageError('give exactly one of --pty PATH, --tcp PORT or --print');
@@ -112,7 +133,9 @@ async function simulate(f: SimulateFlags): Promise<void> {
   };
 
   if (f.print) {
-    const n = f.count ?? (f.duration !== undefined ? Math.ceil(f.duration * (f.rate ?? SCENARIOS[scenario].rate)) : undefined);
+    const n =
+      f.count ??
+      (f.duration !== undefined ? Math.ceil(f.duration * (f.rate ?? SCENARIOS[scenario].rate)) : undefined);
     if (n === undefined) throw new UsageError('--print needs --count or --duration');
     let i = 0;
     for (const s of scriptSteps(opts)) {
@@ -142,8 +165,13 @@ async function simulate(f: SimulateFlags): Promise<void> {
   try {
     if (f.tcp !== undefined) {
       const srv = await serveTcp(f.tcp, () => createSimulatorStream(counting), log, f.host);
-      log.info({ event: 'sim_listening', host: f.host, port: srv.port, scenario, framing: f.framing }, `simulator listening on ${f.host}:${srv.port}`);
-      process.stderr.write(`pos-agent simulate: serving ${scenario} (${f.framing}) on tcp://${f.host}:${srv.port}\n`);
+      log.info(
+        { event: 'sim_listening', host: f.host, port: srv.port, scenario, framing: f.framing },
+        `simulator listening on ${f.host}:${srv.port}`,
+      );
+      process.stderr.write(
+        `pos-agent simulate: serving ${scenario} (${f.framing}) on tcp://${f.host}:${srv.port}\n`,
+      );
       await new Promise<void>((r) => abort.signal.addEventListener('abort', () => r(), { once: true }));
       await srv.close();
     } else {
@@ -159,7 +187,9 @@ async function simulate(f: SimulateFlags): Promise<void> {
         target = pair.simPath;
         stopPair = pair.stop;
         log.info({ event: 'sim_pty', agentPath: path, simPath: pair.simPath }, 'pty pair ready');
-        process.stderr.write(`pos-agent simulate: agent end ${path} (e.g. pos-agent run --serial ${path}); ${scenario}, ${f.framing} framing\n`);
+        process.stderr.write(
+          `pos-agent simulate: agent end ${path} (e.g. pos-agent run --serial ${path}); ${scenario}, ${f.framing} framing\n`,
+        );
       }
       try {
         await pumpToTty(createSimulatorStream(counting), target, log, abort.signal);
@@ -171,5 +201,7 @@ async function simulate(f: SimulateFlags): Promise<void> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-  process.stdout.write(`${JSON.stringify({ scenario, framing: f.framing, frames: sent, seconds: (Date.now() - t0) / 1000 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ scenario, framing: f.framing, frames: sent, seconds: (Date.now() - t0) / 1000 })}\n`,
+  );
 }
