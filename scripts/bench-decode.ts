@@ -11,7 +11,7 @@ import { DIALECTS, MessageView, decodeInto } from '../protocol/iso8583/index.js'
 import { typical0210Bytes } from './sample-messages.js';
 
 const require = createRequire(import.meta.url);
-// biome-ignore lint/suspicious/noExplicitAny: untyped CommonJS package used as the baseline
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped CommonJS package used as the baseline
 const Iso8583 = require('iso_8583') as any;
 
 const json = process.argv.includes('--json');

@@ -35,7 +35,7 @@ function pct(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const dbg = (m: string): void => void (process.env.BENCH_DEBUG && console.error(m));
-  const dir = mkdtempSync(join(tmpdir(), 'pos-bench-e2e-'));
+  const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'pos-bench-e2e-'));
   const agentEnd = join(dir, 'ttyAgent');
   const pty = await startPtyPair(agentEnd);
   dbg('pty');

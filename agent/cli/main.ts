@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 /**
  * The `pos-agent` command line. Each subcommand lives in agent/cli/commands/<name>.ts and registers
  * itself on the commander program. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.

@@ -12,7 +12,7 @@ export interface CurrencyInfo {
 }
 
 // numeric, alpha, exponent: one currency per entry, sorted by numeric code.
-// biome-ignore format: a compact data table reads better five to a line
+// prettier-ignore -- a compact data table reads better five to a line
 const TABLE: ReadonlyArray<readonly [string, string, number]> = [
   ['008', 'ALL', 2], ['012', 'DZD', 2], ['032', 'ARS', 2], ['036', 'AUD', 2], ['044', 'BSD', 2],
   ['048', 'BHD', 3], ['050', 'BDT', 2], ['051', 'AMD', 2], ['052', 'BBD', 2], ['060', 'BMD', 2],

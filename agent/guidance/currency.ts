@@ -2,7 +2,7 @@
  * ISO 4217 numeric → alphabetic code and minor units, for the currencies a terminal is likely to
  * see (field 49). Data only; an unknown code is shown as its number with the amount in minor units.
  */
-// biome-ignore format: aligned data table
+// prettier-ignore -- aligned data table
 export const CURRENCIES: Readonly<Record<string, readonly [alpha: string, minorUnits: number]>> = {
   '008': ['ALL', 2], '032': ['ARS', 2], '036': ['AUD', 2], '048': ['BHD', 3], '050': ['BDT', 2],
   '051': ['AMD', 2], '124': ['CAD', 2], '144': ['LKR', 2], '152': ['CLP', 0], '156': ['CNY', 2],

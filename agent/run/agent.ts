@@ -89,7 +89,14 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
   if (brokerUrl === 'none') brokerUrl = null;
   else if (brokerUrl === 'embedded') {
     const { startEmbeddedBroker } = await import('../sync/broker.js');
-    broker = await startEmbeddedBroker({ port: cfg.broker.embedded_port });
+    try {
+      broker = await startEmbeddedBroker({ port: cfg.broker.embedded_port });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || cfg.broker.embedded_port === 0) throw err;
+      // another broker already listens there (a local Mosquitto?): take any free port instead
+      log.warn({ event: 'embedded_broker_port_busy', port: cfg.broker.embedded_port }, 'embedded broker port in use, using a free port');
+      broker = await startEmbeddedBroker({ port: 0 });
+    }
     brokerUrl = broker.url;
     log.info({ event: 'embedded_broker', url: broker.url }, `embedded MQTT broker listening on ${broker.url}`);
   }

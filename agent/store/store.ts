@@ -319,7 +319,10 @@ export function openStore(opts: StoreOptions): FailureStore {
     settled += n;
     if (flushWaiters.length === 0) return;
     const still: typeof flushWaiters = [];
-    for (const w of flushWaiters) (w.upTo <= settled ? w.resolve() : still.push(w));
+    for (const w of flushWaiters) {
+      if (w.upTo <= settled) w.resolve();
+      else still.push(w);
+    }
     flushWaiters = still;
   }
 

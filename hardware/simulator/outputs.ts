@@ -110,7 +110,9 @@ export function pumpToTty(
       src.destroy();
       try {
         closeSync(fd);
-      } catch {}
+      } catch {
+        // already closed
+      }
       if (e) reject(e);
       else resolve({ bytes });
     };

@@ -352,7 +352,7 @@ export interface MerchantAdvice {
 }
 
 /** Mastercard merchant advice codes (REFERENCE.md §1). */
-// biome-ignore format: aligned data table
+// prettier-ignore -- aligned data table
 export const MERCHANT_ADVICE: Readonly<Record<string, MerchantAdvice>> = {
   '01': { retry: 'after_customer_action', retryAfterMin: null,  meaning: 'New account information available' },
   '02': { retry: 'retry_later',           retryAfterMin: null,  meaning: 'Cannot approve at this time, try again later' },

@@ -58,7 +58,7 @@ export const EMV_MESSAGES: Readonly<Record<string, string>> = {
 const RESERVED_ISO = 'Reserved for ISO use';
 
 /** ISO 8583:1987 field 39 (an2), 00-99. Codes 76-78 and 85 follow Visa; see NETWORK_PROFILES. */
-// biome-ignore format: aligned data table
+// prettier-ignore -- aligned data table
 export const ISO_1987: readonly RowSpec[] = [
   ['00', 'approved',                'cashier',  'no_retry_needed',       null, null, 0, '03', 'cat.approved',           'Approved or completed successfully'],
   ['01', 'issuer_decline',          'issuer',   'after_customer_action', null, 4,    0, '04', 'refer_issuer',           'Refer to card issuer'],
@@ -163,7 +163,7 @@ export const ISO_1987: readonly RowSpec[] = [
 ];
 
 /** Network-specific alphanumeric codes (Visa, Mastercard) and the terminal's own EMV codes (Y*, Z*). */
-// biome-ignore format: aligned data table
+// prettier-ignore -- aligned data table
 export const NETWORK_CODES: readonly RowSpec[] = [
   ['1A', 'cardholder_verification', 'customer', 'after_customer_action', null, 3,    0, '0B', 'chip_pin_required',      'Additional customer authentication required (SCA)'],
   ['5C', 'issuer_decline',          'customer', 'never_same_card',       null, 2,    0, '0C', 'not_permitted',          'Transaction not supported or blocked by issuer'],
@@ -195,7 +195,7 @@ export const NETWORK_CODES: readonly RowSpec[] = [
 ];
 
 /** Failures that never got a host response (agent/record.ts LOCAL_FAULTS). Stored with rc_source 'local'. */
-// biome-ignore format: aligned data table
+// prettier-ignore -- aligned data table
 export const LOCAL_CODES: readonly RowSpec[] = [
   ['L_TIMEOUT',          'network',                 'cashier',  'retry_now',             null, null, 0, '13', 'host_timeout',       'No response from the host within the timeout'],
   ['L_LINK_DOWN',        'network',                 'cashier',  'retry_now',             null, null, 0, '0F', 'link_down',          'Host link is down'],
@@ -212,7 +212,7 @@ export const LOCAL_CODES: readonly RowSpec[] = [
  * engine's map) plus the obvious ones it leaves out (003, 004, 006, 007, 105, 113). A mapped
  * code takes the 1987 row's handling and keeps its own 1993 meaning.
  */
-// biome-ignore format: aligned data table
+// prettier-ignore -- aligned data table
 export const MAP_1993_TO_1987: Readonly<Record<string, string>> = {
   '000': '00', '001': '08', '002': '10', '003': '11', '004': '16', '006': '10', '007': '00',
   '100': '05', '101': '54', '102': '59', '103': '60', '104': '62', '105': '66', '106': '75',
@@ -226,7 +226,7 @@ export const MAP_1993_TO_1987: Readonly<Record<string, string>> = {
 };
 
 /** ISO 8583:1993 action-code meanings (named codes only; the rest of each range is reserved). */
-// biome-ignore format: aligned data table
+// prettier-ignore -- aligned data table
 export const MEANINGS_1993: Readonly<Record<string, string>> = {
   '000': 'Approved', '001': 'Honour with identification', '002': 'Approved for partial amount',
   '003': 'Approved (VIP)', '004': 'Approved, update track 3',
@@ -265,7 +265,7 @@ export const MEANINGS_1993: Readonly<Record<string, string>> = {
 };
 
 /** 1993 action codes with no 1987 equivalent in the map: their own handling. */
-// biome-ignore format: aligned data table
+// prettier-ignore -- aligned data table
 export const ISO_1993_OWN: readonly RowSpec[] = [
   ['005', 'approved',                'cashier',  'no_retry_needed',       null, null, 0, '03', 'cat.approved',        MEANINGS_1993['005'] ?? ''],
   ['112', 'cardholder_verification', 'customer', 'after_customer_action', null, 3,    0, '09', 'chip_pin_required',   MEANINGS_1993['112'] ?? ''],
@@ -294,7 +294,7 @@ export const ISO_1993_OWN: readonly RowSpec[] = [
  * Handling for the unnamed (reserved, national, private) parts of the 1993 ranges: 000-099
  * approvals, 100-199 declines, 200-299 pick-up (sensitive), 900-999 system. Keyed by first digit.
  */
-// biome-ignore format: aligned data table
+// prettier-ignore -- aligned data table
 export const RANGE_1993: Readonly<Record<string, RowSpec>> = {
   '0': ['0xx', 'approved',       'cashier', 'no_retry_needed', null, null, 0, '03', 'cat.approved',       'Approved (reserved range 000-099)'],
   '1': ['1xx', 'issuer_decline', 'cashier', 'retry_later',     null, 4,    0, '07', 'cat.issuer_decline', 'Declined (reserved range 100-199)'],
@@ -303,7 +303,7 @@ export const RANGE_1993: Readonly<Record<string, RowSpec>> = {
 };
 
 /** The safe generic row for codes not in the table. Customer text stays generic. */
-// biome-ignore format: aligned data table
+// prettier-ignore -- aligned data table
 export const FALLBACK_SPEC: RowSpec =
   ['??', 'unknown', 'cashier', 'retry_later', null, null, 0, '07', 'cat.unknown', 'Unknown response code'];
 
@@ -312,7 +312,7 @@ export const FALLBACK_SPEC: RowSpec =
  * Visa; an acquirer on Mastercard-style meanings passes NETWORK_PROFILES.mastercard (or its own
  * map) as overrides to createCodeTable. 'mastercard_eu_sca' also turns 65 into the SCA soft decline.
  */
-// biome-ignore format: aligned data table
+// prettier-ignore -- aligned data table
 export const NETWORK_PROFILES = {
   visa: {},
   mastercard: {
