@@ -52,9 +52,10 @@ export const configSchema = z
       .object({
         enabled: z.boolean().default(false),
         scenario: z.string().min(1).default('shift'),
-        /** Transactions per second. */
-        rate: z.number().positive().max(5000).default(2),
-        seed: z.number().int().default(1),
+        /** Frames per second (a transaction is two or three frames). */
+        rate: z.number().positive().max(5000).default(3),
+        /** The default seed opens the demo with a decline within a second. */
+        seed: z.number().int().default(7),
         /** Stop after this many seconds (0 = run until stopped). */
         duration_s: z.number().min(0).default(0),
       })

@@ -1,28 +1,25 @@
 /**
- * Opens the configured display for the agent. Interim: a plain renderer until hardware/display's
- * drivers land; `none` shows nothing.
+ * Opens the configured cashier display (hardware/display): the console (a boxed screen on a TTY,
+ * plain lines otherwise), a character LCD on a serial line, or none.
  */
-import { openSync, writeSync } from 'node:fs';
-import type { AgentConfig } from '../config/index.js';
+import { createWriteStream } from 'node:fs';
+import { ConsoleDisplay, createDisplay, type Display } from '../../hardware/display/index.js';
+import { type AgentConfig, ConfigError } from '../config/index.js';
 import type { Logger } from '../log.js';
-import type { ScreenSink } from '../pipeline/pipeline.js';
-import type { Screen } from '../pipeline/screens.js';
 
 export interface DisplayOptions {
-  /** 'null' renders into /dev/null (benchmarks measure the rendering, not the terminal). */
+  /** 'null': draw the console screen into /dev/null (benchmarks measure rendering, not the terminal). */
   output?: 'stdout' | 'null';
 }
 
-export type AgentDisplay = ScreenSink & { close(): Promise<void> };
-
-export async function openDisplay(cfg: AgentConfig, _log: Logger, opts: DisplayOptions = {}): Promise<AgentDisplay> {
-  if (cfg.display.driver === 'none') return { show: () => {}, close: async () => {} };
-  const fd = opts.output === 'null' ? openSync('/dev/null', 'w') : 1;
-  return {
-    show(screen: Screen) {
-      const lines = [screen.title, ...(screen.pages[0] ?? [])];
-      writeSync(fd, `${lines.join('\n')}\n\n`);
-    },
-    close: async () => {},
-  };
+export async function openDisplay(cfg: AgentConfig, log: Logger, opts: DisplayOptions = {}): Promise<Display> {
+  const geometry = { width: cfg.display.width, height: cfg.display.height };
+  if (cfg.display.driver === 'console' && opts.output === 'null') {
+    return new ConsoleDisplay({ geometry, pageMs: cfg.display.page_ms, out: createWriteStream('/dev/null'), tty: true });
+  }
+  if (cfg.display.driver === 'lcd' && !cfg.display.lcd_path) {
+    throw new ConfigError('display.lcd_path', undefined, 'the lcd driver needs the LCD serial device (--display lcd:PATH)');
+  }
+  const spec = cfg.display.driver === 'lcd' ? `lcd:${cfg.display.lcd_path}` : cfg.display.driver;
+  return createDisplay({ spec, geometry, pageMs: cfg.display.page_ms, logger: log, baudRate: cfg.display.lcd_baud });
 }

@@ -128,8 +128,7 @@ export async function runAgent(flags: RunFlags): Promise<void> {
     process.stdout.write(`${JSON.stringify(redactConfig(cfg), null, 2)}\n`);
     return;
   }
-  const consoleDisplay = cfg.display.driver === 'console' && process.stdout.isTTY === true;
-  const log = createLogger({ level: cfg.log.level, pretty: process.stderr.isTTY === true && !consoleDisplay });
+  const log = createLogger({ level: cfg.log.level, pretty: process.stderr.isTTY === true });
   const openLink = linkOpener(cfg);
   const display = await openDisplay(cfg, log);
   const agent: Agent = await startAgent(cfg, { display, openLink }, log, version());
