@@ -13,7 +13,7 @@
  *             record's utc_offset_min), e.g. "9:00 to 17:00 in the shop" across time zones
  */
 import { CATEGORIES, type Category } from '../record.js';
-import { decimalToMinor, findCurrency } from './currency.js';
+import { decimalToMinor, findCurrency } from '../../protocol/currency/iso4217.js';
 import { usageError } from './errors.js';
 
 export type TimeZoneMode = 'local' | 'utc' | 'terminal';

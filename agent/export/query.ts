@@ -4,7 +4,7 @@
  * (row stream, count) and the HTML report (aggregates). Tested directly in test/export/query.test.ts.
  */
 import { RECORD_COLUMNS } from '../store/schema.js';
-import { CURRENCIES, DEFAULT_EXPONENT, decimalToMinor } from './currency.js';
+import { CURRENCIES, DEFAULT_EXPONENT, decimalToMinor } from '../../protocol/currency/iso4217.js';
 import type { Filters, TimeBound } from './filters.js';
 
 export type SqlParam = string | number;

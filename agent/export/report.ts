@@ -5,7 +5,7 @@
  */
 import type { Category, RcSource, RetryAdvice } from '../record.js';
 import type { Annotator } from './annotate.js';
-import { currencyAlpha, formatMoney } from './currency.js';
+import { currencyAlpha, formatMoney } from '../../protocol/currency/iso4217.js';
 import { all, iterateRecords, one, type ReadDb } from './db.js';
 import type { Filters } from './filters.js';
 import { REPORT_TEXTS, type ReportLang, type ReportTexts } from './i18n.js';

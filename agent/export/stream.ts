@@ -10,7 +10,7 @@ import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { Category, FailureRecord } from '../record.js';
 import { RECORD_COLUMNS } from '../store/schema.js';
 import type { Annotator } from './annotate.js';
-import { currencyAlpha, currencyExponent, minorToDecimal } from './currency.js';
+import { currencyAlpha, currencyExponent, minorToDecimal } from '../../protocol/currency/iso4217.js';
 import type { ReportLang } from './i18n.js';
 
 export type RowFormat = 'csv' | 'ndjson' | 'json';

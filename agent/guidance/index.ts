@@ -20,7 +20,7 @@ export {
   STOP_RETRYING_KEY,
 } from './catalog.js';
 export { type CatalogData, type Entry, STRING_KEYS } from './catalogs/types.js';
-export { CURRENCIES, formatAmount } from './currency.js';
+export { formatAmount } from './currency.js';
 export {
   cardKey,
   countsAsDecline,

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../../agent/cli/commands/export.js';
 import { createAnnotator } from '../../agent/export/annotate.js';
-import { currencyExponent, decimalToMinor } from '../../agent/export/currency.js';
+import { currencyExponent, decimalToMinor } from '../../protocol/currency/iso4217.js';
 import { iterateRecords, openReadOnly } from '../../agent/export/db.js';
 import { ExportError } from '../../agent/export/errors.js';
 import { type Filters, parseFilters, type RawFilterOptions } from '../../agent/export/filters.js';
