@@ -42,8 +42,10 @@ export function startWatch(opts: WatchOptions): WatchHandle {
   let dirty = true;
   let lastDraw = 0;
 
+  // MQTT 3.1.1: watching needs nothing from MQTT 5, and every broker speaks it (the demo's
+  // embedded broker refuses MQTT 5)
   const client = mqtt.connect(opts.broker, {
-    protocolVersion: 5,
+    protocolVersion: 4,
     clean: true,
     clientId: `pos-agent-watch-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
     reconnectPeriod: 1000,
