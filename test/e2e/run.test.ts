@@ -21,6 +21,8 @@ interface Proc {
   exited: Promise<number | null>;
 }
 
+const children = new Set<ChildProcess>();
+
 function runCli(args: string[], env: Record<string, string> = {}): Proc {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
@@ -32,7 +34,13 @@ function runCli(args: string[], env: Record<string, string> = {}): Proc {
     err += d.toString();
   });
   child.stdout!.resume();
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  children.add(child);
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      children.delete(child);
+      r(code);
+    }),
+  );
   return { child, stderr: () => err, exited };
 }
 
@@ -65,7 +73,11 @@ beforeAll(() => {
   ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
 }, 240_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  // a failed test must not leave an agent running
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('pos-agent run', () => {
   it('exits 2 and names the key on a bad config value', async () => {
