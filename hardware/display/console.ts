@@ -2,6 +2,9 @@
  * Console display for development and the demo. On a TTY: a boxed W×H screen drawn with ANSI at
  * the top of the terminal (title row in reverse video, coloured by tone). Not a TTY: one plain
  * line per change, `[title] line | line | …`. Widths are display columns (string-width: CJK = 2).
+ *
+ * HOT PATH: the bytes of a (screen, page) are rendered once and kept (screens are immutable and
+ * memoized upstream), so showing a screen seen before measures no widths and builds no strings.
  */
 
 import type { Writable } from 'node:stream';
@@ -47,6 +50,8 @@ export class ConsoleDisplay extends PagedDisplay {
   private readonly out: Writable & { isTTY?: boolean; rows?: number };
   private readonly tty: boolean;
   private regionSet = false;
+  /** Rendered bytes per screen object, one slot per page (the geometry is fixed per display). */
+  private readonly rendered = new WeakMap<Screen, Array<Buffer | undefined>>();
 
   constructor(opts: ConsoleDisplayOptions) {
     super(opts);
@@ -64,32 +69,46 @@ export class ConsoleDisplay extends PagedDisplay {
   }
 
   protected draw(screen: Screen, page: number): void {
+    if (this.tty && !this.regionSet) {
+      const termRows = this.out.rows;
+      const boxRows = this.geometry.height + 2;
+      if (typeof termRows === 'number' && termRows > boxRows + 2) {
+        // keep the box on top: logs scroll in the region below it
+        this.out.write(`\x1b[2J\x1b[${boxRows + 1};${termRows}r\x1b[${boxRows + 1};1H`);
+        this.regionSet = true;
+      }
+    }
+    let pages = this.rendered.get(screen);
+    if (pages === undefined) {
+      pages = [];
+      this.rendered.set(screen, pages);
+    }
+    let bytes = pages[page];
+    if (bytes === undefined) {
+      bytes = Buffer.from(this.render(screen, page), 'utf8');
+      pages[page] = bytes;
+    }
+    this.out.write(bytes);
+  }
+
+  /** The text drawn for a page: the box on a TTY, else one plain line. */
+  private render(screen: Screen, page: number): string {
     const rows = this.rows(screen, page);
     if (!this.tty) {
       const body = rows
         .slice(1)
         .map((r) => r.trimEnd())
         .filter((r) => r.length > 0);
-      this.out.write(
-        `[${screen.title}]${body.length ? ` ${body.join(' | ')}` : ''}${screen.pages.length > 1 ? ` (${page + 1}/${screen.pages.length})` : ''}\n`,
-      );
-      return;
+      return `[${screen.title}]${body.length ? ` ${body.join(' | ')}` : ''}${screen.pages.length > 1 ? ` (${page + 1}/${screen.pages.length})` : ''}\n`;
     }
     const w = this.geometry.width;
     const color = TONE[screen.tone ?? 'info'];
-    let s = '';
-    const termRows = this.out.rows;
-    if (!this.regionSet && typeof termRows === 'number' && termRows > rows.length + 4) {
-      // keep the box on top: logs scroll in the region below it
-      s += `\x1b[2J\x1b[${rows.length + 3};${termRows}r\x1b[${rows.length + 3};1H`;
-      this.regionSet = true;
-    }
-    s += '\x1b7\x1b[H'; // save cursor, home
+    let s = '\x1b7\x1b[H'; // save cursor, home
     s += `┌${'─'.repeat(w)}┐\x1b[K\n`;
     s += `│\x1b[1;${color}m${rows[0]}\x1b[0m│\x1b[K\n`;
     for (const r of rows.slice(1)) s += `│${r}│\x1b[K\n`;
     s += `└${'─'.repeat(w)}┘\x1b[K\n\x1b8`; // restore cursor
-    this.out.write(s);
+    return s;
   }
 
   override async close(): Promise<void> {

@@ -31,6 +31,13 @@ export abstract class PagedDisplay implements Display {
 
   show(screen: Screen): void {
     if (this.closed) return;
+    const c = this.current;
+    if (c !== null && c.screen === screen && c.page === 0) {
+      // the same screen object is already up on its first page (screens are immutable and
+      // memoized upstream, e.g. every approval): nothing to draw, only restart the page timer
+      this.arm();
+      return;
+    }
     this.current = { screen, page: 0 };
     this.draw(screen, 0);
     this.arm();
