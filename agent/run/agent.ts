@@ -119,6 +119,8 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
         ...(cfg.broker.ca !== undefined ? { ca: cfg.broker.ca } : {}),
         ...(cfg.broker.cert !== undefined ? { cert: cfg.broker.cert } : {}),
         ...(cfg.broker.key !== undefined ? { key: cfg.broker.key } : {}),
+        // the embedded broker (aedes) speaks MQTT 3.1.1 only: don't try 5 first
+        ...(broker ? { protocolVersion: 4 as const } : {}),
         batchSize: cfg.broker.batch_size,
         inflight: cfg.broker.inflight,
         heartbeatMs: cfg.broker.heartbeat_s * 1000,
