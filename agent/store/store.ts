@@ -20,6 +20,7 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { findPans, scrubPans } from '../../protocol/card/pan.js';
 import { migrate } from './migrate.js';
+import { copyNewFailure, isValidNewFailure } from './record-check.js';
 import { newFailureSchema } from './record-schema.js';
 import { RECORD_COLUMNS } from './schema.js';
 import { monotonicUlid } from './ulid.js';
@@ -113,6 +114,19 @@ interface Pending {
   id: string;
   resolve: (r: FailureRecord) => void;
   reject: (e: Error) => void;
+}
+
+/** A run of 13 or more ASCII digits: what findPans needs to find anything (checked without allocating). */
+function hasDigitRun13(s: string): boolean {
+  if (s.length < 13) return false;
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++run >= 13) return true;
+    } else run = 0;
+  }
+  return false;
 }
 
 const SYNC_LEVEL: Record<Durability, number> = { full: 2, normal: 1 };
@@ -454,7 +468,7 @@ export function openStore(opts: StoreOptions): FailureStore {
     let out = f;
     for (const k of Object.keys(f) as Array<keyof NewFailure>) {
       const v = f[k];
-      if (typeof v === 'string' && v.length >= 13 && findPans(v).length > 0) {
+      if (typeof v === 'string' && hasDigitRun13(v) && findPans(v).length > 0) {
         if (out === f) out = { ...f };
         (out as unknown as Record<string, unknown>)[k] = scrubPans(v);
         log.warn({ event: 'pan_masked_on_store', field: k }, 'a full PAN reached the store and was masked');
@@ -470,9 +484,12 @@ export function openStore(opts: StoreOptions): FailureStore {
     movedAside,
     record(f: NewFailure): Promise<FailureRecord> {
       if (closed) return Promise.reject(new StoreError('E_STORE_CLOSED', 'store is closed'));
-      const parsed = newFailureSchema.safeParse(scrub(f));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
+      const scrubbed = scrub(f);
+      // The precompiled check has the zod schema's exact rules without zod's per-field result
+      // objects; zod runs only to explain a refusal.
+      if (!isValidNewFailure(scrubbed)) {
+        const parsed = newFailureSchema.safeParse(scrubbed);
+        const issue = parsed.success ? undefined : parsed.error.issues[0];
         return Promise.reject(
           new StoreError('E_RECORD', `invalid failure record: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`),
         );
@@ -484,7 +501,8 @@ export function openStore(opts: StoreOptions): FailureStore {
         );
       }
       return new Promise<FailureRecord>((resolve, reject) => {
-        queue.push({ f: parsed.data as NewFailure, id: ulid(), resolve, reject });
+        // a copy: what was checked is what gets written, whatever the caller does with `f` later
+        queue.push({ f: copyNewFailure(scrubbed), id: ulid(), resolve, reject });
         enqueued++;
         schedule();
       });
