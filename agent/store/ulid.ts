@@ -5,21 +5,39 @@
  * back) the random part is incremented by one instead of redrawn, so ids from one process always
  * sort in creation order. Written here rather than pulled in as a dependency: it is this short.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const TIME_LEN = 10;
 const RANDOM_LEN = 16;
 const MAX_TIME = 2 ** 48 - 1;
+const ALPHABET_CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 
 export const ULID_RE = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
 export type UlidFactory = (now?: number) => string;
 
+/** crypto random bytes served from a 4 KiB pool refilled when used up (no Buffer per call). */
+function pooledRandom(): (n: number) => Uint8Array {
+  const pool = new Uint8Array(4096);
+  let at = pool.length;
+  return (n) => {
+    if (n > pool.length) return randomFillSync(new Uint8Array(n));
+    if (at + n > pool.length) {
+      randomFillSync(pool);
+      at = 0;
+    }
+    const out = pool.subarray(at, at + n);
+    at += n;
+    return out;
+  };
+}
+
 /** Makes a monotonic ULID generator (one per store; not shared between processes). */
-export function monotonicUlid(random: (n: number) => Uint8Array = randomBytes): UlidFactory {
+export function monotonicUlid(random: (n: number) => Uint8Array = pooledRandom()): UlidFactory {
   let lastTime = -1;
   const digits = new Uint8Array(RANDOM_LEN); // random part, one base32 digit (0..31) per slot
+  const codes = new Uint16Array(TIME_LEN + RANDOM_LEN); // the id's character codes, reused
 
   return (now = Date.now()) => {
     if (!Number.isInteger(now) || now < 0 || now > MAX_TIME) throw new RangeError(`ulid: bad time ${now}`);
@@ -34,16 +52,13 @@ export function monotonicUlid(random: (n: number) => Uint8Array = randomBytes): 
       if (i < 0) throw new RangeError('ulid: random part overflow within one millisecond');
       digits[i] = (digits[i] ?? 0) + 1;
     }
-    let out = '';
     let t = lastTime;
-    const time: string[] = new Array(TIME_LEN);
     for (let i = TIME_LEN - 1; i >= 0; i--) {
-      time[i] = ALPHABET[t % 32] as string;
+      codes[i] = ALPHABET_CODES[t % 32]!;
       t = Math.floor(t / 32);
     }
-    out = time.join('');
-    for (let i = 0; i < RANDOM_LEN; i++) out += ALPHABET[digits[i] ?? 0];
-    return out;
+    for (let i = 0; i < RANDOM_LEN; i++) codes[TIME_LEN + i] = ALPHABET_CODES[digits[i]!]!;
+    return String.fromCharCode.apply(null, codes as unknown as number[]);
   };
 }
 
