@@ -6,8 +6,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { type AgentConfig, configSchema, SECRET_KEYS } from './schema.js';
+
+// yaml is loaded on first use (a YAML file given): it is not needed on the agent's run path, and
+// its ~70 modules count in the resident memory of a POS board.
+const requireLazy = createRequire(import.meta.url);
+function parseYaml(text: string): unknown {
+  return (requireLazy('yaml') as typeof import('yaml')).parse(text);
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

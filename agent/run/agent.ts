@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import type { AgentConfig } from '../config/index.js';
 import { configHash } from '../config/index.js';
 import { createCatalog, DeclineTracker } from '../guidance/index.js';
@@ -22,6 +22,13 @@ import { resolveDialect } from '../decode/decode-stream.js';
 import { createCodeTable, type CodeRow } from '../../protocol/response-codes/index.js';
 import type { LinkEventSink } from '../../protocol/framing/index.js';
 import { loadCardKey } from './card-key.js';
+
+// yaml is loaded on first use (a YAML file given): it is not needed on the agent's run path, and
+// its ~70 modules count in the resident memory of a POS board.
+const requireLazy = createRequire(import.meta.url);
+function parseYaml(text: string): unknown {
+  return (requireLazy('yaml') as typeof import('yaml')).parse(text);
+}
 
 export interface LinkHandle {
   close(): Promise<void>;
