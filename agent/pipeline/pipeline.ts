@@ -287,11 +287,12 @@ export class Pipeline {
     }
     const amountFromResponse = v !== null ? v.num(4) : -1;
     const argAmount = e?.args.amount !== undefined ? Number(e.args.amount) : Number.NaN;
+    const date = new Date(at);
     const rec: NewFailure = {
       terminal_id: o.terminalId,
       merchant_id: o.merchantId,
-      occurred_at: new Date(at).toISOString(),
-      utc_offset_min: -new Date(at).getTimezoneOffset(),
+      occurred_at: date.toISOString(),
+      utc_offset_min: -date.getTimezoneOffset(),
       mti: v?.mti() ?? req?.mti ?? null,
       processing_code: v?.get(3) ?? req?.processingCode ?? null,
       amount_minor: amountFromResponse >= 0 ? amountFromResponse : (req?.amountMinor ?? (Number.isFinite(argAmount) ? argAmount : null)),
