@@ -138,7 +138,28 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
     : null;
 
   const display = parts.display ?? { show: () => {} };
-  const inflight = new Set<Promise<unknown>>();
+  // Records handed to the store and not yet settled. One pair of handlers for all of them (no
+  // closures per failure); flush() and stop() wait until the count drops to zero.
+  let inflight = 0;
+  let drainWaiters: Array<() => void> = [];
+  const settled = (): void => {
+    if (--inflight > 0 || drainWaiters.length === 0) return;
+    const ws = drainWaiters;
+    drainWaiters = [];
+    for (const w of ws) w();
+  };
+  const drained = (): Promise<void> =>
+    inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => drainWaiters.push(resolve));
+  const onStored = (rec: FailureRecord): void => {
+    settled();
+    sync?.notify();
+    parts.onCommitted?.(rec);
+  };
+  const onNotStored = (err: Error & { code?: string }): void => {
+    settled();
+    // the store keeps retrying disk errors itself; a rejection here is an invalid record or a full queue
+    log.error({ event: 'record_failed', code: err.code ?? 'E_RECORD', err }, 'failure record was not stored');
+  };
   pipeline = new Pipeline({
     dialect,
     codes,
@@ -154,19 +175,8 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
     logger: log,
     ...(parts.onPrompt ? { onPrompt: parts.onPrompt } : {}),
     record: (f) => {
-      const p = store.record(f).then(
-        (rec) => {
-          inflight.delete(p);
-          sync?.notify();
-          parts.onCommitted?.(rec);
-        },
-        (err: Error & { code?: string }) => {
-          inflight.delete(p);
-          // the store keeps retrying disk errors itself; a rejection here is an invalid record or a full queue
-          log.error({ event: 'record_failed', code: err.code ?? 'E_RECORD', err }, 'failure record was not stored');
-        },
-      );
-      inflight.add(p);
+      inflight++;
+      void store.record(f).then(onStored, onNotStored);
     },
   });
   pipeline.start();
@@ -194,7 +204,7 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
     broker,
     bootId,
     async flush() {
-      await Promise.allSettled([...inflight]);
+      await drained();
       await store.flush();
     },
     async stop() {
@@ -203,7 +213,7 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
       await link.close();
       pipeline!.stop();
       pipeline!.expireRequests();
-      await Promise.allSettled([...inflight]);
+      await drained();
       await store.flush();
       if (sync) await sync.stop();
       await store.close();
