@@ -8,15 +8,15 @@
  *   npm run bench:sync -- [--records 100000] [--batch 200] [--batch-bytes 131072] [--inflight 10] [--json]
  * Target (DESIGN.md): < 10 s for 100,000 records, memory bounded.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { openStore } from '../agent/store/index.js';
 import { syntheticFailure } from '../agent/store/synthetic.js';
 import { processMetrics, startSync } from '../agent/sync/index.js';
+import { startMosquitto } from './lib/mosquitto.js';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -29,7 +29,7 @@ const o = new Command()
   .option('--batch <n>', 'records per failures message', int, 200)
   .option('--batch-bytes <n>', 'byte cap per message', int, 128 * 1024)
   .option('--inflight <n>', 'unacknowledged messages at most', int, 10)
-  .option('--mosquitto <path>', 'mosquitto binary', process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto')
+  .option('--mosquitto <path>', 'mosquitto binary', process.env.MOSQUITTO_BIN)
   .option('--json', 'print one JSON object on the last line')
   .option('--seed <file>', '(internal) only seed the backlog into FILE, in a child process, and exit')
   .parse()
@@ -46,42 +46,12 @@ async function seed(path: string): Promise<void> {
   await store.close();
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  const until = Date.now() + 5000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = createConnection({ port, host: '127.0.0.1' });
-      c.once('connect', () => (c.destroy(), resolve(true)));
-      c.once('error', () => (c.destroy(), resolve(false)));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`mosquitto did not listen on ${port}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function main(): Promise<void> {
-  accessSync(o.mosquitto, constants.X_OK);
+  if (o.mosquitto) process.env.MOSQUITTO_BIN = o.mosquitto;
   const dir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
-  const port = await freePort();
-  writeFileSync(
-    join(dir, 'mosquitto.conf'),
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'user root', 'log_dest stderr', 'log_type error'].join('\n'),
-  );
-  const broker: ChildProcess = spawn(o.mosquitto, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  const broker = await startMosquitto({ persistence: false });
+  const port = broker.port;
   try {
-    await waitForPort(port);
     const path = join(dir, 'backlog.db');
     // seed the backlog in a child process (not timed), then open it as an agent after a restart would
     const seeded = spawn(process.execPath, [process.argv[1] as string, '--seed', path, '--records', String(o.records)], {
@@ -148,7 +118,7 @@ async function main(): Promise<void> {
     );
     if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    broker.kill('SIGTERM');
+    await broker.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -77,7 +77,7 @@ export function flagsToConfig(f: RunFlags): Record<string, unknown> {
   return t;
 }
 
-function linkOpener(cfg: AgentConfig): (sink: LinkEventSink, log: Logger) => Promise<LinkHandle> | LinkHandle {
+export function linkOpener(cfg: AgentConfig): (sink: LinkEventSink, log: Logger) => Promise<LinkHandle> | LinkHandle {
   if (cfg.simulate.enabled) {
     if (!isScenarioName(cfg.simulate.scenario)) {
       throw new ConfigError('simulate.scenario', cfg.simulate.scenario, `unknown scenario; one of ${SCENARIO_NAMES.join(', ')}`);
