@@ -51,6 +51,23 @@ export class BoundedLineSplitter extends DelimiterParser {
       this.discarded = 0;
       data = data.subarray(lf + 1);
     }
+    if (this.buffer.length === 0) {
+      // Nothing carried over (the usual case: a chunk of whole lines): push each complete line as a
+      // view of the chunk instead of letting DelimiterParser copy the chunk (Buffer.concat) first
+      // (the sources never rewrite a chunk they handed out: serialport reads into fresh pool space,
+      // sockets into fresh buffers). Only the rest after the last newline goes through
+      // DelimiterParser.
+      let from = 0;
+      for (let lf = data.indexOf(LF); lf >= 0; lf = data.indexOf(LF, from)) {
+        this.push(data.subarray(from, lf));
+        from = lf + 1;
+      }
+      if (from === data.length) {
+        cb();
+        return;
+      }
+      if (from > 0) data = data.subarray(from);
+    }
     const before = this.buffer;
     super._transform(data, encoding, () => {});
     if (this.buffer.length > this.maxLineBytes + 1) {

@@ -5,7 +5,8 @@
  * dropped as E_FRAME_TRUNCATED, so a truncated frame does not swallow the next one).
  *
  * HOT PATH: one listener per stream, no per-frame allocation in the binary path; the line path
- * allocates what DelimiterParser allocates (a Buffer.concat per chunk, REFERENCE §7).
+ * allocates the stream machinery's bits and a view per line (BoundedLineSplitter skips
+ * DelimiterParser's Buffer.concat when no partial line is carried over, REFERENCE §7).
  */
 import type { Readable } from 'node:stream';
 import {

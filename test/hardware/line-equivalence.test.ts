@@ -61,4 +61,43 @@ describe('line splitting: delimiter path == pure LineFramer', () => {
       { numRuns: 200 },
     );
   });
+
+  it('same events when chunks hold whole lines (several, or lines plus the start of the next)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(pieceArb, { minLength: 1, maxLength: 10 }),
+        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 0, max: 8 }),
+        async (pieces, perChunk, tail) => {
+          // chunk ends on piece boundaries (`take` pieces a chunk), every other one `tail` bytes later
+          const wire = Buffer.concat(pieces);
+          const ends: number[] = [];
+          for (let o = 0, j = 0; j < pieces.length; j++) ends.push((o += pieces[j]!.length));
+          const chunks: Buffer[] = [];
+          for (let at = 0, k = 0; at < wire.length; k++) {
+            const first = ends.findIndex((e) => e > at);
+            let end = ends[Math.min(ends.length - 1, first + perChunk[k % perChunk.length]! - 1)]!;
+            if (k % 2 === 1) end = Math.min(wire.length, end + tail);
+            chunks.push(wire.subarray(at, end));
+            at = end;
+          }
+          const opts = { maxFrameBytes: 128 };
+          const a: string[] = [];
+          const pure = new LineFramer((e) => a.push(summarize(e)), opts);
+          for (const c of chunks) pure.push(c);
+          pure.reset();
+
+          const b: string[] = [];
+          const s = new PassThrough();
+          const h = frameStream(s, { framing: 'line', ...opts }, (e) => b.push(summarize(e)));
+          for (const c of chunks) s.write(c);
+          await new Promise((r) => setImmediate(r));
+          h.detach();
+          expect(b).toEqual(a);
+          expect(h.stats.bytesIn).toBe(wire.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
