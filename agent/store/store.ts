@@ -466,7 +466,8 @@ export function openStore(opts: StoreOptions): FailureStore {
   /** Masks any full PAN that slipped into a text field (defence in depth; the decoder masks first). */
   function scrub(f: NewFailure): NewFailure {
     let out = f;
-    for (const k of Object.keys(f) as Array<keyof NewFailure>) {
+    for (const key in f) {
+      const k = key as keyof NewFailure;
       const v = f[k];
       if (typeof v === 'string' && hasDigitRun13(v) && findPans(v).length > 0) {
         if (out === f) out = { ...f };
