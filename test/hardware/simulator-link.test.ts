@@ -56,10 +56,10 @@ function mergeRejects(seen: string[]): string[] {
   return out;
 }
 
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+async function until(cond: () => boolean, ms = 10_000, what: () => string = () => ''): Promise<void> {
   const t0 = Date.now();
   while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out');
+    if (Date.now() - t0 > ms) throw new Error(`timed out ${what()}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -101,7 +101,12 @@ describe.skipIf(!HAVE_SOCAT)('simulator → pty (socat) → serial link', () => 
       );
       const want = expectedFor(opts, COUNT);
       const total = buildScript(opts, COUNT).reduce((n, s) => n + s.bytes.length, 0);
-      await until(() => link!.stats.bytesIn >= total);
+      // generous: the whole suite shares two cores; the message says what did arrive
+      await until(
+        () => link!.stats.bytesIn >= total,
+        30_000,
+        () => `after ${link!.stats.bytesIn}/${total} bytes; opens ${link!.stats.opens}, disconnects ${link!.stats.disconnects}`,
+      );
       await new Promise((r) => setTimeout(r, 100)); // idle timer for a trailing partial frame
       const got = mergeRejects(seen).map((s) =>
         s.startsWith('response:') || s.startsWith('request:') ? `${s.split(':')[0]}:` : s,
