@@ -4,7 +4,8 @@
  * the agent (real serial link, framer, decoder, classifier, guidance, display rendering, SQLite
  * store) reads the other. Latency runs from the moment the frame's last byte was written to the
  * moment its prompt was rendered. Reports p50/p99/max and the process's resident memory.
- * Options: --rate N (frames/s, default 500), --seconds S (default 10), --json.
+ * Options: --rate N (frames/s, default 500), --seconds S (default 10), --mix shift|declines|approvals
+ * (default shift: the simulator's normal-shift proportions), --json.
  */
 import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { silentLogger } from '../agent/log.js';
 import { startAgent } from '../agent/run/agent.js';
 import { openDisplay } from '../agent/run/display.js';
 import { openSerialLink } from '../hardware/serial/index.js';
-import { startPtyPair } from '../hardware/simulator/index.js';
+import { SCENARIOS, startPtyPair } from '../hardware/simulator/index.js';
 import { encodeMessageLine } from '../protocol/framing/index.js';
 import { DIALECTS, decodeInto, MessageView } from '../protocol/iso8583/index.js';
 import { typical0210Bytes } from './sample-messages.js';
@@ -26,6 +27,33 @@ function arg(name: string, dflt: number): number {
 }
 
 const json = process.argv.includes('--json');
+const mixArg = process.argv.indexOf('--mix');
+const MIX = mixArg >= 0 ? process.argv[mixArg + 1] : process.env.BENCH_APPROVALS_ONLY ? 'approvals' : 'shift';
+if (MIX !== 'shift' && MIX !== 'declines' && MIX !== 'approvals') throw new Error('--mix must be shift, declines or approvals');
+const DECLINE_HEAVY = ['00', '00', '00', '00', '00', '00', '51', '05', '55', '91', '54', '61', '00', '00', '1A', '14'];
+
+/** 100 response codes in the proportions of the shift scenario's host responses, interleaved. */
+function shiftCodes(): string[] {
+  const weights = Object.entries(SCENARIOS.shift.mix).filter(([rc]) => /^[0-9A-Z]{2}$/.test(rc)) as [string, number][];
+  const total = weights.reduce((n, [, w]) => n + w, 0);
+  const out: string[] = [];
+  const acc = new Map<string, number>(weights.map(([rc]) => [rc, 0]));
+  for (let i = 0; i < 100; i++) {
+    // largest remainder: each code appears as often as its weight says, spread over the list
+    let best = weights[0]![0];
+    let bestScore = -Infinity;
+    for (const [rc, w] of weights) {
+      const score = ((i + 1) * w) / total - acc.get(rc)!;
+      if (score > bestScore) {
+        bestScore = score;
+        best = rc;
+      }
+    }
+    acc.set(best, acc.get(best)! + 1);
+    out.push(best);
+  }
+  return out;
+}
 const RATE = arg('--rate', 500);
 const SECONDS = arg('--seconds', 10);
 
@@ -55,7 +83,10 @@ async function main(): Promise<void> {
   dbg('display');
 
   // frames: a shift's mix, each one a host response that yields exactly one prompt
-  const codes = process.env.BENCH_APPROVALS_ONLY ? ['00'] : ['00', '00', '00', '00', '00', '00', '51', '05', '55', '91', '54', '61', '00', '00', '1A', '14'];
+  // The response-code mix: by default the simulator's normal shift (its host responses, weighted
+  // as in hardware/simulator/scenarios.ts: mostly approvals); --mix declines for a decline-heavy
+  // stress (half the responses fail); --mix approvals for approvals only.
+  const codes = MIX === 'approvals' ? ['00'] : MIX === 'declines' ? DECLINE_HEAVY : shiftCodes();
   const frames = codes.map((rc, i) => {
     const m = typical0210Bytes(rc);
     // vary the STAN so no response looks like a retransmission
@@ -147,6 +178,8 @@ async function main(): Promise<void> {
 
   const sorted = [...latencies].sort((a, b) => a - b);
   const result = {
+    mix: MIX,
+    failures_pct: Math.round((codes.filter((c) => c !== '00').length / codes.length) * 100),
     frames: total,
     prompts: latencies.length,
     rate: RATE,

@@ -86,6 +86,7 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
     synchronous: cfg.store.synchronous,
     budgetBytes: Math.round(cfg.store.budget_mb * 1024 * 1024),
     groupCommitMs: cfg.store.group_commit_ms,
+    groupCommitMax: cfg.store.group_commit_max,
     bootId,
     logger: log,
   });
