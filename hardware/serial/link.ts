@@ -15,7 +15,10 @@ import { type FSWatcher, watch } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { SerialPort, type SerialPortMock } from 'serialport';
+import type { SerialPortMock } from 'serialport';
+// The SerialPort class alone: the package's index also loads ten parsers and the mock binding,
+// ~6 MB of resident memory the agent does not need.
+import { SerialPort } from 'serialport/dist/serialport.js';
 import type { Logger } from '../../agent/log.js';
 import { FrameError, type LinkEventSink } from '../../protocol/framing/index.js';
 import {
