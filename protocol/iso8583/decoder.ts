@@ -338,18 +338,23 @@ function exactWalk(d: CompiledDialect, buf: Uint8Array, p: number, end: number, 
   return true;
 }
 
+/** Resets the view onto a new message and reads its MTI and bitmap: the offset of the first field, or -1. */
+function begin(d: CompiledDialect, buf: Uint8Array, start: number, end: number, view: MessageView): number {
+  view.reset();
+  view.buf = buf;
+  view.start = start;
+  view.dialect = d;
+  return readHeader(d, buf, start, Math.min(end, buf.length), view);
+}
+
 /**
  * Decodes buf[start, end) into `view`. Returns true on success; on failure the view holds the
  * error (view.error() builds the typed object) and the fields decoded before it.
  */
 export function decodeInto(d: CompiledDialect, buf: Uint8Array, start: number, end: number, view: MessageView): boolean {
-  view.reset();
-  view.buf = buf;
-  view.start = start;
-  view.dialect = d;
-  if (end > buf.length) end = buf.length;
-  const p = readHeader(d, buf, start, end, view);
+  const p = begin(d, buf, start, end, view);
   if (p < 0) return false;
+  if (end > buf.length) end = buf.length;
   if (fastWalk(d, buf, p, end, view)) {
     view.limit = 129;
     return true;
@@ -359,12 +364,7 @@ export function decodeInto(d: CompiledDialect, buf: Uint8Array, start: number, e
 
 /** The exact walk alone (tests check that both walks agree). */
 export function decodeIntoExact(d: CompiledDialect, buf: Uint8Array, start: number, end: number, view: MessageView): boolean {
-  view.reset();
-  view.buf = buf;
-  view.start = start;
-  view.dialect = d;
-  if (end > buf.length) end = buf.length;
-  const p = readHeader(d, buf, start, end, view);
+  const p = begin(d, buf, start, end, view);
   if (p < 0) return false;
-  return exactWalk(d, buf, p, end, view);
+  return exactWalk(d, buf, p, Math.min(end, buf.length), view);
 }
