@@ -158,7 +158,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'config file (JSON or YAML); see docs/config.md')
     .option('--simulate', 'run the simulated payment module in-process (no hardware needed)')
     .option('--scenario <name>', `simulator scenario: ${SCENARIO_NAMES.join(', ')}`)
-    .option('--rate <n>', 'simulator transactions per second')
+    .option('--rate <n>', 'simulator frames per second (a transaction is 2-3 frames)')
     .option('--duration <s>', 'stop after this many seconds (simulator)')
     .option('--seed <n>', 'simulator random seed')
     .option('--serial <path>', 'serial device of the payment module')
