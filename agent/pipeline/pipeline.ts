@@ -143,12 +143,12 @@ export class Pipeline {
       return;
     }
     if (!RESPONSE_MTI_CLASSES.has(v.mtiNum)) return; // reversal and network-management responses
-    if (this.recent.seenOrAdd(v)) {
+    const stanNum = v.num(11);
+    if (this.recent.seenOrAdd(v, stanNum)) {
       this.counters.duplicates++;
       this.log.info({ event: 'response_duplicate', stan: v.get(11) ?? null }, 'retransmitted response ignored');
       return;
     }
-    const stanNum = v.num(11);
     const req = stanNum >= 0 ? this.pending.take(stanNum) : undefined;
     const n = v.codeInto(39);
     if (n <= 0) {
@@ -197,7 +197,6 @@ export class Pipeline {
 
   private onSignal(e: SignalEvent): void {
     this.counters.events++;
-    const codes = this.o.codes;
     switch (e.name) {
       case 'HOST_TIMEOUT': {
         const req = e.stan !== null ? this.pending.take(Number(e.stan)) : undefined;
@@ -237,8 +236,7 @@ export class Pipeline {
         return;
       }
       default:
-        // card inserted/swiped/tapped: nothing to record
-        void codes;
+      // card inserted/swiped/tapped: nothing to record
     }
   }
 

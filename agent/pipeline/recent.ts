@@ -21,10 +21,9 @@ export class RecentResponses {
 
   /**
    * True when a response with this STAN and RRN was seen recently; otherwise remembers it.
-   * Responses without a STAN are never considered duplicates.
+   * `stan` is field 11 as a number (-1 when absent): responses without a STAN are never duplicates.
    */
-  seenOrAdd(view: MessageView): boolean {
-    const stan = view.num(11);
+  seenOrAdd(view: MessageView, stan: number): boolean {
     if (stan < 0) return false;
     const hasRrn = view.has(37) && view.dialect!.enc[37] === 1;
     const ro = hasRrn ? view.offsetOf(37) : 0;
