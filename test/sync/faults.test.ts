@@ -120,10 +120,15 @@ describe.skipIf(!HAVE)('fault runs', () => {
     const { store, sync, lines } = agent(broker.url, terminal);
     const c = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-restart');
     cleanups.push(() => c.close());
+    await until(() => sync.counters().connects >= 1, 5000, 'first connect');
     const s = stream(store, sync, terminal);
     for (let k = 0; k < 10; k++) {
+      // Each restart hits a connected agent: wait for the reconnect before the next one, so a
+      // restart that lands while the client is still backing off is not silently merged with it.
+      const before = sync.counters().connects;
       await sleep(150 + Math.floor(Math.random() * 150));
       await broker.restart(Math.floor(Math.random() * 100));
+      await until(() => sync.counters().connects > before, 10000, `reconnect after restart ${k + 1}`);
     }
     await sleep(200);
     await s.stop();
