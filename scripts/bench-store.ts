@@ -1,5 +1,7 @@
 /**
- * Store benchmark: sustained insert with group commit in synchronous=FULL (WAL) on a temp file.
+ * Store benchmark: sustained insert with group commit in the store's 'full' durability mode (each
+ * commit's WAL flushed before its records are acknowledged) on a temp file, with the shipped
+ * defaults (store.group_commit_max 512, group_commit_ms 2).
  * The producer behaves like the pipeline: it does not wait for one record before the next, but keeps
  * a bounded number of records awaiting their commit (--window). Prints records/s; with --json the
  * last line is one JSON object: { records_per_s, records, seconds, synchronous, group_commit_max, ... }.
@@ -23,13 +25,19 @@ const o = new Command()
   .name('bench-store')
   .option('--records <n>', 'records to insert', int, 200_000)
   .option('--window <n>', 'records awaiting commit at most', int, 4096)
-  // a sustained flood: transactions of up to 2048 records amortize the fsync (store.group_commit_max)
-  .option('--group-max <n>', 'groupCommitMax', int, 2048)
+  .option('--group-max <n>', 'groupCommitMax (store.group_commit_max)', int, 512)
   .option('--group-ms <n>', 'groupCommitMs', int, 2)
   .option('--synchronous <mode>', 'full | normal', 'full')
   .option('--json', 'print one JSON object on the last line')
   .parse()
-  .opts<{ records: number; window: number; groupMax: number; groupMs: number; synchronous: 'full' | 'normal'; json?: boolean }>();
+  .opts<{
+    records: number;
+    window: number;
+    groupMax: number;
+    groupMs: number;
+    synchronous: 'full' | 'normal';
+    json?: boolean;
+  }>();
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));

@@ -94,7 +94,7 @@ export const configSchema = z
         synchronous: z.enum(['full', 'normal']).default('full'),
         budget_mb: z.number().positive().max(100_000).default(64),
         group_commit_ms: z.number().int().min(0).max(1000).default(4),
-        /** Most records in one transaction: larger batches amortize the fsync under a flood. */
+        /** Most records in one transaction: larger batches amortize the per-commit work under a flood, but hold the event loop longer. */
         group_commit_max: z.number().int().min(1).max(100_000).default(512),
       })
       .strict()

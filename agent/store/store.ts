@@ -2,18 +2,37 @@
  * The durable failure store: one SQLite file (better-sqlite3, WAL) holding every failure record;
  * the outbox is the set of rows with synced_at IS NULL. See docs/store-sync.md.
  *
- * - Durability: synchronous FULL or NORMAL, set on every open and read back (better-sqlite3 builds
- *   SQLite so that a reopened WAL database silently runs at NORMAL otherwise). A mismatch throws.
+ * - Durability: SQLite runs WAL at synchronous=NORMAL (set on every open and read back: a mismatch
+ *   throws), so a COMMIT is a few write() calls and never blocks the event loop on the disk. In
+ *   'full' mode (the default) the store then fdatasyncs the WAL file in libuv's thread pool and only
+ *   then resolves the records of that commit: an acknowledged record survives power loss, exactly
+ *   as with SQLite's own synchronous=FULL, but the agent keeps reading frames and drawing prompts
+ *   while the disk flushes. One fdatasync covers every commit made before it started (the WAL is
+ *   append-only), so commits made during a flush share the next one. Until its flush completes a
+ *   row is not handed to the sync (unsynced() stops before it): the fleet never sees a record that
+ *   a power cut could still take back (and whose seq would then be reused).
  * - Group commit: record() validates and queues; one transaction commits the queue within
- *   groupCommitMs or as soon as groupCommitMax rows wait. The promise resolves only after COMMIT.
- *   seq is assigned inside that transaction, so seq has no gaps even across crashes.
+ *   groupCommitMs or as soon as groupCommitMax rows wait. The promise resolves only after COMMIT
+ *   (and, in 'full' mode, the flush). seq is assigned inside that transaction, so seq has no gaps
+ *   even across crashes.
  * - Budget: after commits and acks, synced rows are purged oldest first to stay under budgetBytes;
  *   unsynced rows are never purged (alarm 'store_budget_exceeded' instead).
  * - Faults: a corrupt/unreadable file at open is moved aside and recreated (alarm 'db_recreated');
  *   SQLITE_FULL (alarm 'disk_full') and I/O or busy errors (alarm 'store_io_error') keep the batch
  *   queued in memory and retry with capped, jittered backoff.
  */
-import { existsSync, renameSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fdatasync,
+  fsyncSync,
+  fdatasyncSync,
+  openSync,
+  renameSync,
+  statSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Category, FailureRecord } from '../record.js';
 import type { Logger } from '../log.js';
@@ -49,6 +68,11 @@ export interface StoreOptions {
   checkOnOpen?: boolean;
   /** SQLite page cache in KiB (default 8192; better-sqlite3 would use 16 MiB). */
   cacheKiB?: number;
+  /**
+   * Flushes the WAL file in 'full' mode (default: fs.fdatasync, which runs in libuv's thread pool).
+   * Tests pass their own to hold or fail a flush.
+   */
+  flushWal?: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
 }
 
 export interface StoreStats {
@@ -80,7 +104,7 @@ export interface FailureStore {
   alarms(): string[];
   /** Records committed since open, by category (approvals included). */
   counts(): Partial<Record<Category, number>>;
-  /** Resolves once every record queued before the call is committed. */
+  /** Resolves once every record queued before the call is committed (and flushed, in 'full' mode). */
   flush(): Promise<void>;
   close(): Promise<void>;
   readonly db: Database.Database;
@@ -129,7 +153,8 @@ function hasDigitRun13(s: string): boolean {
   return false;
 }
 
-const SYNC_LEVEL: Record<Durability, number> = { full: 2, normal: 1 };
+/** SQLite's synchronous level in both modes: NORMAL (1). 'full' adds the store's own WAL flush. */
+const SQLITE_SYNC_LEVEL = 1;
 const RETRYABLE = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|PROTOCOL|NOMEM)/;
 const CORRUPT = /^SQLITE_(NOTADB|CORRUPT)/;
 
@@ -144,7 +169,7 @@ function stamp(d = new Date()): string {
 /** Opens the database file, sets and verifies pragmas, checks integrity, migrates. Throws on any fault. */
 function openDb(
   path: string,
-  durability: Durability,
+  durability: Durability, // only for the error message: SQLite runs at NORMAL in both modes
   check: boolean,
   cacheKiB: number,
 ): { db: Database.Database; fresh: boolean } {
@@ -154,13 +179,14 @@ function openDb(
     const fresh = (db.pragma('page_count', { simple: true }) as number) === 0;
     if (fresh) db.pragma('auto_vacuum = INCREMENTAL'); // only effective before the first table
     const jm = db.pragma('journal_mode = WAL', { simple: true });
-    if (jm !== 'wal') throw new StoreError('E_STORE_DURABILITY', `journal_mode reads back '${String(jm)}', expected 'wal'`);
-    db.pragma(`synchronous = ${durability.toUpperCase()}`);
+    if (jm !== 'wal')
+      throw new StoreError('E_STORE_DURABILITY', `journal_mode reads back '${String(jm)}', expected 'wal'`);
+    db.pragma('synchronous = NORMAL');
     const level = db.pragma('synchronous', { simple: true });
-    if (level !== SYNC_LEVEL[durability]) {
+    if (level !== SQLITE_SYNC_LEVEL) {
       throw new StoreError(
         'E_STORE_DURABILITY',
-        `synchronous reads back ${String(level)} after setting ${durability.toUpperCase()} (${SYNC_LEVEL[durability]})`,
+        `synchronous reads back ${String(level)} after setting NORMAL (${SQLITE_SYNC_LEVEL}) for durability '${durability}'`,
       );
     }
     db.pragma('busy_timeout = 5000');
@@ -168,7 +194,12 @@ function openDb(
     if (check && !fresh) {
       const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
       if (rows.length !== 1 || rows[0]?.quick_check !== 'ok') {
-        const e = new Error(`quick_check: ${rows.map((r) => r.quick_check).slice(0, 3).join('; ')}`);
+        const e = new Error(
+          `quick_check: ${rows
+            .map((r) => r.quick_check)
+            .slice(0, 3)
+            .join('; ')}`,
+        );
         (e as Error & { code: string }).code = 'SQLITE_CORRUPT';
         throw e;
       }
@@ -185,7 +216,10 @@ export function openStore(opts: StoreOptions): FailureStore {
   const log = opts.logger ?? silentLogger();
   const durability: Durability = opts.synchronous ?? 'full';
   if (durability !== 'full' && durability !== 'normal') {
-    throw new StoreError('E_STORE_DURABILITY', `synchronous must be 'full' or 'normal', got '${String(durability)}'`);
+    throw new StoreError(
+      'E_STORE_DURABILITY',
+      `synchronous must be 'full' or 'normal', got '${String(durability)}'`,
+    );
   }
   const groupMs = Math.max(0, opts.groupCommitMs ?? 2);
   const groupMax = Math.max(1, opts.groupCommitMax ?? 512);
@@ -213,16 +247,30 @@ export function openStore(opts: StoreOptions): FailureStore {
     }
     alarmSet.add('db_recreated');
     log.error(
-      { event: 'db_recreated', code: 'db_recreated', sqlite: code, path: opts.path, moved_to: movedAside, reason: (e as Error).message },
+      {
+        event: 'db_recreated',
+        code: 'db_recreated',
+        sqlite: code,
+        path: opts.path,
+        moved_to: movedAside,
+        reason: (e as Error).message,
+      },
       'database unreadable at start: moved aside, starting a fresh one',
     );
     ({ db, fresh } = openDb(opts.path, durability, false, opts.cacheKiB ?? 8192));
     // seq must keep rising for receivers even though the old rows are gone: start at Unix seconds
     // x 100 (12 digits until 2286, so never shaped like a 13-19 digit PAN). Above any old seq as
     // long as the terminal averaged under 100 records/s since its database was created.
-    db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('seq_floor', String(Math.floor(Date.now() / 1000) * 100));
+    db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(
+      'seq_floor',
+      String(Math.floor(Date.now() / 1000) * 100),
+    );
   }
-  if (fresh) db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('created_at', new Date().toISOString());
+  if (fresh)
+    db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(
+      'created_at',
+      new Date().toISOString(),
+    );
   log.info(
     { event: 'store_opened', path: opts.path, synchronous: durability, fresh, budget_bytes: budget },
     'failure store opened',
@@ -230,12 +278,16 @@ export function openStore(opts: StoreOptions): FailureStore {
 
   const ulid = monotonicUlid();
   const pageSize = db.pragma('page_size', { simple: true }) as number;
-  const seqFloor = Number((db.prepare("SELECT value FROM meta WHERE key = 'seq_floor'").pluck().get() as string | undefined) ?? 0);
+  const seqFloor = Number(
+    (db.prepare("SELECT value FROM meta WHERE key = 'seq_floor'").pluck().get() as string | undefined) ?? 0,
+  );
   const lastSeq = new Map<string, number>();
   const counts: Partial<Record<Category, number>> = {};
 
   const cols = RECORD_COLUMNS.filter((c) => c !== 'synced_at');
-  const insertStmt = db.prepare(`INSERT INTO failures (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+  const insertStmt = db.prepare(
+    `INSERT INTO failures (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+  );
   const selectCols = RECORD_COLUMNS.join(', ');
   const unsyncedStmt = db.prepare(
     `SELECT ${selectCols} FROM failures WHERE synced_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`,
@@ -256,15 +308,45 @@ export function openStore(opts: StoreOptions): FailureStore {
   const seqPutStmt = db.prepare(
     'INSERT INTO terminal_seq (terminal_id, last_seq) VALUES (?, ?) ON CONFLICT(terminal_id) DO UPDATE SET last_seq = excluded.last_seq',
   );
-  const oldestStmt = db.prepare('SELECT occurred_at FROM failures WHERE synced_at IS NULL ORDER BY seq LIMIT 1').pluck();
+  const oldestStmt = db
+    .prepare('SELECT occurred_at FROM failures WHERE synced_at IS NULL ORDER BY seq LIMIT 1')
+    .pluck();
   const purgeStmt = db.prepare(
     'DELETE FROM failures WHERE rowid IN (SELECT rowid FROM failures WHERE synced_at IS NOT NULL ORDER BY rowid LIMIT ?)',
   );
   const pageCountStmt = db.prepare('PRAGMA page_count').pluck();
   const freelistStmt = db.prepare('PRAGMA freelist_count').pluck();
 
-  let outboxDepth = db.prepare('SELECT COUNT(*) FROM failures WHERE synced_at IS NULL').pluck().get() as number;
+  let outboxDepth = db
+    .prepare('SELECT COUNT(*) FROM failures WHERE synced_at IS NULL')
+    .pluck()
+    .get() as number;
   let total = db.prepare('SELECT COUNT(*) FROM failures').pluck().get() as number;
+
+  // 'full' mode: the WAL file's descriptor for the store's own flushes. SQLite keeps the WAL file
+  // (same inode) while a connection is open, so one descriptor serves the store's whole life. The
+  // directory is flushed once, so a freshly created database and WAL keep their names on power loss.
+  let walFd = -1;
+  if (durability === 'full') {
+    try {
+      walFd = openSync(`${opts.path}-wal`, constants.O_RDONLY | constants.O_CREAT, 0o644);
+      const dirFd = openSync(dirname(opts.path), constants.O_RDONLY);
+      try {
+        fsyncSync(dirFd);
+      } finally {
+        closeSync(dirFd);
+      }
+    } catch (e) {
+      if (walFd >= 0) closeSync(walFd);
+      db.close();
+      throw new StoreError(
+        'E_STORE_OPEN',
+        `cannot open the WAL of ${opts.path} for flushing: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+  }
+  const flushWal = opts.flushWal ?? fdatasync;
 
   function seqOf(terminal: string): number {
     let s = lastSeq.get(terminal);
@@ -285,9 +367,27 @@ export function openStore(opts: StoreOptions): FailureStore {
       next.set(f.terminal_id, seq);
       const rec: FailureRecord = { id: p.id, seq, boot_id: opts.bootId, ...f, synced_at: null };
       insertStmt.run(
-        rec.id, rec.seq, rec.boot_id, rec.terminal_id, rec.merchant_id, rec.occurred_at, rec.utc_offset_min,
-        rec.mti, rec.processing_code, rec.amount_minor, rec.currency, rec.pan_masked, rec.card_brand,
-        rec.entry_mode, rec.stan, rec.rrn, rec.auth_code, rec.rc, rec.rc_source, rec.category, rec.retry,
+        rec.id,
+        rec.seq,
+        rec.boot_id,
+        rec.terminal_id,
+        rec.merchant_id,
+        rec.occurred_at,
+        rec.utc_offset_min,
+        rec.mti,
+        rec.processing_code,
+        rec.amount_minor,
+        rec.currency,
+        rec.pan_masked,
+        rec.card_brand,
+        rec.entry_mode,
+        rec.stan,
+        rec.rrn,
+        rec.auth_code,
+        rec.rc,
+        rec.rc_source,
+        rec.category,
+        rec.retry,
       );
       out.push(rec);
     }
@@ -303,7 +403,16 @@ export function openStore(opts: StoreOptions): FailureStore {
   let closed = false;
   let flushWaiters: Array<{ upTo: number; resolve: () => void }> = [];
   let enqueued = 0; // records ever queued
-  let settled = 0; // records ever committed or rejected (queue is FIFO)
+  let settled = 0; // records ever acknowledged or rejected (FIFO: commits and flushes keep queue order)
+  // 'full' mode: committed records waiting for a WAL flush, in commit order (a StoreError marks a
+  // record SQLite refused: it is rejected in its turn, so settle() stays FIFO).
+  let unflushedP: Pending[] = [];
+  let unflushedR: Array<FailureRecord | StoreError> = [];
+  const unflushedIds = new Set<string>(); // committed rows the sync must not see yet
+  let flushing = false;
+  let flushRetry: NodeJS.Timeout | null = null;
+  let flushAttempt = 0;
+  const flushDone: Array<() => void> = []; // close() waits here for a flush in flight
 
   function setAlarm(name: string, on: boolean, detail: Record<string, unknown> = {}): void {
     if (on === alarmSet.has(name)) return;
@@ -340,6 +449,91 @@ export function openStore(opts: StoreOptions): FailureStore {
     flushWaiters = still;
   }
 
+  /** Hands a committed (or refused) record to its caller: at once in 'normal' mode, after the next WAL flush in 'full' mode. */
+  function acknowledge(p: Pending, r: FailureRecord | StoreError): void {
+    if (walFd < 0) {
+      if (r instanceof StoreError) p.reject(r);
+      else p.resolve(r);
+      settle(1);
+      return;
+    }
+    unflushedP.push(p);
+    unflushedR.push(r);
+    if (!(r instanceof StoreError)) unflushedIds.add(r.id);
+  }
+
+  /**
+   * Starts a WAL flush for every record committed so far, unless one is in flight (its completion
+   * starts the next). Runs in the thread pool; the event loop goes on reading frames meanwhile.
+   */
+  function startFlush(): void {
+    if (flushing || flushRetry || closed || unflushedP.length === 0 || walFd < 0) return; // close() flushes the rest itself
+    flushing = true;
+    const ps = unflushedP;
+    const rs = unflushedR;
+    unflushedP = [];
+    unflushedR = [];
+    flushWal(walFd, (err) => {
+      flushing = false;
+      if (err) {
+        // Nothing is acknowledged on a failed flush: put the records back in front and retry. The
+        // rows are committed; they reach the caller and the sync once a flush succeeds.
+        unflushedP = ps.concat(unflushedP);
+        unflushedR = rs.concat(unflushedR);
+        const base = Math.min(retryMax, retryMin * 2 ** Math.min(flushAttempt, 20));
+        const delay = Math.round(base / 2 + (Math.random() * base) / 2);
+        flushAttempt++;
+        setAlarm('store_io_error', true, { errno: err.code, op: 'wal_flush', waiting: unflushedP.length });
+        log.warn(
+          {
+            event: 'store_flush_retry',
+            code: 'store_io_error',
+            errno: err.code,
+            attempt: flushAttempt,
+            delay_ms: delay,
+          },
+          'WAL flush failed; records stay unacknowledged, retrying',
+        );
+        if (!closed) {
+          flushRetry = setTimeout(() => {
+            flushRetry = null;
+            startFlush();
+          }, delay);
+        }
+        for (const w of flushDone.splice(0)) w();
+        return;
+      }
+      if (flushAttempt > 0) {
+        log.info({ event: 'store_flush_recovered', attempts: flushAttempt }, 'WAL flushes again');
+        flushAttempt = 0;
+        if (retryAttempt === 0) setAlarm('store_io_error', false);
+      }
+      resolveFlushed(ps, rs);
+      for (const w of flushDone.splice(0)) w();
+      startFlush();
+    });
+  }
+
+  function resolveFlushed(ps: Pending[], rs: Array<FailureRecord | StoreError>): void {
+    for (let i = 0; i < ps.length; i++) {
+      const r = rs[i] as FailureRecord | StoreError;
+      const p = ps[i] as Pending;
+      if (r instanceof StoreError) p.reject(r);
+      else {
+        unflushedIds.delete(r.id);
+        p.resolve(r);
+      }
+    }
+    settle(ps.length);
+  }
+
+  /** Rows as the sync may see them: up to (not including) the first one whose flush is pending. */
+  function flushedOnly<T extends { id: string }>(rows: T[]): T[] {
+    if (unflushedIds.size === 0) return rows;
+    for (let i = 0; i < rows.length; i++) if (unflushedIds.has((rows[i] as T).id)) return rows.slice(0, i);
+    return rows;
+  }
+
   /** Commits one batch (up to groupMax) from the head of the queue; reschedules for the rest. */
   function commitNow(): void {
     timer = null;
@@ -360,15 +554,18 @@ export function openStore(opts: StoreOptions): FailureStore {
     for (let i = 0; i < out.length; i++) {
       const rec = out[i] as FailureRecord;
       counts[rec.category] = (counts[rec.category] ?? 0) + 1;
-      (batch[i] as Pending).resolve(rec);
+      acknowledge(batch[i] as Pending, rec);
     }
+    startFlush();
     if (retryAttempt > 0) {
-      log.info({ event: 'store_write_recovered', attempts: retryAttempt, committed: out.length }, 'store writes again');
+      log.info(
+        { event: 'store_write_recovered', attempts: retryAttempt, committed: out.length },
+        'store writes again',
+      );
       retryAttempt = 0;
     }
     setAlarm('disk_full', false);
-    setAlarm('store_io_error', false);
-    settle(out.length);
+    if (flushAttempt === 0) setAlarm('store_io_error', false);
     enforceBudget();
     schedule();
   }
@@ -383,7 +580,14 @@ export function openStore(opts: StoreOptions): FailureStore {
       const delay = Math.round(base / 2 + (Math.random() * base) / 2);
       retryAttempt++;
       log.warn(
-        { event: 'store_write_retry', code: alarm, sqlite: code, attempt: retryAttempt, delay_ms: delay, queued: queue.length },
+        {
+          event: 'store_write_retry',
+          code: alarm,
+          sqlite: code,
+          attempt: retryAttempt,
+          delay_ms: delay,
+          queued: queue.length,
+        },
         'store write failed; records kept in memory, retrying',
       );
       if (!closed) {
@@ -395,7 +599,10 @@ export function openStore(opts: StoreOptions): FailureStore {
       return;
     }
     // Not retryable (e.g. a constraint): commit the rows one by one so only the bad ones fail, loudly.
-    log.error({ event: 'store_write_failed', sqlite: code, err: e, batch: batch.length }, 'batch refused; isolating');
+    log.error(
+      { event: 'store_write_failed', sqlite: code, err: e, batch: batch.length },
+      'batch refused; isolating',
+    );
     queue = queue.slice(batch.length);
     for (const p of batch) {
       const out: FailureRecord[] = [];
@@ -406,13 +613,19 @@ export function openStore(opts: StoreOptions): FailureStore {
         total++;
         const rec = out[0] as FailureRecord;
         counts[rec.category] = (counts[rec.category] ?? 0) + 1;
-        p.resolve(rec);
+        acknowledge(p, rec);
       } catch (e2) {
-        log.error({ event: 'store_record_rejected', code: 'E_STORE_WRITE', sqlite: sqliteCode(e2), id: p.id }, 'record refused');
-        p.reject(new StoreError('E_STORE_WRITE', `record ${p.id} refused: ${(e2 as Error).message}`, { cause: e2 }));
+        log.error(
+          { event: 'store_record_rejected', code: 'E_STORE_WRITE', sqlite: sqliteCode(e2), id: p.id },
+          'record refused',
+        );
+        acknowledge(
+          p,
+          new StoreError('E_STORE_WRITE', `record ${p.id} refused: ${(e2 as Error).message}`, { cause: e2 }),
+        );
       }
     }
-    settle(batch.length);
+    startFlush();
     schedule();
   }
 
@@ -454,7 +667,10 @@ export function openStore(opts: StoreOptions): FailureStore {
       } catch {
         /* shrinking the file is best effort */
       }
-      log.info({ event: 'store_purged', rows: purged, used_bytes: used, budget_bytes: budget }, 'purged synced rows');
+      log.info(
+        { event: 'store_purged', rows: purged, used_bytes: used, budget_bytes: budget },
+        'purged synced rows',
+      );
     }
     setAlarm('store_budget_exceeded', used > budget, {
       used_bytes: used,
@@ -492,13 +708,22 @@ export function openStore(opts: StoreOptions): FailureStore {
         const parsed = newFailureSchema.safeParse(scrubbed);
         const issue = parsed.success ? undefined : parsed.error.issues[0];
         return Promise.reject(
-          new StoreError('E_RECORD', `invalid failure record: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`),
+          new StoreError(
+            'E_RECORD',
+            `invalid failure record: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
+          ),
         );
       }
       if (queue.length >= maxQueued) {
-        log.error({ event: 'store_backlog_full', code: 'E_STORE_BACKLOG', queued: queue.length }, 'record refused');
+        log.error(
+          { event: 'store_backlog_full', code: 'E_STORE_BACKLOG', queued: queue.length },
+          'record refused',
+        );
         return Promise.reject(
-          new StoreError('E_STORE_BACKLOG', `${queue.length} records already wait for the disk; record refused`),
+          new StoreError(
+            'E_STORE_BACKLOG',
+            `${queue.length} records already wait for the disk; record refused`,
+          ),
         );
       }
       return new Promise<FailureRecord>((resolve, reject) => {
@@ -509,16 +734,18 @@ export function openStore(opts: StoreOptions): FailureStore {
       });
     },
     unsynced(limit: number, afterSeq = 0, terminal?: string): FailureRecord[] {
-      return (
-        terminal === undefined ? unsyncedStmt.all(afterSeq, limit) : unsyncedTermStmt.all(afterSeq, terminal, limit)
-      ) as FailureRecord[];
+      return flushedOnly(
+        (terminal === undefined
+          ? unsyncedStmt.all(afterSeq, limit)
+          : unsyncedTermStmt.all(afterSeq, terminal, limit)) as FailureRecord[],
+      );
     },
     unsyncedJson(limit: number, afterSeq = 0, terminal?: string): UnsyncedJson[] {
-      return (
-        terminal === undefined
+      return flushedOnly(
+        (terminal === undefined
           ? unsyncedJsonStmt.all(afterSeq, limit)
-          : unsyncedJsonTermStmt.all(afterSeq, terminal, limit)
-      ) as UnsyncedJson[];
+          : unsyncedJsonTermStmt.all(afterSeq, terminal, limit)) as UnsyncedJson[],
+      );
     },
     markSynced(ids: string[], atIso: string): number {
       if (ids.length === 0) return 0;
@@ -576,12 +803,48 @@ export function openStore(opts: StoreOptions): FailureStore {
       closed = true;
       if (timer) clearTimeout(timer);
       if (immediate) clearImmediate(immediate);
+      if (walFd >= 0) {
+        // let a flush in flight finish (it uses the descriptor), then flush the rest here
+        while (flushing) await new Promise<void>((r) => flushDone.push(r));
+        if (flushRetry) clearTimeout(flushRetry);
+        flushRetry = null;
+        const ps = unflushedP;
+        const rs = unflushedR;
+        unflushedP = [];
+        unflushedR = [];
+        if (ps.length > 0) {
+          try {
+            fdatasyncSync(walFd);
+            resolveFlushed(ps, rs);
+          } catch (e) {
+            log.error(
+              {
+                event: 'store_closed_unflushed',
+                code: 'E_STORE_CLOSED',
+                errno: (e as NodeJS.ErrnoException).code,
+                unflushed: ps.length,
+              },
+              'store closed with committed records whose WAL flush failed; they were never acknowledged',
+            );
+            for (const p of ps)
+              p.reject(
+                new StoreError('E_STORE_CLOSED', 'store closed before the record was flushed to disk', {
+                  cause: e,
+                }),
+              );
+            settle(ps.length);
+          }
+        }
+        closeSync(walFd);
+        walFd = -1;
+      }
       if (queue.length > 0) {
         log.error(
           { event: 'store_closed_with_pending', code: 'E_STORE_CLOSED', lost_uncommitted: queue.length },
           'store closed while records still waited for the disk; they were never acknowledged',
         );
-        for (const p of queue) p.reject(new StoreError('E_STORE_CLOSED', 'store closed before the record was committed'));
+        for (const p of queue)
+          p.reject(new StoreError('E_STORE_CLOSED', 'store closed before the record was committed'));
         settle(queue.length);
         queue = [];
       }

@@ -1,8 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../agent/log.js';
 import { failureRecordSchema, openStore, StoreError, type FailureStore } from '../../agent/store/index.js';
@@ -76,7 +75,12 @@ describe('store', () => {
     expect(out[0]).toEqual(recs[0]);
     expect(s.stats()).toMatchObject({ outboxDepth: 1000, total: 1000 });
     expect(s.unsynced(10, 995).map((r) => r.seq)).toEqual([996, 997, 998, 999, 1000]);
-    expect(s.markSynced(recs.slice(0, 600).map((r) => r.id), new Date().toISOString())).toBe(600);
+    expect(
+      s.markSynced(
+        recs.slice(0, 600).map((r) => r.id),
+        new Date().toISOString(),
+      ),
+    ).toBe(600);
     expect(s.markSynced([recs[0]?.id as string], new Date().toISOString())).toBe(0);
     expect(s.stats().outboxDepth).toBe(400);
     expect(s.unsynced(1)[0]?.seq).toBe(601);
@@ -129,25 +133,151 @@ describe('store', () => {
     const rows = s.db.prepare('SELECT * FROM failures').all() as Array<Record<string, unknown>>;
     expect(rows.length).toBe(201);
     const text = rows.map((row) => Object.values(row).join(' | ')).join('\n');
-    for (const t of [text, ...lines.map((l) => l.replace(/"time":\d+,?/, '')), JSON.stringify(r)]) expect(findPans(t)).toEqual([]);
+    for (const t of [text, ...lines.map((l) => l.replace(/"time":\d+,?/, '')), JSON.stringify(r)])
+      expect(findPans(t)).toEqual([]);
     expect(lines.some((l) => l.includes('pan_masked_on_store'))).toBe(true);
   });
 
-  it.each(['full', 'normal'] as const)('sets synchronous=%s on every open and reads it back', async (mode) => {
-    for (let i = 0; i < 3; i++) {
-      const s = mk({ synchronous: mode });
-      expect(s.db.pragma('synchronous', { simple: true })).toBe(mode === 'full' ? 2 : 1);
-      expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
-      await s.record(syntheticFailure(i));
-      await s.close();
+  it.each(['full', 'normal'] as const)(
+    'runs WAL at synchronous=NORMAL in %s mode on every open and reads it back',
+    async (mode) => {
+      for (let i = 0; i < 3; i++) {
+        const s = mk({ synchronous: mode });
+        expect(s.durability).toBe(mode);
+        expect(s.db.pragma('synchronous', { simple: true })).toBe(1);
+        expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+        await s.record(syntheticFailure(i));
+        await s.close();
+      }
+    },
+  );
+
+  describe("'full' mode: acknowledged only after the store's own WAL flush", () => {
+    /** A flushWal that holds every flush until the test releases it (or fails it). */
+    function heldFlush() {
+      const waiting: Array<(err: NodeJS.ErrnoException | null) => void> = [];
+      let calls = 0;
+      const fds: number[] = [];
+      return {
+        flushWal: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => {
+          calls++;
+          fds.push(fd);
+          waiting.push(done);
+        },
+        get calls() {
+          return calls;
+        },
+        fds,
+        pending: () => waiting.length,
+        release(err: NodeJS.ErrnoException | null = null) {
+          const d = waiting.shift();
+          if (!d) throw new Error('no flush waiting');
+          d(err);
+        },
+      };
     }
-    // a plain reopen without the store falls back to better-sqlite3's compiled default (the pitfall)
-    const raw = new Database(join(dir, 'f.db'));
-    const plain = raw.pragma('synchronous', { simple: true });
-    raw.close();
-    expect(plain).toBe(1);
-    const s = mk({ synchronous: 'full' });
-    expect(s.db.pragma('synchronous', { simple: true })).toBe(2);
+    const tick = () => new Promise((r) => setTimeout(r, 15));
+
+    it('resolves record() and shows the row to the sync only once the flush is done; flush() waits for it', async () => {
+      const h = heldFlush();
+      const s = mk({ flushWal: h.flushWal, groupCommitMs: 1 });
+      let acked = false;
+      const p = s.record(syntheticFailure(1)).then((r) => ((acked = true), r));
+      let flushed = false;
+      const f = s.flush().then(() => (flushed = true));
+      await tick();
+      // committed (SQLite has the row) but not acknowledged, and not handed to the sync
+      expect(s.db.prepare('SELECT COUNT(*) FROM failures').pluck().get()).toBe(1);
+      expect(h.pending()).toBe(1);
+      expect(acked).toBe(false);
+      expect(flushed).toBe(false);
+      expect(s.unsynced(10)).toEqual([]);
+      expect(s.unsyncedJson(10)).toEqual([]);
+      h.release();
+      const r = await p;
+      await f;
+      expect(r.seq).toBe(1);
+      expect(s.unsynced(10).map((x) => x.id)).toEqual([r.id]);
+      expect(s.unsyncedJson(10).map((x) => x.id)).toEqual([r.id]);
+    });
+
+    it('flushes the WAL file itself, and commits made during a flush share the next one', async () => {
+      const h = heldFlush();
+      const s = mk({ flushWal: h.flushWal, groupCommitMs: 1 });
+      const first = s.record(syntheticFailure(1));
+      await tick();
+      expect(h.calls).toBe(1);
+      const { ino } = statSync(join(dir, 'f.db-wal'));
+      expect(fstatSync(h.fds[0]!).ino).toBe(ino);
+      // three more group commits while the first flush is held: no new flush starts yet
+      const later: Promise<unknown>[] = [];
+      for (let i = 2; i <= 4; i++) {
+        later.push(s.record(syntheticFailure(i)));
+        await tick();
+      }
+      expect(s.db.prepare('SELECT COUNT(*) FROM failures').pluck().get()).toBe(4);
+      expect(h.calls).toBe(1);
+      // the sync sees nothing past the first unflushed row
+      expect(s.unsynced(10)).toEqual([]);
+      h.release();
+      await first;
+      await tick();
+      expect(h.calls).toBe(2); // one flush for the three commits
+      expect(s.unsynced(10).map((r) => r.seq)).toEqual([1]);
+      h.release();
+      const recs = (await Promise.all(later)) as Array<{ seq: number }>;
+      expect(recs.map((r) => r.seq)).toEqual([2, 3, 4]);
+      expect(s.unsynced(10).map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('a failed flush acknowledges nothing, raises store_io_error, retries, then resolves and clears it', async () => {
+      const h = heldFlush();
+      const { lines, logger } = capture();
+      const s = mk({ flushWal: h.flushWal, groupCommitMs: 1, retryMinMs: 5, retryMaxMs: 20, logger });
+      let acked = false;
+      const p = s.record(syntheticFailure(1)).then(() => (acked = true));
+      await tick();
+      const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), {
+        code: 'EIO',
+      }) as NodeJS.ErrnoException;
+      h.release(eio);
+      await tick();
+      expect(acked).toBe(false);
+      expect(s.alarms()).toContain('store_io_error');
+      expect(s.unsynced(10)).toEqual([]);
+      expect(lines.some((l) => l.includes('"event":"store_flush_retry"'))).toBe(true);
+      expect(h.pending()).toBe(1); // the retry
+      h.release();
+      await p;
+      expect(s.alarms()).not.toContain('store_io_error');
+      expect(s.unsynced(10).length).toBe(1);
+    });
+
+    it('close() waits for a flush in flight and flushes what is left: nothing committed is left unacknowledged', async () => {
+      const h = heldFlush();
+      const s = mk({ flushWal: h.flushWal, groupCommitMs: 1 });
+      const first = s.record(syntheticFailure(1));
+      await tick();
+      const second = s.record(syntheticFailure(2)); // still queued when close() starts
+      let closed = false;
+      const c = s.close().then(() => (closed = true));
+      await tick();
+      expect(closed).toBe(false);
+      h.release();
+      await c;
+      expect((await first).seq).toBe(1);
+      expect((await second).seq).toBe(2);
+    });
+
+    it('the default flush (fs.fdatasync in the thread pool) acknowledges records', async () => {
+      const s = mk({ groupCommitMs: 1 });
+      const recs = await Promise.all([1, 2, 3].map((i) => s.record(syntheticFailure(i))));
+      expect(recs.map((r) => r.seq)).toEqual([1, 2, 3]);
+      expect(s.unsynced(10).length).toBe(3);
+      await s.close();
+      const again = mk();
+      expect(again.unsynced(10).map((r) => r.id)).toEqual(recs.map((r) => r.id));
+    });
   });
 
   it('refuses a bad durability value', () => {
@@ -196,7 +326,10 @@ describe('store', () => {
     expect(s.alarms()).toContain('store_budget_exceeded');
     expect(s.stats().total).toBe(3000); // nothing dropped: all unsynced
     expect(lines.some((l) => l.includes('"code":"store_budget_exceeded"'))).toBe(true);
-    s.markSynced(recs.slice(0, 2800).map((r) => r.id), new Date().toISOString());
+    s.markSynced(
+      recs.slice(0, 2800).map((r) => r.id),
+      new Date().toISOString(),
+    );
     expect(s.alarms()).not.toContain('store_budget_exceeded');
     const st = s.stats();
     expect(st.outboxDepth).toBe(200);
