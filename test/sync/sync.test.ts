@@ -91,8 +91,10 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
     expect(store.db.prepare('SELECT COUNT(*) FROM failures WHERE synced_at IS NULL').pluck().get()).toBe(0);
     const status = c.messages.filter((m) => m.topic.endsWith('/status')).map((m) => JSON.parse(m.payload));
     expect(status[0]).toMatchObject({ v: 1, state: 'online', version: '0.1.0', config_hash: 'abcdef0123456789', boot_id: 'b1' });
-    await c.waitFor(() => c.messages.some((m) => m.topic.endsWith('/metrics')), 3000, 'metrics');
-    const metrics = JSON.parse(c.messages.filter((m) => m.topic.endsWith('/metrics')).at(-1)?.payload ?? '{}');
+    // a heartbeat sent before the first commit carries no counts yet: wait for one sent after
+    const lastMetrics = () => JSON.parse(c.messages.filter((m) => m.topic.endsWith('/metrics')).at(-1)?.payload ?? '{}');
+    await c.waitFor(() => lastMetrics().counts?.approved > 0, 3000, 'metrics after the records');
+    const metrics = lastMetrics();
     expect(metrics).toMatchObject({ v: 1, terminal, fleet: FLEET, boot_id: 'b1', alarms: [] });
     expect(metrics.counts.insufficient_funds).toBeGreaterThan(0);
     expect(metrics.counts.approved).toBeGreaterThan(0);
