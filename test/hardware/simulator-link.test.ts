@@ -64,6 +64,18 @@ async function until(cond: () => boolean, ms = 10_000, what: () => string = () =
   }
 }
 
+async function phase<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what()}`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 let link: Link | null = null;
 let pair: PtyPairHandle | null = null;
 let srv: TcpServerHandle | null = null;
@@ -93,19 +105,24 @@ describe.skipIf(!HAVE_SOCAT)('simulator → pty (socat) → serial link', () => 
         logger: silentLogger(),
       });
       const seen = tally(link);
-      await link.whenOpen();
-      await pumpToTty(
-        createSimulatorStream({ ...opts, rate: 300, count: COUNT }),
-        pair.simPath,
-        silentLogger(),
+      const l = link;
+      const where = () =>
+        `bytes in ${l.stats.bytesIn}, opens ${l.stats.opens}, disconnects ${l.stats.disconnects}`;
+      // each phase has its own deadline under the test's 30 s, so a failure says which one stalled
+      await phase(link.whenOpen(), 5_000, () => `link open (${where()})`);
+      await phase(
+        pumpToTty(createSimulatorStream({ ...opts, rate: 300, count: COUNT }), pair.simPath, silentLogger()),
+        10_000,
+        () => `simulator writing into ${pair?.simPath} (${where()})`,
       );
       const want = expectedFor(opts, COUNT);
       const total = buildScript(opts, COUNT).reduce((n, s) => n + s.bytes.length, 0);
       // generous: the whole suite shares two cores; the message says what did arrive
       await until(
         () => link!.stats.bytesIn >= total,
-        30_000,
-        () => `after ${link!.stats.bytesIn}/${total} bytes; opens ${link!.stats.opens}, disconnects ${link!.stats.disconnects}`,
+        10_000,
+        () =>
+          `after ${link!.stats.bytesIn}/${total} bytes; opens ${link!.stats.opens}, disconnects ${link!.stats.disconnects}`,
       );
       await new Promise((r) => setTimeout(r, 100)); // idle timer for a trailing partial frame
       const got = mergeRejects(seen).map((s) =>
