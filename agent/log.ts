@@ -60,7 +60,16 @@ export function createLogger(opts: LogOptions = {}): Logger {
   if (pretty) {
     return pino({
       ...options,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', singleLine: true, ignore: 'pid,hostname', destination: 2 } },
+      transport: {
+        target: 'pino-pretty',
+        options: {
+          colorize: true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          singleLine: true,
+          ignore: 'pid,hostname',
+          destination: 2,
+        },
+      },
     });
   }
   return pino(options, pino.destination(2));

@@ -75,7 +75,8 @@ async function main(): Promise<void> {
   // sanity: both decoders agree on the message
   const ref = new Iso8583().getIsoJSON(framed, {});
   decodeInto(DIALECTS.ascii, msg, 0, msg.length, view);
-  if (ref['39'] !== view.get(39) || ref['4'] !== view.get(4)) throw new Error('decoders disagree on the sample');
+  if (ref['39'] !== view.get(39) || ref['4'] !== view.get(4))
+    throw new Error('decoders disagree on the sample');
 
   // warm up both
   oursLoop(50_000, view);
@@ -117,10 +118,16 @@ async function main(): Promise<void> {
   };
   if (!json) {
     console.log(`message: typical 0210 response, ${msg.length} bytes (ascii dialect)`);
-    console.log(`ours:     ${result.ours_ns} ns/message (median of ${ROUNDS} rounds of ${perRoundOurs.toLocaleString('en')})`);
-    console.log(`iso_8583: ${result.baseline_ns} ns/message (median of ${ROUNDS} rounds of ${perRoundBase.toLocaleString('en')})`);
+    console.log(
+      `ours:     ${result.ours_ns} ns/message (median of ${ROUNDS} rounds of ${perRoundOurs.toLocaleString('en')})`,
+    );
+    console.log(
+      `iso_8583: ${result.baseline_ns} ns/message (median of ${ROUNDS} rounds of ${perRoundBase.toLocaleString('en')})`,
+    );
     console.log(`ratio:    ${result.ratio}x faster`);
-    console.log(`garbage:  ${gcRun.gcs} GCs over ${N_OURS.toLocaleString('en')} decodes into a reused view (iso_8583: ${baseGcs} GCs)`);
+    console.log(
+      `garbage:  ${gcRun.gcs} GCs over ${N_OURS.toLocaleString('en')} decodes into a reused view (iso_8583: ${baseGcs} GCs)`,
+    );
   }
   console.log(json ? JSON.stringify(result) : '');
 }

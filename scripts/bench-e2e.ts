@@ -29,12 +29,33 @@ function arg(name: string, dflt: number): number {
 const json = process.argv.includes('--json');
 const mixArg = process.argv.indexOf('--mix');
 const MIX = mixArg >= 0 ? process.argv[mixArg + 1] : process.env.BENCH_APPROVALS_ONLY ? 'approvals' : 'shift';
-if (MIX !== 'shift' && MIX !== 'declines' && MIX !== 'approvals') throw new Error('--mix must be shift, declines or approvals');
-const DECLINE_HEAVY = ['00', '00', '00', '00', '00', '00', '51', '05', '55', '91', '54', '61', '00', '00', '1A', '14'];
+if (MIX !== 'shift' && MIX !== 'declines' && MIX !== 'approvals')
+  throw new Error('--mix must be shift, declines or approvals');
+const DECLINE_HEAVY = [
+  '00',
+  '00',
+  '00',
+  '00',
+  '00',
+  '00',
+  '51',
+  '05',
+  '55',
+  '91',
+  '54',
+  '61',
+  '00',
+  '00',
+  '1A',
+  '14',
+];
 
 /** 100 response codes in the proportions of the shift scenario's host responses, interleaved. */
 function shiftCodes(): string[] {
-  const weights = Object.entries(SCENARIOS.shift.mix).filter(([rc]) => /^[0-9A-Z]{2}$/.test(rc)) as [string, number][];
+  const weights = Object.entries(SCENARIOS.shift.mix).filter(([rc]) => /^[0-9A-Z]{2}$/.test(rc)) as [
+    string,
+    number,
+  ][];
   const total = weights.reduce((n, [, w]) => n + w, 0);
   const out: string[] = [];
   const acc = new Map<string, number>(weights.map(([rc]) => [rc, 0]));
@@ -72,7 +93,11 @@ async function main(): Promise<void> {
       store: { path: join(dir, 'bench.db') },
       broker: { url: 'none' },
       serial: { device: agentEnd },
-      display: { driver: (process.env.BENCH_DISPLAY as 'console' | 'none' | undefined) ?? 'console', width: 20, height: 4 },
+      display: {
+        driver: (process.env.BENCH_DISPLAY as 'console' | 'none' | undefined) ?? 'console',
+        width: 20,
+        height: 4,
+      },
       language: { cashier: 'de' },
       log: { level: 'silent' },
     },
@@ -94,7 +119,8 @@ async function main(): Promise<void> {
   });
   // where field 11 (STAN) sits in the sample, to give every response its own
   const probe = new MessageView();
-  if (!decodeInto(DIALECTS.ascii, frames[0]!.bytes, 0, frames[0]!.bytes.length, probe)) throw new Error('bad sample');
+  if (!decodeInto(DIALECTS.ascii, frames[0]!.bytes, 0, frames[0]!.bytes.length, probe))
+    throw new Error('bad sample');
   const stanAt = probe.offsetOf(11);
   const written: number[] = [];
   const latencies: number[] = [];
@@ -107,7 +133,8 @@ async function main(): Promise<void> {
       openLink: (sink) => {
         const link = openSerialLink({ path: agentEnd, baudRate: 115200, framing: 'line', logger: log });
         link.onEvent((e) => {
-          if (process.env.BENCH_DEBUG && e.kind !== 'response') console.error('link event', e.kind, e.kind === 'reject' ? e.reason : '');
+          if (process.env.BENCH_DEBUG && e.kind !== 'response')
+            console.error('link event', e.kind, e.kind === 'reject' ? e.reason : '');
           sink(e);
         });
         return link;
@@ -167,7 +194,8 @@ async function main(): Promise<void> {
   });
   // drain
   const deadline = performance.now() + 5000;
-  while (latencies.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while (latencies.length < total && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
   const rssEnd = process.memoryUsage.rss();
   dbg(JSON.stringify(agent.pipeline.counters));
   dbg(JSON.stringify(process.memoryUsage()));
@@ -189,8 +217,12 @@ async function main(): Promise<void> {
     rss_mb: Number((Math.max(peakRss, rssEnd) / 1048576).toFixed(1)),
   };
   if (!json) {
-    console.log(`${total} host responses at ${RATE}/s over a pty pair (line framing), ${latencies.length} prompts rendered`);
-    console.log(`frame written → prompt rendered: p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, max ${result.max_ms} ms`);
+    console.log(
+      `${total} host responses at ${RATE}/s over a pty pair (line framing), ${latencies.length} prompts rendered`,
+    );
+    console.log(
+      `frame written → prompt rendered: p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, max ${result.max_ms} ms`,
+    );
     console.log(`resident memory (peak): ${result.rss_mb} MB`);
   }
   console.log(json ? JSON.stringify(result) : '');

@@ -33,7 +33,15 @@ const o = new Command()
   .option('--json', 'print one JSON object on the last line')
   .option('--seed <file>', '(internal) only seed the backlog into FILE, in a child process, and exit')
   .parse()
-  .opts<{ records: number; batch: number; batchBytes: number; inflight: number; mosquitto: string; json?: boolean; seed?: string }>();
+  .opts<{
+    records: number;
+    batch: number;
+    batchBytes: number;
+    inflight: number;
+    mosquitto: string;
+    json?: boolean;
+    seed?: string;
+  }>();
 
 /** Seeds the backlog; runs in a child process so the drain's memory figure is the sync's own. */
 async function seed(path: string): Promise<void> {
@@ -41,7 +49,9 @@ async function seed(path: string): Promise<void> {
   const inputs = Array.from({ length: 1000 }, (_, i) => syntheticFailure(i));
   for (let i = 0; i < o.records; i += 5000) {
     const n = Math.min(5000, o.records - i);
-    await Promise.all(Array.from({ length: n }, (_, k) => store.record(inputs[(i + k) % 1000] as (typeof inputs)[number])));
+    await Promise.all(
+      Array.from({ length: n }, (_, k) => store.record(inputs[(i + k) % 1000] as (typeof inputs)[number])),
+    );
   }
   await store.close();
 }
@@ -54,9 +64,13 @@ async function main(): Promise<void> {
   try {
     const path = join(dir, 'backlog.db');
     // seed the backlog in a child process (not timed), then open it as an agent after a restart would
-    const seeded = spawn(process.execPath, [process.argv[1] as string, '--seed', path, '--records', String(o.records)], {
-      stdio: 'inherit',
-    });
+    const seeded = spawn(
+      process.execPath,
+      [process.argv[1] as string, '--seed', path, '--records', String(o.records)],
+      {
+        stdio: 'inherit',
+      },
+    );
     const code = await new Promise<number | null>((resolve) => seeded.once('exit', resolve));
     if (code !== 0) throw new Error(`seeding failed (${code})`);
     const store = openStore({ path, bootId: 'bench', synchronous: 'full' });

@@ -35,7 +35,14 @@ const o = new Command()
   .option('--restart-every <s>', 'restart the broker this often (seconds)', num, 60)
   .option('--json', 'print one JSON object on the last line')
   .parse()
-  .opts<{ minutes: number; rate: number; cutEvery: number; cutFor: number; restartEvery: number; json?: boolean }>();
+  .opts<{
+    minutes: number;
+    rate: number;
+    cutEvery: number;
+    cutFor: number;
+    restartEvery: number;
+    json?: boolean;
+  }>();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -46,13 +53,19 @@ async function main(): Promise<void> {
   const received = new Map<string, number>(); // id → seq
   let messages = 0;
   let leaked = 0;
-  const sub = mqtt.connect(broker.url, { clientId: 'soak-collector', clean: false, reconnectPeriod: 200, protocolVersion: 4 });
+  const sub = mqtt.connect(broker.url, {
+    clientId: 'soak-collector',
+    clean: false,
+    reconnectPeriod: 200,
+    protocolVersion: 4,
+  });
   sub.on('error', () => {});
   sub.on('message', (_t, payload) => {
     messages++;
     const text = payload.toString('utf8');
     if (findPans(text).length > 0) leaked++;
-    for (const r of (JSON.parse(text) as { records: { id: string; seq: number }[] }).records) received.set(r.id, r.seq);
+    for (const r of (JSON.parse(text) as { records: { id: string; seq: number }[] }).records)
+      received.set(r.id, r.seq);
   });
   await new Promise<void>((resolve) => sub.once('connect', () => resolve()));
   await new Promise<void>((resolve, reject) =>

@@ -1,2 +1,12 @@
 export { configSchema, SECRET_KEYS, type AgentConfig } from './schema.js';
-export { ConfigError, loadConfig, validateConfig, configFromEnv, readConfigFile, redactConfig, configHash, merge, setPath } from './load.js';
+export {
+  ConfigError,
+  loadConfig,
+  validateConfig,
+  configFromEnv,
+  readConfigFile,
+  redactConfig,
+  configHash,
+  merge,
+  setPath,
+} from './load.js';

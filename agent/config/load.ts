@@ -83,16 +83,25 @@ export function readConfigFile(file: string): Tree {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError('--config', file, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(
+      '--config',
+      file,
+      `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   let data: unknown;
   try {
     data = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new ConfigError('--config', file, `not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
+    throw new ConfigError(
+      '--config',
+      file,
+      `not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
+    );
   }
   if (data === null || data === undefined) return {};
-  if (!isTree(data)) throw new ConfigError('(root)', undefined, 'the config file must hold an object of sections');
+  if (!isTree(data))
+    throw new ConfigError('(root)', undefined, 'the config file must hold an object of sections');
   return data;
 }
 
@@ -148,7 +157,8 @@ export function validateConfig(tree: Tree): AgentConfig {
     key = [...issue.path.map(String), keys[0] ?? '?'].join('.');
     reason = 'unknown key';
   }
-  const value = issue.code === 'unrecognized_keys' ? getPath(tree, key.split('.')) : getPath(tree, issue.path);
+  const value =
+    issue.code === 'unrecognized_keys' ? getPath(tree, key.split('.')) : getPath(tree, issue.path);
   throw new ConfigError(key, value, reason);
 }
 
@@ -163,5 +173,8 @@ export function redactConfig(cfg: AgentConfig): Tree {
 
 /** sha256 of the effective config without secrets, first 16 hex chars (sent in the birth status). */
 export function configHash(cfg: AgentConfig): string {
-  return createHash('sha256').update(JSON.stringify(redactConfig(cfg))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(redactConfig(cfg)))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -63,7 +63,11 @@ export interface DecodeSummary {
 
 const TPDU_LEN = 5;
 
-export async function decodeStream(input: Readable, out: Writable, opts: DecodeOptions): Promise<DecodeSummary> {
+export async function decodeStream(
+  input: Readable,
+  out: Writable,
+  opts: DecodeOptions,
+): Promise<DecodeSummary> {
   const view = new MessageView();
   const summary: DecodeSummary = { ok: 0, bad: 0 };
   let index = 0;
@@ -132,6 +136,7 @@ export async function decodeStream(input: Readable, out: Writable, opts: DecodeO
     consumed += p;
     pending = pending.subarray(p);
   }
-  if (pending.length > 0) inputError(`stream ends inside a message: ${pending.length} bytes left over`, consumed);
+  if (pending.length > 0)
+    inputError(`stream ends inside a message: ${pending.length} bytes left over`, consumed);
   return summary;
 }

@@ -78,8 +78,7 @@ export interface ParsedFailures {
  */
 export function parseFailuresMessage(topic: string, payload: Uint8Array): ParsedFailures {
   const t = parseTopic(topic);
-  if (t?.kind !== 'failures')
-    return { records: [], invalid: 0, reason: `not a failures topic: ${topic}` };
+  if (t?.kind !== 'failures') return { records: [], invalid: 0, reason: `not a failures topic: ${topic}` };
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(payload).toString('utf8'));

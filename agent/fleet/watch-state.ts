@@ -65,8 +65,7 @@ export interface WatchState {
 }
 
 export type WatchEvent =
-  | { type: 'message'; topic: string; payload: Uint8Array | string; at: number }
-  | { type: 'tick'; at: number };
+  { type: 'message'; topic: string; payload: Uint8Array | string; at: number } | { type: 'tick'; at: number };
 
 export function initialState(config: Partial<WatchConfig> = {}, now = 0): WatchState {
   return {

@@ -126,7 +126,10 @@ export class Pipeline {
         return;
       case 'reject':
         this.counters.rejects++;
-        this.log.warn({ event: 'frame_rejected', code: e.code, bytes: e.bytes, reason: e.reason }, 'frame rejected');
+        this.log.warn(
+          { event: 'frame_rejected', code: e.code, bytes: e.bytes, reason: e.reason },
+          'frame rejected',
+        );
         return;
     }
   }
@@ -138,7 +141,16 @@ export class Pipeline {
     if (!decodeInto(this.o.dialect, e.buf, e.offset, e.offset + e.length, v)) {
       this.counters.malformed++;
       const err = v.error()!;
-      this.log.warn({ event: 'response_malformed', code: err.code, field: err.field, offset: err.offset, reason: err.reason }, 'malformed host response');
+      this.log.warn(
+        {
+          event: 'response_malformed',
+          code: err.code,
+          field: err.field,
+          offset: err.offset,
+          reason: err.reason,
+        },
+        'malformed host response',
+      );
       this.fail(this.o.codes.lookup(LOCAL_FAULTS.malformedResponse), 'local', null, null);
       return;
     }
@@ -146,7 +158,10 @@ export class Pipeline {
     const stanNum = v.num(11);
     if (this.recent.seenOrAdd(v, stanNum)) {
       this.counters.duplicates++;
-      this.log.info({ event: 'response_duplicate', stan: v.get(11) ?? null }, 'retransmitted response ignored');
+      this.log.info(
+        { event: 'response_duplicate', stan: v.get(11) ?? null },
+        'retransmitted response ignored',
+      );
       return;
     }
     const req = stanNum >= 0 ? this.pending.take(stanNum) : undefined;
@@ -175,7 +190,10 @@ export class Pipeline {
     const v = this.reqView;
     if (!decodeInto(this.o.dialect, e.buf, e.offset, e.offset + e.length, v)) {
       const err = v.error()!;
-      this.log.warn({ event: 'request_malformed', code: err.code, field: err.field, offset: err.offset }, 'malformed request copy');
+      this.log.warn(
+        { event: 'request_malformed', code: err.code, field: err.field, offset: err.offset },
+        'malformed request copy',
+      );
       return;
     }
     const stan = v.get(11);
@@ -262,7 +280,13 @@ export class Pipeline {
    * A failure: the prompt first (memoized screen), then the record. `v` is the decoded response
    * when there is one; `req` the pending request it answered or that timed out.
    */
-  private fail(row: CodeRow, source: RcSource, v: MessageView | null, req: PendingRequest | null, e: SignalEvent | null = null): void {
+  private fail(
+    row: CodeRow,
+    source: RcSource,
+    v: MessageView | null,
+    req: PendingRequest | null,
+    e: SignalEvent | null = null,
+  ): void {
     const o = this.o;
     const at = this.now();
     // repeated declines of the same card (keyed hash, never the number)
@@ -293,7 +317,10 @@ export class Pipeline {
       utc_offset_min: -date.getTimezoneOffset(),
       mti: v?.mti() ?? req?.mti ?? null,
       processing_code: v?.get(3) ?? req?.processingCode ?? null,
-      amount_minor: amountFromResponse >= 0 ? amountFromResponse : (req?.amountMinor ?? (Number.isFinite(argAmount) ? argAmount : null)),
+      amount_minor:
+        amountFromResponse >= 0
+          ? amountFromResponse
+          : (req?.amountMinor ?? (Number.isFinite(argAmount) ? argAmount : null)),
       currency: v?.get(49) ?? req?.currency ?? e?.args.currency ?? null,
       pan_masked: v?.panMasked() ?? req?.panMasked ?? null,
       card_brand: v?.cardBrand() ?? req?.cardBrand ?? null,
@@ -323,6 +350,7 @@ export class Pipeline {
 
 /** Who produced a response code: the host/switch for network and set-up problems, else the issuer. */
 function sourceOf(row: CodeRow): RcSource {
-  if (row.category === 'network' || row.category === 'system_fault' || row.category === 'merchant_setup') return 'host';
+  if (row.category === 'network' || row.category === 'system_fault' || row.category === 'merchant_setup')
+    return 'host';
   return 'issuer';
 }

@@ -5,7 +5,14 @@
  * then what to tell the customer, in the customer's language when the card asks for one we have.
  */
 import type { CodeRow } from '../../protocol/response-codes/index.js';
-import { type Catalog, createPromptRenderer, type Geometry, type Lang, layout, pickCustomerLang } from '../guidance/index.js';
+import {
+  type Catalog,
+  createPromptRenderer,
+  type Geometry,
+  type Lang,
+  layout,
+  pickCustomerLang,
+} from '../guidance/index.js';
 
 export interface Screen {
   /** First line: e.g. "DECLINED 51". */
@@ -49,7 +56,8 @@ export class ScreenBook {
     }
     // The key is built only on the first sight of a combination in this language pair; the common
     // case (no card language) looks up by the cashier language string itself.
-    const memoKey = !stop && cardLangPref === null ? cashierLang : `${cashierLang}|${cardLangPref ?? ''}|${stop ? 1 : 0}`;
+    const memoKey =
+      !stop && cardLangPref === null ? cashierLang : `${cashierLang}|${cardLangPref ?? ''}|${stop ? 1 : 0}`;
     let s = byCode.get(memoKey);
     if (!s) {
       s = this.build(row, cashierLang, cardLangPref, stop);
@@ -60,13 +68,19 @@ export class ScreenBook {
 
   private build(row: CodeRow, cashierLang: string, cardLangPref: string | null, stop: boolean): Screen {
     const customerLang = pickCustomerLang(cardLangPref, cashierLang as Lang);
-    const title = `${this.catalog.text(`emv.${row.emvMessage}`, cashierLang)} ${row.code.startsWith('L_') ? '' : row.code}`.trim();
+    const title =
+      `${this.catalog.text(`emv.${row.emvMessage}`, cashierLang)} ${row.code.startsWith('L_') ? '' : row.code}`.trim();
     const pages: (readonly string[])[] = [];
     if (stop) pages.push(...layout(this.catalog.text('stop_retrying.cashier', cashierLang), this.body));
     pages.push(...this.renderer.render(row, cashierLang));
     const customer = this.catalog.guidance(row, customerLang).customer;
     if (customer) pages.push(...layout(`» ${customer}`, this.body));
-    return { title: clip(title, this.geometry.width), pages, tone: row.category === 'network' || row.category === 'system_fault' ? 'warn' : 'error', code: row.code };
+    return {
+      title: clip(title, this.geometry.width),
+      pages,
+      tone: row.category === 'network' || row.category === 'system_fault' ? 'warn' : 'error',
+      code: row.code,
+    };
   }
 }
 

@@ -60,15 +60,24 @@ function loadTexts(texts: AgentConfig['texts']): Record<string, Record<string, s
   if (texts === undefined) return undefined;
   if (typeof texts !== 'string') return texts;
   const raw = readFileSync(texts, 'utf8');
-  return (texts.endsWith('.json') ? JSON.parse(raw) : parseYaml(raw)) as Record<string, Record<string, string>>;
+  return (texts.endsWith('.json') ? JSON.parse(raw) : parseYaml(raw)) as Record<
+    string,
+    Record<string, string>
+  >;
 }
 
-export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logger, version: string): Promise<Agent> {
+export async function startAgent(
+  cfg: AgentConfig,
+  parts: AgentParts,
+  log: Logger,
+  version: string,
+): Promise<Agent> {
   const bootId = randomUUID();
   const dialect = resolveDialect(cfg.dialect);
   const warned = new Set<string>();
   const codes = createCodeTable(cfg.response_codes as Record<string, Partial<CodeRow>> | undefined, {
-    onUnknown: (code) => log.warn({ event: 'rc_unknown', rc: code }, 'response code not in the table: generic guidance shown'),
+    onUnknown: (code) =>
+      log.warn({ event: 'rc_unknown', rc: code }, 'response code not in the table: generic guidance shown'),
   });
   const catalog = createCatalog({
     overrides: loadTexts(cfg.texts),
@@ -90,7 +99,11 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
     bootId,
     logger: log,
   });
-  if (store.movedAside) log.error({ event: 'db_recreated', moved_to: store.movedAside }, 'database was unreadable: moved aside, started a fresh one');
+  if (store.movedAside)
+    log.error(
+      { event: 'db_recreated', moved_to: store.movedAside },
+      'database was unreadable: moved aside, started a fresh one',
+    );
 
   let broker: EmbeddedBroker | null = null;
   let brokerUrl: string | null = cfg.broker.url;
@@ -102,41 +115,48 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || cfg.broker.embedded_port === 0) throw err;
       // another broker already listens there (a local Mosquitto?): take any free port instead
-      log.warn({ event: 'embedded_broker_port_busy', port: cfg.broker.embedded_port }, 'embedded broker port in use, using a free port');
+      log.warn(
+        { event: 'embedded_broker_port_busy', port: cfg.broker.embedded_port },
+        'embedded broker port in use, using a free port',
+      );
       broker = await startEmbeddedBroker({ port: 0 });
     }
     brokerUrl = broker.url;
-    log.info({ event: 'embedded_broker', url: broker.url }, `embedded MQTT broker listening on ${broker.url}`);
+    log.info(
+      { event: 'embedded_broker', url: broker.url },
+      `embedded MQTT broker listening on ${broker.url}`,
+    );
   }
 
   let pipeline: Pipeline | null = null;
   const linkState = () => pipeline?.linkState ?? 'unknown';
   const syncModule = brokerUrl ? await import('../sync/sync.js') : null;
   const baseMetrics = syncModule ? syncModule.processMetrics(store, linkState) : null;
-  const sync: SyncHandle | null = syncModule && baseMetrics && brokerUrl
-    ? syncModule.startSync({
-        url: brokerUrl,
-        fleet: cfg.fleet,
-        terminal: cfg.terminal.id,
-        store,
-        bootId,
-        version,
-        configHash: configHash(cfg),
-        ...(cfg.broker.username !== undefined ? { username: cfg.broker.username } : {}),
-        ...(cfg.broker.password !== undefined ? { password: cfg.broker.password } : {}),
-        ...(cfg.broker.ca !== undefined ? { ca: cfg.broker.ca } : {}),
-        ...(cfg.broker.cert !== undefined ? { cert: cfg.broker.cert } : {}),
-        ...(cfg.broker.key !== undefined ? { key: cfg.broker.key } : {}),
-        // the embedded broker (aedes) speaks MQTT 3.1.1 only: don't try 5 first
-        ...(broker ? { protocolVersion: 4 as const } : {}),
-        batchSize: cfg.broker.batch_size,
-        inflight: cfg.broker.inflight,
-        heartbeatMs: cfg.broker.heartbeat_s * 1000,
-        // counts by category from the pipeline: approvals included
-        metrics: () => ({ ...baseMetrics(), counts: { ...pipeline!.counters.byCategory } }),
-        logger: log,
-      })
-    : null;
+  const sync: SyncHandle | null =
+    syncModule && baseMetrics && brokerUrl
+      ? syncModule.startSync({
+          url: brokerUrl,
+          fleet: cfg.fleet,
+          terminal: cfg.terminal.id,
+          store,
+          bootId,
+          version,
+          configHash: configHash(cfg),
+          ...(cfg.broker.username !== undefined ? { username: cfg.broker.username } : {}),
+          ...(cfg.broker.password !== undefined ? { password: cfg.broker.password } : {}),
+          ...(cfg.broker.ca !== undefined ? { ca: cfg.broker.ca } : {}),
+          ...(cfg.broker.cert !== undefined ? { cert: cfg.broker.cert } : {}),
+          ...(cfg.broker.key !== undefined ? { key: cfg.broker.key } : {}),
+          // the embedded broker (aedes) speaks MQTT 3.1.1 only: don't try 5 first
+          ...(broker ? { protocolVersion: 4 as const } : {}),
+          batchSize: cfg.broker.batch_size,
+          inflight: cfg.broker.inflight,
+          heartbeatMs: cfg.broker.heartbeat_s * 1000,
+          // counts by category from the pipeline: approvals included
+          metrics: () => ({ ...baseMetrics(), counts: { ...pipeline!.counters.byCategory } }),
+          logger: log,
+        })
+      : null;
 
   const display = parts.display ?? { show: () => {} };
   // Records handed to the store and not yet settled. One pair of handlers for all of them (no
@@ -193,7 +213,14 @@ export async function startAgent(cfg: AgentConfig, parts: AgentParts, log: Logge
     throw err;
   }
   log.info(
-    { event: 'agent_started', boot_id: bootId, terminal: cfg.terminal.id, fleet: cfg.fleet, db: store.path, durability: store.durability },
+    {
+      event: 'agent_started',
+      boot_id: bootId,
+      terminal: cfg.terminal.id,
+      fleet: cfg.fleet,
+      db: store.path,
+      durability: store.durability,
+    },
     'agent started',
   );
 

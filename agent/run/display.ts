@@ -12,14 +12,33 @@ export interface DisplayOptions {
   output?: 'stdout' | 'null';
 }
 
-export async function openDisplay(cfg: AgentConfig, log: Logger, opts: DisplayOptions = {}): Promise<Display> {
+export async function openDisplay(
+  cfg: AgentConfig,
+  log: Logger,
+  opts: DisplayOptions = {},
+): Promise<Display> {
   const geometry = { width: cfg.display.width, height: cfg.display.height };
   if (cfg.display.driver === 'console' && opts.output === 'null') {
-    return new ConsoleDisplay({ geometry, pageMs: cfg.display.page_ms, out: createWriteStream('/dev/null'), tty: true });
+    return new ConsoleDisplay({
+      geometry,
+      pageMs: cfg.display.page_ms,
+      out: createWriteStream('/dev/null'),
+      tty: true,
+    });
   }
   if (cfg.display.driver === 'lcd' && !cfg.display.lcd_path) {
-    throw new ConfigError('display.lcd_path', undefined, 'the lcd driver needs the LCD serial device (--display lcd:PATH)');
+    throw new ConfigError(
+      'display.lcd_path',
+      undefined,
+      'the lcd driver needs the LCD serial device (--display lcd:PATH)',
+    );
   }
   const spec = cfg.display.driver === 'lcd' ? `lcd:${cfg.display.lcd_path}` : cfg.display.driver;
-  return createDisplay({ spec, geometry, pageMs: cfg.display.page_ms, logger: log, baudRate: cfg.display.lcd_baud });
+  return createDisplay({
+    spec,
+    geometry,
+    pageMs: cfg.display.page_ms,
+    logger: log,
+    baudRate: cfg.display.lcd_baud,
+  });
 }

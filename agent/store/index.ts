@@ -1,6 +1,14 @@
 /** Durable failure store (SQLite). See store.ts and docs/store-sync.md. */
 export { openStore, StoreError } from './store.js';
-export type { Durability, FailureStore, NewFailure, StoreErrorCode, StoreOptions, StoreStats, UnsyncedJson } from './store.js';
+export type {
+  Durability,
+  FailureStore,
+  NewFailure,
+  StoreErrorCode,
+  StoreOptions,
+  StoreStats,
+  UnsyncedJson,
+} from './store.js';
 export { monotonicUlid, ulidTime, ULID_RE } from './ulid.js';
 export { migrate, MigrationError } from './migrate.js';
 export { newFailureSchema, failureRecordSchema } from './record-schema.js';

@@ -12,7 +12,11 @@ export const newFailureSchema = z.strictObject({
   terminal_id: z.string().min(1).max(64),
   merchant_id: z.string().max(64),
   occurred_at: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/, 'UTC ISO-8601 with Z'),
-  utc_offset_min: z.number().int().min(-14 * 60).max(14 * 60),
+  utc_offset_min: z
+    .number()
+    .int()
+    .min(-14 * 60)
+    .max(14 * 60),
   mti: nullableText(4),
   processing_code: nullableText(6),
   amount_minor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),

@@ -8,7 +8,13 @@ import type { Category, RetryAdvice } from '../record.js';
 import type { NewFailure } from './store.js';
 
 /** Luhn-valid test PANs (network test cards); only their masked form is ever used. */
-const TEST_PANS = ['4761739001010119', '5413330089020011', '374245455400126', '6250941006528599', '3530111333300000'];
+const TEST_PANS = [
+  '4761739001010119',
+  '5413330089020011',
+  '374245455400126',
+  '6250941006528599',
+  '3530111333300000',
+];
 const RCS: Array<[string, Category, RetryAdvice, 'issuer' | 'host' | 'local']> = [
   ['51', 'insufficient_funds', 'retry_later', 'issuer'],
   ['05', 'issuer_decline', 'never_same_card', 'issuer'],

@@ -12,7 +12,9 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-export async function startEmbeddedBroker(opts: { port?: number; host?: string } = {}): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(
+  opts: { port?: number; host?: string } = {},
+): Promise<EmbeddedBroker> {
   const host = opts.host ?? '127.0.0.1';
   const broker = await Aedes.createBroker();
   const sockets = new Set<import('node:net').Socket>();

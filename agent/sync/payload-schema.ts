@@ -8,7 +8,11 @@ import { CATEGORIES } from '../record.js';
 import { failureRecordSchema } from '../store/record-schema.js';
 
 const iso = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/);
-const id = z.string().min(1).max(64).regex(/^[^/#+]+$/);
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^/#+]+$/);
 
 export const recordPayloadSchema = failureRecordSchema.extend({ synced_at: z.null() }).meta({
   title: 'FailureRecord',
@@ -23,7 +27,10 @@ export const failuresPayloadSchema = z
     boot_id: z.string().min(1).max(64),
     records: z.array(recordPayloadSchema).min(1),
   })
-  .meta({ title: 'FailuresPayload', description: 'pos/v1/{fleet}/{terminal}/failures, QoS 1: records in ascending seq' });
+  .meta({
+    title: 'FailuresPayload',
+    description: 'pos/v1/{fleet}/{terminal}/failures, QoS 1: records in ascending seq',
+  });
 
 export const statusPayloadSchema = z
   .strictObject({
@@ -36,7 +43,10 @@ export const statusPayloadSchema = z
     config_hash: z.string().min(1).max(64),
     at: iso,
   })
-  .meta({ title: 'StatusPayload', description: 'pos/v1/{fleet}/{terminal}/status, QoS 1, retained; Last Will = offline' });
+  .meta({
+    title: 'StatusPayload',
+    description: 'pos/v1/{fleet}/{terminal}/status, QoS 1, retained; Last Will = offline',
+  });
 
 export const metricsPayloadSchema = z
   .strictObject({
@@ -75,7 +85,11 @@ export function payloadJsonSchema(): Record<string, unknown> {
     title: 'pos-agent MQTT payloads, version 1',
     description:
       'Payloads under pos/v1/{fleet}/{terminal}/{failures|status|metrics}. Generated from agent/sync/payload-schema.ts; see docs/store-sync.md.',
-    oneOf: [{ $ref: '#/$defs/FailuresPayload' }, { $ref: '#/$defs/StatusPayload' }, { $ref: '#/$defs/MetricsPayload' }],
+    oneOf: [
+      { $ref: '#/$defs/FailuresPayload' },
+      { $ref: '#/$defs/StatusPayload' },
+      { $ref: '#/$defs/MetricsPayload' },
+    ],
     $defs: defs,
   };
 }

@@ -23,7 +23,15 @@ export type SyncState = 'connecting' | 'online' | 'offline' | 'stopped';
 
 export type AppMetrics = Omit<
   MetricsPayload,
-  'v' | 'terminal' | 'fleet' | 'boot_id' | 'at' | 'outbox_depth' | 'oldest_unsynced_age_s' | 'db_bytes' | 'alarms'
+  | 'v'
+  | 'terminal'
+  | 'fleet'
+  | 'boot_id'
+  | 'at'
+  | 'outbox_depth'
+  | 'oldest_unsynced_age_s'
+  | 'db_bytes'
+  | 'alarms'
 >;
 
 export interface SyncOptions {
@@ -117,7 +125,12 @@ function pem(v: string | undefined): string | undefined {
 }
 
 /** Capped exponential backoff with "equal jitter": half fixed, half random. */
-export function backoffDelay(attempt: number, minMs: number, maxMs: number, rnd: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  minMs: number,
+  maxMs: number,
+  rnd: () => number = Math.random,
+): number {
   const base = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));
   return Math.round(base / 2 + rnd() * (base / 2));
 }
@@ -215,7 +228,10 @@ export function startSync(opts: SyncOptions): SyncHandle {
       store.markSynced(ids, new Date().toISOString());
     } catch (e) {
       // the rows stay unsynced and are sent again later: a duplicate, never a loss
-      log.error({ event: 'sync_mark_failed', err: e, records: ids.length }, 'could not mark acknowledged records');
+      log.error(
+        { event: 'sync_mark_failed', err: e, records: ids.length },
+        'could not mark acknowledged records',
+      );
     }
   }
 
@@ -340,7 +356,10 @@ export function startSync(opts: SyncOptions): SyncHandle {
     } catch (e) {
       lastError = (e as Error).message;
       const delay = backoffDelay(attempt++, backoffMin, backoffMax);
-      log.error({ event: 'mqtt_connect_failed', reason: lastError, retry_in_ms: delay }, 'bad broker settings');
+      log.error(
+        { event: 'mqtt_connect_failed', reason: lastError, retry_in_ms: delay },
+        'bad broker settings',
+      );
       state = 'offline';
       reconnectTimer = setTimeout(connect, delay);
       return;
@@ -368,20 +387,35 @@ export function startSync(opts: SyncOptions): SyncHandle {
       if (typeof rm === 'number' && rm > 0) c.window = Math.min(maxInflight, rm);
       state = 'online';
       log.info(
-        { event: 'mqtt_connected', url: opts.url, protocol: protocolVersion, window: c.window, outbox: store.stats().outboxDepth },
+        {
+          event: 'mqtt_connected',
+          url: opts.url,
+          protocol: protocolVersion,
+          window: c.window,
+          outbox: store.stats().outboxDepth,
+        },
         'connected to broker',
       );
       client.publish(statusTopic, status('online', birthAt), { qos: 1, retain: true }, (err) => {
-        if (err && !c.dead) log.warn({ event: 'mqtt_birth_failed', reason: err.message }, 'birth status not acknowledged');
+        if (err && !c.dead)
+          log.warn({ event: 'mqtt_birth_failed', reason: err.message }, 'birth status not acknowledged');
       });
       publishMetrics();
       pump();
     });
     client.on('error', (err: Error & { code?: unknown }) => {
       lastError = `${err.message}${err.code !== undefined ? ` (${String(err.code)})` : ''}`;
-      if (!c.up && protocolVersion === 5 && typeof err.code === 'number' && UNSUPPORTED_PROTOCOL.has(err.code)) {
+      if (
+        !c.up &&
+        protocolVersion === 5 &&
+        typeof err.code === 'number' &&
+        UNSUPPORTED_PROTOCOL.has(err.code)
+      ) {
         protocolVersion = 4;
-        log.warn({ event: 'mqtt_protocol_fallback', reason: err.message }, 'broker refuses MQTT 5; using 3.1.1');
+        log.warn(
+          { event: 'mqtt_protocol_fallback', reason: err.message },
+          'broker refuses MQTT 5; using 3.1.1',
+        );
         attempt = 0;
       }
       if (!c.up) drop(c, lastError);
@@ -429,10 +463,15 @@ export function startSync(opts: SyncOptions): SyncHandle {
         if (!c.dead) {
           await new Promise<void>((resolve) => {
             const t = setTimeout(resolve, 2000);
-            c.client.publish(statusTopic, status('offline', new Date().toISOString()), { qos: 1, retain: true }, () => {
-              clearTimeout(t);
-              resolve();
-            });
+            c.client.publish(
+              statusTopic,
+              status('offline', new Date().toISOString()),
+              { qos: 1, retain: true },
+              () => {
+                clearTimeout(t);
+                resolve();
+              },
+            );
           });
           await new Promise<void>((resolve) => {
             const t = setTimeout(resolve, 1000);

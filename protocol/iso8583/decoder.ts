@@ -37,7 +37,6 @@ function hexVal(c: number): number {
   return -1;
 }
 
-
 // One DataView per underlying ArrayBuffer, cached: the framer hands us the same buffer again and
 // again, so this allocates only when the buffer changes.
 // Keyed by the Uint8Array object itself (an identity check is cheaper than reading .buffer).
@@ -67,7 +66,7 @@ function allDigits(buf: Uint8Array, dv: DataView, p: number, n: number): boolean
     if ((x & 0xf0f0f0f0) !== 0x30303030 || ((x + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) return false;
   }
   const stop = p + n;
-  for (; i < stop; i++) if (((buf[i]! - 48) >>> 0) > 9) return false;
+  for (; i < stop; i++) if ((buf[i]! - 48) >>> 0 > 9) return false;
   return true;
 }
 
@@ -78,7 +77,14 @@ let contentErrCode = 0;
  * Checks a field's data against its content type. Returns -1 when valid, else the offset of the
  * first bad byte (and sets contentErrCode).
  */
-function contentError(spec: number, buf: Uint8Array, dv: DataView, p: number, bl: number, units: number): number {
+function contentError(
+  spec: number,
+  buf: Uint8Array,
+  dv: DataView,
+  p: number,
+  bl: number,
+  units: number,
+): number {
   const e = spec & 7;
   const chk = (spec >>> 3) & 3;
   if (e === ENC_ASCII) {
@@ -171,21 +177,28 @@ function fail(v: MessageView, code: number, field: number, offset: number, a: nu
 }
 
 /** Reads MTI and bitmap into the view; returns the offset of the first field, or -1 on error. */
-function readHeader(d: CompiledDialect, buf: Uint8Array, start: number, end: number, view: MessageView): number {
+function readHeader(
+  d: CompiledDialect,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  view: MessageView,
+): number {
   let p = start;
   if (d.mtiBcd) {
-    if (end - p < 2) return fail(view, E.Truncated, FIELD_MTI, p, 2, end - p), -1;
+    if (end - p < 2) return (fail(view, E.Truncated, FIELD_MTI, p, 2, end - p), -1);
     const b0 = buf[p]!;
     const b1 = buf[p + 1]!;
-    if (b0 >> 4 > 9 || (b0 & 15) > 9 || b1 >> 4 > 9 || (b1 & 15) > 9) return fail(view, E.BadMti, FIELD_MTI, p, 0, 0), -1;
+    if (b0 >> 4 > 9 || (b0 & 15) > 9 || b1 >> 4 > 9 || (b1 & 15) > 9)
+      return (fail(view, E.BadMti, FIELD_MTI, p, 0, 0), -1);
     view.mtiNum = (b0 >> 4) * 1000 + (b0 & 15) * 100 + (b1 >> 4) * 10 + (b1 & 15);
     p += 2;
   } else {
-    if (end - p < 4) return fail(view, E.Truncated, FIELD_MTI, p, 4, end - p), -1;
+    if (end - p < 4) return (fail(view, E.Truncated, FIELD_MTI, p, 4, end - p), -1);
     let m = 0;
     for (let i = 0; i < 4; i++) {
       const c = buf[p + i]! - 48;
-      if (c < 0 || c > 9) return fail(view, E.BadMti, FIELD_MTI, p, 0, 0), -1;
+      if (c < 0 || c > 9) return (fail(view, E.BadMti, FIELD_MTI, p, 0, 0), -1);
       m = m * 10 + c;
     }
     view.mtiNum = m;
@@ -198,11 +211,11 @@ function readHeader(d: CompiledDialect, buf: Uint8Array, start: number, end: num
   if (d.bitmapHex) {
     const bm = view.bitmap;
     for (let part = 0; part * 8 < n; part++) {
-      if (end - p < 16) return fail(view, E.Truncated, FIELD_BITMAP, p, 16, end - p), -1;
+      if (end - p < 16) return (fail(view, E.Truncated, FIELD_BITMAP, p, 16, end - p), -1);
       for (let i = 0; i < 8; i++) {
         const hi = hexVal(buf[p + 2 * i]!);
         const lo = hexVal(buf[p + 2 * i + 1]!);
-        if (hi < 0 || lo < 0) return fail(view, E.BadHex, FIELD_BITMAP, p + 2 * i, 0, 0), -1;
+        if (hi < 0 || lo < 0) return (fail(view, E.BadHex, FIELD_BITMAP, p + 2 * i, 0, 0), -1);
         bm[part * 8 + i] = (hi << 4) | lo;
       }
       p += 16;
@@ -211,10 +224,10 @@ function readHeader(d: CompiledDialect, buf: Uint8Array, start: number, end: num
     view.bmBuf = bm;
     view.bmOff = 0;
   } else {
-    if (end - p < 8) return fail(view, E.Truncated, FIELD_BITMAP, p, 8, end - p), -1;
+    if (end - p < 8) return (fail(view, E.Truncated, FIELD_BITMAP, p, 8, end - p), -1);
     if ((buf[p]! & 0x80) !== 0) {
       n = 16;
-      if (end - p < 16) return fail(view, E.Truncated, FIELD_BITMAP, p + 8, 8, end - p - 8), -1;
+      if (end - p < 16) return (fail(view, E.Truncated, FIELD_BITMAP, p + 8, 8, end - p - 8), -1);
     }
     view.bmBuf = buf;
     view.bmOff = p;
@@ -351,7 +364,13 @@ function begin(d: CompiledDialect, buf: Uint8Array, start: number, end: number, 
  * Decodes buf[start, end) into `view`. Returns true on success; on failure the view holds the
  * error (view.error() builds the typed object) and the fields decoded before it.
  */
-export function decodeInto(d: CompiledDialect, buf: Uint8Array, start: number, end: number, view: MessageView): boolean {
+export function decodeInto(
+  d: CompiledDialect,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  view: MessageView,
+): boolean {
   const p = begin(d, buf, start, end, view);
   if (p < 0) return false;
   if (end > buf.length) end = buf.length;
@@ -363,7 +382,13 @@ export function decodeInto(d: CompiledDialect, buf: Uint8Array, start: number, e
 }
 
 /** The exact walk alone (tests check that both walks agree). */
-export function decodeIntoExact(d: CompiledDialect, buf: Uint8Array, start: number, end: number, view: MessageView): boolean {
+export function decodeIntoExact(
+  d: CompiledDialect,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  view: MessageView,
+): boolean {
   const p = begin(d, buf, start, end, view);
   if (p < 0) return false;
   return exactWalk(d, buf, p, Math.min(end, buf.length), view);

@@ -37,7 +37,8 @@ function nibble(c: number, field: number): number {
 function prefixBytes(spec: FieldSpec, units: number): Buffer {
   if (spec.prefix === 0) return Buffer.alloc(0);
   const max = spec.prefix === 2 ? 99 : 999;
-  if (units > max) throw new EncodeError(0, `length ${units} does not fit an L${'L'.repeat(spec.prefix - 1)} prefix`);
+  if (units > max)
+    throw new EncodeError(0, `length ${units} does not fit an L${'L'.repeat(spec.prefix - 1)} prefix`);
   switch (spec.prefixEncoding) {
     case 'ascii':
       return Buffer.from(String(units).padStart(spec.prefix, '0'), 'latin1');
@@ -81,7 +82,8 @@ export function encodeField(spec: FieldSpec, field: number, value: string | Uint
           : bcd(v, spec.pad === 'left', field);
     } else {
       data = Buffer.from(v, 'latin1');
-      if (data.length !== v.length || /[^\x00-\xff]/.test(v)) throw new EncodeError(field, 'value is not single-byte text');
+      if (data.length !== v.length || /[^\x00-\xff]/.test(v))
+        throw new EncodeError(field, 'value is not single-byte text');
     }
   }
   if (units > spec.length) throw new EncodeError(field, `length ${units} exceeds maximum ${spec.length}`);

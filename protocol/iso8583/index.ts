@@ -5,7 +5,14 @@
 export * from './spec.js';
 export * from './errors.js';
 export { ISO8583_1987_FIELDS } from './fields-1987.js';
-export { DIALECTS, ASCII_DIALECT, ASCII_HEX_DIALECT, BCD_DIALECT, isDialectName, type DialectName } from './dialects.js';
+export {
+  DIALECTS,
+  ASCII_DIALECT,
+  ASCII_HEX_DIALECT,
+  BCD_DIALECT,
+  isDialectName,
+  type DialectName,
+} from './dialects.js';
 export { dialectFromJson, DialectError } from './dialect-json.js';
 export { MessageView } from './view.js';
 export { decodeInto } from './decoder.js';

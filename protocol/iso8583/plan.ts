@@ -100,7 +100,8 @@ export function buildPlan(
       const chk = (r.spec >>> 3) & 3;
       if (e === ENC_ASCII && chk === CHK_DIGITS) {
         const last = ranges.length - 2;
-        if (last >= 0 && ranges[last]! + ranges[last + 1]! === r.rel) ranges[last + 1] = ranges[last + 1]! + r.units;
+        if (last >= 0 && ranges[last]! + ranges[last + 1]! === r.rel)
+          ranges[last + 1] = ranges[last + 1]! + r.units;
         else ranges.push(r.rel, r.units);
       } else if (!(e === ENC_BINARY || (e === ENC_ASCII && chk === CHK_NONE))) {
         other.push(r.spec, r.rel, r.units);

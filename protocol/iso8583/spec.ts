@@ -157,7 +157,8 @@ export function compileDialect(def: DialectDef): CompiledDialect {
             : s.type === 'xn'
               ? ENC_XN_BCD
               : ENC_BCD;
-    check[id] = s.type === 'n' ? CHK_DIGITS : s.type === 'z' ? CHK_TRACK : s.type === 'xn' ? CHK_XN : CHK_NONE;
+    check[id] =
+      s.type === 'n' ? CHK_DIGITS : s.type === 'z' ? CHK_TRACK : s.type === 'xn' ? CHK_XN : CHK_NONE;
     maxLen[id] = s.length;
     prefixEnc[id] = s.prefixEncoding === 'ascii' ? 1 : s.prefixEncoding === 'bcd' ? 2 : 3;
     prefixBytes[id] =
@@ -173,8 +174,10 @@ export function compileDialect(def: DialectDef): CompiledDialect {
               ? 1
               : 2;
     padLeft[id] = s.pad === 'left' ? 1 : 0;
-    sensitive[id] = s.sensitivity === 'pan' ? 1 : s.sensitivity === 'secret' ? 2 : s.sensitivity === 'emv' ? 3 : 0;
-    if (s.length > MAX_FIELD_LENGTH) throw new RangeError(`field ${id}: length ${s.length} exceeds ${MAX_FIELD_LENGTH}`);
+    sensitive[id] =
+      s.sensitivity === 'pan' ? 1 : s.sensitivity === 'secret' ? 2 : s.sensitivity === 'emv' ? 3 : 0;
+    if (s.length > MAX_FIELD_LENGTH)
+      throw new RangeError(`field ${id}: length ${s.length} exceeds ${MAX_FIELD_LENGTH}`);
     packed[id] =
       enc[id]! |
       (check[id]! << 3) |

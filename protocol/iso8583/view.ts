@@ -8,14 +8,7 @@ import { createHmac } from 'node:crypto';
 import { cardBrand, maskPan } from '../card/pan.js';
 import { DecodeError, decodeErrorName } from './errors.js';
 import type { Plan } from './plan.js';
-import {
-  type CompiledDialect,
-  ENC_ASCII,
-  ENC_BCD,
-  ENC_BINARY,
-  ENC_HEX,
-  ENC_XN_BCD,
-} from './spec.js';
+import { type CompiledDialect, ENC_ASCII, ENC_BCD, ENC_BINARY, ENC_HEX, ENC_XN_BCD } from './spec.js';
 
 const HEX = '0123456789ABCDEF';
 
@@ -96,7 +89,7 @@ export class MessageView {
     return (
       field >= 2 &&
       field < this.limit &&
-            (field - 1) >> 3 < this.bmBytes &&
+      (field - 1) >> 3 < this.bmBytes &&
       (this.bmBuf[this.bmOff + ((field - 1) >> 3)]! & (0x80 >> ((field - 1) & 7))) !== 0
     );
   }
@@ -140,7 +133,9 @@ export class MessageView {
       case 1:
         return `truncated: needs ${this.errA} bytes, ${this.errB} left`;
       case 2:
-        return this.errA < 0 ? 'length prefix is not a number' : `length ${this.errA} exceeds maximum ${this.errB}`;
+        return this.errA < 0
+          ? 'length prefix is not a number'
+          : `length ${this.errA} exceeds maximum ${this.errB}`;
       case 3:
         return 'bitmap names a field this dialect does not define';
       case 4:
@@ -307,7 +302,10 @@ export class MessageView {
       case ENC_XN_BCD:
         // an empty variable amount has no sign byte: read nothing
         if (n === 0) return '';
-        return String.fromCharCode(buf[o]!) + bcdDigits(buf, o + 1, n - 1, ((n - 1) & 1) === 1 && d.padLeft[field] === 1);
+        return (
+          String.fromCharCode(buf[o]!) +
+          bcdDigits(buf, o + 1, n - 1, ((n - 1) & 1) === 1 && d.padLeft[field] === 1)
+        );
       default:
         return '';
     }

@@ -354,20 +354,28 @@ export interface MerchantAdvice {
 /** Mastercard merchant advice codes (REFERENCE.md §1). */
 // prettier-ignore -- aligned data table
 export const MERCHANT_ADVICE: Readonly<Record<string, MerchantAdvice>> = {
-  '01': { retry: 'after_customer_action', retryAfterMin: null,  meaning: 'New account information available' },
-  '02': { retry: 'retry_later',           retryAfterMin: null,  meaning: 'Cannot approve at this time, try again later' },
-  '03': { retry: 'never_same_card',       retryAfterMin: null,  meaning: 'Do not try again' },
-  '04': { retry: 'after_customer_action', retryAfterMin: null,  meaning: 'Token requirements not fulfilled for this token type' },
-  '21': { retry: 'never_same_card',       retryAfterMin: null,  meaning: 'Payment cancellation: do not try again' },
-  '24': { retry: 'retry_later',           retryAfterMin: 60,    meaning: 'Retry after 1 hour' },
-  '25': { retry: 'retry_later',           retryAfterMin: 1440,  meaning: 'Retry after 24 hours' },
-  '26': { retry: 'retry_later',           retryAfterMin: 2880,  meaning: 'Retry after 2 days' },
-  '27': { retry: 'retry_later',           retryAfterMin: 5760,  meaning: 'Retry after 4 days' },
-  '28': { retry: 'retry_later',           retryAfterMin: 8640,  meaning: 'Retry after 6 days' },
-  '29': { retry: 'retry_later',           retryAfterMin: 11520, meaning: 'Retry after 8 days' },
-  '30': { retry: 'retry_later',           retryAfterMin: 14400, meaning: 'Retry after 10 days' },
-  '40': { retry: 'never_same_card',       retryAfterMin: null,  meaning: 'Consumer non-reloadable prepaid card' },
-  '41': { retry: 'never_same_card',       retryAfterMin: null,  meaning: 'Consumer single-use virtual card number' },
+  '01': { retry: 'after_customer_action', retryAfterMin: null, meaning: 'New account information available' },
+  '02': {
+    retry: 'retry_later',
+    retryAfterMin: null,
+    meaning: 'Cannot approve at this time, try again later',
+  },
+  '03': { retry: 'never_same_card', retryAfterMin: null, meaning: 'Do not try again' },
+  '04': {
+    retry: 'after_customer_action',
+    retryAfterMin: null,
+    meaning: 'Token requirements not fulfilled for this token type',
+  },
+  '21': { retry: 'never_same_card', retryAfterMin: null, meaning: 'Payment cancellation: do not try again' },
+  '24': { retry: 'retry_later', retryAfterMin: 60, meaning: 'Retry after 1 hour' },
+  '25': { retry: 'retry_later', retryAfterMin: 1440, meaning: 'Retry after 24 hours' },
+  '26': { retry: 'retry_later', retryAfterMin: 2880, meaning: 'Retry after 2 days' },
+  '27': { retry: 'retry_later', retryAfterMin: 5760, meaning: 'Retry after 4 days' },
+  '28': { retry: 'retry_later', retryAfterMin: 8640, meaning: 'Retry after 6 days' },
+  '29': { retry: 'retry_later', retryAfterMin: 11520, meaning: 'Retry after 8 days' },
+  '30': { retry: 'retry_later', retryAfterMin: 14400, meaning: 'Retry after 10 days' },
+  '40': { retry: 'never_same_card', retryAfterMin: null, meaning: 'Consumer non-reloadable prepaid card' },
+  '41': { retry: 'never_same_card', retryAfterMin: null, meaning: 'Consumer single-use virtual card number' },
 };
 
 const adviceCache = new WeakMap<CodeRow, Map<string, CodeRow>>();

@@ -9,7 +9,13 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const CANDIDATES = [process.env.MOSQUITTO_BIN, '/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto', '/opt/homebrew/sbin/mosquitto'];
+const CANDIDATES = [
+  process.env.MOSQUITTO_BIN,
+  '/usr/sbin/mosquitto',
+  '/usr/bin/mosquitto',
+  '/usr/local/sbin/mosquitto',
+  '/opt/homebrew/sbin/mosquitto',
+];
 
 /** Path of the mosquitto binary, or null. */
 export function mosquittoBinary(): string | null {
@@ -119,7 +125,9 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
       logText += String(d);
     });
     const exited = new Promise<never>((_, reject) =>
-      c.once('exit', (code) => reject(new Error(`mosquitto exited (${code}) at start:\n${logText.slice(-2000)}`))),
+      c.once('exit', (code) =>
+        reject(new Error(`mosquitto exited (${code}) at start:\n${logText.slice(-2000)}`)),
+      ),
     );
     exited.catch(() => {});
     await Promise.race([waitForPort(port), exited]);
@@ -158,4 +166,3 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     },
   };
 }
-

@@ -18,7 +18,10 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(target: { host?: string; port: number }, scheme = 'mqtt'): Promise<TcpProxy> {
+export async function startProxy(
+  target: { host?: string; port: number },
+  scheme = 'mqtt',
+): Promise<TcpProxy> {
   const host = target.host ?? '127.0.0.1';
   let mode: 'open' | 'cut' | 'stalled' = 'open';
   let accepted = 0;

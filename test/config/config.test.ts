@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFromEnv, configHash, loadConfig, redactConfig } from '../../agent/config/index.js';
+import {
+  ConfigError,
+  configFromEnv,
+  configHash,
+  loadConfig,
+  redactConfig,
+} from '../../agent/config/index.js';
 
 function errorOf(fn: () => unknown): ConfigError {
   try {
@@ -29,7 +35,11 @@ describe('config', () => {
     writeFileSync(file, 'terminal:\n  id: FILE01\nfleet: f1\ndisplay:\n  width: 32\n  height: 8\n');
     const cfg = loadConfig({
       file,
-      env: { POS_AGENT_FLEET: 'envfleet', POS_AGENT_DISPLAY_WIDTH: '16', POS_AGENT_TERMINAL_MERCHANT_ID: 'M1' },
+      env: {
+        POS_AGENT_FLEET: 'envfleet',
+        POS_AGENT_DISPLAY_WIDTH: '16',
+        POS_AGENT_TERMINAL_MERCHANT_ID: 'M1',
+      },
       flags: { display: { width: 40 } },
     });
     expect(cfg.terminal.id).toBe('FILE01');
@@ -47,7 +57,9 @@ describe('config', () => {
   });
 
   it('maps environment variables to nested keys, converting numbers and booleans', () => {
-    expect(configFromEnv({ POS_AGENT_SERIAL_TPDU: 'true', POS_AGENT_STORE_BUDGET_MB: '12', OTHER: 'x' })).toEqual({
+    expect(
+      configFromEnv({ POS_AGENT_SERIAL_TPDU: 'true', POS_AGENT_STORE_BUDGET_MB: '12', OTHER: 'x' }),
+    ).toEqual({
       serial: { tpdu: true },
       store: { budget_mb: 12 },
     });
@@ -70,7 +82,9 @@ describe('config', () => {
   });
 
   it('names the file when it cannot be read or parsed', () => {
-    expect(errorOf(() => loadConfig({ file: '/nonexistent/agent.yaml' })).message).toContain('/nonexistent/agent.yaml');
+    expect(errorOf(() => loadConfig({ file: '/nonexistent/agent.yaml' })).message).toContain(
+      '/nonexistent/agent.yaml',
+    );
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const file = join(dir, 'bad.json');
     writeFileSync(file, '{ nope');

@@ -81,16 +81,43 @@ afterAll(() => {
 
 describe('pos-agent run', () => {
   it('exits 2 and names the key on a bad config value', async () => {
-    const p = runCli(['run', '--simulate', '--lang', 'xx', '--broker', 'none', '--display', 'none', '--db', join(dir, 'bad.db')]);
+    const p = runCli([
+      'run',
+      '--simulate',
+      '--lang',
+      'xx',
+      '--broker',
+      'none',
+      '--display',
+      'none',
+      '--db',
+      join(dir, 'bad.db'),
+    ]);
     expect(await p.exited).toBe(2);
     expect(p.stderr()).toContain('language.cashier');
   });
 
   it('SIGTERM while busy: every failure the pipeline saw is in the database', async () => {
     const db = join(dir, 'term.db');
-    const p = runCli(['run', '--simulate', '--scenario', 'burst', '--rate', '400', '--broker', 'none', '--display', 'none', '--db', db], {
-      POS_AGENT_LOG_LEVEL: 'info',
-    });
+    const p = runCli(
+      [
+        'run',
+        '--simulate',
+        '--scenario',
+        'burst',
+        '--rate',
+        '400',
+        '--broker',
+        'none',
+        '--display',
+        'none',
+        '--db',
+        db,
+      ],
+      {
+        POS_AGENT_LOG_LEVEL: 'info',
+      },
+    );
     await waitFor(() => p.stderr().includes('agent_started'), 20_000, 'agent start');
     await new Promise((r) => setTimeout(r, 1500));
     p.child.kill('SIGTERM');
@@ -112,7 +139,24 @@ describe('pos-agent run', () => {
       const sub = await collect(broker.url, 'pos/v1/e2e/T77/#');
       try {
         const db = join(dir, 'kill.db');
-        const args = ['run', '--simulate', '--scenario', 'shift', '--rate', '200', '--db', db, '--broker', broker.url, '--fleet', 'e2e', '--terminal', 'T77', '--display', 'none'];
+        const args = [
+          'run',
+          '--simulate',
+          '--scenario',
+          'shift',
+          '--rate',
+          '200',
+          '--db',
+          db,
+          '--broker',
+          broker.url,
+          '--fleet',
+          'e2e',
+          '--terminal',
+          'T77',
+          '--display',
+          'none',
+        ];
         const first = runCli(args);
         await waitFor(() => first.stderr().includes('agent_started'), 20_000, 'agent start');
         await new Promise((r) => setTimeout(r, 2000));
@@ -127,14 +171,20 @@ describe('pos-agent run', () => {
         const rows = dbRows(db);
         expect(rows.length).toBeGreaterThan(10);
         const ids = new Set(rows.map((r) => r.id as string));
-        await sub.waitFor(() => ids.size > 0 && [...ids].every((id) => sub.records().some((r) => r.id === id)), 15_000, 'all records on the broker');
+        await sub.waitFor(
+          () => ids.size > 0 && [...ids].every((id) => sub.records().some((r) => r.id === id)),
+          15_000,
+          'all records on the broker',
+        );
         const received = new Map(sub.records().map((r) => [r.id, r]));
         for (const id of ids) expect(received.has(id)).toBe(true);
         // per-terminal seq has no gap after dedup by id
         const seqs = [...received.values()].map((r) => r.seq).sort((a, b) => a - b);
         expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
         // status: retained online birth seen, and offline after the clean stop
-        const status = sub.messages.filter((m) => m.topic === 'pos/v1/e2e/T77/status').map((m) => JSON.parse(m.payload) as { state: string });
+        const status = sub.messages
+          .filter((m) => m.topic === 'pos/v1/e2e/T77/status')
+          .map((m) => JSON.parse(m.payload) as { state: string });
         expect(status.some((s) => s.state === 'online')).toBe(true);
         expect(status[status.length - 1]?.state).toBe('offline');
         expect(findPans(sub.messages.map((m) => m.payload).join('\n'))).toEqual([]);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decimalToMinor, findCurrency, formatMoney, minorToDecimal } from '../../protocol/currency/iso4217.js';
+import {
+  decimalToMinor,
+  findCurrency,
+  formatMoney,
+  minorToDecimal,
+} from '../../protocol/currency/iso4217.js';
 import { ExportError } from '../../agent/export/errors.js';
 import { parseFilters, parseTimeBound, splitList } from '../../agent/export/filters.js';
 

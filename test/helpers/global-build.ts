@@ -16,7 +16,14 @@ const OUTPUTS: Array<{ out: string; sources: string[] }> = [
   { out: 'dist/agent/cli/main.js', sources: ['agent', 'protocol', 'hardware'] },
   {
     out: 'dist/scripts/record-driver.js',
-    sources: ['scripts/record-driver.ts', 'agent/store', 'agent/sync', 'agent/record.ts', 'agent/log.ts', 'protocol/card'],
+    sources: [
+      'scripts/record-driver.ts',
+      'agent/store',
+      'agent/sync',
+      'agent/record.ts',
+      'agent/log.ts',
+      'protocol/card',
+    ],
   },
 ];
 

@@ -33,8 +33,18 @@ export interface Collector {
 }
 
 /** A QoS 1 subscriber with a persistent session (clean: false) so it misses nothing across restarts. */
-export async function collect(url: string, filter: string, clientId = `collector-${process.pid}-${Date.now()}`): Promise<Collector> {
-  const client = mqtt.connect(url, { clientId, clean: false, reconnectPeriod: 100, connectTimeout: 3000, protocolVersion: 4 });
+export async function collect(
+  url: string,
+  filter: string,
+  clientId = `collector-${process.pid}-${Date.now()}`,
+): Promise<Collector> {
+  const client = mqtt.connect(url, {
+    clientId,
+    clean: false,
+    reconnectPeriod: 100,
+    connectTimeout: 3000,
+    protocolVersion: 4,
+  });
   client.on('error', () => {});
   const messages: Message[] = [];
   client.on('message', (topic, payload, packet) => {

@@ -70,7 +70,11 @@ describe('jPOS ISO87 vectors', () => {
             // EMV data leaves the view only through the safe-tag filter (describeMessage)
             expect(got, 'field 55').toBeUndefined();
             const span = view.binarySpan(55);
-            const raw = span ? Buffer.from(view.buf.subarray(span.offset, span.offset + span.length)).toString('hex').toUpperCase() : view.emvText(55);
+            const raw = span
+              ? Buffer.from(view.buf.subarray(span.offset, span.offset + span.length))
+                  .toString('hex')
+                  .toUpperCase()
+              : view.emvText(55);
             expect(raw).toBe(expected(55));
           } else if (SECRET.has(f)) {
             expect(got, `field ${f}`).toBeUndefined();

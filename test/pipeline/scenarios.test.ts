@@ -71,7 +71,9 @@ describe.each(['line', 'binary'] as const)('scenarios through the pipeline (%s f
     h.pipeline.expireRequests();
 
     const expected = steps
-      .filter((s) => s.outcome !== null && !s.outcome.duplicate && lookupCode(s.outcome.rc).category !== 'approved')
+      .filter(
+        (s) => s.outcome !== null && !s.outcome.duplicate && lookupCode(s.outcome.rc).category !== 'approved',
+      )
       .map((s) => s.outcome!.rc);
     expect(expected.length).toBeGreaterThan(0);
     expect(sorted(h.records.map((r) => r.rc))).toEqual(sorted(expected));
@@ -105,7 +107,8 @@ describe('screens', () => {
   ] as const)('%s on %ix%i: every screen fits the display', (lang, width, height) => {
     const h = harness(lang, { width, height });
     const framer = createFramer({ framing: 'line' }, (e) => h.pipeline.onLinkEvent(e));
-    for (const step of buildScript({ scenario: 'shift', framing: 'line', seed: 3 }, 300)) framer.push(step.bytes);
+    for (const step of buildScript({ scenario: 'shift', framing: 'line', seed: 3 }, 300))
+      framer.push(step.bytes);
     expect(h.screens.length).toBeGreaterThan(50);
     for (const s of h.screens) {
       expect(stringWidth(s.title)).toBeLessThanOrEqual(width);
@@ -119,7 +122,8 @@ describe('screens', () => {
   it('shows the same screen object for the same code and language (memoized hot path)', () => {
     const h = harness('de');
     const framer = createFramer({ framing: 'line' }, (e) => h.pipeline.onLinkEvent(e));
-    for (const step of buildScript({ scenario: 'shift', framing: 'line', seed: 5 }, 400)) framer.push(step.bytes);
+    for (const step of buildScript({ scenario: 'shift', framing: 'line', seed: 5 }, 400))
+      framer.push(step.bytes);
     const byCode = new Map<string, Set<Screen>>();
     for (const s of h.screens) {
       if (!byCode.has(s.code)) byCode.set(s.code, new Set());

@@ -10,7 +10,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type FailureStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { processMetrics, startSync, type SyncHandle } from '../../agent/sync/index.js';
-import { collect, haveMosquitto, startMosquitto, type Collector, type Mosquitto } from '../helpers/mosquitto.js';
+import {
+  collect,
+  haveMosquitto,
+  startMosquitto,
+  type Collector,
+  type Mosquitto,
+} from '../helpers/mosquitto.js';
 import { startProxy } from '../helpers/tcp-proxy.js';
 import { captureLogger, sleep, until } from './util.js';
 
@@ -73,10 +79,14 @@ describe.skipIf(!HAVE)('store alarms in metrics', () => {
     cleanups.push(() => proxy.close());
     proxy.cut(); // offline: everything piles up in the outbox
     const { c } = await withSync(store, terminal, proxy.url);
-    const recs = await Promise.all(Array.from({ length: 2000 }, (_, i) => store.record(syntheticFailure(i, terminal))));
+    const recs = await Promise.all(
+      Array.from({ length: 2000 }, (_, i) => store.record(syntheticFailure(i, terminal))),
+    );
     expect(store.alarms()).toContain('store_budget_exceeded');
     expect(store.stats().total).toBe(2000);
-    expect(lines.some((l) => l.includes('"code":"store_budget_exceeded"') && l.includes('"level":50'))).toBe(true);
+    expect(lines.some((l) => l.includes('"code":"store_budget_exceeded"') && l.includes('"level":50'))).toBe(
+      true,
+    );
     proxy.restore();
     await c.waitFor(() => metricsWith(c, 'store_budget_exceeded') !== undefined, 5000, 'alarm in metrics');
     await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= 2000, 15000, 'all records delivered');
@@ -89,7 +99,13 @@ describe.skipIf(!HAVE)('store alarms in metrics', () => {
   it('SQLITE_FULL: alarm disk_full in metrics, records wait in memory and commit once space returns', async () => {
     const terminal = 'Tfull';
     const { lines, logger } = captureLogger();
-    const store = openStore({ path: join(dir, 'full.db'), bootId: 'b', logger, retryMinMs: 10, retryMaxMs: 100 });
+    const store = openStore({
+      path: join(dir, 'full.db'),
+      bootId: 'b',
+      logger,
+      retryMinMs: 10,
+      retryMaxMs: 100,
+    });
     cleanups.push(() => store.close());
     const { c, sync } = await withSync(store, terminal);
     await store.record(syntheticFailure(0, terminal));
@@ -106,7 +122,9 @@ describe.skipIf(!HAVE)('store alarms in metrics', () => {
     await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= 501, 10000, 'all delivered');
     await until(() => !store.alarms().includes('disk_full'), 2000, 'alarm cleared');
     await sleep(250);
-    const lastMetrics = JSON.parse(c.messages.filter((m) => m.topic.endsWith('/metrics')).at(-1)?.payload ?? '{}');
+    const lastMetrics = JSON.parse(
+      c.messages.filter((m) => m.topic.endsWith('/metrics')).at(-1)?.payload ?? '{}',
+    );
     expect(lastMetrics.alarms).not.toContain('disk_full');
   });
 

@@ -11,7 +11,13 @@ import { openStore, type FailureStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { processMetrics, startSync, type SyncHandle } from '../../agent/sync/index.js';
 import { findPans } from '../../protocol/card/pan.js';
-import { collect, haveMosquitto, startMosquitto, type Collector, type Mosquitto } from '../helpers/mosquitto.js';
+import {
+  collect,
+  haveMosquitto,
+  startMosquitto,
+  type Collector,
+  type Mosquitto,
+} from '../helpers/mosquitto.js';
 import { startProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { captureLogger, sleep, uniqueSeqs, until, withoutTime } from './util.js';
 
@@ -63,7 +69,9 @@ function stream(store: FailureStore, sync: SyncHandle, terminal: string, perTick
   let on = true;
   const done = (async () => {
     while (on) {
-      const batch = await Promise.all(Array.from({ length: perTick }, () => store.record(syntheticFailure(i++, terminal))));
+      const batch = await Promise.all(
+        Array.from({ length: perTick }, () => store.record(syntheticFailure(i++, terminal))),
+      );
       for (const r of batch) ids.push(r.id);
       sync.notify();
       await sleep(tickMs);
@@ -79,7 +87,13 @@ function stream(store: FailureStore, sync: SyncHandle, terminal: string, perTick
 }
 
 /** Common end checks: all ids arrived, seq 1..n without gap, first arrivals in seq order, no PAN anywhere. */
-function checkDelivery(c: Collector, store: FailureStore, committed: string[], logLines: string[], extraTexts: string[] = []) {
+function checkDelivery(
+  c: Collector,
+  store: FailureStore,
+  committed: string[],
+  logLines: string[],
+  extraTexts: string[] = [],
+) {
   const got = c.records();
   const byId = new Map(got.map((r) => [r.id, r]));
   expect(byId.size).toBe(committed.length);
@@ -134,11 +148,17 @@ describe.skipIf(!HAVE)('fault runs', () => {
     await s.stop();
     expect(s.ids.length).toBeGreaterThan(300);
     await until(() => store.stats().outboxDepth === 0, 20000, 'outbox drained after restarts');
-    await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= s.ids.length, 20000, 'all records at the subscriber');
+    await c.waitFor(
+      () => new Set(c.records().map((r) => r.id)).size >= s.ids.length,
+      20000,
+      'all records at the subscriber',
+    );
     const dups = checkDelivery(c, store, s.ids, lines, [broker.log()]);
     expect(sync.counters().connects).toBeGreaterThanOrEqual(11);
     expect(lines.filter((l) => l.includes('"event":"mqtt_disconnected"')).length).toBeGreaterThanOrEqual(10);
-    console.log(`restart run: ${s.ids.length} records, ${dups} duplicates on the wire, ${sync.counters().connects} connects`);
+    console.log(
+      `restart run: ${s.ids.length} records, ${dups} duplicates on the wire, ${sync.counters().connects} connects`,
+    );
   });
 
   it('link cut for a while, then restored: the backlog drains, in order', async () => {
@@ -187,6 +207,8 @@ describe.skipIf(!HAVE)('fault runs', () => {
     await until(() => store.stats().outboxDepth === 0, 20000, 'drained after stall');
     await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= s.ids.length, 10000, 'all records');
     checkDelivery(c, store, s.ids, lines);
-    expect(lines.some((l) => l.includes('mqtt_disconnected') && /[Kk]eepalive|timeout|PUBACK/.test(l))).toBe(true);
+    expect(lines.some((l) => l.includes('mqtt_disconnected') && /[Kk]eepalive|timeout|PUBACK/.test(l))).toBe(
+      true,
+    );
   });
 });

@@ -11,7 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { processMetrics, startSync } from '../../agent/sync/index.js';
-import { failuresPayloadSchema, metricsPayloadSchema, payloadJsonSchema, statusPayloadSchema } from '../../agent/sync/payload-schema.js';
+import {
+  failuresPayloadSchema,
+  metricsPayloadSchema,
+  payloadJsonSchema,
+  statusPayloadSchema,
+} from '../../agent/sync/payload-schema.js';
 import { ROOT } from '../helpers/global-build.js';
 import { collect, haveMosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { until } from './util.js';
@@ -19,9 +24,28 @@ import { until } from './util.js';
 const FILE = join(ROOT, 'docs/payload.schema.json');
 type Schema = Record<string, unknown>;
 const KNOWN = new Set([
-  '$schema', '$id', '$defs', 'title', 'description', '$ref', 'oneOf', 'anyOf', 'type', 'const', 'enum', 'pattern',
-  'minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'items', 'properties', 'required',
-  'additionalProperties', 'propertyNames',
+  '$schema',
+  '$id',
+  '$defs',
+  'title',
+  'description',
+  '$ref',
+  'oneOf',
+  'anyOf',
+  'type',
+  'const',
+  'enum',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'minItems',
+  'items',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
 ]);
 
 /** Returns a list of errors (empty = valid). */
@@ -44,17 +68,22 @@ function validate(root: Schema, s: Schema, v: unknown, at = '$'): string[] {
   if (typeof s.type === 'string') {
     const t = s.type;
     const ok =
-      t === 'null' ? v === null
-      : t === 'array' ? Array.isArray(v)
-      : t === 'object' ? typeof v === 'object' && v !== null && !Array.isArray(v)
-      : t === 'integer' ? Number.isInteger(v)
-      : typeof v === t;
+      t === 'null'
+        ? v === null
+        : t === 'array'
+          ? Array.isArray(v)
+          : t === 'object'
+            ? typeof v === 'object' && v !== null && !Array.isArray(v)
+            : t === 'integer'
+              ? Number.isInteger(v)
+              : typeof v === t;
     if (!ok) return [...errs, `${at}: not ${t}`];
   }
   if ('const' in s && v !== s.const) errs.push(`${at}: not ${String(s.const)}`);
   if (Array.isArray(s.enum) && !s.enum.includes(v)) errs.push(`${at}: not in enum`);
   if (typeof v === 'string') {
-    if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(v)) errs.push(`${at}: pattern ${s.pattern}`);
+    if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(v))
+      errs.push(`${at}: pattern ${s.pattern}`);
     if (typeof s.minLength === 'number' && v.length < s.minLength) errs.push(`${at}: too short`);
     if (typeof s.maxLength === 'number' && v.length > s.maxLength) errs.push(`${at}: too long`);
   }
@@ -91,46 +120,78 @@ describe('payload JSON Schema', () => {
 
   it('rejects broken payloads (the validator can fail)', () => {
     const root = JSON.parse(readFileSync(FILE, 'utf8')) as Schema;
-    const rec = { ...syntheticFailure(1), id: '01JD6ZQ3R5W7Y9A1C3E5G7J9KM', seq: 1, boot_id: 'b', synced_at: null };
+    const rec = {
+      ...syntheticFailure(1),
+      id: '01JD6ZQ3R5W7Y9A1C3E5G7J9KM',
+      seq: 1,
+      boot_id: 'b',
+      synced_at: null,
+    };
     const good = { v: 1, fleet: 'f', terminal: 't', boot_id: 'b', records: [rec] };
     expect(validate(root, root, good)).toEqual([]);
-    expect(validate(root, root, { ...good, records: [{ ...rec, pan_masked: '4761739001010119' }] }).length).toBeGreaterThan(0);
-    expect(validate(root, root, { ...good, records: [{ ...rec, seq: undefined }] }).length).toBeGreaterThan(0);
+    expect(
+      validate(root, root, { ...good, records: [{ ...rec, pan_masked: '4761739001010119' }] }).length,
+    ).toBeGreaterThan(0);
+    expect(validate(root, root, { ...good, records: [{ ...rec, seq: undefined }] }).length).toBeGreaterThan(
+      0,
+    );
     expect(validate(root, root, { ...good, extra: 1 }).length).toBeGreaterThan(0);
     expect(validate(root, root, { ...good, v: 2 }).length).toBeGreaterThan(0);
-    expect(validate(root, root, { ...good, records: [{ ...rec, category: 'weird' }] }).length).toBeGreaterThan(0);
+    expect(
+      validate(root, root, { ...good, records: [{ ...rec, category: 'weird' }] }).length,
+    ).toBeGreaterThan(0);
   });
 
-  it.skipIf(!haveMosquitto())('real failures, status and metrics payloads validate against the file', async () => {
-    const root = JSON.parse(readFileSync(FILE, 'utf8')) as Schema;
-    const dir = mkdtempSync(join(tmpdir(), 'payload-'));
-    const broker = await startMosquitto({ persistence: false });
-    const c = await collect(broker.url, 'pos/v1/pf/Tp/#');
-    const store = openStore({ path: join(dir, 'p.db'), bootId: 'boot-p' });
-    const sync = startSync({
-      url: broker.url, fleet: 'pf', terminal: 'Tp', store, bootId: 'boot-p', version: '0.1.0', configHash: '0123456789abcdef',
-      metrics: processMetrics(store), heartbeatMs: 100, batchSize: 20,
-    });
-    try {
-      await Promise.all(Array.from({ length: 60 }, (_, i) => store.record(syntheticFailure(i, 'Tp'))));
-      sync.notify();
-      await until(() => store.stats().outboxDepth === 0 && c.messages.some((m) => m.topic.endsWith('/metrics')), 5000);
-      await sync.stop();
-      await c.waitFor(() => c.messages.some((m) => m.payload.includes('"offline"')), 3000, 'offline status');
-      const kinds = new Set<string>();
-      for (const m of c.messages) {
-        const p = JSON.parse(m.payload);
-        expect(validate(root, root, p), m.topic).toEqual([]);
-        const kind = m.topic.split('/').at(-1) as string;
-        kinds.add(kind);
-        ({ failures: failuresPayloadSchema, status: statusPayloadSchema, metrics: metricsPayloadSchema })[kind as 'status']?.parse(p);
+  it.skipIf(!haveMosquitto())(
+    'real failures, status and metrics payloads validate against the file',
+    async () => {
+      const root = JSON.parse(readFileSync(FILE, 'utf8')) as Schema;
+      const dir = mkdtempSync(join(tmpdir(), 'payload-'));
+      const broker = await startMosquitto({ persistence: false });
+      const c = await collect(broker.url, 'pos/v1/pf/Tp/#');
+      const store = openStore({ path: join(dir, 'p.db'), bootId: 'boot-p' });
+      const sync = startSync({
+        url: broker.url,
+        fleet: 'pf',
+        terminal: 'Tp',
+        store,
+        bootId: 'boot-p',
+        version: '0.1.0',
+        configHash: '0123456789abcdef',
+        metrics: processMetrics(store),
+        heartbeatMs: 100,
+        batchSize: 20,
+      });
+      try {
+        await Promise.all(Array.from({ length: 60 }, (_, i) => store.record(syntheticFailure(i, 'Tp'))));
+        sync.notify();
+        await until(
+          () => store.stats().outboxDepth === 0 && c.messages.some((m) => m.topic.endsWith('/metrics')),
+          5000,
+        );
+        await sync.stop();
+        await c.waitFor(
+          () => c.messages.some((m) => m.payload.includes('"offline"')),
+          3000,
+          'offline status',
+        );
+        const kinds = new Set<string>();
+        for (const m of c.messages) {
+          const p = JSON.parse(m.payload);
+          expect(validate(root, root, p), m.topic).toEqual([]);
+          const kind = m.topic.split('/').at(-1) as string;
+          kinds.add(kind);
+          ({ failures: failuresPayloadSchema, status: statusPayloadSchema, metrics: metricsPayloadSchema })[
+            kind as 'status'
+          ]?.parse(p);
+        }
+        expect([...kinds].sort()).toEqual(['failures', 'metrics', 'status']);
+      } finally {
+        await c.close();
+        await store.close();
+        await broker.close();
+        rmSync(dir, { recursive: true, force: true });
       }
-      expect([...kinds].sort()).toEqual(['failures', 'metrics', 'status']);
-    } finally {
-      await c.close();
-      await store.close();
-      await broker.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

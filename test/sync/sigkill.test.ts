@@ -13,7 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureRecordSchema } from '../../agent/store/index.js';
 import { findPans } from '../../protocol/card/pan.js';
 import { ensureBuilt, ROOT } from '../helpers/global-build.js';
-import { collect, haveMosquitto, startMosquitto, type Collector, type Mosquitto } from '../helpers/mosquitto.js';
+import {
+  collect,
+  haveMosquitto,
+  startMosquitto,
+  type Collector,
+  type Mosquitto,
+} from '../helpers/mosquitto.js';
 import { sleep, uniqueSeqs, withoutTime } from './util.js';
 
 const HAVE = haveMosquitto();
@@ -82,7 +88,18 @@ describe.skipIf(!HAVE)('SIGKILL during recording and syncing', () => {
 
   it(`${ROUNDS} rounds: every reported commit survives, is intact and reaches the broker`, async () => {
     const db = join(dir, 'kill.db');
-    const base = ['--db', db, '--broker', broker.url, '--fleet', 'kill', '--terminal', 'Tkill', '--log-level', 'info'];
+    const base = [
+      '--db',
+      db,
+      '--broker',
+      broker.url,
+      '--fleet',
+      'kill',
+      '--terminal',
+      'Tkill',
+      '--log-level',
+      'info',
+    ];
     const reported: Array<{ id: string; seq: number }> = [];
     const outputs: string[] = [];
     let killedWithRecords = 0;
@@ -113,14 +130,19 @@ describe.skipIf(!HAVE)('SIGKILL during recording and syncing', () => {
     }
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
     const reportedSeq = new Map(reported.map((r) => [r.id, r.seq]));
-    for (const r of rows) if (reportedSeq.has(r.id as string)) expect(reportedSeq.get(r.id as string)).toBe(r.seq);
+    for (const r of rows)
+      if (reportedSeq.has(r.id as string)) expect(reportedSeq.get(r.id as string)).toBe(r.seq);
 
     // one clean run drains what is left
     const last = runDriver([...base, '--count', '0', '--drain']);
     expect(await last.exited).toBe(0);
     expect(last.stdout).toContain('DRAINED');
     outputs.push(last.stdout, last.stderr);
-    await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= rows.length, 20000, 'every row at the broker');
+    await c.waitFor(
+      () => new Set(c.records().map((r) => r.id)).size >= rows.length,
+      20000,
+      'every row at the broker',
+    );
     const got = c.records();
     const gotIds = new Set(got.map((r) => r.id));
     for (const id of ids) expect(gotIds.has(id)).toBe(true);

@@ -5,8 +5,20 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type FailureStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
-import { backoffDelay, processMetrics, startEmbeddedBroker, startSync, type SyncHandle } from '../../agent/sync/index.js';
-import { collect, haveMosquitto, startMosquitto, type Collector, type Mosquitto } from '../helpers/mosquitto.js';
+import {
+  backoffDelay,
+  processMetrics,
+  startEmbeddedBroker,
+  startSync,
+  type SyncHandle,
+} from '../../agent/sync/index.js';
+import {
+  collect,
+  haveMosquitto,
+  startMosquitto,
+  type Collector,
+  type Mosquitto,
+} from '../helpers/mosquitto.js';
 import { startProxy } from '../helpers/tcp-proxy.js';
 import { captureLogger, sleep, uniqueSeqs, until } from './util.js';
 
@@ -63,7 +75,9 @@ async function sub(terminal: string): Promise<Collector> {
 }
 
 async function recordN(store: FailureStore, sync: SyncHandle, from: number, count: number, terminal: string) {
-  const recs = await Promise.all(Array.from({ length: count }, (_, i) => store.record(syntheticFailure(from + i, terminal))));
+  const recs = await Promise.all(
+    Array.from({ length: count }, (_, i) => store.record(syntheticFailure(from + i, terminal))),
+  );
   sync.notify();
   return recs;
 }
@@ -90,9 +104,16 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
     expect(got[0]).toEqual({ ...recs[0], synced_at: null });
     expect(store.db.prepare('SELECT COUNT(*) FROM failures WHERE synced_at IS NULL').pluck().get()).toBe(0);
     const status = c.messages.filter((m) => m.topic.endsWith('/status')).map((m) => JSON.parse(m.payload));
-    expect(status[0]).toMatchObject({ v: 1, state: 'online', version: '0.1.0', config_hash: 'abcdef0123456789', boot_id: 'b1' });
+    expect(status[0]).toMatchObject({
+      v: 1,
+      state: 'online',
+      version: '0.1.0',
+      config_hash: 'abcdef0123456789',
+      boot_id: 'b1',
+    });
     // a heartbeat sent before the first commit carries no counts yet: wait for one sent after
-    const lastMetrics = () => JSON.parse(c.messages.filter((m) => m.topic.endsWith('/metrics')).at(-1)?.payload ?? '{}');
+    const lastMetrics = () =>
+      JSON.parse(c.messages.filter((m) => m.topic.endsWith('/metrics')).at(-1)?.payload ?? '{}');
     await c.waitFor(() => lastMetrics().counts?.approved > 0, 3000, 'metrics after the records');
     const metrics = lastMetrics();
     expect(metrics).toMatchObject({ v: 1, terminal, fleet: FLEET, boot_id: 'b1', alarms: [] });
@@ -100,7 +121,11 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
     expect(metrics.counts.approved).toBeGreaterThan(0);
     await sync.stop();
     expect(sync.state()).toBe('stopped');
-    await c.waitFor(() => c.messages.some((m) => m.topic.endsWith('/status') && m.payload.includes('"offline"')), 3000, 'offline');
+    await c.waitFor(
+      () => c.messages.some((m) => m.topic.endsWith('/status') && m.payload.includes('"offline"')),
+      3000,
+      'offline',
+    );
     // the retained status a newcomer sees is 'offline'
     const late = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/status`);
     cleanups.push(() => late.close());
@@ -127,12 +152,18 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
     const c = await sub(terminal);
     await c.waitFor(() => c.messages.some((m) => m.payload.includes('"online"')), 5000, 'birth');
     proxy.cut();
-    await c.waitFor(() => c.messages.some((m) => m.topic.endsWith('/status') && m.payload.includes('"offline"')), 5000, 'will');
+    await c.waitFor(
+      () => c.messages.some((m) => m.topic.endsWith('/status') && m.payload.includes('"offline"')),
+      5000,
+      'will',
+    );
     await until(() => sync.state() !== 'online', 3000, 'sync offline');
     await recordN(store, sync, 0, 50, terminal); // recorded while offline
     await sleep(300);
     expect(store.stats().outboxDepth).toBe(50);
-    expect(lines.some((l) => l.includes('"event":"mqtt_connect_failed"') && l.includes('"reason"'))).toBe(true);
+    expect(lines.some((l) => l.includes('"event":"mqtt_connect_failed"') && l.includes('"reason"'))).toBe(
+      true,
+    );
     proxy.restore();
     await c.waitFor(() => c.records().length >= 50, 10000, 'records after restore');
     expect(sync.state()).toBe('online');
@@ -149,7 +180,9 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
     await recordN(store, sync, 0, 20, terminal);
     await until(() => sync.counters().rejected_batches > 0, 5000, 'rejected batch');
     expect(store.stats().outboxDepth).toBe(20);
-    expect(lines.some((l) => l.includes('mqtt_publish_rejected') && l.includes('"reason_code":135'))).toBe(true);
+    expect(lines.some((l) => l.includes('mqtt_publish_rejected') && l.includes('"reason_code":135'))).toBe(
+      true,
+    );
     await c.waitFor(
       () => c.messages.some((m) => m.topic.endsWith('/metrics') && m.payload.includes('publish_rejected')),
       5000,
@@ -170,7 +203,12 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
     cleanups.push(() => b.close());
     const bad = setup(b.url, { username: 'term', password: 'wrong' }, 'Tauth1');
     await until(() => bad.sync.counters().connect_failures >= 2, 5000, 'two failed attempts');
-    expect(bad.lines.some((l) => l.includes('mqtt_connect_failed') && /[Nn]ot authorized|Bad User Name or Password|135|134/.test(l))).toBe(true);
+    expect(
+      bad.lines.some(
+        (l) =>
+          l.includes('mqtt_connect_failed') && /[Nn]ot authorized|Bad User Name or Password|135|134/.test(l),
+      ),
+    ).toBe(true);
     expect(bad.lines.join('\n')).not.toContain('wrong'); // password redacted
     const good = setup(b.url, { username: 'term', password: 's3cret' }, 'Tauth2');
     await recordN(good.store, good.sync, 0, 5, 'Tauth2');
@@ -180,18 +218,71 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
   it('works over TLS with a CA and a client certificate', async () => {
     const d = mkdtempSync(join(dir, 'tls-'));
     const ossl = (...a: string[]) => execFileSync('openssl', a, { cwd: d, stdio: 'ignore' });
-    ossl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=test-ca');
+    ossl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-subj',
+      '/CN=test-ca',
+    );
     for (const who of ['server', 'client']) {
-      ossl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who === 'server' ? '127.0.0.1' : 'T-tls'}`);
-      writeFileSync(join(d, `${who}.ext`), who === 'server' ? 'subjectAltName=IP:127.0.0.1\n' : 'extendedKeyUsage=clientAuth\n');
-      ossl('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', `${who}.crt`, '-extfile', `${who}.ext`);
+      ossl(
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        `${who}.key`,
+        '-out',
+        `${who}.csr`,
+        '-subj',
+        `/CN=${who === 'server' ? '127.0.0.1' : 'T-tls'}`,
+      );
+      writeFileSync(
+        join(d, `${who}.ext`),
+        who === 'server' ? 'subjectAltName=IP:127.0.0.1\n' : 'extendedKeyUsage=clientAuth\n',
+      );
+      ossl(
+        'x509',
+        '-req',
+        '-in',
+        `${who}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-out',
+        `${who}.crt`,
+        '-extfile',
+        `${who}.ext`,
+      );
     }
     const b = await startMosquitto({
-      extra: [`cafile ${d}/ca.crt`, `certfile ${d}/server.crt`, `keyfile ${d}/server.key`, 'require_certificate true'],
+      extra: [
+        `cafile ${d}/ca.crt`,
+        `certfile ${d}/server.crt`,
+        `keyfile ${d}/server.key`,
+        'require_certificate true',
+      ],
     });
     cleanups.push(() => b.close());
     const url = `mqtts://127.0.0.1:${b.port}`;
-    const { store, sync } = setup(url, { ca: join(d, 'ca.crt'), cert: join(d, 'client.crt'), key: join(d, 'client.key') }, 'Ttls');
+    const { store, sync } = setup(
+      url,
+      { ca: join(d, 'ca.crt'), cert: join(d, 'client.crt'), key: join(d, 'client.key') },
+      'Ttls',
+    );
     await recordN(store, sync, 0, 10, 'Ttls');
     await until(() => store.stats().outboxDepth === 0, 8000, 'TLS drain');
     expect(sync.counters().connects).toBeGreaterThanOrEqual(1);
@@ -205,19 +296,33 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
   it('resumes from the outbox after a restart of the agent (new store and sync on the same file)', async () => {
     const path = join(dir, 'resume.db');
     let store = openStore({ path, bootId: 'b1' });
-    const a = await Promise.all(Array.from({ length: 200 }, (_, i) => store.record(syntheticFailure(i, 'Tres'))));
+    const a = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => store.record(syntheticFailure(i, 'Tres'))),
+    );
     await store.close();
     const c = await sub('Tres');
     store = openStore({ path, bootId: 'b2' });
     const sync = startSync({
-      url: broker.url, fleet: FLEET, terminal: 'Tres', store, bootId: 'b2', version: '0.1.0', configHash: 'x',
-      metrics: processMetrics(store), backoffMinMs: 50,
+      url: broker.url,
+      fleet: FLEET,
+      terminal: 'Tres',
+      store,
+      bootId: 'b2',
+      version: '0.1.0',
+      configHash: 'x',
+      metrics: processMetrics(store),
+      backoffMinMs: 50,
     });
-    cleanups.push(() => sync.stop(), () => store.close());
+    cleanups.push(
+      () => sync.stop(),
+      () => store.close(),
+    );
     await c.waitFor(() => c.records().length >= 200, 8000, 'resumed records');
     expect(c.records().map((r) => r.id)).toEqual(a.map((r) => r.id));
     expect(c.records()[0]?.boot_id).toBe('b1');
-    expect(JSON.parse(c.messages.find((m) => m.topic.endsWith('/failures'))?.payload ?? '{}').boot_id).toBe('b2');
+    expect(JSON.parse(c.messages.find((m) => m.topic.endsWith('/failures'))?.payload ?? '{}').boot_id).toBe(
+      'b2',
+    );
   });
 });
 

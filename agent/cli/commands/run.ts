@@ -34,7 +34,11 @@ interface RunFlags {
 
 function version(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      }
+    ).version;
   } catch {
     return '0.0.0';
   }
@@ -77,10 +81,16 @@ export function flagsToConfig(f: RunFlags): Record<string, unknown> {
   return t;
 }
 
-export function linkOpener(cfg: AgentConfig): (sink: LinkEventSink, log: Logger) => Promise<LinkHandle> | LinkHandle {
+export function linkOpener(
+  cfg: AgentConfig,
+): (sink: LinkEventSink, log: Logger) => Promise<LinkHandle> | LinkHandle {
   if (cfg.simulate.enabled) {
     if (!isScenarioName(cfg.simulate.scenario)) {
-      throw new ConfigError('simulate.scenario', cfg.simulate.scenario, `unknown scenario; one of ${SCENARIO_NAMES.join(', ')}`);
+      throw new ConfigError(
+        'simulate.scenario',
+        cfg.simulate.scenario,
+        `unknown scenario; one of ${SCENARIO_NAMES.join(', ')}`,
+      );
     }
     const scenario = cfg.simulate.scenario;
     return (sink, log) => {
@@ -94,8 +104,15 @@ export function linkOpener(cfg: AgentConfig): (sink: LinkEventSink, log: Logger)
         merchantId: cfg.terminal.merchant_id.padEnd(15, ' '),
         ...(cfg.simulate.duration_s > 0 ? { duration: cfg.simulate.duration_s } : {}),
       });
-      const framing = frameStream(stream, { framing: cfg.serial.framing, tpdu: cfg.serial.tpdu, maxFrameBytes: cfg.serial.max_frame_bytes }, sink);
-      log.info({ event: 'simulator_started', scenario, rate: stream.rate }, `simulated payment module: scenario ${scenario}`);
+      const framing = frameStream(
+        stream,
+        { framing: cfg.serial.framing, tpdu: cfg.serial.tpdu, maxFrameBytes: cfg.serial.max_frame_bytes },
+        sink,
+      );
+      log.info(
+        { event: 'simulator_started', scenario, rate: stream.rate },
+        `simulated payment module: scenario ${scenario}`,
+      );
       return {
         close: async () => {
           framing.detach();
@@ -105,7 +122,11 @@ export function linkOpener(cfg: AgentConfig): (sink: LinkEventSink, log: Logger)
     };
   }
   if (!cfg.serial.device) {
-    throw new ConfigError('serial.device', undefined, 'no serial device configured: give --serial PATH, or --simulate to run without hardware');
+    throw new ConfigError(
+      'serial.device',
+      undefined,
+      'no serial device configured: give --serial PATH, or --simulate to run without hardware',
+    );
   }
   const device = cfg.serial.device;
   return (sink, log) => {
@@ -123,7 +144,11 @@ export function linkOpener(cfg: AgentConfig): (sink: LinkEventSink, log: Logger)
 }
 
 export async function runAgent(flags: RunFlags): Promise<void> {
-  const cfg = loadConfig({ ...(flags.config ? { file: flags.config } : {}), env: process.env, flags: flagsToConfig(flags) });
+  const cfg = loadConfig({
+    ...(flags.config ? { file: flags.config } : {}),
+    env: process.env,
+    flags: flagsToConfig(flags),
+  });
   if (flags.printConfig) {
     process.stdout.write(`${JSON.stringify(redactConfig(cfg), null, 2)}\n`);
     return;
