@@ -16,7 +16,7 @@ import mqtt from 'mqtt';
 import { linkOpener } from '../agent/cli/commands/run.js';
 import { loadConfig } from '../agent/config/index.js';
 import { createLogger } from '../agent/log.js';
-import { startAgent } from '../agent/run/agent.js';
+import { type LinkHandle, startAgent } from '../agent/run/agent.js';
 import { findPans } from '../protocol/card/pan.js';
 import { startMosquitto } from './lib/mosquitto.js';
 import { startProxy } from './lib/tcp-proxy.js';
@@ -85,7 +85,19 @@ async function main(): Promise<void> {
     },
   });
   const log = createLogger({ level: 'warn', pretty: false });
-  const agent = await startAgent(cfg, { openLink: linkOpener(cfg) }, log, 'soak');
+  const open = linkOpener(cfg);
+  let input: LinkHandle | null = null;
+  const agent = await startAgent(
+    cfg,
+    {
+      openLink: async (sink, l) => {
+        input = await open(sink, l);
+        return input;
+      },
+    },
+    log,
+    'soak',
+  );
 
   const t0 = Date.now();
   const end = t0 + o.minutes * 60_000;
@@ -113,6 +125,13 @@ async function main(): Promise<void> {
       nextRestart = Date.now() + o.restartEvery * 1000;
     }
   }
+  // The run ends as a shift would: input stops, the link and broker are back, and the agent gets
+  // the time it needs to drain its outbox (it may be in the middle of a reconnect backoff).
+  await (input as LinkHandle | null)?.close();
+  await agent.flush();
+  const drainBy = Date.now() + 60_000;
+  while (agent.store.stats().outboxDepth > 0 && Date.now() < drainBy) await sleep(250);
+  const leftInOutbox = agent.store.stats().outboxDepth;
   await agent.stop();
 
   // every committed record must arrive; the collector may need a moment after the last reconnect
@@ -145,6 +164,7 @@ async function main(): Promise<void> {
     cuts,
     broker_restarts: restarts,
     peak_outbox: peakOutbox,
+    left_in_outbox: leftInOutbox,
     peak_rss_mb: Math.round((peakRss / 1048576) * 10) / 10,
     pan_leaks: leaked,
     ok: missing === 0 && gaps === 0 && leaked === 0,
