@@ -3,14 +3,17 @@
  * the outbox is the set of rows with synced_at IS NULL. See docs/store-sync.md.
  *
  * - Durability: SQLite runs WAL at synchronous=NORMAL (set on every open and read back: a mismatch
- *   throws), so a COMMIT is a few write() calls and never blocks the event loop on the disk. In
- *   'full' mode (the default) the store then fdatasyncs the WAL file in libuv's thread pool and only
- *   then resolves the records of that commit: an acknowledged record survives power loss, exactly
- *   as with SQLite's own synchronous=FULL, but the agent keeps reading frames and drawing prompts
- *   while the disk flushes. One fdatasync covers every commit made before it started (the WAL is
- *   append-only), so commits made during a flush share the next one. Until its flush completes a
- *   row is not handed to the sync (unsynced() stops before it): the fleet never sees a record that
- *   a power cut could still take back (and whose seq would then be reused).
+ *   throws), so a COMMIT is a few write() calls and does not wait for the disk (except SQLite's
+ *   automatic checkpoints, every 1,000 WAL pages). In 'full' mode (the default) the store then
+ *   fdatasyncs the WAL file in libuv's thread pool and only then resolves the records of that
+ *   commit: an acknowledged record survives power loss, as with SQLite's own synchronous=FULL, but
+ *   the agent keeps reading frames and drawing prompts while the disk flushes. fdatasync writes
+ *   every dirty page of the file, so one flush covers every commit made before it started; commits
+ *   made during a flush share the next one. Until its flush completes a row is not handed to the
+ *   sync (unsynced() stops before it): the fleet never sees a record that a power cut could still
+ *   take back (and whose seq would then be reused). A failed flush is not retried (the kernel may
+ *   have dropped the pages' dirty state): a checkpoint rewrites the pages into the database file
+ *   and fsyncs it, and only then are the records acknowledged.
  * - Group commit: record() validates and queues; one transaction commits the queue within
  *   groupCommitMs or as soon as groupCommitMax rows wait. The promise resolves only after COMMIT
  *   (and, in 'full' mode, the flush). seq is assigned inside that transaction, so seq has no gaps
@@ -27,7 +30,6 @@ import {
   existsSync,
   fdatasync,
   fsyncSync,
-  fdatasyncSync,
   openSync,
   renameSync,
   statSync,
@@ -476,42 +478,75 @@ export function openStore(opts: StoreOptions): FailureStore {
     flushWal(walFd, (err) => {
       flushing = false;
       if (err) {
-        // Nothing is acknowledged on a failed flush: put the records back in front and retry. The
-        // rows are committed; they reach the caller and the sync once a flush succeeds.
+        // Nothing is acknowledged on a failed flush: the records go back in front. Retrying the
+        // fdatasync would prove nothing (Linux reports a writeback error once and may already have
+        // marked the pages clean), so recovery rewrites them instead: see recoverByCheckpoint().
         unflushedP = ps.concat(unflushedP);
         unflushedR = rs.concat(unflushedR);
-        const base = Math.min(retryMax, retryMin * 2 ** Math.min(flushAttempt, 20));
-        const delay = Math.round(base / 2 + (Math.random() * base) / 2);
-        flushAttempt++;
-        setAlarm('store_io_error', true, { errno: err.code, op: 'wal_flush', waiting: unflushedP.length });
-        log.warn(
-          {
-            event: 'store_flush_retry',
-            code: 'store_io_error',
-            errno: err.code,
-            attempt: flushAttempt,
-            delay_ms: delay,
-          },
-          'WAL flush failed; records stay unacknowledged, retrying',
-        );
-        if (!closed) {
-          flushRetry = setTimeout(() => {
-            flushRetry = null;
-            startFlush();
-          }, delay);
-        }
-        for (const w of flushDone.splice(0)) w();
-        return;
+        flushFailed(err.code ?? err.message);
+      } else {
+        resolveFlushed(ps, rs);
+        startFlush();
       }
-      if (flushAttempt > 0) {
-        log.info({ event: 'store_flush_recovered', attempts: flushAttempt }, 'WAL flushes again');
+      for (const w of flushDone.splice(0)) w();
+    });
+  }
+
+  function flushFailed(reason: string): void {
+    const base = Math.min(retryMax, retryMin * 2 ** Math.min(flushAttempt, 20));
+    const delay = Math.round(base / 2 + (Math.random() * base) / 2);
+    flushAttempt++;
+    setAlarm('store_io_error', true, { errno: reason, op: 'wal_flush', waiting: unflushedP.length });
+    log.warn(
+      {
+        event: 'store_flush_retry',
+        code: 'store_io_error',
+        errno: reason,
+        attempt: flushAttempt,
+        delay_ms: delay,
+      },
+      'WAL flush failed; records stay unacknowledged until a checkpoint rewrites them',
+    );
+    if (closed) return;
+    flushRetry = setTimeout(() => {
+      flushRetry = null;
+      if (recoverByCheckpoint()) startFlush();
+    }, delay);
+  }
+
+  /**
+   * After a failed flush: a checkpoint copies every committed page from the WAL into the database
+   * file (fresh writes, not pages the kernel may have dropped) and fsyncs that file; SQLite only
+   * counts them as copied once that fsync succeeded. When it completes, every record committed so
+   * far is durable and is acknowledged. Otherwise the next attempt follows with backoff. Runs on
+   * the event loop, but only on this error path.
+   */
+  function recoverByCheckpoint(): boolean {
+    let reason: string;
+    try {
+      const row = (
+        db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>
+      )[0];
+      if (row && row.busy === 0 && row.checkpointed === row.log) {
+        log.info(
+          { event: 'store_flush_recovered', attempts: flushAttempt, method: 'checkpoint', frames: row.log },
+          'committed records are on disk again (checkpoint)',
+        );
         flushAttempt = 0;
         if (retryAttempt === 0) setAlarm('store_io_error', false);
+        const ps = unflushedP;
+        const rs = unflushedR;
+        unflushedP = [];
+        unflushedR = [];
+        resolveFlushed(ps, rs);
+        return true;
       }
-      resolveFlushed(ps, rs);
-      for (const w of flushDone.splice(0)) w();
-      startFlush();
-    });
+      reason = `checkpoint incomplete (busy ${row?.busy}, ${row?.checkpointed} of ${row?.log} frames)`;
+    } catch (e) {
+      reason = sqliteCode(e) || (e as Error).message;
+    }
+    flushFailed(reason);
+    return false;
   }
 
   function resolveFlushed(ps: Pending[], rs: Array<FailureRecord | StoreError>): void {
@@ -714,7 +749,7 @@ export function openStore(opts: StoreOptions): FailureStore {
           ),
         );
       }
-      if (queue.length >= maxQueued) {
+      if (queue.length + unflushedP.length >= maxQueued) {
         log.error(
           { event: 'store_backlog_full', code: 'E_STORE_BACKLOG', queued: queue.length },
           'record refused',
@@ -785,74 +820,76 @@ export function openStore(opts: StoreOptions): FailureStore {
         }
       });
     },
-    async close(): Promise<void> {
-      if (closed) return;
-      if (timer) clearTimeout(timer);
-      if (immediate) clearImmediate(immediate);
-      if (retryTimer) clearTimeout(retryTimer);
-      timer = immediate = retryTimer = null;
-      // final attempts: commit what waits, batch by batch
-      let guard = Math.ceil(queue.length / groupMax) + 1;
-      while (queue.length > 0 && guard-- > 0) {
-        const before = queue.length;
-        commitNow();
-        if (retryTimer) clearTimeout(retryTimer);
-        retryTimer = null;
-        if (queue.length === before) break;
-      }
-      closed = true;
-      if (timer) clearTimeout(timer);
-      if (immediate) clearImmediate(immediate);
-      if (walFd >= 0) {
-        // let a flush in flight finish (it uses the descriptor), then flush the rest here
-        while (flushing) await new Promise<void>((r) => flushDone.push(r));
-        if (flushRetry) clearTimeout(flushRetry);
-        flushRetry = null;
-        const ps = unflushedP;
-        const rs = unflushedR;
-        unflushedP = [];
-        unflushedR = [];
-        if (ps.length > 0) {
-          try {
-            fdatasyncSync(walFd);
-            resolveFlushed(ps, rs);
-          } catch (e) {
-            log.error(
-              {
-                event: 'store_closed_unflushed',
-                code: 'E_STORE_CLOSED',
-                errno: (e as NodeJS.ErrnoException).code,
-                unflushed: ps.length,
-              },
-              'store closed with committed records whose WAL flush failed; they were never acknowledged',
-            );
-            for (const p of ps)
-              p.reject(
-                new StoreError('E_STORE_CLOSED', 'store closed before the record was flushed to disk', {
-                  cause: e,
-                }),
-              );
-            settle(ps.length);
-          }
-        }
-        closeSync(walFd);
-        walFd = -1;
-      }
-      if (queue.length > 0) {
-        log.error(
-          { event: 'store_closed_with_pending', code: 'E_STORE_CLOSED', lost_uncommitted: queue.length },
-          'store closed while records still waited for the disk; they were never acknowledged',
-        );
-        for (const p of queue)
-          p.reject(new StoreError('E_STORE_CLOSED', 'store closed before the record was committed'));
-        settle(queue.length);
-        queue = [];
-      }
-      for (const w of flushWaiters) w.resolve();
-      flushWaiters = [];
-      db.close();
-      log.info({ event: 'store_closed', path: opts.path }, 'failure store closed');
+    close(): Promise<void> {
+      closing ??= closeNow();
+      return closing;
     },
   };
+
+  let closing: Promise<void> | null = null;
+  /** Commits what waits, flushes what is committed, settles every promise, closes the file. */
+  async function closeNow(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+    if (retryTimer) clearTimeout(retryTimer);
+    timer = immediate = retryTimer = null;
+    // final attempts: commit what waits, batch by batch
+    let guard = Math.ceil(queue.length / groupMax) + 1;
+    while (queue.length > 0 && guard-- > 0) {
+      const before = queue.length;
+      commitNow();
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      if (queue.length === before) break;
+    }
+    closed = true;
+    if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+    if (walFd >= 0) {
+      // let a flush in flight finish (it uses the descriptor), then flush the rest here
+      while (flushing) await new Promise<void>((r) => flushDone.push(r));
+      if (flushRetry) clearTimeout(flushRetry);
+      flushRetry = null;
+      if (unflushedP.length > 0) {
+        // one last flush; if it (or an earlier one) failed, one checkpoint to rewrite the pages
+        const err =
+          flushAttempt > 0
+            ? null
+            : await new Promise<NodeJS.ErrnoException | null>((r) => flushWal(walFd, r));
+        if (flushAttempt === 0 && !err) resolveFlushed(unflushedP.splice(0), unflushedR.splice(0));
+        else {
+          if (err) flushFailed(err.code ?? err.message);
+          recoverByCheckpoint();
+        }
+      }
+      if (unflushedP.length > 0) {
+        const ps = unflushedP.splice(0);
+        unflushedR.splice(0);
+        log.error(
+          { event: 'store_closed_unflushed', code: 'E_STORE_CLOSED', unflushed: ps.length },
+          'store closed with committed records it could not confirm on disk; they were never acknowledged',
+        );
+        for (const p of ps)
+          p.reject(new StoreError('E_STORE_CLOSED', 'store closed before the record was confirmed on disk'));
+        settle(ps.length);
+      }
+      closeSync(walFd);
+      walFd = -1;
+    }
+    if (queue.length > 0) {
+      log.error(
+        { event: 'store_closed_with_pending', code: 'E_STORE_CLOSED', lost_uncommitted: queue.length },
+        'store closed while records still waited for the disk; they were never acknowledged',
+      );
+      for (const p of queue)
+        p.reject(new StoreError('E_STORE_CLOSED', 'store closed before the record was committed'));
+      settle(queue.length);
+      queue = [];
+    }
+    for (const w of flushWaiters) w.resolve();
+    flushWaiters = [];
+    db.close();
+    log.info({ event: 'store_closed', path: opts.path }, 'failure store closed');
+  }
   return store;
 }

@@ -2,6 +2,7 @@ import { fstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../agent/log.js';
 import { failureRecordSchema, openStore, StoreError, type FailureStore } from '../../agent/store/index.js';
@@ -230,43 +231,121 @@ describe('store', () => {
       expect(s.unsynced(10).map((r) => r.seq)).toEqual([1, 2, 3, 4]);
     });
 
-    it('a failed flush acknowledges nothing, raises store_io_error, retries, then resolves and clears it', async () => {
+    const eio = () =>
+      Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }) as NodeJS.ErrnoException;
+    const waitFor = async (cond: () => boolean) => {
+      for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(cond()).toBe(true);
+    };
+
+    it('a failed flush acknowledges nothing and is not simply retried: a checkpoint rewrites the pages, then the records resolve', async () => {
       const h = heldFlush();
       const { lines, logger } = capture();
       const s = mk({ flushWal: h.flushWal, groupCommitMs: 1, retryMinMs: 5, retryMaxMs: 20, logger });
+      // a reader holding a snapshot from before the record keeps the checkpoint from completing
+      const reader = new Database(join(dir, 'f.db'), { readonly: true });
+      reader.exec('BEGIN');
+      reader.prepare('SELECT COUNT(*) FROM failures').pluck().get();
       let acked = false;
       const p = s.record(syntheticFailure(1)).then(() => (acked = true));
-      await tick();
-      const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), {
-        code: 'EIO',
-      }) as NodeJS.ErrnoException;
-      h.release(eio);
-      await tick();
+      await waitFor(() => h.pending() === 1);
+      h.release(eio());
+      await waitFor(() => lines.filter((l) => l.includes('"event":"store_flush_retry"')).length >= 2);
+      // the checkpoint could not complete: still nothing acknowledged, nothing handed to the sync
       expect(acked).toBe(false);
       expect(s.alarms()).toContain('store_io_error');
       expect(s.unsynced(10)).toEqual([]);
-      expect(lines.some((l) => l.includes('"event":"store_flush_retry"'))).toBe(true);
-      expect(h.pending()).toBe(1); // the retry
-      h.release();
+      expect(lines.some((l) => l.includes('checkpoint incomplete'))).toBe(true);
+      reader.exec('COMMIT');
+      reader.close();
       await p;
+      expect(h.calls).toBe(1); // recovered by the checkpoint, not by a second fdatasync
+      expect(
+        lines.some(
+          (l) => l.includes('"event":"store_flush_recovered"') && l.includes('"method":"checkpoint"'),
+        ),
+      ).toBe(true);
       expect(s.alarms()).not.toContain('store_io_error');
       expect(s.unsynced(10).length).toBe(1);
+      // and flushing goes on as before for the next commit
+      const next = s.record(syntheticFailure(2));
+      await waitFor(() => h.pending() === 1);
+      h.release();
+      expect((await next).seq).toBe(2);
     });
 
-    it('close() waits for a flush in flight and flushes what is left: nothing committed is left unacknowledged', async () => {
+    it('close() waits for a flush in flight, then flushes the rest: nothing committed is left unacknowledged', async () => {
       const h = heldFlush();
       const s = mk({ flushWal: h.flushWal, groupCommitMs: 1 });
       const first = s.record(syntheticFailure(1));
-      await tick();
+      await waitFor(() => h.pending() === 1);
       const second = s.record(syntheticFailure(2)); // still queued when close() starts
       let closed = false;
       const c = s.close().then(() => (closed = true));
+      expect(s.close()).toBe(s.close()); // a second close() is the same close
       await tick();
       expect(closed).toBe(false);
       h.release();
+      await waitFor(() => h.pending() === 1); // close()'s own flush, for the second record
+      expect(closed).toBe(false);
+      h.release();
       await c;
+      expect(h.calls).toBe(2);
       expect((await first).seq).toBe(1);
       expect((await second).seq).toBe(2);
+    });
+
+    it('close() with a failing last flush: a checkpoint confirms the records, or they are rejected, never silently acked', async () => {
+      // checkpoint possible: the records resolve
+      const h = heldFlush();
+      const s = mk({ flushWal: h.flushWal, groupCommitMs: 1 });
+      const a = s.record(syntheticFailure(1));
+      await waitFor(() => h.pending() === 1);
+      h.release(eio());
+      await s.close(); // after a failed flush, close() goes straight to the checkpoint
+      expect(h.calls).toBe(1);
+      expect((await a).seq).toBe(1);
+
+      // close()'s own flush fails: the checkpoint confirms the record
+      const h3 = heldFlush();
+      const s3 = openStore({
+        path: join(dir, 'h.db'),
+        bootId: 'boot-1',
+        flushWal: h3.flushWal,
+        groupCommitMs: 60_000,
+      });
+      const c3 = s3.record(syntheticFailure(1)); // waits in the queue: close() commits it
+      const closing = s3.close();
+      await waitFor(() => h3.pending() === 1);
+      h3.release(eio());
+      await closing;
+      expect((await c3).seq).toBe(1);
+
+      // checkpoint blocked by an old reader: rejected with E_STORE_CLOSED, and logged
+      const h2 = heldFlush();
+      const { lines, logger } = capture();
+      const s2 = openStore({
+        path: join(dir, 'g.db'),
+        bootId: 'boot-1',
+        flushWal: h2.flushWal,
+        groupCommitMs: 1,
+        logger,
+      });
+      const reader = new Database(join(dir, 'g.db'), { readonly: true });
+      reader.exec('BEGIN');
+      reader.prepare('SELECT COUNT(*) FROM failures').pluck().get();
+      const b = s2.record(syntheticFailure(1));
+      const settled = b.then(
+        () => 'resolved',
+        (e: StoreError) => e.code,
+      );
+      await waitFor(() => h2.pending() === 1);
+      h2.release(eio());
+      await s2.close();
+      reader.exec('COMMIT');
+      reader.close();
+      expect(await settled).toBe('E_STORE_CLOSED');
+      expect(lines.some((l) => l.includes('"event":"store_closed_unflushed"'))).toBe(true);
     });
 
     it('the default flush (fs.fdatasync in the thread pool) acknowledges records', async () => {
