@@ -118,8 +118,14 @@ export function pumpToTty(
     };
     const onAbort = () => finish();
     signal?.addEventListener('abort', onAbort);
+    // 'end' can come while the last chunk is still being written (push(chunk) then push(null) in
+    // one tick emits 'data' at once and 'end' on the next tick, whatever pause() says): finish
+    // only once that write is through, or the last frame is lost.
+    let writing = false;
+    let ended = false;
     src.on('data', (chunk: Buffer) => {
       src.pause();
+      writing = true;
       // a tty takes what fits in its buffer: write the rest until the chunk is through
       const writeFrom = (off: number) => {
         write(fd, chunk, off, chunk.length - off, null, (err, n) => {
@@ -135,12 +141,19 @@ export function pumpToTty(
           }
           bytes += n;
           if (off + n < chunk.length) writeFrom(off + n);
-          else src.resume();
+          else {
+            writing = false;
+            if (ended) finish();
+            else src.resume();
+          }
         });
       };
       writeFrom(0);
     });
-    src.once('end', () => finish());
+    src.once('end', () => {
+      ended = true;
+      if (!writing) finish();
+    });
     src.once('error', (e) => finish(e));
   });
 }

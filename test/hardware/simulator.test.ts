@@ -3,10 +3,16 @@
  * framers, and each step's expectation (frame kind, MTI, STAN, response code, reject bytes and
  * codes) is checked against what comes out, with the ISO 8583 bytes decoded by the real codec.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../agent/log.js';
 import {
   buildScript,
   createSimulatorStream,
+  pumpToTty,
   SCENARIO_NAMES,
   type ScriptOptions,
   type ScriptStep,
@@ -223,5 +229,30 @@ describe('simulator stream', () => {
     });
     for await (const _ of s) void _;
     expect(times[k + 1]! - times[k]!).toBeGreaterThanOrEqual(75);
+  });
+});
+
+describe('pumpToTty', () => {
+  it('writes every chunk, also when the stream ends while the last write is still in flight', async () => {
+    // push(chunk) then push(null) in one tick: 'end' arrives before the write of the chunk is
+    // through. The pump must finish after it, not close the descriptor under it.
+    const dir = mkdtempSync(join(tmpdir(), 'pump-'));
+    try {
+      for (let i = 0; i < 20; i++) {
+        const file = join(dir, `out${i}`);
+        writeFileSync(file, '');
+        const src = new Readable({ read() {} });
+        const done = pumpToTty(src, file, silentLogger());
+        src.push(Buffer.alloc(1000, 0x41));
+        src.push(Buffer.alloc(500, 0x42));
+        src.push(null);
+        expect((await done).bytes).toBe(1500);
+        expect(readFileSync(file)).toEqual(
+          Buffer.concat([Buffer.alloc(1000, 0x41), Buffer.alloc(500, 0x42)]),
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
