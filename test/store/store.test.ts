@@ -178,6 +178,10 @@ describe('store', () => {
       };
     }
     const tick = () => new Promise((r) => setTimeout(r, 15));
+    const waitFor = async (cond: () => boolean) => {
+      for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(cond()).toBe(true);
+    };
 
     it('resolves record() and shows the row to the sync only once the flush is done; flush() waits for it', async () => {
       const h = heldFlush();
@@ -186,7 +190,7 @@ describe('store', () => {
       const p = s.record(syntheticFailure(1)).then((r) => ((acked = true), r));
       let flushed = false;
       const f = s.flush().then(() => (flushed = true));
-      await tick();
+      await waitFor(() => h.pending() === 1);
       // committed (SQLite has the row) but not acknowledged, and not handed to the sync
       expect(s.db.prepare('SELECT COUNT(*) FROM failures').pluck().get()).toBe(1);
       expect(h.pending()).toBe(1);
@@ -206,22 +210,21 @@ describe('store', () => {
       const h = heldFlush();
       const s = mk({ flushWal: h.flushWal, groupCommitMs: 1 });
       const first = s.record(syntheticFailure(1));
-      await tick();
-      expect(h.calls).toBe(1);
+      await waitFor(() => h.calls === 1);
       const { ino } = statSync(join(dir, 'f.db-wal'));
       expect(fstatSync(h.fds[0]!).ino).toBe(ino);
       // three more group commits while the first flush is held: no new flush starts yet
       const later: Promise<unknown>[] = [];
       for (let i = 2; i <= 4; i++) {
         later.push(s.record(syntheticFailure(i)));
-        await tick();
+        await waitFor(() => s.db.prepare('SELECT COUNT(*) FROM failures').pluck().get() === i);
       }
-      expect(s.db.prepare('SELECT COUNT(*) FROM failures').pluck().get()).toBe(4);
       expect(h.calls).toBe(1);
       // the sync sees nothing past the first unflushed row
       expect(s.unsynced(10)).toEqual([]);
       h.release();
       await first;
+      await waitFor(() => h.calls === 2);
       await tick();
       expect(h.calls).toBe(2); // one flush for the three commits
       expect(s.unsynced(10).map((r) => r.seq)).toEqual([1]);
@@ -233,10 +236,6 @@ describe('store', () => {
 
     const eio = () =>
       Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }) as NodeJS.ErrnoException;
-    const waitFor = async (cond: () => boolean) => {
-      for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-      expect(cond()).toBe(true);
-    };
 
     it('a failed flush acknowledges nothing and is not simply retried: a checkpoint rewrites the pages, then the records resolve', async () => {
       const h = heldFlush();
