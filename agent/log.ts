@@ -53,7 +53,8 @@ export function createLogger(opts: LogOptions = {}): Logger {
         method.apply(this, args);
       },
     },
-    serializers: { err: scrubError },
+    // broker addresses may carry user:password@: log them without the password
+    serializers: { err: scrubError, url: redactUrl, broker: redactUrl },
   };
   if (opts.destination) return pino(options, opts.destination);
   const pretty = opts.pretty ?? process.stdout.isTTY === true;
@@ -73,6 +74,19 @@ export function createLogger(opts: LogOptions = {}): Logger {
     });
   }
   return pino(options, pino.destination(2));
+}
+
+/** A URL with its password (if any) replaced by ***; anything that is not a URL is returned as is. */
+export function redactUrl(value: unknown): unknown {
+  if (typeof value !== 'string' || !value.includes('@')) return value;
+  try {
+    const u = new URL(value);
+    if (!u.password) return value;
+    u.password = '***';
+    return u.toString();
+  } catch {
+    return value;
+  }
 }
 
 function scrubError(err: unknown): unknown {

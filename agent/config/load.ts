@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createRequire } from 'node:module';
+import { redactUrl } from '../log.js';
 import { type AgentConfig, configSchema, SECRET_KEYS } from './schema.js';
 
 // yaml is loaded on first use (a YAML file given): it is not needed on the agent's run path, and
@@ -35,7 +36,7 @@ function isSecret(key: string): boolean {
 
 function showValue(key: string, value: unknown): string {
   if (isSecret(key)) return '"***"';
-  const s = JSON.stringify(value);
+  const s = JSON.stringify(redactUrl(value));
   return s === undefined ? String(value) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
@@ -168,6 +169,9 @@ export function redactConfig(cfg: AgentConfig): Tree {
   for (const k of SECRET_KEYS) {
     if (getPath(copy, k.split('.')) !== undefined) setPath(copy, k, '***');
   }
+  // a password can also sit inside the broker URL (mqtt://user:password@host)
+  const url = getPath(copy, ['broker', 'url']);
+  if (typeof url === 'string') setPath(copy, 'broker.url', redactUrl(url) as string);
   return copy;
 }
 

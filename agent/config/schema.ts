@@ -18,6 +18,19 @@ const topicSegment = z
   .max(64)
   .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only (used in MQTT topics)');
 
+const BROKER_PROTOCOLS = new Set(['mqtt:', 'mqtts:', 'tcp:', 'tls:', 'ssl:', 'ws:', 'wss:']);
+
+/** 'embedded', 'none', or a URL MQTT.js can connect to (a protocol it knows and a host). */
+function isBrokerUrl(v: string): boolean {
+  if (v === 'embedded' || v === 'none') return true;
+  try {
+    const u = new URL(v);
+    return BROKER_PROTOCOLS.has(u.protocol) && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export const configSchema = z
   .object({
     terminal: z
@@ -102,7 +115,13 @@ export const configSchema = z
     broker: z
       .object({
         /** mqtt://host:port, mqtts://..., "embedded" (an in-process broker for the demo) or "none". */
-        url: z.string().min(1).default('embedded'),
+        url: z
+          .string()
+          .min(1)
+          .refine(isBrokerUrl, {
+            message: "expected mqtt://host[:port], mqtts://, ws://, wss://, 'embedded' or 'none'",
+          })
+          .default('embedded'),
         /** Port of the embedded broker (0 = any free port). */
         embedded_port: z.number().int().min(0).max(65535).default(1883),
         username: z.string().optional(),

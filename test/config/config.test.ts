@@ -9,6 +9,7 @@ import {
   loadConfig,
   redactConfig,
 } from '../../agent/config/index.js';
+import { createLogger } from '../../agent/log.js';
 
 function errorOf(fn: () => unknown): ConfigError {
   try {
@@ -72,6 +73,8 @@ describe('config', () => {
     [{ flags: { store: { synchronous: 'sometimes' } } }, 'store.synchronous', 'sometimes'],
     [{ flags: { store: { pathh: 'x.db' } } }, 'store.pathh', 'x.db'],
     [{ flags: { terminal: { id: 'a/b' } } }, 'terminal.id', 'a/b'],
+    [{ flags: { broker: { url: 'http://example.com' } } }, 'broker.url', 'http://example.com'],
+    [{ env: { POS_AGENT_BROKER_URL: 'foo' } }, 'broker.url', 'foo'],
   ])('rejects a bad value naming the key: %j', (opts, key, value) => {
     const e = errorOf(() => loadConfig(opts));
     expect(e.code).toBe('E_CONFIG');
@@ -102,5 +105,30 @@ describe('config', () => {
     const other = loadConfig({ flags: { broker: { password: 'different', username: 'u' } } });
     expect(configHash(cfg)).toBe(configHash(other));
     expect(configHash(cfg)).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('accepts the broker URLs MQTT.js takes, and masks a password inside one', () => {
+    for (const url of [
+      'embedded',
+      'none',
+      'mqtt://127.0.0.1:1883',
+      'mqtts://b.example:8883',
+      'wss://b.example/mqtt',
+    ])
+      expect(loadConfig({ flags: { broker: { url } } }).broker.url).toBe(url);
+    const cfg = loadConfig({ flags: { broker: { url: 'mqtt://user:hunter2@b.example:1883' } } });
+    expect(JSON.stringify(redactConfig(cfg))).not.toContain('hunter2');
+    expect(JSON.stringify(redactConfig(cfg))).toContain('mqtt://user:***@b.example:1883');
+    const e = errorOf(() => loadConfig({ flags: { broker: { url: 'http://user:hunter2@b.example' } } }));
+    expect(e.message).not.toContain('hunter2');
+    // and in log lines: the url and broker fields are logged without it
+    const lines: string[] = [];
+    const log = createLogger({
+      destination: { write: (l: string) => void lines.push(l) },
+      level: 'info',
+    });
+    log.info({ event: 'x', url: 'mqtt://user:hunter2@b.example', broker: 'mqtts://a:hunter2@c' }, 'm');
+    expect(lines.join('')).not.toContain('hunter2');
+    expect(lines.join('')).toContain('mqtt://user:***@b.example');
   });
 });
