@@ -49,7 +49,7 @@ export const configSchema = z
     fleet: topicSegment.default('demo'),
     serial: z
       .object({
-        /** Device path of the payment module's UART, e.g. /dev/ttyUSB0. Empty with --simulate. */
+        /** Device path of the payment module's UART, e.g. /dev/ttyUSB0, or tcp://HOST:PORT. Empty with --simulate. */
         device: z.string().min(1).optional(),
         baud: z.number().int().min(1200).max(4_000_000).default(115200),
         framing: z.enum(['line', 'binary']).default('line'),
@@ -65,8 +65,8 @@ export const configSchema = z
       .object({
         enabled: z.boolean().default(false),
         scenario: z.string().min(1).default('shift'),
-        /** Frames per second (a transaction is two or three frames). */
-        rate: z.number().positive().max(5000).default(3),
+        /** Frames per second (a transaction is two or three frames). Default: the scenario's own rate, 3 for shift (the demo). */
+        rate: z.number().positive().max(5000).optional(),
         /** The default seed opens the demo with a decline within a second. */
         seed: z.number().int().default(7),
         /** Stop after this many seconds (0 = run until stopped). */

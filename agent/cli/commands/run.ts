@@ -9,8 +9,7 @@ import { ConfigError, loadConfig, redactConfig, type AgentConfig } from '../../c
 import { createLogger, type Logger } from '../../log.js';
 import { type Agent, type LinkHandle, startAgent } from '../../run/agent.js';
 import { openDisplay } from '../../run/display.js';
-import { frameStream } from '../../../hardware/serial/index.js';
-import { openSerialLink } from '../../../hardware/serial/index.js';
+import { frameStream, openSerialLink, openTcpLink } from '../../../hardware/serial/index.js';
 import { createSimulatorStream, isScenarioName, SCENARIO_NAMES } from '../../../hardware/simulator/index.js';
 import type { LinkEventSink } from '../../../protocol/framing/index.js';
 
@@ -81,6 +80,10 @@ export function flagsToConfig(f: RunFlags): Record<string, unknown> {
   return t;
 }
 
+const SIMULATED_DIALECTS = ['ascii', 'ascii-hex', 'bcd'] as const;
+type SimulatedDialect = (typeof SIMULATED_DIALECTS)[number];
+const DEMO_SHIFT_RATE = 3;
+
 export function linkOpener(
   cfg: AgentConfig,
 ): (sink: LinkEventSink, log: Logger) => Promise<LinkHandle> | LinkHandle {
@@ -93,13 +96,24 @@ export function linkOpener(
       );
     }
     const scenario = cfg.simulate.scenario;
+    if (!(SIMULATED_DIALECTS as readonly string[]).includes(cfg.dialect)) {
+      throw new ConfigError(
+        'dialect',
+        cfg.dialect,
+        `the simulator speaks the built-in dialects only: ${SIMULATED_DIALECTS.join(', ')}`,
+      );
+    }
+    const dialect = cfg.dialect as SimulatedDialect;
+    // the demo's shift runs at a readable 3 frames/s; other scenarios at their own rate
+    const rate = cfg.simulate.rate ?? (scenario === 'shift' ? DEMO_SHIFT_RATE : undefined);
     return (sink, log) => {
       const stream = createSimulatorStream({
         scenario,
         framing: cfg.serial.framing,
         tpdu: cfg.serial.tpdu,
+        dialect,
         seed: cfg.simulate.seed,
-        rate: cfg.simulate.rate,
+        ...(rate !== undefined ? { rate } : {}),
         terminalId: cfg.terminal.id.padEnd(8, ' '),
         merchantId: cfg.terminal.merchant_id.padEnd(15, ' '),
         ...(cfg.simulate.duration_s > 0 ? { duration: cfg.simulate.duration_s } : {}),
@@ -129,6 +143,25 @@ export function linkOpener(
     );
   }
   const device = cfg.serial.device;
+  const tcp = /^tcp:\/\/([^:/]+):(\d{1,5})\/?$/.exec(device);
+  if (tcp) {
+    // a module (or `pos-agent simulate --tcp PORT`) reachable over TCP instead of a UART
+    const host = tcp[1] as string;
+    const port = Number(tcp[2]);
+    if (port < 1 || port > 65535) throw new ConfigError('serial.device', device, 'TCP port must be 1-65535');
+    return (sink, log) => {
+      const link = openTcpLink({
+        host,
+        port,
+        framing: cfg.serial.framing,
+        tpdu: cfg.serial.tpdu,
+        maxFrameBytes: cfg.serial.max_frame_bytes,
+        logger: log,
+      });
+      link.onEvent(sink);
+      return link;
+    };
+  }
   return (sink, log) => {
     const link = openSerialLink({
       path: device,
@@ -186,7 +219,7 @@ export function register(program: Command): void {
     .option('--rate <n>', 'simulator frames per second (a transaction is 2-3 frames)')
     .option('--duration <s>', 'stop after this many seconds (simulator)')
     .option('--seed <n>', 'simulator random seed')
-    .option('--serial <path>', 'serial device of the payment module')
+    .option('--serial <path>', 'serial device of the payment module, or tcp://HOST:PORT')
     .addOption(new Option('--framing <kind>', 'serial framing').choices(['line', 'binary']))
     .option('--db <file>', 'SQLite failure store', undefined)
     .option('--display <driver>', 'console, lcd:PATH or none')
