@@ -5,10 +5,10 @@
  * offline, close the database.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AgentConfig } from '../config/index.js';
-import { configHash } from '../config/index.js';
+import { ConfigError, configHash } from '../config/index.js';
 import { createCatalog, DeclineTracker } from '../guidance/index.js';
 import type { Logger } from '../log.js';
 import { Pipeline, type ScreenSink } from '../pipeline/pipeline.js';
@@ -66,6 +66,18 @@ function loadTexts(texts: AgentConfig['texts']): Record<string, Record<string, s
   >;
 }
 
+/** Runs one config-driven setup step; any failure becomes a ConfigError naming the key. */
+function configStep<T>(key: string, value: unknown, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code && err.syscall ? `cannot read: ${err.code}` : err.message;
+    throw new ConfigError(key, value, reason.replace(/^E_CONFIG:\s*/, ''));
+  }
+}
+
 export async function startAgent(
   cfg: AgentConfig,
   parts: AgentParts,
@@ -73,21 +85,34 @@ export async function startAgent(
   version: string,
 ): Promise<Agent> {
   const bootId = randomUUID();
-  const dialect = resolveDialect(cfg.dialect);
+  // Everything the config points at (dialect file, code table, texts, TLS files) is loaded and
+  // checked before anything is opened: a bad one is a ConfigError naming its key (exit 2).
+  const dialect = configStep('dialect', cfg.dialect, () => resolveDialect(cfg.dialect));
   const warned = new Set<string>();
-  const codes = createCodeTable(cfg.response_codes as Record<string, Partial<CodeRow>> | undefined, {
-    onUnknown: (code) =>
-      log.warn({ event: 'rc_unknown', rc: code }, 'response code not in the table: generic guidance shown'),
-  });
-  const catalog = createCatalog({
-    overrides: loadTexts(cfg.texts),
-    onMissing: (lang, key) => {
-      const k = `${lang}:${key}`;
-      if (warned.has(k)) return;
-      warned.add(k);
-      log.warn({ event: 'text_missing', lang, key }, 'text missing in catalog, English shown');
-    },
-  });
+  const codes = configStep('response_codes', undefined, () =>
+    createCodeTable(cfg.response_codes as Record<string, Partial<CodeRow>> | undefined, {
+      onUnknown: (code) =>
+        log.warn({ event: 'rc_unknown', rc: code }, 'response code not in the table: generic guidance shown'),
+    }),
+  );
+  const catalog = configStep('texts', typeof cfg.texts === 'string' ? cfg.texts : undefined, () =>
+    createCatalog({
+      overrides: loadTexts(cfg.texts),
+      onMissing: (lang, key) => {
+        const k = `${lang}:${key}`;
+        if (warned.has(k)) return;
+        warned.add(k);
+        log.warn({ event: 'text_missing', lang, key }, 'text missing in catalog, English shown');
+      },
+    }),
+  );
+  if (cfg.broker.url !== 'none' && cfg.broker.url !== 'embedded') {
+    for (const k of ['ca', 'cert', 'key'] as const) {
+      const v = cfg.broker[k];
+      if (v === undefined || v.includes('-----BEGIN')) continue;
+      configStep(`broker.${k}`, v, () => accessSync(v, fsConstants.R_OK));
+    }
+  }
   const screens = new ScreenBook(catalog, { width: cfg.display.width, height: cfg.display.height });
 
   const store = openStore({

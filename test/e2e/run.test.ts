@@ -4,7 +4,7 @@
  * and a restart on the same file lose nothing either; bad config exits 2 naming the key.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -95,6 +95,29 @@ describe('pos-agent run', () => {
     ]);
     expect(await p.exited).toBe(2);
     expect(p.stderr()).toContain('language.cashier');
+  });
+
+  it('exits 2 naming the key when a file the config points at is bad, and does not hang on an open LCD', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ texts: join(dir, 'no-such-texts.yaml') }, 'config texts'],
+      [{ response_codes: { '51': { category: 'bogus' } } }, 'config response_codes'],
+      [
+        {
+          broker: { url: 'mqtts://broker.example:8883', ca: join(dir, 'no-such-ca.pem') },
+          // an LCD on a missing device keeps reconnecting: the start-up failure must still exit
+          display: { driver: 'lcd', lcd_path: join(dir, 'no-such-lcd') },
+        },
+        'config broker.ca',
+      ],
+    ];
+    for (const [cfg, want] of cases) {
+      const file = join(dir, `bad-${want.replace(/\W/g, '_')}.json`);
+      writeFileSync(file, JSON.stringify(cfg));
+      const p = runCli(['run', '--simulate', '--config', file, '--db', join(dir, 'bad2.db')]);
+      const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r('hung'), 15_000))]);
+      expect(code).toBe(2);
+      expect(p.stderr()).toContain(want);
+    }
   });
 
   it('SIGTERM while busy: every failure the pipeline saw is in the database', async () => {

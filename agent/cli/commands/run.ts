@@ -189,7 +189,14 @@ export async function runAgent(flags: RunFlags): Promise<void> {
   const log = createLogger({ level: cfg.log.level, pretty: process.stderr.isTTY === true });
   const openLink = linkOpener(cfg);
   const display = await openDisplay(cfg, log);
-  const agent: Agent = await startAgent(cfg, { display, openLink }, log, version());
+  let agent: Agent;
+  try {
+    agent = await startAgent(cfg, { display, openLink }, log, version());
+  } catch (e) {
+    // an LCD keeps reconnecting (and the process alive) until it is closed
+    await display.close?.();
+    throw e;
+  }
 
   let stopping: Promise<void> | null = null;
   const stop = (why: string): Promise<void> => {
