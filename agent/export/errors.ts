@@ -8,7 +8,8 @@ export type ExportErrorCode =
   | 'E_DB_INVALID' // the file is not a pos-agent failure store
   | 'E_OUTPUT' // the output file cannot be written
   | 'E_PAYLOAD' // an MQTT payload is not a valid v1 payload
-  | 'E_SINK'; // the collector could not store records
+  | 'E_SINK' // the collector could not store records
+  | 'E_BROKER_PROTOCOL'; // the broker does not speak the MQTT version the tool needs
 
 export class ExportError extends Error {
   readonly code: ExportErrorCode;

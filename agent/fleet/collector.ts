@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { ExportError } from '../export/errors.js';
-import type { Logger } from '../log.js';
+import { type Logger, redactUrl } from '../log.js';
 import type { FailureRecord } from '../record.js';
 import { recordPayloadSchema } from '../sync/payload-schema.js';
 import type { RecordSink } from './sinks.js';
@@ -200,7 +200,22 @@ export function startCollector(opts: CollectorOptions): Collector {
     });
   });
   client.on('error', (err) => {
-    if (!stopping) log.warn({ event: 'collect_mqtt_error', err }, 'mqtt error');
+    if (stopping) return;
+    // MQTT 3.1.1-only brokers (the demo's embedded one, old Mosquitto) refuse an MQTT 5 CONNECT:
+    // stop with a clear error instead of retrying for ever
+    const rc = (err as { code?: unknown }).code;
+    if (rc === 1 || rc === 132 || /protocol version/i.test(err.message)) {
+      stopping = true;
+      const e = new ExportError(
+        'E_BROKER_PROTOCOL',
+        `${String(redactUrl(opts.broker))} refused MQTT 5 (${err.message}); fleet collect needs an MQTT 5 broker such as Mosquitto 1.6 or later (the demo's embedded broker speaks 3.1.1 only)`,
+        1,
+      );
+      log.error({ event: 'collect_broker_protocol', code: e.code, broker: opts.broker }, e.message);
+      client.end(true, () => fail(e));
+      return;
+    }
+    log.warn({ event: 'collect_mqtt_error', err }, 'mqtt error');
   });
   client.on('offline', () =>
     log.warn({ event: 'collect_offline', broker: opts.broker }, 'broker unreachable; retrying'),

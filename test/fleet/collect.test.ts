@@ -12,6 +12,7 @@ import { type Collector, startCollector } from '../../agent/fleet/collector.js';
 import { type RecordSink, sqliteSink } from '../../agent/fleet/sinks.js';
 import { startWatch } from '../../agent/fleet/watch.js';
 import { silentLogger } from '../../agent/log.js';
+import { startEmbeddedBroker } from '../../agent/sync/broker.js';
 import type { FailureRecord } from '../../agent/record.js';
 import { makeRecord, tempDir } from '../export/seed.js';
 import { haveMosquitto, type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
@@ -231,5 +232,31 @@ describe.skipIf(!available)('fleet watch with Mosquitto', () => {
     await waitFor(() => /offline=1/.test(text), 'a line with the terminal offline');
     await w.stop();
     await term.endAsync(true).catch(() => {});
+  });
+});
+
+describe('fleet collect against an MQTT 3.1.1-only broker', () => {
+  it('stops with E_BROKER_PROTOCOL instead of retrying for ever (the demo embedded broker)', async () => {
+    const embedded = await startEmbeddedBroker({ port: 0 });
+    const tmp = tempDir();
+    const c = startCollector({
+      broker: embedded.url,
+      fleet: 'demo',
+      clientId: 'collect-v311',
+      sink: sqliteSink(join(tmp.dir, 'fleet.db')),
+      log: silentLogger(),
+    });
+    try {
+      const err = await c.failed.then(
+        () => null,
+        (e: { code?: string; message: string }) => e,
+      );
+      expect(err?.code).toBe('E_BROKER_PROTOCOL');
+      expect(err?.message).toContain('MQTT 5');
+    } finally {
+      await c.stop().catch(() => {});
+      await embedded.close();
+      tmp.cleanup();
+    }
   });
 });
