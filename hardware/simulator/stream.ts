@@ -87,9 +87,11 @@ export class SimulatorStream extends Readable {
       this.onStep?.(step);
       const more = this.push(step.bytes);
       if (step.gapAfterMs > 0) {
+        // the quiet gap counts from now, even when the stream runs behind its schedule (a busy
+        // event loop): the line must stay silent long enough for the receiver's idle timer
         this.timer = setTimeout(
           () => this.pump(),
-          Math.max(0, this.dueAt(this.sent) - (performance.now() - this.t0)),
+          Math.max(step.gapAfterMs, this.dueAt(this.sent) - (performance.now() - this.t0)),
         );
         return;
       }

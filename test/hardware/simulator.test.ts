@@ -230,6 +230,28 @@ describe('simulator stream', () => {
     for await (const _ of s) void _;
     expect(times[k + 1]! - times[k]!).toBeGreaterThanOrEqual(75);
   });
+
+  it('keeps that quiet gap also when it runs behind its schedule (a busy event loop)', async () => {
+    const opts: ScriptOptions = { scenario: 'noise', framing: 'binary', seed: 99, idleGapMs: 80 };
+    const steps = buildScript(opts, 400);
+    const k = steps.findIndex((x) => x.gapAfterMs > 0);
+    const times: number[] = [];
+    const s = createSimulatorStream({
+      ...opts,
+      rate: 5000,
+      count: k + 2,
+      onStep: () => {
+        if (times.length === 0) {
+          // the first step holds the event loop well past the truncated frame's due time
+          const until = performance.now() + 150;
+          while (performance.now() < until);
+        }
+        times.push(performance.now());
+      },
+    });
+    for await (const _ of s) void _;
+    expect(times[k + 1]! - times[k]!).toBeGreaterThanOrEqual(75);
+  });
 });
 
 describe('pumpToTty', () => {
