@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-const LANGS = ['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const;
+export const LANGS = ['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const;
 const ident = (max: number) =>
   z
     .string()
@@ -89,8 +89,11 @@ export const configSchema = z
       .prefault({}),
     language: z
       .object({
-        /** The cashier's language. */
-        cashier: z.enum(LANGS).default('en'),
+        /** The cashier's language: a built-in one, or one the `texts` overrides add (checked at start). */
+        cashier: z
+          .string()
+          .regex(/^[a-z]{2}$/, `a two-letter language code: ${LANGS.join(', ')}, or one added under texts`)
+          .default('en'),
         /** Show the customer's text in the card's preferred language (EMV 5F2D) when we have it. */
         customer_follows_card: z.boolean().default(true),
       })

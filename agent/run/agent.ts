@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AgentConfig } from '../config/index.js';
-import { ConfigError, configHash } from '../config/index.js';
+import { ConfigError, configHash, LANGS } from '../config/index.js';
 import { createCatalog, DeclineTracker } from '../guidance/index.js';
 import type { Logger } from '../log.js';
 import { Pipeline, type ScreenSink } from '../pipeline/pipeline.js';
@@ -106,6 +106,14 @@ export async function startAgent(
       },
     }),
   );
+  const cashier = cfg.language.cashier;
+  if (!(LANGS as readonly string[]).includes(cashier) && !catalog.languages().includes(cashier)) {
+    throw new ConfigError(
+      'language.cashier',
+      cashier,
+      `no texts in this language: built-in ${LANGS.join(', ')}; add it under texts (docs/guidance.md)`,
+    );
+  }
   if (cfg.broker.url !== 'none' && cfg.broker.url !== 'embedded') {
     for (const k of ['ca', 'cert', 'key'] as const) {
       const v = cfg.broker[k];

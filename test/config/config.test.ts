@@ -69,7 +69,7 @@ describe('config', () => {
   it.each([
     [{ flags: { display: { width: 5 } } }, 'display.width', 5],
     [{ env: { POS_AGENT_DISPLAY_HEIGHT: 'tall' } }, 'display.height', 'tall'],
-    [{ flags: { language: { cashier: 'xx' } } }, 'language.cashier', 'xx'],
+    [{ flags: { language: { cashier: 'xxx' } } }, 'language.cashier', 'xxx'],
     [{ flags: { store: { synchronous: 'sometimes' } } }, 'store.synchronous', 'sometimes'],
     [{ flags: { store: { pathh: 'x.db' } } }, 'store.pathh', 'x.db'],
     [{ flags: { terminal: { id: 'a/b' } } }, 'terminal.id', 'a/b'],

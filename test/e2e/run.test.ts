@@ -97,6 +97,31 @@ describe('pos-agent run', () => {
     expect(p.stderr()).toContain('language.cashier');
   });
 
+  it('a language the texts add can be the cashier language; one without texts is refused', async () => {
+    const texts = join(dir, 'sv.yaml');
+    writeFileSync(texts, 'sv:\n  emv.03: "GODKÄND"\n');
+    const common = [
+      'run',
+      '--simulate',
+      '--duration',
+      '2',
+      '--rate',
+      '20',
+      '--broker',
+      'none',
+      '--display',
+      'console',
+    ];
+    const out: string[] = [];
+    const p = runCli([...common, '--lang', 'sv', '--db', join(dir, 'sv.db')], { POS_AGENT_TEXTS: texts });
+    p.child.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
+    expect(await p.exited).toBe(0);
+    expect(out.join('')).toContain('[GODKÄND]'); // the approval screen, in the added language
+    const refused = runCli([...common, '--lang', 'sv', '--db', join(dir, 'sv2.db')]);
+    expect(await refused.exited).toBe(2);
+    expect(refused.stderr()).toContain('language.cashier');
+  });
+
   it('exits 2 naming the key when a file the config points at is bad, and does not hang on an open LCD', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ texts: join(dir, 'no-such-texts.yaml') }, 'config texts'],
