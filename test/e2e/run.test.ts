@@ -97,6 +97,12 @@ describe('pos-agent run', () => {
     expect(p.stderr()).toContain('language.cashier');
   });
 
+  it('--print-config refuses what run would refuse', async () => {
+    const p = runCli(['run', '--simulate', '--scenario', 'nope', '--print-config']);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toContain('simulate.scenario');
+  });
+
   it('a language the texts add can be the cashier language; one without texts is refused', async () => {
     const texts = join(dir, 'sv.yaml');
     writeFileSync(texts, 'sv:\n  emv.03: "GODKÄND"\n');

@@ -182,12 +182,14 @@ export async function runAgent(flags: RunFlags): Promise<void> {
     env: process.env,
     flags: flagsToConfig(flags),
   });
+  // checks what it can without opening anything (scenario, simulator dialect, device), so
+  // --print-config does not show a configuration that run would refuse
+  const openLink = linkOpener(cfg);
   if (flags.printConfig) {
     process.stdout.write(`${JSON.stringify(redactConfig(cfg), null, 2)}\n`);
     return;
   }
   const log = createLogger({ level: cfg.log.level, pretty: process.stderr.isTTY === true });
-  const openLink = linkOpener(cfg);
   const display = await openDisplay(cfg, log);
   let agent: Agent;
   try {
