@@ -9,7 +9,8 @@ export type ExportErrorCode =
   | 'E_OUTPUT' // the output file cannot be written
   | 'E_PAYLOAD' // an MQTT payload is not a valid v1 payload
   | 'E_SINK' // the collector could not store records
-  | 'E_BROKER_PROTOCOL'; // the broker does not speak the MQTT version the tool needs
+  | 'E_BROKER_PROTOCOL' // the broker does not speak the MQTT version the tool needs
+  | 'E_BROKER'; // the broker could not be reached at all
 
 export class ExportError extends Error {
   readonly code: ExportErrorCode;

@@ -29,6 +29,8 @@ export interface WatchOptions {
 export interface WatchHandle {
   client: MqttClient;
   state(): WatchState;
+  /** Whether the watch has been connected to the broker at least once. */
+  everConnected(): boolean;
   /** Resolves when the watch ends (duration elapsed or stop()). */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -53,16 +55,30 @@ export function startWatch(opts: WatchOptions): WatchHandle {
     ...opts.mqtt,
   });
   const filter = watchFilter(opts.fleet);
+  let connected = false;
+  let lastError = '';
   client.on('connect', () => {
+    connected = true;
+    lastError = '';
     opts.log.info({ event: 'watch_connected', broker: opts.broker, filter }, 'connected');
     client.subscribe(filter, { qos: 1 }, (err) => {
       if (err) opts.log.error({ event: 'watch_subscribe_failed', err, filter }, 'subscribe failed');
     });
   });
-  client.on('error', (err) => opts.log.warn({ event: 'watch_mqtt_error', err }, 'mqtt error'));
-  client.on('offline', () =>
-    opts.log.warn({ event: 'watch_offline', broker: opts.broker }, 'broker unreachable; retrying'),
-  );
+  // one line per distinct error, without a stack: the reconnect loop repeats the same one every second
+  client.on('error', (err) => {
+    const reason = err.message;
+    if (reason === lastError) return;
+    lastError = reason;
+    opts.log.warn(
+      { event: 'watch_mqtt_error', code: (err as { code?: unknown }).code, reason, broker: opts.broker },
+      'mqtt error; retrying',
+    );
+  });
+  client.on('offline', () => {
+    if (connected)
+      opts.log.warn({ event: 'watch_offline', broker: opts.broker }, 'broker connection lost; retrying');
+  });
   client.on('message', (topic, payload) => {
     state = reduce(state, { type: 'message', topic, payload, at: now() });
     dirty = true;
@@ -111,5 +127,5 @@ export function startWatch(opts: WatchOptions): WatchHandle {
     finish();
   };
   const timer = opts.durationMs !== undefined ? setTimeout(() => void stop(), opts.durationMs) : undefined;
-  return { client, state: () => state, done, stop };
+  return { client, state: () => state, everConnected: () => connected, done, stop };
 }

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Collector, startCollector } from '../../agent/fleet/collector.js';
 import { type RecordSink, sqliteSink } from '../../agent/fleet/sinks.js';
 import { startWatch } from '../../agent/fleet/watch.js';
-import { silentLogger } from '../../agent/log.js';
+import { createLogger, silentLogger } from '../../agent/log.js';
 import { startEmbeddedBroker } from '../../agent/sync/broker.js';
 import type { FailureRecord } from '../../agent/record.js';
 import { makeRecord, tempDir } from '../export/seed.js';
@@ -258,5 +258,26 @@ describe('fleet collect against an MQTT 3.1.1-only broker', () => {
       await embedded.close();
       tmp.cleanup();
     }
+  });
+});
+
+describe('fleet watch without a broker', () => {
+  it('logs the repeated connection error once and reports that it never connected', async () => {
+    const lines: string[] = [];
+    const w = startWatch({
+      broker: 'mqtt://127.0.0.1:1', // nothing listens on port 1
+      fleet: 'none',
+      out: new PassThrough(),
+      log: createLogger({ destination: { write: (l: string) => void lines.push(l) }, level: 'info' }),
+      plain: true,
+      durationMs: 2500,
+      mqtt: { reconnectPeriod: 200 },
+    });
+    await w.done;
+    await w.stop();
+    expect(w.everConnected()).toBe(false);
+    const errors = lines.filter((l) => l.includes('"event":"watch_mqtt_error"'));
+    expect(errors.length).toBe(1);
+    expect(errors[0]).not.toContain('"stack"');
   });
 });

@@ -7,12 +7,12 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { IClientOptions } from 'mqtt';
 import { z } from 'zod';
-import { usageError } from '../../export/errors.js';
+import { ExportError, usageError } from '../../export/errors.js';
 import { defaultClientId, startCollector } from '../../fleet/collector.js';
 import { openPgPool, pgSink, type RecordSink, sqliteSink } from '../../fleet/sinks.js';
 import { validFleet } from '../../fleet/topics.js';
 import { startWatch } from '../../fleet/watch.js';
-import { createLogger } from '../../log.js';
+import { createLogger, redactUrl } from '../../log.js';
 
 /** Default SQLite file of `fleet collect` (kept apart from the agent's own pos-agent.db). */
 export const DEFAULT_FLEET_DB = 'pos-fleet.db';
@@ -126,6 +126,9 @@ export function register(program: Command): void {
       await Promise.race([w.done, sig.promise]);
       sig.dispose();
       await w.stop();
+      if (!w.everConnected()) {
+        throw new ExportError('E_BROKER', `never connected to ${String(redactUrl(conn.broker))}`, 1);
+      }
     });
 
   addConnectionOptions(
