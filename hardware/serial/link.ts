@@ -11,7 +11,7 @@
  * with fs.watch because ptys are not in SerialPort.list(). Backoff is capped exponential with
  * jitter, reset after a successful open. Each state change is logged (event: 'link_state').
  */
-import { type FSWatcher, watch } from 'node:fs';
+import { existsSync, type FSWatcher, watch } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -95,6 +95,12 @@ interface Transport {
   disconnect(s: Duplex): Promise<void>;
   /** Optional: call `wake` when the device may have come back. Returns a stop function. */
   watch?(wake: () => void): () => void;
+  /**
+   * Optional, while open: call `gone` when the device has disappeared although the stream did not
+   * say so (a hung-up tty can keep answering reads with 0 bytes instead of an error). Returns a
+   * stop function.
+   */
+  watchGone?(gone: () => void): () => void;
 }
 
 class ReconnectingLink implements Link {
@@ -107,6 +113,7 @@ class ReconnectingLink implements Link {
   private attempt = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopWatch: (() => void) | null = null;
+  private stopGone: (() => void) | null = null;
   private readonly minMs: number;
   private readonly maxMs: number;
   private readonly dispatch: LinkEventSink;
@@ -228,10 +235,13 @@ class ReconnectingLink implements Link {
     s.on('close', (err?: Error | boolean | null) => lost(err instanceof Error ? describe(err) : 'closed'));
     s.on('end', () => lost('end of stream'));
     s.on('error', (err: Error) => lost(describe(err)));
+    if (this.transport.watchGone) this.stopGone = this.transport.watchGone(() => lost('device removed'));
     this.setState('open', null);
   }
 
   private detach(): void {
+    if (this.stopGone) this.stopGone();
+    this.stopGone = null;
     if (this.framing) this.framing.detach();
     this.framing = null;
     this.stream = null;
@@ -314,7 +324,23 @@ export function openSerialLink(opts: SerialLinkOptions): Link {
           resolve();
         });
       }),
-    ...(opts.binding ? {} : { watch: (wake: () => void) => watchPath(opts.path, wake) }),
+    ...(opts.binding
+      ? {}
+      : {
+          watch: (wake: () => void) => watchPath(opts.path, wake),
+          watchGone: (gone: () => void) => {
+            const check = () => {
+              if (!existsSync(opts.path)) gone();
+            };
+            const stopWatch = watchPath(opts.path, check);
+            const timer = setInterval(check, 1000); // fs.watch can miss events: a cheap stat each second
+            timer.unref();
+            return () => {
+              stopWatch();
+              clearInterval(timer);
+            };
+          },
+        }),
   };
   return new ReconnectingLink(transport, opts, opts.logger, opts.reconnect);
 }

@@ -2,7 +2,7 @@
  * The serial link with the real serialport bindings over a real kernel pty pair (socat). The test
  * writes the "payment module" side with plain fs writes; the link reads the other end.
  */
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readlinkSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../agent/log.js';
 import { type Link, openSerialLink } from '../../hardware/serial/index.js';
@@ -158,3 +158,36 @@ for (const f of FRAMINGS) {
     });
   });
 }
+
+describe.skipIf(!HAVE_SOCAT)('serial link: the device path disappears while the port still answers', () => {
+  it('treats a removed device path as a removed device, and reopens when it is back', async () => {
+    // A hung-up tty can answer reads with 0 bytes instead of an error, so the port never reports
+    // the loss; the link also watches the path. Here socat stays up and only the path goes.
+    pair = await createPtyPair();
+    const target = readlinkSync(pair.a);
+    link = openSerialLink({
+      path: pair.a,
+      baudRate: 115200,
+      framing: 'line',
+      logger: silentLogger(),
+      reconnect: { minMs: 20, maxMs: 200 },
+    });
+    const states: string[] = [];
+    link.onState((s) => states.push(s));
+    const seen = record(link);
+    await link.whenOpen();
+    unlinkSync(pair.a);
+    await until(() => link!.state !== 'open', 3000);
+    expect(states).toContain('reconnecting');
+    symlinkSync(target, pair.a);
+    await link.whenOpen(5000);
+    const dev = device(pair.b);
+    try {
+      dev.write(encodeEventLine('LINK_DOWN', { reason: 'dial' }));
+      await until(() => seen.some((s) => s.kind === 'event'));
+    } finally {
+      dev.close();
+    }
+    expect(link.stats.opens).toBe(2);
+  });
+});
