@@ -42,6 +42,10 @@ export interface CatalogOptions {
   overrides?: CatalogOverrides;
   /** Called once per missing (lang, key); lang '*' … key '*' means the whole language is unknown. */
   onMissing?: (lang: string, key: string) => void;
+  /** Text keys beyond the built-in ones that overrides may fill (e.g. new rows' textKey in a config code table). */
+  textKeys?: Iterable<string>;
+  /** Called at creation for each override key that no catalog uses: most likely a typo. */
+  onUnknownKey?: (lang: string, key: string) => void;
 }
 
 export interface Catalog {
@@ -60,6 +64,8 @@ export interface Catalog {
   /** Decimal separator for amounts in `lang` (built-in catalogs; '.' otherwise). */
   decimalSeparator(lang: string): string;
 }
+
+const ENTRY_PARTS = new Set(['title', 'cashier', 'customer', 'steps']);
 
 /** Flattens a built-in catalog into catalog keys. */
 export function flatten(data: CatalogData): Map<string, string> {
@@ -107,6 +113,18 @@ export function createCatalog(opts: CatalogOptions = {}): Catalog {
     const m = merged.get(lang) ?? new Map<string, string>();
     for (const [k, v] of Object.entries(texts)) m.set(k, v);
     merged.set(lang, m);
+  }
+  if (opts.onUnknownKey) {
+    const builtIn = flatten(BUILT_IN.en);
+    const extra = new Set(opts.textKeys ?? []);
+    for (const [lang, texts] of Object.entries(overrides)) {
+      for (const key of Object.keys(texts)) {
+        if (builtIn.has(key)) continue;
+        const dot = key.lastIndexOf('.');
+        if (dot > 0 && extra.has(key.slice(0, dot)) && ENTRY_PARTS.has(key.slice(dot + 1))) continue;
+        opts.onUnknownKey(lang, key);
+      }
+    }
   }
   const english = merged.get('en') as Map<string, string>;
   const reported = new Set<string>();

@@ -98,6 +98,12 @@ export async function startAgent(
   const catalog = configStep('texts', typeof cfg.texts === 'string' ? cfg.texts : undefined, () =>
     createCatalog({
       overrides: loadTexts(cfg.texts),
+      textKeys: codes.rows().map((r) => r.textKey),
+      onUnknownKey: (lang, key) =>
+        log.warn(
+          { event: 'text_key_unknown', code: 'E_CONFIG', lang, text_key: key },
+          `texts: ${lang}.${key} is not a text key any screen uses (a typo?)`,
+        ),
       onMissing: (lang, key) => {
         const k = `${lang}:${key}`;
         if (warned.has(k)) return;

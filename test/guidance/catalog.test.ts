@@ -140,6 +140,29 @@ describe('sensitive reasons never reach the customer', () => {
 });
 
 describe('overrides from config', () => {
+  it('reports override keys no screen uses (typos), but not keys of rows a config code table adds', () => {
+    const unknown: string[] = [];
+    createCatalog({
+      overrides: {
+        de: {
+          'insufficient_funds.cashier': 'ok',
+          'insuficient_funds.cashier': 'typo',
+          'script.title': 'ok',
+          'nonexistent.key': 'typo',
+          'loyalty_card.cashier': 'a new row from response_codes',
+          'loyalty_card.colour': 'not a part of an entry',
+        },
+      },
+      textKeys: ['loyalty_card'],
+      onUnknownKey: (lang, key) => unknown.push(`${lang}:${key}`),
+    });
+    expect(unknown.sort()).toEqual([
+      'de:insuficient_funds.cashier',
+      'de:loyalty_card.colour',
+      'de:nonexistent.key',
+    ]);
+  });
+
   it('replaces a text and adds a language; missing keys fall back to English, reported once', () => {
     const seen: string[] = [];
     const c = createCatalog({
