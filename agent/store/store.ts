@@ -140,6 +140,8 @@ interface Pending {
   id: string;
   resolve: (r: FailureRecord) => void;
   reject: (e: Error) => void;
+  /** Set once SQLite has taken (or refused) the record; handed to the caller after the flush. */
+  outcome?: FailureRecord | StoreError;
 }
 
 /** A run of 13 or more ASCII digits: what findPans needs to find anything (checked without allocating). */
@@ -169,12 +171,7 @@ function stamp(d = new Date()): string {
 }
 
 /** Opens the database file, sets and verifies pragmas, checks integrity, migrates. Throws on any fault. */
-function openDb(
-  path: string,
-  durability: Durability, // only for the error message: SQLite runs at NORMAL in both modes
-  check: boolean,
-  cacheKiB: number,
-): { db: Database.Database; fresh: boolean } {
+function openDb(path: string, check: boolean, cacheKiB: number): { db: Database.Database; fresh: boolean } {
   const db = new Database(path);
   try {
     db.pragma(`cache_size = -${Math.max(256, Math.floor(cacheKiB))}`);
@@ -188,7 +185,7 @@ function openDb(
     if (level !== SQLITE_SYNC_LEVEL) {
       throw new StoreError(
         'E_STORE_DURABILITY',
-        `synchronous reads back ${String(level)} after setting NORMAL (${SQLITE_SYNC_LEVEL}) for durability '${durability}'`,
+        `synchronous reads back ${String(level)} after setting NORMAL (${SQLITE_SYNC_LEVEL})`,
       );
     }
     db.pragma('busy_timeout = 5000');
@@ -235,7 +232,7 @@ export function openStore(opts: StoreOptions): FailureStore {
   let db: Database.Database;
   let fresh: boolean;
   try {
-    ({ db, fresh } = openDb(opts.path, durability, opts.checkOnOpen ?? true, opts.cacheKiB ?? 8192));
+    ({ db, fresh } = openDb(opts.path, opts.checkOnOpen ?? true, opts.cacheKiB ?? 8192));
   } catch (e) {
     const code = sqliteCode(e);
     if (!CORRUPT.test(code)) {
@@ -259,7 +256,7 @@ export function openStore(opts: StoreOptions): FailureStore {
       },
       'database unreadable at start: moved aside, starting a fresh one',
     );
-    ({ db, fresh } = openDb(opts.path, durability, false, opts.cacheKiB ?? 8192));
+    ({ db, fresh } = openDb(opts.path, false, opts.cacheKiB ?? 8192));
     // seq must keep rising for receivers even though the old rows are gone: start at Unix seconds
     // x 100 (12 digits until 2286, so never shaped like a 13-19 digit PAN). Above any old seq as
     // long as the terminal averaged under 100 records/s since its database was created.
@@ -413,10 +410,10 @@ export function openStore(opts: StoreOptions): FailureStore {
   let flushWaiters: Array<{ upTo: number; resolve: () => void }> = [];
   let enqueued = 0; // records ever queued
   let settled = 0; // records ever acknowledged or rejected (FIFO: commits and flushes keep queue order)
-  // 'full' mode: committed records waiting for a WAL flush, in commit order (a StoreError marks a
-  // record SQLite refused: it is rejected in its turn, so settle() stays FIFO).
-  let unflushedP: Pending[] = [];
-  let unflushedR: Array<FailureRecord | StoreError> = [];
+  // Records SQLite has taken or refused (`outcome` set), in commit order, waiting to be handed to
+  // their callers: in 'full' mode after the next WAL flush, in 'normal' mode at once. A refused
+  // record waits its turn too, so settle() stays FIFO.
+  let unflushed: Pending[] = [];
   const unflushedIds = new Set<string>(); // committed rows the sync must not see yet
   let flushing = false;
   let flushRetry: NodeJS.Timeout | null = null;
@@ -458,52 +455,53 @@ export function openStore(opts: StoreOptions): FailureStore {
     flushWaiters = still;
   }
 
-  /** Hands a committed (or refused) record to its caller: at once in 'normal' mode, after the next WAL flush in 'full' mode. */
-  function acknowledge(p: Pending, r: FailureRecord | StoreError): void {
-    if (walFd < 0) {
-      if (r instanceof StoreError) p.reject(r);
-      else p.resolve(r);
-      settle(1);
-      return;
-    }
-    unflushedP.push(p);
-    unflushedR.push(r);
-    if (!(r instanceof StoreError)) unflushedIds.add(r.id);
+  /** Queues a committed (or refused) record for its caller; startFlush() hands it over. */
+  function acknowledge(p: Pending, outcome: FailureRecord | StoreError): void {
+    p.outcome = outcome;
+    unflushed.push(p);
+    if (walFd >= 0 && !(outcome instanceof StoreError)) unflushedIds.add(outcome.id);
   }
 
   /**
-   * Starts a WAL flush for every record committed so far, unless one is in flight (its completion
-   * starts the next). Runs in the thread pool; the event loop goes on reading frames meanwhile.
+   * Hands over every record committed so far: in 'normal' mode at once; in 'full' mode after a WAL
+   * flush, unless one is in flight (its completion starts the next). The flush runs in the thread
+   * pool; the event loop goes on reading frames meanwhile.
    */
   function startFlush(): void {
-    if (flushing || flushRetry || closed || unflushedP.length === 0 || walFd < 0) return; // close() flushes the rest itself
+    if (walFd < 0) {
+      if (unflushed.length > 0) resolveFlushed(takeUnflushed());
+      return;
+    }
+    if (flushing || flushRetry || closed || unflushed.length === 0) return; // close() flushes the rest itself
     flushing = true;
-    const ps = unflushedP;
-    const rs = unflushedR;
-    unflushedP = [];
-    unflushedR = [];
+    const batch = takeUnflushed();
     flushWal(walFd, (err) => {
       flushing = false;
       if (err) {
         // Nothing is acknowledged on a failed flush: the records go back in front. Retrying the
         // fdatasync would prove nothing (Linux reports a writeback error once and may already have
         // marked the pages clean), so recovery rewrites them instead: see recoverByCheckpoint().
-        unflushedP = ps.concat(unflushedP);
-        unflushedR = rs.concat(unflushedR);
+        unflushed = batch.concat(unflushed);
         flushFailed(err.code ?? err.message);
       } else {
-        resolveFlushed(ps, rs);
+        resolveFlushed(batch);
         startFlush();
       }
       for (const w of flushDone.splice(0)) w();
     });
   }
 
+  function takeUnflushed(): Pending[] {
+    const batch = unflushed;
+    unflushed = [];
+    return batch;
+  }
+
   function flushFailed(reason: string): void {
     const base = Math.min(retryMax, retryMin * 2 ** Math.min(flushAttempt, 20));
     const delay = Math.round(base / 2 + (Math.random() * base) / 2);
     flushAttempt++;
-    setAlarm('store_io_error', true, { errno: reason, op: 'wal_flush', waiting: unflushedP.length });
+    setAlarm('store_io_error', true, { errno: reason, op: 'wal_flush', waiting: unflushed.length });
     log.warn(
       {
         event: 'store_flush_retry',
@@ -541,11 +539,7 @@ export function openStore(opts: StoreOptions): FailureStore {
         );
         flushAttempt = 0;
         if (retryAttempt === 0) setAlarm('store_io_error', false);
-        const ps = unflushedP;
-        const rs = unflushedR;
-        unflushedP = [];
-        unflushedR = [];
-        resolveFlushed(ps, rs);
+        resolveFlushed(takeUnflushed());
         return true;
       }
       reason = `checkpoint incomplete (busy ${row?.busy}, ${row?.checkpointed} of ${row?.log} frames)`;
@@ -556,17 +550,16 @@ export function openStore(opts: StoreOptions): FailureStore {
     return false;
   }
 
-  function resolveFlushed(ps: Pending[], rs: Array<FailureRecord | StoreError>): void {
-    for (let i = 0; i < ps.length; i++) {
-      const r = rs[i] as FailureRecord | StoreError;
-      const p = ps[i] as Pending;
+  function resolveFlushed(batch: Pending[]): void {
+    for (const p of batch) {
+      const r = p.outcome as FailureRecord | StoreError;
       if (r instanceof StoreError) p.reject(r);
       else {
         unflushedIds.delete(r.id);
         p.resolve(r);
       }
     }
-    settle(ps.length);
+    settle(batch.length);
   }
 
   /** Rows as the sync may see them: up to (not including) the first one whose flush is pending. */
@@ -756,7 +749,7 @@ export function openStore(opts: StoreOptions): FailureStore {
           ),
         );
       }
-      if (queue.length + unflushedP.length >= maxQueued) {
+      if (queue.length + unflushed.length >= maxQueued) {
         log.error(
           { event: 'store_backlog_full', code: 'E_STORE_BACKLOG', queued: queue.length },
           'record refused',
@@ -857,21 +850,20 @@ export function openStore(opts: StoreOptions): FailureStore {
       while (flushing) await new Promise<void>((r) => flushDone.push(r));
       if (flushRetry) clearTimeout(flushRetry);
       flushRetry = null;
-      if (unflushedP.length > 0) {
+      if (unflushed.length > 0) {
         // one last flush; if it (or an earlier one) failed, one checkpoint to rewrite the pages
         const err =
           flushAttempt > 0
             ? null
             : await new Promise<NodeJS.ErrnoException | null>((r) => flushWal(walFd, r));
-        if (flushAttempt === 0 && !err) resolveFlushed(unflushedP.splice(0), unflushedR.splice(0));
+        if (flushAttempt === 0 && !err) resolveFlushed(takeUnflushed());
         else {
           if (err) flushFailed(err.code ?? err.message);
           recoverByCheckpoint();
         }
       }
-      if (unflushedP.length > 0) {
-        const ps = unflushedP.splice(0);
-        unflushedR.splice(0);
+      if (unflushed.length > 0) {
+        const ps = takeUnflushed();
         log.error(
           { event: 'store_closed_unflushed', code: 'E_STORE_CLOSED', unflushed: ps.length },
           'store closed with committed records it could not confirm on disk; they were never acknowledged',
