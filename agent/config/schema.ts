@@ -65,7 +65,7 @@ export const configSchema = z
       .object({
         enabled: z.boolean().default(false),
         scenario: z.string().min(1).default('shift'),
-        /** Frames per second (a transaction is two or three frames). Default: the scenario's own rate, 3 for shift (the demo). */
+        /** Frames per second (a transaction is two or three frames). Default: the scenario's own rate. */
         rate: z.number().positive().max(5000).optional(),
         /** The default seed opens the demo with a decline within a second. */
         seed: z.number().int().default(7),

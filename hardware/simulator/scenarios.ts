@@ -60,7 +60,8 @@ export const SCENARIOS = {
     name: 'shift',
     description:
       'a normal shift: mostly approvals, a realistic mix of declines (51, 05, 55, 54, 91, 1A, 43, 61, 65, 14, 96) and host timeouts',
-    rate: 5,
+    // slow enough that each screen can be read: it is the demo's scenario
+    rate: 3,
     mix: SHIFT_MIX,
   },
   outage: {

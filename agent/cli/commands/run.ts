@@ -12,6 +12,7 @@ import { openDisplay } from '../../run/display.js';
 import { frameStream, openSerialLink, openTcpLink } from '../../../hardware/serial/index.js';
 import { createSimulatorStream, isScenarioName, SCENARIO_NAMES } from '../../../hardware/simulator/index.js';
 import type { LinkEventSink } from '../../../protocol/framing/index.js';
+import { DIALECTS, isDialectName } from '../../../protocol/iso8583/index.js';
 
 interface RunFlags {
   config?: string;
@@ -80,13 +81,14 @@ export function flagsToConfig(f: RunFlags): Record<string, unknown> {
   return t;
 }
 
-const SIMULATED_DIALECTS = ['ascii', 'ascii-hex', 'bcd'] as const;
-type SimulatedDialect = (typeof SIMULATED_DIALECTS)[number];
-const DEMO_SHIFT_RATE = 3;
-
 export function linkOpener(
   cfg: AgentConfig,
 ): (sink: LinkEventSink, log: Logger) => Promise<LinkHandle> | LinkHandle {
+  const framing = {
+    framing: cfg.serial.framing,
+    tpdu: cfg.serial.tpdu,
+    maxFrameBytes: cfg.serial.max_frame_bytes,
+  };
   if (cfg.simulate.enabled) {
     if (!isScenarioName(cfg.simulate.scenario)) {
       throw new ConfigError(
@@ -96,16 +98,15 @@ export function linkOpener(
       );
     }
     const scenario = cfg.simulate.scenario;
-    if (!(SIMULATED_DIALECTS as readonly string[]).includes(cfg.dialect)) {
+    const dialect = cfg.dialect;
+    if (!isDialectName(dialect)) {
       throw new ConfigError(
         'dialect',
-        cfg.dialect,
-        `the simulator speaks the built-in dialects only: ${SIMULATED_DIALECTS.join(', ')}`,
+        dialect,
+        `the simulator speaks the built-in dialects only: ${Object.keys(DIALECTS).join(', ')}`,
       );
     }
-    const dialect = cfg.dialect as SimulatedDialect;
-    // the demo's shift runs at a readable 3 frames/s; other scenarios at their own rate
-    const rate = cfg.simulate.rate ?? (scenario === 'shift' ? DEMO_SHIFT_RATE : undefined);
+    const rate = cfg.simulate.rate;
     return (sink, log) => {
       const stream = createSimulatorStream({
         scenario,
@@ -118,18 +119,14 @@ export function linkOpener(
         merchantId: cfg.terminal.merchant_id.padEnd(15, ' '),
         ...(cfg.simulate.duration_s > 0 ? { duration: cfg.simulate.duration_s } : {}),
       });
-      const framing = frameStream(
-        stream,
-        { framing: cfg.serial.framing, tpdu: cfg.serial.tpdu, maxFrameBytes: cfg.serial.max_frame_bytes },
-        sink,
-      );
+      const framer = frameStream(stream, framing, sink);
       log.info(
         { event: 'simulator_started', scenario, rate: stream.rate },
         `simulated payment module: scenario ${scenario}`,
       );
       return {
         close: async () => {
-          framing.detach();
+          framer.detach();
           stream.destroy();
         },
       };
@@ -143,34 +140,15 @@ export function linkOpener(
     );
   }
   const device = cfg.serial.device;
+  // tcp://HOST:PORT: a module (or `pos-agent simulate --tcp PORT`) reachable over TCP, not a UART
   const tcp = /^tcp:\/\/([^:/]+):(\d{1,5})\/?$/.exec(device);
-  if (tcp) {
-    // a module (or `pos-agent simulate --tcp PORT`) reachable over TCP instead of a UART
-    const host = tcp[1] as string;
-    const port = Number(tcp[2]);
-    if (port < 1 || port > 65535) throw new ConfigError('serial.device', device, 'TCP port must be 1-65535');
-    return (sink, log) => {
-      const link = openTcpLink({
-        host,
-        port,
-        framing: cfg.serial.framing,
-        tpdu: cfg.serial.tpdu,
-        maxFrameBytes: cfg.serial.max_frame_bytes,
-        logger: log,
-      });
-      link.onEvent(sink);
-      return link;
-    };
-  }
+  const port = tcp ? Number(tcp[2]) : 0;
+  if (tcp && (port < 1 || port > 65535))
+    throw new ConfigError('serial.device', device, 'TCP port must be 1-65535');
   return (sink, log) => {
-    const link = openSerialLink({
-      path: device,
-      baudRate: cfg.serial.baud,
-      framing: cfg.serial.framing,
-      tpdu: cfg.serial.tpdu,
-      maxFrameBytes: cfg.serial.max_frame_bytes,
-      logger: log,
-    });
+    const link = tcp
+      ? openTcpLink({ host: tcp[1] as string, port, ...framing, logger: log })
+      : openSerialLink({ path: device, baudRate: cfg.serial.baud, ...framing, logger: log });
     link.onEvent(sink);
     return link;
   };
