@@ -1,4 +1,4 @@
-export { configSchema, LANGS, SECRET_KEYS, type AgentConfig } from './schema.js';
+export { configSchema, SECRET_KEYS, type AgentConfig } from './schema.js';
 export {
   ConfigError,
   loadConfig,

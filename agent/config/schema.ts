@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const LANGS = ['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const;
+const LANGS = ['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const;
 const ident = (max: number) =>
   z
     .string()

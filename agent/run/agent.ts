@@ -5,10 +5,10 @@
  * offline, close the database.
  */
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AgentConfig } from '../config/index.js';
-import { ConfigError, configHash, LANGS } from '../config/index.js';
+import { ConfigError, configHash } from '../config/index.js';
 import { createCatalog, DeclineTracker } from '../guidance/index.js';
 import type { Logger } from '../log.js';
 import { Pipeline, type ScreenSink } from '../pipeline/pipeline.js';
@@ -18,6 +18,7 @@ import { type FailureStore, openStore } from '../store/index.js';
 // sync (MQTT.js) and the embedded broker (aedes) are loaded only when configured: the agent's
 // resident memory counts on a POS board
 import type { EmbeddedBroker, SyncHandle } from '../sync/index.js';
+import { readPem } from '../sync/pem.js';
 import { resolveDialect } from '../decode/decode-stream.js';
 import { createCodeTable, type CodeRow } from '../../protocol/response-codes/index.js';
 import type { LinkEventSink } from '../../protocol/framing/index.js';
@@ -112,19 +113,19 @@ export async function startAgent(
       },
     }),
   );
-  const cashier = cfg.language.cashier;
-  if (!(LANGS as readonly string[]).includes(cashier) && !catalog.languages().includes(cashier)) {
+  if (!catalog.languages().includes(cfg.language.cashier)) {
     throw new ConfigError(
       'language.cashier',
-      cashier,
-      `no texts in this language: built-in ${LANGS.join(', ')}; add it under texts (docs/guidance.md)`,
+      cfg.language.cashier,
+      `no texts in this language: ${catalog.languages().join(', ')}; add it under texts (docs/guidance.md)`,
     );
   }
+  // TLS files are read here, once, so a missing one is named by its key; the sync gets the text
+  const tls: { ca?: string; cert?: string; key?: string } = {};
   if (cfg.broker.url !== 'none' && cfg.broker.url !== 'embedded') {
     for (const k of ['ca', 'cert', 'key'] as const) {
-      const v = cfg.broker[k];
-      if (v === undefined || v.includes('-----BEGIN')) continue;
-      configStep(`broker.${k}`, v, () => accessSync(v, fsConstants.R_OK));
+      const text = configStep(`broker.${k}`, cfg.broker[k], () => readPem(cfg.broker[k]));
+      if (text !== undefined) tls[k] = text;
     }
   }
   const screens = new ScreenBook(catalog, { width: cfg.display.width, height: cfg.display.height });
@@ -183,9 +184,7 @@ export async function startAgent(
           configHash: configHash(cfg),
           ...(cfg.broker.username !== undefined ? { username: cfg.broker.username } : {}),
           ...(cfg.broker.password !== undefined ? { password: cfg.broker.password } : {}),
-          ...(cfg.broker.ca !== undefined ? { ca: cfg.broker.ca } : {}),
-          ...(cfg.broker.cert !== undefined ? { cert: cfg.broker.cert } : {}),
-          ...(cfg.broker.key !== undefined ? { key: cfg.broker.key } : {}),
+          ...tls,
           // the embedded broker (aedes) speaks MQTT 3.1.1 only: don't try 5 first
           ...(broker ? { protocolVersion: 4 as const } : {}),
           batchSize: cfg.broker.batch_size,

@@ -12,7 +12,7 @@
  * - every new connection (and every restart) reads the outbox again from the oldest unsynced row.
  * Delivery is at least once; receivers deduplicate by record `id` (docs/store-sync.md).
  */
-import { readFileSync } from 'node:fs';
+import { readPem } from './pem.js';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -119,11 +119,6 @@ interface Conn {
   watchdog: NodeJS.Timeout | null;
 }
 
-function pem(v: string | undefined): string | undefined {
-  if (v === undefined || v === '') return undefined;
-  return v.includes('-----BEGIN') ? v : readFileSync(v, 'utf8');
-}
-
 /** Capped exponential backoff with "equal jitter": half fixed, half random. */
 export function backoffDelay(
   attempt: number,
@@ -157,7 +152,7 @@ export function startSync(opts: SyncOptions): SyncHandle {
   if (!/^[^/#+]+$/.test(opts.fleet) || !/^[^/#+]+$/.test(opts.terminal)) {
     throw new SyncError('E_SYNC_CONFIG', 'fleet and terminal must be non-empty and free of / # +');
   }
-  const tls = { ca: pem(opts.ca), cert: pem(opts.cert), key: pem(opts.key) };
+  const tls = { ca: readPem(opts.ca), cert: readPem(opts.cert), key: readPem(opts.key) };
   // payload head shared by every failures message: {"v":1,"fleet":..,"terminal":..,"boot_id":..,"records":[
   const head = `{"v":${PAYLOAD_VERSION},"fleet":${JSON.stringify(opts.fleet)},"terminal":${JSON.stringify(opts.terminal)},"boot_id":${JSON.stringify(opts.bootId)},"records":[`;
   const headBytes = Buffer.byteLength(head) + 2;
