@@ -1,7 +1,7 @@
 /**
  * Store benchmark: sustained insert with group commit in the store's 'full' durability mode (each
  * commit's WAL flushed before its records are acknowledged) on a temp file, with the shipped
- * defaults (store.group_commit_max 512, group_commit_ms 2).
+ * store.group_commit_max (512) and the store's own 2 ms commit window (the agent config uses 4).
  * The producer behaves like the pipeline: it does not wait for one record before the next, but keeps
  * a bounded number of records awaiting their commit (--window). Prints records/s; with --json the
  * last line is one JSON object: { records_per_s, records, seconds, synchronous, group_commit_max, ... }.

@@ -109,17 +109,17 @@ export function createCatalog(opts: CatalogOptions = {}): Catalog {
   const onMissing = opts.onMissing;
   const merged = new Map<string, Map<string, string>>();
   for (const lang of LANGS) merged.set(lang, flatten(BUILT_IN[lang]));
+  const builtInKeys = new Set((merged.get('en') as Map<string, string>).keys()); // before overrides
   for (const [lang, texts] of Object.entries(overrides)) {
     const m = merged.get(lang) ?? new Map<string, string>();
     for (const [k, v] of Object.entries(texts)) m.set(k, v);
     merged.set(lang, m);
   }
   if (opts.onUnknownKey) {
-    const builtIn = flatten(BUILT_IN.en);
     const extra = new Set(opts.textKeys ?? []);
     for (const [lang, texts] of Object.entries(overrides)) {
       for (const key of Object.keys(texts)) {
-        if (builtIn.has(key)) continue;
+        if (builtInKeys.has(key)) continue;
         const dot = key.lastIndexOf('.');
         if (dot > 0 && extra.has(key.slice(0, dot)) && ENTRY_PARTS.has(key.slice(dot + 1))) continue;
         opts.onUnknownKey(lang, key);
