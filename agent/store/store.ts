@@ -827,6 +827,13 @@ export function openStore(opts: StoreOptions): FailureStore {
   };
 
   let closing: Promise<void> | null = null;
+  /** Rejects every record of `list` (a refused one with its own error), in order. */
+  function refuseAll(list: Pending[], message: string): void {
+    for (const p of list)
+      p.reject(p.outcome instanceof StoreError ? p.outcome : new StoreError('E_STORE_CLOSED', message));
+    settle(list.length);
+  }
+
   /** Commits what waits, flushes what is committed, settles every promise, closes the file. */
   async function closeNow(): Promise<void> {
     if (timer) clearTimeout(timer);
@@ -850,27 +857,19 @@ export function openStore(opts: StoreOptions): FailureStore {
       while (flushing) await new Promise<void>((r) => flushDone.push(r));
       if (flushRetry) clearTimeout(flushRetry);
       flushRetry = null;
-      if (unflushed.length > 0) {
-        // one last flush; if it (or an earlier one) failed, one checkpoint to rewrite the pages
-        const err =
-          flushAttempt > 0
-            ? null
-            : await new Promise<NodeJS.ErrnoException | null>((r) => flushWal(walFd, r));
-        if (flushAttempt === 0 && !err) resolveFlushed(takeUnflushed());
-        else {
-          if (err) flushFailed(err.code ?? err.message);
-          recoverByCheckpoint();
-        }
+      // one last flush, unless an earlier one failed; after a failure, one checkpoint instead
+      if (unflushed.length > 0 && flushAttempt === 0) {
+        const err = await new Promise<NodeJS.ErrnoException | null>((r) => flushWal(walFd, r));
+        if (err) flushFailed(err.code ?? err.message);
+        else resolveFlushed(takeUnflushed());
       }
+      if (unflushed.length > 0) recoverByCheckpoint();
       if (unflushed.length > 0) {
-        const ps = takeUnflushed();
         log.error(
-          { event: 'store_closed_unflushed', code: 'E_STORE_CLOSED', unflushed: ps.length },
+          { event: 'store_closed_unflushed', code: 'E_STORE_CLOSED', unflushed: unflushed.length },
           'store closed with committed records it could not confirm on disk; they were never acknowledged',
         );
-        for (const p of ps)
-          p.reject(new StoreError('E_STORE_CLOSED', 'store closed before the record was confirmed on disk'));
-        settle(ps.length);
+        refuseAll(takeUnflushed(), 'store closed before the record was confirmed on disk');
       }
       closeSync(walFd);
       walFd = -1;
@@ -880,9 +879,7 @@ export function openStore(opts: StoreOptions): FailureStore {
         { event: 'store_closed_with_pending', code: 'E_STORE_CLOSED', lost_uncommitted: queue.length },
         'store closed while records still waited for the disk; they were never acknowledged',
       );
-      for (const p of queue)
-        p.reject(new StoreError('E_STORE_CLOSED', 'store closed before the record was committed'));
-      settle(queue.length);
+      refuseAll(queue, 'store closed before the record was committed');
       queue = [];
     }
     for (const w of flushWaiters) w.resolve();
