@@ -763,7 +763,7 @@ export function openStore(opts: StoreOptions): FailureStore {
       }
       return new Promise<FailureRecord>((resolve, reject) => {
         // a copy: what was checked is what gets written, whatever the caller does with `f` later
-        queue.push({ f: copyNewFailure(scrubbed), id: ulid(), resolve, reject });
+        queue.push({ f: copyNewFailure(scrubbed), id: ulid(), resolve, reject, outcome: undefined }); // one shape throughout
         enqueued++;
         schedule();
       });
