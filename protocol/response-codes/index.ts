@@ -352,20 +352,13 @@ export interface MerchantAdvice {
 }
 
 /** Mastercard merchant advice codes (REFERENCE.md §1). */
-// prettier-ignore -- aligned data table
+// aligned data table (prettier-ignore keeps its rows as written)
+// prettier-ignore
 export const MERCHANT_ADVICE: Readonly<Record<string, MerchantAdvice>> = {
   '01': { retry: 'after_customer_action', retryAfterMin: null, meaning: 'New account information available' },
-  '02': {
-    retry: 'retry_later',
-    retryAfterMin: null,
-    meaning: 'Cannot approve at this time, try again later',
-  },
+  '02': { retry: 'retry_later', retryAfterMin: null, meaning: 'Cannot approve at this time, try again later' },
   '03': { retry: 'never_same_card', retryAfterMin: null, meaning: 'Do not try again' },
-  '04': {
-    retry: 'after_customer_action',
-    retryAfterMin: null,
-    meaning: 'Token requirements not fulfilled for this token type',
-  },
+  '04': { retry: 'after_customer_action', retryAfterMin: null, meaning: 'Token requirements not fulfilled for this token type' },
   '21': { retry: 'never_same_card', retryAfterMin: null, meaning: 'Payment cancellation: do not try again' },
   '24': { retry: 'retry_later', retryAfterMin: 60, meaning: 'Retry after 1 hour' },
   '25': { retry: 'retry_later', retryAfterMin: 1440, meaning: 'Retry after 24 hours' },
