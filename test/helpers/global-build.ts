@@ -25,6 +25,7 @@ const OUTPUTS: Array<{ out: string; sources: string[] }> = [
       'protocol/card',
     ],
   },
+  { out: 'dist/scripts/bench-export.js', sources: ['scripts/bench-export.ts', 'scripts/lib', 'agent'] },
 ];
 
 function newestMtime(path: string): number {
