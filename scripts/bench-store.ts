@@ -7,7 +7,7 @@
  * last line is one JSON object: { records_per_s, records, seconds, synchronous, group_commit_max, ... }.
  *
  *   npm run bench:store -- [--records 200000] [--window 4096] [--synchronous full|normal] [--json]
- * Target (DESIGN.md): >= 20,000 records/s sustained with group commit.
+ * Target: docs/sources.md §Design targets (store at 50% or more of a bare better-sqlite3 insert loop).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
