@@ -10,6 +10,5 @@ export default defineConfig({
     pool: 'forks',
     // 2-core CI machine: keep parallelism modest so I/O tests (pty, broker, SIGKILL) stay stable
     maxWorkers: 2,
-    reporters: process.env.CI ? ['default'] : ['default'],
   },
 });

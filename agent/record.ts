@@ -4,7 +4,7 @@
  * Card data rule: `pan_masked` is first 6 + last 4 with '*' in between; a full PAN never appears.
  */
 
-/** Stable category ids (DESIGN.md "Classification and guidance"). */
+/** Stable category ids (docs/guidance.md §Categories). */
 export const CATEGORIES = [
   'insufficient_funds',
   'card_problem',

@@ -13,6 +13,7 @@
  * ratio is the store's own cost. Goal: the store at 50% or more of its floor.
  *
  *   npm run bench:store -- [--records 200000] [--window 4096] [--synchronous full|normal] [--json]
+ * Target: docs/sources.md §Design targets (store at 50% or more of a bare better-sqlite3 insert loop).
  */
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

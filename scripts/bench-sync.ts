@@ -6,7 +6,7 @@
  * { drain_s, peak_rss_mb, records, batches, ... }.
  *
  *   npm run bench:sync -- [--records 100000] [--batch 200] [--batch-bytes 131072] [--inflight 10] [--json]
- * Target (DESIGN.md): < 10 s for 100,000 records, memory bounded.
+ * Target (docs/sources.md §Design targets): < 10 s for 100,000 records, memory bounded.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * MQTT sync of the failure outbox to the fleet. The SQLite outbox is the queue; MQTT.js is only the
- * transport (REFERENCE.md §5): it keeps unacknowledged messages in memory, has no in-flight
- * window, reconnects at a fixed interval and drops a message on an error PUBACK. So:
+ * transport (docs/sources.md §MQTT pitfalls): it keeps unacknowledged messages in memory, has no
+ * in-flight window, reconnects at a fixed interval and drops a message on an error PUBACK. So:
  *
  * - one MQTT.js client per connection attempt, auto-reconnect off (reconnectPeriod 0); our own
  *   capped, jittered exponential backoff between attempts, each failure logged with its reason;

@@ -1,5 +1,5 @@
 /**
- * Line splitting for the serial path, per the design: @serialport/parser-delimiter, bounded.
+ * Line splitting for the serial path: @serialport/parser-delimiter, bounded (docs/serial.md).
  * DelimiterParser alone grows without limit on noise that never sends a newline; this subclass
  * drops a pending line once it passes the limit and reports it once, when its newline arrives,
  * as an `Overflow` object in the (object-mode) output, in order with the lines around it.

@@ -5,10 +5,10 @@
  *   opening ──open ok──▶ open ──close/error/end──▶ reconnecting ──backoff or path reappears──▶ opening
  *      └────open failed──▶ reconnecting                                   close() from any state ──▶ closed
  *
- * REFERENCE §7 rules: a fresh SerialPort after every disconnect (a destroyed one can be
- * "reopened" into a broken state), an `error` listener always attached, framing restarted clean
- * after every (re)open (the open flushes what the device had sent), and the device path watched
- * with fs.watch because ptys are not in SerialPort.list(). Backoff is capped exponential with
+ * Rules (docs/sources.md §Serial pitfalls): a fresh SerialPort after every disconnect (a destroyed
+ * one can be "reopened" into a broken state), an `error` listener always attached, framing restarted
+ * clean after every (re)open (the open flushes what the device had sent), and the device path
+ * watched with fs.watch because ptys are not in SerialPort.list(). Backoff is capped exponential with
  * jitter, reset after a successful open. Each state change is logged (event: 'link_state').
  */
 import { existsSync, type FSWatcher, watch } from 'node:fs';

@@ -6,7 +6,8 @@
  *
  * HOT PATH: one listener per stream, no per-frame allocation in the binary path; the line path
  * allocates the stream machinery's bits and a view per line (BoundedLineSplitter skips
- * DelimiterParser's Buffer.concat when no partial line is carried over, REFERENCE §7).
+ * DelimiterParser's Buffer.concat when no partial line is carried over: docs/sources.md
+ * §Serial pitfalls).
  */
 import type { Readable } from 'node:stream';
 import {

@@ -1,6 +1,6 @@
 /**
  * Card-number helpers used at the data boundary. One truncation format everywhere (PCI DSS 3.4.1,
- * REFERENCE.md §4): first 6 and last 4 digits, '*' in between, length preserved.
+ * docs/sources.md §Card data rules): first 6 and last 4 digits, '*' in between, length preserved.
  */
 
 /** Masks a PAN given as a digit string: "4761739001010119" → "476173******0119". */

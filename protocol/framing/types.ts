@@ -35,7 +35,7 @@ export class FrameError extends Error {
 }
 
 /**
- * Events the payment module reports besides host traffic (DESIGN.md "Serial link"). Data, not
+ * Events the payment module reports besides host traffic (docs/serial.md §Events). Data, not
  * code: `required` arguments must be present, `optional` ones are documented; other key=value
  * arguments are passed through untouched so a newer module can add some.
  */

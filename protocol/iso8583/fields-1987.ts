@@ -1,7 +1,7 @@
 /**
  * The ISO 8583:1987 data elements 2-128: name, content type, maximum length, length prefix.
  * Lengths and types follow the standard as packaged by jPOS's ISO87 packagers (the independent
- * vectors in ../shared/vectors/jpos use them). Field 65 is an ordinary 1-byte field here, not a
+ * vectors in test/iso8583/vectors use them). Field 65 is an ordinary 1-byte field here, not a
  * tertiary bitmap: this table has 128 fields. Encodings are chosen by the dialect, not here.
  */
 import type { FieldDef } from './spec.js';

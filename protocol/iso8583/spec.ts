@@ -60,7 +60,7 @@ export interface DialectDef {
   overrides?: Readonly<Record<number, Partial<FieldSpec>>>;
 }
 
-/** Card data of ISO 8583:1987 (PCI DSS 3.3.1, REFERENCE.md §4). */
+/** Card data of ISO 8583:1987 (PCI DSS 3.3.1, docs/sources.md §Card data rules). */
 export const DEFAULT_SENSITIVITY: Readonly<Record<number, Sensitivity>> = {
   2: 'pan',
   34: 'pan', // PAN extended

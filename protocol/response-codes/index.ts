@@ -1,7 +1,7 @@
 /**
  * Field 39 classification: response code → category, who acts, retry advice, sensitivity, EMV
  * standard message and guidance text key. Pure (no I/O). The data lives in ./table.ts and its
- * sources in ./SOURCES.md.
+ * sources in docs/sources.md.
  *
  * HOT PATH: lookupCodeBytes / table.lookupBytes. Codes of 1-3 characters [0-9A-Za-z] are packed
  * into a base-37 integer that indexes a Uint16Array, so a lookup reads a few bytes and one array
@@ -351,7 +351,7 @@ export interface MerchantAdvice {
   meaning: string;
 }
 
-/** Mastercard merchant advice codes (REFERENCE.md §1). */
+/** Mastercard merchant advice codes (docs/sources.md §Merchant advice codes). */
 // aligned data table (prettier-ignore keeps its rows as written)
 // prettier-ignore
 export const MERCHANT_ADVICE: Readonly<Record<string, MerchantAdvice>> = {

@@ -1,17 +1,18 @@
 /**
  * The response-code table as data: ISO 8583:1987 field 39 codes, the common network-specific
  * alphanumeric codes, the ISO 8583:1993 action codes and the agent's local faults.
- * Sources: ./SOURCES.md. Pure data, no I/O. index.ts builds the lookup structures from it.
+ * Sources: docs/sources.md. Pure data, no I/O. index.ts builds the lookup structures from it.
  *
  * Columns of a row spec:
  *   code | category | actor (who must act) | retry advice | retry after (min) | Visa decline
  *   category (null = not an issuer decline) | sensitive (1 = reason never shown to the customer) |
  *   EMV Book 4 standard message id | guidance text key (agent/guidance catalogs) | English meaning
  *
- * Retry rules applied (REFERENCE.md §1-2): Visa category 1 and every sensitive reason → never the
- * same card; technical codes (19, 91, 96, 68, timeouts, card read) → one immediate retry;
- * insufficient funds / limits → later (1440 min: the issuer's daily limits reset); "after customer
- * action" when the customer must do something first (PIN, chip, call the issuer).
+ * Retry rules applied (docs/sources.md §Retry rules and §Who acts): Visa category 1 and every
+ * sensitive reason → never the same card; technical codes (19, 91, 96, 68, timeouts, card read) →
+ * one immediate retry; insufficient funds / limits → later (1440 min: the issuer's daily limits
+ * reset); "after customer action" when the customer must do something first (PIN, chip, call the
+ * issuer).
  */
 import type { Category, RetryAdvice } from '../../agent/record.js';
 
@@ -211,9 +212,9 @@ export const LOCAL_CODES: readonly RowSpec[] = [
 ];
 
 /**
- * ISO 8583:1993 action codes (n3) with a 1987 equivalent: REFERENCE.md §6 (a real terminal
- * engine's map) plus the obvious ones it leaves out (003, 004, 006, 007, 105, 113). A mapped
- * code takes the 1987 row's handling and keeps its own 1993 meaning.
+ * ISO 8583:1993 action codes (n3) with a 1987 equivalent (docs/sources.md §The 1993 to 1987 map:
+ * a published map, our differences listed there). A mapped code takes the 1987 row's handling and
+ * keeps its own 1993 meaning.
  */
 // aligned data table (prettier-ignore keeps its rows as written)
 // prettier-ignore
@@ -410,9 +411,10 @@ export const FALLBACK_SPEC: RowSpec = [
 ];
 
 /**
- * Rows that differ between networks (REFERENCE.md §6: 76-78 and 85). The default table follows
- * Visa; an acquirer on Mastercard-style meanings passes NETWORK_PROFILES.mastercard (or its own
- * map) as overrides to createCodeTable. 'mastercard_eu_sca' also turns 65 into the SCA soft decline.
+ * Rows that differ between networks (76-78 and 85: docs/sources.md §Codes that differ between
+ * networks). The default table follows Visa; an acquirer on Mastercard-style meanings passes
+ * NETWORK_PROFILES.mastercard (or its own map) as overrides to createCodeTable. 'mastercard_eu_sca'
+ * also turns 65 into the SCA soft decline.
  */
 // aligned data table (prettier-ignore keeps its rows as written)
 // prettier-ignore

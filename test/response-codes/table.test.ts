@@ -68,7 +68,7 @@ describe('table coverage', () => {
     expect(lookupCode('960').category).toBe('system_fault');
   });
 
-  it('maps 1993 codes to the handling of their 1987 equivalent (REFERENCE.md §6)', () => {
+  it('handles a 1993 code like its 1987 equivalent (docs/sources.md §The 1993 to 1987 map)', () => {
     for (const [c93, c87] of Object.entries(MAP_1993_TO_1987)) {
       const a = lookupCode(c93);
       const b = lookupCode(c87);
