@@ -67,6 +67,18 @@ function loadTexts(texts: AgentConfig['texts']): Record<string, Record<string, s
   >;
 }
 
+/** Resolves true when `p` settles within `ms`, false otherwise (the timer does not hold the process). */
+function within(ms: number, p: Promise<unknown>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    const done = (): void => {
+      clearTimeout(t);
+      resolve(true);
+    };
+    p.then(done, done);
+  });
+}
+
 /** Runs one config-driven setup step; any failure becomes a ConfigError naming the key. */
 function configStep<T>(key: string, value: unknown, fn: () => T): T {
   try {
@@ -214,8 +226,11 @@ export async function startAgent(
     sync?.notify();
     parts.onCommitted?.(rec);
   };
+  let stopping = false;
   const onNotStored = (err: Error & { code?: string }): void => {
     settled();
+    // at stop, records the disk did not take within the grace period: the store counts them in one line
+    if (stopping && err.code === 'E_STORE_CLOSED') return;
     // the store keeps retrying disk errors itself; a rejection here is an invalid record or a full queue
     log.error({ event: 'record_failed', code: err.code ?? 'E_RECORD', err }, 'failure record was not stored');
   };
@@ -279,8 +294,20 @@ export async function startAgent(
       await link.close();
       pipeline!.stop();
       pipeline!.expireRequests();
-      await drained();
-      await store.flush();
+      // A full or failing disk keeps records waiting (the store retries): wait for them at most the
+      // grace period, then close the store, which refuses what still waits (E_STORE_CLOSED).
+      stopping = true;
+      if (
+        !(await within(
+          cfg.store.stop_grace_s * 1000,
+          drained().then(() => store.flush()),
+        ))
+      ) {
+        log.warn(
+          { event: 'stop_grace_expired', grace_s: cfg.store.stop_grace_s },
+          'records still wait for the disk after the stop grace period: closing the store',
+        );
+      }
       if (sync) await sync.stop();
       await store.close();
       if (broker) await broker.close();
