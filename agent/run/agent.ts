@@ -22,7 +22,7 @@ import { readPem } from '../sync/pem.js';
 import { resolveDialect } from '../decode/decode-stream.js';
 import { createCodeTable, type CodeRow } from '../../protocol/response-codes/index.js';
 import type { LinkEventSink } from '../../protocol/framing/index.js';
-import { loadCardKey } from './card-key.js';
+import { loadCardKey, readCardKey } from './card-key.js';
 
 // yaml is loaded on first use (a YAML file given): it is not needed on the agent's run path, and
 // its ~70 modules count in the resident memory of a POS board.
@@ -140,6 +140,8 @@ export async function startAgent(
       if (text !== undefined) tls[k] = text;
     }
   }
+  // an existing device key file that is not a key stops the start before the database is touched
+  if (!cfg.declines.card_key) readCardKey(cfg.store.path);
   const screens = new ScreenBook(catalog, { width: cfg.display.width, height: cfg.display.height });
 
   const store = openStore({
@@ -151,11 +153,14 @@ export async function startAgent(
     bootId,
     logger: log,
   });
-  if (store.movedAside)
-    log.error(
-      { event: 'db_recreated', moved_to: store.movedAside },
-      'database was unreadable: moved aside, started a fresh one',
-    );
+  // the device key beside the database: made after the database, which it marks as initialized
+  let cardKey: Buffer;
+  try {
+    cardKey = loadCardKey(cfg.declines.card_key, cfg.store.path);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 
   let broker: EmbeddedBroker | null = null;
   let brokerUrl: string | null = cfg.broker.url;
@@ -240,7 +245,7 @@ export async function startAgent(
     screens,
     display,
     tracker: new DeclineTracker({ maxPerDay: cfg.declines.max_per_card_per_day }),
-    cardKey: loadCardKey(cfg.declines.card_key, cfg.store.path),
+    cardKey,
     terminalId: cfg.terminal.id,
     merchantId: cfg.terminal.merchant_id,
     cashierLang: cfg.language.cashier,
