@@ -79,6 +79,8 @@ export interface StoreOptions {
   /** Retry backoff for SQLITE_FULL / I/O errors (ms). Defaults 50 and 5,000. */
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** seq values reserved per write of the high-water mark `<path>.hwm` (default 10,000). */
+  seqBlock?: number;
   /** PRAGMA quick_check at open (default true): catches corruption the header check misses. */
   checkOnOpen?: boolean;
   /** SQLite page cache in KiB (default 8192; better-sqlite3 would use 16 MiB). */
@@ -257,6 +259,7 @@ export function openStore(opts: StoreOptions): FailureStore {
   const retryMin = Math.max(1, opts.retryMinMs ?? 50);
   const retryMax = Math.max(retryMin, opts.retryMaxMs ?? 5_000);
   const budget = opts.budgetBytes && opts.budgetBytes > 0 ? opts.budgetBytes : 0;
+  const seqBlock = Math.max(1, Math.floor(opts.seqBlock ?? HWM_BLOCK));
   const alarmSet = new Set<string>();
   let movedAside: string | null = null;
   const cacheKiB = opts.cacheKiB ?? 8192;
@@ -281,7 +284,11 @@ export function openStore(opts: StoreOptions): FailureStore {
   try {
     if (found.state === 'missing') {
       createDbFile(opts.path);
-      if (initialized) lost = { how: 'missing', reason: 'database file missing' };
+      // a -wal left behind may hold records: handled as an emptied file, so its pages are salvaged
+      if (initialized)
+        lost = existsSync(`${opts.path}-wal`)
+          ? { how: 'emptied', reason: 'database file missing, its -wal left' }
+          : { how: 'missing', reason: 'database file missing' };
     } else if (found.state === 'empty' && initialized) {
       lost = { how: 'emptied', reason: 'database file is empty (0 bytes)' };
     } else {
@@ -317,7 +324,8 @@ export function openStore(opts: StoreOptions): FailureStore {
         if (existsSync(opts.path + sfx)) renameSync(opts.path + sfx, movedAside + sfx);
       }
       createDbFile(opts.path);
-    }
+      ({ db, fresh } = openDb(opts.path, false, cacheKiB));
+    } // a missing one was created and opened above
     alarmSet.add('db_recreated');
     log.error(
       {
@@ -333,7 +341,6 @@ export function openStore(opts: StoreOptions): FailureStore {
         ? 'database of this agent missing at start: starting a fresh one'
         : 'database unreadable or emptied at start: moved aside, starting a fresh one',
     );
-    ({ db, fresh } = openDb(opts.path, false, cacheKiB));
     // seq must keep rising for receivers even though the old rows are gone: above the high-water
     // mark, and at least Unix seconds x 100 (12 digits until 2286, so never shaped like a 13-19
     // digit PAN; covers a lost high-water mark as long as the terminal averaged under 100 records/s).
@@ -422,7 +429,7 @@ export function openStore(opts: StoreOptions): FailureStore {
   let ceiling = hw?.seq_ceiling ?? 0;
   /** Raises the ceiling durably to `upTo` + a block. Throws with a code onWriteError classifies. */
   function reserveSeq(upTo: number): void {
-    const next = upTo + HWM_BLOCK;
+    const next = upTo + seqBlock;
     try {
       writeHighWater(opts.path, { seq_ceiling: next, closed: null });
     } catch (e) {

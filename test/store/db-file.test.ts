@@ -8,6 +8,7 @@ import {
   chmodSync,
   copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -23,7 +24,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, StoreError, type FailureStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
-import { captureLogger } from '../sync/util.js';
+import { captureLogger, until } from '../sync/util.js';
 
 let dir: string;
 let path: string;
@@ -207,5 +208,49 @@ describe('a database the agent initialized, lost or damaged', () => {
     const s = mk({ logger });
     expect(s.alarms()).toContain('db_recreated');
     expect(event(lines, 'db_salvaged')).toMatchObject({ held: 50, recovered: 0, lost: 50 });
+  });
+
+  it('deleted after a crash with its -wal left: the -wal is quarantined and its records salvaged', async () => {
+    const s0 = mk();
+    const recs = await Promise.all(Array.from({ length: 40 }, (_, i) => s0.record(syntheticFailure(i))));
+    const crashed = mkdtempSync(join(dir, 'crash-'));
+    for (const f of ['f.db-wal', 'f.db.hwm']) copyFileSync(join(dir, f), join(crashed, f)); // no f.db
+    await s0.close();
+    path = join(crashed, 'f.db');
+    const s = mk();
+    expect(s.alarms()).toContain('db_recreated');
+    expect(s.unsynced(100).map((r) => r.id)).toEqual(recs.map((r) => r.id));
+  });
+});
+
+describe('the seq high-water mark', () => {
+  it('is raised durably before a commit passes it, one write per block', async () => {
+    const s = mk({ seqBlock: 10 });
+    const ceiling = () =>
+      (JSON.parse(readFileSync(`${path}.hwm`, 'utf8')) as { seq_ceiling: number }).seq_ceiling;
+    expect(ceiling()).toBe(10);
+    for (let i = 0; i < 35; i++) {
+      const r = await s.record(syntheticFailure(i));
+      expect(ceiling()).toBeGreaterThanOrEqual(r.seq); // on disk while the store still runs
+    }
+    expect(ceiling()).toBeLessThanOrEqual(35 + 10);
+  });
+
+  it('cannot be written: records wait in memory with store_io_error, nothing is lost, they commit once it can', async () => {
+    const { lines, logger } = captureLogger();
+    const s = mk({ seqBlock: 5, logger, retryMinMs: 5, retryMaxMs: 20 });
+    await Promise.all(Array.from({ length: 5 }, (_, i) => s.record(syntheticFailure(i))));
+    const blocker = `${path}.hwm.tmp-${process.pid}`;
+    mkdirSync(blocker); // the temporary file cannot be created
+    const pending = Array.from({ length: 20 }, (_, i) => s.record(syntheticFailure(i + 5)));
+    await until(() => s.alarms().includes('store_io_error'), 2000, 'alarm');
+    expect(s.stats().total).toBe(5);
+    expect(
+      lines.some((l) => l.includes('"event":"store_write_retry"') && l.includes('SQLITE_IOERR_HWM')),
+    ).toBe(true);
+    rmSync(blocker, { recursive: true });
+    const recs = await Promise.all(pending);
+    expect(recs.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 6));
+    expect(s.alarms()).not.toContain('store_io_error');
   });
 });
