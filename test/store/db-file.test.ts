@@ -110,6 +110,12 @@ describe('store files', () => {
     expect(journal).toBe('delete'); // not switched to WAL either
   });
 
+  it('refuses a <db>.hwm that is not a high-water mark, and leaves it as it was', () => {
+    writeFileSync(`${path}.hwm`, 'some other file\n');
+    expect(() => mk()).toThrow(expect.objectContaining({ code: 'E_STORE_FOREIGN' }));
+    expect(readFileSync(`${path}.hwm`, 'utf8')).toBe('some other file\n');
+  });
+
   it('a 0-byte file nobody initialized is simply a new store', async () => {
     writeFileSync(path, '');
     const { lines, logger } = captureLogger();
