@@ -319,11 +319,18 @@ export function openStore(opts: StoreOptions): FailureStore {
   if (lost) {
     if (lost.how !== 'missing') {
       movedAside = `${opts.path}.${lost.how === 'emptied' ? 'empty' : 'corrupt'}-${stamp()}`;
-      renameSync(opts.path, movedAside);
-      for (const sfx of ['-wal', '-shm']) {
-        if (existsSync(opts.path + sfx)) renameSync(opts.path + sfx, movedAside + sfx);
+      try {
+        renameSync(opts.path, movedAside);
+        for (const sfx of ['-wal', '-shm']) {
+          if (existsSync(opts.path + sfx)) renameSync(opts.path + sfx, movedAside + sfx);
+        }
+        createDbFile(opts.path);
+      } catch (e) {
+        const errno = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+        throw new StoreError('E_STORE_OPEN', `cannot move ${opts.path} aside (${lost.reason}): ${errno}`, {
+          cause: e,
+        });
       }
-      createDbFile(opts.path);
       ({ db, fresh } = openDb(opts.path, false, cacheKiB));
     } // a missing one was created and opened above
     alarmSet.add('db_recreated');
