@@ -112,6 +112,8 @@ export const configSchema = z
         group_commit_ms: z.number().int().min(0).max(1000).default(4),
         /** Most records in one transaction: larger batches amortize the per-commit work under a flood, but hold the event loop longer. */
         group_commit_max: z.number().int().min(1).max(100_000).default(512),
+        /** At stop, longest wait for records the disk has not taken yet (full disk); then they are refused (E_STORE_CLOSED). */
+        stop_grace_s: z.number().min(0).max(3600).default(10),
       })
       .strict()
       .prefault({}),

@@ -22,7 +22,7 @@ import { readPem } from '../sync/pem.js';
 import { resolveDialect } from '../decode/decode-stream.js';
 import { createCodeTable, type CodeRow } from '../../protocol/response-codes/index.js';
 import type { LinkEventSink } from '../../protocol/framing/index.js';
-import { loadCardKey } from './card-key.js';
+import { loadCardKey, readCardKey } from './card-key.js';
 
 // yaml is loaded on first use (a YAML file given): it is not needed on the agent's run path, and
 // its ~70 modules count in the resident memory of a POS board.
@@ -65,6 +65,18 @@ function loadTexts(texts: AgentConfig['texts']): Record<string, Record<string, s
     string,
     Record<string, string>
   >;
+}
+
+/** Resolves true when `p` settles within `ms`, false otherwise (the timer does not hold the process). */
+function within(ms: number, p: Promise<unknown>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    const done = (): void => {
+      clearTimeout(t);
+      resolve(true);
+    };
+    p.then(done, done);
+  });
 }
 
 /** Runs one config-driven setup step; any failure becomes a ConfigError naming the key. */
@@ -128,6 +140,8 @@ export async function startAgent(
       if (text !== undefined) tls[k] = text;
     }
   }
+  // an existing device key file that is not a key stops the start before the database is touched
+  if (!cfg.declines.card_key) readCardKey(cfg.store.path);
   const screens = new ScreenBook(catalog, { width: cfg.display.width, height: cfg.display.height });
 
   const store = openStore({
@@ -139,11 +153,14 @@ export async function startAgent(
     bootId,
     logger: log,
   });
-  if (store.movedAside)
-    log.error(
-      { event: 'db_recreated', moved_to: store.movedAside },
-      'database was unreadable: moved aside, started a fresh one',
-    );
+  // the device key beside the database: made after the database, which it marks as initialized
+  let cardKey: Buffer;
+  try {
+    cardKey = loadCardKey(cfg.declines.card_key, cfg.store.path);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 
   let broker: EmbeddedBroker | null = null;
   let brokerUrl: string | null = cfg.broker.url;
@@ -214,8 +231,11 @@ export async function startAgent(
     sync?.notify();
     parts.onCommitted?.(rec);
   };
+  let stopping = false;
   const onNotStored = (err: Error & { code?: string }): void => {
     settled();
+    // at stop, records the disk did not take within the grace period: the store counts them in one line
+    if (stopping && err.code === 'E_STORE_CLOSED') return;
     // the store keeps retrying disk errors itself; a rejection here is an invalid record or a full queue
     log.error({ event: 'record_failed', code: err.code ?? 'E_RECORD', err }, 'failure record was not stored');
   };
@@ -225,7 +245,7 @@ export async function startAgent(
     screens,
     display,
     tracker: new DeclineTracker({ maxPerDay: cfg.declines.max_per_card_per_day }),
-    cardKey: loadCardKey(cfg.declines.card_key, cfg.store.path),
+    cardKey,
     terminalId: cfg.terminal.id,
     merchantId: cfg.terminal.merchant_id,
     cashierLang: cfg.language.cashier,
@@ -279,8 +299,20 @@ export async function startAgent(
       await link.close();
       pipeline!.stop();
       pipeline!.expireRequests();
-      await drained();
-      await store.flush();
+      // A full or failing disk keeps records waiting (the store retries): wait for them at most the
+      // grace period, then close the store, which refuses what still waits (E_STORE_CLOSED).
+      stopping = true;
+      if (
+        !(await within(
+          cfg.store.stop_grace_s * 1000,
+          drained().then(() => store.flush()),
+        ))
+      ) {
+        log.warn(
+          { event: 'stop_grace_expired', grace_s: cfg.store.stop_grace_s },
+          'records still wait for the disk after the stop grace period: closing the store',
+        );
+      }
       if (sync) await sync.stop();
       await store.close();
       if (broker) await broker.close();

@@ -20,7 +20,17 @@
  *   even across crashes.
  * - Budget: after commits and acks, synced rows are purged oldest first to stay under budgetBytes;
  *   unsynced rows are never purged (alarm 'store_budget_exceeded' instead).
- * - Faults: a corrupt/unreadable file at open is moved aside and recreated (alarm 'db_recreated');
+ * - Files: the database (and so its -wal and -shm, which SQLite creates with the main file's mode)
+ *   is created 0600 before SQLite opens it; an existing one is tightened to 0600. A file at the path
+ *   that the agent did not create (not SQLite, or another application's database) is refused
+ *   (E_STORE_FOREIGN), never renamed away.
+ * - Seq high-water mark (high-water.ts): `<db>.hwm` says no seq above its ceiling was used; the
+ *   store raises it a block ahead before a commit would pass it, so a lost database never brings
+ *   back a seq value. It (or the device key `<db>.key`) also says the path was initialized here.
+ * - Faults: a database of ours that is corrupt or unreadable at open, or was emptied to 0 bytes, is
+ *   moved aside and recreated (alarm 'db_recreated'); a missing one is recreated with the same
+ *   alarm. Rows still readable in the moved file are salvaged (salvage.ts) and the log says how many
+ *   records it held, recovered and lost. seq continues above the high-water mark.
  *   SQLITE_FULL (alarm 'disk_full') and I/O or busy errors (alarm 'store_io_error') keep the batch
  *   queued in memory and retry with capped, jittered backoff.
  */
@@ -37,13 +47,16 @@ import {
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Category, FailureRecord } from '../record.js';
+import { createDbFile, inspectDbFile, restrictDbModes } from './db-file.js';
+import { HWM_BLOCK, highWaterPath, readHighWater, writeHighWater } from './high-water.js';
+import { salvageInto } from './salvage.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { findPans, scrubPans } from '../../protocol/card/pan.js';
 import { migrate } from './migrate.js';
 import { copyNewFailure, isValidNewFailure } from './record-check.js';
 import { newFailureSchema } from './record-schema.js';
-import { RECORD_COLUMNS } from './schema.js';
+import { RECORD_COLUMNS, SCHEMA_VERSION } from './schema.js';
 import { monotonicUlid } from './ulid.js';
 
 export type NewFailure = Omit<FailureRecord, 'id' | 'seq' | 'boot_id' | 'synced_at'>;
@@ -66,6 +79,8 @@ export interface StoreOptions {
   /** Retry backoff for SQLITE_FULL / I/O errors (ms). Defaults 50 and 5,000. */
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** seq values reserved per write of the high-water mark `<path>.hwm` (default 10,000). */
+  seqBlock?: number;
   /** PRAGMA quick_check at open (default true): catches corruption the header check misses. */
   checkOnOpen?: boolean;
   /** SQLite page cache in KiB (default 8192; better-sqlite3 would use 16 MiB). */
@@ -119,12 +134,15 @@ export interface FailureStore {
 export type StoreErrorCode =
   | 'E_RECORD' // the NewFailure is invalid
   | 'E_STORE_OPEN' // the database cannot be opened (and is not corrupt: e.g. no such directory)
+  | 'E_STORE_FOREIGN' // a file at the database path (or <db>.hwm) that the agent did not create
   | 'E_STORE_DURABILITY' // journal_mode / synchronous read back differently than set
   | 'E_STORE_BACKLOG' // too many records waiting in memory while the disk refuses writes
   | 'E_STORE_WRITE' // a record was refused by SQLite for a reason retrying cannot fix
   | 'E_STORE_CLOSED'; // the store is closed (or closed before the record could commit)
 
 export class StoreError extends Error {
+  /** Process exit code for the CLI: 2 (bad input) for a foreign file at the database path. */
+  readonly exitCode: number | undefined;
   constructor(
     readonly code: StoreErrorCode,
     message: string,
@@ -132,7 +150,16 @@ export class StoreError extends Error {
   ) {
     super(message, options);
     this.name = 'StoreError';
+    this.exitCode = code === 'E_STORE_FOREIGN' ? 2 : undefined;
   }
+}
+
+/** The refusal of a file the agent did not create; names the file, never quotes it. */
+function foreign(path: string, what: string): StoreError {
+  return new StoreError(
+    'E_STORE_FOREIGN',
+    `${path} exists and is ${what}, not a failure store this agent created; refusing to touch it: move it away or choose another --db / store.path`,
+  );
 }
 
 interface Pending {
@@ -174,6 +201,12 @@ function stamp(d = new Date()): string {
 function openDb(path: string, check: boolean, cacheKiB: number): { db: Database.Database; fresh: boolean } {
   const db = new Database(path);
   try {
+    // before any pragma that writes: a database of another application is left as it is
+    if (
+      db.pragma('user_version', { simple: true }) === 0 &&
+      (db.prepare('SELECT COUNT(*) FROM sqlite_master').pluck().get() as number) > 0
+    )
+      throw foreign(path, 'an SQLite database of another application');
     db.pragma(`cache_size = -${Math.max(256, Math.floor(cacheKiB))}`);
     const fresh = (db.pragma('page_count', { simple: true }) as number) === 0;
     if (fresh) db.pragma('auto_vacuum = INCREMENTAL'); // only effective before the first table
@@ -226,43 +259,119 @@ export function openStore(opts: StoreOptions): FailureStore {
   const retryMin = Math.max(1, opts.retryMinMs ?? 50);
   const retryMax = Math.max(retryMin, opts.retryMaxMs ?? 5_000);
   const budget = opts.budgetBytes && opts.budgetBytes > 0 ? opts.budgetBytes : 0;
+  const seqBlock = Math.max(1, Math.floor(opts.seqBlock ?? HWM_BLOCK));
   const alarmSet = new Set<string>();
   let movedAside: string | null = null;
+  const cacheKiB = opts.cacheKiB ?? 8192;
 
-  let db: Database.Database;
-  let fresh: boolean;
+  // Was this path initialized by the agent? Every open writes the high-water mark; the device key
+  // sits beside the database too. An SQLite header with one of our schema versions is ours as well.
+  const hw = readHighWater(opts.path);
+  if (hw === 'invalid') throw foreign(highWaterPath(opts.path), 'not a seq high-water mark');
+  const initialized = hw !== null || existsSync(`${opts.path}.key`);
+  let found: ReturnType<typeof inspectDbFile>;
   try {
-    ({ db, fresh } = openDb(opts.path, opts.checkOnOpen ?? true, opts.cacheKiB ?? 8192));
+    found = inspectDbFile(opts.path);
   } catch (e) {
-    const code = sqliteCode(e);
-    if (!CORRUPT.test(code)) {
-      if (e instanceof StoreError) throw e;
-      throw new StoreError('E_STORE_OPEN', `cannot open ${opts.path}: ${(e as Error).message}`, { cause: e });
+    throw new StoreError('E_STORE_OPEN', `cannot open ${opts.path}: ${(e as Error).message}`, { cause: e });
+  }
+  const ours =
+    initialized ||
+    (found.state === 'sqlite' && found.userVersion >= 1 && found.userVersion <= SCHEMA_VERSION);
+  if (found.state === 'other' && !ours) throw foreign(opts.path, 'not an SQLite database');
+  /** Set when the database the agent had is gone: how. */
+  let lost: { how: 'missing' | 'emptied' | 'unreadable'; sqlite?: string; reason: string } | null = null;
+  try {
+    if (found.state === 'missing') {
+      createDbFile(opts.path);
+      // a -wal left behind may hold records: handled as an emptied file, so its pages are salvaged
+      if (initialized)
+        lost = existsSync(`${opts.path}-wal`)
+          ? { how: 'emptied', reason: 'database file missing, its -wal left' }
+          : { how: 'missing', reason: 'database file missing' };
+    } else if (found.state === 'empty' && initialized) {
+      lost = { how: 'emptied', reason: 'database file is empty (0 bytes)' };
+    } else {
+      for (const f of restrictDbModes(opts.path))
+        log.warn({ event: 'store_mode_unchanged', path: f }, 'could not restrict the file mode to 0600');
     }
-    movedAside = `${opts.path}.corrupt-${stamp()}`;
-    renameSync(opts.path, movedAside);
-    for (const sfx of ['-wal', '-shm']) {
-      if (existsSync(opts.path + sfx)) renameSync(opts.path + sfx, movedAside + sfx);
+  } catch (e) {
+    throw new StoreError('E_STORE_OPEN', `cannot create ${opts.path}: ${(e as Error).message}`, { cause: e });
+  }
+
+  let db!: Database.Database;
+  let fresh = false;
+  if (lost?.how !== 'emptied') {
+    try {
+      ({ db, fresh } = openDb(opts.path, opts.checkOnOpen ?? true, cacheKiB));
+    } catch (e) {
+      const code = sqliteCode(e);
+      if (!CORRUPT.test(code)) {
+        if (e instanceof StoreError) throw e;
+        throw new StoreError('E_STORE_OPEN', `cannot open ${opts.path}: ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+      if (!ours) throw foreign(opts.path, 'an unreadable database');
+      lost = { how: 'unreadable', sqlite: code, reason: (e as Error).message };
     }
+  }
+  if (lost) {
+    if (lost.how !== 'missing') {
+      movedAside = `${opts.path}.${lost.how === 'emptied' ? 'empty' : 'corrupt'}-${stamp()}`;
+      try {
+        renameSync(opts.path, movedAside);
+        for (const sfx of ['-wal', '-shm']) {
+          if (existsSync(opts.path + sfx)) renameSync(opts.path + sfx, movedAside + sfx);
+        }
+        createDbFile(opts.path);
+      } catch (e) {
+        const errno = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+        throw new StoreError('E_STORE_OPEN', `cannot move ${opts.path} aside (${lost.reason}): ${errno}`, {
+          cause: e,
+        });
+      }
+      ({ db, fresh } = openDb(opts.path, false, cacheKiB));
+    } // a missing one was created and opened above
     alarmSet.add('db_recreated');
     log.error(
       {
         event: 'db_recreated',
         code: 'db_recreated',
-        sqlite: code,
+        cause: lost.how,
+        sqlite: lost.sqlite,
         path: opts.path,
         moved_to: movedAside,
-        reason: (e as Error).message,
+        reason: lost.reason,
       },
-      'database unreadable at start: moved aside, starting a fresh one',
+      lost.how === 'missing'
+        ? 'database of this agent missing at start: starting a fresh one'
+        : 'database unreadable or emptied at start: moved aside, starting a fresh one',
     );
-    ({ db, fresh } = openDb(opts.path, false, opts.cacheKiB ?? 8192));
-    // seq must keep rising for receivers even though the old rows are gone: start at Unix seconds
-    // x 100 (12 digits until 2286, so never shaped like a 13-19 digit PAN). Above any old seq as
-    // long as the terminal averaged under 100 records/s since its database was created.
-    db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(
-      'seq_floor',
-      String(Math.floor(Date.now() / 1000) * 100),
+    // seq must keep rising for receivers even though the old rows are gone: above the high-water
+    // mark, and at least Unix seconds x 100 (12 digits until 2286, so never shaped like a 13-19
+    // digit PAN; covers a lost high-water mark as long as the terminal averaged under 100 records/s).
+    const floor = Math.max(Math.floor(Date.now() / 1000) * 100, hw?.seq_ceiling ?? 0);
+    db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('seq_floor', String(floor));
+    const sv = movedAside
+      ? salvageInto(movedAside, db, floor)
+      : { held: null, recovered: 0, resequenced: 0, invalid: 0 };
+    const held = sv.held ?? hw?.closed?.records ?? null;
+    const gone = held === null ? null : Math.max(0, held - sv.recovered);
+    log[gone === 0 ? 'warn' : 'error'](
+      {
+        event: 'db_salvaged',
+        code: 'db_recreated',
+        held,
+        recovered: sv.recovered,
+        lost: gone,
+        unsynced_at_last_stop: hw?.closed?.unsynced ?? null,
+        resequenced: sv.resequenced,
+        invalid: sv.invalid,
+        ...('error' in sv && sv.error ? { read_error: sv.error } : {}),
+        moved_to: movedAside,
+      },
+      `lost database: held ${held ?? 'an unknown number of'} records, ${sv.recovered} recovered, ${gone ?? 'unknown'} lost`,
     );
   }
   if (fresh)
@@ -322,13 +431,49 @@ export function openStore(opts: StoreOptions): FailureStore {
     .get() as number;
   let total = db.prepare('SELECT COUNT(*) FROM failures').pluck().get() as number;
 
+  // The high-water mark: durable before any commit passes it. Written at every open, a block above
+  // every seq this database (or its lost predecessor) used; this also clears the last close's counts.
+  let ceiling = hw?.seq_ceiling ?? 0;
+  /** Raises the ceiling durably to `upTo` + a block. Throws with a code onWriteError classifies. */
+  function reserveSeq(upTo: number): void {
+    const next = upTo + seqBlock;
+    try {
+      writeHighWater(opts.path, { seq_ceiling: next, closed: null });
+    } catch (e) {
+      const errno = (e as NodeJS.ErrnoException).code ?? 'EIO';
+      // classified like SQLite's own write errors: the batch stays queued and is retried
+      const err = new Error(`cannot write ${highWaterPath(opts.path)}: ${errno}`, { cause: e });
+      (err as Error & { code: string }).code =
+        errno === 'ENOSPC' || errno === 'EDQUOT' ? 'SQLITE_FULL_HWM' : 'SQLITE_IOERR_HWM';
+      throw err;
+    }
+    ceiling = next;
+  }
+  {
+    const used = Math.max(
+      ceiling,
+      seqFloor,
+      (db.prepare('SELECT MAX(last_seq) FROM terminal_seq').pluck().get() as number | null) ?? 0,
+      (db.prepare('SELECT MAX(seq) FROM failures').pluck().get() as number | null) ?? 0,
+    );
+    try {
+      reserveSeq(used);
+    } catch (e) {
+      // the first commit tries again (and waits for the disk if it must)
+      log.warn(
+        { event: 'store_hwm_write_failed', reason: (e as Error).message },
+        'seq high-water mark not written',
+      );
+    }
+  }
+
   // 'full' mode: the WAL file's descriptor for the store's own flushes. SQLite keeps the WAL file
   // (same inode) while a connection is open, so one descriptor serves the store's whole life. The
   // directory is flushed once, so a freshly created database and WAL keep their names on power loss.
   let walFd = -1;
   if (durability === 'full') {
     try {
-      walFd = openSync(`${opts.path}-wal`, constants.O_RDONLY | constants.O_CREAT, 0o644);
+      walFd = openSync(`${opts.path}-wal`, constants.O_RDONLY | constants.O_CREAT, 0o600);
     } catch (e) {
       db.close();
       throw new StoreError(
@@ -371,6 +516,7 @@ export function openStore(opts: StoreOptions): FailureStore {
       const f = p.f;
       const seq = (next.get(f.terminal_id) ?? seqOf(f.terminal_id)) + 1;
       next.set(f.terminal_id, seq);
+      if (seq > ceiling) reserveSeq(seq); // once per block: the mark is durable before the COMMIT
       const rec: FailureRecord = { id: p.id, seq, boot_id: opts.bootId, ...f, synced_at: null };
       insertStmt.run(
         rec.id,
@@ -885,6 +1031,15 @@ export function openStore(opts: StoreOptions): FailureStore {
     for (const w of flushWaiters) w.resolve();
     flushWaiters = [];
     db.close();
+    try {
+      // what the database holds now: if it is emptied or lost before the next start, the log can say
+      writeHighWater(opts.path, { seq_ceiling: ceiling, closed: { records: total, unsynced: outboxDepth } });
+    } catch (e) {
+      log.warn(
+        { event: 'store_hwm_write_failed', reason: (e as Error).message },
+        'seq high-water mark not updated at close',
+      );
+    }
     log.info({ event: 'store_closed', path: opts.path }, 'failure store closed');
   }
   return store;

@@ -4,7 +4,7 @@
  * and a restart on the same file lose nothing either; bad config exits 2 naming the key.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -149,6 +149,28 @@ describe('pos-agent run', () => {
       expect(code).toBe(2);
       expect(p.stderr()).toContain(want);
     }
+  });
+
+  it('exits 2 naming the file when --db or <db>.key is a file the agent did not create; leaves it as it was', async () => {
+    const secret = 'root:$6$TopSecretSalt$hash:19000:0:99999:7:::\n';
+    const notDb = join(dir, 'shadow-copy');
+    writeFileSync(notDb, secret);
+    const badKeyDb = join(dir, 'keyed.db');
+    writeFileSync(`${badKeyDb}.key`, secret);
+    for (const [db, named] of [
+      [notDb, notDb],
+      [badKeyDb, `${badKeyDb}.key`],
+    ] as const) {
+      const p = runCli(['run', '--simulate', '--broker', 'none', '--display', 'none', '--db', db]);
+      const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r('hung'), 15_000))]);
+      expect(code, p.stderr()).toBe(2);
+      expect(p.stderr()).toContain(named);
+      expect(p.stderr()).not.toContain('TopSecretSalt');
+    }
+    expect(readFileSync(notDb, 'utf8')).toBe(secret);
+    expect(readFileSync(`${badKeyDb}.key`, 'utf8')).toBe(secret);
+    expect(existsSync(badKeyDb)).toBe(false); // refused before the database was touched
+    expect(readdirSync(dir).filter((f) => f.startsWith('shadow-copy'))).toEqual(['shadow-copy']);
   });
 
   it('SIGTERM while busy: every failure the pipeline saw is in the database', async () => {

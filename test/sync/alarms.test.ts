@@ -3,7 +3,7 @@
  * PRAGMA max_page_count), a corrupt database at start. Each must raise its alarm in the `metrics`
  * heartbeat and in the logs, lose no record, and clear (where it can) once the cause is gone.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,7 @@ describe.skipIf(!HAVE)('store alarms in metrics', () => {
   it('corrupt database at start: moved aside, fresh one created, db_recreated in metrics', async () => {
     const terminal = 'Tcorrupt';
     const path = join(dir, 'corrupt.db');
+    await openStore({ path, bootId: 'a' }).close(); // a database of this agent (a foreign file is refused)
     writeFileSync(path, Buffer.from('this is not an SQLite database at all, just bytes '.repeat(200)));
     const { lines, logger } = captureLogger();
     const store = openStore({ path, bootId: 'b', logger });
@@ -145,5 +146,31 @@ describe.skipIf(!HAVE)('store alarms in metrics', () => {
     })();
     expect(m).toMatchObject({ terminal, fleet: FLEET });
     await c.waitFor(() => c.records().length >= 1, 5000, 'record delivered from the fresh database');
+  });
+
+  it('emptied database after a crash: the records its -wal still held are salvaged, logged and delivered', async () => {
+    const terminal = 'Tempty';
+    const live = join(dir, 'live.db');
+    const first = openStore({ path: live, bootId: 'a' });
+    const old = await Promise.all(
+      Array.from({ length: 111 }, (_, i) => first.record(syntheticFailure(i, terminal))),
+    );
+    // the files as a SIGKILL leaves them, then the database file is truncated to 0 bytes
+    const path = join(dir, 'empty.db');
+    for (const sfx of ['', '-wal', '.hwm']) copyFileSync(live + sfx, path + sfx);
+    await first.close();
+    truncateSync(path, 0);
+    const { lines, logger } = captureLogger();
+    const store = openStore({ path, bootId: 'b', logger });
+    cleanups.push(() => store.close());
+    expect(store.alarms()).toContain('db_recreated');
+    const salvaged = lines.find((l) => l.includes('"event":"db_salvaged"'));
+    expect(salvaged && JSON.parse(salvaged)).toMatchObject({ held: 111, recovered: 111, lost: 0 });
+    const { c } = await withSync(store, terminal);
+    const fresh = await store.record(syntheticFailure(111, terminal));
+    expect(fresh.seq).toBeGreaterThan(111); // seq never goes back
+    await c.waitFor(() => metricsWith(c, 'db_recreated') !== undefined, 5000, 'db_recreated in metrics');
+    await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= 112, 10000, 'all delivered');
+    expect(new Set(c.records().map((r) => r.id))).toEqual(new Set([...old, fresh].map((r) => r.id)));
   });
 });
