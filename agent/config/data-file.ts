@@ -54,6 +54,14 @@ export function showPath(file: string): string {
   return looksLikeContent(file) ? '(a value that is not a file path)' : JSON.stringify(file);
 }
 
+/**
+ * A key from a file for an error message: a short name as it is; anything else (a key a foreign
+ * file happens to parse into: a base64 run, a line of text) is not shown.
+ */
+export function showKey(key: string): string {
+  return /^[A-Za-z0-9_.-]{1,40}$/.test(key) ? key : '(a key not shown)';
+}
+
 /** Line and column (1-based) of a character offset. */
 function lineCol(text: string, offset: number): string {
   let line = 1;

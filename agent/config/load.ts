@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { redactUrl } from '../log.js';
-import { FileProblem, looksLikeContent, readDataFile } from './data-file.js';
+import { FileProblem, looksLikeContent, readDataFile, showKey } from './data-file.js';
 import { type AgentConfig, configSchema, SECRET_KEYS } from './schema.js';
 
 export class ConfigError extends Error {
@@ -202,6 +202,7 @@ export function validateConfig(tree: Tree): AgentConfig {
   }
   const value =
     issue.code === 'unrecognized_keys' ? getPath(tree, key.split('.')) : getPath(tree, issue.path);
+  key = key.split('.').map(showKey).join('.');
   // an unknown key's value is not shown: it may come from a file that is not a config at all
   throw new ConfigError(key, value, reason, { show: issue.code !== 'unrecognized_keys' });
 }

@@ -94,6 +94,25 @@ describe('a file the config names is never quoted', () => {
     expectNoContent(m);
   });
 
+  it('a key of a foreign file that is not a short name is not shown either', async () => {
+    const conf = join(dir, 'keyed.yaml');
+    writeFileSync(conf, `"${KEY_LINE}": 1\n`);
+    expectNoContent(messageOf(() => loadConfig({ file: conf })));
+    const dialect = join(dir, 'keyed-dialect.json');
+    writeFileSync(dialect, JSON.stringify({ name: 'x', fields: { [KEY_LINE]: {} } }));
+    const dm = messageOf(() => resolveDialect(dialect));
+    expect(dm).toContain('fields.');
+    expectNoContent(dm);
+    const texts = join(dir, 'keyed-texts.json');
+    writeFileSync(texts, JSON.stringify({ [KEY_LINE]: { a: 'b' } }));
+    const cfg = validateConfig({ texts, broker: { url: 'none' }, store: { path: join(dir, 'never.db') } });
+    const tm = await asyncMessageOf(() =>
+      startAgent(cfg, { openLink: () => ({ close: async () => {} }) }, silentLogger(), '0.0.0'),
+    );
+    expect(tm).toContain('config texts');
+    expectNoContent(tm);
+  });
+
   it('decode --dialect FILE that is not JSON', () => {
     const m = messageOf(() => resolveDialect(join(dir, 'foreign.txt')));
     expect(m).toContain('foreign.txt');
