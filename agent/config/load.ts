@@ -207,11 +207,22 @@ export function validateConfig(tree: Tree): AgentConfig {
   throw new ConfigError(key, value, reason, { show: issue.code !== 'unrecognized_keys' });
 }
 
+/** A value that reads as a file path (one line, no PEM marker, no base64 run). */
+function isPlainPath(v: string): boolean {
+  return !v.includes('-----BEGIN') && !looksLikeContent(v);
+}
+
 /** The effective config for display: secrets masked. */
 export function redactConfig(cfg: AgentConfig): Tree {
   const copy = JSON.parse(JSON.stringify(cfg)) as Tree;
   for (const k of SECRET_KEYS) {
     if (getPath(copy, k.split('.')) !== undefined) setPath(copy, k, '***');
+  }
+  // a TLS setting may hold the PEM text itself: a private key is a secret, and no text is shown
+  for (const k of ['ca', 'cert', 'key'] as const) {
+    const v = getPath(copy, ['broker', k]);
+    if (typeof v === 'string' && (k === 'key' ? !isPlainPath(v) : looksLikeContent(v)))
+      setPath(copy, `broker.${k}`, k === 'key' ? '***' : '(PEM text)');
   }
   // a password can also sit inside the broker URL (mqtt://user:password@host)
   const url = getPath(copy, ['broker', 'url']);

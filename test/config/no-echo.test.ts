@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, validateConfig } from '../../agent/config/index.js';
+import { ConfigError, loadConfig, redactConfig, validateConfig } from '../../agent/config/index.js';
 import { resolveDialect } from '../../agent/decode/decode-stream.js';
 import { redactUrl, silentLogger } from '../../agent/log.js';
 import { startAgent } from '../../agent/run/agent.js';
@@ -125,6 +125,19 @@ describe('a file the config names is never quoted', () => {
       expectNoContent(messageOf(() => readPem(v)));
     expect(messageOf(() => readPem(join(dir, 'foreign.pem')))).toContain('not a PEM file');
     expect(messageOf(() => readPem(join(dir, 'missing.pem')))).toContain('ENOENT');
+  });
+});
+
+describe('--print-config', () => {
+  it('never shows a private key given as PEM text, nor the text of a CA given inline', () => {
+    const pemKey = `-----BEGIN PRIVATE KEY-----\n${KEY_LINE}\n-----END PRIVATE KEY-----\n`;
+    const pemCa = `-----BEGIN CERTIFICATE-----\n${KEY_LINE}\n-----END CERTIFICATE-----\n`;
+    const cfg = loadConfig({
+      flags: { broker: { url: 'mqtts://b.example:8883', key: pemKey, ca: pemCa, cert: '/etc/pos/cert.pem' } },
+    });
+    const shown = JSON.stringify(redactConfig(cfg));
+    expectNoContent(shown);
+    expect(shown).toContain('/etc/pos/cert.pem');
   });
 });
 
