@@ -4,7 +4,7 @@
  * says why and where (line, column), never what is in the file: the file may be anything, a
  * private key or /etc/shadow, and parser messages quote the text they stumbled on.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -27,16 +27,33 @@ export class FileProblem extends Error {
   }
 }
 
-/** The file's text, or a FileProblem (missing, unreadable, a directory or device, too large). */
+/**
+ * The file's text, or a FileProblem (missing, unreadable, a directory or device, too large). A
+ * pipe is read too (`--config <(...)`), up to the same bound.
+ */
 export function readTextFile(file: string, maxBytes = MAX_DATA_FILE_BYTES): string {
+  let fd: number | undefined;
   try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new FileProblem(file, 'not a regular file');
+    fd = openSync(file, 'r');
+    const st = fstatSync(fd);
+    if (!st.isFile() && !st.isFIFO()) throw new FileProblem(file, 'not a regular file');
     if (st.size > maxBytes) throw new FileProblem(file, `too large (${st.size} bytes, at most ${maxBytes})`);
-    return readFileSync(file, 'utf8');
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw new FileProblem(file, `too large (more than ${maxBytes} bytes)`);
+      chunks.push(buf.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
   } catch (e) {
     if (e instanceof FileProblem) throw e;
     throw new FileProblem(file, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -4,6 +4,7 @@
  * a URL that does not parse is shown without its password. In-process; test/e2e/no-echo.test.ts
  * checks the same through the built CLI.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,16 @@ describe('a file the config names is never quoted', () => {
     expect(m).toContain(`config --config = ${JSON.stringify(join(dir, name))}: not valid`);
     expect(m).toMatch(/line \d+|ends early|JSON$/);
     expectNoContent(m);
+  });
+
+  it('a device or directory is refused without reading it; a pipe is read', () => {
+    expect(messageOf(() => loadConfig({ file: '/dev/zero' }))).toContain('not a regular file');
+    expect(messageOf(() => loadConfig({ file: dir }))).toContain('not a regular file');
+    const fifo = join(dir, 'p.yaml');
+    execFileSync('mkfifo', [fifo]);
+    // the writer is another process: opening the pipe for reading waits for it
+    spawn('sh', ['-c', 'printf "fleet: piped\\n" > "$1"', 'sh', fifo], { stdio: 'ignore' });
+    expect(loadConfig({ file: fifo }).fleet).toBe('piped');
   });
 
   it('a config file that parses but holds foreign keys: names the key, not its value', () => {
