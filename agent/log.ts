@@ -76,17 +76,47 @@ export function createLogger(opts: LogOptions = {}): Logger {
   return pino(options, pino.destination(2));
 }
 
-/** A URL with its password (if any) replaced by ***; anything that is not a URL is returned as is. */
+/**
+ * A URL with its password (if any) replaced by ***, and query parameters that name a password,
+ * secret, token or key likewise; anything that is not a URL is returned as is. A URL that does not
+ * parse (`mqtt://user:pw@` with no host, a bad port) still loses its password: everything from
+ * the ':' after the user name up to the last '@'.
+ */
 export function redactUrl(value: unknown): unknown {
-  if (typeof value !== 'string' || !value.includes('@')) return value;
+  if (typeof value !== 'string' || !value.includes(':')) return value;
+  let u: URL;
   try {
-    const u = new URL(value);
-    if (!u.password) return value;
-    u.password = '***';
-    return u.toString();
+    u = new URL(value);
   } catch {
-    return value;
+    return maskLooseUrl(value);
   }
+  // an opaque URL ('user:pw@host' reads as scheme 'user:') has no password field to clear
+  if (!u.host && value.includes('@')) return maskLooseUrl(value);
+  let changed = false;
+  if (u.password) {
+    u.password = '***';
+    changed = true;
+  }
+  for (const k of [...u.searchParams.keys()]) {
+    if (/pass|secret|token|key/i.test(k)) {
+      u.searchParams.set(k, '***');
+      changed = true;
+    }
+  }
+  return changed ? u.toString() : value;
+}
+
+function maskLooseUrl(s: string): string {
+  const slashes = s.indexOf('//');
+  const start = slashes >= 0 ? slashes + 2 : 0;
+  const at = s.lastIndexOf('@');
+  const colon = s.indexOf(':', start);
+  if (colon < 0) return s;
+  if (at > colon) return `${s.slice(0, colon + 1)}***${s.slice(at)}`;
+  // no '@' after it: host:port, or user:password with the host left out (a port is digits)
+  if (slashes >= 0 && at < 0 && !/^\d*(?:[/?#]|$)/.test(s.slice(colon + 1)))
+    return `${s.slice(0, colon + 1)}***`;
+  return s;
 }
 
 function scrubError(err: unknown): unknown {

@@ -4,29 +4,27 @@
  * (masked for secrets) and the reason.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { createRequire } from 'node:module';
+import type { z } from 'zod';
 import { redactUrl } from '../log.js';
+import { FileProblem, looksLikeContent, readDataFile, showKey } from './data-file.js';
 import { type AgentConfig, configSchema, SECRET_KEYS } from './schema.js';
-
-// yaml is loaded on first use (a YAML file given): it is not needed on the agent's run path, and
-// its ~70 modules count in the resident memory of a POS board.
-const requireLazy = createRequire(import.meta.url);
-function parseYaml(text: string): unknown {
-  return (requireLazy('yaml') as typeof import('yaml')).parse(text);
-}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   readonly code = 'E_CONFIG';
   readonly exitCode = 2;
+  /**
+   * `show: false` keeps the value out of the message (a key the schema does not know: its value
+   * may be anything a foreign file holds).
+   */
   constructor(
     readonly key: string,
     readonly value: unknown,
     readonly reason: string,
+    opts: { show?: boolean } = {},
   ) {
-    super(`config ${key}${value === undefined ? '' : ` = ${showValue(key, value)}`}: ${reason}`);
+    const shown = value === undefined || opts.show === false ? undefined : showValue(key, value);
+    super(`config ${key}${shown === undefined ? '' : ` = ${shown}`}: ${reason}`);
   }
 }
 
@@ -34,10 +32,20 @@ function isSecret(key: string): boolean {
   return (SECRET_KEYS as readonly string[]).includes(key);
 }
 
-function showValue(key: string, value: unknown): string {
+function showValue(key: string, value: unknown): string | undefined {
   if (isSecret(key)) return '"***"';
-  const s = JSON.stringify(redactUrl(value));
-  return s === undefined ? String(value) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  const v = redactUrl(value);
+  if (typeof v === 'string' && looksLikeContent(v)) return undefined;
+  if (v !== null && typeof v === 'object') {
+    const json = JSON.stringify(v);
+    return json === undefined || looksLikeContent(json)
+      ? undefined
+      : json.length > 80
+        ? `${json.slice(0, 77)}...`
+        : json;
+  }
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
 type Tree = Record<string, unknown>;
@@ -80,25 +88,12 @@ function getPath(tree: unknown, path: (string | number | symbol)[]): unknown {
 }
 
 export function readConfigFile(file: string): Tree {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(
-      '--config',
-      file,
-      `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
   let data: unknown;
   try {
-    data = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    data = readDataFile(file);
   } catch (e) {
-    throw new ConfigError(
-      '--config',
-      file,
-      `not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
-    );
+    if (e instanceof FileProblem) throw new ConfigError('--config', file, e.reason);
+    throw e;
   }
   if (data === null || data === undefined) return {};
   if (!isTree(data))
@@ -108,7 +103,9 @@ export function readConfigFile(file: string): Tree {
 
 /**
  * Environment overrides: POS_AGENT_<SECTION>_<KEY>=value, e.g. POS_AGENT_BROKER_URL,
- * POS_AGENT_TERMINAL_ID, POS_AGENT_FLEET. Values that look like numbers or booleans are converted.
+ * POS_AGENT_TERMINAL_ID, POS_AGENT_FLEET. A value is converted by the type the schema gives its
+ * key: to a number for a numeric key, to a boolean for a boolean one; a string key keeps the text
+ * as it is (an all-digit merchant id, terminal id or password stays a string, leading zeros too).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): Tree {
   const tree: Tree = {};
@@ -122,15 +119,60 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Tree {
       .sort((a, b) => b.length - a.length)[0];
     if (!section) continue;
     const key = rest === section ? section : `${section}.${rest.slice(section.length + 1)}`;
-    setPath(tree, key, coerce(raw));
+    setPath(tree, key, coerce(raw, acceptedTypes(key)));
   }
   return tree;
 }
 
-function coerce(raw: string): unknown {
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
+type Accepts = Set<'number' | 'boolean' | 'string' | 'other'>;
+
+/** The primitive types the schema accepts at a dotted key (wrappers and unions looked through). */
+function acceptedTypes(path: string): Accepts {
+  const out: Accepts = new Set();
+  let node: z.core.$ZodType | undefined = configSchema;
+  for (const part of path.split('.')) {
+    node = node && childOf(node, part);
+  }
+  if (node) collect(node, out);
+  return out;
+}
+
+function defOf(t: z.core.$ZodType): { type: string } & Record<string, unknown> {
+  return t._zod.def as unknown as { type: string } & Record<string, unknown>;
+}
+
+function unwrap(t: z.core.$ZodType): z.core.$ZodType {
+  let cur = t;
+  for (;;) {
+    const d = defOf(cur);
+    if (d.innerType && ['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch'].includes(d.type))
+      cur = d.innerType as z.core.$ZodType;
+    else if (d.type === 'pipe') cur = d.in as z.core.$ZodType;
+    else return cur;
+  }
+}
+
+function childOf(t: z.core.$ZodType, key: string): z.core.$ZodType | undefined {
+  const d = defOf(unwrap(t));
+  if (d.type === 'object') return (d.shape as Record<string, z.core.$ZodType>)[key];
+  if (d.type === 'record') return d.valueType as z.core.$ZodType;
+  return undefined;
+}
+
+function collect(t: z.core.$ZodType, out: Accepts): void {
+  const d = defOf(unwrap(t));
+  if (d.type === 'union') for (const o of d.options as z.core.$ZodType[]) collect(o, out);
+  else if (d.type === 'number' || d.type === 'int') out.add('number');
+  else if (d.type === 'boolean') out.add('boolean');
+  else if (d.type === 'string' || d.type === 'enum') out.add('string');
+  else out.add('other');
+}
+
+function coerce(raw: string, accepts: Accepts): unknown {
+  if (accepts.has('string') || accepts.size === 0) return raw;
+  if (accepts.has('boolean') && (raw === 'true' || raw === 'false')) return raw === 'true';
+  if (accepts.has('number') && /^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  // not of the key's type: passed on as text, and the schema names the key and the reason
   return raw;
 }
 
@@ -160,7 +202,14 @@ export function validateConfig(tree: Tree): AgentConfig {
   }
   const value =
     issue.code === 'unrecognized_keys' ? getPath(tree, key.split('.')) : getPath(tree, issue.path);
-  throw new ConfigError(key, value, reason);
+  key = key.split('.').map(showKey).join('.');
+  // an unknown key's value is not shown: it may come from a file that is not a config at all
+  throw new ConfigError(key, value, reason, { show: issue.code !== 'unrecognized_keys' });
+}
+
+/** A value that reads as a file path (one line, no PEM marker, no base64 run). */
+function isPlainPath(v: string): boolean {
+  return !v.includes('-----BEGIN') && !looksLikeContent(v);
 }
 
 /** The effective config for display: secrets masked. */
@@ -168,6 +217,12 @@ export function redactConfig(cfg: AgentConfig): Tree {
   const copy = JSON.parse(JSON.stringify(cfg)) as Tree;
   for (const k of SECRET_KEYS) {
     if (getPath(copy, k.split('.')) !== undefined) setPath(copy, k, '***');
+  }
+  // a TLS setting may hold the PEM text itself: a private key is a secret, and no text is shown
+  for (const k of ['ca', 'cert', 'key'] as const) {
+    const v = getPath(copy, ['broker', k]);
+    if (typeof v === 'string' && (k === 'key' ? !isPlainPath(v) : looksLikeContent(v)))
+      setPath(copy, `broker.${k}`, k === 'key' ? '***' : '(PEM text)');
   }
   // a password can also sit inside the broker URL (mqtt://user:password@host)
   const url = getPath(copy, ['broker', 'url']);

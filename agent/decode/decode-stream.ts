@@ -4,7 +4,6 @@
  * is one message per line. A bad message yields an error object naming field, offset and reason;
  * the others still decode.
  */
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import {
@@ -16,6 +15,7 @@ import {
   isDialectName,
   MessageView,
 } from '../../protocol/iso8583/index.js';
+import { FileProblem, parseJsonText, readTextFile, showPath } from '../config/data-file.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -27,22 +27,23 @@ export function resolveDialect(nameOrFile: string): CompiledDialect {
   if (isDialectName(nameOrFile)) return DIALECTS[nameOrFile];
   let text: string;
   try {
-    text = readFileSync(nameOrFile, 'utf8');
-  } catch {
+    text = readTextFile(nameOrFile);
+  } catch (e) {
     throw new UsageError(
-      `--dialect: "${nameOrFile}" is neither a built-in dialect (${Object.keys(DIALECTS).join(', ')}) nor a readable file`,
+      `--dialect: ${showPath(nameOrFile)} is neither a built-in dialect (${Object.keys(DIALECTS).join(', ')}) nor a readable file (${(e as FileProblem).reason})`,
     );
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // the parse error says where, never what: the file may be anything
+    json = parseJsonText(nameOrFile, text);
   } catch (e) {
-    throw new UsageError(`--dialect ${nameOrFile}: not valid JSON (${(e as Error).message})`);
+    throw new UsageError(`--dialect ${showPath(nameOrFile)}: ${(e as FileProblem).reason}`);
   }
   try {
     return dialectFromJson(json);
   } catch (e) {
-    throw new UsageError(`--dialect ${nameOrFile}: ${(e as Error).message}`);
+    throw new UsageError(`--dialect ${showPath(nameOrFile)}: ${(e as Error).message}`);
   }
 }
 

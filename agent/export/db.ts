@@ -3,13 +3,115 @@
  * writes and can run next to a live agent), checks that it is a pos-agent store, and exposes the
  * queries built by query.ts.
  */
-import { existsSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FailureRecord } from '../record.js';
 import { ExportError } from './errors.js';
 import type { SqlQuery } from './query.js';
 
 export type ReadDb = Database.Database;
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * Whether the file starts with SQLite's 16-byte header (an empty file does not); the errno code
+ * when the file cannot be read at all.
+ */
+function sqliteHeader(file: string): boolean | string {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(16);
+      return readSync(fd, head, 0, 16, 0) === 16 && head.equals(SQLITE_HEADER);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? 'error';
+  }
+}
+
+/**
+ * SQLite cannot read a WAL-mode database read-only when it may not create the -shm beside it (a
+ * read-only directory, someone else's files): SQLITE_READONLY_DIRECTORY, SQLITE_CANTOPEN or
+ * another SQLITE_READONLY variant.
+ */
+function needsWritableDir(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return (
+    typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN'))
+  );
+}
+
+function openAndCheck(file: string, shownAs: string): ReadDb {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const t = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'failures'").get();
+    if (!t)
+      throw new ExportError(
+        'E_DB_INVALID',
+        `--db: ${shownAs} has no failures table (not a pos-agent database)`,
+      );
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+/**
+ * A copy of the database (and its -wal, so records not yet checkpointed are read too) in a
+ * private temporary directory, opened read-only there; the copy goes when the handle closes.
+ */
+function openCopy(file: string, shownAs: string): ReadDb {
+  const dir = mkdtempSync(join(tmpdir(), 'pos-export-'));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const copy = join(dir, basename(file));
+    // the -wal first: frames a writer appends meanwhile are checked by SQLite and ignored if torn
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+    copyFileSync(file, copy);
+    const db = openAndCheck(copy, shownAs);
+    const close = db.close.bind(db);
+    db.close = () => {
+      close();
+      cleanup();
+      return db;
+    };
+    return db;
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+}
+
+function describeFailure(file: string, err: unknown): ExportError {
+  if (err instanceof ExportError) return err;
+  const code = (err as { code?: unknown }).code;
+  const msg = (err as Error).message;
+  const header = sqliteHeader(file);
+  if (typeof header === 'string')
+    return new ExportError('E_DB_INVALID', `--db: ${file} cannot be read (${header})`);
+  if (code === 'SQLITE_NOTADB' || !header)
+    return new ExportError('E_DB_INVALID', `--db: ${file} is not a SQLite database`);
+  if (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))
+    return new ExportError('E_DB_INVALID', `--db: ${file} is a damaged SQLite database (${msg})`);
+  return new ExportError(
+    'E_DB_INVALID',
+    `--db: ${file} cannot be read as SQLite (${String(code ?? 'error')}: ${msg})`,
+  );
+}
 
 export function openReadOnly(file: string): ReadDb {
   if (!existsSync(file)) {
@@ -19,28 +121,19 @@ export function openReadOnly(file: string): ReadDb {
     );
   }
   if (!statSync(file).isFile()) throw new ExportError('E_DB_INVALID', `--db: ${file} is not a file`);
-  let db: ReadDb;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    return openAndCheck(file, file);
   } catch (err) {
-    throw new ExportError(
-      'E_DB_INVALID',
-      `--db: ${file} cannot be opened as SQLite: ${(err as Error).message}`,
-    );
+    if (!(err instanceof ExportError) && needsWritableDir(err) && sqliteHeader(file) === true) {
+      // a WAL database where no -shm can be made: read a private copy instead
+      try {
+        return openCopy(file, file);
+      } catch (err2) {
+        throw describeFailure(file, err2);
+      }
+    }
+    throw describeFailure(file, err);
   }
-  try {
-    const t = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'failures'").get();
-    if (!t)
-      throw new ExportError('E_DB_INVALID', `--db: ${file} has no failures table (not a pos-agent database)`);
-  } catch (err) {
-    db.close();
-    if (err instanceof ExportError) throw err;
-    throw new ExportError(
-      'E_DB_INVALID',
-      `--db: ${file} is not a SQLite database: ${(err as Error).message}`,
-    );
-  }
-  return db;
 }
 
 export function iterateRecords(db: ReadDb, q: SqlQuery): IterableIterator<FailureRecord> {

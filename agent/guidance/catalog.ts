@@ -82,6 +82,8 @@ export function flatten(data: CatalogData): Map<string, string> {
 }
 
 const LANG_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
+/** A key a foreign file parsed into (a base64 run, a line of text) is not quoted in the error. */
+const LANG_KEY_SHOWN = /^[A-Za-z0-9_-]{1,16}$/;
 const overridesSchema = z.record(
   z.string().regex(LANG_TAG),
   z.record(z.string().min(1), z.string().trim().min(1, 'texts must not be empty')),
@@ -94,7 +96,7 @@ export function parseOverrides(input: unknown): CatalogOverrides {
       if (!LANG_TAG.test(lang)) {
         throw new GuidanceError(
           'E_CONFIG',
-          `guidance overrides: "${lang}" is not a language tag such as "de" or "sv"`,
+          `guidance overrides: ${LANG_KEY_SHOWN.test(lang) ? `"${lang}"` : 'a key'} is not a language tag such as "de" or "sv"`,
         );
       }
     }

@@ -5,10 +5,9 @@
  * offline, close the database.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AgentConfig } from '../config/index.js';
 import { ConfigError, configHash } from '../config/index.js';
+import { FileProblem, readDataFile } from '../config/data-file.js';
 import { createCatalog, DeclineTracker } from '../guidance/index.js';
 import type { Logger } from '../log.js';
 import { Pipeline, type ScreenSink } from '../pipeline/pipeline.js';
@@ -23,13 +22,6 @@ import { resolveDialect } from '../decode/decode-stream.js';
 import { createCodeTable, type CodeRow } from '../../protocol/response-codes/index.js';
 import type { LinkEventSink } from '../../protocol/framing/index.js';
 import { loadCardKey, readCardKey } from './card-key.js';
-
-// yaml is loaded on first use (a YAML file given): it is not needed on the agent's run path, and
-// its ~70 modules count in the resident memory of a POS board.
-const requireLazy = createRequire(import.meta.url);
-function parseYaml(text: string): unknown {
-  return (requireLazy('yaml') as typeof import('yaml')).parse(text);
-}
 
 export interface LinkHandle {
   close(): Promise<void>;
@@ -60,11 +52,8 @@ export interface Agent {
 function loadTexts(texts: AgentConfig['texts']): Record<string, Record<string, string>> | undefined {
   if (texts === undefined) return undefined;
   if (typeof texts !== 'string') return texts;
-  const raw = readFileSync(texts, 'utf8');
-  return (texts.endsWith('.json') ? JSON.parse(raw) : parseYaml(raw)) as Record<
-    string,
-    Record<string, string>
-  >;
+  // parse errors say where, never what (the file may be anything)
+  return readDataFile(texts) as Record<string, Record<string, string>>;
 }
 
 /** Resolves true when `p` settles within `ms`, false otherwise (the timer does not hold the process). */
@@ -79,12 +68,17 @@ function within(ms: number, p: Promise<unknown>): Promise<boolean> {
   });
 }
 
-/** Runs one config-driven setup step; any failure becomes a ConfigError naming the key. */
+/**
+ * Runs one config-driven setup step; any failure becomes a ConfigError naming the key. The
+ * reason is the step's own (a FileProblem's says why and where, never what the file holds); a
+ * raw I/O error gives its code only.
+ */
 function configStep<T>(key: string, value: unknown, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
     if (e instanceof ConfigError) throw e;
+    if (e instanceof FileProblem) throw new ConfigError(key, value, e.reason);
     const err = e as NodeJS.ErrnoException;
     const reason = err.code && err.syscall ? `cannot read: ${err.code}` : err.message;
     throw new ConfigError(key, value, reason.replace(/^E_CONFIG:\s*/, ''));

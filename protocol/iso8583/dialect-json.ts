@@ -52,6 +52,14 @@ const dialectSchema = z
   })
   .strict();
 
+/**
+ * A key of the user's file in an error: a short name as it is, anything else not shown (the file
+ * may not be a dialect at all, and its keys anything).
+ */
+function keyText(key: string): string {
+  return /^[A-Za-z0-9_.-]{1,40}$/.test(key) ? key : '(a key not shown)';
+}
+
 const BASES: Record<string, DialectDef> = {
   ascii: ASCII_DIALECT,
   'ascii-hex': ASCII_HEX_DIALECT,
@@ -62,8 +70,13 @@ export function dialectFromJson(json: unknown): CompiledDialect {
   const parsed = dialectSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const path = issue.path.length ? issue.path.join('.') : '(root)';
-    throw new DialectError(`dialect ${path}: ${issue.message}`);
+    const path = issue.path.length ? issue.path.map((p) => keyText(String(p))).join('.') : '(root)';
+    // zod names an unknown key in its message: shown only when it is a short name
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key ${issue.keys.map(keyText).join(', ')}`
+        : issue.message;
+    throw new DialectError(`dialect ${path}: ${message}`);
   }
   const j = parsed.data;
   const base = BASES[j.base ?? 'ascii']!;

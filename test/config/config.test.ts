@@ -66,6 +66,39 @@ describe('config', () => {
     });
   });
 
+  it('coerces an environment value by the type of its key: all-digit strings stay strings', () => {
+    const cfg = loadConfig({
+      env: {
+        POS_AGENT_TERMINAL_MERCHANT_ID: '123456789012345',
+        POS_AGENT_TERMINAL_ID: '00001234',
+        POS_AGENT_BROKER_PASSWORD: '0012345678',
+        POS_AGENT_BROKER_USERNAME: '42',
+        POS_AGENT_DECLINES_CARD_KEY: '12345678901234567890123456789012',
+        POS_AGENT_FLEET: '007',
+        POS_AGENT_TERMINAL_MERCHANT_NAME: 'true',
+        POS_AGENT_DISPLAY_WIDTH: '32',
+        POS_AGENT_SIMULATE_ENABLED: 'true',
+        POS_AGENT_SIMULATE_RATE: '2.5',
+      },
+    });
+    expect(cfg.terminal.merchant_id).toBe('123456789012345');
+    expect(cfg.terminal.id).toBe('00001234');
+    expect(cfg.broker.password).toBe('0012345678');
+    expect(cfg.broker.username).toBe('42');
+    expect(cfg.declines.card_key).toBe('12345678901234567890123456789012');
+    expect(cfg.fleet).toBe('007');
+    expect(cfg.terminal.merchant_name).toBe('true');
+    expect(cfg.display.width).toBe(32);
+    expect(cfg.simulate.enabled).toBe(true);
+    expect(cfg.simulate.rate).toBe(2.5);
+  });
+
+  it("an environment value that is not of its key's type is refused naming the key", () => {
+    const e = errorOf(() => loadConfig({ env: { POS_AGENT_SERIAL_TPDU: 'yes' } }));
+    expect(e.key).toBe('serial.tpdu');
+    expect(errorOf(() => loadConfig({ env: { POS_AGENT_DISPLAY_WIDTH: '0x20' } })).key).toBe('display.width');
+  });
+
   it.each([
     [{ flags: { display: { width: 5 } } }, 'display.width', 5],
     [{ env: { POS_AGENT_DISPLAY_HEIGHT: 'tall' } }, 'display.height', 'tall'],

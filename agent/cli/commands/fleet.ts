@@ -2,7 +2,6 @@
  * `pos-agent fleet watch` and `pos-agent fleet collect`: the fleet operator's tools.
  * See docs/export-fleet.md.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { IClientOptions } from 'mqtt';
@@ -13,6 +12,8 @@ import { openPgPool, pgSink, type RecordSink, sqliteSink } from '../../fleet/sin
 import { validFleet } from '../../fleet/topics.js';
 import { startWatch } from '../../fleet/watch.js';
 import { createLogger, redactUrl } from '../../log.js';
+import { FileProblem, showPath } from '../../config/data-file.js';
+import { readPem } from '../../sync/pem.js';
 
 /** Default SQLite file of `fleet collect` (kept apart from the agent's own pos-agent.db). */
 export const DEFAULT_FLEET_DB = 'pos-fleet.db';
@@ -24,8 +25,12 @@ const brokerUrl = z
 
 function check<T>(option: string, schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
+  // a URL is shown without its password, also when it does not parse
   if (!r.success)
-    throw usageError(option, `${JSON.stringify(value)}: ${r.error.issues[0]?.message ?? 'invalid'}`);
+    throw usageError(
+      option,
+      `${JSON.stringify(redactUrl(value))}: ${r.error.issues[0]?.message ?? 'invalid'}`,
+    );
   return r.data;
 }
 
@@ -47,12 +52,13 @@ function connectionOptions(o: ConnOpts): { broker: string; fleet: string; mqtt: 
   const mqttOpts: Partial<IClientOptions> = {};
   if (o.username) mqttOpts.username = o.username;
   if (process.env.POS_AGENT_MQTT_PASSWORD) mqttOpts.password = process.env.POS_AGENT_MQTT_PASSWORD;
+  // PEM checked here: a file that is not PEM is named with the reason, never quoted
   const read = (option: string, file: string | undefined) => {
-    if (!file) return undefined;
     try {
-      return readFileSync(file);
+      return readPem(file);
     } catch (e) {
-      throw usageError(option, `cannot read ${file}: ${(e as Error).message}`);
+      if (e instanceof FileProblem) throw usageError(option, `${showPath(file ?? '')}: ${e.reason}`);
+      throw e;
     }
   };
   const ca = read('--ca', o.ca);
