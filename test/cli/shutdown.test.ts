@@ -4,7 +4,7 @@
  * SIGTERM or SIGINT still stop the agent within seconds with every failure it saw in the database,
  * with nothing left keeping the process alive.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,5 +95,22 @@ describe('run --duration, stopped by a signal first', () => {
     expect(await exitWithin(p, 5000)).toBe(0);
     expect(events().filter((e) => (e.level as number) >= 50)).toEqual([]);
     expect(events().some((e) => e.event === 'agent_stopped')).toBe(true);
+  });
+});
+
+describe('run: a startup step failing after the broker and the sync are up', () => {
+  it('closes what it opened and exits with the error (the card key file is a directory)', async () => {
+    const db = join(dir, 'badkey.db');
+    mkdirSync(`${db}.key`);
+    const config = join(dir, 'badkey.json');
+    writeFileSync(config, JSON.stringify({ broker: { url: 'embedded', embedded_port: 0 } }));
+    const p = spawnCli(['run', '--simulate', '--config', config, '--display', 'none', '--db', db]);
+    const code = await exitWithin(p, 10_000);
+    expect(code, p.stderr()).not.toBe('timeout');
+    expect(code).not.toBe(0);
+    expect(p.stderr()).toContain(`${db}.key`);
+    const events = logEvents(p.stderr());
+    expect(events.some((e) => e.event === 'embedded_broker')).toBe(true);
+    expect(events.some((e) => e.event === 'store_closed')).toBe(true);
   });
 });
