@@ -8,9 +8,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeStream, MAX_HEX_LINE } from '../../agent/decode/decode-stream.js';
 import { DIALECTS, encodeMessage } from '../../protocol/iso8583/index.js';
 import { ensureBuilt } from '../helpers/global-build.js';
 import { exitWithin, killAll, logEvents, shellPipe, spawnCli } from '../helpers/cli.js';
@@ -105,6 +106,46 @@ describe('decode respects stdout back-pressure', () => {
     expect(peak, `peak RSS ${peak.toFixed(0)} MB, idle ${baseline.toFixed(0)} MB`).toBeLessThan(
       baseline + 40,
     );
+  });
+});
+
+describe('decode --hex holds at most one bounded line', () => {
+  it('a line over MAX_HEX_LINE characters is one E_INPUT error; the next line decodes', async () => {
+    const good = encodeMessage(DIALECTS.ascii, {
+      mti: '0210',
+      fields: { 3: '000000', 11: '000002', 39: '05', 41: 'TERM0001' },
+    }).toString('hex');
+    // a valid-looking hex run with no line break for 1.5 MiB, in 64 KiB chunks
+    const chunks = Array.from({ length: 24 }, () => '30'.repeat(32 * 1024));
+    chunks.push(`\n${good}\n`);
+    let text = '';
+    const out = new Writable({
+      write(c, _e, cb) {
+        text += String(c);
+        cb();
+      },
+    });
+    const summary = await decodeStream(Readable.from(chunks), out, {
+      dialect: DIALECTS.ascii,
+      hex: true,
+      lengthPrefix: false,
+      tpdu: false,
+    });
+    const objs = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(objs).toEqual([
+      {
+        index: 0,
+        error: 'E_INPUT',
+        field: null,
+        offset: 0,
+        reason: `line longer than ${MAX_HEX_LINE} characters`,
+      },
+      expect.objectContaining({ index: 1, response_code: '05' }),
+    ]);
+    expect(summary).toEqual({ ok: 1, bad: 1 });
   });
 });
 
