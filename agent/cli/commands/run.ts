@@ -172,10 +172,10 @@ export async function runAgent(flags: RunFlags): Promise<void> {
   // The console display writes to stdout: when its reader goes away (`run | head`), stop as on
   // SIGTERM, so every failure seen is flushed (agent/cli/stdout.ts). Until the agent is up, the
   // request waits.
+  let stopRequested: string | undefined;
   let requestStop = (why: string): void => {
     stopRequested ??= why;
   };
-  let stopRequested: string | undefined;
   const offStdout = onStdoutClosed(() => requestStop('stdout closed'));
   const display = await openDisplay(cfg, log);
   let agent: Agent;
