@@ -56,7 +56,7 @@ describe.concurrent('run --broker embedded with the default port taken', () => {
         },
       );
       const events = () => logEvents(p.stderr());
-      await waitFor(() => events().some((e) => e.event === 'mqtt_connected'), 15_000, 'the agent connected');
+      await waitFor(() => events().some((e) => e.event === 'mqtt_connected'), 40_000, 'the agent connected');
       expect(events().find((e) => e.event === 'embedded_broker_port_busy')).toMatchObject({
         port: DEFAULT_PORT,
       });
@@ -70,7 +70,7 @@ describe.concurrent('run --broker embedded with the default port taken', () => {
       expect(stopped).toBeDefined();
       expect(stopped!.failures as number).toBeGreaterThan(0);
       expect(failuresInDb(db)).toBe(stopped!.failures);
-    });
+    }, 60_000);
   }
 });
 
@@ -90,12 +90,12 @@ describe('run --duration, stopped by a signal first', () => {
       db,
     ]);
     const events = () => logEvents(p.stderr());
-    await waitFor(() => events().some((e) => e.event === 'agent_started'), 15_000, 'the agent started');
+    await waitFor(() => events().some((e) => e.event === 'agent_started'), 40_000, 'the agent started');
     p.child.kill('SIGTERM');
     expect(await exitWithin(p, 5000)).toBe(0);
     expect(events().filter((e) => (e.level as number) >= 50)).toEqual([]);
     expect(events().some((e) => e.event === 'agent_stopped')).toBe(true);
-  });
+  }, 60_000);
 });
 
 describe('run: a startup step failing after the broker and the sync are up', () => {
@@ -105,12 +105,12 @@ describe('run: a startup step failing after the broker and the sync are up', () 
     const config = join(dir, 'badkey.json');
     writeFileSync(config, JSON.stringify({ broker: { url: 'embedded', embedded_port: 0 } }));
     const p = spawnCli(['run', '--simulate', '--config', config, '--display', 'none', '--db', db]);
-    const code = await exitWithin(p, 10_000);
+    const code = await exitWithin(p, 40_000);
     expect(code, p.stderr()).not.toBe('timeout');
     expect(code).not.toBe(0);
     expect(p.stderr()).toContain(`${db}.key`);
     const events = logEvents(p.stderr());
     expect(events.some((e) => e.event === 'embedded_broker')).toBe(true);
     expect(events.some((e) => e.event === 'store_closed')).toBe(true);
-  });
+  }, 60_000);
 });
