@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { guardStdout, isClosedPipe } from './stdout.js';
 
 /**
  * Command modules, loaded on demand: `pos-agent run` on a POS board should not carry the export,
@@ -45,6 +46,8 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
 }
 
 async function main(): Promise<void> {
+  // a reader that goes away (`| head -1`) ends the command quietly (agent/cli/stdout.ts)
+  guardStdout();
   const program = await buildProgram();
   try {
     await program.parseAsync(process.argv);
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
+    if (isClosedPipe(err)) return; // the reader went away: not an error
     const e = err as { code?: string; message?: string; exitCode?: number };
     process.stderr.write(`pos-agent: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`);
     process.exitCode = typeof e.exitCode === 'number' ? e.exitCode : 1;

@@ -4,8 +4,9 @@
  * is one message per line. A bad message yields an error object naming field, offset and reason;
  * the others still decode.
  */
-import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import { type Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
 import {
   type CompiledDialect,
   DIALECTS,
@@ -63,81 +64,161 @@ export interface DecodeSummary {
 }
 
 const TPDU_LEN = 5;
+/** Longest hex line read (characters, whitespace included): twice the largest length-prefixed message, with room. */
+export const MAX_HEX_LINE = 1 << 20;
+const EMPTY = Buffer.alloc(0);
 
+/**
+ * Decodes `input` to NDJSON on `out`. Back-pressure holds end to end (stream.pipeline): while `out`
+ * is over its highWaterMark no more input is read, so memory stays at about one input chunk's
+ * worth of output however slow the reader. `out` is left open. Rejects with `out`'s error (EPIPE
+ * when its reader went away), `input` then destroyed.
+ */
 export async function decodeStream(
   input: Readable,
   out: Writable,
   opts: DecodeOptions,
 ): Promise<DecodeSummary> {
-  const view = new MessageView();
-  const summary: DecodeSummary = { ok: 0, bad: 0 };
-  let index = 0;
+  const decoder = new DecodeTransform(opts);
+  await pipeline(input, decoder, out, { end: false });
+  return decoder.summary;
+}
+
+/** Input bytes in, NDJSON out: one line per message, written per input chunk. */
+class DecodeTransform extends Transform {
+  readonly summary: DecodeSummary = { ok: 0, bad: 0 };
+  private readonly view = new MessageView();
+  private index = 0;
+  /** Output lines of the chunk being decoded. */
+  private batch = '';
+  // binary stream: bytes of a message not complete yet, and the offset where they start
+  private pending: Buffer = EMPTY;
+  private consumed = 0;
+  // hex lines: the line not ended yet, and whether it ran over MAX_HEX_LINE
+  private readonly text = new StringDecoder('utf8');
+  private line = '';
+  private overlong = false;
+
+  constructor(private readonly opts: DecodeOptions) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      if (this.opts.hex) this.hexText(this.text.write(chunk));
+      else this.binary(chunk);
+    } catch (err) {
+      cb(err as Error);
+      return;
+    }
+    this.emitBatch(cb);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    try {
+      if (this.opts.hex) {
+        this.hexText(this.text.end());
+        if (!this.overlong) this.hexLine(this.line);
+        this.line = '';
+      } else if (this.pending.length > 0) {
+        this.inputError(
+          `stream ends inside a message: ${this.pending.length} bytes left over`,
+          this.consumed,
+        );
+      }
+    } catch (err) {
+      cb(err as Error);
+      return;
+    }
+    this.emitBatch(cb);
+  }
+
+  private emitBatch(cb: TransformCallback): void {
+    const b = this.batch;
+    this.batch = '';
+    if (b.length > 0) cb(null, b);
+    else cb();
+  }
 
   // describeMessage applies the card-data rules field by field (masked PAN, redacted tracks,
   // safe EMV tags, PANs scrubbed from free text); the line is written as it is.
-  const emit = (obj: unknown): void => {
-    out.write(`${JSON.stringify(obj)}\n`);
-  };
-  const inputError = (reason: string, offset: number): void => {
-    summary.bad++;
-    emit({ index: index++, error: 'E_INPUT', field: null, offset, reason });
-  };
-  const one = (buf: Uint8Array, start: number, end: number): void => {
-    if (opts.tpdu) {
-      if (end - start < TPDU_LEN) return inputError('shorter than the 5-byte TPDU', 0);
-      start += TPDU_LEN;
-    }
-    if (decodeInto(opts.dialect, buf, start, end, view)) {
-      summary.ok++;
-      emit({ index: index++, ...describeMessage(view) });
-    } else {
-      summary.bad++;
-      emit({ index: index++, ...view.error()!.toJSON() });
-    }
-  };
-
-  if (opts.hex) {
-    const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-    for await (const raw of rl) {
-      const line = raw.replace(/\s+/g, '');
-      if (line === '' || line.startsWith('#')) continue;
-      if (!/^(?:[0-9a-fA-F]{2})+$/.test(line)) {
-        inputError('line is not an even number of hex digits', 0);
-        continue;
-      }
-      const buf = Buffer.from(line, 'hex');
-      if (opts.lengthPrefix) {
-        if (buf.length < 2) {
-          inputError('shorter than its 2-byte length prefix', 0);
-          continue;
-        }
-        const n = buf.readUInt16BE(0);
-        if (n !== buf.length - 2) {
-          inputError(`length prefix says ${n} bytes, line has ${buf.length - 2}`, 0);
-          continue;
-        }
-        one(buf, 2, buf.length);
-      } else one(buf, 0, buf.length);
-    }
-    return summary;
+  private addLine(obj: unknown): void {
+    this.batch += `${JSON.stringify(obj)}\n`;
   }
 
-  // Binary stream: 2-byte big-endian length, then the message (with TPDU when asked).
-  let pending: Buffer = Buffer.alloc(0);
-  let consumed = 0;
-  for await (const chunk of input) {
-    pending = pending.length === 0 ? (chunk as Buffer) : Buffer.concat([pending, chunk as Buffer]);
+  private inputError(reason: string, offset: number): void {
+    this.summary.bad++;
+    this.addLine({ index: this.index++, error: 'E_INPUT', field: null, offset, reason });
+  }
+
+  private decodeOne(buf: Uint8Array, start: number, end: number): void {
+    if (this.opts.tpdu) {
+      if (end - start < TPDU_LEN) return this.inputError('shorter than the 5-byte TPDU', 0);
+      start += TPDU_LEN;
+    }
+    const view = this.view;
+    if (decodeInto(this.opts.dialect, buf, start, end, view)) {
+      this.summary.ok++;
+      this.addLine({ index: this.index++, ...describeMessage(view) });
+    } else {
+      this.summary.bad++;
+      this.addLine({ index: this.index++, ...view.error()!.toJSON() });
+    }
+  }
+
+  /** Binary stream: 2-byte big-endian length, then the message (with TPDU when asked). */
+  private binary(chunk: Buffer): void {
+    const pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     let p = 0;
     while (pending.length - p >= 2) {
       const n = pending.readUInt16BE(p);
       if (pending.length - p - 2 < n) break;
-      one(pending, p + 2, p + 2 + n);
+      this.decodeOne(pending, p + 2, p + 2 + n);
       p += 2 + n;
     }
-    consumed += p;
-    pending = pending.subarray(p);
+    this.consumed += p;
+    this.pending = pending.subarray(p);
   }
-  if (pending.length > 0)
-    inputError(`stream ends inside a message: ${pending.length} bytes left over`, consumed);
-  return summary;
+
+  /** Hex text: complete lines are decoded, the unfinished one kept (up to MAX_HEX_LINE). */
+  private hexText(text: string): void {
+    const parts = text.split(/\r\n|\r|\n/);
+    parts[0] = this.line + parts[0];
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (this.overlong)
+        this.overlong = false; // the rest of a line already reported
+      else this.hexLine(parts[i]!);
+    }
+    this.line = parts[parts.length - 1]!;
+    if (this.overlong) this.line = '';
+    else if (this.line.length > MAX_HEX_LINE) {
+      this.line = '';
+      this.overlong = true;
+      this.inputError(`line longer than ${MAX_HEX_LINE} characters`, 0);
+    }
+  }
+
+  private hexLine(raw: string): void {
+    const line = raw.replace(/\s+/g, '');
+    if (line === '' || line.startsWith('#')) return;
+    if (!/^(?:[0-9a-fA-F]{2})+$/.test(line)) {
+      this.inputError('line is not an even number of hex digits', 0);
+      return;
+    }
+    const buf = Buffer.from(line, 'hex');
+    if (!this.opts.lengthPrefix) {
+      this.decodeOne(buf, 0, buf.length);
+      return;
+    }
+    if (buf.length < 2) {
+      this.inputError('shorter than its 2-byte length prefix', 0);
+      return;
+    }
+    const n = buf.readUInt16BE(0);
+    if (n !== buf.length - 2) {
+      this.inputError(`length prefix says ${n} bytes, line has ${buf.length - 2}`, 0);
+      return;
+    }
+    this.decodeOne(buf, 2, buf.length);
+  }
 }

@@ -85,11 +85,41 @@ function configStep<T>(key: string, value: unknown, fn: () => T): T {
   }
 }
 
+/** What startup has opened so far: closed again if a later step fails. */
+interface Opened {
+  store?: FailureStore;
+  broker?: EmbeddedBroker;
+  sync?: SyncHandle;
+  pipeline?: Pipeline;
+}
+
 export async function startAgent(
   cfg: AgentConfig,
   parts: AgentParts,
   log: Logger,
   version: string,
+): Promise<Agent> {
+  const opened: Opened = {};
+  try {
+    return await openAgent(cfg, parts, log, version, opened);
+  } catch (err) {
+    // A step failed after others had opened (a card key that cannot be written, a link that
+    // does not open). Nothing was read yet: close what was opened, then report. Left open, the
+    // broker's and the sync's sockets and timers would keep the process alive after the error.
+    opened.pipeline?.stop();
+    await opened.sync?.stop();
+    await opened.store?.close();
+    await opened.broker?.close();
+    throw err;
+  }
+}
+
+async function openAgent(
+  cfg: AgentConfig,
+  parts: AgentParts,
+  log: Logger,
+  version: string,
+  opened: Opened,
 ): Promise<Agent> {
   const bootId = randomUUID();
   // Everything the config points at (dialect file, code table, texts, TLS files) is loaded and
@@ -147,14 +177,10 @@ export async function startAgent(
     bootId,
     logger: log,
   });
+  opened.store = store;
   // the device key beside the database: made after the database, which it marks as initialized
-  let cardKey: Buffer;
-  try {
-    cardKey = loadCardKey(cfg.declines.card_key, cfg.store.path);
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
+  // (a failure here closes the store through `opened`)
+  const cardKey = loadCardKey(cfg.declines.card_key, cfg.store.path);
 
   let broker: EmbeddedBroker | null = null;
   let brokerUrl: string | null = cfg.broker.url;
@@ -172,6 +198,7 @@ export async function startAgent(
       );
       broker = await startEmbeddedBroker({ port: 0 });
     }
+    opened.broker = broker;
     brokerUrl = broker.url;
     log.info(
       { event: 'embedded_broker', url: broker.url },
@@ -206,6 +233,7 @@ export async function startAgent(
           logger: log,
         })
       : null;
+  if (sync) opened.sync = sync;
 
   const display = parts.display ?? { show: () => {} };
   // Records handed to the store and not yet settled. One pair of handlers for all of them (no
@@ -252,18 +280,9 @@ export async function startAgent(
       void store.record(f).then(onStored, onNotStored);
     },
   });
+  opened.pipeline = pipeline;
   pipeline.start();
-  let link: LinkHandle;
-  try {
-    link = await parts.openLink((e) => pipeline!.onLinkEvent(e), log);
-  } catch (err) {
-    // nothing was read yet: close what was opened, then report
-    pipeline.stop();
-    if (sync) await sync.stop();
-    await store.close();
-    if (broker) await broker.close();
-    throw err;
-  }
+  const link = await parts.openLink((e) => pipeline!.onLinkEvent(e), log);
   log.info(
     {
       event: 'agent_started',

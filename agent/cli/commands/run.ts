@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, redactConfig, type AgentConfig } from '../../c
 import { createLogger, type Logger } from '../../log.js';
 import { type Agent, type LinkHandle, startAgent } from '../../run/agent.js';
 import { openDisplay } from '../../run/display.js';
+import { onStdoutClosed } from '../stdout.js';
 import { frameStream, openSerialLink, openTcpLink } from '../../../hardware/serial/index.js';
 import { createSimulatorStream, isScenarioName, SCENARIO_NAMES } from '../../../hardware/simulator/index.js';
 import type { LinkEventSink } from '../../../protocol/framing/index.js';
@@ -168,11 +169,20 @@ export async function runAgent(flags: RunFlags): Promise<void> {
     return;
   }
   const log = createLogger({ level: cfg.log.level, pretty: process.stderr.isTTY === true });
+  // The console display writes to stdout: when its reader goes away (`run | head`), stop as on
+  // SIGTERM, so every failure seen is flushed (agent/cli/stdout.ts). Until the agent is up, the
+  // request waits.
+  let stopRequested: string | undefined;
+  let requestStop = (why: string): void => {
+    stopRequested ??= why;
+  };
+  const offStdout = onStdoutClosed(() => requestStop('stdout closed'));
   const display = await openDisplay(cfg, log);
   let agent: Agent;
   try {
     agent = await startAgent(cfg, { display, openLink }, log, version());
   } catch (e) {
+    offStdout();
     // an LCD keeps reconnecting (and the process alive) until it is closed
     await display.close?.();
     throw e;
@@ -186,15 +196,32 @@ export async function runAgent(flags: RunFlags): Promise<void> {
     }
     return stopping;
   };
+  let durationTimer: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve) => {
-    process.once('SIGTERM', () => void stop('SIGTERM').then(resolve));
-    process.once('SIGINT', () => void stop('SIGINT').then(resolve));
+    requestStop = (why) => void stop(why).then(resolve);
+    process.once('SIGTERM', () => requestStop('SIGTERM'));
+    process.once('SIGINT', () => requestStop('SIGINT'));
     if (cfg.simulate.enabled && cfg.simulate.duration_s > 0) {
       // let the last frames and the host timeout of the last request play out, then stop
-      setTimeout(() => void stop('duration reached').then(resolve), cfg.simulate.duration_s * 1000 + 500);
+      durationTimer = setTimeout(() => requestStop('duration reached'), cfg.simulate.duration_s * 1000 + 500);
     }
+    if (stopRequested !== undefined) requestStop(stopRequested);
   });
+  clearTimeout(durationTimer); // stopped by a signal first: the timer would hold the process
+  offStdout();
+  // Stopped: store flushed and closed, every connection and timer closed. Should anything still
+  // hold the process, it would never exit (issue 9, item 15): say what, and exit.
+  setTimeout(() => {
+    log.error(
+      { event: 'exit_forced', code: 'E_EXIT', handles: process.getActiveResourcesInfo() },
+      'stopped, but handles still open: exiting',
+    );
+    process.exit();
+  }, EXIT_GRACE_MS).unref();
 }
+
+/** How long after a complete stop the process may take to exit by itself. */
+const EXIT_GRACE_MS = 2000;
 
 export function register(program: Command): void {
   program
