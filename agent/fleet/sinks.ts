@@ -34,7 +34,9 @@ import {
   SQLITE_INSERT,
 } from './collector-schema.js';
 
+/** A store `fleet collect` must not use (exit 2: bad input, nothing touched). */
 export class SinkError extends Error {
+  readonly exitCode = 2;
   constructor(
     readonly code: 'E_SINK_SCHEMA',
     message: string,
@@ -99,6 +101,15 @@ export function sqliteSink(file: string): SqliteSink {
     db.function(SQLITE_DIGEST_FUNCTION, { deterministic: true, varargs: true }, (...v: unknown[]) =>
       recordDigest(v),
     );
+    // the agent's own store (schema v2, like a collector database before v3) writes meta rows;
+    // the collector never did: refuse to convert an agent's store into a collector's
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version === 2 && db.prepare('SELECT 1 FROM meta LIMIT 1').get() !== undefined) {
+      throw new SinkError(
+        'E_SINK_SCHEMA',
+        `${file} is an agent's failure store, not a fleet collect database; give fleet collect its own --db`,
+      );
+    }
     migrate(db, COLLECTOR_MIGRATIONS);
     const kind = db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get();
     if (kind !== 'collector') {

@@ -70,7 +70,7 @@ describe.skipIf(!available)('Mosquitto ACL of docs/security.md', () => {
       const res = await t1.publishAsync(topic, JSON.stringify(failures(fleet, term, [rec(i, term)])), {
         qos: 1,
       });
-      codes.push(res?.reasonCode ?? 0);
+      codes.push((res as { reasonCode?: number } | undefined)?.reasonCode ?? 0);
     };
     await pub('pos/v1/fa/TERM0001/failures', 'fa', 'TERM0001', 1); // its own topic
     await pub('pos/v1/fa/TERM0002/failures', 'fa', 'TERM0002', 2).catch((e: { code?: number }) => {

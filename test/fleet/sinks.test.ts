@@ -172,6 +172,18 @@ describe('SQLite sink', () => {
     sqliteSink(file).close();
     expect(sqliteRows(file)).toHaveLength(6);
   });
+
+  it("refuses an agent's own store instead of converting it", () => {
+    const file = join(tmp.dir, 'agent.db');
+    legacySqlite(file, run(0, 2, 'T1'));
+    const db = new Database(file);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('created_at', '2026-11-23T08:00:00.000Z')").run();
+    db.close();
+    expect(() => sqliteSink(file)).toThrow(expect.objectContaining({ code: 'E_SINK_SCHEMA' }));
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(2);
+    after.close();
+  });
 });
 
 const pgAvailable = havePostgres(); // throws under CI=true when PostgreSQL is missing
