@@ -203,3 +203,16 @@ describe('watch rendering of hostile remote strings (issue 9 item 6)', () => {
     expect(renderLine(sum)).toContain('shop/T[31mX1(6)');
   });
 });
+
+describe('watch bounds the work per message (issue 9 item 17)', () => {
+  it('counts a payload over maxPayloadBytes as rejected without parsing it', () => {
+    let s = initialState({ maxPayloadBytes: 1024 }, T0);
+    const recs = Array.from({ length: 20 }, (_, i) => recordAt(i, T0 - 1000 - i, { category: 'network' }));
+    s = reduce(s, msg('pos/v1/shop/T1/failures', failures('shop', 'T1', recs), T0));
+    expect(s.rejected).toBe(1);
+    expect(s.terminals.size).toBe(0);
+    s = reduce(s, msg('pos/v1/shop/T1/failures', failures('shop', 'T1', recs.slice(0, 1)), T0));
+    expect(s.rejected).toBe(1);
+    expect(summarize(s).perMinuteTotal).toBeGreaterThan(0);
+  });
+});
