@@ -95,8 +95,10 @@ export interface ParsedFailures {
   reason?: string;
   /** Set when the whole message is refused: the PUBACK reason code to send. */
   refuse?: number;
-  /** Records refused because the payload names another fleet or terminal than the topic. */
+  /** Records of another fleet or terminal than the topic's. */
   mismatched?: number;
+  /** Valid records refused with the message (the mismatched ones and the rest of their message). */
+  refused?: number;
   /** Ids of the mismatched records (at most 10, for the log). */
   mismatchedIds?: string[];
 }
@@ -151,6 +153,7 @@ export function parseFailuresMessage(
       records: [],
       invalid,
       mismatched,
+      refused: mismatched + records.length,
       mismatchedIds,
       reason: envelopeOk
         ? `records of another terminal on ${t.fleet}/${t.terminal}'s topic`
@@ -243,9 +246,14 @@ export function startCollector(opts: CollectorOptions): Collector {
       if (parsed.refuse !== undefined) {
         stats.rejectedMessages++;
         if (parsed.refuse === RC_NOT_AUTHORIZED) {
-          stats.refusedRecords += parsed.mismatched ?? 0;
+          stats.refusedRecords += parsed.refused ?? 0;
           const t = parseTopic(topic);
-          const detail = { topic, records: parsed.mismatched ?? 0, ids: parsed.mismatchedIds ?? [] };
+          const detail = {
+            topic,
+            records: parsed.refused ?? 0,
+            mismatched: parsed.mismatched ?? 0,
+            ids: parsed.mismatchedIds ?? [],
+          };
           raise('topic_mismatch', { fleet: t?.fleet, terminal: t?.terminal });
           log.error(
             { event: 'collect_refused', code: 'E_TOPIC_MISMATCH', reasonCode: parsed.refuse, ...detail },
