@@ -298,8 +298,7 @@ describe.skipIf(!available)('fleet collect: maximum packet size (issue 9 item 17
       fleet: 'big',
       clientId: 'collect-big',
       sink: sqliteSink(file),
-      log: silentLogger(),
-      maxPacketBytes: 64 * 1024,
+      log: silentLogger(), // the default maximum packet size: 256 KiB
     });
     await c.ready;
     const pub = await publisher();
