@@ -279,6 +279,12 @@ export async function pgSink(pool: PgQueryable, table = 'failures'): Promise<Rec
     async insert(fleet, records) {
       const at = new Date().toISOString();
       return inTransaction(pool, async (c) => {
+        // collectors sharing the database (a share group) store one terminal's messages one at a
+        // time, so two transactions never both miss the seq they conflict on
+        const terminals = [...new Set(records.map((r) => `${fleet}/${r.terminal_id}`))].sort();
+        for (const key of terminals) {
+          await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pos-agent collect ${key}`]);
+        }
         const res: InsertResult = { inserted: 0, duplicates: 0, conflicts: [] };
         const newIds: string[] = [];
         const newDigests: string[] = [];

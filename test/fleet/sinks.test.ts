@@ -253,6 +253,22 @@ describe.skipIf(!pgAvailable)('PostgreSQL sink against a real server', () => {
     await pool.end();
   });
 
+  it('two collectors on one database flag a seq conflict even when they store it at the same moment', async () => {
+    const table = freshTable();
+    const a = await pgSink(await openPgPool(pg.url), table);
+    const b = await pgSink(await openPgPool(pg.url), table);
+    const rounds = 30;
+    for (let i = 0; i < rounds; i++) {
+      const [x, y] = run(1000 + 2 * i, 2, 'TERM0001', i + 1).map((r) => ({ ...r, seq: i + 1 }));
+      await Promise.all([a.insert('A', [x as FailureRecord]), b.insert('A', [y as FailureRecord])]);
+    }
+    const reader = await openPgPool(pg.url);
+    const rows = await pgRows(reader, table);
+    expect(rows).toHaveLength(2 * rounds);
+    expect(rows.filter((r) => !r.seq_conflict)).toEqual([]);
+    await Promise.all([a.close(), b.close(), reader.end()]);
+  });
+
   it('chunks a big batch below the parameter limit and passes values only as parameters', async () => {
     const table = freshTable();
     const sink = await pgSink(await openPgPool(pg.url), table);
