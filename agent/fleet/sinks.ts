@@ -6,7 +6,8 @@
  *     message, synchronous=FULL, so a row is on disk before the message is acknowledged. A new
  *     database file is created 0600 (its -wal and -shm inherit the mode).
  *   PostgreSQL: a thin adapter over `pg`; its schema version is kept in `pos_collector_schema` and
- *     migrated under an advisory lock; each insert call is one transaction.
+ *     migrated under an advisory lock; each insert call is one transaction holding an advisory lock
+ *     per (fleet, terminal), so collectors sharing the database never both miss a conflict.
  */
 import { closeSync, constants, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
