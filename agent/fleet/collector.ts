@@ -1,7 +1,6 @@
 /**
  * `fleet collect`: subscribes to the failures topics of a fleet (optionally as an MQTT 5 shared
- * subscription, so several collectors split the stream) and stores each record once, keyed by its
- * id, in a RecordSink.
+ * subscription, so several collectors split the stream) and stores each record in a RecordSink.
  *
  * Loss-free by construction:
  * - MQTT 5, QoS 1, a persistent session (clean start off, a stable client id and a session expiry),
@@ -9,7 +8,13 @@
  * - the PUBACK of a message is sent only after its records are written (mqtt.js customHandleAcks);
  *   if the write fails, no PUBACK is sent and the collector stops, so the broker redelivers the
  *   message to this session (or another member of the share group) later;
- * - duplicates (redeliveries, agents re-sending after a lost PUBACK) are ignored by id.
+ * - a record is identified by its id; redeliveries (same id, same content) are stored once, and a
+ *   record that reuses another's (fleet, terminal, seq), or an id with different content, is stored
+ *   and flagged (agent/fleet/collector-schema.ts), with an alarm, a counter and a log line.
+ * Fleet and terminal come from the topic: a message whose payload names another fleet or terminal
+ * (a terminal publishing another's records) is refused whole with PUBACK reason 0x87 and logged.
+ * The collector announces an MQTT 5 maximum packet size, so a compliant broker never sends it a
+ * bigger message, and refuses a bigger payload before parsing it.
  */
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -18,11 +23,18 @@ import { ExportError } from '../export/errors.js';
 import { type Logger, redactUrl } from '../log.js';
 import type { FailureRecord } from '../record.js';
 import { recordPayloadSchema } from '../sync/payload-schema.js';
-import type { RecordSink } from './sinks.js';
+import type { Conflict, RecordSink } from './sinks.js';
 import { collectFilter, parseTopic } from './topics.js';
 
 /** PUBACK reason code: payload format invalid (MQTT 5, 3.4.2.1). */
 export const RC_PAYLOAD_INVALID = 0x99;
+/** PUBACK reason code: not authorized (the payload names another fleet or terminal than its topic). */
+export const RC_NOT_AUTHORIZED = 0x87;
+/** PUBACK reason code: quota exceeded (a payload over the size limit). */
+export const RC_QUOTA_EXCEEDED = 0x97;
+
+/** Default maximum packet size announced to the broker (bytes); the agent's batches are 128 KiB. */
+export const DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
 
 export interface CollectorOptions {
   broker: string;
@@ -33,6 +45,8 @@ export interface CollectorOptions {
   log: Logger;
   /** Broker-side session lifetime while the collector is away (default 7 days). */
   sessionExpirySec?: number;
+  /** MQTT 5 maximum packet size announced in CONNECT, and the payload limit (default 256 KiB). */
+  maxPacketBytes?: number;
   /** Extra mqtt.js options (TLS files, username, password). */
   mqtt?: Partial<IClientOptions>;
 }
@@ -44,11 +58,21 @@ export interface CollectorStats {
   duplicates: number;
   invalidRecords: number;
   rejectedMessages: number;
+  /** Records refused because their payload named another fleet or terminal than the topic. */
+  refusedRecords: number;
+  /** Payloads over the size limit (refused before parsing). */
+  oversizeMessages: number;
+  /** Stored records that share (fleet, terminal, seq) with another id. */
+  seqConflicts: number;
+  /** Stored records whose id was already stored with different content. */
+  idConflicts: number;
 }
 
 export interface Collector {
   client: MqttClient;
   stats: CollectorStats;
+  /** Alarms raised since start: 'seq_conflict', 'id_conflict', 'topic_mismatch'. */
+  alarms(): string[];
   /** Resolves at the first successful subscription. */
   ready: Promise<void>;
   /** Rejects when the collector had to stop (a write failed); never resolves otherwise. */
@@ -69,34 +93,83 @@ export interface ParsedFailures {
   records: FailureRecord[];
   invalid: number;
   reason?: string;
+  /** Set when the whole message is refused: the PUBACK reason code to send. */
+  refuse?: number;
+  /** Records of another fleet or terminal than the topic's. */
+  mismatched?: number;
+  /** Valid records refused with the message (the mismatched ones and the rest of their message). */
+  refused?: number;
+  /** Ids of the mismatched records (at most 10, for the log). */
+  mismatchedIds?: string[];
 }
 
 /**
- * Validates a failures message: the envelope must be a v1 failures payload for the topic's
- * terminal; each record is checked on its own so one bad record does not drop the good ones.
- * Pure.
+ * Validates a failures message: at most `maxBytes` (checked before parsing), a v1 failures payload
+ * whose fleet and terminal, and every record's terminal_id, are the topic's (otherwise the whole
+ * message is refused: a terminal may publish only its own records); each record is checked on its
+ * own so one malformed record does not drop the good ones. Pure.
  */
-export function parseFailuresMessage(topic: string, payload: Uint8Array): ParsedFailures {
+export function parseFailuresMessage(
+  topic: string,
+  payload: Uint8Array,
+  maxBytes = DEFAULT_MAX_PACKET_BYTES,
+): ParsedFailures {
   const t = parseTopic(topic);
-  if (t?.kind !== 'failures') return { records: [], invalid: 0, reason: `not a failures topic: ${topic}` };
+  if (t?.kind !== 'failures')
+    return { records: [], invalid: 0, reason: `not a failures topic: ${topic}`, refuse: RC_PAYLOAD_INVALID };
+  if (payload.length > maxBytes) {
+    return {
+      records: [],
+      invalid: 0,
+      reason: `payload of ${payload.length} bytes is over the limit of ${maxBytes}`,
+      refuse: RC_QUOTA_EXCEEDED,
+    };
+  }
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(payload).toString('utf8'));
   } catch {
-    return { records: [], invalid: 0, reason: 'payload is not JSON' };
+    return { records: [], invalid: 0, reason: 'payload is not JSON', refuse: RC_PAYLOAD_INVALID };
   }
-  const env = body as { v?: unknown; records?: unknown };
+  const env = body as { v?: unknown; fleet?: unknown; terminal?: unknown; records?: unknown };
   if (typeof env !== 'object' || env === null || env.v !== 1 || !Array.isArray(env.records)) {
-    return { records: [], invalid: 0, reason: 'not a v1 failures payload' };
+    return { records: [], invalid: 0, reason: 'not a v1 failures payload', refuse: RC_PAYLOAD_INVALID };
   }
   const records: FailureRecord[] = [];
   let invalid = 0;
+  let mismatched = 0;
+  const mismatchedIds: string[] = [];
+  const envelopeOk = env.fleet === t.fleet && env.terminal === t.terminal;
   for (const r of env.records) {
     const p = recordPayloadSchema.safeParse(r);
-    if (p.success) records.push(p.data as FailureRecord);
-    else invalid++;
+    if (!p.success) invalid++;
+    else if (!envelopeOk || p.data.terminal_id !== t.terminal) {
+      mismatched++;
+      if (mismatchedIds.length < 10) mismatchedIds.push(p.data.id);
+    } else records.push(p.data as FailureRecord);
+  }
+  if (!envelopeOk || mismatched > 0) {
+    return {
+      records: [],
+      invalid,
+      mismatched,
+      refused: mismatched + records.length,
+      mismatchedIds,
+      reason: envelopeOk
+        ? `records of another terminal on ${t.fleet}/${t.terminal}'s topic`
+        : `payload names fleet/terminal other than the topic's ${t.fleet}/${t.terminal}`,
+      refuse: RC_NOT_AUTHORIZED,
+    };
+  }
+  if (records.length === 0) {
+    return { records, invalid, reason: 'no valid record in payload', refuse: RC_PAYLOAD_INVALID };
   }
   return invalid ? { records, invalid, reason: 'invalid records in payload' } : { records, invalid };
+}
+
+/** At most `n` items, for a log line. */
+function sample<T>(items: readonly T[], n = 20): T[] {
+  return items.slice(0, n);
 }
 
 export function startCollector(opts: CollectorOptions): Collector {
@@ -107,8 +180,45 @@ export function startCollector(opts: CollectorOptions): Collector {
     duplicates: 0,
     invalidRecords: 0,
     rejectedMessages: 0,
+    refusedRecords: 0,
+    oversizeMessages: 0,
+    seqConflicts: 0,
+    idConflicts: 0,
   };
   const log = opts.log;
+  const maxBytes = opts.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
+  const alarms = new Set<string>();
+  const raise = (name: string, detail: Record<string, unknown>) => {
+    if (alarms.has(name)) return;
+    alarms.add(name);
+    log.error({ event: 'alarm_raised', code: name, ...detail }, `collector alarm raised: ${name}`);
+  };
+  const reportConflicts = (fleet: string, terminal: string, conflicts: readonly Conflict[]) => {
+    for (const kind of ['seq', 'id'] as const) {
+      const c = conflicts.filter((x) => x.kind === kind);
+      if (c.length === 0) continue;
+      if (kind === 'seq') stats.seqConflicts += c.length;
+      else stats.idConflicts += c.length;
+      const detail = {
+        fleet,
+        terminal,
+        records: c.length,
+        seqs: sample(c.map((x) => x.seq)),
+        ids: sample(c.map((x) => x.id)),
+      };
+      raise(`${kind}_conflict`, detail);
+      log.warn(
+        {
+          event: `collect_${kind}_conflict`,
+          code: kind === 'seq' ? 'E_SEQ_CONFLICT' : 'E_ID_CONFLICT',
+          ...detail,
+        },
+        kind === 'seq'
+          ? 'records reuse a (fleet, terminal, seq) of other ids (a wiped agent database, or two terminals with one id): stored and flagged seq_conflict'
+          : 'records reuse a stored id with different content: both kept, flagged id_conflict',
+      );
+    }
+  };
   let fail: (e: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
     fail = reject;
@@ -120,33 +230,66 @@ export function startCollector(opts: CollectorOptions): Collector {
     protocolVersion: 5,
     clientId: opts.clientId,
     clean: false,
-    properties: { sessionExpiryInterval: opts.sessionExpirySec ?? 7 * 24 * 3600 },
+    properties: {
+      sessionExpiryInterval: opts.sessionExpirySec ?? 7 * 24 * 3600,
+      // a compliant broker (Mosquitto) drops a bigger message for this client instead of sending it
+      maximumPacketSize: maxBytes,
+    },
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     resubscribe: true,
     ...opts.mqtt,
     customHandleAcks(topic, message, _packet, done) {
       stats.messages++;
-      const parsed = parseFailuresMessage(topic, message);
+      const parsed = parseFailuresMessage(topic, message, maxBytes);
+      stats.invalidRecords += parsed.invalid;
+      if (parsed.refuse !== undefined) {
+        stats.rejectedMessages++;
+        if (parsed.refuse === RC_NOT_AUTHORIZED) {
+          stats.refusedRecords += parsed.refused ?? 0;
+          const t = parseTopic(topic);
+          const detail = {
+            topic,
+            records: parsed.refused ?? 0,
+            mismatched: parsed.mismatched ?? 0,
+            ids: parsed.mismatchedIds ?? [],
+          };
+          raise('topic_mismatch', { fleet: t?.fleet, terminal: t?.terminal });
+          log.error(
+            { event: 'collect_refused', code: 'E_TOPIC_MISMATCH', reasonCode: parsed.refuse, ...detail },
+            `refused: ${parsed.reason ?? 'payload does not match its topic'}`,
+          );
+        } else {
+          if (parsed.refuse === RC_QUOTA_EXCEEDED) stats.oversizeMessages++;
+          log.warn(
+            {
+              event: 'collect_payload_invalid',
+              code: 'E_PAYLOAD',
+              topic,
+              invalid: parsed.invalid,
+              reasonCode: parsed.refuse,
+            },
+            parsed.reason ?? 'invalid payload',
+          );
+        }
+        done(parsed.refuse);
+        return;
+      }
       if (parsed.reason) {
         log.warn(
           { event: 'collect_payload_invalid', code: 'E_PAYLOAD', topic, invalid: parsed.invalid },
           parsed.reason,
         );
       }
-      stats.invalidRecords += parsed.invalid;
-      if (parsed.records.length === 0) {
-        stats.rejectedMessages++;
-        done(RC_PAYLOAD_INVALID);
-        return;
-      }
+      const t = parseTopic(topic) as { fleet: string; terminal: string };
       Promise.resolve()
-        .then(() => opts.sink.insert(parsed.records))
+        .then(() => opts.sink.insert(t.fleet, parsed.records))
         .then(
-          (n) => {
+          (res) => {
             stats.records += parsed.records.length;
-            stats.inserted += n;
-            stats.duplicates += parsed.records.length - n;
+            stats.inserted += res.inserted;
+            stats.duplicates += res.duplicates;
+            if (res.conflicts.length) reportConflicts(t.fleet, t.terminal, res.conflicts);
             done(0); // PUBACK only now: the rows are committed
           },
           (err: Error) => {
@@ -224,6 +367,7 @@ export function startCollector(opts: CollectorOptions): Collector {
   return {
     client,
     stats,
+    alarms: () => [...alarms].sort(),
     ready,
     failed,
     async stop() {

@@ -1,8 +1,11 @@
 /**
  * Text views of a WatchSummary: a full-screen table for a TTY and a one-line summary for logs and
- * pipes. Pure; column widths use string-width so CJK terminal ids line up.
+ * pipes. Pure; column widths use string-width so CJK terminal ids line up. Every string that came
+ * from a remote (terminal keys, alarm names) goes through terminalSafe before it is measured or
+ * printed, and every finished line once more, so no field reaches the operator's terminal raw.
  */
 import stringWidth from 'string-width';
+import { terminalSafe } from './safe-text.js';
 import type { TerminalSummary, WatchSummary } from './watch-state.js';
 
 function pad(s: string, w: number, right = false): string {
@@ -58,7 +61,7 @@ export function renderTable(s: WatchSummary, opts: RenderOptions): string[] {
   lines.push(
     clip(
       s.outliers.length
-        ? `STANDS OUT (≥ ${s.outlierMin} and > ${s.outlierFactor}× median ${s.medianFailures}): ${s.outliers.map((o) => `${o.key} ${o.failures}`).join(', ')}`
+        ? `STANDS OUT (≥ ${s.outlierMin} and > ${s.outlierFactor}× median ${s.medianFailures}): ${s.outliers.map((o) => `${terminalSafe(o.key)} ${o.failures}`).join(', ')}`
         : `no terminal stands out (median ${s.medianFailures} failures in the window)`,
       w,
     ),
@@ -78,11 +81,11 @@ export function renderTable(s: WatchSummary, opts: RenderOptions): string[] {
   const row = (cells: string[]) => clip(cells.join(' ').trimEnd(), w);
   lines.push(row(cols.map(([h, cw, right]) => pad(h, cw, right))));
   for (const r of s.rows.slice(0, opts.maxRows)) {
-    lines.push(row(cols.map(([, cw, right, f]) => pad(clip(f(r), cw), cw, right))));
+    lines.push(row(cols.map(([, cw, right, f]) => pad(clip(terminalSafe(f(r)), cw), cw, right))));
   }
   if (s.rows.length > opts.maxRows) lines.push(`… ${s.rows.length - opts.maxRows} more terminals`);
   if (s.rejected > 0) lines.push(`(${s.rejected} of ${s.messages} messages were not valid v1 payloads)`);
-  return lines;
+  return lines.map(terminalSafe);
 }
 
 /** One line for a pipe or a log file. */
@@ -90,9 +93,9 @@ export function renderLine(s: WatchSummary): string {
   const t = s.terminals;
   const cats = s.perMinuteByCategory.map((c) => `${c.category}=${rate(c.perMinute)}`).join(' ');
   const out = s.outliers.map((o) => `${o.key}(${o.failures})`).join(',');
-  return (
+  return terminalSafe(
     `${new Date(s.now).toISOString()} terminals=${t.total} online=${t.online} offline=${t.offline} silent=${t.silent} ` +
-    `failures_per_min=${rate(s.perMinuteTotal)}${cats ? ` ${cats}` : ''} backlog=${s.backlog.records} ` +
-    `outliers=${out || '-'}`
+      `failures_per_min=${rate(s.perMinuteTotal)}${cats ? ` ${cats}` : ''} backlog=${s.backlog.records} ` +
+      `outliers=${out || '-'}`,
   );
 }

@@ -21,6 +21,8 @@ export interface WatchConfig {
   outlierFactor: number;
   outlierMin: number;
   silentAfterMs: number;
+  /** Payloads larger than this are counted as rejected without being parsed. */
+  maxPayloadBytes: number;
 }
 
 export const DEFAULT_WATCH_CONFIG: WatchConfig = {
@@ -28,6 +30,7 @@ export const DEFAULT_WATCH_CONFIG: WatchConfig = {
   outlierFactor: 3,
   outlierMin: 5,
   silentAfterMs: 3 * 60_000,
+  maxPayloadBytes: 256 * 1024,
 };
 
 export interface RecentFailure {
@@ -122,7 +125,9 @@ export function reduce(state: WatchState, ev: WatchEvent): WatchState {
     return { ...state, terminals, now };
   }
   const topic = parseTopic(ev.topic);
-  if (!topic) return { ...state, now, messages: state.messages + 1, rejected: state.rejected + 1 };
+  const size = typeof ev.payload === 'string' ? Buffer.byteLength(ev.payload) : ev.payload.length;
+  if (!topic || size > state.config.maxPayloadBytes)
+    return { ...state, now, messages: state.messages + 1, rejected: state.rejected + 1 };
   const key = `${topic.fleet}/${topic.terminal}`;
   const prev = state.terminals.get(key) ?? emptyTerminal(key, topic.fleet, topic.terminal, ev.at);
   const body = decode(ev.payload);

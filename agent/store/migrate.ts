@@ -4,22 +4,26 @@
  * crash leaves the database at one version or the next, never in between.
  */
 import type { Database } from 'better-sqlite3';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { MIGRATIONS, type Migration } from './schema.js';
 
 export class MigrationError extends Error {
   readonly code = 'E_STORE_SCHEMA';
 }
 
-/** Returns the versions applied (empty when the database was current). */
-export function migrate(db: Database): number[] {
+/**
+ * Returns the versions applied (empty when the database was current). `migrations` defaults to the
+ * agent's store; `fleet collect` passes its own list (agent/fleet/collector-schema.ts).
+ */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > SCHEMA_VERSION) {
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  if (current > latest) {
     throw new MigrationError(
-      `database schema version ${current} is newer than this agent knows (${SCHEMA_VERSION}); refusing to touch it`,
+      `database schema version ${current} is newer than this agent knows (${latest}); refusing to touch it`,
     );
   }
   const applied: number[] = [];
-  for (const m of MIGRATIONS) {
+  for (const m of migrations) {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);

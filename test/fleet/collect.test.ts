@@ -179,6 +179,145 @@ describe.skipIf(!available)('fleet collect with Mosquitto', () => {
   });
 });
 
+/** A logger whose JSON lines are kept in `lines`. */
+function capturingLogger() {
+  const lines: string[] = [];
+  const log = createLogger({ destination: { write: (l: string) => void lines.push(l) }, level: 'info' });
+  return { lines, log };
+}
+
+/** `n` records of one terminal, seq from 1, ids from `idBase`. */
+function seqRun(idBase: number, n: number, terminal: string): FailureRecord[] {
+  return Array.from({ length: n }, (_, i) => makeRecord(idBase + i, { terminal_id: terminal, seq: i + 1 }));
+}
+
+function batchesOf(terminal: string, recs: FailureRecord[], per = 5) {
+  const out: Array<{ terminal: string; records: FailureRecord[] }> = [];
+  for (let i = 0; i < recs.length; i += per) out.push({ terminal, records: recs.slice(i, i + per) });
+  return out;
+}
+
+describe.skipIf(!available)('fleet collect: no genuine record dropped (issue 9 item 8)', () => {
+  it('--fleet +: a wiped agent database (seq back at 1) and two fleets sharing TERM0001 are all stored', async () => {
+    const file = join(tmp.dir, 'seq.db');
+    const { lines, log } = capturingLogger();
+    const c = startCollector({
+      broker: broker.url,
+      fleet: '+',
+      clientId: 'collect-seq',
+      sink: sqliteSink(file),
+      log,
+    });
+    await c.ready;
+    const before = seqRun(7000, 20, 'TERM0001'); // fleet ka, before the wipe
+    const after = seqRun(7100, 20, 'TERM0001'); // fleet ka, database wiped: seq 1..20 again, new ids
+    const other = seqRun(7200, 20, 'TERM0001'); // fleet kb, the same default terminal id
+    const pub = await publisher();
+    await publishBatches(pub, 'ka', batchesOf('TERM0001', before));
+    await publishBatches(pub, 'kb', batchesOf('TERM0001', other));
+    await publishBatches(pub, 'ka', batchesOf('TERM0001', after));
+    await publishBatches(pub, 'ka', batchesOf('TERM0001', after)); // and a re-send
+    await pub.endAsync();
+    await waitFor(() => c.stats.records === 80, 'all 80 records');
+    await c.stop();
+    expect(c.stats).toMatchObject({ inserted: 60, duplicates: 20, seqConflicts: 20, idConflicts: 0 });
+    expect(c.alarms()).toEqual(['seq_conflict']);
+    expect(ids(file)).toEqual([...before, ...after, ...other].map((r) => r.id).sort());
+    const db = new Database(file, { readonly: true });
+    const flagged = db
+      .prepare('SELECT fleet, count(*) AS n FROM failures WHERE seq_conflict = 1 GROUP BY fleet')
+      .all();
+    db.close();
+    expect(flagged).toEqual([{ fleet: 'ka', n: 40 }]); // kb's TERM0001 is another terminal
+    const alarm = lines.filter((l) => l.includes('"event":"alarm_raised"'));
+    expect(alarm).toHaveLength(1);
+    expect(alarm[0]).toContain('"code":"seq_conflict"');
+    expect(lines.filter((l) => l.includes('"event":"collect_seq_conflict"')).length).toBeGreaterThan(0);
+  });
+
+  it('refuses records naming another terminal or fleet than their topic with PUBACK 0x87, and logs them', async () => {
+    const file = join(tmp.dir, 'spoof.db');
+    const { lines, log } = capturingLogger();
+    const c = startCollector({
+      broker: broker.url,
+      fleet: '+',
+      clientId: 'collect-spoof',
+      sink: sqliteSink(file),
+      log,
+    });
+    const acks: number[] = [];
+    c.client.on('packetsend', (p) => {
+      if (p.cmd === 'puback') acks.push((p as { reasonCode?: number }).reasonCode ?? 0);
+    });
+    await c.ready;
+    const pub = await publisher();
+    const victim = seqRun(7300, 3, 'TERM0001');
+    // a client allowed on TERM0002's topic publishes TERM0001's records (envelope and records)
+    await pub.publishAsync(
+      'pos/v1/sp/TERM0002/failures',
+      JSON.stringify(failures('sp', 'TERM0001', victim)),
+      {
+        qos: 1,
+      },
+    );
+    // right envelope, but a record of another terminal inside
+    const own = seqRun(7400, 2, 'TERM0002');
+    const mixed = failures('sp', 'TERM0002', own);
+    mixed.records.push({ ...makeRecord(7500, { terminal_id: 'TERM0001', seq: 9 }), synced_at: null });
+    await pub.publishAsync('pos/v1/sp/TERM0002/failures', JSON.stringify(mixed), { qos: 1 });
+    // another fleet's name in the envelope
+    await pub.publishAsync(
+      'pos/v1/sp/TERM0002/failures',
+      JSON.stringify(failures('other', 'TERM0002', own)),
+      {
+        qos: 1,
+      },
+    );
+    // and a genuine message
+    const genuine = seqRun(7600, 2, 'TERM0002');
+    await publishBatches(pub, 'sp', [{ terminal: 'TERM0002', records: genuine }]);
+    await pub.endAsync();
+    await waitFor(() => c.stats.messages === 4 && acks.length === 4, 'four messages acknowledged');
+    await c.stop();
+    expect(acks).toEqual([0x87, 0x87, 0x87, 0]);
+    expect(c.stats).toMatchObject({ inserted: 2, rejectedMessages: 3, refusedRecords: 3 + 3 + 2 });
+    expect(ids(file)).toEqual(genuine.map((r) => r.id).sort());
+    const refused = lines.filter((l) => l.includes('"event":"collect_refused"'));
+    expect(refused).toHaveLength(3);
+    expect(refused[0]).toContain('"code":"E_TOPIC_MISMATCH"');
+    expect(refused[0]).toContain(victim[0]?.id);
+    expect(c.alarms()).toEqual(['topic_mismatch']);
+  });
+});
+
+describe.skipIf(!available)('fleet collect: maximum packet size (issue 9 item 17)', () => {
+  it('announces a maximum packet size: the broker never sends it a bigger message', async () => {
+    const file = join(tmp.dir, 'big.db');
+    const c = startCollector({
+      broker: broker.url,
+      fleet: 'big',
+      clientId: 'collect-big',
+      sink: sqliteSink(file),
+      log: silentLogger(), // the default maximum packet size: 256 KiB
+    });
+    await c.ready;
+    const pub = await publisher();
+    // a valid payload of ~2 MB (an agent never sends more than its batch size, 128 KiB by default)
+    const huge = seqRun(8000, 4000, 'T1');
+    const payload = JSON.stringify(failures('big', 'T1', huge));
+    expect(payload.length).toBeGreaterThan(1_000_000);
+    await pub.publishAsync('pos/v1/big/T1/failures', payload, { qos: 1 });
+    const small = seqRun(9000, 3, 'T1').map((r) => ({ ...r, seq: r.seq + 5000 }));
+    await publishBatches(pub, 'big', [{ terminal: 'T1', records: small }]);
+    await pub.endAsync();
+    await waitFor(() => c.stats.inserted === 3, 'the small message');
+    await new Promise((r) => setTimeout(r, 200));
+    await c.stop();
+    expect(c.stats.messages).toBe(1); // the big one never arrived
+    expect(ids(file)).toEqual(small.map((r) => r.id).sort());
+  });
+});
+
 describe.skipIf(!available)('fleet watch with Mosquitto', () => {
   it('shows a terminal live: status, failures, backlog, then its Last Will', async () => {
     const out = new PassThrough();

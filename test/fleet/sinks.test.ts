@@ -1,95 +1,302 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
-import { parseFailuresMessage } from '../../agent/fleet/collector.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DEFAULT_MAX_PACKET_BYTES,
+  parseFailuresMessage,
+  RC_NOT_AUTHORIZED,
+  RC_QUOTA_EXCEEDED,
+} from '../../agent/fleet/collector.js';
+import {
+  COLLECTOR_COLUMNS,
+  COLLECTOR_SCHEMA_VERSION,
+  DIGEST_COLUMNS,
+  pgIdent,
+  pgInsertSql,
+  pgV1Sql,
+  recordDigest,
+} from '../../agent/fleet/collector-schema.js';
+import {
+  type InsertResult,
+  openPgPool,
   PG_MAX_ROWS_PER_INSERT,
   type PgQueryable,
-  pgIdent,
-  pgInsertParams,
-  pgInsertSql,
-  pgSchemaSql,
   pgSink,
+  type RecordSink,
   sqliteSink,
 } from '../../agent/fleet/sinks.js';
-import { RECORD_COLUMNS, SCHEMA_VERSION } from '../../agent/store/schema.js';
+import type { FailureRecord } from '../../agent/record.js';
+import { MIGRATIONS, RECORD_COLUMNS } from '../../agent/store/schema.js';
 import { makeRecord, tempDir } from '../export/seed.js';
+import { havePostgres, type Postgres, startPostgres } from '../helpers/postgres.js';
 import { failures } from './payloads.js';
 
 const tmp = tempDir('pos-fleet-sink-');
 afterAll(() => tmp.cleanup());
 
+/** `n` records of one terminal with seq from..from+n-1 and ids from `idBase` (distinct per call). */
+function run(idBase: number, n: number, terminal: string, seqFrom = 1, over: Partial<FailureRecord> = {}) {
+  return Array.from({ length: n }, (_, i) =>
+    makeRecord(idBase + i, { terminal_id: terminal, seq: seqFrom + i, ...over }),
+  );
+}
+
+interface Row {
+  id: string;
+  seq: number;
+  terminal_id: string;
+  fleet: string | null;
+  rc: string;
+  id_conflict: boolean;
+  seq_conflict: boolean;
+}
+
+/**
+ * The audit's cases against one sink: a redelivery is stored once; a wiped agent database (seq
+ * back at 1, new ids), two fleets sharing TERM0001, and an id re-used with other content are all
+ * stored; the conflicts are reported and flagged on every row involved.
+ */
+async function conflictScenario(sink: RecordSink, rows: () => Promise<Row[]>) {
+  const first = run(0, 5, 'TERM0001');
+  const ins = async (fleet: string, recs: FailureRecord[]) =>
+    (await sink.insert(fleet, recs)) as InsertResult;
+  expect(await ins('A', first)).toEqual({ inserted: 5, duplicates: 0, conflicts: [] });
+  // a redelivery (same ids, same content)
+  expect(await ins('A', first)).toEqual({ inserted: 0, duplicates: 5, conflicts: [] });
+  // the agent's database was wiped: seq restarts at 1 under new ids
+  const wiped = run(100, 3, 'TERM0001');
+  const w = await ins('A', wiped);
+  expect(w.inserted).toBe(3);
+  expect(w.conflicts.map((c) => [c.kind, c.id, c.seq])).toEqual(wiped.map((r) => ['seq', r.id, r.seq]));
+  // another fleet with the same terminal id and the same seqs: different terminals, no conflict
+  const other = run(200, 3, 'TERM0001');
+  expect(await ins('B', other)).toEqual({ inserted: 3, duplicates: 0, conflicts: [] });
+  // the same id with different content: kept too, both flagged
+  const changed = { ...(first[4] as FailureRecord), rc: '05', category: 'issuer_decline' as const, seq: 99 };
+  const c = await ins('A', [changed]);
+  expect(c.inserted).toBe(1);
+  expect(c.conflicts).toEqual([{ kind: 'id', id: changed.id, terminal_id: 'TERM0001', seq: 99 }]);
+
+  const all = await rows();
+  expect(all).toHaveLength(12);
+  const byId = (id: string) => all.filter((r) => r.id === id);
+  for (const r of first.slice(0, 3)) expect(byId(r.id)[0]).toMatchObject({ fleet: 'A', seq_conflict: true });
+  for (const r of wiped) expect(byId(r.id)[0]).toMatchObject({ fleet: 'A', seq_conflict: true });
+  for (const r of other) expect(byId(r.id)[0]).toMatchObject({ fleet: 'B', seq_conflict: false });
+  expect(
+    byId(changed.id)
+      .map((r) => [r.rc, r.id_conflict])
+      .sort(),
+  ).toEqual([
+    ['05', true],
+    ['51', true],
+  ]);
+  expect(all.filter((r) => r.id_conflict)).toHaveLength(2);
+  expect(all.filter((r) => r.seq_conflict)).toHaveLength(6);
+}
+
+function sqliteRows(file: string): Row[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (
+      db
+        .prepare('SELECT id, seq, terminal_id, fleet, rc, id_conflict, seq_conflict FROM failures')
+        .all() as Array<
+        Omit<Row, 'id_conflict' | 'seq_conflict'> & { id_conflict: number; seq_conflict: number }
+      >
+    ).map((r) => ({ ...r, id_conflict: r.id_conflict === 1, seq_conflict: r.seq_conflict === 1 }));
+  } finally {
+    db.close();
+  }
+}
+
+/** A collector database as the collector made it before schema v3 (the agent schema, v1 and v2). */
+function legacySqlite(file: string, recs: FailureRecord[]): void {
+  const db = new Database(file);
+  for (const m of MIGRATIONS.filter((x) => x.version <= 2)) db.exec(m.sql);
+  db.pragma('user_version = 2');
+  const stmt = db.prepare(
+    `INSERT OR IGNORE INTO failures (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`,
+  );
+  for (const r of recs)
+    stmt.run(...RECORD_COLUMNS.map((c) => (c === 'synced_at' ? '2026-11-23T09:00:00.000Z' : r[c])));
+  db.close();
+}
+
 describe('SQLite sink', () => {
-  it('creates the agent schema and stores each id once', () => {
-    const file = join(tmp.dir, 'fleet.db');
+  it('stores every genuine record: redeliveries once, seq and id conflicts kept and flagged', async () => {
+    const file = join(tmp.dir, 'conflicts.db');
     const sink = sqliteSink(file);
-    const recs = Array.from({ length: 10 }, (_, i) => makeRecord(i));
-    expect(sink.insert(recs.slice(0, 6))).toBe(6);
-    expect(sink.insert(recs)).toBe(4); // 0..5 are duplicates
-    expect(sink.insert(recs)).toBe(0);
+    await conflictScenario(sink, async () => sqliteRows(file));
     sink.close();
-    // reopening runs no migration twice and keeps the rows
-    const again = sqliteSink(file);
-    expect(again.insert([makeRecord(10)])).toBe(1);
-    again.close();
     const db = new Database(file, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(db.prepare('SELECT count(*) AS n FROM failures').get()).toEqual({ n: 11 });
-    const row = db.prepare('SELECT * FROM failures WHERE id = ?').get(recs[3]?.id) as Record<string, unknown>;
-    expect(row.pan_last4).toBe(recs[3]?.pan_masked?.slice(-4));
+    expect(db.pragma('user_version', { simple: true })).toBe(COLLECTOR_SCHEMA_VERSION);
+    const row = db.prepare('SELECT * FROM failures LIMIT 1').get() as Record<string, unknown>;
+    expect(row.pan_last4).toBe(String(row.pan_masked).slice(-4));
     expect(typeof row.synced_at).toBe('string'); // stamped with the receive time
     db.close();
   });
+
+  it('creates the database, its -wal and -shm 0600', () => {
+    const file = join(tmp.dir, 'mode.db');
+    const sink = sqliteSink(file); // the migrations have written: -wal and -shm exist now
+    for (const f of [file, `${file}-wal`, `${file}-shm`])
+      expect((statSync(f).mode & 0o777).toString(8)).toBe('600');
+    sink.close();
+  });
+
+  it('migrates a collector database of the old schema (UNIQUE terminal_id, seq) without losing a row', () => {
+    const file = join(tmp.dir, 'legacy.db');
+    const old = run(0, 4, 'TERM0001');
+    legacySqlite(file, old);
+    const sink = sqliteSink(file);
+    // a redelivery of an old record is recognized (digests were computed by the migration)
+    expect(sink.insert('A', [old[0] as FailureRecord])).toEqual({
+      inserted: 0,
+      duplicates: 1,
+      conflicts: [],
+    });
+    // what the old table refused: a new id on an existing (terminal, seq)
+    const wiped = run(50, 2, 'TERM0001');
+    const res = sink.insert('A', wiped);
+    expect(res.inserted).toBe(2);
+    expect(res.conflicts.map((c) => c.kind)).toEqual(['seq', 'seq']);
+    sink.close();
+    const rows = sqliteRows(file);
+    expect(rows).toHaveLength(6);
+    expect(rows.filter((r) => r.fleet === null).map((r) => r.id)).toEqual(old.map((r) => r.id));
+    expect(rows.filter((r) => r.seq_conflict)).toHaveLength(4);
+    // reopening applies nothing twice
+    sqliteSink(file).close();
+    expect(sqliteRows(file)).toHaveLength(6);
+  });
+
+  it("refuses an agent's own store instead of converting it", () => {
+    const file = join(tmp.dir, 'agent.db');
+    legacySqlite(file, run(0, 2, 'T1'));
+    const db = new Database(file);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('created_at', '2026-11-23T08:00:00.000Z')").run();
+    db.close();
+    expect(() => sqliteSink(file)).toThrow(expect.objectContaining({ code: 'E_SINK_SCHEMA' }));
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(2);
+    after.close();
+  });
 });
 
-describe('PostgreSQL adapter (SQL generation; no server in this environment)', () => {
-  it('generates an idempotent schema with the record columns', () => {
-    const sql = pgSchemaSql();
-    expect(sql).toMatch(/^CREATE TABLE IF NOT EXISTS "failures" \(/);
-    for (const c of RECORD_COLUMNS) expect(sql).toMatch(new RegExp(`\\n  ${c} `));
-    expect(sql).toContain('id text PRIMARY KEY');
-    expect(sql).toContain('GENERATED ALWAYS AS (right(pan_masked, 4)) STORED');
-    expect(sql.split(';\n').filter((s) => s.startsWith('CREATE INDEX IF NOT EXISTS'))).toHaveLength(4);
+const pgAvailable = havePostgres(); // throws under CI=true when PostgreSQL is missing
+describe.skipIf(!pgAvailable)('PostgreSQL sink against a real server', () => {
+  let pg: Postgres;
+  let n = 0;
+  beforeAll(async () => {
+    pg = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await pg?.close();
   });
-
-  it('generates a parameterized multi-row insert that ignores duplicate ids', () => {
-    const sql = pgInsertSql(2);
-    const n = RECORD_COLUMNS.length;
-    expect(sql.startsWith(`INSERT INTO "failures" (${RECORD_COLUMNS.join(', ')}) VALUES ($1, $2,`)).toBe(
-      true,
+  /** A fresh table name per test (one database: CREATE DATABASE is slow). */
+  const freshTable = () => `failures_${++n}`;
+  async function pgRows(pool: PgQueryable, table = 'failures'): Promise<Row[]> {
+    const r = await pool.query(
+      `SELECT id, seq, terminal_id, fleet, rc, id_conflict, seq_conflict FROM ${pgIdent(table)}`,
     );
-    expect(sql).toContain(`$${n}), ($${n + 1}, `);
-    expect(sql.endsWith(`$${2 * n}) ON CONFLICT (id) DO NOTHING`)).toBe(true);
-    expect(() => pgInsertSql(0)).toThrow(RangeError);
-    expect(() => pgIdent('failures; DROP TABLE x')).toThrow(/identifier/);
-    // below PostgreSQL's 65,535-parameter limit
-    expect(PG_MAX_ROWS_PER_INSERT * n).toBeLessThan(65_535);
+    return r.rows.map((x) => ({ ...x, seq: Number(x.seq) }) as unknown as Row);
+  }
+
+  it('stores every genuine record: redeliveries once, seq and id conflicts kept and flagged', async () => {
+    const table = freshTable();
+    const sink = await pgSink(await openPgPool(pg.url), table);
+    const reader = await openPgPool(pg.url);
+    await conflictScenario(sink, () => pgRows(reader, table));
+    await sink.close();
+    await reader.end();
   });
 
-  it('passes values as parameters, in column order, and chunks big batches', async () => {
-    const calls: Array<{ sql: string; params?: unknown[] }> = [];
-    const pool: PgQueryable = {
-      async query(sql, params) {
-        calls.push({ sql, ...(params ? { params } : {}) });
-        return { rowCount: params ? params.length / RECORD_COLUMNS.length - 1 : null };
-      },
-      async end() {},
-    };
-    const sink = await pgSink(pool);
-    expect(calls[0]?.sql).toBe(pgSchemaSql());
-    const evil = makeRecord(1, { merchant_id: "x'); DROP TABLE failures; --" });
-    const params = pgInsertParams([evil], '2026-11-23T00:00:00.000Z');
-    expect(params).toHaveLength(RECORD_COLUMNS.length);
-    expect(params[RECORD_COLUMNS.indexOf('merchant_id')]).toBe(evil.merchant_id);
-    expect(params[RECORD_COLUMNS.indexOf('synced_at')]).toBe('2026-11-23T00:00:00.000Z');
-    const many = Array.from({ length: PG_MAX_ROWS_PER_INSERT + 5 }, (_, i) => makeRecord(i));
-    const inserted = await sink.insert(many);
-    expect(calls).toHaveLength(3);
-    expect(calls[1]?.params).toHaveLength(PG_MAX_ROWS_PER_INSERT * RECORD_COLUMNS.length);
-    expect(calls[2]?.params).toHaveLength(5 * RECORD_COLUMNS.length);
-    for (const c of calls.slice(1)) expect(c.sql).not.toContain(evil.merchant_id);
-    expect(inserted).toBe(PG_MAX_ROWS_PER_INSERT - 1 + 4);
+  it('migrates a table of the old schema (id primary key) and two collectors start together', async () => {
+    const table = freshTable();
+    const pool = await openPgPool(pg.url);
+    await pool.query(pgV1Sql(table));
+    const old = run(0, 4, 'TERM0001');
+    // as the old adapter inserted: ON CONFLICT (id) DO NOTHING, synced_at = receive time
+    for (const r of old) {
+      await pool.query(
+        `INSERT INTO ${table} (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
+        RECORD_COLUMNS.map((c) => (c === 'synced_at' ? '2026-11-23T09:00:00.000Z' : r[c])),
+      );
+    }
+    const [a, b] = await Promise.all([
+      pgSink(await openPgPool(pg.url), table),
+      pgSink(await openPgPool(pg.url), table),
+    ]);
+    expect(await a.insert('A', [old[0] as FailureRecord])).toEqual({
+      inserted: 0,
+      duplicates: 1,
+      conflicts: [],
+    });
+    const res = await b.insert('A', run(50, 2, 'TERM0001'));
+    expect(res.inserted).toBe(2);
+    expect(res.conflicts.map((c) => c.kind)).toEqual(['seq', 'seq']);
+    const rows = await pgRows(pool, table);
+    expect(rows).toHaveLength(6);
+    expect(
+      rows
+        .filter((r) => r.fleet === null)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(old.map((r) => r.id).sort());
+    expect(rows.filter((r) => r.seq_conflict)).toHaveLength(4);
+    const v = await pool.query('SELECT version FROM pos_collector_schema WHERE table_name = $1', [table]);
+    expect(v.rows).toEqual([{ version: 2 }]);
+    await a.close();
+    await b.close();
+    await pool.end();
+  });
+
+  it('two collectors on one database flag a seq conflict even when they store it at the same moment', async () => {
+    const table = freshTable();
+    const a = await pgSink(await openPgPool(pg.url), table);
+    const b = await pgSink(await openPgPool(pg.url), table);
+    const rounds = 30;
+    for (let i = 0; i < rounds; i++) {
+      const [x, y] = run(1000 + 2 * i, 2, 'TERM0001', i + 1).map((r) => ({ ...r, seq: i + 1 }));
+      await Promise.all([a.insert('A', [x as FailureRecord]), b.insert('A', [y as FailureRecord])]);
+    }
+    const reader = await openPgPool(pg.url);
+    const rows = await pgRows(reader, table);
+    expect(rows).toHaveLength(2 * rounds);
+    expect(rows.filter((r) => !r.seq_conflict)).toEqual([]);
+    await Promise.all([a.close(), b.close(), reader.end()]);
+  });
+
+  it('chunks a big batch below the parameter limit and passes values only as parameters', async () => {
+    const table = freshTable();
+    const sink = await pgSink(await openPgPool(pg.url), table);
+    const evil = "x'); DROP TABLE failures; --";
+    const many = Array.from({ length: PG_MAX_ROWS_PER_INSERT + 5 }, (_, i) =>
+      makeRecord(i, { merchant_id: evil, seq: i + 1 }),
+    );
+    expect(PG_MAX_ROWS_PER_INSERT * COLLECTOR_COLUMNS.length).toBeLessThan(65_535);
+    expect(pgInsertSql(2)).not.toContain(evil);
+    const res = await sink.insert('A', many);
+    expect(res).toMatchObject({ inserted: many.length, duplicates: 0 });
     await sink.close();
+    const pool = await openPgPool(pg.url);
+    const r = await pool.query(`SELECT count(*)::int AS n, min(merchant_id) AS m FROM ${table}`);
+    expect(r.rows[0]).toEqual({ n: many.length, m: evil });
+    await pool.end();
+  });
+});
+
+describe('record digest', () => {
+  it('is the same for a record and its row read back from either store', () => {
+    const r = makeRecord(7);
+    const d = recordDigest(DIGEST_COLUMNS.map((c) => r[c]));
+    const back = DIGEST_COLUMNS.map((c) =>
+      c === 'occurred_at' ? new Date(r.occurred_at) : c === 'seq' ? String(r.seq) : r[c],
+    );
+    expect(recordDigest(back)).toBe(d);
+    expect(recordDigest(DIGEST_COLUMNS.map((c) => (c === 'rc' ? '05' : r[c])))).not.toBe(d);
   });
 });
 
@@ -105,6 +312,35 @@ describe('parseFailuresMessage', () => {
     const p = parseFailuresMessage('pos/v1/shop/T1/failures', Buffer.from(JSON.stringify(bad)));
     expect(p.records).toHaveLength(2);
     expect(p.invalid).toBe(1);
+  });
+  it('refuses a payload naming another fleet or terminal than its topic, and records of another terminal', () => {
+    const spoof = (topic: string, body: unknown) =>
+      parseFailuresMessage(topic, Buffer.from(JSON.stringify(body)));
+    // envelope says T2, topic says T1
+    const a = spoof('pos/v1/shop/T1/failures', failures('shop', 'T2', [makeRecord(1)]));
+    expect(a).toMatchObject({ records: [], refuse: RC_NOT_AUTHORIZED, mismatched: 1 });
+    // envelope of another fleet
+    expect(spoof('pos/v1/shop/T1/failures', failures('other', 'T1', [makeRecord(1)])).refuse).toBe(
+      RC_NOT_AUTHORIZED,
+    );
+    // envelope right, one record of another terminal: the whole message is refused
+    const mixed = {
+      ...ok,
+      records: [...ok.records, { ...makeRecord(3), terminal_id: 'T9', synced_at: null }],
+    };
+    const m = spoof('pos/v1/shop/T1/failures', mixed);
+    expect(m).toMatchObject({ records: [], refuse: RC_NOT_AUTHORIZED, mismatched: 1 });
+    expect(m.mismatchedIds).toEqual([makeRecord(3).id]);
+  });
+  it('refuses a payload over the size limit before parsing it', () => {
+    const big = Buffer.alloc(DEFAULT_MAX_PACKET_BYTES + 1, 0x7b); // "{{{{…": would not even parse
+    expect(parseFailuresMessage('pos/v1/shop/T1/failures', big)).toMatchObject({
+      records: [],
+      refuse: RC_QUOTA_EXCEEDED,
+    });
+    expect(parseFailuresMessage('pos/v1/shop/T1/failures', Buffer.from(JSON.stringify(ok)), 100).refuse).toBe(
+      RC_QUOTA_EXCEEDED,
+    );
   });
   it('rejects junk', () => {
     expect(parseFailuresMessage('pos/v1/shop/T1/failures', Buffer.from('{')).records).toEqual([]);

@@ -164,3 +164,55 @@ describe('watch rendering', () => {
     );
   });
 });
+
+describe('watch rendering of hostile remote strings (issue 9 item 6)', () => {
+  // C0 (ESC, BEL, BS, CR, LF), DEL, C1 (CSI U+009B, OSC U+009D, NEL U+0085), bidi overrides/isolates,
+  // and line/paragraph separators: none of these may reach the operator's terminal
+  const BAD = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  const evil = '\u001b[2J\u001b]0;PWNED\u0007\u009b31m\u009d0;X\u009c\u0085\u007f\b\r\n\u202eRTL\u2066\u2028';
+  const term = `T\u001b[31mX\u0007\u202e1`;
+  const fleet = `sh\u009bop\u0000`;
+
+  it('strips control and bidi characters from every field it prints', () => {
+    let s = initialState({}, T0);
+    const m = { ...metrics(fleet, term, 3, 10), alarms: [evil, `disk${evil}full`] };
+    s = apply(s, [
+      msg(`pos/v1/${fleet}/${term}/status`, status(fleet, term, 'online'), T0),
+      msg(`pos/v1/${fleet}/${term}/metrics`, m, T0),
+      // enough failures to be an outlier, so the key is printed in the outlier lists too
+      msg(
+        `pos/v1/${fleet}/${term}/failures`,
+        failures(
+          fleet,
+          term,
+          Array.from({ length: 6 }, (_, i) => recordAt(i, T0 - 1000 - i, { category: 'network' })),
+        ),
+        T0,
+      ),
+      msg('pos/v1/shop/T2/status', status('shop', 'T2', 'online'), T0),
+      msg('pos/v1/shop/T3/status', status('shop', 'T3', 'online'), T0),
+    ]);
+    const sum = summarize(s, T0 + 1000);
+    expect(sum.outliers).toHaveLength(1);
+    const lines = renderTable(sum, { width: 200, maxRows: 10 });
+    const text = lines.join('\n');
+    for (const l of lines) expect(l).not.toMatch(BAD);
+    expect(text).toContain('!! outlier [2J]0;PW'); // the text stays readable, only the controls are gone
+    expect(text).toContain('shop/T[31mX1'); // the key without its controls
+    expect(renderLine(sum)).not.toMatch(BAD);
+    expect(renderLine(sum)).toContain('shop/T[31mX1(6)');
+  });
+});
+
+describe('watch bounds the work per message (issue 9 item 17)', () => {
+  it('counts a payload over maxPayloadBytes as rejected without parsing it', () => {
+    let s = initialState({ maxPayloadBytes: 1024 }, T0);
+    const recs = Array.from({ length: 20 }, (_, i) => recordAt(i, T0 - 1000 - i, { category: 'network' }));
+    s = reduce(s, msg('pos/v1/shop/T1/failures', failures('shop', 'T1', recs), T0));
+    expect(s.rejected).toBe(1);
+    expect(s.terminals.size).toBe(0);
+    s = reduce(s, msg('pos/v1/shop/T1/failures', failures('shop', 'T1', recs.slice(0, 1)), T0));
+    expect(s.rejected).toBe(1);
+    expect(summarize(s).perMinuteTotal).toBeGreaterThan(0);
+  });
+});

@@ -7,7 +7,7 @@ import { type Command, Option } from 'commander';
 import type { IClientOptions } from 'mqtt';
 import { z } from 'zod';
 import { ExportError, usageError } from '../../export/errors.js';
-import { defaultClientId, startCollector } from '../../fleet/collector.js';
+import { DEFAULT_MAX_PACKET_BYTES, defaultClientId, startCollector } from '../../fleet/collector.js';
 import { openPgPool, pgSink, type RecordSink, sqliteSink } from '../../fleet/sinks.js';
 import { validFleet } from '../../fleet/topics.js';
 import { startWatch } from '../../fleet/watch.js';
@@ -140,7 +140,7 @@ export function register(program: Command): void {
   addConnectionOptions(
     fleet
       .command('collect')
-      .description("store a fleet's failure records, deduplicated by id, in SQLite or PostgreSQL"),
+      .description("store a fleet's failure records, identified by id, in SQLite or PostgreSQL"),
   )
     .addOption(
       new Option('--db <file>', 'SQLite file (created with the agent schema)')
@@ -155,6 +155,11 @@ export function register(program: Command): void {
       'how long the broker keeps this session while away',
       String(7 * 24 * 3600),
     )
+    .option(
+      '--max-packet-size <bytes>',
+      'MQTT 5 maximum packet size announced to the broker; bigger messages are not accepted',
+      String(DEFAULT_MAX_PACKET_BYTES),
+    )
     .option('--stats-interval <seconds>', 'log counts every so often (0 = never)', '60')
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
     .action(async (o: Record<string, string | undefined>) => {
@@ -166,6 +171,11 @@ export function register(program: Command): void {
         '--session-expiry',
         z.coerce.number().int().min(1).max(0xffffffff),
         o.sessionExpiry,
+      );
+      const maxPacket = check(
+        '--max-packet-size',
+        z.coerce.number().int().min(1024).max(268_435_455), // MQTT's largest packet
+        o.maxPacketSize,
       );
       const statsEvery = check('--stats-interval', z.coerce.number().min(0), o.statsInterval);
       const duration = o.duration === undefined ? undefined : check('--duration', positive, o.duration);
@@ -191,12 +201,13 @@ export function register(program: Command): void {
         sink,
         log,
         sessionExpirySec: expiry,
+        maxPacketBytes: maxPacket,
         ...(o.share !== undefined ? { shareGroup: o.share } : {}),
       });
       const statsTimer =
         statsEvery > 0
           ? setInterval(
-              () => log.info({ event: 'collect_stats', ...c.stats }, 'collect stats'),
+              () => log.info({ event: 'collect_stats', ...c.stats, alarms: c.alarms() }, 'collect stats'),
               statsEvery * 1000,
             )
           : undefined;
@@ -211,7 +222,7 @@ export function register(program: Command): void {
         sig.dispose();
         if (statsTimer) clearInterval(statsTimer);
         await c.stop();
-        log.info({ event: 'collect_stopped', ...c.stats }, 'collector stopped');
+        log.info({ event: 'collect_stopped', ...c.stats, alarms: c.alarms() }, 'collector stopped');
       }
     });
 }

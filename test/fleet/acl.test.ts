@@ -1,0 +1,106 @@
+/**
+ * The broker ACL of docs/security.md, run for real: the `acl` block is read from the document and
+ * given to Mosquitto, so the document and the test cannot drift apart. A terminal (user
+ * FLEET/TERMINAL) publishes under its own topics only; the collector, a plain or a shared
+ * subscriber, receives exactly those.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCollector } from '../../agent/fleet/collector.js';
+import { sqliteSink } from '../../agent/fleet/sinks.js';
+import { silentLogger } from '../../agent/log.js';
+import { makeRecord, tempDir } from '../export/seed.js';
+import { haveMosquitto, type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
+import { failures } from './payloads.js';
+
+const available = haveMosquitto();
+const tmp = tempDir('pos-fleet-acl-');
+let broker: Mosquitto;
+
+function docAcl(): string {
+  const doc = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');
+  const m = /```acl\n([\s\S]*?)```/.exec(doc);
+  if (!m?.[1]) throw new Error('docs/security.md has no ```acl block');
+  return m[1];
+}
+
+beforeAll(async () => {
+  if (!available) return;
+  const acl = join(tmp.dir, 'acl');
+  writeFileSync(acl, docAcl());
+  // anonymous logins with a user name: the ACL (not the password check) is under test here
+  broker = await startMosquitto({ extra: [`acl_file ${acl}`] });
+});
+afterAll(async () => {
+  await broker?.close();
+  tmp.cleanup();
+});
+
+async function terminal(username: string) {
+  return mqtt.connectAsync(broker.url, {
+    protocolVersion: 5,
+    username,
+    clientId: `acl-${username.replace(/\W/g, '-')}-${Math.random().toString(16).slice(2, 8)}`,
+  });
+}
+
+describe.skipIf(!available)('Mosquitto ACL of docs/security.md', () => {
+  it('lets a terminal publish under pos/v1/FLEET/TERMINAL only', async () => {
+    const file = join(tmp.dir, 'acl.db');
+    const mk = (shareGroup?: string, f = file) =>
+      startCollector({
+        broker: broker.url,
+        fleet: '+',
+        clientId: `acl-collect-${shareGroup ?? 'plain'}`,
+        sink: sqliteSink(f),
+        log: silentLogger(),
+        mqtt: { username: 'pos-collector' },
+        ...(shareGroup ? { shareGroup } : {}),
+      });
+    const plain = mk();
+    const shared = mk('grp', join(tmp.dir, 'acl-shared.db'));
+    await Promise.all([plain.ready, shared.ready]);
+
+    const t1 = await terminal('fa/TERM0001');
+    const rec = (i: number, terminalId: string) => makeRecord(i, { terminal_id: terminalId, seq: i + 1 });
+    const codes: Array<number | undefined> = [];
+    const pub = async (topic: string, fleet: string, term: string, i: number) => {
+      const res = await t1.publishAsync(topic, JSON.stringify(failures(fleet, term, [rec(i, term)])), {
+        qos: 1,
+      });
+      codes.push((res as { reasonCode?: number } | undefined)?.reasonCode ?? 0);
+    };
+    await pub('pos/v1/fa/TERM0001/failures', 'fa', 'TERM0001', 1); // its own topic
+    await pub('pos/v1/fa/TERM0002/failures', 'fa', 'TERM0002', 2).catch((e: { code?: number }) => {
+      codes.push(e.code);
+    }); // another terminal of its fleet
+    await pub('pos/v1/fb/TERM0001/failures', 'fb', 'TERM0001', 3).catch((e: { code?: number }) => {
+      codes.push(e.code);
+    }); // the same terminal id in another fleet
+    await t1.publishAsync('pos/v1/fa/TERM0001/status', 'x', { qos: 1 });
+    // the same terminal id in fleet fb, as its own user
+    const t2 = await terminal('fb/TERM0001');
+    await t2.publishAsync(
+      'pos/v1/fb/TERM0001/failures',
+      JSON.stringify(failures('fb', 'TERM0001', [rec(4, 'TERM0001')])),
+      {
+        qos: 1,
+      },
+    );
+    await t1.endAsync();
+    await t2.endAsync();
+    const until = Date.now() + 10_000;
+    while ((plain.stats.inserted < 2 || shared.stats.inserted < 2) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await new Promise((r) => setTimeout(r, 300)); // anything denied would have arrived by now
+    await plain.stop();
+    await shared.stop();
+    expect(codes).toEqual([0, 0x87, 0x87]);
+    for (const c of [plain, shared]) {
+      expect(c.stats).toMatchObject({ messages: 2, inserted: 2, rejectedMessages: 0 });
+    }
+  });
+});
