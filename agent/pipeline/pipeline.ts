@@ -12,6 +12,7 @@ import { type Category, LOCAL_FAULTS, type RcSource } from '../record.js';
 import type { NewFailure } from '../store/index.js';
 import type { CodeRow, CodeTable } from '../../protocol/response-codes/index.js';
 import { applyMerchantAdvice } from '../../protocol/response-codes/index.js';
+import { scrubPans } from '../../protocol/card/pan.js';
 import type { LinkEvent, MessageEvent, SignalEvent } from '../../protocol/framing/index.js';
 import { type CompiledDialect, decodeInto, MessageView, TlvReader } from '../../protocol/iso8583/index.js';
 import { merchantAdviceCode } from './merchant-advice.js';
@@ -236,7 +237,7 @@ export class Pipeline {
       case 'LINK_DOWN':
         if (this.linkUp !== false) {
           this.linkUp = false;
-          this.log.warn({ event: 'host_link_down', reason: e.args.reason ?? null }, 'host link down');
+          this.log.warn({ event: 'host_link_down', reason: shortReason(e.args.reason) }, 'host link down');
           this.failLocal(LOCAL_FAULTS.linkDown, null, e);
         }
         return;
@@ -346,6 +347,13 @@ export class Pipeline {
     for (let i = 0; i < r.valueLength && i < 8; i++) s += String.fromCharCode(v.buf[r.valueOffset + i]!);
     return s.toLowerCase();
   }
+}
+
+/** The module's own words (received input): scrubbed, then cut short; never echoed whole. */
+function shortReason(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  const s = scrubPans(text);
+  return s.length > 32 ? `${s.slice(0, 32)}…` : s;
 }
 
 /** Who produced a response code: the host/switch for network and set-up problems, else the issuer. */
