@@ -21,7 +21,8 @@ export interface RecordSink {
 
 /** Records arrive with synced_at null on the wire; at the collector they are stored as received now. */
 function rowValues(r: FailureRecord, receivedAt: string): unknown[] {
-  return RECORD_COLUMNS.map((c) => (c === 'synced_at' ? (r.synced_at ?? receivedAt) : r[c]));
+  // records of agents made before `notes` existed have no such key: stored as null
+  return RECORD_COLUMNS.map((c) => (c === 'synced_at' ? (r.synced_at ?? receivedAt) : (r[c] ?? null)));
 }
 
 export function sqliteSink(file: string): RecordSink {
@@ -74,6 +75,7 @@ export const PG_COLUMN_TYPES: Record<(typeof RECORD_COLUMNS)[number], string> = 
   rc_source: "text NOT NULL CHECK (rc_source IN ('issuer','host','local'))",
   category: 'text NOT NULL',
   retry: 'text NOT NULL',
+  notes: 'text',
   synced_at: 'timestamptz',
 };
 
@@ -83,6 +85,8 @@ export function pgSchemaSql(table = 'failures'): string {
   const cols = RECORD_COLUMNS.map((c) => `  ${c} ${PG_COLUMN_TYPES[c]}`).join(',\n');
   return [
     `CREATE TABLE IF NOT EXISTS ${t} (\n${cols},\n  pan_last4 text GENERATED ALWAYS AS (right(pan_masked, 4)) STORED\n)`,
+    // tables made before `notes` existed
+    `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS notes text`,
     `CREATE INDEX IF NOT EXISTS ${pgIdent(`${table}_occurred_at`)} ON ${t} (occurred_at)`,
     `CREATE INDEX IF NOT EXISTS ${pgIdent(`${table}_terminal`)} ON ${t} (terminal_id, occurred_at)`,
     `CREATE INDEX IF NOT EXISTS ${pgIdent(`${table}_category`)} ON ${t} (category, occurred_at)`,
