@@ -3,7 +3,7 @@
  * bindings, format arguments), repeated events are rate-limited to a summary a second with counts
  * by reason, and the stderr destination's buffer is capped (a stalled reader costs bounded memory).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -156,4 +156,19 @@ describe('the stderr destination is capped', () => {
     // uncapped, the ~50 MB stay queued in the process; capped, a few MB at most
     expect(r.heap).toBeLessThan(16 * 1024 * 1024);
   }, 30_000);
+});
+
+describe('the CLI’s last-resort error line', () => {
+  it('masks a card number in the error text (an argument echoed back, say)', () => {
+    ensureBuilt();
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'dist/agent/cli/main.js'), 'export', '--db', join(ROOT, 'no-such.db'), '--currency', PAN],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--currency');
+    expect(r.stderr).not.toContain(PAN);
+    expect(r.stderr).toContain(maskPan(PAN));
+  });
 });
