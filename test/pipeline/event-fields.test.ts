@@ -16,8 +16,8 @@ import { openStore, type FailureStore } from '../../agent/store/index.js';
 import { emptyInvalidOptionalFields } from '../../agent/store/record-check.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { findPans } from '../../protocol/card/pan.js';
-import { createFramer, withCheck } from '../../protocol/framing/index.js';
-import { DIALECTS } from '../../protocol/iso8583/index.js';
+import { createFramer, encodeMessageLine, withCheck } from '../../protocol/framing/index.js';
+import { DIALECTS, encodeMessage } from '../../protocol/iso8583/index.js';
 import { createCodeTable } from '../../protocol/response-codes/index.js';
 
 let dir: string;
@@ -31,8 +31,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Feeds one event line through framer and pipeline into the store; returns the stored record. */
-async function recordOf(body: string): Promise<FailureRecord> {
+/** Feeds one event line (or a whole frame) through framer and pipeline into the store; returns the stored record. */
+async function recordOf(body: string | Buffer): Promise<FailureRecord> {
   const stored: Array<Promise<FailureRecord>> = [];
   let shown = 0;
   const pipeline = new Pipeline({
@@ -50,7 +50,9 @@ async function recordOf(body: string): Promise<FailureRecord> {
     hostTimeoutMs: 30_000,
     logger: silentLogger(),
   });
-  createFramer({ framing: 'line' }, (e) => pipeline.onLinkEvent(e)).push(withCheck(`EVT ${body}`));
+  createFramer({ framing: 'line' }, (e) => pipeline.onLinkEvent(e)).push(
+    typeof body === 'string' ? withCheck(`EVT ${body}`) : body,
+  );
   expect(shown).toBe(1); // the cashier saw the prompt
   expect(stored).toHaveLength(1);
   return stored[0]!;
@@ -110,6 +112,22 @@ describe('one bad optional event field', () => {
 });
 
 describe('a field from the response or request copy that does not fit the record', () => {
+  it.each(['123456789012', '12345678901'])(
+    'a decline whose field 2 is %s: kept, pan_masked empty and noted',
+    async (pan) => {
+      const bytes = encodeMessage(DIALECTS.ascii, {
+        mti: '0210',
+        fields: { 2: pan, 3: '000000', 4: '000000001000', 11: '000777', 39: '51', 49: '978' },
+      });
+      const rec = await recordOf(encodeMessageLine('RSP', bytes));
+      expect(rec.rc).toBe('51');
+      expect(rec.stan).toBe('000777');
+      expect(rec.amount_minor).toBe(1000);
+      expect(rec.pan_masked).toBeNull();
+      expect(rec.notes).toBe('pan_masked: not in the expected form');
+    },
+  );
+
   it('is emptied and noted (a dialect with a 12-character field 22), the rest kept', async () => {
     const f = {
       ...syntheticFailure(3),
