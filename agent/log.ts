@@ -66,13 +66,8 @@ export function createLogger(opts: LogOptions = {}): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     hooks: {
       logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void, level: number) {
-        for (let i = 0; i < args.length; i++) {
-          const a = args[i];
-          if (typeof a === 'string') args[i] = scrubPans(a);
-          else if (a instanceof Error) args[i] = { code: (a as { code?: string }).code, err: scrubError(a) };
-          else if (typeof a === 'object' && a !== null) args[i] = scrubValue(a, 0, new WeakSet());
-          else if (typeof a === 'number' || typeof a === 'bigint') args[i] = scrubValue(a, 0, null);
-        }
+        // the rate limit first: a suppressed line costs a count, not a scrub (its reason key has
+        // every digit run folded to N, so no card number reaches the summary either)
         const first = args[0] as { event?: unknown } | undefined;
         if (
           limiter !== null &&
@@ -81,6 +76,13 @@ export function createLogger(opts: LogOptions = {}): Logger {
           typeof first.event === 'string'
         ) {
           if (!SUMMARY_EVENTS.has(first.event) && !limiter.admit(first.event, first, level)) return;
+        }
+        for (let i = 0; i < args.length; i++) {
+          const a = args[i];
+          if (typeof a === 'string') args[i] = scrubPans(a);
+          else if (a instanceof Error) args[i] = { code: (a as { code?: string }).code, err: scrubError(a) };
+          else if (typeof a === 'object' && a !== null) args[i] = scrubValue(a, 0, new WeakSet());
+          else if (typeof a === 'number' || typeof a === 'bigint') args[i] = scrubValue(a, 0, null);
         }
         method.apply(this, args);
       },
