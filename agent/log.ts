@@ -159,7 +159,7 @@ class EventLimiter {
       w = this.windows.get(key);
     }
     if (w === undefined) {
-      w = { start: now, logged: 0, suppressed: 0, level, reasons: new Map() };
+      w = { start: now, logged: 0, suppressed: 0, level: 0, reasons: new Map() };
       this.windows.set(key, w);
       this.arm();
     } else if (now - w.start >= 1000) {
@@ -229,6 +229,7 @@ class EventLimiter {
     }
     w.logged = 0;
     w.suppressed = 0;
+    w.level = 0;
     w.reasons.clear();
   }
 }

@@ -92,6 +92,7 @@ describe('repeated events are rate-limited', () => {
     const s = after[0]!;
     expect(s.event).toBe('log_suppressed');
     expect(s.suppressed_event).toBe('frame_rejected');
+    expect(s.level).toBe(40); // at the level of the lines it stands for (warn)
     const byReason = s.by_reason as Record<string, number>;
     const logged = lines.slice(0, during).filter((l) => l.includes('"frame_rejected"')).length;
     expect(s.count).toBe(N - logged);
