@@ -60,6 +60,13 @@ export interface FailureRecord {
   rc_source: RcSource;
   category: Category;
   retry: RetryAdvice;
+  /**
+   * Problems with the input this record was made from, e.g. `amount: not a whole amount in minor
+   * units of at most 12 digits`: an optional field that was bad is stored empty (null) and named
+   * here, so the failure itself is never lost. Fixed texts only, never the received value. Null
+   * when there was nothing to note.
+   */
+  notes: string | null;
   /** UTC ISO-8601 time the broker acknowledged the record, null while unsynced. */
   synced_at: string | null;
 }

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { scrubPans } from '../../protocol/card/pan.js';
 import { guardStdout, isClosedPipe } from './stdout.js';
 
 /**
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
     }
     if (isClosedPipe(err)) return; // the reader went away: not an error
     const e = err as { code?: string; message?: string; exitCode?: number };
-    process.stderr.write(`pos-agent: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`);
+    // the last line of defence for card data in error text (an argument or input echoed back)
+    process.stderr.write(scrubPans(`pos-agent: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`));
     process.exitCode = typeof e.exitCode === 'number' ? e.exitCode : 1;
   }
 }

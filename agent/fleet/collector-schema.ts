@@ -20,7 +20,8 @@
  * UNIQUE (terminal_id, seq) and without id as primary key. The migration computes digests with the
  * SQL function `pos_record_digest`, which the SQLite sink registers before migrating.
  * PostgreSQL: the version lives in `pos_collector_schema` (one row per table); v1 is the table the
- * collector created before versioning, v2 adds the columns above (digests filled by the sink).
+ * collector created before versioning, v2 adds the columns above and `notes` when missing (digests
+ * filled by the sink).
  */
 import { createHash } from 'node:crypto';
 import { MIGRATIONS, type Migration, RECORD_COLUMNS } from '../store/schema.js';
@@ -57,6 +58,9 @@ export const SQLITE_DIGEST_FUNCTION = 'pos_record_digest';
 
 const V1_INDEXES = ['occurred_at', 'category', 'rc', 'terminal', 'stan', 'rrn', 'pan_last4'];
 
+/** The record columns of agent schema v2, the collector's table before v3 (no `notes` yet). */
+const V2_COLUMNS = RECORD_COLUMNS.filter((c) => c !== 'notes');
+
 /** SQLite migrations of a collector database (applied by agent/store/migrate.ts). */
 export const COLLECTOR_MIGRATIONS: readonly Migration[] = [
   ...MIGRATIONS.filter((m) => m.version <= 2),
@@ -88,14 +92,15 @@ CREATE TABLE failures_v3 (
   rc_source       TEXT NOT NULL CHECK (rc_source IN ('issuer','host','local')),
   category        TEXT NOT NULL,
   retry           TEXT NOT NULL,
+  notes           TEXT,
   synced_at       TEXT,
   fleet           TEXT,
   digest          TEXT NOT NULL,
   id_conflict     INTEGER NOT NULL DEFAULT 0,
   seq_conflict    INTEGER NOT NULL DEFAULT 0
 );
-INSERT INTO failures_v3 (${RECORD_COLUMNS.join(', ')}, fleet, digest)
-  SELECT ${RECORD_COLUMNS.join(', ')}, NULL, ${SQLITE_DIGEST_FUNCTION}(${DIGEST_COLUMNS.join(', ')})
+INSERT INTO failures_v3 (${V2_COLUMNS.join(', ')}, fleet, digest)
+  SELECT ${V2_COLUMNS.join(', ')}, NULL, ${SQLITE_DIGEST_FUNCTION}(${DIGEST_COLUMNS.map((c) => (c === 'notes' ? 'NULL' : c)).join(', ')})
   FROM failures ORDER BY rowid;
 DROP TABLE failures;
 ALTER TABLE failures_v3 RENAME TO failures;
@@ -148,6 +153,7 @@ export const PG_COLUMN_TYPES: Record<(typeof RECORD_COLUMNS)[number], string> = 
   rc_source: "text NOT NULL CHECK (rc_source IN ('issuer','host','local'))",
   category: 'text NOT NULL',
   retry: 'text NOT NULL',
+  notes: 'text',
   synced_at: 'timestamptz',
 };
 
@@ -183,6 +189,7 @@ export function pgV1Sql(table = 'failures'): string {
 export function pgV2AddColumnsSql(table = 'failures'): string {
   const t = pgIdent(table);
   return `ALTER TABLE ${t}
+  ADD COLUMN IF NOT EXISTS notes text,
   ADD COLUMN row_id bigint GENERATED ALWAYS AS IDENTITY,
   ADD COLUMN fleet text,
   ADD COLUMN digest text,

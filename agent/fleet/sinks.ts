@@ -78,7 +78,10 @@ export interface SqliteSink extends RecordSink {
 
 /** The row of a record: its columns (synced_at = time received), its fleet and content digest. */
 function rowValues(fleet: string, r: FailureRecord, receivedAt: string): unknown[] {
-  const vals: unknown[] = RECORD_COLUMNS.map((c) => (c === 'synced_at' ? (r.synced_at ?? receivedAt) : r[c]));
+  // records of agents made before `notes` existed have no such key: stored as null
+  const vals: unknown[] = RECORD_COLUMNS.map((c) =>
+    c === 'synced_at' ? (r.synced_at ?? receivedAt) : (r[c] ?? null),
+  );
   vals.push(fleet, recordDigest(DIGEST_COLUMNS.map((c) => r[c])));
   return vals;
 }

@@ -10,10 +10,13 @@
 import type { Logger } from '../log.js';
 import { type Category, LOCAL_FAULTS, type RcSource } from '../record.js';
 import type { NewFailure } from '../store/index.js';
+import { emptyInvalidOptionalFields } from '../store/record-check.js';
 import type { CodeRow, CodeTable } from '../../protocol/response-codes/index.js';
 import { applyMerchantAdvice } from '../../protocol/response-codes/index.js';
+import { scrubPans } from '../../protocol/card/pan.js';
 import type { LinkEvent, MessageEvent, SignalEvent } from '../../protocol/framing/index.js';
 import { type CompiledDialect, decodeInto, MessageView, TlvReader } from '../../protocol/iso8583/index.js';
+import { eventArg } from './event-args.js';
 import { merchantAdviceCode } from './merchant-advice.js';
 import { PendingRequests, type PendingRequest } from './pending.js';
 import { RecentResponses } from './recent.js';
@@ -236,7 +239,7 @@ export class Pipeline {
       case 'LINK_DOWN':
         if (this.linkUp !== false) {
           this.linkUp = false;
-          this.log.warn({ event: 'host_link_down', reason: e.args.reason ?? null }, 'host link down');
+          this.log.warn({ event: 'host_link_down', reason: shortReason(e.args.reason) }, 'host link down');
           this.failLocal(LOCAL_FAULTS.linkDown, null, e);
         }
         return;
@@ -308,7 +311,12 @@ export class Pipeline {
       this.failedNext = (this.failedNext + 1) % this.failedStans.length;
     }
     const amountFromResponse = v !== null ? v.num(4) : -1;
-    const argAmount = e?.args.amount !== undefined ? Number(e.args.amount) : Number.NaN;
+    // event arguments are checked when used: a bad one is left empty and noted, never the record lost
+    const notes: string[] = [];
+    const amount =
+      amountFromResponse >= 0 ? amountFromResponse : (req?.amountMinor ?? eventArg(e, 'amount', notes));
+    const currency = v?.get(49) ?? req?.currency ?? eventArg(e, 'currency', notes);
+    const entryMode = v?.get(22) ?? req?.entryMode ?? eventArg(e, 'entry', notes);
     const date = new Date(at);
     const rec: NewFailure = {
       terminal_id: o.terminalId,
@@ -317,14 +325,11 @@ export class Pipeline {
       utc_offset_min: -date.getTimezoneOffset(),
       mti: v?.mti() ?? req?.mti ?? null,
       processing_code: v?.get(3) ?? req?.processingCode ?? null,
-      amount_minor:
-        amountFromResponse >= 0
-          ? amountFromResponse
-          : (req?.amountMinor ?? (Number.isFinite(argAmount) ? argAmount : null)),
-      currency: v?.get(49) ?? req?.currency ?? e?.args.currency ?? null,
+      amount_minor: typeof amount === 'string' ? Number(amount) : amount,
+      currency,
       pan_masked: v?.panMasked() ?? req?.panMasked ?? null,
       card_brand: v?.cardBrand() ?? req?.cardBrand ?? null,
-      entry_mode: v?.get(22) ?? req?.entryMode ?? e?.args.entry ?? null,
+      entry_mode: entryMode,
       stan: stanStr,
       rrn: v?.get(37)?.trim() || null,
       auth_code: v?.get(38)?.trim() || null,
@@ -332,8 +337,10 @@ export class Pipeline {
       rc_source: source,
       category: row.category,
       retry: stop ? 'never_same_card' : row.retry,
+      notes: notes.length > 0 ? notes.join('; ') : null,
     };
-    o.record(rec);
+    // fields from the response or the request copy (dialects differ) get the store's own rules
+    o.record(emptyInvalidOptionalFields(rec));
   }
 
   /** The card's preferred language from EMV tag 5F2D in field 55, as the raw pairs ("defr"). */
@@ -346,6 +353,13 @@ export class Pipeline {
     for (let i = 0; i < r.valueLength && i < 8; i++) s += String.fromCharCode(v.buf[r.valueOffset + i]!);
     return s.toLowerCase();
   }
+}
+
+/** The module's own words (received input): scrubbed, then cut short; never echoed whole. */
+function shortReason(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  const s = scrubPans(text);
+  return s.length > 32 ? `${s.slice(0, 32)}…` : s;
 }
 
 /** Who produced a response code: the host/switch for network and set-up problems, else the issuer. */

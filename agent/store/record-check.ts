@@ -6,6 +6,7 @@
  * checks that both accept and refuse the same records (generated and hand-picked).
  */
 import { CATEGORIES, type FailureRecord, RETRY_ADVICE } from '../record.js';
+import { MAX_AMOUNT_MINOR, MAX_NOTES } from './record-schema.js';
 
 type NewFailure = Omit<FailureRecord, 'id' | 'seq' | 'boot_id' | 'synced_at'>;
 
@@ -25,7 +26,7 @@ export const NEW_FAILURE_RULES: readonly Rule[] = [
   { key: 'utc_offset_min', kind: 'int', min: -14 * 60, max: 14 * 60, nullable: false },
   text('mti', 0, 4, true),
   text('processing_code', 0, 6, true),
-  { key: 'amount_minor', kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER, nullable: true },
+  { key: 'amount_minor', kind: 'int', min: 0, max: MAX_AMOUNT_MINOR, nullable: true },
   text('currency', 0, 3, true),
   text('pan_masked', 0, Infinity, true, /^(\d{6}\*{3,9}\d{4}|\*{1,12})$/),
   text('card_brand', 0, 32, true),
@@ -37,6 +38,7 @@ export const NEW_FAILURE_RULES: readonly Rule[] = [
   { key: 'rc_source', kind: 'enum', values: new Set(['issuer', 'host', 'local']) },
   { key: 'category', kind: 'enum', values: new Set<string>(CATEGORIES) },
   { key: 'retry', kind: 'enum', values: new Set<string>(RETRY_ADVICE) },
+  text('notes', 0, MAX_NOTES, true),
 ];
 
 const KEYS: ReadonlySet<string> = new Set(NEW_FAILURE_RULES.map((r) => r.key));
@@ -94,5 +96,43 @@ export function copyNewFailure(f: NewFailure): NewFailure {
     rc_source: f.rc_source,
     category: f.category,
     retry: f.retry,
+    notes: f.notes,
   };
+}
+
+/** Why a value breaks its rule, in words (fixed text: never the value itself). */
+function ruleText(rule: Rule): string {
+  switch (rule.kind) {
+    case 'text':
+      return rule.re ? 'not in the expected form' : `not text of at most ${rule.max} characters`;
+    case 'int':
+      return `not a whole number from ${rule.min} to ${rule.max}`;
+    case 'enum':
+      return 'not one of the known values';
+  }
+}
+
+/**
+ * The optional (nullable) fields of `f` that break their rule are set to null, and each is named,
+ * with the rule it broke, in `notes` (appended to what is there): a bad optional field never costs
+ * the whole record. Mutates and returns `f`; the required fields are left for the store to judge.
+ */
+export function emptyInvalidOptionalFields(f: NewFailure): NewFailure {
+  const o = f as unknown as Record<string, unknown>;
+  let notes: string | null = null;
+  for (let i = 0; i < NEW_FAILURE_RULES.length; i++) {
+    const r = NEW_FAILURE_RULES[i]!;
+    if (r.kind === 'enum' || !r.nullable || r.key === 'notes' || fieldOk(r, o[r.key])) continue;
+    o[r.key] = null;
+    const note = `${r.key}: ${ruleText(r)}`;
+    notes = notes === null ? note : `${notes}; ${note}`;
+  }
+  if (notes !== null) f.notes = joinNotes(f.notes, notes);
+  return f;
+}
+
+/** Appends a note (`; ` between notes), cut to the longest `notes` the schema takes. */
+export function joinNotes(notes: string | null, note: string): string {
+  const s = notes === null || notes === '' ? note : `${notes}; ${note}`;
+  return s.length > MAX_NOTES ? `${s.slice(0, MAX_NOTES - 1)}…` : s;
 }

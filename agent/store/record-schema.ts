@@ -8,6 +8,11 @@ import { CATEGORIES, RETRY_ADVICE } from '../record.js';
 
 const nullableText = (max: number) => z.string().max(max).nullable();
 
+/** Largest amount in minor units: ISO 8583 field 4 is n12 (and a longer number could be a card number). */
+export const MAX_AMOUNT_MINOR = 999_999_999_999;
+/** Longest `notes` text. */
+export const MAX_NOTES = 500;
+
 export const newFailureSchema = z.strictObject({
   terminal_id: z.string().min(1).max(64),
   merchant_id: z.string().max(64),
@@ -19,7 +24,7 @@ export const newFailureSchema = z.strictObject({
     .max(14 * 60),
   mti: nullableText(4),
   processing_code: nullableText(6),
-  amount_minor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  amount_minor: z.number().int().min(0).max(MAX_AMOUNT_MINOR).nullable(),
   currency: nullableText(3),
   // maskPan's one format: first 6 + '*' + last 4 (13-19 long), or all '*' for short numbers
   pan_masked: z
@@ -35,9 +40,16 @@ export const newFailureSchema = z.strictObject({
   rc_source: z.enum(['issuer', 'host', 'local']),
   category: z.enum(CATEGORIES),
   retry: z.enum(RETRY_ADVICE),
+  notes: nullableText(MAX_NOTES),
 });
 
+/**
+ * A stored or received record. Receivers also take records of agents made before `notes` existed
+ * (no `notes` key) or before amounts were limited to 12 digits.
+ */
 export const failureRecordSchema = newFailureSchema.extend({
+  amount_minor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  notes: nullableText(MAX_NOTES).optional(),
   id: z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'ULID'),
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   boot_id: z.string().min(1).max(64),

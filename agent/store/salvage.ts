@@ -130,8 +130,13 @@ export function salvageInto(file: string, into: Database.Database, seqFloor: num
     }
     let read: Database.Statement;
     try {
+      // a file of an older schema lacks the newer columns (notes): read them as NULL
+      const has = new Set(
+        src.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('failures') as string[],
+      );
+      const cols = RECORD_COLUMNS.map((c) => (has.has(c) ? c : `NULL AS ${c}`));
       read = src.prepare(
-        `SELECT rowid AS rowid_, ${RECORD_COLUMNS.join(', ')} FROM failures WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+        `SELECT rowid AS rowid_, ${cols.join(', ')} FROM failures WHERE rowid > ? ORDER BY rowid LIMIT ?`,
       );
     } catch (e) {
       res.error = errCode(e); // no readable schema

@@ -6,6 +6,7 @@
  * the missing ones, each in its own transaction together with the user_version bump.
  * v2 adds `meta` (key/value: created_at, seq_floor after a recreated database) and `terminal_seq`
  * (last seq per terminal, so seq keeps counting up after old synced rows are purged).
+ * v3 adds `notes` (problems with the input a record was made from; see agent/record.ts).
  */
 export interface Migration {
   version: number;
@@ -70,6 +71,14 @@ INSERT INTO terminal_seq (terminal_id, last_seq)
   SELECT terminal_id, MAX(seq) FROM failures GROUP BY terminal_id;
 `,
   },
+  {
+    version: 3,
+    description:
+      'notes: problems with the input a record was made from (a bad optional field is stored empty and named here)',
+    sql: `
+ALTER TABLE failures ADD COLUMN notes TEXT;
+`,
+  },
 ];
 
 /** Schema version after all migrations (stored in PRAGMA user_version). */
@@ -98,5 +107,6 @@ export const RECORD_COLUMNS = [
   'rc_source',
   'category',
   'retry',
+  'notes',
   'synced_at',
 ] as const;

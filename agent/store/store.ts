@@ -540,6 +540,7 @@ export function openStore(opts: StoreOptions): FailureStore {
         rec.rc_source,
         rec.category,
         rec.retry,
+        rec.notes,
       );
       out.push(rec);
     }

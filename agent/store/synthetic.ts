@@ -47,5 +47,6 @@ export function syntheticFailure(i: number, terminal = 'T0001', merchant = 'M000
     rc_source,
     category,
     retry,
+    notes: null,
   };
 }

@@ -11,6 +11,7 @@ import {
   isLinkEventName,
   LINK_EVENT_SPECS,
   type LinkEventName,
+  quoteInput,
   type SignalEvent,
 } from './types.js';
 
@@ -44,7 +45,8 @@ export function parseEventBody(
   if (i === start) return { code: FRAME_ERROR_CODES.syntax, reason: 'event name missing' };
   if (i < end && buf[i] !== SP) return { code: FRAME_ERROR_CODES.syntax, reason: 'bad byte in event name' };
   const name = buf.toString('latin1', start, i);
-  if (!isLinkEventName(name)) return { code: FRAME_ERROR_CODES.unknown, reason: `unknown event ${name}` };
+  if (!isLinkEventName(name))
+    return { code: FRAME_ERROR_CODES.unknown, reason: `unknown event ${quoteInput(buf, start, i)}` };
   const args: Record<string, string> = Object.create(null) as Record<string, string>;
   while (i < end) {
     i++; // the space
@@ -52,14 +54,18 @@ export function parseEventBody(
     while (i < end && isKeyByte(buf[i]!)) i++;
     if (i === k0 || i >= end || buf[i] !== EQ)
       return { code: FRAME_ERROR_CODES.syntax, reason: 'bad key=value argument' };
-    const key = buf.toString('latin1', k0, i);
+    const k1 = i;
+    const key = buf.toString('latin1', k0, k1);
     i++;
     const v0 = i;
     while (i < end && isValueByte(buf[i]!)) i++;
-    if (i === v0) return { code: FRAME_ERROR_CODES.syntax, reason: `empty value for ${key}` };
+    // a key is received input too: quoted short, never whole
+    if (i === v0)
+      return { code: FRAME_ERROR_CODES.syntax, reason: `empty value for ${quoteInput(buf, k0, k1)}` };
     if (i < end && buf[i] !== SP)
-      return { code: FRAME_ERROR_CODES.syntax, reason: `bad byte in value of ${key}` };
-    if (key in args) return { code: FRAME_ERROR_CODES.syntax, reason: `repeated argument ${key}` };
+      return { code: FRAME_ERROR_CODES.syntax, reason: `bad byte in value of ${quoteInput(buf, k0, k1)}` };
+    if (key in args)
+      return { code: FRAME_ERROR_CODES.syntax, reason: `repeated argument ${quoteInput(buf, k0, k1)}` };
     args[key] = buf.toString('latin1', v0, i);
   }
   const spec = LINK_EVENT_SPECS[name];
@@ -85,12 +91,11 @@ export function formatEventBody(
   args: Readonly<Record<string, string | number>> = {},
 ): string {
   if (!/^[A-Z0-9_]+$/.test(name))
-    throw new FrameError(FRAME_ERROR_CODES.syntax, `bad event name ${JSON.stringify(name)}`);
+    throw new FrameError(FRAME_ERROR_CODES.syntax, `bad event name ${quoteText(name)}`);
   let s = name;
   for (const [k, v0] of Object.entries(args)) {
     const v = String(v0);
-    if (!KEY_RE.test(k))
-      throw new FrameError(FRAME_ERROR_CODES.syntax, `bad argument key ${JSON.stringify(k)}`);
+    if (!KEY_RE.test(k)) throw new FrameError(FRAME_ERROR_CODES.syntax, `bad argument key ${quoteText(k)}`);
     if (!VALUE_RE.test(v))
       throw new FrameError(
         FRAME_ERROR_CODES.syntax,
@@ -99,4 +104,10 @@ export function formatEventBody(
     s += ` ${k}=${v}`;
   }
   return s;
+}
+
+/** quoteInput for a string (its latin1 bytes). */
+function quoteText(s: string): string {
+  const b = Buffer.from(s, 'latin1');
+  return quoteInput(b, 0, b.length);
 }

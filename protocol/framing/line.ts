@@ -29,6 +29,7 @@ import {
   type LinkEventSink,
   type MessageEvent,
   makeReject,
+  quoteInput,
   REJECT_HEAD_BYTES,
 } from './types.js';
 
@@ -162,10 +163,7 @@ export class LineParser {
     if (buf[start + 3] !== SP) return this.fail(FRAME_ERROR_CODES.syntax, 'no space after frame kind');
     const kind = kindAt(buf, start);
     if (kind === null)
-      return this.fail(
-        FRAME_ERROR_CODES.unknown,
-        `unknown frame kind ${buf.toString('latin1', start, start + 3)}`,
-      );
+      return this.fail(FRAME_ERROR_CODES.unknown, `unknown frame kind ${quoteInput(buf, start, start + 3)}`);
     const b0 = start + 4;
     if (kind === 'EVT') {
       const r = parseEventBody(buf, b0, cp, wire);

@@ -114,6 +114,24 @@ export interface RejectEvent {
 export type LinkEvent = MessageEvent | SignalEvent | RejectEvent;
 export type LinkEventSink = (e: LinkEvent) => void;
 
+/** Most bytes of received input a reject reason quotes: too few for any card data (a PAN is 13+ digits). */
+export const REASON_QUOTE_BYTES = 6;
+
+/**
+ * How a reject reason names a piece of received input: its first REASON_QUOTE_BYTES bytes,
+ * printable ASCII only (any other byte shown as '?'), then '…' and the full length when cut.
+ * A reason never echoes more of the input than that.
+ */
+export function quoteInput(buf: Uint8Array, start: number, end: number): string {
+  const n = Math.max(0, end - start);
+  let s = '';
+  for (let i = 0; i < n && i < REASON_QUOTE_BYTES; i++) {
+    const c = buf[start + i]!;
+    s += c >= 0x20 && c <= 0x7e ? String.fromCharCode(c) : '?';
+  }
+  return n > REASON_QUOTE_BYTES ? `${s}… (${n} bytes)` : s;
+}
+
 /** How many bytes of a rejected run are copied into `head` (for logs; card data is the pipeline's concern). */
 export const REJECT_HEAD_BYTES = 32;
 

@@ -34,6 +34,7 @@ const SEED_VALUES: Record<(typeof RECORD_COLUMNS)[number], string> = {
   rc_source: "CASE i % 4 WHEN 3 THEN 'local' ELSE 'issuer' END",
   category: "CASE i % 4 WHEN 0 THEN 'insufficient_funds' WHEN 1 THEN 'issuer_decline' ELSE 'network' END",
   retry: "'retry_later'",
+  notes: 'NULL',
   synced_at: 'NULL',
 };
 

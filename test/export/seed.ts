@@ -47,6 +47,7 @@ export function makeRecord(i: number, over: Partial<FailureRecord> = {}): Failur
     rc_source: 'issuer',
     category: 'insufficient_funds',
     retry: 'retry_later',
+    notes: null,
     synced_at: null,
     ...over,
   };

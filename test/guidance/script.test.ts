@@ -38,6 +38,7 @@ function rec(over: Partial<FailureRecord> = {}): FailureRecord {
     rc_source: 'issuer',
     category: 'issuer_decline',
     retry: 'after_customer_action',
+    notes: null,
     synced_at: null,
     ...over,
   };

@@ -112,7 +112,7 @@ function captureLogger() {
       cb();
     },
   });
-  return { lines, logger: createLogger({ destination, level: 'debug' }) };
+  return { lines, logger: createLogger({ destination, level: 'debug', rateLimit: false }) };
 }
 
 describe.each(DIALECT_NAMES)('no full PAN or track/PIN data leaves the decoder, dialect %s', (name) => {

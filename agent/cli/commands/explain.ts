@@ -63,6 +63,7 @@ export function sampleRecord(row: CodeRow): FailureRecord {
     rc_source: row.standard === 'local' ? 'local' : 'issuer',
     category: row.category,
     retry: row.retry,
+    notes: null,
     synced_at: null,
   };
 }
