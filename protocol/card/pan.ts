@@ -27,22 +27,164 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-const DIGIT_RUN = /\d{13,19}/g;
-
 /**
- * Masks every Luhn-valid run of 13–19 digits in free text. A last line of defence for log lines
- * and error messages; the decoder never hands out a full PAN in the first place.
+ * PANs in free text. A digit run is a maximal sequence of ASCII digits in which a single space or
+ * dash may stand between two digits ("4761 7390 0101 0119", "4761-7390-0101-0119"); letters,
+ * punctuation, two separators in a row or a separator at either end end it. Inside a run, every
+ * window of 13–19 consecutive digits that passes the Luhn check is a PAN, wherever it sits: a PAN
+ * with digits glued to it ("0216" + PAN in field 48) is found too. One linear pass over the text with
+ * charCodeAt (no regular expression, nothing allocated unless a run reaches 13 digits); a run's
+ * windows are checked in O(1) each from two prefix sums. ISO timestamps ("2026-12-02T16:43:34Z":
+ * 8 digits, then a letter) and short numbers are never long enough to be touched.
  */
-export function scrubPans(text: string): string {
-  if (text.length < 13) return text;
-  return text.replace(DIGIT_RUN, (run) => (luhnValid(run) ? maskPan(run) : run));
+
+const MIN_PAN = 13;
+const MAX_PAN = 19;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
-/** Finds Luhn-valid 13–19 digit runs (tests use it to scan outputs for leaked PANs). */
+/** End (exclusive, after its last digit) of the digit run starting at `i` (a digit); `count` out via runDigits. */
+let runDigits = 0;
+function runEnd(text: string, i: number): number {
+  const n = text.length;
+  let end = i + 1;
+  let count = 1;
+  let j = i + 1;
+  while (j < n) {
+    const c = text.charCodeAt(j);
+    if (isDigit(c)) {
+      count++;
+      end = ++j;
+    } else if ((c === 32 || c === 45) && j + 1 < n && isDigit(text.charCodeAt(j + 1))) j++;
+    else break;
+  }
+  runDigits = count;
+  return end;
+}
+
+/** Luhn doubling of one digit. */
+function dbl(d: number): number {
+  return d < 5 ? d * 2 : d * 2 - 9;
+}
+
+/**
+ * The Luhn-valid 13–19 digit windows of a run of `count` digits: calls `hit(s, e)` for each window
+ * [s, e) in digit indexes (a window of zeros only is left out). Two prefix sums (even indexes plain / odd doubled, and the opposite)
+ * give any window's Luhn sum in O(1): the window's last digit is never doubled.
+ */
+function luhnWindows(digits: Uint8Array, count: number, hit: (s: number, e: number) => void): void {
+  const ev = new Int32Array(count + 1);
+  const od = new Int32Array(count + 1);
+  const nz = new Int32Array(count + 1);
+  for (let k = 0; k < count; k++) {
+    const d = digits[k]!;
+    ev[k + 1] = ev[k]! + ((k & 1) === 0 ? d : dbl(d));
+    od[k + 1] = od[k]! + ((k & 1) === 1 ? d : dbl(d));
+    nz[k + 1] = nz[k]! + (d === 0 ? 0 : 1);
+  }
+  for (let s = 0; s + MIN_PAN <= count; s++) {
+    const top = Math.min(count, s + MAX_PAN);
+    for (let e = s + MIN_PAN; e <= top; e++) {
+      const sum = ((e - 1) & 1) === 0 ? ev[e]! - ev[s]! : od[e]! - od[s]!;
+      // zeros only pass the check but are padding (zero-filled fields), not a card number
+      if (sum % 10 === 0 && nz[e]! > nz[s]!) hit(s, e);
+    }
+  }
+}
+
+/** The digits of text[start, end) (a run) as numbers. */
+function runDigitValues(text: string, start: number, end: number, count: number): Uint8Array {
+  const digits = new Uint8Array(count);
+  let k = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (isDigit(c)) digits[k++] = c - 48;
+  }
+  return digits;
+}
+
+/**
+ * Masks every PAN (see above) in free text: of each Luhn-valid window, all but the first 6 and last
+ * 4 digits become '*' (separators stay). Where windows overlap, a digit hidden by one stays hidden,
+ * so no Luhn-valid 13–19 digit window survives in the result. A last line of defence for log lines,
+ * stored text and decode output; the decoder never hands out a full PAN in the first place. Returns
+ * the same string when there is nothing to mask.
+ */
+export function scrubPans(text: string): string {
+  const n = text.length;
+  if (n < MIN_PAN) return text;
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  while (i < n) {
+    if (!isDigit(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const end = runEnd(text, i);
+    const count = runDigits;
+    if (count >= MIN_PAN) {
+      const masked = maskRun(text, i, end, count);
+      if (masked !== null) {
+        out += text.slice(copied, i) + masked;
+        copied = end;
+      }
+    }
+    i = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** The run text[start, end) with PAN middles masked, or null when it holds no PAN. */
+function maskRun(text: string, start: number, end: number, count: number): string | null {
+  const digits = runDigitValues(text, start, end, count);
+  let hide: Uint8Array | null = null;
+  luhnWindows(digits, count, (s, e) => {
+    hide ??= new Uint8Array(count);
+    for (let k = s + 6; k < e - 4; k++) hide[k] = 1;
+  });
+  if (hide === null) return null;
+  const h: Uint8Array = hide;
+  let s = '';
+  let k = 0;
+  for (let i = start; i < end; i++) {
+    const ch = text[i]!;
+    if (isDigit(ch.charCodeAt(0))) s += h[k++] === 1 ? '*' : ch;
+    else s += ch;
+  }
+  return s;
+}
+
+/**
+ * Finds PANs in text (tests use it to scan outputs for leaked card numbers): the Luhn-valid 13–19
+ * digit windows of every digit run (see above), digits only, leaving out a window that lies inside
+ * another one found.
+ */
 export function findPans(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(DIGIT_RUN)) if (luhnValid(m[0])) out.push(m[0]);
-  return out;
+  const found: string[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isDigit(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const end = runEnd(text, i);
+    const count = runDigits;
+    if (count >= MIN_PAN) {
+      const digits = runDigitValues(text, i, end, count);
+      const wins: Array<[number, number]> = [];
+      luhnWindows(digits, count, (s, e) => wins.push([s, e]));
+      for (const [s, e] of wins) {
+        if (wins.some(([s2, e2]) => (s2 !== s || e2 !== e) && s2 <= s && e <= e2)) continue;
+        found.push(Array.from(digits.subarray(s, e)).join(''));
+      }
+    }
+    i = end;
+  }
+  return found;
 }
 
 /** Card brand from the leading digits (IIN ranges of the major networks). */
