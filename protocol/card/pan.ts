@@ -31,37 +31,62 @@ export function luhnValid(digits: string): boolean {
  * PANs in free text. A digit run is a maximal sequence of ASCII digits in which a single space or
  * dash may stand between two digits ("4761 7390 0101 0119", "4761-7390-0101-0119"); letters,
  * punctuation, two separators in a row or a separator at either end end it. Inside a run, every
- * window of 13–19 consecutive digits that passes the Luhn check is a PAN, wherever it sits: a PAN
- * with digits glued to it ("0216" + PAN in field 48) is found too. One linear pass over the text with
- * charCodeAt (no regular expression, nothing allocated unless a run reaches 13 digits); a run's
- * windows are checked in O(1) each from two prefix sums. ISO timestamps ("2026-12-02T16:43:34Z":
- * 8 digits, then a letter) and short numbers are never long enough to be touched.
+ * window of 13-19 consecutive digits that passes the Luhn check is a PAN, wherever it sits: a PAN
+ * with digits glued to it ("0216" + PAN in field 48) is found too. A window of zeros only passes the
+ * check but is padding, not a card number. ISO timestamps ("2026-12-02T16:43:34Z": 8 digits, then a
+ * letter) and short numbers are never long enough to be touched.
+ *
+ * Cost (this runs on every log line): text without 13 digits in a run is passed by one native
+ * regular-expression test that cannot backtrack (each step consumes exactly one digit, the optional
+ * separator before it is decided by the next character). A run that has them is read once into
+ * reused typed arrays; each of its windows is checked in O(1) from prefix sums, and the windows to
+ * mask are merged with a difference array: linear in the run's length, no closures.
  */
 
 const MIN_PAN = 13;
 const MAX_PAN = 19;
+/** 13 digits in a row, a single space or dash allowed between two of them. */
+const CANDIDATE = /\d(?:[ -]?\d){12}/;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** End (exclusive, after its last digit) of the digit run starting at `i` (a digit); `count` out via runDigits. */
-let runDigits = 0;
-function runEnd(text: string, i: number): number {
+/** Digits (their values) and positions of the run being looked at; grown as needed. */
+let runVals = new Uint8Array(64);
+let runPos = new Int32Array(64);
+let ev = new Int32Array(65);
+let od = new Int32Array(65);
+let nz = new Int32Array(65);
+let diffs = new Int32Array(65);
+
+/**
+ * Reads the digit run that starts at text[i] (a digit) into runVals/runPos; returns the number of
+ * digits. The run ends after runPos[count - 1].
+ */
+function readRun(text: string, i: number): number {
   const n = text.length;
-  let end = i + 1;
-  let count = 1;
-  let j = i + 1;
+  let count = 0;
+  let j = i;
   while (j < n) {
     const c = text.charCodeAt(j);
     if (isDigit(c)) {
-      count++;
-      end = ++j;
+      if (count === runVals.length) grow(count * 2);
+      runVals[count] = c - 48;
+      runPos[count++] = j++;
     } else if ((c === 32 || c === 45) && j + 1 < n && isDigit(text.charCodeAt(j + 1))) j++;
     else break;
   }
-  runDigits = count;
-  return end;
+  return count;
+}
+
+function grow(size: number): void {
+  const v = new Uint8Array(size);
+  v.set(runVals);
+  runVals = v;
+  const p = new Int32Array(size);
+  p.set(runPos);
+  runPos = p;
 }
 
 /** Luhn doubling of one digit. */
@@ -69,52 +94,38 @@ function dbl(d: number): number {
   return d < 5 ? d * 2 : d * 2 - 9;
 }
 
-/**
- * The Luhn-valid 13–19 digit windows of a run of `count` digits: calls `hit(s, e)` for each window
- * [s, e) in digit indexes (a window of zeros only is left out). Two prefix sums (even indexes plain / odd doubled, and the opposite)
- * give any window's Luhn sum in O(1): the window's last digit is never doubled.
- */
-function luhnWindows(digits: Uint8Array, count: number, hit: (s: number, e: number) => void): void {
-  const ev = new Int32Array(count + 1);
-  const od = new Int32Array(count + 1);
-  const nz = new Int32Array(count + 1);
-  for (let k = 0; k < count; k++) {
-    const d = digits[k]!;
-    ev[k + 1] = ev[k]! + ((k & 1) === 0 ? d : dbl(d));
-    od[k + 1] = od[k]! + ((k & 1) === 1 ? d : dbl(d));
-    nz[k + 1] = nz[k]! + (d === 0 ? 0 : 1);
+/** Fills the prefix sums of the run: Luhn sums with even or odd indexes plain, and non-zero digits. */
+function prefixSums(count: number): void {
+  if (ev.length < count + 1) {
+    ev = new Int32Array(runVals.length + 1);
+    od = new Int32Array(runVals.length + 1);
+    nz = new Int32Array(runVals.length + 1);
   }
-  for (let s = 0; s + MIN_PAN <= count; s++) {
-    const top = Math.min(count, s + MAX_PAN);
-    for (let e = s + MIN_PAN; e <= top; e++) {
-      const sum = ((e - 1) & 1) === 0 ? ev[e]! - ev[s]! : od[e]! - od[s]!;
-      // zeros only pass the check but are padding (zero-filled fields), not a card number
-      if (sum % 10 === 0 && nz[e]! > nz[s]!) hit(s, e);
-    }
+  for (let k = 0; k < count; k++) {
+    const d = runVals[k]!;
+    const dd = dbl(d);
+    ev[k + 1] = ev[k]! + ((k & 1) === 0 ? d : dd);
+    od[k + 1] = od[k]! + ((k & 1) === 1 ? d : dd);
+    nz[k + 1] = nz[k]! + (d === 0 ? 0 : 1);
   }
 }
 
-/** The digits of text[start, end) (a run) as numbers. */
-function runDigitValues(text: string, start: number, end: number, count: number): Uint8Array {
-  const digits = new Uint8Array(count);
-  let k = 0;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (isDigit(c)) digits[k++] = c - 48;
-  }
-  return digits;
+/** True when digits [s, e) of the run are a PAN: Luhn-valid (last digit never doubled), not all zeros. */
+function isPanWindow(s: number, e: number): boolean {
+  const sum = ((e - 1) & 1) === 0 ? ev[e]! - ev[s]! : od[e]! - od[s]!;
+  return sum % 10 === 0 && nz[e]! > nz[s]!;
 }
 
 /**
  * Masks every PAN (see above) in free text: of each Luhn-valid window, all but the first 6 and last
  * 4 digits become '*' (separators stay). Where windows overlap, a digit hidden by one stays hidden,
- * so no Luhn-valid 13–19 digit window survives in the result. A last line of defence for log lines,
- * stored text and decode output; the decoder never hands out a full PAN in the first place. Returns
- * the same string when there is nothing to mask.
+ * so no PAN survives in the result. A last line of defence for log lines, stored text and decode
+ * output; the decoder never hands out a full PAN in the first place. Returns the very same string
+ * when there is nothing to mask.
  */
 export function scrubPans(text: string): string {
+  if (text.length < MIN_PAN || !CANDIDATE.test(text)) return text;
   const n = text.length;
-  if (n < MIN_PAN) return text;
   let out = '';
   let copied = 0;
   let i = 0;
@@ -123,8 +134,8 @@ export function scrubPans(text: string): string {
       i++;
       continue;
     }
-    const end = runEnd(text, i);
-    const count = runDigits;
+    const count = readRun(text, i);
+    const end = runPos[count - 1]! + 1;
     if (count >= MIN_PAN) {
       const masked = maskRun(text, i, end, count);
       if (masked !== null) {
@@ -137,33 +148,45 @@ export function scrubPans(text: string): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
-/** The run text[start, end) with PAN middles masked, or null when it holds no PAN. */
+/** The run text[start, end) of `count` digits with PAN middles masked, or null when it holds no PAN. */
 function maskRun(text: string, start: number, end: number, count: number): string | null {
-  const digits = runDigitValues(text, start, end, count);
-  let hide: Uint8Array | null = null;
-  luhnWindows(digits, count, (s, e) => {
-    hide ??= new Uint8Array(count);
-    for (let k = s + 6; k < e - 4; k++) hide[k] = 1;
-  });
-  if (hide === null) return null;
-  const h: Uint8Array = hide;
-  let s = '';
-  let k = 0;
-  for (let i = start; i < end; i++) {
-    const ch = text[i]!;
-    if (isDigit(ch.charCodeAt(0))) s += h[k++] === 1 ? '*' : ch;
-    else s += ch;
+  prefixSums(count);
+  // diff[k]: windows whose hidden middle starts at digit k minus those whose middle ends there
+  const diff = diffs.length > count ? diffs : (diffs = new Int32Array(runVals.length + 1));
+  diff.fill(0, 0, count + 1);
+  let any = false;
+  for (let s = 0; s + MIN_PAN <= count; s++) {
+    const top = Math.min(count, s + MAX_PAN);
+    for (let e = s + MIN_PAN; e <= top; e++) {
+      if (!isPanWindow(s, e)) continue;
+      any = true;
+      diff[s + 6]!++;
+      diff[e - 4]!--;
+    }
   }
-  return s;
+  if (!any) return null;
+  let out = '';
+  let last = start;
+  let depth = 0;
+  for (let k = 0; k < count; k++) {
+    depth += diff[k]!;
+    if (depth > 0) {
+      const p = runPos[k]!;
+      out += `${text.slice(last, p)}*`;
+      last = p + 1;
+    }
+  }
+  return out + text.slice(last, end);
 }
 
 /**
- * Finds PANs in text (tests use it to scan outputs for leaked card numbers): the Luhn-valid 13–19
- * digit windows of every digit run (see above), digits only, leaving out a window that lies inside
- * another one found.
+ * Finds PANs in text (tests use it to scan outputs for leaked card numbers): the PAN windows of
+ * every digit run (see above) as digit strings, leaving out a window that lies inside another one
+ * found.
  */
 export function findPans(text: string): string[] {
   const found: string[] = [];
+  if (text.length < MIN_PAN || !CANDIDATE.test(text)) return found;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -171,15 +194,17 @@ export function findPans(text: string): string[] {
       i++;
       continue;
     }
-    const end = runEnd(text, i);
-    const count = runDigits;
+    const count = readRun(text, i);
+    const end = runPos[count - 1]! + 1;
     if (count >= MIN_PAN) {
-      const digits = runDigitValues(text, i, end, count);
+      prefixSums(count);
       const wins: Array<[number, number]> = [];
-      luhnWindows(digits, count, (s, e) => wins.push([s, e]));
+      for (let s = 0; s + MIN_PAN <= count; s++)
+        for (let e = s + MIN_PAN; e <= Math.min(count, s + MAX_PAN); e++)
+          if (isPanWindow(s, e)) wins.push([s, e]);
       for (const [s, e] of wins) {
         if (wins.some(([s2, e2]) => (s2 !== s || e2 !== e) && s2 <= s && e <= e2)) continue;
-        found.push(Array.from(digits.subarray(s, e)).join(''));
+        found.push(Array.from(runVals.subarray(s, e)).join(''));
       }
     }
     i = end;
