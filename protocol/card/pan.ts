@@ -198,13 +198,16 @@ export function findPans(text: string): string[] {
     const end = runPos[count - 1]! + 1;
     if (count >= MIN_PAN) {
       prefixSums(count);
-      const wins: Array<[number, number]> = [];
-      for (let s = 0; s + MIN_PAN <= count; s++)
-        for (let e = s + MIN_PAN; e <= Math.min(count, s + MAX_PAN); e++)
-          if (isPanWindow(s, e)) wins.push([s, e]);
-      for (const [s, e] of wins) {
-        if (wins.some(([s2, e2]) => (s2 !== s || e2 !== e) && s2 <= s && e <= e2)) continue;
-        found.push(Array.from(runVals.subarray(s, e)).join(''));
+      // the longest PAN window per start; one inside an earlier-starting window is left out
+      let reach = 0;
+      for (let s = 0; s + MIN_PAN <= count; s++) {
+        let e = Math.min(count, s + MAX_PAN);
+        while (e >= s + MIN_PAN && !isPanWindow(s, e)) e--;
+        if (e < s + MIN_PAN || e <= reach) continue;
+        reach = e;
+        let d = '';
+        for (let k = s; k < e; k++) d += String.fromCharCode(48 + runVals[k]!);
+        found.push(d);
       }
     }
     i = end;

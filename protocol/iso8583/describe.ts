@@ -4,7 +4,8 @@
  * field 55 reduced to the EMV tags that may leave the device (also when a dialect carries it as hex
  * text), a PAN-like number in any value masked (free text such as 102 Account Identification, and
  * numbers too: a PAN that lands in a numeric field of a misframed message is still a PAN), and a
- * binary value whose hex or whose bytes read as text hold a PAN redacted whole.
+ * binary value whose hex or whose bytes read as text hold a PAN, or a text value with control
+ * characters, track-data shapes or binary data as hex in it (misframed secrets), redacted whole.
  */
 import { scrubPans } from '../card/pan.js';
 import { ENC_BINARY, ENC_HEX } from './spec.js';
@@ -28,6 +29,25 @@ export interface DescribedMessage {
 export const REDACTED = '[redacted]';
 
 const HEX_TEXT = /^(?:[0-9A-Fa-f]{2})*$/;
+/** C0 and C1 controls and DEL. */
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+
+/** Track 2 (digits, '=' or 'D', expiry and service code) or track 1 ('^' name '^' expiry...) shapes. */
+const TRACK_SHAPE = /\d{4}[=D]\d{7}|\^[^^]{1,26}\^\d{7}/;
+/** A run of 16 or more hex digits: binary data written as hex (a PIN block, a cryptogram). */
+const HEX_RUN = /[0-9A-Fa-f]{16,}/g;
+
+/**
+ * Secret card data that a misframed message (a length or bitmap off by a little) shifts into a
+ * text field: track data by its shape, and binary data as hex text (the ascii-hex dialect writes a
+ * PIN block so) as a 16+ hex-digit run mixing digits and letters.
+ */
+function misplacedSecret(text: string): boolean {
+  if (text.length < 12) return false;
+  if (TRACK_SHAPE.test(text)) return true;
+  for (const m of text.matchAll(HEX_RUN)) if (/[0-9]/.test(m[0]) && /[A-Fa-f]/.test(m[0])) return true;
+  return false;
+}
 
 /** True when the text holds a PAN (a Luhn-valid 13-19 digit window, see scrubPans). */
 function carriesPan(text: string): boolean {
@@ -64,8 +84,10 @@ export function describeMessage(view: MessageView): DescribedMessage {
     }
     const value = view.get(f) ?? '';
     const enc = d?.enc[f];
-    fields[f] =
-      enc === ENC_BINARY || enc === ENC_HEX ? binaryOut(Buffer.from(value, 'hex')) : scrubPans(value);
+    if (enc === ENC_BINARY || enc === ENC_HEX) fields[f] = binaryOut(Buffer.from(value, 'hex'));
+    // control bytes in text are binary data in the wrong place (a misframed message): withheld,
+    // also because JSON writes them as \u00XX, digits that could complete a PAN
+    else fields[f] = CONTROL.test(value) || misplacedSecret(value) ? REDACTED : scrubPans(value);
   }
   return { mti: view.mti(), fields, names, response_code: view.get(39) ?? null };
 }
