@@ -8,13 +8,18 @@
  *
  * Used by test/fuzz/card-data.test.ts (bounded) and `npm run fuzz -- --inputs N` (long runs).
  */
-import { Readable, Writable } from 'node:stream';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { decodeStream } from '../../agent/decode/decode-stream.js';
+import { createAnnotator } from '../../agent/export/annotate.js';
+import { parseFilters } from '../../agent/export/filters.js';
+import { runExport } from '../../agent/export/run.js';
 import { createCatalog, DeclineTracker } from '../../agent/guidance/index.js';
 import { createLogger } from '../../agent/log.js';
 import { Pipeline } from '../../agent/pipeline/pipeline.js';
 import { ScreenBook } from '../../agent/pipeline/screens.js';
-import type { NewFailure } from '../../agent/store/index.js';
+import { type FailureStore, type NewFailure, openStore } from '../../agent/store/index.js';
 import { findPans, luhnValid } from '../../protocol/card/pan.js';
 import {
   createFramer,
@@ -41,6 +46,11 @@ export interface FuzzOptions {
   batch?: number;
   /** Every how many inputs one goes through a pipeline (framer, pipeline, logger) too; default 1. */
   pipelineEvery?: number;
+  /**
+   * A directory for a real store: the pipeline's records go into SQLite there, and at the end the
+   * database file bytes, the sync's record JSON and the csv/ndjson/html exports are scanned.
+   */
+  storeDir?: string;
 }
 
 export interface FuzzProblem {
@@ -59,6 +69,8 @@ export interface FuzzReport {
   events: { parsed: number; refused: number };
   logLines: number;
   records: number;
+  /** With storeDir: records stored, refused by the store (E_RECORD...), bytes scanned. */
+  store: { stored: number; refused: number; scannedBytes: number };
   /** The first 5 problems of each kind in full. */
   problems: FuzzProblem[];
   /** All problems counted by where and what. */
@@ -309,6 +321,7 @@ export async function runCardDataFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     events: { parsed: 0, refused: 0 },
     logLines: 0,
     records: 0,
+    store: { stored: 0, refused: 0, scannedBytes: 0 },
     problems,
     byKind: {},
     ms: 0,
@@ -354,6 +367,16 @@ export async function runCardDataFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     }),
   );
 
+  const store = opts.storeDir
+    ? openStore({
+        path: join(opts.storeDir, 'fuzz.db'),
+        bootId: `fuzz-${opts.seed}`,
+        synchronous: 'normal',
+        logger,
+      })
+    : null;
+  const pendingStore: Promise<unknown>[] = [];
+  const plantedPans = new Set<string>();
   let prev: Buffer = Buffer.alloc(0);
   for (let done = 0; done < opts.inputs;) {
     const n = Math.min(batch, opts.inputs - done);
@@ -417,6 +440,7 @@ export async function runCardDataFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       records.length = 0;
       logLines = [];
       report.pipeline.inputs++;
+      plantedPans.add(card.pan);
       try {
         for (const f of frames) {
           lane.framer.push(f);
@@ -430,6 +454,7 @@ export async function runCardDataFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       }
       report.logLines += logLines.length;
       report.records += records.length;
+      if (store) for (const rec of records) pendingStore.push(store.record(rec));
       const text = `${logLines.join('\n')}\n${JSON.stringify(records)}`;
       const leak = leaks(text, card);
       if (leak) note(done + i, `pipeline ${lane.framing}/${lane.name}`, leak, input);
@@ -446,7 +471,12 @@ export async function runCardDataFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     }
     done += n;
     report.inputs = done;
+    for (const p of await Promise.allSettled(pendingStore.splice(0))) {
+      if (p.status === 'fulfilled') report.store.stored++;
+      else report.store.refused++;
+    }
   }
+  if (store && opts.storeDir) await scanStore(store, plantedPans, opts.storeDir, report, note);
   for (const l of lanes) {
     const c = l.pipeline.counters;
     report.pipeline.responses += c.responses;
@@ -457,6 +487,68 @@ export async function runCardDataFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   report.ms = performance.now() - t0;
   return report;
 }
+
+/** Database file bytes (and -wal), the sync's record JSON and the three exports: no PAN, no track shape. */
+async function scanStore(
+  store: FailureStore,
+  planted: ReadonlySet<string>,
+  dir: string,
+  report: FuzzReport,
+  note: (index: number, where: string, problem: string, input: Buffer) => void,
+): Promise<void> {
+  const texts: Array<[string, string]> = [];
+  // what the sync publishes: FailuresPayload.records are these JSON texts
+  const json = store.unsyncedJson(1_000_000).map((u) => u.json);
+  texts.push(['mqtt payload records', json.join('\n')]);
+  await store.close();
+  for (const f of ['fuzz.db', 'fuzz.db-wal']) {
+    const path = join(dir, f);
+    if (existsSync(path)) texts.push([`sqlite ${f}`, readFileSync(path).toString('latin1')]);
+  }
+  for (const format of ['csv', 'ndjson', 'html'] as const) {
+    const out = join(dir, `export.${format}`);
+    await runExport(
+      {
+        db: join(dir, 'fuzz.db'),
+        format,
+        out,
+        lang: 'en',
+        bom: false,
+        filters: parseFilters({}),
+        filterText: [],
+        tableLimit: 100_000,
+        progress: 'never',
+      },
+      { stdout: new PassThrough(), stderr: new PassThrough(), annotator: createAnnotator() },
+    );
+    texts.push([`export ${format}`, readFileSync(out, 'utf8')]);
+  }
+  for (const [where, text] of texts) {
+    report.store.scannedBytes += text.length;
+    if (where.startsWith('sqlite')) {
+      // SQLite stores a row's columns back to back, so unrelated short numbers join into long digit
+      // runs in the file: look there for the PANs that went in, in any window of any run
+      for (const m of text.matchAll(/\d{13,}/g)) {
+        const run = m[0];
+        for (let a = 0; a + 13 <= run.length; a++)
+          for (let b = a + 13; b <= Math.min(run.length, a + 19); b++)
+            if (planted.has(run.slice(a, b)))
+              note(-1, `store ${where}`, `planted PAN ${run.slice(a, b)}`, Buffer.alloc(0));
+      }
+      continue;
+    }
+    const found = findPans(text);
+    if (found.length > 0) {
+      const i = text.indexOf(found[0]!.slice(-8));
+      const ctx = text.slice(Math.max(0, i - 100), i + 30).replace(/[^\x20-\x7e]/g, '.');
+      note(-1, `store ${where}`, `Luhn-valid run ${found[0]} at: ${ctx}`, Buffer.alloc(0));
+    }
+    const t = TRACK.exec(text);
+    if (t) note(-1, `store ${where}`, `track data ${t[0]}`, Buffer.alloc(0));
+  }
+}
+
+const TRACK = /\d{4}[=D]\d{7}|\^[A-Z]{2,}\/JOHN\^/;
 
 function binaryEvent(body: string): Buffer {
   const payload = Buffer.from(`EVT ${body}`, 'latin1');
