@@ -140,3 +140,27 @@ describe('issue 9 item 2: the free-text PAN scrubber and fields 14 and 48', () =
     expect(luhnValid(notPan)).toBe(false);
   });
 });
+
+describe('issue 9: secrets a misframed message shifts into a text field (found by the card-data fuzz)', () => {
+  const view = new MessageView();
+  const describeText = (f: number, text: string) => {
+    const bytes = encodeMessage(DIALECTS.ascii, { mti: '0210', fields: { 39: '05', [f]: text } });
+    expect(decodeInto(DIALECTS.ascii, bytes, 0, bytes.length, view)).toBe(true);
+    return describeMessage(view).fields[f];
+  };
+
+  it.each([
+    ['a control byte splitting a PAN (JSON would write \\u0017, digits)', 'ref 9548665877\u0017860441140982'],
+    ['track 2 tail after a masked PAN', 'X4761739001010119=25121011234567890'],
+    ['track 2 with the D separator', 'AB4761739001D2512101123'],
+    ['track 1', 'B4761739001010119^SMITH/JOHN^2512101123'],
+    ['a PIN block written as hex (ascii-hex dialect)', '89978D9851E03E38F64BD035'],
+  ])('%s is withheld', (_what, text) => {
+    expect(describeText(62, text)).toBe(REDACTED);
+  });
+
+  it('ordinary text, hex-free ids and short hex stay as they are', () => {
+    for (const text of ['SHOP BERLIN MITTE', 'REF 12345678 OK', 'ID ABCDEF12', '2026-12-02 16:43'])
+      expect(describeText(62, text)).toBe(text);
+  });
+});
