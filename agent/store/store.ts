@@ -52,7 +52,7 @@ import { HWM_BLOCK, highWaterPath, readHighWater, writeHighWater } from './high-
 import { salvageInto } from './salvage.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { findPans, scrubPans } from '../../protocol/card/pan.js';
+import { scrubPans } from '../../protocol/card/pan.js';
 import { migrate } from './migrate.js';
 import { copyNewFailure, isValidNewFailure } from './record-check.js';
 import { newFailureSchema } from './record-schema.js';
@@ -169,19 +169,6 @@ interface Pending {
   reject: (e: Error) => void;
   /** Set once SQLite has taken (or refused) the record; handed to the caller after the flush. */
   outcome?: FailureRecord | StoreError;
-}
-
-/** A run of 13 or more ASCII digits: what findPans needs to find anything (checked without allocating). */
-function hasDigitRun13(s: string): boolean {
-  if (s.length < 13) return false;
-  let run = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++run >= 13) return true;
-    } else run = 0;
-  }
-  return false;
 }
 
 /** SQLite's synchronous level in both modes: NORMAL (1). 'full' adds the store's own WAL flush. */
@@ -867,9 +854,12 @@ export function openStore(opts: StoreOptions): FailureStore {
     for (const key in f) {
       const k = key as keyof NewFailure;
       const v = f[k];
-      if (typeof v === 'string' && hasDigitRun13(v) && findPans(v).length > 0) {
+      if (typeof v !== 'string') continue;
+      // scrubPans returns the same string when there is no PAN (one pass, nothing allocated)
+      const clean = scrubPans(v);
+      if (clean !== v) {
         if (out === f) out = { ...f };
-        (out as unknown as Record<string, unknown>)[k] = scrubPans(v);
+        (out as unknown as Record<string, unknown>)[k] = clean;
         log.warn({ event: 'pan_masked_on_store', field: k }, 'a full PAN reached the store and was masked');
       }
     }

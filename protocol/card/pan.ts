@@ -27,22 +27,192 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-const DIGIT_RUN = /\d{13,19}/g;
-
 /**
- * Masks every Luhn-valid run of 13–19 digits in free text. A last line of defence for log lines
- * and error messages; the decoder never hands out a full PAN in the first place.
+ * PANs in free text. A digit run is a maximal sequence of ASCII digits in which a single space or
+ * dash may stand between two digits ("4761 7390 0101 0119", "4761-7390-0101-0119"); letters,
+ * punctuation, two separators in a row or a separator at either end end it. Inside a run, every
+ * window of 13-19 consecutive digits that passes the Luhn check is a PAN, wherever it sits: a PAN
+ * with digits glued to it ("0216" + PAN in field 48) is found too. A window of zeros only passes the
+ * check but is padding, not a card number. ISO timestamps ("2026-12-02T16:43:34Z": 8 digits, then a
+ * letter) and short numbers are never long enough to be touched.
+ *
+ * Cost (this runs on every log line): text without 13 digits in a run is passed by one native
+ * regular-expression test that cannot backtrack (each step consumes exactly one digit, the optional
+ * separator before it is decided by the next character). A run that has them is read once into
+ * reused typed arrays; each of its windows is checked in O(1) from prefix sums, and the windows to
+ * mask are merged with a difference array: linear in the run's length, no closures.
  */
-export function scrubPans(text: string): string {
-  if (text.length < 13) return text;
-  return text.replace(DIGIT_RUN, (run) => (luhnValid(run) ? maskPan(run) : run));
+
+const MIN_PAN = 13;
+const MAX_PAN = 19;
+/** 13 digits in a row, a single space or dash allowed between two of them. */
+const CANDIDATE = /\d(?:[ -]?\d){12}/;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
-/** Finds Luhn-valid 13–19 digit runs (tests use it to scan outputs for leaked PANs). */
+/** Digits (their values) and positions of the run being looked at; grown as needed. */
+let runVals = new Uint8Array(64);
+let runPos = new Int32Array(64);
+let ev = new Int32Array(65);
+let od = new Int32Array(65);
+let nz = new Int32Array(65);
+let diffs = new Int32Array(65);
+
+/**
+ * Reads the digit run that starts at text[i] (a digit) into runVals/runPos; returns the number of
+ * digits. The run ends after runPos[count - 1].
+ */
+function readRun(text: string, i: number): number {
+  const n = text.length;
+  let count = 0;
+  let j = i;
+  while (j < n) {
+    const c = text.charCodeAt(j);
+    if (isDigit(c)) {
+      if (count === runVals.length) grow(count * 2);
+      runVals[count] = c - 48;
+      runPos[count++] = j++;
+    } else if ((c === 32 || c === 45) && j + 1 < n && isDigit(text.charCodeAt(j + 1))) j++;
+    else break;
+  }
+  return count;
+}
+
+function grow(size: number): void {
+  const v = new Uint8Array(size);
+  v.set(runVals);
+  runVals = v;
+  const p = new Int32Array(size);
+  p.set(runPos);
+  runPos = p;
+}
+
+/** Luhn doubling of one digit. */
+function dbl(d: number): number {
+  return d < 5 ? d * 2 : d * 2 - 9;
+}
+
+/** Fills the prefix sums of the run: Luhn sums with even or odd indexes plain, and non-zero digits. */
+function prefixSums(count: number): void {
+  if (ev.length < count + 1) {
+    ev = new Int32Array(runVals.length + 1);
+    od = new Int32Array(runVals.length + 1);
+    nz = new Int32Array(runVals.length + 1);
+  }
+  for (let k = 0; k < count; k++) {
+    const d = runVals[k]!;
+    const dd = dbl(d);
+    ev[k + 1] = ev[k]! + ((k & 1) === 0 ? d : dd);
+    od[k + 1] = od[k]! + ((k & 1) === 1 ? d : dd);
+    nz[k + 1] = nz[k]! + (d === 0 ? 0 : 1);
+  }
+}
+
+/** True when digits [s, e) of the run are a PAN: Luhn-valid (last digit never doubled), not all zeros. */
+function isPanWindow(s: number, e: number): boolean {
+  const sum = ((e - 1) & 1) === 0 ? ev[e]! - ev[s]! : od[e]! - od[s]!;
+  return sum % 10 === 0 && nz[e]! > nz[s]!;
+}
+
+/**
+ * Masks every PAN (see above) in free text: of each Luhn-valid window, all but the first 6 and last
+ * 4 digits become '*' (separators stay). Where windows overlap, a digit hidden by one stays hidden,
+ * so no PAN survives in the result. A last line of defence for log lines, stored text and decode
+ * output; the decoder never hands out a full PAN in the first place. Returns the very same string
+ * when there is nothing to mask.
+ */
+export function scrubPans(text: string): string {
+  if (text.length < MIN_PAN || !CANDIDATE.test(text)) return text;
+  const n = text.length;
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  while (i < n) {
+    if (!isDigit(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const count = readRun(text, i);
+    const end = runPos[count - 1]! + 1;
+    if (count >= MIN_PAN) {
+      const masked = maskRun(text, i, end, count);
+      if (masked !== null) {
+        out += text.slice(copied, i) + masked;
+        copied = end;
+      }
+    }
+    i = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** The run text[start, end) of `count` digits with PAN middles masked, or null when it holds no PAN. */
+function maskRun(text: string, start: number, end: number, count: number): string | null {
+  prefixSums(count);
+  // diff[k]: windows whose hidden middle starts at digit k minus those whose middle ends there
+  const diff = diffs.length > count ? diffs : (diffs = new Int32Array(runVals.length + 1));
+  diff.fill(0, 0, count + 1);
+  let any = false;
+  for (let s = 0; s + MIN_PAN <= count; s++) {
+    const top = Math.min(count, s + MAX_PAN);
+    for (let e = s + MIN_PAN; e <= top; e++) {
+      if (!isPanWindow(s, e)) continue;
+      any = true;
+      diff[s + 6]!++;
+      diff[e - 4]!--;
+    }
+  }
+  if (!any) return null;
+  let out = '';
+  let last = start;
+  let depth = 0;
+  for (let k = 0; k < count; k++) {
+    depth += diff[k]!;
+    if (depth > 0) {
+      const p = runPos[k]!;
+      out += `${text.slice(last, p)}*`;
+      last = p + 1;
+    }
+  }
+  return out + text.slice(last, end);
+}
+
+/**
+ * Finds PANs in text (tests use it to scan outputs for leaked card numbers): the PAN windows of
+ * every digit run (see above) as digit strings, leaving out a window that lies inside another one
+ * found.
+ */
 export function findPans(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(DIGIT_RUN)) if (luhnValid(m[0])) out.push(m[0]);
-  return out;
+  const found: string[] = [];
+  if (text.length < MIN_PAN || !CANDIDATE.test(text)) return found;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isDigit(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const count = readRun(text, i);
+    const end = runPos[count - 1]! + 1;
+    if (count >= MIN_PAN) {
+      prefixSums(count);
+      // the longest PAN window per start; one inside an earlier-starting window is left out
+      let reach = 0;
+      for (let s = 0; s + MIN_PAN <= count; s++) {
+        let e = Math.min(count, s + MAX_PAN);
+        while (e >= s + MIN_PAN && !isPanWindow(s, e)) e--;
+        if (e < s + MIN_PAN || e <= reach) continue;
+        reach = e;
+        let d = '';
+        for (let k = s; k < e; k++) d += String.fromCharCode(48 + runVals[k]!);
+        found.push(d);
+      }
+    }
+    i = end;
+  }
+  return found;
 }
 
 /** Card brand from the leading digits (IIN ranges of the major networks). */

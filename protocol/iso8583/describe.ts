@@ -2,10 +2,14 @@
  * Turns a decoded view into a plain object for output (the `decode` command, logs, tests). Not on
  * the hot path. Card data rules apply: PAN masked, tracks and PIN block shown only as "[redacted]",
  * field 55 reduced to the EMV tags that may leave the device (also when a dialect carries it as hex
- * text), and a PAN-like number in a free-text field (e.g. 102 Account Identification) masked.
+ * text), a PAN-like number in any value masked (free text such as 102 Account Identification, and
+ * numbers too: a PAN that lands in a numeric field of a misframed message is still a PAN), and a
+ * binary value whose hex or whose bytes read as text hold a PAN, or a text value with control
+ * characters, track-data shapes or binary data as hex in it (misframed secrets), redacted whole.
  */
 import { scrubPans } from '../card/pan.js';
-import { SAFE_EMV_TAGS, TlvReader, tagHex } from './tlv.js';
+import { ENC_BINARY, ENC_HEX } from './spec.js';
+import { holdsCardDataTag, SAFE_EMV_LENGTHS, TlvReader, tagHex } from './tlv.js';
 import type { MessageView } from './view.js';
 
 export interface DescribedField {
@@ -25,7 +29,36 @@ export interface DescribedMessage {
 export const REDACTED = '[redacted]';
 
 const HEX_TEXT = /^(?:[0-9A-Fa-f]{2})*$/;
-const TEXT_TYPES: ReadonlySet<string> = new Set(['a', 'an', 'ans', 'ns']);
+/** C0 and C1 controls and DEL. */
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+
+/** Track 2 (digits, '=' or 'D', expiry and service code) or track 1 ('^' name '^' expiry...) shapes. */
+const TRACK_SHAPE = /\d{4}[=D]\d{7}|\^[^^]{1,26}\^\d{7}/;
+/** A run of 16 or more hex digits: binary data written as hex (a PIN block, a cryptogram). */
+const HEX_RUN = /[0-9A-Fa-f]{16,}/g;
+
+/**
+ * Secret card data that a misframed message (a length or bitmap off by a little) shifts into a
+ * text field: track data by its shape, and binary data as hex text (the ascii-hex dialect writes a
+ * PIN block so) as a 16+ hex-digit run mixing digits and letters.
+ */
+function misplacedSecret(text: string): boolean {
+  if (text.length < 12) return false;
+  if (TRACK_SHAPE.test(text)) return true;
+  for (const m of text.matchAll(HEX_RUN)) if (/[0-9]/.test(m[0]) && /[A-Fa-f]/.test(m[0])) return true;
+  return false;
+}
+
+/** True when the text holds a PAN (a Luhn-valid 13-19 digit window, see scrubPans). */
+function carriesPan(text: string): boolean {
+  return scrubPans(text) !== text;
+}
+
+/** Binary data as uppercase hex, or REDACTED when its hex or its bytes read as text hold a PAN. */
+function binaryOut(bytes: Buffer): string {
+  const hex = bytes.toString('hex').toUpperCase();
+  return carriesPan(hex) || carriesPan(bytes.toString('latin1')) ? REDACTED : hex;
+}
 
 export function describeMessage(view: MessageView): DescribedMessage {
   const fields: DescribedMessage['fields'] = {};
@@ -50,26 +83,46 @@ export function describeMessage(view: MessageView): DescribedMessage {
       continue;
     }
     const value = view.get(f) ?? '';
-    // free text may carry a PAN; numbers (amounts, dates, codes) and binary values are left as they are
-    const type = d?.specs[f]?.type;
-    fields[f] = type !== undefined && TEXT_TYPES.has(type) ? scrubPans(value) : value;
+    const enc = d?.enc[f];
+    if (enc === ENC_BINARY || enc === ENC_HEX) fields[f] = binaryOut(Buffer.from(value, 'hex'));
+    // control bytes in text are binary data in the wrong place (a misframed message): withheld,
+    // also because JSON writes them as \u00XX, digits that could complete a PAN
+    else fields[f] = CONTROL.test(value) || misplacedSecret(value) ? REDACTED : scrubPans(value);
   }
   return { mti: view.mti(), fields, names, response_code: view.get(39) ?? null };
 }
 
-/** Safe EMV tags of a TLV block as { "9F27": "80", ... }; unsafe tags are dropped. */
-export function emvTags(buf: Uint8Array, offset: number, length: number): Record<string, string> {
+/**
+ * Safe EMV tags of a TLV block as { "9F27": "80", ... }; other tags are dropped (and counted). A
+ * safe tag's value is REDACTED when its length is not the tag's defined length (a declared length
+ * that runs over the following tags), when it holds a card-data tag as nested TLV, or when it holds a
+ * PAN. A block that does not parse as TLV is REDACTED whole.
+ */
+export function emvTags(
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+): Record<string, string> | typeof REDACTED {
   const out: Record<string, string> = {};
   const r = new TlvReader().reset(buf, offset, offset + length);
+  const inner = new TlvReader();
   let dropped = 0;
   while (r.next()) {
-    if (SAFE_EMV_TAGS.has(r.tag)) {
-      out[tagHex(r.tag)] = Buffer.from(buf.buffer, buf.byteOffset + r.valueOffset, r.valueLength)
-        .toString('hex')
-        .toUpperCase();
-    } else dropped++;
+    const lim = SAFE_EMV_LENGTHS.get(r.tag);
+    if (lim === undefined) {
+      dropped++;
+      continue;
+    }
+    const vo = r.valueOffset;
+    const n = r.valueLength;
+    const [min, max] = lim;
+    // a fixed-length value (6 bytes at most) is too short to hide a card-data element or a PAN
+    out[tagHex(r.tag)] =
+      n < min || n > max || (min < max && holdsCardDataTag(inner, buf, vo, vo + n))
+        ? REDACTED
+        : binaryOut(Buffer.from(buf.buffer, buf.byteOffset + vo, n));
   }
+  if (r.error) return REDACTED;
   if (dropped > 0) out._dropped = String(dropped);
-  if (r.error) out._error = 'malformed TLV';
   return out;
 }

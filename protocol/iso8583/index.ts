@@ -17,5 +17,5 @@ export { dialectFromJson, DialectError } from './dialect-json.js';
 export { MessageView } from './view.js';
 export { decodeInto } from './decoder.js';
 export { encodeMessage, encodeField, type IsoMessage } from './encoder.js';
-export { TlvReader, TlvError, tagHex, SAFE_EMV_TAGS } from './tlv.js';
+export { TlvReader, TlvError, tagHex, SAFE_EMV_TAGS, SAFE_EMV_LENGTHS, CARD_DATA_EMV_TAGS } from './tlv.js';
 export { describeMessage, emvTags, REDACTED, type DescribedMessage } from './describe.js';

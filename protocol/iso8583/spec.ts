@@ -63,10 +63,12 @@ export interface DialectDef {
 /** Card data of ISO 8583:1987 (PCI DSS 3.3.1, docs/sources.md §Card data rules). */
 export const DEFAULT_SENSITIVITY: Readonly<Record<number, Sensitivity>> = {
   2: 'pan',
+  14: 'secret', // expiration date
   34: 'pan', // PAN extended
   35: 'secret', // track 2
   36: 'secret', // track 3
   45: 'secret', // track 1
+  48: 'secret', // additional data, private: Mastercard DE 48 SE 92 carries the CVC2
   52: 'secret', // PIN block
   55: 'emv', // ICC data: whitelisted tags only (tlv.ts SAFE_EMV_TAGS)
 };

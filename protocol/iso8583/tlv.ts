@@ -91,26 +91,64 @@ export function tagHex(tag: number): string {
 }
 
 /**
- * EMV tags that may leave the device (PCI DSS: no track-equivalent data 57/56/9F6B/9F1F/9F20, no
- * PIN data 99). Everything else in field 55 is dropped from outputs.
+ * EMV tags that may leave the device, with the value length (bytes, min and max) EMV Book 3 Annex A
+ * defines for each. A value of any other length is not what the tag says it is (a declared length
+ * that runs over the following tags, say) and is redacted. Everything else in field 55 is dropped.
  */
-export const SAFE_EMV_TAGS: ReadonlySet<number> = new Set([
-  0x8a, // authorisation response code
-  0x95, // terminal verification results
-  0x9b, // transaction status information
-  0x9f12, // application preferred name
-  0x50, // application label
-  0x84, // dedicated file name (AID)
-  0x4f, // AID
-  0x9f34, // CVM results
-  0x9f27, // cryptogram information data
-  0x5f2d, // language preference
-  0x9f11, // issuer code table index
-  0x91, // issuer authentication data
-  0x9f36, // application transaction counter
-  0x82, // application interchange profile
-  0x9a, // transaction date
-  0x9c, // transaction type
-  0x5f2a, // transaction currency code
-  0x9f02, // amount authorised
+export const SAFE_EMV_LENGTHS: ReadonlyMap<number, readonly [number, number]> = new Map<
+  number,
+  readonly [number, number]
+>([
+  [0x8a, [2, 2]], // authorisation response code
+  [0x95, [5, 5]], // terminal verification results
+  [0x9b, [2, 2]], // transaction status information
+  [0x9f12, [1, 16]], // application preferred name
+  [0x50, [1, 16]], // application label
+  [0x84, [5, 16]], // dedicated file name (AID)
+  [0x4f, [5, 16]], // AID
+  [0x9f34, [3, 3]], // CVM results
+  [0x9f27, [1, 1]], // cryptogram information data
+  [0x5f2d, [2, 8]], // language preference
+  [0x9f11, [1, 1]], // issuer code table index
+  [0x91, [8, 16]], // issuer authentication data
+  [0x9f36, [2, 2]], // application transaction counter
+  [0x82, [2, 2]], // application interchange profile
+  [0x9a, [3, 3]], // transaction date
+  [0x9c, [1, 1]], // transaction type
+  [0x5f2a, [2, 2]], // transaction currency code
+  [0x9f02, [6, 6]], // amount authorised
 ]);
+
+/** The tags of SAFE_EMV_LENGTHS. */
+export const SAFE_EMV_TAGS: ReadonlySet<number> = new Set(SAFE_EMV_LENGTHS.keys());
+
+/**
+ * Card data carried as EMV tags (PCI DSS): track 1/2 equivalent data 56/57/9F6B, the PAN 5A, the
+ * cardholder name 5F20/9F0B, the expiry 5F24, track discretionary data 9F1F/9F20, PIN data 99. A
+ * safe tag whose value parses as TLV holding one of these is redacted.
+ */
+export const CARD_DATA_EMV_TAGS: ReadonlySet<number> = new Set([
+  0x56, 0x57, 0x5a, 0x5f20, 0x5f24, 0x9f0b, 0x9f1f, 0x9f20, 0x9f6b, 0x99,
+]);
+
+/**
+ * True when buf[start, end) read as TLV (entering constructed elements) holds a card-data element
+ * with a value, read completely before the data ends or stops parsing. `r` is a scratch reader.
+ */
+export function holdsCardDataTag(
+  r: TlvReader,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  depth = 0,
+): boolean {
+  r.reset(buf, start, end);
+  while (r.next()) {
+    if (CARD_DATA_EMV_TAGS.has(r.tag) && r.valueLength > 0) return true;
+    if (r.constructed && depth < 4) {
+      const vo = r.valueOffset;
+      if (holdsCardDataTag(new TlvReader(), buf, vo, vo + r.valueLength, depth + 1)) return true;
+    }
+  }
+  return false;
+}

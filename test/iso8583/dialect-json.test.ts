@@ -70,7 +70,10 @@ describe('dialectFromJson: valid dialects', () => {
     expect(bytes.subarray(0, 2).toString('hex')).toBe('0210');
     expect(bytes.toString('latin1', 2, 34)).toMatch(/^[0-9A-F]{32}$/);
     expect(bytes[2]).toBe('E'.charCodeAt(0)); // bits 1 (secondary), 2 (PAN) and 3
-    expect(view.get(48)).toBe('000102FF');
+    // field 48 may carry the CVC2 (Mastercard SE 92): decoded, but withheld like the tracks
+    expect(view.get(48)).toBeUndefined();
+    expect(view.isRedacted(48)).toBe(true);
+    expect(view.unitsOf(48)).toBe(4);
     expect(view.get(2)).toBe(maskPan('4761739001010119'));
     // field 48 is LLL BCD: 0x0004 before its 4 bytes
     expect(bytes.includes(Buffer.from([0x00, 0x04, 0x00, 0x01, 0x02, 0xff]))).toBe(true);

@@ -180,14 +180,5 @@ export function isValidMessageFor(d: CompiledDialect, msg: IsoMessage): boolean 
 
 export { DIALECTS };
 
-/** Small deterministic PRNG (mulberry32) for bounded fuzz loops; the seed is printed on failure. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fuzz loops' PRNG lives with the scripts that share it (scripts/lib/rng.ts). */
+export { rng } from '../../scripts/lib/rng.js';

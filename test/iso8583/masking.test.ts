@@ -130,15 +130,15 @@ describe.each(DIALECT_NAMES)('no full PAN or track/PIN data leaves the decoder, 
         expect(desc.fields[2]).toBe(maskPan(c.pan));
         expect(desc.fields[34]).toBe(maskPan(c.pan));
         expect(desc.fields[102]).toBe(maskPan(c.pan));
-        expect(desc.fields[48]).toBe(`CARD ${maskPan(c.pan)} REF`);
-        for (const f of [35, 36, 45, 52]) expect(desc.fields[f]).toBe(REDACTED);
+        expect(desc.fields[103]).toBe(`acct:${maskPan(c.pan)}`);
+        for (const f of [35, 36, 45, 48, 52]) expect(desc.fields[f]).toBe(REDACTED);
         expect(desc.fields[55]).toEqual({ '9F27': '80', '8A': '3035', '95': '0000048000', _dropped: '2' });
         expect(desc.response_code).toBe('05');
         // the view's own accessors
         for (const f of view.fieldNumbers()) {
           const v = view.get(f);
           if (v === undefined || f === 55) continue; // 55 is raw EMV data; output goes through describeMessage
-          expect(findPans(v), `get(${f})`).toEqual(f === 48 || f === 102 || f === 103 ? [c.pan] : []);
+          expect(findPans(v), `get(${f})`).toEqual(f === 102 || f === 103 ? [c.pan] : []);
         }
         expect(view.panMasked()).toBe(maskPan(c.pan));
         expect(view.panDigest('device-secret')).toMatch(/^[0-9a-f]{32}$/);

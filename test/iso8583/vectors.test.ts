@@ -28,7 +28,7 @@ function xmlValues(): Map<number, string> {
 }
 
 const XML = xmlValues();
-const SECRET = new Set([35, 36, 45, 52]);
+const SECRET = new Set([14, 35, 36, 45, 48, 52]);
 const PAN_FIELDS = new Set([2, 34]);
 
 const CASES = [
@@ -97,7 +97,7 @@ describe('jPOS ISO87 vectors', () => {
         expect(view.get(39)).toBe('00');
       });
 
-      it('describeMessage shows the same values and "[redacted]" for 35, 36, 45, 52', () => {
+      it('describeMessage shows the same values and "[redacted]" for 14, 35, 36, 45, 48, 52', () => {
         const view = new MessageView();
         expect(decodeInto(dialect, buf, 0, buf.length, view)).toBe(true);
         const d = describeMessage(view);
@@ -106,13 +106,14 @@ describe('jPOS ISO87 vectors', () => {
         for (const f of SECRET) expect(d.fields[f]).toBe(REDACTED);
         expect(d.fields[2]).toBe(maskPan(XML.get(2)!));
         expect(d.fields[34]).toBe(maskPan(XML.get(34)!));
-        for (const f of [3, 4, 7, 11, 28, 37, 41, 43, 44, 48, 63, 64, 90])
+        for (const f of [3, 4, 7, 11, 28, 37, 41, 43, 44, 63, 64, 90])
           expect(d.fields[f], `field ${f}`).toBe(expected(f));
         expect(d.names[2]).toMatch(/Primary Account Number/);
         const text = JSON.stringify(d);
         expect(text).not.toContain(XML.get(2)!);
         expect(text).not.toContain('1234567890123456=12345678901234567890');
         expect(text).not.toContain('THE QUICK BROWN FOX');
+        expect(text).not.toContain(expected(48));
         expect(text).not.toContain('JPOSJPOSJPOS');
         expect(text.toUpperCase()).not.toContain('0001020304050607');
       });

@@ -139,6 +139,17 @@ describe('store', () => {
     expect(lines.some((l) => l.includes('pan_masked_on_store'))).toBe(true);
   });
 
+  it('masks a PAN written with spaces or dashes or glued to other digits (issue 9)', async () => {
+    const s = mk();
+    for (const pan of ['4761 7390 0101 0119', '4761-7390-0101-0119', '0216476173900101011912']) {
+      const r = await s.record({ ...syntheticFailure(1), merchant_id: `M ${pan}` });
+      expect(r.merchant_id, pan).not.toBe(`M ${pan}`);
+      expect(findPans(r.merchant_id), pan).toEqual([]);
+    }
+    const rows = s.db.prepare('SELECT * FROM failures').all() as Array<Record<string, unknown>>;
+    expect(findPans(rows.map((row) => Object.values(row).join(' | ')).join('\n'))).toEqual([]);
+  });
+
   it.each(['full', 'normal'] as const)(
     'runs WAL at synchronous=NORMAL in %s mode on every open and reads it back',
     async (mode) => {

@@ -1,0 +1,166 @@
+/**
+ * Issue 9, items 1 and 2: the audit's exact reproducers through the `decode` command's engine, and
+ * the rules they broke. Field 55: a permitted tag whose declared length runs over the following
+ * tags, a value whose length is not the tag's defined length, a value that is itself TLV holding a
+ * sensitive tag, and a field 55 that is not TLV at all. Free text: a PAN with digits right next to
+ * it or written with spaces or dashes. Fields 14 (expiry) and 48 (may carry the CVC2) are redacted.
+ */
+import { Readable, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { decodeStream } from '../../agent/decode/decode-stream.js';
+import { findPans, luhnValid, scrubPans } from '../../protocol/card/pan.js';
+import {
+  DIALECTS,
+  decodeInto,
+  describeMessage,
+  emvTags,
+  encodeMessage,
+  MessageView,
+  REDACTED,
+} from '../../protocol/iso8583/index.js';
+
+async function decodeHex(line: string): Promise<{ text: string; obj: Record<string, unknown> }> {
+  const chunks: string[] = [];
+  const out = new Writable({
+    write(c, _e, cb) {
+      chunks.push(String(c));
+      cb();
+    },
+  });
+  const summary = await decodeStream(Readable.from([`${line}\n`]), out, {
+    dialect: DIALECTS.ascii,
+    hex: true,
+    lengthPrefix: false,
+    tpdu: false,
+  });
+  expect(summary).toEqual({ ok: 1, bad: 0 });
+  const text = chunks.join('');
+  return { text, obj: JSON.parse(text) as Record<string, unknown> };
+}
+
+const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+const tlv = (tag: string, valueHex: string): string =>
+  tag + (valueHex.length / 2).toString(16).padStart(2, '0') + valueHex;
+
+describe('issue 9 item 1: the EMV field 55 filter', () => {
+  it('audit reproducer: 9C whose length runs over a tag 57 does not print the track-2 data', async () => {
+    const { text, obj } = await decodeHex(
+      '3032303000000000000002003032329c140057114111111111111111d2512101123456789f',
+    );
+    expect(text).not.toContain('4111111111111111');
+    expect(text).not.toContain('D2512101');
+    expect(findPans(text)).toEqual([]);
+    expect((obj.fields as Record<string, unknown>)['55']).toEqual({ '9C': REDACTED });
+  });
+
+  it('a safe tag with a length other than its defined one is redacted, the rest kept', () => {
+    const b = hex(tlv('9F27', '80') + tlv('9C', '0011') + tlv('95', '0000048000'));
+    expect(emvTags(b, 0, b.length)).toEqual({ '9F27': '80', '9C': REDACTED, '95': '0000048000' });
+  });
+
+  it('a safe variable-length tag whose value is TLV holding 5A, 57, 5F20, 9F1F, 9F20 or 9F6B is redacted', () => {
+    for (const inner of [
+      tlv('5A', '4761739001010119'),
+      tlv('57', '4761739001010119D25121'),
+      tlv('5F20', '4A4F484E'),
+      tlv('9F1F', '31323334'),
+      tlv('9F20', '31323334'),
+      tlv('9F6B', '4761739001010119D25121'),
+    ]) {
+      // 91 issuer authentication data: 8-16 bytes
+      const value = (inner + '0000000000000000').slice(0, Math.max(16, inner.length));
+      const b = hex(tlv('9F27', '80') + tlv('91', value));
+      expect(emvTags(b, 0, b.length), inner).toEqual({ '9F27': '80', '91': REDACTED });
+    }
+  });
+
+  it('a field 55 that does not parse as TLV is redacted whole', () => {
+    const cut = hex(tlv('9F27', '80') + tlv('8A', '3531')).subarray(0, 6);
+    expect(emvTags(cut, 0, cut.length)).toBe(REDACTED);
+    const view = new MessageView();
+    const bytes = encodeMessage(DIALECTS.ascii, { mti: '0210', fields: { 39: '05', 55: cut } });
+    expect(decodeInto(DIALECTS.ascii, bytes, 0, bytes.length, view)).toBe(true);
+    expect(describeMessage(view).fields[55]).toBe(REDACTED);
+  });
+});
+
+describe('issue 9 item 2: the free-text PAN scrubber and fields 14 and 48', () => {
+  it('audit reproducer: field 48 "0216" + PAN does not print the PAN', async () => {
+    const { text, obj } = await decodeHex(
+      '3032303000000000000100003032303032313634373631373339303031303130313139',
+    );
+    expect(text).not.toContain('4761739001010119');
+    expect((obj.fields as Record<string, unknown>)['48']).toBe(REDACTED);
+  });
+
+  it('decode redacts field 14 (expiry) and field 48 like 35, 45 and 52', () => {
+    for (const d of Object.values(DIALECTS)) {
+      const view = new MessageView();
+      const bytes = encodeMessage(d, {
+        mti: '0210',
+        fields: { 14: '2512', 39: '05', 48: 'R92003123', 52: hex('0123456789ABCDEF') },
+      });
+      expect(decodeInto(d, bytes, 0, bytes.length, view), d.name).toBe(true);
+      const desc = describeMessage(view);
+      for (const f of [14, 48, 52]) expect(desc.fields[f], `${d.name} field ${f}`).toBe(REDACTED);
+      expect(desc.response_code).toBe('05');
+      expect(JSON.stringify(desc)).not.toContain('2512');
+      expect(JSON.stringify(desc)).not.toContain('R92003123');
+    }
+  });
+
+  const PAN = '4761739001010119';
+  it.each([
+    ['digits before', `0216${PAN}`],
+    ['digits after', `${PAN}12`],
+    ['digits on both sides', `99${PAN}12345`],
+    ['spaces', '4761 7390 0101 0119'],
+    ['dashes', '4761-7390-0101-0119'],
+    ['mixed single separators', 'card 4761-739001 010119 ok'],
+    ['spaces and digits around', `ref 12 ${PAN.slice(0, 8)} ${PAN.slice(8)} 34`],
+  ])('scrubPans masks a PAN with %s', (_what, text) => {
+    const out = scrubPans(text);
+    expect(out.replace(/[ -]/g, '')).not.toContain(PAN);
+    expect(findPans(out)).toEqual([]);
+    expect(findPans(text).length).toBeGreaterThan(0);
+  });
+
+  it('scrubPans leaves ISO timestamps, short numbers and double-separated numbers alone', () => {
+    for (const text of [
+      '2026-12-02T16:43:34.123Z',
+      '{"time":"2026-12-02T16:43:34.123Z","pid":12345,"seq":42}',
+      'stan 000123 rrn 332710123456 amount 000000012345',
+      'ids 1234567  8901234',
+      '12:34:56 2026-12-02 7 8',
+      'no digits at all',
+    ])
+      expect(scrubPans(text)).toBe(text);
+    // a 13-19 digit run that fails the Luhn check is not a PAN
+    const notPan = `${PAN.slice(0, 15)}${(Number(PAN[15]) + 1) % 10}`;
+    expect(luhnValid(notPan)).toBe(false);
+  });
+});
+
+describe('issue 9: secrets a misframed message shifts into a text field (found by the card-data fuzz)', () => {
+  const view = new MessageView();
+  const describeText = (f: number, text: string) => {
+    const bytes = encodeMessage(DIALECTS.ascii, { mti: '0210', fields: { 39: '05', [f]: text } });
+    expect(decodeInto(DIALECTS.ascii, bytes, 0, bytes.length, view)).toBe(true);
+    return describeMessage(view).fields[f];
+  };
+
+  it.each([
+    ['a control byte splitting a PAN (JSON would write \\u0017, digits)', 'ref 9548665877\u0017860441140982'],
+    ['track 2 tail after a masked PAN', 'X4761739001010119=25121011234567890'],
+    ['track 2 with the D separator', 'AB4761739001D2512101123'],
+    ['track 1', 'B4761739001010119^SMITH/JOHN^2512101123'],
+    ['a PIN block written as hex (ascii-hex dialect)', '89978D9851E03E38F64BD035'],
+  ])('%s is withheld', (_what, text) => {
+    expect(describeText(62, text)).toBe(REDACTED);
+  });
+
+  it('ordinary text, hex-free ids and short hex stay as they are', () => {
+    for (const text of ['SHOP BERLIN MITTE', 'REF 12345678 OK', 'ID ABCDEF12', '2026-12-02 16:43'])
+      expect(describeText(62, text)).toBe(text);
+  });
+});
