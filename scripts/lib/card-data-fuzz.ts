@@ -342,7 +342,7 @@ export async function runCardDataFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       cb();
     },
   });
-  const logger = createLogger({ destination, level: 'debug' });
+  const logger = createLogger({ destination, level: 'debug', rateLimit: false });
   const catalog = createCatalog();
   const lanes = (['line', 'binary'] as FramingName[]).flatMap((framing) =>
     NAMES.map((name) => {

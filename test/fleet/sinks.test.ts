@@ -116,11 +116,12 @@ function legacySqlite(file: string, recs: FailureRecord[]): void {
   const db = new Database(file);
   for (const m of MIGRATIONS.filter((x) => x.version <= 2)) db.exec(m.sql);
   db.pragma('user_version = 2');
+  // the agent schema v2 had no `notes`
+  const cols = RECORD_COLUMNS.filter((c) => c !== 'notes');
   const stmt = db.prepare(
-    `INSERT OR IGNORE INTO failures (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`,
+    `INSERT OR IGNORE INTO failures (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
   );
-  for (const r of recs)
-    stmt.run(...RECORD_COLUMNS.map((c) => (c === 'synced_at' ? '2026-11-23T09:00:00.000Z' : r[c])));
+  for (const r of recs) stmt.run(...cols.map((c) => (c === 'synced_at' ? '2026-11-23T09:00:00.000Z' : r[c])));
   db.close();
 }
 
