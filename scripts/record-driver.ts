@@ -11,10 +11,9 @@
  *   node dist/scripts/record-driver.js --db F --broker mqtt://127.0.0.1:1883 --fleet F --terminal T \
  *        --count 500 --rate 2000 [--drain] [--synchronous full|normal]
  */
-import { randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../agent/log.js';
-import { openStore } from '../agent/store/index.js';
+import { monotonicUlid, openStore } from '../agent/store/index.js';
 import { syntheticFailure } from '../agent/store/synthetic.js';
 import { processMetrics, startSync } from '../agent/sync/index.js';
 
@@ -54,7 +53,7 @@ const o = program.opts<{
 }>();
 
 const logger = createLogger({ level: o.logLevel, pretty: false });
-const bootId = randomUUID();
+const bootId = monotonicUlid()();
 const store = openStore({ path: o.db, bootId, synchronous: o.synchronous, logger });
 const sync = startSync({
   url: o.broker,

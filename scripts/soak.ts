@@ -35,6 +35,7 @@ import { startCollector } from '../agent/fleet/collector.js';
 import { sqliteSink } from '../agent/fleet/sinks.js';
 import { createLogger, type Logger } from '../agent/log.js';
 import { type Agent, startAgent } from '../agent/run/agent.js';
+import { RECORD_COLUMNS } from '../agent/store/schema.js';
 import { frameStream } from '../hardware/serial/index.js';
 import { createSimulatorStream, type ScenarioName } from '../hardware/simulator/index.js';
 import { findPans } from '../protocol/card/pan.js';
@@ -318,13 +319,14 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => logOut.end(r));
   const logText = readFileSync(logFile, 'utf8');
   const logLeaks = findPans(logText).length;
-  // column by column: the raw file would glue adjacent digit fields (STAN, RRN) into false runs
+  // the record's columns, as JSON: the raw file would glue adjacent digit fields (STAN, RRN) into
+  // false runs, and the collector's content digest (hex sha256) is no card data
   const dbLeaks = (() => {
     const d = new Database(collectorDb, { readonly: true });
     try {
       let n = 0;
-      for (const row of d.prepare('SELECT * FROM failures').iterate())
-        n += findPans(JSON.stringify(row)).length;
+      const rows = d.prepare(`SELECT ${RECORD_COLUMNS.join(', ')} FROM failures`).iterate();
+      for (const row of rows) n += findPans(JSON.stringify(row)).length;
       return n;
     } finally {
       d.close();
