@@ -13,4 +13,53 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  // Layers: protocol/ is pure and imports nothing of ours outside it (nor I/O modules); hardware/
+  // uses protocol/ only (its logger is passed in). A violation fails `npm run lint` and the suite.
+  {
+    files: ['protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/agent/**', '**/hardware/**', '**/scripts/**', '**/test/**'],
+              message: 'protocol/ imports nothing of ours outside protocol/',
+            },
+            {
+              group: [
+                'node:fs',
+                'node:fs/*',
+                'node:net',
+                'node:child_process',
+                'node:http',
+                'node:https',
+                'node:dgram',
+                'fs',
+                'net',
+                'child_process',
+              ],
+              message: 'protocol/ is pure: no I/O',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['hardware/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/agent/**', '**/scripts/**', '**/test/**'],
+              message: 'hardware/ uses protocol/ only; take a logger as a parameter',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

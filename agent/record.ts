@@ -3,33 +3,21 @@
  * This is a contract shared by the store, sync, export and fleet tools (see docs/record.md).
  * Card data rule: `pan_masked` is first 6 + last 4 with '*' in between; a full PAN never appears.
  */
+import type { Category, RetryAdvice } from '../protocol/response-codes/index.js';
 
-/** Stable category ids (docs/guidance.md §Categories). */
-export const CATEGORIES = [
-  'insufficient_funds',
-  'card_problem',
-  'cardholder_verification',
-  'issuer_decline',
-  'network',
-  'merchant_setup',
-  'system_fault',
-  'approved',
-  'unknown',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+// categories, retry advice and local faults are the response-code table's vocabulary (protocol/);
+// the record uses them and re-exports them for the agent's modules
+export {
+  CATEGORIES,
+  type Category,
+  LOCAL_FAULTS,
+  type LocalFault,
+  RETRY_ADVICE,
+  type RetryAdvice,
+} from '../protocol/response-codes/index.js';
 
 /** Where the response code came from. */
 export type RcSource = 'issuer' | 'host' | 'local';
-
-/** Retry advice ids, stable across releases (stored in `retry`). */
-export const RETRY_ADVICE = [
-  'retry_now', // one immediate retry is fine (technical codes, timeouts)
-  'retry_later', // wait (see retry_after_min) before presenting the same card again
-  'after_customer_action', // e.g. insert chip and enter PIN, re-enter PIN, call the issuer first
-  'never_same_card', // Visa category 1, MAC 03/21: never retry this card
-  'no_retry_needed', // approved
-] as const;
-export type RetryAdvice = (typeof RETRY_ADVICE)[number];
 
 export interface FailureRecord {
   /** Time-sortable unique id (ULID, 26 chars), made once and kept everywhere. */
@@ -70,19 +58,3 @@ export interface FailureRecord {
   /** UTC ISO-8601 time the broker acknowledged the record, null while unsynced. */
   synced_at: string | null;
 }
-
-/**
- * Local faults: failures that never got a host response code. Stored in `rc` with rc_source 'local'.
- * The response-code table has a row for each.
- */
-export const LOCAL_FAULTS = {
-  hostTimeout: 'L_TIMEOUT', // request sent, no response within the configured timeout
-  linkDown: 'L_LINK_DOWN', // the module reports the host link as down
-  cardReadError: 'L_CARD_READ', // chip/stripe/contactless read failed
-  cardRemoved: 'L_CARD_REMOVED', // card removed before the transaction completed
-  pinTimeout: 'L_PIN_TIMEOUT', // cardholder did not enter the PIN in time
-  pinCancel: 'L_PIN_CANCEL', // cardholder cancelled at the PIN prompt
-  malformedResponse: 'L_MALFORMED', // the host response could not be decoded
-  reversalPending: 'L_REVERSAL_PENDING', // a reversal is outstanding; status unknown
-} as const;
-export type LocalFault = (typeof LOCAL_FAULTS)[keyof typeof LOCAL_FAULTS];

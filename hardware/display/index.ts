@@ -1,12 +1,11 @@
 /** Cashier display drivers: console (TTY), character LCD over serial, none. */
 
-import { layout } from '../../agent/guidance/layout.js';
-import type { Logger } from '../../agent/log.js';
+import type { HardwareLogger } from '../logger.js';
 import type { SerialBinding } from '../serial/index.js';
 import { ConsoleDisplay } from './console.js';
 import { openLcdDisplay } from './lcd.js';
 import { PagedDisplay } from './pager.js';
-import { type Display, DisplayError, type Geometry, type Screen } from './types.js';
+import { type Display, DisplayError, type Geometry } from './types.js';
 
 export { ConsoleDisplay, cutColumns, padToColumns } from './console.js';
 export {
@@ -30,22 +29,12 @@ export class NoneDisplay extends PagedDisplay {
   protected draw(): void {}
 }
 
-/** Lays text out for a display's text area (agent/guidance layout: CJK = 2 columns, pages). */
-export function layoutScreen(
-  display: Pick<Display, 'textGeometry'>,
-  title: string,
-  text: string,
-  tone?: Screen['tone'],
-): Screen {
-  return { title, pages: layout(text, display.textGeometry), ...(tone ? { tone } : {}) };
-}
-
 export interface CreateDisplayOptions {
   /** 'console', 'none', or 'lcd:/dev/ttyUSB1' (the `--display` flag's syntax). */
   spec: string;
   geometry?: Geometry;
   pageMs?: number;
-  logger: Logger;
+  logger: HardwareLogger;
   /** LCD serial speed. Default 9600. */
   baudRate?: number;
   binding?: SerialBinding;

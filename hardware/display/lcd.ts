@@ -13,7 +13,7 @@
  * transliterated (é → e, ß → ss, Cyrillic → Latin, “” → ") or replaced with '?' (CJK: use an
  * English prompt on an LCD, or the console display). ä ö ü ñ ° µ use their ROM codes.
  */
-import type { Logger } from '../../agent/log.js';
+import type { HardwareLogger } from '../logger.js';
 import { type Link, openSerialLink, type SerialBinding } from '../serial/index.js';
 import { PagedDisplay, type PagerOptions, titleRow } from './pager.js';
 import { DisplayError, type Screen } from './types.js';
@@ -232,7 +232,7 @@ export interface OpenLcdOptions extends Omit<PagerOptions, 'geometry'> {
   baudRate?: number;
   /** Default 20×4. */
   geometry?: { width: number; height: number };
-  logger: Logger;
+  logger: HardwareLogger;
   binding?: SerialBinding;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The cashier display. A Screen is already laid out: a title/status row plus pages of text lines
- * that fit `textGeometry` (use agent/guidance layout(), or layoutScreen() in ./index.ts). Every
+ * that fit `textGeometry` (the agent lays them out; hardware/ does no text layout). Every
  * driver shows the title on its own first row and the page below it, so text pages are laid out
  * for width × (height − 1).
  */

@@ -19,7 +19,7 @@ import type { SerialPortMock } from 'serialport';
 // The SerialPort class alone: the package's index also loads ten parsers and the mock binding,
 // ~6 MB of resident memory the agent does not need.
 import { SerialPort } from 'serialport/dist/serialport.js';
-import type { Logger } from '../../agent/log.js';
+import type { HardwareLogger } from '../logger.js';
 import { FrameError, type LinkEventSink } from '../../protocol/framing/index.js';
 import {
   type FramingStats,
@@ -69,14 +69,14 @@ export interface SerialLinkOptions extends StreamFramingOptions {
   baudRate: number;
   /** A serialport binding (e.g. @serialport/binding-mock's MockBinding); default the OS binding. */
   binding?: SerialBinding;
-  logger: Logger;
+  logger: HardwareLogger;
   reconnect?: Partial<ReconnectOptions>;
 }
 
 export interface TcpLinkOptions extends StreamFramingOptions {
   host?: string;
   port: number;
-  logger: Logger;
+  logger: HardwareLogger;
   reconnect?: Partial<ReconnectOptions>;
 }
 
@@ -121,7 +121,7 @@ class ReconnectingLink implements Link {
   constructor(
     private readonly transport: Transport,
     private readonly framingOpts: StreamFramingOptions,
-    private readonly log: Logger,
+    private readonly log: HardwareLogger,
     reconnect: Partial<ReconnectOptions> = {},
   ) {
     this.minMs = reconnect.minMs ?? 100;

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, constants, existsSync, lstatSync, openSync, statSync, write } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import type { Logger } from '../../agent/log.js';
+import type { HardwareLogger } from '../logger.js';
 import { FrameError } from '../../protocol/framing/index.js';
 
 export class SimulatorError extends FrameError {
@@ -96,7 +96,7 @@ export function isCharDevice(path: string): boolean {
 export function pumpToTty(
   src: Readable,
   path: string,
-  log: Logger,
+  log: HardwareLogger,
   signal?: AbortSignal,
 ): Promise<{ bytes: number }> {
   const fd = openSync(path, constants.O_RDWR | constants.O_NOCTTY);
@@ -168,7 +168,7 @@ export interface TcpServerHandle {
 export function serveTcp(
   port: number,
   make: () => Readable,
-  log: Logger,
+  log: HardwareLogger,
   host = '127.0.0.1',
 ): Promise<TcpServerHandle> {
   const sockets = new Set<Socket>();

@@ -10,7 +10,7 @@
  * - a truncated binary frame is followed by a quiet gap (gapAfterMs) longer than the link's idle
  *   timeout, as a module reset would be; without it the next frame would be lost too.
  */
-import { LOCAL_FAULTS } from '../../agent/record.js';
+import { LOCAL_FAULTS } from '../../protocol/response-codes/index.js';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   encodeBinaryEvent,

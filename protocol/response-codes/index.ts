@@ -10,7 +10,7 @@
  * byte by byte against a short list, also without allocating.
  */
 import { z } from 'zod';
-import { CATEGORIES, type Category, RETRY_ADVICE, type RetryAdvice } from '../../agent/record.js';
+import { CATEGORIES, type Category, RETRY_ADVICE, type RetryAdvice } from './categories.js';
 import {
   type Actor,
   FALLBACK_SPEC,
@@ -26,6 +26,8 @@ import {
   type VisaCategory,
 } from './table.js';
 
+export type { Category, LocalFault, RetryAdvice } from './categories.js';
+export { CATEGORIES, LOCAL_FAULTS, RETRY_ADVICE } from './categories.js';
 export type { Actor, Standard, VisaCategory } from './table.js';
 export { EMV_MESSAGES, MAP_1993_TO_1987, NETWORK_PROFILES } from './table.js';
 

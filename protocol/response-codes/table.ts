@@ -14,7 +14,7 @@
  * reset); "after customer action" when the customer must do something first (PIN, chip, call the
  * issuer).
  */
-import type { Category, RetryAdvice } from '../../agent/record.js';
+import type { Category, RetryAdvice } from './categories.js';
 
 export type Actor = 'cashier' | 'customer' | 'merchant' | 'issuer' | 'acquirer';
 export type Standard = '1987' | '1993' | 'network' | 'local' | 'fallback';

@@ -1,19 +1,25 @@
 import { PassThrough } from 'node:stream';
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { layout } from '../../agent/guidance/layout.js';
 import { silentLogger } from '../../agent/log.js';
 import {
   ConsoleDisplay,
   createDisplay,
   LCD_INIT,
   LcdDisplay,
-  layoutScreen,
   lcdFrame,
   NoneDisplay,
   openLcdDisplay,
   toLcdBytes,
 } from '../../hardware/display/index.js';
+import type { Display, Screen } from '../../hardware/display/index.js';
 import type { SerialBinding } from '../../hardware/serial/index.js';
+
+/** A screen laid out for a display's text area with the agent's layout (CJK = 2 columns, pages). */
+function layoutScreen(display: Pick<Display, 'textGeometry'>, title: string, text: string): Screen {
+  return { title, pages: layout(text, display.textGeometry) };
+}
 
 const MockBinding = SerialPortMock.binding;
 afterEach(() => {
