@@ -1,4 +1,4 @@
-/** Durable failure store (SQLite). See store.ts and docs/store-sync.md. */
+/** Durable failure store (SQLite). See store.ts (how its parts fit) and docs/store-sync.md. */
 export { openStore, StoreError } from './store.js';
 export type {
   Durability,

@@ -4,7 +4,8 @@
  * in-flight window, reconnects at a fixed interval and drops a message on an error PUBACK. So:
  *
  * - one MQTT.js client per connection attempt, auto-reconnect off (reconnectPeriod 0); our own
- *   capped, jittered exponential backoff between attempts, each failure logged with its reason;
+ *   capped exponential backoff with jitter (protocol/retry/backoff.ts) between attempts, each
+ *   failure logged with its reason;
  * - publish only while connected; at most `inflight` QoS 1 batches unacknowledged (capped by the
  *   broker's Receive Maximum under MQTT 5);
  * - a row is marked synced only in a successful PUBACK callback; an error reason code keeps it,
@@ -17,6 +18,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { FailureStore } from '../store/store.js';
+import { backoffDelay } from '../../protocol/retry/backoff.js';
 import { type MetricsPayload, PAYLOAD_VERSION, type StatusPayload, topicFor } from './payloads.js';
 
 export type SyncState = 'connecting' | 'online' | 'offline' | 'stopped';
@@ -117,17 +119,6 @@ interface Conn {
   sentAt: number[];
   window: number;
   watchdog: NodeJS.Timeout | null;
-}
-
-/** Capped exponential backoff with "equal jitter": half fixed, half random. */
-export function backoffDelay(
-  attempt: number,
-  minMs: number,
-  maxMs: number,
-  rnd: () => number = Math.random,
-): number {
-  const base = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));
-  return Math.round(base / 2 + rnd() * (base / 2));
 }
 
 const UNSUPPORTED_PROTOCOL = new Set([1, 132]);

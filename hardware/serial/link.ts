@@ -8,8 +8,9 @@
  * Rules (docs/sources.md §Serial pitfalls): a fresh SerialPort after every disconnect (a destroyed
  * one can be "reopened" into a broken state), an `error` listener always attached, framing restarted
  * clean after every (re)open (the open flushes what the device had sent), and the device path
- * watched with fs.watch because ptys are not in SerialPort.list(). Backoff is capped exponential with
- * jitter, reset after a successful open. Each state change is logged (event: 'link_state').
+ * watched with fs.watch because ptys are not in SerialPort.list(). Backoff: protocol/retry/backoff.ts
+ * (capped exponential, full jitter), reset after a successful open. Each state change is logged
+ * (event: 'link_state').
  */
 import { existsSync, type FSWatcher, watch } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
@@ -21,6 +22,7 @@ import type { SerialPortMock } from 'serialport';
 import { SerialPort } from 'serialport/dist/serialport.js';
 import type { HardwareLogger } from '../logger.js';
 import { FrameError, type LinkEventSink } from '../../protocol/framing/index.js';
+import { backoffDelay } from '../../protocol/retry/backoff.js';
 import {
   type FramingStats,
   frameStream,
@@ -32,7 +34,7 @@ import {
 export type LinkState = 'opening' | 'open' | 'reconnecting' | 'closed';
 
 export interface ReconnectOptions {
-  /** First retry delay in ms. Default 100. */
+  /** Cap of the first retry delay in ms (backoffDelay draws from 0 up to it). Default 100. */
   minMs: number;
   /** Cap of the retry delay in ms. Default 5000. */
   maxMs: number;
@@ -248,9 +250,7 @@ class ReconnectingLink implements Link {
   }
 
   private scheduleRetry(reason: string): void {
-    const base = Math.min(this.maxMs, this.minMs * 2 ** Math.min(this.attempt, 20));
-    const delay = Math.round(base * (0.75 + Math.random() * 0.25));
-    this.attempt++;
+    const delay = backoffDelay(this.attempt++, this.minMs, this.maxMs);
     this.setState('reconnecting', reason);
     const go = () => {
       if (this.state !== 'reconnecting') return;

@@ -5,13 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type FailureStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
-import {
-  backoffDelay,
-  processMetrics,
-  startEmbeddedBroker,
-  startSync,
-  type SyncHandle,
-} from '../../agent/sync/index.js';
+import { processMetrics, startEmbeddedBroker, startSync, type SyncHandle } from '../../agent/sync/index.js';
 import {
   collect,
   haveMosquitto,
@@ -81,16 +75,6 @@ async function recordN(store: FailureStore, sync: SyncHandle, from: number, coun
   sync.notify();
   return recs;
 }
-
-describe('backoff', () => {
-  it('grows exponentially, is capped and jittered within [base/2, base]', () => {
-    expect(backoffDelay(0, 100, 1000, () => 0)).toBe(50);
-    expect(backoffDelay(0, 100, 1000, () => 1)).toBe(100);
-    expect(backoffDelay(3, 100, 1000, () => 1)).toBe(800);
-    expect(backoffDelay(10, 100, 1000, () => 1)).toBe(1000);
-    expect(backoffDelay(10, 100, 1000, () => 0)).toBe(500);
-  });
-});
 
 describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
   it('publishes committed records in seq order, marks them synced on PUBACK, sends birth, metrics and a clean offline', async () => {

@@ -1,0 +1,200 @@
+/**
+ * The committer: queue → SQLite. One schedule decides when the queue is written: a group commit
+ * within groupCommitMs, at once (setImmediate) when groupCommitMax records wait, or a retry after a
+ * backoff while the disk refuses writes. One transaction writes up to groupCommitMax records with
+ * their seq (seq.ts) and hands each to the acknowledger.
+ * - SQLITE_FULL (alarm 'disk_full') and I/O or busy errors (alarm 'store_io_error') keep the batch
+ *   queued in memory and retry with backoff (protocol/retry/backoff.ts).
+ * - Any other error (e.g. a constraint) commits the batch's rows one by one, so only the bad ones
+ *   are refused (E_STORE_WRITE), loudly.
+ */
+import type Database from 'better-sqlite3';
+import type { Logger } from '../log.js';
+import type { FailureRecord } from '../record.js';
+import { backoffDelay } from '../../protocol/retry/backoff.js';
+import type { Acknowledger } from './acknowledger.js';
+import type { Alarms } from './alarms.js';
+import type { Budget } from './budget.js';
+import { RETRYABLE, sqliteCode, StoreError } from './errors.js';
+import type { Pending } from './pending.js';
+import { RECORD_COLUMNS } from './schema.js';
+import type { SeqAllocator } from './seq.js';
+import type { Tally } from './types.js';
+
+export interface Committer {
+  add(p: Pending): void;
+  /** Records queued and not yet committed. */
+  readonly queued: number;
+  /** Commits soon (at once, unless a retry waits for the disk). */
+  hurry(): void;
+  /** At close: commits what waits, batch by batch, while the disk takes it; no more schedules. */
+  drain(): void;
+  /** Takes the records that could not be committed (at close). */
+  takeQueued(): Pending[];
+}
+
+interface CommitterDeps {
+  db: Database.Database;
+  bootId: string;
+  groupMs: number;
+  groupMax: number;
+  retry: { minMs: number; maxMs: number };
+  seq: SeqAllocator;
+  ack: Acknowledger;
+  budget: Budget;
+  tally: Tally;
+  alarms: Alarms;
+  log: Logger;
+}
+
+// named parameters: the statement binds by column name, not by position
+const INSERT = `INSERT INTO failures (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map((c) => `@${c}`).join(', ')})`;
+
+export function createCommitter(d: CommitterDeps): Committer {
+  const { seq, ack, tally, alarms, log, groupMax } = d;
+  const insertStmt = d.db.prepare(INSERT);
+  const insertBatch = d.db.transaction((batch: Pending[], out: FailureRecord[]) => {
+    const next = new Map<string, number>();
+    for (const p of batch) {
+      const s = seq.take(p.f.terminal_id, next);
+      const rec: FailureRecord = { id: p.id, seq: s, boot_id: d.bootId, ...p.f, synced_at: null };
+      insertStmt.run(rec);
+      out.push(rec);
+    }
+    seq.persist(next);
+    return next;
+  });
+
+  let queue: Pending[] = [];
+  let due: 'group' | 'now' | 'retry' | null = null; // the one schedule
+  let handle: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  let attempt = 0; // failed writes since the last success
+  let stopped = false;
+
+  function arm(kind: 'group' | 'now' | 'retry', ms = 0): void {
+    cancel();
+    due = kind;
+    handle = kind === 'now' ? setImmediate(fire) : setTimeout(fire, ms);
+  }
+  function cancel(): void {
+    if (due === 'now') clearImmediate(handle as NodeJS.Immediate);
+    else if (due) clearTimeout(handle as NodeJS.Timeout);
+    due = handle = null;
+  }
+  function fire(): void {
+    due = handle = null;
+    commitBatch();
+  }
+  function schedule(): void {
+    if (stopped || due === 'retry' || due === 'now' || queue.length === 0) return;
+    if (queue.length >= groupMax) arm('now');
+    else if (!due) arm('group', d.groupMs);
+  }
+
+  /** Writes one batch; the acknowledger gets each record (or its refusal) in queue order. */
+  function write(batch: Pending[]): void {
+    const out: FailureRecord[] = [];
+    seq.commit(insertBatch(batch, out));
+    tally.outboxDepth += out.length;
+    tally.total += out.length;
+    for (let i = 0; i < out.length; i++) {
+      const rec = out[i] as FailureRecord;
+      tally.counts[rec.category] = (tally.counts[rec.category] ?? 0) + 1;
+      ack.take(batch[i] as Pending, rec);
+    }
+  }
+
+  /** Commits one batch from the head of the queue; false when the disk refused it (retry armed). */
+  function commitBatch(): boolean {
+    if (queue.length === 0) return false;
+    const batch = queue.length <= groupMax ? queue : queue.slice(0, groupMax);
+    try {
+      write(batch);
+    } catch (e) {
+      if (RETRYABLE.test(sqliteCode(e))) {
+        retryLater(e);
+        return false;
+      }
+      isolate(e, batch);
+    }
+    queue = batch === queue ? [] : queue.slice(batch.length);
+    ack.kick();
+    if (attempt > 0) {
+      log.info(
+        { event: 'store_write_recovered', attempts: attempt, committed: batch.length },
+        'store writes again',
+      );
+      attempt = 0;
+    }
+    alarms.set('disk_full', 'write', false);
+    alarms.set('store_io_error', 'write', false);
+    d.budget.enforce();
+    schedule();
+    return true;
+  }
+
+  function retryLater(e: unknown): void {
+    const code = sqliteCode(e);
+    const alarm = code.startsWith('SQLITE_FULL') ? 'disk_full' : 'store_io_error';
+    alarms.set(alarm, 'write', true, { sqlite: code, queued: queue.length });
+    if (alarm === 'disk_full') d.budget.purge(Math.max(groupMax, 1000)); // make room if synced rows exist
+    const delay = backoffDelay(attempt++, d.retry.minMs, d.retry.maxMs);
+    log.warn(
+      {
+        event: 'store_write_retry',
+        code: alarm,
+        sqlite: code,
+        attempt,
+        delay_ms: delay,
+        queued: queue.length,
+      },
+      'store write failed; records kept in memory, retrying',
+    );
+    if (!stopped) arm('retry', delay);
+  }
+
+  /** A batch refused for a reason retrying cannot fix: row by row, so only the bad ones fail. */
+  function isolate(e: unknown, batch: Pending[]): void {
+    log.error(
+      { event: 'store_write_failed', sqlite: sqliteCode(e), err: e, batch: batch.length },
+      'batch refused; isolating',
+    );
+    for (const p of batch) {
+      try {
+        write([p]);
+      } catch (e2) {
+        log.error(
+          { event: 'store_record_rejected', code: 'E_STORE_WRITE', sqlite: sqliteCode(e2), id: p.id },
+          'record refused',
+        );
+        const msg = `record ${p.id} refused: ${(e2 as Error).message}`;
+        ack.take(p, new StoreError('E_STORE_WRITE', msg, { cause: e2 }));
+      }
+    }
+  }
+
+  return {
+    add(p) {
+      queue.push(p);
+      schedule();
+    },
+    get queued() {
+      return queue.length;
+    },
+    hurry() {
+      if (!stopped && due !== 'retry' && due !== 'now') arm('now');
+    },
+    drain() {
+      cancel();
+      let more = true;
+      while (more) more = commitBatch(); // each success shortens the queue: this ends
+      stopped = true;
+      cancel();
+    },
+    takeQueued() {
+      const rest = queue;
+      queue = [];
+      return rest;
+    },
+  };
+}

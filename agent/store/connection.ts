@@ -1,0 +1,55 @@
+/**
+ * Opens the SQLite connection: refuses another application's database, sets and reads back the
+ * pragmas the durability design depends on (WAL, synchronous=NORMAL), checks integrity, migrates.
+ * Throws on any fault (a damaged file with an SQLITE_CORRUPT / SQLITE_NOTADB code).
+ */
+import Database from 'better-sqlite3';
+import { codedError, foreign, StoreError } from './errors.js';
+import { migrate } from './migrate.js';
+
+/** SQLite's synchronous level in both modes: NORMAL (1). 'full' adds the store's own WAL flush. */
+const SQLITE_SYNC_LEVEL = 1;
+
+export function openDb(
+  path: string,
+  check: boolean,
+  cacheKiB: number,
+): { db: Database.Database; fresh: boolean } {
+  const db = new Database(path);
+  try {
+    // before any pragma that writes: a database of another application is left as it is
+    if (
+      db.pragma('user_version', { simple: true }) === 0 &&
+      (db.prepare('SELECT COUNT(*) FROM sqlite_master').pluck().get() as number) > 0
+    )
+      throw foreign(path, 'an SQLite database of another application');
+    db.pragma(`cache_size = -${Math.max(256, Math.floor(cacheKiB))}`);
+    const fresh = (db.pragma('page_count', { simple: true }) as number) === 0;
+    if (fresh) db.pragma('auto_vacuum = INCREMENTAL'); // only effective before the first table
+    const jm = db.pragma('journal_mode = WAL', { simple: true });
+    if (jm !== 'wal')
+      throw new StoreError('E_STORE_DURABILITY', `journal_mode reads back '${String(jm)}', expected 'wal'`);
+    db.pragma('synchronous = NORMAL');
+    const level = db.pragma('synchronous', { simple: true });
+    if (level !== SQLITE_SYNC_LEVEL) {
+      throw new StoreError(
+        'E_STORE_DURABILITY',
+        `synchronous reads back ${String(level)} after setting NORMAL (${SQLITE_SYNC_LEVEL})`,
+      );
+    }
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_size_limit = 8388608'); // truncate the WAL back to 8 MiB after checkpoints
+    if (check && !fresh) {
+      const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
+      if (rows.length !== 1 || rows[0]?.quick_check !== 'ok') {
+        const found = rows.slice(0, 3).map((r) => r.quick_check);
+        throw codedError(`quick_check: ${found.join('; ')}`, 'SQLITE_CORRUPT');
+      }
+    }
+    migrate(db);
+    return { db, fresh };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

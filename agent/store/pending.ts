@@ -1,0 +1,59 @@
+/**
+ * A record on its way through the store (queued, committed, flushed, handed to its caller), and the
+ * ledger that hands it over: records are settled (resolved or rejected) in the order they were
+ * queued, so flush() only has to compare two counters.
+ */
+import type { FailureRecord } from '../record.js';
+import { StoreError } from './errors.js';
+import type { NewFailure } from './types.js';
+
+export interface Pending {
+  f: NewFailure;
+  id: string;
+  resolve: (r: FailureRecord) => void;
+  reject: (e: Error) => void;
+  /** Set once SQLite has taken (or refused) the record; handed to the caller after the flush. */
+  outcome: FailureRecord | StoreError | undefined;
+}
+
+export class Ledger {
+  /** Records ever queued. */
+  enqueued = 0;
+  /** Records ever resolved or rejected (FIFO: commits and flushes keep queue order). */
+  private settled = 0;
+  private waiters: Array<{ upTo: number; resolve: () => void }> = [];
+
+  /** Hands over what SQLite made of the record (its row, or the error that refused it). */
+  deliver(p: Pending): void {
+    if (p.outcome instanceof StoreError || p.outcome === undefined)
+      p.reject(p.outcome ?? new StoreError('E_STORE_CLOSED', 'record was never committed'));
+    else p.resolve(p.outcome);
+    this.settle();
+  }
+
+  /** Rejects a record the store gives up on (a refused one with its own error). */
+  refuse(p: Pending, message: string): void {
+    p.reject(p.outcome instanceof StoreError ? p.outcome : new StoreError('E_STORE_CLOSED', message));
+    this.settle();
+  }
+
+  /** Resolves once every record queued so far is settled; null when they all are. */
+  whenSettled(): Promise<void> | null {
+    if (this.enqueued === this.settled) return null;
+    return new Promise((resolve) => this.waiters.push({ upTo: this.enqueued, resolve }));
+  }
+
+  /** At close: nothing is left to wait for. */
+  releaseAll(): void {
+    for (const w of this.waiters.splice(0)) w.resolve();
+  }
+
+  private settle(): void {
+    this.settled++;
+    // waiters come in rising upTo order: the ones done are at the front
+    for (let w = this.waiters[0]; w && w.upTo <= this.settled; w = this.waiters[0]) {
+      this.waiters.shift();
+      w.resolve();
+    }
+  }
+}
