@@ -11,5 +11,5 @@ export type {
   TcpLinkOptions,
 } from './link.js';
 export { LinkError, openSerialLink, openTcpLink } from './link.js';
-export type { FramingName, FramingStats, StreamFraming, StreamFramingOptions } from './stream-framing.js';
+export type { FramingStats, StreamFraming, StreamFramingOptions } from './stream-framing.js';
 export { frameStream, newStats } from './stream-framing.js';

@@ -13,14 +13,13 @@ import type { Readable } from 'node:stream';
 import {
   BinaryFramer,
   FRAME_ERROR_CODES,
+  type FramingName,
   LineParser,
   type LinkEvent,
   type LinkEventSink,
   type RejectEvent,
 } from '../../protocol/framing/index.js';
 import { BoundedLineSplitter, Overflow } from './line-splitter.js';
-
-export type FramingName = 'line' | 'binary';
 
 export interface StreamFramingOptions {
   framing: FramingName;

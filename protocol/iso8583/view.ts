@@ -8,7 +8,15 @@ import { createHmac } from 'node:crypto';
 import { cardBrand, maskPan } from '../card/pan.js';
 import { DecodeError, decodeErrorName } from './errors.js';
 import type { Plan } from './plan.js';
-import { type CompiledDialect, ENC_ASCII, ENC_BCD, ENC_BINARY, ENC_HEX, ENC_XN_BCD } from './spec.js';
+import {
+  byteLen,
+  type CompiledDialect,
+  ENC_ASCII,
+  ENC_BCD,
+  ENC_BINARY,
+  ENC_HEX,
+  ENC_XN_BCD,
+} from './spec.js';
 
 const HEX = '0123456789ABCDEF';
 
@@ -103,18 +111,7 @@ export class MessageView {
 
   /** Byte length of a present field's data. */
   byteLength(field: number): number {
-    const d = this.dialect!;
-    const n = this.unitsOf(field);
-    switch (d.enc[field]) {
-      case ENC_BCD:
-        return (n + 1) >> 1;
-      case ENC_XN_BCD:
-        return n === 0 ? 0 : 1 + (n >> 1);
-      case ENC_HEX:
-        return n * 2;
-      default:
-        return n;
-    }
+    return byteLen(this.dialect!.enc[field]!, this.unitsOf(field));
   }
 
   /** The MTI as four digits, e.g. "0210". */

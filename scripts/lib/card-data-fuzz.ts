@@ -25,7 +25,7 @@ import {
   createFramer,
   encodeBinaryFrame,
   encodeMessageLine,
-  type FramingName,
+  FRAMINGS,
   parseEventBody,
   withCheck,
 } from '../../protocol/framing/index.js';
@@ -344,7 +344,7 @@ export async function runCardDataFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   });
   const logger = createLogger({ destination, level: 'debug', rateLimit: false });
   const catalog = createCatalog();
-  const lanes = (['line', 'binary'] as FramingName[]).flatMap((framing) =>
+  const lanes = FRAMINGS.flatMap((framing) =>
     NAMES.map((name) => {
       const pipeline = new Pipeline({
         dialect: DIALECTS[name],
