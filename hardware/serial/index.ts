@@ -1,6 +1,5 @@
 /** The board's link to the payment module: serial or TCP, framed, reconnecting. */
 
-export { BoundedLineSplitter, Overflow } from './line-splitter.js';
 export type {
   Link,
   LinkState,

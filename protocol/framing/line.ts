@@ -193,8 +193,8 @@ export class LineParser {
 
 /**
  * Chunk-fed line framer (pure): splits on LF into a bounded, preallocated buffer and parses each
- * line with LineParser. Same results as the serial path (DelimiterParser + LineParser; a test
- * checks both agree). A line longer than maxLineBytes is dropped as it streams in (memory stays
+ * line with LineParser. The serial path (hardware/serial frameStream) and the tests run this one.
+ * A line longer than maxLineBytes is dropped as it streams in (memory stays
  * bounded) and reported once, as E_FRAME_SIZE, when its newline arrives.
  */
 export class LineFramer implements Framer {
