@@ -1,5 +1,7 @@
 /**
- * The hot path (classify → prompt) must not allocate after warm-up. Measured without timing:
+ * Classify → prompt must not allocate after warm-up, for approvals and declines alike (what a
+ * whole response allocates, the decline's card hash and record included, is measured from the
+ * framing on: test/hardware/hot-path-framing.test.ts and `npm run bench:alloc`). Measured without timing:
  * a synchronous loop of a million calls that allocated even a few bytes per call would fill the
  * young generation and trigger scavenges; we count GC events whose start falls inside the loop.
  */
@@ -8,7 +10,7 @@ import { createCatalog, createPromptRenderer } from '../../agent/guidance/index.
 import { applyMerchantAdvice, lookupCode, lookupCodeBytes } from '../../protocol/response-codes/index.js';
 import { gcDuring } from '../helpers/gc.js';
 
-describe('hot path allocates nothing after warm-up', () => {
+describe('classify → prompt allocates nothing after warm-up', () => {
   const frame = new TextEncoder().encode('0210....51....91....1A....ZZ..116...');
   const spots: [number, number][] = [
     [8, 2],
