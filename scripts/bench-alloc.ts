@@ -11,21 +11,11 @@
  * outside the JavaScript heap (OpenSSL's HMAC state) are not counted. `--json` prints one object.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { createCatalog, DeclineTracker } from '../agent/guidance/index.js';
-import { silentLogger } from '../agent/log.js';
-import { Pipeline } from '../agent/pipeline/pipeline.js';
-import { ScreenBook } from '../agent/pipeline/screens.js';
 import { frameStream } from '../hardware/serial/index.js';
-import {
-  encodeBinaryFrame,
-  encodeMessageLine,
-  FRAMINGS,
-  type FramingName,
-} from '../protocol/framing/index.js';
+import { FRAMINGS, type FramingName } from '../protocol/framing/index.js';
 import { DIALECTS, decodeInto, encodeMessage, MessageView } from '../protocol/iso8583/index.js';
-import { createCodeTable } from '../protocol/response-codes/index.js';
+import { directStream, responseChunks, testPipeline } from './lib/hot-path.js';
 import { typical0210 } from './sample-messages.js';
 
 const json = process.argv.includes('--json');
@@ -35,37 +25,6 @@ const WARM = 20_000;
 const maybeGc = (globalThis as { gc?: () => void }).gc;
 if (!maybeGc) throw new Error('run with --expose-gc (npm run bench:alloc)');
 const gc: () => void = maybeGc;
-
-/** N distinct responses (STAN 1..n) with this response code, each framed as one chunk. */
-function chunks(framing: FramingName, rc: string, n: number, stanBase: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (let i = 0; i < n; i++) {
-    const m = typical0210(rc);
-    const fields = {
-      ...m.fields,
-      11: String((stanBase + i) % 1_000_000).padStart(6, '0'),
-      37: String(stanBase + i).padStart(12, '0'),
-    };
-    const bytes = encodeMessage(DIALECTS.ascii, { ...m, fields });
-    out.push(framing === 'line' ? encodeMessageLine('RSP', bytes) : encodeBinaryFrame(bytes));
-  }
-  return out;
-}
-
-/** A stream stand-in: frameStream only subscribes to 'data'; the bench calls the listener itself. */
-function fakeStream(): { stream: Readable; emit: (c: Buffer) => void } {
-  let listener: (c: Buffer) => void = () => {};
-  const stream = {
-    on(_: string, fn: (c: Buffer) => void) {
-      listener = fn;
-      return stream;
-    },
-    off() {
-      return stream;
-    },
-  };
-  return { stream: stream as unknown as Readable, emit: (c) => listener(c) };
-}
 
 /** Bytes in use in the heap spaces that hold objects (code spaces left out: the JIT compiles there). */
 function heapObjectBytes(): number {
@@ -90,27 +49,16 @@ interface CaseResult {
 async function measure(framing: FramingName, rc: string): Promise<CaseResult> {
   let prompts = 0;
   let records = 0;
-  const pipeline = new Pipeline({
-    dialect: DIALECTS.ascii,
-    codes: createCodeTable(),
-    screens: new ScreenBook(createCatalog(), { width: 20, height: 4 }),
+  const pipeline = testPipeline({
     display: { show: () => void prompts++ },
     record: () => void records++,
-    tracker: new DeclineTracker(),
-    cardKey: Buffer.alloc(32, 7),
-    terminalId: 'TERM0001',
-    merchantId: 'MERCHANT0000001',
-    cashierLang: 'en',
-    customerFollowsCard: true,
-    hostTimeoutMs: 30_000,
-    logger: silentLogger(),
   });
-  const { stream, emit } = fakeStream();
+  const { stream, emit } = directStream();
   const framed = frameStream(stream, { framing }, (e) => pipeline.onLinkEvent(e));
-  const warm = chunks(framing, rc, WARM, 1);
+  const warm = responseChunks(framing, rc, WARM, 1);
   for (const c of warm) emit(c);
   for (let n = N; ; n = Math.floor(n / 4)) {
-    const run = chunks(framing, rc, n, WARM + 1);
+    const run = responseChunks(framing, rc, n, WARM + 1);
     prompts = 0;
     records = 0;
     let gcs = 0;
