@@ -7,6 +7,7 @@
  *                    [--max-rss-mb 150] [--json]
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { FRAMINGS, type FramingName } from '../protocol/framing/types.js';
 import { runFlood } from './lib/flood.js';
 
 const num = (v: string) => {
@@ -19,7 +20,7 @@ const o = new Command()
   .addOption(
     new Option('--link <kind>', 'tcp (no baud limit) or pty (socat)').choices(['tcp', 'pty']).default('tcp'),
   )
-  .addOption(new Option('--framing <f>', 'the agent framing').choices(['line', 'binary']).default('line'))
+  .addOption(new Option('--framing <f>', 'the agent framing').choices(FRAMINGS).default('line'))
   .option('--seconds <n>', 'how long to flood', num, 60)
   .addOption(
     new Option('--stderr <mode>', "read the agent's log, or never read it (a stalled reader)")
@@ -31,7 +32,7 @@ const o = new Command()
   .parse()
   .opts<{
     link: 'tcp' | 'pty';
-    framing: 'line' | 'binary';
+    framing: FramingName;
     seconds: number;
     stderr: 'read' | 'stall';
     maxRssMb: number;

@@ -4,6 +4,7 @@
  * lists the keys; `pos-agent run --print-config` shows the effective values (secrets masked).
  */
 import { z } from 'zod';
+import { FRAMINGS } from '../../protocol/framing/types.js';
 
 const LANGS = ['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const;
 const ident = (max: number) =>
@@ -52,7 +53,7 @@ export const configSchema = z
         /** Device path of the payment module's UART, e.g. /dev/ttyUSB0, or tcp://HOST:PORT. Empty with --simulate. */
         device: z.string().min(1).optional(),
         baud: z.number().int().min(1200).max(4_000_000).default(115200),
-        framing: z.enum(['line', 'binary']).default('line'),
+        framing: z.enum(FRAMINGS).default('line'),
         /** Binary framing: a 5-byte TPDU precedes each message. */
         tpdu: z.boolean().default(false),
         max_frame_bytes: z.number().int().min(64).max(65535).default(4096),

@@ -2,7 +2,8 @@
  * Cashier prompt rendering for the display.
  *
  * HOT PATH: render() is called for every failure. Pages are laid out once per (language, text key)
- * and kept, so a repeated render is two Map lookups and allocates nothing. The returned pages are
+ * and kept, so a repeated render is two Map lookups and allocates nothing
+ * (test/guidance/hot-path.test.ts counts the GCs over a million renders). The returned pages are
  * frozen and shared: callers must not modify them.
  */
 import type { CodeRow } from '../../protocol/response-codes/index.js';

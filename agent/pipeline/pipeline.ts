@@ -3,9 +3,12 @@
  *
  * HOT PATH (a host response): decodeInto a reused view, read field 39 into the view's scratch
  * bytes, classify with the code table's byte lookup, fetch the memoized screen for (row,
- * language) and show it. No string is built and nothing is allocated on that path after warm-up;
- * approvals stop there. A failure then becomes a record (strings made here, once per failure) and
- * goes to the store, whose group commit acknowledges it within milliseconds.
+ * language) and show it. For an approval no string is built and nothing is allocated after
+ * warm-up, and approvals stop there (test/hardware/hot-path-framing.test.ts; `npm run bench:alloc`
+ * measures bytes per response). A decline allocates before its prompt: the keyed card hash
+ * (HMAC-SHA256 of the PAN) for the decline tracker. After the prompt it becomes a record (strings
+ * made here, once per failure) and goes to the store, whose group commit acknowledges it within
+ * milliseconds.
  */
 import type { Logger } from '../log.js';
 import { type Category, LOCAL_FAULTS, type RcSource } from '../record.js';

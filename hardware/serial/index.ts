@@ -1,6 +1,5 @@
 /** The board's link to the payment module: serial or TCP, framed, reconnecting. */
 
-export { BoundedLineSplitter, Overflow } from './line-splitter.js';
 export type {
   Link,
   LinkState,
@@ -11,5 +10,5 @@ export type {
   TcpLinkOptions,
 } from './link.js';
 export { LinkError, openSerialLink, openTcpLink } from './link.js';
-export type { FramingName, FramingStats, StreamFraming, StreamFramingOptions } from './stream-framing.js';
+export type { FramingStats, StreamFraming, StreamFramingOptions } from './stream-framing.js';
 export { frameStream, newStats } from './stream-framing.js';

@@ -5,7 +5,7 @@ export { isCharDevice, pumpToTty, SimulatorError, serveTcp, startPtyPair } from 
 export { Rng } from './rng.js';
 export type { Scenario, ScenarioName } from './scenarios.js';
 export { isScenarioName, SCENARIO_NAMES, SCENARIOS } from './scenarios.js';
-export type { LinkExpect, Outcome, ScriptOptions, ScriptStep, ScriptSummary, SimFraming } from './script.js';
+export type { LinkExpect, Outcome, ScriptOptions, ScriptStep, ScriptSummary } from './script.js';
 export { buildScript, resolveOptions, scriptSteps, summarize, TEST_PANS } from './script.js';
 export type { SimulatorStreamOptions } from './stream.js';
 export { createSimulatorStream, SimulatorStream } from './stream.js';

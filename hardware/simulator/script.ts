@@ -20,6 +20,7 @@ import {
   FRAME_ERROR_CODES,
   FrameError,
   type FrameErrorCode,
+  type FramingName,
   type LinkEventName,
   type TpduAddress,
   withCheck,
@@ -28,11 +29,9 @@ import { DIALECTS, type DialectName, encodeMessage } from '../../protocol/iso858
 import { Rng } from './rng.js';
 import { SCENARIOS, type Scenario, type ScenarioName } from './scenarios.js';
 
-export type SimFraming = 'line' | 'binary';
-
 export interface ScriptOptions {
   scenario: ScenarioName;
-  framing: SimFraming;
+  framing: FramingName;
   /** Binary framing with a 5-byte TPDU. */
   tpdu?: boolean;
   /** ISO 8583 dialect of the messages. Default 'ascii'. */

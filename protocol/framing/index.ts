@@ -21,10 +21,7 @@ export * from './types.js';
 
 import { BinaryFramer } from './binary.js';
 import { LineFramer } from './line.js';
-import type { Framer, LinkEventSink } from './types.js';
-
-export type FramingName = 'line' | 'binary';
-export const FRAMINGS: readonly FramingName[] = ['line', 'binary'];
+import type { Framer, FramingName, LinkEventSink } from './types.js';
 
 export interface FramerOptions {
   framing: FramingName;

@@ -7,9 +7,11 @@
  *         / name *(SP key "=" value) ; EVT
  *   crc   = 4HEXDIG                  ; CRC-16/CCITT-FALSE over every byte before " *"
  *
- * Pure, no I/O. HOT PATH: parsing a RSP/REQ line allocates nothing: the hex is decoded into one
- * reused buffer and handed out through one reused event object (see types.ts: borrowed until the
- * callback returns). Events and rejects are rare and allocate.
+ * Pure, no I/O. HOT PATH: LineFramer allocates nothing for a RSP/REQ line, whether it arrives whole
+ * in one chunk (parsed in place) or split across chunks (copied into one preallocated line
+ * buffer): the hex is decoded into one reused buffer and handed out through one reused event
+ * object (see types.ts: borrowed until the callback returns). Events and rejects are rare and
+ * allocate. Measured end to end by `npm run bench:alloc` (docs/codec.md §Allocation).
  *
  * Resync: a line that fails (bad check value, bad syntax, unknown kind) is searched for a later
  * frame start ("RSP ", "REQ ", "EVT "); if the rest from there is a valid frame, the bytes before
@@ -193,8 +195,8 @@ export class LineParser {
 
 /**
  * Chunk-fed line framer (pure): splits on LF into a bounded, preallocated buffer and parses each
- * line with LineParser. Same results as the serial path (DelimiterParser + LineParser; a test
- * checks both agree). A line longer than maxLineBytes is dropped as it streams in (memory stays
+ * line with LineParser. The serial path (hardware/serial frameStream) and the tests run this one.
+ * A line longer than maxLineBytes is dropped as it streams in (memory stays
  * bounded) and reported once, as E_FRAME_SIZE, when its newline arrives.
  */
 export class LineFramer implements Framer {

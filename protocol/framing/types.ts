@@ -7,6 +7,10 @@
  * are valid only until the callback returns. Decode (or copy) them inside the callback.
  */
 
+/** The serial frame formats (docs/serial.md): text lines with a check value, or length-prefixed binary. */
+export const FRAMINGS = ['line', 'binary'] as const;
+export type FramingName = (typeof FRAMINGS)[number];
+
 /** Stable error codes of a rejected frame. */
 export const FRAME_ERROR_CODES = {
   /** Check value (line CRC) does not match. */

@@ -1,6 +1,6 @@
 /**
- * ISO 8583 codec: field specs as data, dialects, a zero-allocation decoder into a reused view, an
- * encoder, an EMV TLV reader. Pure: no I/O.
+ * ISO 8583 codec: field specs as data, dialects, a decoder into a reused view that allocates
+ * nothing (decoder.ts, view.ts), an encoder, an EMV TLV reader. Pure: no I/O.
  */
 export * from './spec.js';
 export * from './errors.js';

@@ -7,7 +7,8 @@
  * into a base-37 integer that indexes a Uint16Array, so a lookup reads a few bytes and one array
  * slot and allocates nothing. Unknown codes get a fallback row made once per code (cached), so
  * after warm-up no lookup allocates. Longer codes (the local faults, 'L_TIMEOUT' ...) are compared
- * byte by byte against a short list, also without allocating.
+ * byte by byte against a short list, also without allocating. test/guidance/hot-path.test.ts
+ * checks it (no GC over a million lookups with merchant advice and rendering).
  */
 import { z } from 'zod';
 import { CATEGORIES, type Category, RETRY_ADVICE, type RetryAdvice } from './categories.js';

@@ -17,7 +17,6 @@ import { parseFilters } from '../../agent/export/filters.js';
 import { runExport } from '../../agent/export/run.js';
 import { createCatalog, DeclineTracker } from '../../agent/guidance/index.js';
 import { createLogger } from '../../agent/log.js';
-import { Pipeline } from '../../agent/pipeline/pipeline.js';
 import { ScreenBook } from '../../agent/pipeline/screens.js';
 import { type FailureStore, type NewFailure, openStore } from '../../agent/store/index.js';
 import { findPans, luhnValid } from '../../protocol/card/pan.js';
@@ -25,18 +24,18 @@ import {
   createFramer,
   encodeBinaryFrame,
   encodeMessageLine,
-  type FramingName,
+  FRAMINGS,
   parseEventBody,
   withCheck,
 } from '../../protocol/framing/index.js';
 import { isBodyFailure } from '../../protocol/framing/events.js';
+import { testPipeline } from './hot-path.js';
 import {
   type CompiledDialect,
   DIALECTS,
   type DialectName,
   encodeMessage,
 } from '../../protocol/iso8583/index.js';
-import { createCodeTable } from '../../protocol/response-codes/index.js';
 import { rng } from './rng.js';
 
 export interface FuzzOptions {
@@ -344,21 +343,14 @@ export async function runCardDataFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   });
   const logger = createLogger({ destination, level: 'debug', rateLimit: false });
   const catalog = createCatalog();
-  const lanes = (['line', 'binary'] as FramingName[]).flatMap((framing) =>
+  const lanes = FRAMINGS.flatMap((framing) =>
     NAMES.map((name) => {
-      const pipeline = new Pipeline({
+      const pipeline = testPipeline({
         dialect: DIALECTS[name],
-        codes: createCodeTable(),
         screens: new ScreenBook(catalog, { width: 20, height: 4 }),
         display: { show: () => undefined },
         record: (f) => records.push(f),
         tracker: new DeclineTracker({ maxPerDay: 1000 }),
-        cardKey: Buffer.alloc(32, 7),
-        terminalId: 'TERM0001',
-        merchantId: 'MERCHANT0000001',
-        cashierLang: 'en',
-        customerFollowsCard: true,
-        hostTimeoutMs: 30_000,
         logger,
         now: () => now,
       });

@@ -14,10 +14,11 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FramingName } from '../../protocol/framing/types.js';
 
 export interface FloodOptions {
   link: 'tcp' | 'pty';
-  framing: 'line' | 'binary';
+  framing: FramingName;
   seconds: number;
   /** What happens to the agent's stderr: read and counted, or never read. */
   stderr: 'read' | 'stall';

@@ -12,7 +12,7 @@ import { openDisplay } from '../../run/display.js';
 import { onStdoutClosed } from '../stdout.js';
 import { frameStream, openSerialLink, openTcpLink } from '../../../hardware/serial/index.js';
 import { createSimulatorStream, isScenarioName, SCENARIO_NAMES } from '../../../hardware/simulator/index.js';
-import type { LinkEventSink } from '../../../protocol/framing/index.js';
+import { FRAMINGS, type LinkEventSink } from '../../../protocol/framing/index.js';
 import { DIALECTS, isDialectName } from '../../../protocol/iso8583/index.js';
 
 interface RunFlags {
@@ -234,7 +234,7 @@ export function register(program: Command): void {
     .option('--duration <s>', 'stop after this many seconds (simulator)')
     .option('--seed <n>', 'simulator random seed')
     .option('--serial <path>', 'serial device of the payment module, or tcp://HOST:PORT')
-    .addOption(new Option('--framing <kind>', 'serial framing').choices(['line', 'binary']))
+    .addOption(new Option('--framing <kind>', 'serial framing').choices(FRAMINGS))
     .option('--db <file>', 'SQLite failure store', undefined)
     .option('--display <driver>', 'console, lcd:PATH or none')
     .option('--lang <xx>', 'cashier language: en, zh, de, fr, ru, fi')

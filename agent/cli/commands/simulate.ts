@@ -19,6 +19,7 @@ import {
   serveTcp,
   startPtyPair,
 } from '../../../hardware/simulator/index.js';
+import { FRAMINGS, type FramingName } from '../../../protocol/framing/types.js';
 import { isDialectName } from '../../../protocol/iso8583/index.js';
 import { createLogger } from '../../log.js';
 
@@ -38,7 +39,7 @@ function positive(name: string, integer: boolean) {
 
 interface SimulateFlags {
   scenario: string;
-  framing: 'line' | 'binary';
+  framing: FramingName;
   tpdu?: boolean;
   dialect: string;
   rate?: number;
@@ -60,9 +61,7 @@ export function register(program: Command): void {
     .command('simulate')
     .description('run the simulated payment module on a pty, a tty or a TCP port, with a named scenario')
     .addOption(new Option('--scenario <name>', `scenario: ${SCENARIO_NAMES.join(', ')}`).default('shift'))
-    .addOption(
-      new Option('--framing <framing>', 'serial framing').choices(['line', 'binary']).default('line'),
-    )
+    .addOption(new Option('--framing <framing>', 'serial framing').choices(FRAMINGS).default('line'))
     .option('--tpdu', 'binary framing: add a 5-byte TPDU (60 DDDD SSSS) to every frame')
     .addOption(
       new Option('--dialect <name>', 'ISO 8583 dialect of the messages')
