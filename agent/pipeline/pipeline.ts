@@ -10,7 +10,7 @@
 import type { Logger } from '../log.js';
 import { type Category, LOCAL_FAULTS, type RcSource } from '../record.js';
 import type { NewFailure } from '../store/index.js';
-import { emptyInvalidOptionalFields } from '../store/record-check.js';
+import { emptyInvalidOptionalFields } from '../store/record-schema.js';
 import type { CodeRow, CodeTable } from '../../protocol/response-codes/index.js';
 import { applyMerchantAdvice } from '../../protocol/response-codes/index.js';
 import { scrubPans } from '../../protocol/card/pan.js';

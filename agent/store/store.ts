@@ -54,7 +54,6 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { scrubPans } from '../../protocol/card/pan.js';
 import { migrate } from './migrate.js';
-import { copyNewFailure, isValidNewFailure } from './record-check.js';
 import { newFailureSchema } from './record-schema.js';
 import { RECORD_COLUMNS, SCHEMA_VERSION } from './schema.js';
 import { monotonicUlid } from './ulid.js';
@@ -874,11 +873,11 @@ export function openStore(opts: StoreOptions): FailureStore {
     record(f: NewFailure): Promise<FailureRecord> {
       if (closed) return Promise.reject(new StoreError('E_STORE_CLOSED', 'store is closed'));
       const scrubbed = scrub(f);
-      // The precompiled check has the zod schema's exact rules without zod's per-field result
-      // objects; zod runs only to explain a refusal.
-      if (!isValidNewFailure(scrubbed)) {
-        const parsed = newFailureSchema.safeParse(scrubbed);
-        const issue = parsed.success ? undefined : parsed.error.issues[0];
+      // one check, the zod schema; its output is a fresh copy, so what was checked is what gets
+      // written, whatever the caller does with `f` later
+      const parsed = newFailureSchema.safeParse(scrubbed);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
         return Promise.reject(
           new StoreError(
             'E_RECORD',
@@ -899,8 +898,7 @@ export function openStore(opts: StoreOptions): FailureStore {
         );
       }
       return new Promise<FailureRecord>((resolve, reject) => {
-        // a copy: what was checked is what gets written, whatever the caller does with `f` later
-        queue.push({ f: copyNewFailure(scrubbed), id: ulid(), resolve, reject, outcome: undefined }); // one shape throughout
+        queue.push({ f: parsed.data, id: ulid(), resolve, reject, outcome: undefined }); // one shape throughout
         enqueued++;
         schedule();
       });
