@@ -29,7 +29,8 @@ export {
   type DeclineVerdict,
 } from './decline-tracker.js';
 export { GuidanceError, type GuidanceErrorCode } from './errors.js';
-export { checkGeometry, displayWidth, type Geometry, layout, padColumns, paginate, wrap } from './layout.js';
+export type { Geometry } from '../../hardware/display/types.js';
+export { checkLayoutSize, displayWidth, layout, padColumns, paginate, wrap } from './layout.js';
 export { createPromptRenderer, type Pages, type PromptRenderer } from './render.js';
 export {
   issuerScript,

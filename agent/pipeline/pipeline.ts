@@ -20,7 +20,8 @@ import { eventArg } from './event-args.js';
 import { merchantAdviceCode } from './merchant-advice.js';
 import { PendingRequests, type PendingRequest } from './pending.js';
 import { RecentResponses } from './recent.js';
-import type { Screen, ScreenBook } from './screens.js';
+import type { Screen } from '../../hardware/display/types.js';
+import type { ScreenBook } from './screens.js';
 
 export interface ScreenSink {
   show(screen: Screen): void;
