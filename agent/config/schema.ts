@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { DISPLAY_LIMITS, LCD_LIMITS } from '../../hardware/display/types.js';
+import { LANGS } from '../guidance/langs.js';
 
-const LANGS = ['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const;
 const ident = (max: number) =>
   z
     .string()

@@ -12,14 +12,12 @@ export {
   createCatalog,
   flatten,
   type GuidanceText,
-  isLang,
-  LANGS,
-  type Lang,
   parseOverrides,
   pickCustomerLang,
   STOP_RETRYING_KEY,
 } from './catalog.js';
 export { type CatalogData, type Entry, STRING_KEYS } from './catalogs/types.js';
+export { isLang, type Lang, LANGS } from './langs.js';
 export { formatAmount } from './currency.js';
 export {
   cardKey,
