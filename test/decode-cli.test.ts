@@ -11,12 +11,8 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DecodeOptions,
-  decodeStream,
-  resolveDialect,
-  UsageError,
-} from '../agent/decode/decode-stream.js';
+import { UsageError } from '../agent/cli/usage-error.js';
+import { type DecodeOptions, decodeStream, resolveDialect } from '../agent/decode/decode-stream.js';
 import { DIALECTS, encodeMessage, type IsoMessage } from '../protocol/iso8583/index.js';
 import { ensureBuilt, ROOT } from './helpers/global-build.js';
 

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { FRAMINGS } from '../../protocol/framing/types.js';
+import { DISPLAY_LIMITS, LCD_LIMITS } from '../../hardware/display/types.js';
+import { LANGS } from '../guidance/langs.js';
 
-const LANGS = ['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const;
 const ident = (max: number) =>
   z
     .string()
@@ -81,12 +82,30 @@ export const configSchema = z
         /** Serial device of the character LCD (driver lcd). */
         lcd_path: z.string().min(1).optional(),
         lcd_baud: z.number().int().min(1200).max(1_000_000).default(9600),
-        width: z.number().int().min(16).max(80).default(20),
-        height: z.number().int().min(2).max(24).default(4),
+        /** Character cells, within DISPLAY_LIMITS (and LCD_LIMITS for driver lcd). */
+        width: z.number().int().min(DISPLAY_LIMITS.minWidth).max(DISPLAY_LIMITS.maxWidth).default(20),
+        height: z.number().int().min(DISPLAY_LIMITS.minHeight).max(DISPLAY_LIMITS.maxHeight).default(4),
         /** How long each page of a long prompt stays up. */
         page_ms: z.number().int().min(200).max(60_000).default(3000),
       })
       .strict()
+      .superRefine((d, ctx) => {
+        if (d.driver !== 'lcd') return;
+        if (d.width > LCD_LIMITS.maxWidth) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['width'],
+            message: `an lcd display has at most ${LCD_LIMITS.maxWidth} columns`,
+          });
+        }
+        if (d.height > LCD_LIMITS.maxHeight) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['height'],
+            message: `an lcd display has at most ${LCD_LIMITS.maxHeight} rows`,
+          });
+        }
+      })
       .prefault({}),
     language: z
       .object({

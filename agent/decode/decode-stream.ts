@@ -16,13 +16,8 @@ import {
   isDialectName,
   MessageView,
 } from '../../protocol/iso8583/index.js';
+import { UsageError } from '../cli/usage-error.js';
 import { FileProblem, parseJsonText, readTextFile, showPath } from '../config/data-file.js';
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  readonly code = 'E_USAGE';
-  readonly exitCode = 2;
-}
 
 export function resolveDialect(nameOrFile: string): CompiledDialect {
   if (isDialectName(nameOrFile)) return DIALECTS[nameOrFile];

@@ -6,22 +6,23 @@
  * of the report texts when the catalog has no text for a row.
  */
 import type { Category } from '../record.js';
-import { REPORT_TEXTS, type ReportLang } from './i18n.js';
+import type { Lang } from '../guidance/langs.js';
+import { REPORT_TEXTS } from './i18n.js';
 
 export interface Annotator {
   /** English meaning of a response code, '' when unknown. */
   meaning(rc: string): string;
   /** Short reason in `lang` (the guidance title), falling back to the English meaning. */
-  localMeaning(rc: string, lang: ReportLang): string;
+  localMeaning(rc: string, lang: Lang): string;
   /** Recommended next step for the merchant, in `lang`. */
-  nextStep(rc: string, category: Category, lang: ReportLang): string;
+  nextStep(rc: string, category: Category, lang: Lang): string;
 }
 
 /** What a code source may provide; either function may be missing or throw for a code. */
 export interface CodeSource {
   meaning?(rc: string): string | undefined;
-  title?(rc: string, lang: ReportLang): string | undefined;
-  nextStep?(rc: string, category: Category, lang: ReportLang): string | undefined;
+  title?(rc: string, lang: Lang): string | undefined;
+  nextStep?(rc: string, category: Category, lang: Lang): string | undefined;
 }
 
 export function createAnnotator(source: CodeSource = {}): Annotator {

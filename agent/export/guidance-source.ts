@@ -7,12 +7,12 @@
 import { lookupCode } from '../../protocol/response-codes/index.js';
 import { type Catalog, createCatalog, type GuidanceText } from '../guidance/catalog.js';
 import type { CodeSource } from './annotate.js';
-import type { ReportLang } from './i18n.js';
+import type { Lang } from '../guidance/langs.js';
 
 /** The merchant-facing next step from a guidance entry: its steps in order, or the cashier text. */
 export function nextStepText(
   g: Pick<GuidanceText, 'steps' | 'cashier'> | undefined,
-  lang: ReportLang,
+  lang: Lang,
 ): string | undefined {
   if (!g) return undefined;
   const steps = g.steps.map((s) => s.trim()).filter((s) => s !== '');

@@ -3,10 +3,8 @@
  * per-category "next step" used when the guidance catalog has no better text for a row.
  * Data, one table per language; placeholders are {name}.
  */
+import type { Lang } from '../guidance/langs.js';
 import type { Category, RetryAdvice } from '../record.js';
-
-export const REPORT_LANGS = ['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const;
-export type ReportLang = (typeof REPORT_LANGS)[number];
 
 export interface ReportTexts {
   /** BCP 47 tag for <html lang> and number/date formatting. */
@@ -477,11 +475,8 @@ const fi: ReportTexts = {
   },
 };
 
-export const REPORT_TEXTS: Record<ReportLang, ReportTexts> = { en, zh, de, fr, ru, fi };
-
-export function isReportLang(x: string): x is ReportLang {
-  return (REPORT_LANGS as readonly string[]).includes(x);
-}
+/** One table per built-in language (LANGS, agent/guidance/langs.ts). */
+export const REPORT_TEXTS: Readonly<Record<Lang, ReportTexts>> = { en, zh, de, fr, ru, fi };
 
 /** Fills {name} placeholders. */
 export function fill(template: string, values: Record<string, string | number>): string {

@@ -8,7 +8,8 @@ import type { Annotator } from './annotate.js';
 import { currencyAlpha, formatMoney } from '../../protocol/currency/iso4217.js';
 import { all, iterateRecords, one, type ReadDb } from './db.js';
 import type { Filters } from './filters.js';
-import { REPORT_TEXTS, type ReportLang, type ReportTexts } from './i18n.js';
+import type { Lang } from '../guidance/langs.js';
+import { REPORT_TEXTS, type ReportTexts } from './i18n.js';
 import { reportQueries, reportTotals, selectRows, type TimeBucket } from './query.js';
 import { localTime } from './stream.js';
 
@@ -26,7 +27,7 @@ export interface ReportRow {
 }
 
 export interface ReportData {
-  lang: ReportLang;
+  lang: Lang;
   texts: ReportTexts;
   generatedAt: Date;
   filterText: string[];
@@ -41,7 +42,7 @@ export interface ReportData {
 }
 
 export interface BuildOptions {
-  lang: ReportLang;
+  lang: Lang;
   tableLimit: number;
   annotator: Annotator;
   filterText: string[];

@@ -14,7 +14,7 @@ import { iterateRaw, one, openReadOnly } from './db.js';
 import { ExportError } from './errors.js';
 import type { Filters } from './filters.js';
 import { renderReport } from './html.js';
-import type { ReportLang } from './i18n.js';
+import type { Lang } from '../guidance/langs.js';
 import { countRows, selectRows } from './query.js';
 import { buildReport } from './report.js';
 import { writeRows } from './stream.js';
@@ -27,7 +27,7 @@ export interface ExportRequest {
   format: ExportFormat;
   /** File to write; stdout when absent or '-'. */
   out?: string;
-  lang: ReportLang;
+  lang: Lang;
   bom: boolean;
   filters: Filters;
   /** Human-readable filter list shown in the HTML report, e.g. ["--category network"]. */

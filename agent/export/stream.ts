@@ -11,7 +11,7 @@ import type { Category, FailureRecord } from '../record.js';
 import { RECORD_COLUMNS } from '../store/schema.js';
 import type { Annotator } from './annotate.js';
 import { currencyAlpha, currencyExponent, minorToDecimal } from '../../protocol/currency/iso4217.js';
-import type { ReportLang } from './i18n.js';
+import type { Lang } from '../guidance/langs.js';
 
 export type RowFormat = 'csv' | 'ndjson' | 'json';
 
@@ -29,7 +29,7 @@ export interface RowStreamOptions {
   format: RowFormat;
   /** CSV only: start with a UTF-8 byte order mark (Excel on Windows then reads UTF-8 correctly). */
   bom?: boolean;
-  lang: ReportLang;
+  lang: Lang;
   annotator: Annotator;
   /** Called every `progressEvery` rows and once at the end with the running count. */
   onProgress?: (rows: number) => void;
@@ -58,7 +58,7 @@ const COL = Object.fromEntries(RECORD_COLUMNS.map((c, i) => [c, i])) as Record<
  * One CSV row as an array: the record's columns as stored, then the derived ones. Numbers stay
  * numbers, so csv-stringify's formula guard leaves them alone.
  */
-export function csvRow(raw: unknown[], lang: ReportLang, annotator: Annotator): unknown[] {
+export function csvRow(raw: unknown[], lang: Lang, annotator: Annotator): unknown[] {
   const currency = raw[COL.currency] as string | null;
   const amountMinor = raw[COL.amount_minor] as number | null;
   const rc = raw[COL.rc] as string;

@@ -14,15 +14,9 @@ import { ru } from './catalogs/ru.js';
 import type { CatalogData } from './catalogs/types.js';
 import { zh } from './catalogs/zh.js';
 import { GuidanceError } from './errors.js';
-
-export type Lang = 'en' | 'zh' | 'de' | 'fr' | 'ru' | 'fi';
-export const LANGS: readonly Lang[] = Object.freeze(['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const);
+import { isLang, type Lang, LANGS } from './langs.js';
 
 export const BUILT_IN: Readonly<Record<Lang, CatalogData>> = { en, zh, de, fr, ru, fi };
-
-export function isLang(s: string): s is Lang {
-  return (LANGS as readonly string[]).includes(s);
-}
 
 export interface GuidanceText {
   /** Short reason (lists, the issuer script). Generic for sensitive rows in customer contexts. */

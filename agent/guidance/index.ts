@@ -12,14 +12,12 @@ export {
   createCatalog,
   flatten,
   type GuidanceText,
-  isLang,
-  LANGS,
-  type Lang,
   parseOverrides,
   pickCustomerLang,
   STOP_RETRYING_KEY,
 } from './catalog.js';
 export { type CatalogData, type Entry, STRING_KEYS } from './catalogs/types.js';
+export { isLang, type Lang, LANGS } from './langs.js';
 export { formatAmount } from './currency.js';
 export {
   cardKey,
@@ -29,7 +27,8 @@ export {
   type DeclineVerdict,
 } from './decline-tracker.js';
 export { GuidanceError, type GuidanceErrorCode } from './errors.js';
-export { checkGeometry, displayWidth, type Geometry, layout, padColumns, paginate, wrap } from './layout.js';
+export type { Geometry } from '../../hardware/display/types.js';
+export { checkLayoutSize, displayWidth, layout, padColumns, paginate, wrap } from './layout.js';
 export { createPromptRenderer, type Pages, type PromptRenderer } from './render.js';
 export {
   issuerScript,

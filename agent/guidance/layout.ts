@@ -15,30 +15,27 @@
  * Not on the hot path: prompts are laid out once per (text key, language) and memoized.
  */
 import stringWidth from 'string-width';
+import type { Geometry } from '../../hardware/display/types.js';
 import { GuidanceError } from './errors.js';
 
-export interface Geometry {
-  width: number;
-  height: number;
-}
-
-export const MIN_WIDTH = 2;
-export const MAX_WIDTH = 512;
-export const MAX_HEIGHT = 256;
-
-/** Throws GuidanceError E_GEOMETRY unless width and height are sane integers. */
-export function checkGeometry(geo: Geometry): void {
+/**
+ * What the algorithm needs, nothing more: whole numbers, a line of 2 columns at least (a wide
+ * character takes two) and a page of 1 line at least. The sizes of real displays are
+ * DISPLAY_LIMITS (hardware/display), checked where a display geometry comes in (config, explain,
+ * the drivers); text laid out here is a display minus its title row, or a printer's columns.
+ */
+export function checkLayoutSize(geo: Geometry): void {
   const { width, height } = geo;
-  if (!Number.isInteger(width) || width < MIN_WIDTH || width > MAX_WIDTH) {
+  if (!Number.isInteger(width) || width < 2) {
     throw new GuidanceError(
       'E_GEOMETRY',
-      `display width must be an integer from ${MIN_WIDTH} to ${MAX_WIDTH}, got ${String(width)}`,
+      `layout width must be a whole number of at least 2, got ${String(width)}`,
     );
   }
-  if (!Number.isInteger(height) || height < 1 || height > MAX_HEIGHT) {
+  if (!Number.isInteger(height) || height < 1) {
     throw new GuidanceError(
       'E_GEOMETRY',
-      `display height must be an integer from 1 to ${MAX_HEIGHT}, got ${String(height)}`,
+      `layout height must be a whole number of at least 1, got ${String(height)}`,
     );
   }
 }
@@ -178,7 +175,7 @@ export function wrapParagraph(paragraph: string, width: number): string[] {
 
 /** Wraps text (with "\n" hard breaks) into lines of at most `width` columns. */
 export function wrap(text: string, width: number): string[] {
-  checkGeometry({ width, height: 1 });
+  checkLayoutSize({ width, height: 1 });
   const out: string[] = [];
   for (const p of sanitize(text).split('\n')) out.push(...wrapParagraph(p, width));
   return out;
@@ -202,7 +199,7 @@ export function paginate(lines: readonly string[], height: number): string[][] {
 
 /** Text + display geometry → pages of lines, each line at most geo.width display columns. */
 export function layout(text: string, geo: Geometry): string[][] {
-  checkGeometry(geo);
+  checkLayoutSize(geo);
   return paginate(wrap(text, geo.width), geo.height);
 }
 

@@ -8,7 +8,8 @@
  */
 import type { CodeRow } from '../../protocol/response-codes/index.js';
 import type { Catalog } from './catalog.js';
-import { checkGeometry, type Geometry, layout } from './layout.js';
+import type { Geometry } from '../../hardware/display/types.js';
+import { checkLayoutSize, layout } from './layout.js';
 
 export type Pages = readonly (readonly string[])[];
 
@@ -29,7 +30,7 @@ function freezePages(pages: string[][]): Pages {
 }
 
 export function createPromptRenderer(catalog: Catalog, geo: Geometry): PromptRenderer {
-  checkGeometry(geo);
+  checkLayoutSize(geo);
   const geometry = Object.freeze({ width: geo.width, height: geo.height });
   const memo = new Map<string, Map<string, Pages>>();
 

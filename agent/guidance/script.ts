@@ -18,7 +18,8 @@ import type { FailureRecord } from '../record.js';
 import { type Catalog, createCatalog } from './catalog.js';
 import { formatAmount } from './currency.js';
 import { GuidanceError } from './errors.js';
-import { checkGeometry, displayWidth, type Geometry, padColumns, paginate, wrap } from './layout.js';
+import type { Geometry } from '../../hardware/display/types.js';
+import { checkLayoutSize, displayWidth, padColumns, paginate, wrap } from './layout.js';
 
 export interface TerminalInfo {
   /** Merchant name as it appears on the cardholder's statement. */
@@ -226,7 +227,6 @@ export function issuerScript(
       `printer columns must be an integer of at least ${MIN_PRINTER_COLUMNS}, got ${String(columns)}`,
     );
   }
-  checkGeometry({ width: columns, height: 1 });
   const catalog = opts.catalog ?? builtInCatalog();
   const row = opts.row ?? lookupCode(rec.rc);
   const b = build(rec, term, lang, catalog, row);
@@ -251,7 +251,7 @@ export function issuerScriptPages(
   geo: Geometry,
   opts: Omit<ScriptOptions, 'columns'> = {},
 ): string[][] {
-  checkGeometry(geo);
+  checkLayoutSize(geo);
   const catalog = opts.catalog ?? builtInCatalog();
   const row = opts.row ?? lookupCode(rec.rc);
   const b = build(rec, term, lang, catalog, row);

@@ -13,7 +13,7 @@
 import type { Logger } from '../log.js';
 import { type Category, LOCAL_FAULTS, type RcSource } from '../record.js';
 import type { NewFailure } from '../store/index.js';
-import { emptyInvalidOptionalFields } from '../store/record-check.js';
+import { emptyInvalidOptionalFields } from '../store/record-schema.js';
 import type { CodeRow, CodeTable } from '../../protocol/response-codes/index.js';
 import { applyMerchantAdvice } from '../../protocol/response-codes/index.js';
 import { scrubPans } from '../../protocol/card/pan.js';
@@ -23,7 +23,8 @@ import { eventArg } from './event-args.js';
 import { merchantAdviceCode } from './merchant-advice.js';
 import { PendingRequests, type PendingRequest } from './pending.js';
 import { RecentResponses } from './recent.js';
-import type { Screen, ScreenBook } from './screens.js';
+import type { Screen } from '../../hardware/display/types.js';
+import type { ScreenBook } from './screens.js';
 
 export interface ScreenSink {
   show(screen: Screen): void;

@@ -3,7 +3,9 @@
  * memoized per (code, languages, stop) so the hot path only looks screens up. A failure screen is:
  * a title (the EMV standard message in the cashier's language and the code), the cashier prompt,
  * then what to tell the customer, in the customer's language when the card asks for one we have.
+ * Pages are laid out for the display minus its title row; `code` is the screen's response code.
  */
+import type { Screen } from '../../hardware/display/types.js';
 import type { CodeRow } from '../../protocol/response-codes/index.js';
 import {
   type Catalog,
@@ -13,16 +15,6 @@ import {
   layout,
   pickCustomerLang,
 } from '../guidance/index.js';
-
-export interface Screen {
-  /** First line: e.g. "DECLINED 51". */
-  title: string;
-  /** Pages of lines under the title, each at most `width` columns and `height - 1` lines. */
-  pages: readonly (readonly string[])[];
-  tone: 'ok' | 'warn' | 'error';
-  /** The code this screen is for ('' for approvals). */
-  code: string;
-}
 
 export class ScreenBook {
   private readonly memo = new Map<string, Map<string, Screen>>();

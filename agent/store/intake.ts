@@ -1,13 +1,11 @@
 /**
  * What record() accepts: a full PAN in any text field is masked (defence in depth; the decoder
- * masks first), the record is checked (the precompiled check has the zod schema's exact rules
- * without zod's per-field result objects; zod runs only to explain a refusal), and a copy is taken,
- * so what was checked is what gets written, whatever the caller does with its object later.
+ * masks first), the record is checked by its zod schema, whose output is a fresh copy: what was
+ * checked is what gets written, whatever the caller does with its object later.
  */
 import type { Logger } from '../log.js';
 import { scrubPans } from '../../protocol/card/pan.js';
 import { StoreError } from './errors.js';
-import { copyNewFailure, isValidNewFailure } from './record-check.js';
 import { newFailureSchema } from './record-schema.js';
 import type { NewFailure } from './types.js';
 
@@ -31,9 +29,9 @@ function scrub(f: NewFailure, log: Logger): NewFailure {
 /** The record to queue (scrubbed, checked, copied), or the E_RECORD error that refuses it. */
 export function admit(f: NewFailure, log: Logger): NewFailure | StoreError {
   const scrubbed = scrub(f, log);
-  if (isValidNewFailure(scrubbed)) return copyNewFailure(scrubbed);
   const parsed = newFailureSchema.safeParse(scrubbed);
-  const issue = parsed.success ? undefined : parsed.error.issues[0];
+  if (parsed.success) return parsed.data as NewFailure;
+  const issue = parsed.error.issues[0];
   return new StoreError(
     'E_RECORD',
     `invalid failure record: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,

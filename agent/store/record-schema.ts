@@ -1,10 +1,13 @@
 /**
- * zod schema of the failure record (agent/record.ts). The store validates every NewFailure with it
- * before giving it an id and seq (bad input: StoreError 'E_RECORD', nothing half-written); the
- * payload schemas of agent/sync build on it, and docs/payload.schema.json is generated from it.
+ * zod schema of the failure record (agent/record.ts): the one statement of its rules. The store
+ * validates every NewFailure with it before giving it an id and seq (bad input: StoreError
+ * 'E_RECORD', nothing half-written); the pipeline empties bad optional fields by it
+ * (emptyInvalidOptionalFields); the payload schemas of agent/sync build on it, and
+ * docs/payload.schema.json is generated from it.
  */
 import { z } from 'zod';
 import { CATEGORIES, RETRY_ADVICE } from '../record.js';
+import type { NewFailure } from './store.js';
 
 const nullableText = (max: number) => z.string().max(max).nullable();
 
@@ -55,3 +58,48 @@ export const failureRecordSchema = newFailureSchema.extend({
   boot_id: z.string().min(1).max(64),
   synced_at: z.string().nullable(),
 });
+
+/**
+ * Why a value breaks an optional field's rule, in fixed words read off the schema (never the value:
+ * it is received input and could be anything, card data included). `notes` is not in the list: a
+ * bad `notes` is the caller's, and the store refuses it.
+ */
+const OPTIONAL_FIELD_RULES = new Map<string, string>();
+for (const [key, field] of Object.entries(newFailureSchema.shape)) {
+  if (key === 'notes' || !(field instanceof z.ZodNullable)) continue;
+  const inner = field.unwrap();
+  if (inner instanceof z.ZodNumber) {
+    OPTIONAL_FIELD_RULES.set(key, `not a whole number from ${inner.minValue} to ${inner.maxValue}`);
+  } else if (inner instanceof z.ZodString) {
+    const rule =
+      inner.format === null
+        ? `not text of at most ${inner.maxLength} characters`
+        : 'not in the expected form';
+    OPTIONAL_FIELD_RULES.set(key, rule);
+  }
+}
+
+/**
+ * The optional (nullable) fields of `f` that break their rule are set to null, and each is named,
+ * with the rule it broke, in `notes` (appended to what is there, cut to MAX_NOTES): a bad optional
+ * field never costs the whole record. Mutates and returns `f`; the required fields are left for the
+ * store to judge.
+ */
+export function emptyInvalidOptionalFields(f: NewFailure): NewFailure {
+  const parsed = newFailureSchema.safeParse(f);
+  if (parsed.success) return f;
+  const o = f as unknown as Record<string, unknown>;
+  let notes = f.notes === null || f.notes === '' ? '' : f.notes;
+  for (const issue of parsed.error.issues) {
+    const key = issue.path[0];
+    if (typeof key !== 'string') continue;
+    const why = OPTIONAL_FIELD_RULES.get(key);
+    if (why === undefined || o[key] === null) continue; // null: emptied for an earlier issue
+    o[key] = null;
+    notes = notes === '' ? `${key}: ${why}` : `${notes}; ${key}: ${why}`;
+  }
+  if (notes !== (f.notes ?? '')) {
+    f.notes = notes.length > MAX_NOTES ? `${notes.slice(0, MAX_NOTES - 1)}…` : notes;
+  }
+  return f;
+}

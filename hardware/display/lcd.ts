@@ -16,7 +16,7 @@
 import type { HardwareLogger } from '../logger.js';
 import { type Link, openSerialLink, type SerialBinding } from '../serial/index.js';
 import { PagedDisplay, type PagerOptions, titleRow } from './pager.js';
-import { DisplayError, type Screen } from './types.js';
+import { checkGeometry, DisplayError, LCD_LIMITS, type Screen } from './types.js';
 
 export const LCD_COMMAND = 0xfe;
 export const LCD_CLEAR = 0x01;
@@ -187,10 +187,7 @@ export class LcdDisplay extends PagedDisplay {
 
   constructor(opts: LcdDisplayOptions) {
     super(opts);
-    if (opts.geometry.height > 4)
-      throw new DisplayError('E_DISPLAY_GEOMETRY', 'an HD44780 LCD has at most 4 rows');
-    if (opts.geometry.width > 40)
-      throw new DisplayError('E_DISPLAY_GEOMETRY', 'an HD44780 LCD has at most 40 columns');
+    checkGeometry(opts.geometry, LCD_LIMITS);
     this.write = opts.write;
   }
 

@@ -16,6 +16,8 @@ export interface Screen {
   pages: readonly (readonly string[])[];
   /** Colour hint for drivers that have colour. */
   tone?: 'ok' | 'info' | 'warn' | 'error';
+  /** What the screen is for, e.g. the response code ('' for an approval): for logs and tests, not drawn. */
+  code?: string;
 }
 
 export interface Display {
@@ -42,18 +44,51 @@ export class DisplayError extends Error {
   }
 }
 
-export function checkGeometry(g: Geometry): void {
+export interface GeometryLimits {
+  minWidth: number;
+  maxWidth: number;
+  minHeight: number;
+  maxHeight: number;
+}
+
+/**
+ * The displays the agent draws on, in character cells: the one set of limits that the config
+ * (display.width, display.height), `pos-agent explain` and every driver check. From a 16×2 LCD up
+ * to an 80×24 terminal; 2 rows at least, because the title takes the first row and the text needs
+ * one more.
+ */
+export const DISPLAY_LIMITS: Readonly<GeometryLimits> = Object.freeze({
+  minWidth: 16,
+  maxWidth: 80,
+  minHeight: 2,
+  maxHeight: 24,
+});
+
+/** An HD44780-class character LCD: DISPLAY_LIMITS, but at most 40 columns and 4 rows. */
+export const LCD_LIMITS: Readonly<GeometryLimits> = Object.freeze({
+  ...DISPLAY_LIMITS,
+  maxWidth: 40,
+  maxHeight: 4,
+});
+
+/** What is wrong with `g` against `limits`, in words (null: nothing). */
+export function geometryProblem(g: Geometry, limits: GeometryLimits = DISPLAY_LIMITS): string | null {
+  const { width, height } = g;
   if (
-    !Number.isInteger(g.width) ||
-    g.width < 8 ||
-    g.width > 256 ||
-    !Number.isInteger(g.height) ||
-    g.height < 2 ||
-    g.height > 64
+    Number.isInteger(width) &&
+    width >= limits.minWidth &&
+    width <= limits.maxWidth &&
+    Number.isInteger(height) &&
+    height >= limits.minHeight &&
+    height <= limits.maxHeight
   ) {
-    throw new DisplayError(
-      'E_DISPLAY_GEOMETRY',
-      `display must be 8..256 columns × 2..64 rows, got ${g.width}×${g.height}`,
-    );
+    return null;
   }
+  return `display must be ${limits.minWidth}..${limits.maxWidth} columns × ${limits.minHeight}..${limits.maxHeight} rows, got ${String(width)}×${String(height)}`;
+}
+
+/** Throws DisplayError E_DISPLAY_GEOMETRY unless `g` is within `limits` (default DISPLAY_LIMITS). */
+export function checkGeometry(g: Geometry, limits: GeometryLimits = DISPLAY_LIMITS): void {
+  const problem = geometryProblem(g, limits);
+  if (problem !== null) throw new DisplayError('E_DISPLAY_GEOMETRY', problem);
 }

@@ -180,6 +180,19 @@ function upper(c: number): number {
   return c >= 97 && c <= 122 ? c - 32 : c;
 }
 
+/** The slot of a code of 1-3 characters of [0-9A-Za-z] in buf[start, end); NOT_PACKABLE otherwise. */
+function pack(buf: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  if (len < 1 || len > 3) return NOT_PACKABLE;
+  let key = 0;
+  for (let i = 0; i < 3; i++) {
+    const ci = i < len ? charIndex(buf[start + i] as number) : 0;
+    if (ci < 0) return NOT_PACKABLE;
+    key = key * BASE + ci;
+  }
+  return key;
+}
+
 export interface CodeTable {
   /** Never throws; an unknown code gets a fallback row (known=false, cached per code). */
   lookup(code: string): CodeRow;
@@ -195,6 +208,8 @@ export interface CodeTableOptions {
 }
 
 const MAX_UNPACKABLE_REPORTED = 256;
+/** Longer than any code a table can hold (CODE_SHAPE: at most 24), with room for padding. */
+const MAX_CODE_CHARS = 64;
 
 export function createCodeTable(
   overrides?: Record<string, Partial<CodeRow>>,
@@ -210,11 +225,12 @@ export function createCodeTable(
   const longBytes: Uint8Array[] = [];
   for (let i = 0; i < all.length; i++) {
     const r = all[i] as CodeRow;
-    const key = packString(r.code);
+    const bytes = Uint8Array.from(r.code, (ch) => ch.charCodeAt(0));
+    const key = pack(bytes, 0, bytes.length);
     if (key !== NOT_PACKABLE) slot[key] = i + 1;
     else {
       longRows.push(r);
-      longBytes.push(Uint8Array.from(r.code, (ch) => ch.charCodeAt(0)));
+      longBytes.push(bytes);
     }
   }
 
@@ -222,6 +238,7 @@ export function createCodeTable(
   const fallbackByKey: (CodeRow | undefined)[] = [];
   const reportedUnpackable = new Set<string>();
   const onUnknown = opts.onUnknown;
+  const scratch = new Uint8Array(MAX_CODE_CHARS); // lookup(string) reads its code from here
 
   // The miss paths take plain arguments, never closures: a closure over lookup()'s locals would
   // make V8 allocate a context object on every call, hit or miss.
@@ -240,56 +257,20 @@ export function createCodeTable(
     return genericFallback;
   }
 
-  function lookup(code: string): CodeRow {
-    let start = 0;
-    let end = code.length;
-    while (start < end && code.charCodeAt(start) === 32) start++;
-    while (end > start && code.charCodeAt(end - 1) === 32) end--;
-    const len = end - start;
-    if (len >= 1 && len <= 3) {
-      let key = 0;
-      for (let i = 0; i < 3; i++) {
-        const ci = i < len ? charIndex(code.charCodeAt(start + i)) : 0;
-        if (ci < 0) return unknownUnpackable(code.slice(start, end));
-        key = key * BASE + ci;
-      }
-      const idx = slot[key] as number;
-      if (idx !== 0) return all[idx - 1] as CodeRow;
-      return fallbackByKey[key] ?? unknownPacked(key, code.slice(start, end).toUpperCase());
-    }
-    for (let r = 0; r < longBytes.length; r++) {
-      const b = longBytes[r] as Uint8Array;
-      if (b.length !== len) continue;
-      let same = true;
-      for (let i = 0; i < len; i++) {
-        if (upper(code.charCodeAt(start + i)) !== b[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return longRows[r] as CodeRow;
-    }
-    return unknownUnpackable(code.slice(start, end));
-  }
-
+  /** The one lookup: spaces trimmed, a packed slot for codes of 1-3 characters, else the long list. */
   function lookupBytes(buf: Uint8Array, offset: number, length: number): CodeRow {
     let start = offset;
     let end = offset + length;
     if (start < 0 || end > buf.length || length < 0) return unknownUnpackable('');
     while (start < end && buf[start] === 32) start++;
     while (end > start && buf[end - 1] === 32) end--;
-    const len = end - start;
-    if (len >= 1 && len <= 3) {
-      let key = 0;
-      for (let i = 0; i < 3; i++) {
-        const ci = i < len ? charIndex(buf[start + i] as number) : 0;
-        if (ci < 0) return unknownUnpackable(latin1(buf, start, end));
-        key = key * BASE + ci;
-      }
+    const key = pack(buf, start, end);
+    if (key !== NOT_PACKABLE) {
       const idx = slot[key] as number;
       if (idx !== 0) return all[idx - 1] as CodeRow;
       return fallbackByKey[key] ?? unknownPacked(key, latin1(buf, start, end).toUpperCase());
     }
+    const len = end - start;
     for (let r = 0; r < longBytes.length; r++) {
       const b = longBytes[r] as Uint8Array;
       if (b.length !== len) continue;
@@ -305,18 +286,23 @@ export function createCodeTable(
     return unknownUnpackable(latin1(buf, start, end));
   }
 
-  return { lookup, lookupBytes, rows: () => all.slice() };
-}
-
-function packString(code: string): number {
-  if (code.length < 1 || code.length > 3) return NOT_PACKABLE;
-  let key = 0;
-  for (let i = 0; i < 3; i++) {
-    const ci = i < code.length ? charIndex(code.charCodeAt(i)) : 0;
-    if (ci < 0) return NOT_PACKABLE;
-    key = key * BASE + ci;
+  /** lookupBytes over the code's characters, copied into a reused buffer (nothing allocated). */
+  function lookup(code: string): CodeRow {
+    const n = code.length;
+    let i = 0;
+    if (n <= MAX_CODE_CHARS) {
+      for (; i < n; i++) {
+        const c = code.charCodeAt(i);
+        if (c > 0xff) break;
+        scratch[i] = c;
+      }
+    }
+    if (i === n) return lookupBytes(scratch, 0, n);
+    // longer than any code, or a character beyond Latin-1: in no table
+    return unknownUnpackable(code.replace(/^ +| +$/g, ''));
   }
-  return key;
+
+  return { lookup, lookupBytes, rows: () => all.slice() };
 }
 
 function latin1(buf: Uint8Array, start: number, end: number): string {

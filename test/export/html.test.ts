@@ -15,7 +15,8 @@ import { openReadOnly } from '../../agent/export/db.js';
 import { parseFilters } from '../../agent/export/filters.js';
 import { codeSource } from '../../agent/export/guidance-source.js';
 import { renderReport } from '../../agent/export/html.js';
-import { REPORT_LANGS, REPORT_TEXTS } from '../../agent/export/i18n.js';
+import { REPORT_TEXTS } from '../../agent/export/i18n.js';
+import { type Lang, LANGS } from '../../agent/guidance/langs.js';
 import { buildReport, chooseBucket, fillBuckets } from '../../agent/export/report.js';
 import { runExport } from '../../agent/export/run.js';
 import type { Category, FailureRecord } from '../../agent/record.js';
@@ -69,7 +70,7 @@ beforeAll(() => {
 });
 afterAll(() => tmp.cleanup());
 
-function report(lang: (typeof REPORT_LANGS)[number], tableLimit = 100, raw = {}) {
+function report(lang: Lang, tableLimit = 100, raw = {}) {
   const db = openReadOnly(DB);
   try {
     return buildReport(db, parseFilters(raw), {
@@ -121,7 +122,7 @@ describe('report data and markup', () => {
   });
 
   it('translates the labels into each language', () => {
-    for (const lang of REPORT_LANGS) {
+    for (const lang of LANGS) {
       const t = REPORT_TEXTS[lang];
       const html = renderReport(report(lang));
       expect(html).toContain(`<html lang="${t.locale}">`);
@@ -143,8 +144,7 @@ describe('report data and markup', () => {
     // the texts of every language have the same keys as English
     const keys = (o: object): string[] =>
       Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v).map((x) => `${k}.${x}`) : [k]));
-    for (const lang of REPORT_LANGS)
-      expect(keys(REPORT_TEXTS[lang]).sort()).toEqual(keys(REPORT_TEXTS.en).sort());
+    for (const lang of LANGS) expect(keys(REPORT_TEXTS[lang]).sort()).toEqual(keys(REPORT_TEXTS.en).sort());
   });
 
   it('says so when nothing matches', () => {

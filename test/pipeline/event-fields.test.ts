@@ -12,8 +12,8 @@ import { silentLogger } from '../../agent/log.js';
 import { Pipeline } from '../../agent/pipeline/pipeline.js';
 import { ScreenBook } from '../../agent/pipeline/screens.js';
 import type { FailureRecord } from '../../agent/record.js';
-import { openStore, type FailureStore } from '../../agent/store/index.js';
-import { emptyInvalidOptionalFields } from '../../agent/store/record-check.js';
+import { openStore, type FailureStore, type NewFailure } from '../../agent/store/index.js';
+import { emptyInvalidOptionalFields, MAX_NOTES } from '../../agent/store/record-schema.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { findPans } from '../../protocol/card/pan.js';
 import { createFramer, encodeMessageLine, withCheck } from '../../protocol/framing/index.js';
@@ -108,6 +108,34 @@ describe('one bad optional event field', () => {
     expect(rec.amount_minor).toBe(1250);
     expect(rec.currency).toBe('978');
     expect(rec.notes).toBeNull();
+  });
+});
+
+describe('emptyInvalidOptionalFields', () => {
+  it('empties a missing or wrongly typed optional field, leaves required fields and notes to the store', () => {
+    const f = {
+      ...syntheticFailure(4),
+      stan: 42,
+      rrn: undefined,
+      rc: '',
+      notes: null,
+    } as unknown as NewFailure;
+    const out = emptyInvalidOptionalFields(f);
+    expect(out).toBe(f);
+    expect(f.stan).toBeNull();
+    expect(f.rrn).toBeNull();
+    expect(f.rc).toBe(''); // required: the store refuses the record
+    expect(f.notes).toBe('stan: not text of at most 12 characters; rrn: not text of at most 12 characters');
+  });
+
+  it('cuts the notes to the longest the record takes', () => {
+    const f = { ...syntheticFailure(5), currency: 'EURO', notes: 'x'.repeat(495) };
+    emptyInvalidOptionalFields(f);
+    expect(f.currency).toBeNull();
+    expect(f.notes).toHaveLength(MAX_NOTES);
+    expect(f.notes!.endsWith('…')).toBe(true);
+    const ok = syntheticFailure(6);
+    expect(emptyInvalidOptionalFields({ ...ok })).toEqual(ok);
   });
 });
 

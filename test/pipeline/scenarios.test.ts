@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { createCatalog, DeclineTracker } from '../../agent/guidance/index.js';
 import { silentLogger } from '../../agent/log.js';
 import { Pipeline } from '../../agent/pipeline/pipeline.js';
-import { type Screen, ScreenBook } from '../../agent/pipeline/screens.js';
+import { ScreenBook } from '../../agent/pipeline/screens.js';
+import type { Screen } from '../../hardware/display/types.js';
 import type { NewFailure } from '../../agent/store/index.js';
 import { buildScript, SCENARIO_NAMES, type ScenarioName } from '../../hardware/simulator/index.js';
 import { findPans } from '../../protocol/card/pan.js';
@@ -124,7 +125,7 @@ describe('screens', () => {
     const framer = createFramer({ framing: 'line' }, (e) => h.pipeline.onLinkEvent(e));
     for (const step of buildScript({ scenario: 'shift', framing: 'line', seed: 5 }, 400))
       framer.push(step.bytes);
-    const byCode = new Map<string, Set<Screen>>();
+    const byCode = new Map<string | undefined, Set<Screen>>();
     for (const s of h.screens) {
       if (!byCode.has(s.code)) byCode.set(s.code, new Set());
       byCode.get(s.code)!.add(s);

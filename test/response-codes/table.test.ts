@@ -265,6 +265,20 @@ describe('per-acquirer overrides', () => {
     expect(t.rows().some((r) => r.code === 'Q9')).toBe(true);
   });
 
+  it('finds an added code of at most 3 characters with an underscore (one lookup path)', () => {
+    const t = createCodeTable({ X_: { category: 'network', meaning: 'Short local code' } });
+    expect(t.lookup('x_')).toMatchObject({ code: 'X_', known: true, meaning: 'Short local code' });
+    expect(t.lookupBytes(enc.encode(' X_ '), 0, 4)).toBe(t.lookup('X_'));
+  });
+
+  it('a code longer than any in the table, or beyond Latin-1, is unknown and reported trimmed', () => {
+    const seen: string[] = [];
+    const t = createCodeTable(undefined, { onUnknown: (c) => seen.push(c) });
+    expect(t.lookup(` ${'9'.repeat(80)} `).known).toBe(false);
+    expect(t.lookup(' 5\u0100 ').known).toBe(false);
+    expect(seen).toEqual(['9'.repeat(80), '5\u0100']);
+  });
+
   it('rejects bad overrides with E_CONFIG', () => {
     expect(() => createCodeTable({ '51': { category: 'nope' as never } })).toThrow(ResponseCodeError);
     expect(() => createCodeTable({ '51': { retryAfterMin: -5 } })).toThrow(/retryAfterMin/);

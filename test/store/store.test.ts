@@ -125,6 +125,19 @@ describe('store', () => {
     expect((await s.record(syntheticFailure(2))).seq).toBe(1);
   });
 
+  it('writes the record as checked, whatever the caller does with it afterwards', async () => {
+    const s = mk();
+    const f = syntheticFailure(3);
+    const pending = s.record(f);
+    const rc = f.rc;
+    (f as { rc: string }).rc = '';
+    (f as Record<string, unknown>).extra = 1;
+    const r = await pending;
+    expect(r.rc).toBe(rc);
+    expect(r).not.toHaveProperty('extra');
+    expect(s.db.prepare('SELECT rc FROM failures WHERE id = ?').get(r.id)).toEqual({ rc });
+  });
+
   it('masks a full PAN handed to it and never stores, logs or returns one', async () => {
     const { lines, logger } = capture();
     const s = mk({ logger });

@@ -6,6 +6,7 @@
  * Output to stdout; bad language, width or height → GuidanceError (exit 2).
  */
 import type { Command } from 'commander';
+import { DISPLAY_LIMITS } from '../../../hardware/display/types.js';
 import { type CodeRow, lookupCode } from '../../../protocol/response-codes/index.js';
 import {
   createCatalog,
@@ -99,9 +100,10 @@ function resolve(opts: ExplainOptions): Resolved {
   if (!isLang(lang)) {
     throw new GuidanceError('E_LANG', `unknown language "${opts.lang}"; use one of: ${LANGS.join(', ')}`);
   }
+  // the sizes the agent's displays take (the title row needs one line of them)
   const geo = {
-    width: intOption('width', opts.width, 20, 8, 132),
-    height: intOption('height', opts.height, 4, 1, 50),
+    width: intOption('width', opts.width, 20, DISPLAY_LIMITS.minWidth, DISPLAY_LIMITS.maxWidth),
+    height: intOption('height', opts.height, 4, DISPLAY_LIMITS.minHeight, DISPLAY_LIMITS.maxHeight),
   };
   const columns = intOption('columns', opts.columns, 32, 16, 132);
   return { lang, customerLang: pickCustomerLang(opts.cardLang ?? null, lang), geo, columns };
@@ -202,8 +204,16 @@ export function register(program: Command): void {
     .description('explain a response code: category, who acts, retry advice, cashier prompt, issuer script')
     .argument('<code>', 'field 39 code (e.g. 51, 1A, 116) or local fault (e.g. L_TIMEOUT)')
     .option('--lang <xx>', `cashier language: ${LANGS.join(', ')}`, 'en')
-    .option('--width <W>', 'display width in columns', '20')
-    .option('--height <H>', 'display height in lines', '4')
+    .option(
+      '--width <W>',
+      `display width in columns (${DISPLAY_LIMITS.minWidth}-${DISPLAY_LIMITS.maxWidth})`,
+      '20',
+    )
+    .option(
+      '--height <H>',
+      `display height in lines (${DISPLAY_LIMITS.minHeight}-${DISPLAY_LIMITS.maxHeight})`,
+      '4',
+    )
     .option('--columns <N>', 'receipt printer columns for the script (32 = 58 mm, 48 = 80 mm)', '32')
     .option('--card-lang <5F2D>', 'card language preference (EMV 5F2D, e.g. "defr") for the customer text')
     .option('--json', 'print one JSON object')

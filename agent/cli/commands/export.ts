@@ -10,7 +10,7 @@ import { createAnnotator } from '../../export/annotate.js';
 import { usageError } from '../../export/errors.js';
 import { parseFilters, type RawFilterOptions, TIME_ZONE_MODES } from '../../export/filters.js';
 import { loadCodeSource } from '../../export/guidance-source.js';
-import { REPORT_LANGS } from '../../export/i18n.js';
+import { LANGS } from '../../guidance/langs.js';
 import { EXPORT_FORMATS, type ExportFormat, runExport } from '../../export/run.js';
 import { CATEGORIES } from '../../record.js';
 
@@ -23,7 +23,7 @@ const optionsSchema = z.object({
   db: z.string().min(1),
   format: z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]),
   out: z.string().min(1).optional(),
-  lang: z.enum(REPORT_LANGS),
+  lang: z.enum(LANGS),
   bom: z.boolean(),
   tableLimit: z.coerce.number().int().min(1).max(1_000_000),
   progress: z.boolean(),
@@ -79,7 +79,7 @@ export function register(program: Command): void {
     .option('--max-amount <amount>', 'largest amount in major units, e.g. 500')
     .addOption(
       new Option('--lang <lang>', 'language of the HTML report and the next_step column')
-        .choices(REPORT_LANGS)
+        .choices(LANGS)
         .default('en'),
     )
     .option('--bom', 'CSV: start with a UTF-8 byte order mark (for Excel)', false)

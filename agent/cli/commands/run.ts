@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { ConfigError, loadConfig, redactConfig, type AgentConfig } from '../../config/index.js';
 import { createLogger, type Logger } from '../../log.js';
+import { LANGS } from '../../guidance/langs.js';
 import { type Agent, type LinkHandle, startAgent } from '../../run/agent.js';
 import { openDisplay } from '../../run/display.js';
 import { onStdoutClosed } from '../stdout.js';
@@ -237,7 +238,7 @@ export function register(program: Command): void {
     .addOption(new Option('--framing <kind>', 'serial framing').choices(FRAMINGS))
     .option('--db <file>', 'SQLite failure store', undefined)
     .option('--display <driver>', 'console, lcd:PATH or none')
-    .option('--lang <xx>', 'cashier language: en, zh, de, fr, ru, fi')
+    .option('--lang <xx>', `cashier language: ${LANGS.join(', ')}`)
     .option('--broker <url>', 'mqtt://host:port, mqtts://..., embedded or none')
     .option('--fleet <id>', 'fleet id (MQTT topic segment)')
     .option('--terminal <id>', 'terminal id (field 41, MQTT topic segment)')

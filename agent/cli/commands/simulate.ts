@@ -22,11 +22,7 @@ import {
 import { FRAMINGS, type FramingName } from '../../../protocol/framing/types.js';
 import { isDialectName } from '../../../protocol/iso8583/index.js';
 import { createLogger } from '../../log.js';
-
-class UsageError extends Error {
-  readonly code = 'E_USAGE';
-  readonly exitCode = 2;
-}
+import { UsageError } from '../usage-error.js';
 
 function positive(name: string, integer: boolean) {
   return (v: string): number => {
