@@ -5,6 +5,7 @@
 
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitUntil } from '../helpers/wait.js';
 
 // @serialport/binding-mock's own typings are not reachable under NodeNext resolution; serialport
 // re-exposes the same MockBinding singleton (with types) as SerialPortMock.binding.
@@ -52,14 +53,6 @@ function record(link: Link) {
   return seen;
 }
 
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
 let link: Link | null = null;
 afterEach(async () => {
   await link?.close();
@@ -95,7 +88,7 @@ for (const f of FRAMINGS) {
       const seen = record(link);
       await link.whenOpen();
       tb.last().emitData(Buffer.concat([f.frame(MSG), f.event(), f.frame(MSG)]));
-      await until(() => seen.length === 3);
+      await waitUntil(() => seen.length === 3, 3000);
       expect(seen).toEqual([
         { kind: 'response', hex: MSG.toString('hex') },
         { kind: 'event', name: 'CARD_INSERTED' },
@@ -120,7 +113,7 @@ for (const f of FRAMINGS) {
       const oversize = f.frame(Buffer.concat([Buffer.from('0210'), Buffer.alloc(400, 0x30)]));
       const wire = Buffer.concat([f.frame(MSG), f.frame(MSG), garbage, f.frame(MSG), oversize, f.event()]);
       tb.last().emitData(wire);
-      await until(() => seen.filter((s) => s.kind !== 'reject').length === 4);
+      await waitUntil(() => seen.filter((s) => s.kind !== 'reject').length === 4, 3000);
       expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual([
         'response',
         'response',
@@ -150,19 +143,23 @@ for (const f of FRAMINGS) {
       await link.whenOpen();
       const full = f.frame(MSG);
       tb.last().emitData(Buffer.concat([full, full.subarray(0, 10)])); // one frame and the head of the next
-      await until(() => seen.length === 1);
+      await waitUntil(() => seen.length === 1, 3000);
       // unplug: the device disappears and the pending read fails like an EIO
       MockBinding.reset();
       (tb.last() as unknown as { pendingRead: ((e: Error) => void) | null }).pendingRead?.(
         new Error('EIO: device unplugged'),
       );
-      await until(() => link!.state === 'reconnecting');
-      await new Promise((r) => setTimeout(r, 60)); // a few failed attempts while it is gone
+      const attempts = () => states.filter((s) => s === 'reconnecting').length;
+      await waitUntil(
+        () => attempts() >= 3,
+        3000,
+        () => `failed attempts while it is gone: states ${states.join(',')}`,
+      );
       expect(link.state).not.toBe('open');
       MockBinding.createPort('/dev/mock2');
       await link.whenOpen();
       tb.last().emitData(Buffer.concat([full, f.event()]));
-      await until(() => seen.filter((s) => s.kind !== 'reject').length === 3);
+      await waitUntil(() => seen.filter((s) => s.kind !== 'reject').length === 3, 3000);
       expect(seen).toEqual([
         { kind: 'response', hex: MSG.toString('hex') },
         { kind: 'reject', code: 'E_FRAME_TRUNCATED', bytes: 10 },
@@ -198,7 +195,7 @@ describe('serial link basics', () => {
     });
     await link.whenOpen();
     expect(link.write(Buffer.from('hello\n'))).toBe(true);
-    await until(() => tb.last().recording.length === 6);
+    await waitUntil(() => tb.last().recording.length === 6, 3000);
     await link.close();
     expect(link.state).toBe('closed');
     expect(link.write(Buffer.from('x'))).toBe(false);
@@ -215,7 +212,7 @@ describe('serial link basics', () => {
       logger: silentLogger(),
       reconnect: { minMs: 5, maxMs: 10 },
     });
-    await until(() => link!.state === 'reconnecting');
+    await waitUntil(() => link!.state === 'reconnecting', 3000);
     await expect(link.whenOpen(50)).rejects.toMatchObject({ code: 'E_LINK_TIMEOUT' });
     await link.close();
     expect(link.state).toBe('closed');

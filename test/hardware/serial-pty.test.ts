@@ -14,6 +14,7 @@ import {
   type LinkEvent,
 } from '../../protocol/framing/index.js';
 import { createPtyPair, type PtyPair, requireSocat } from '../helpers/socat.js';
+import { sleep, waitUntil } from '../helpers/wait.js';
 
 const HAVE_SOCAT = requireSocat();
 const MSG = Buffer.concat([
@@ -32,15 +33,6 @@ function record(link: Link) {
   });
   return seen;
 }
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** The device side of the pair: write bytes into the other end. */
 function device(path: string) {
   const fd = openSync(path, constants.O_RDWR | constants.O_NOCTTY);
@@ -101,7 +93,7 @@ for (const f of FRAMINGS) {
         const garbage = Buffer.from([0x80, 0xff, 0xfe, 0xc3, 0x81]);
         const oversize = f.frame(Buffer.concat([Buffer.from('0210'), Buffer.alloc(600, 0x31)]));
         dev.write(Buffer.concat([one, one, garbage, one, oversize, f.event()]));
-        await until(() => seen.filter((s) => s.kind !== 'reject').length === 8);
+        await waitUntil(() => seen.filter((s) => s.kind !== 'reject').length === 8, 5000);
         expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual([
           ...Array(7).fill('response'),
           'event',
@@ -133,18 +125,22 @@ for (const f of FRAMINGS) {
       await link.whenOpen();
       let dev = device(pair.b);
       dev.write(f.frame(MSG));
-      await until(() => seen.length === 1);
+      await waitUntil(() => seen.length === 1, 5000);
       dev.close();
       await pair.stop();
-      await until(() => link!.state === 'reconnecting' || link!.state === 'opening');
-      await sleep(100);
+      const attempts = () => states.filter((s) => s === 'reconnecting').length;
+      await waitUntil(
+        () => attempts() >= 2,
+        5000,
+        () => `failed attempts while it is gone: states ${states.join(',')}`,
+      );
       expect(link.state).not.toBe('open');
       await pair.start();
       await link.whenOpen(5000);
       dev = device(pair.b);
       try {
         dev.write(Buffer.concat([f.frame(MSG), f.event()]));
-        await until(() => seen.filter((s) => s.kind !== 'reject').length === 3);
+        await waitUntil(() => seen.filter((s) => s.kind !== 'reject').length === 3, 5000);
       } finally {
         dev.close();
       }
@@ -177,14 +173,14 @@ describe.skipIf(!HAVE_SOCAT)('serial link: the device path disappears while the 
     const seen = record(link);
     await link.whenOpen();
     unlinkSync(pair.a);
-    await until(() => link!.state !== 'open', 3000);
+    await waitUntil(() => link!.state !== 'open', 3000);
     expect(states).toContain('reconnecting');
     symlinkSync(target, pair.a);
     await link.whenOpen(5000);
     const dev = device(pair.b);
     try {
       dev.write(encodeEventLine('LINK_DOWN', { reason: 'dial' }));
-      await until(() => seen.some((s) => s.kind === 'event'));
+      await waitUntil(() => seen.some((s) => s.kind === 'event'), 5000);
     } finally {
       dev.close();
     }

@@ -10,7 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkOpener } from '../../agent/cli/commands/run.js';
 import { validateConfig } from '../../agent/config/index.js';
 import { startAgent, type Agent } from '../../agent/run/agent.js';
-import { captureLogger, until } from '../sync/util.js';
+import { captureLogger } from '../helpers/log.js';
+import { waitUntil } from '../helpers/wait.js';
 
 let dir: string;
 let agent: Agent | null = null;
@@ -37,10 +38,10 @@ describe('agent stop with the disk full', () => {
       logger,
       '0.0.0',
     );
-    await until(() => agent!.store.stats().total > 5, 10_000, 'first records');
+    await waitUntil(() => agent!.store.stats().total > 5, 10_000, 'first records');
     const pages = agent.store.db.pragma('page_count', { simple: true }) as number;
     agent.store.db.pragma(`max_page_count = ${pages}`); // the disk is full from now on
-    await until(() => lines.some((l) => l.includes('"event":"store_write_retry"')), 10_000, 'disk full');
+    await waitUntil(() => lines.some((l) => l.includes('"event":"store_write_retry"')), 10_000, 'disk full');
     const t0 = Date.now();
     const stopped = await Promise.race([
       agent.stop().then(() => 'stopped'),

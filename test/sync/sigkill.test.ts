@@ -21,7 +21,9 @@ import {
   type Collector,
   type Mosquitto,
 } from '../helpers/mosquitto.js';
-import { sleep, uniqueSeqs, withoutTime } from './util.js';
+import { withoutTime } from '../helpers/log.js';
+import { uniqueSeqs } from '../helpers/sync.js';
+import { sleep, waitUntil } from '../helpers/wait.js';
 
 const HAVE = haveMosquitto();
 const ROUNDS = Number(process.env.SIGKILL_ROUNDS ?? 12);
@@ -139,7 +141,7 @@ describe.skipIf(!HAVE)('SIGKILL during recording and syncing', () => {
     expect(await last.exited).toBe(0);
     expect(last.stdout).toContain('DRAINED');
     outputs.push(last.stdout, last.stderr);
-    await c.waitFor(
+    await waitUntil(
       () => new Set(c.records().map((r) => r.id)).size >= rows.length,
       20000,
       'every row at the broker',
