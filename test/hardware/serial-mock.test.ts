@@ -5,6 +5,7 @@
 
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordLink, SAMPLE_RESPONSE } from '../helpers/link.js';
 import { waitUntil } from '../helpers/wait.js';
 
 // @serialport/binding-mock's own typings are not reachable under NodeNext resolution; serialport
@@ -19,14 +20,9 @@ import {
   encodeBinaryFrame,
   encodeEventLine,
   encodeMessageLine,
-  type LinkEvent,
 } from '../../protocol/framing/index.js';
 
-const MSG = Buffer.concat([
-  Buffer.from('0210'),
-  Buffer.from('7238000002800000', 'hex'),
-  Buffer.from('16476173900101011900000000000001234500012310'),
-]);
+const MSG = SAMPLE_RESPONSE;
 
 /** MockBinding, remembering every port it opens so a test can feed or unplug it. */
 function trackingBinding() {
@@ -40,17 +36,6 @@ function trackingBinding() {
     },
   } as typeof MockBinding;
   return { binding: binding as SerialBinding, opened, last: () => opened[opened.length - 1]! };
-}
-
-type Seen = { kind: string; hex?: string; name?: string; code?: string; bytes?: number };
-function record(link: Link) {
-  const seen: Seen[] = [];
-  link.onEvent((e: LinkEvent) => {
-    if (e.kind === 'reject') seen.push({ kind: 'reject', code: e.code, bytes: e.bytes });
-    else if (e.kind === 'event') seen.push({ kind: 'event', name: e.name });
-    else seen.push({ kind: e.kind, hex: e.buf.toString('hex', e.offset, e.offset + e.length) });
-  });
-  return seen;
 }
 
 let link: Link | null = null;
@@ -85,7 +70,7 @@ for (const f of FRAMINGS) {
         binding: tb.binding,
         logger: silentLogger(),
       });
-      const seen = record(link);
+      const seen = recordLink(link);
       await link.whenOpen();
       tb.last().emitData(Buffer.concat([f.frame(MSG), f.event(), f.frame(MSG)]));
       await waitUntil(() => seen.length === 3, 3000);
@@ -107,7 +92,7 @@ for (const f of FRAMINGS) {
         binding: tb.binding,
         logger: silentLogger(),
       });
-      const seen = record(link);
+      const seen = recordLink(link);
       await link.whenOpen();
       const garbage = Buffer.from([0xff, 0xfe, 0x80, 0x99, 0xaa]);
       const oversize = f.frame(Buffer.concat([Buffer.from('0210'), Buffer.alloc(400, 0x30)]));
@@ -139,7 +124,7 @@ for (const f of FRAMINGS) {
       });
       const states: string[] = [];
       link.onState((s) => states.push(s));
-      const seen = record(link);
+      const seen = recordLink(link);
       await link.whenOpen();
       const full = f.frame(MSG);
       tb.last().emitData(Buffer.concat([full, full.subarray(0, 10)])); // one frame and the head of the next

@@ -11,28 +11,14 @@ import {
   encodeBinaryFrame,
   encodeEventLine,
   encodeMessageLine,
-  type LinkEvent,
 } from '../../protocol/framing/index.js';
 import { createPtyPair, type PtyPair, requireSocat } from '../helpers/socat.js';
+import { recordLink, SAMPLE_RESPONSE } from '../helpers/link.js';
 import { sleep, waitUntil } from '../helpers/wait.js';
 
 const HAVE_SOCAT = requireSocat();
-const MSG = Buffer.concat([
-  Buffer.from('0210'),
-  Buffer.from('7238000002800000', 'hex'),
-  Buffer.from('16476173900101011900000000000001234500012310'),
-]);
+const MSG = SAMPLE_RESPONSE;
 
-type Seen = { kind: string; hex?: string; name?: string; code?: string; bytes?: number };
-function record(link: Link) {
-  const seen: Seen[] = [];
-  link.onEvent((e: LinkEvent) => {
-    if (e.kind === 'reject') seen.push({ kind: 'reject', code: e.code, bytes: e.bytes });
-    else if (e.kind === 'event') seen.push({ kind: 'event', name: e.name });
-    else seen.push({ kind: e.kind, hex: e.buf.toString('hex', e.offset, e.offset + e.length) });
-  });
-  return seen;
-}
 /** The device side of the pair: write bytes into the other end. */
 function device(path: string) {
   const fd = openSync(path, constants.O_RDWR | constants.O_NOCTTY);
@@ -79,7 +65,7 @@ for (const f of FRAMINGS) {
         maxFrameBytes: 256,
         logger: silentLogger(),
       });
-      const seen = record(link);
+      const seen = recordLink(link);
       await link.whenOpen();
       const dev = device(pair.b);
       try {
@@ -121,7 +107,7 @@ for (const f of FRAMINGS) {
       });
       const states: string[] = [];
       link.onState((s) => states.push(s));
-      const seen = record(link);
+      const seen = recordLink(link);
       await link.whenOpen();
       let dev = device(pair.b);
       dev.write(f.frame(MSG));
@@ -170,7 +156,7 @@ describe.skipIf(!HAVE_SOCAT)('serial link: the device path disappears while the 
     });
     const states: string[] = [];
     link.onState((s) => states.push(s));
-    const seen = record(link);
+    const seen = recordLink(link);
     await link.whenOpen();
     unlinkSync(pair.a);
     await waitUntil(() => link!.state !== 'open', 3000);

@@ -5,18 +5,12 @@
  */
 import { copyFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, type FailureStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { captureLogger } from '../helpers/log.js';
-import {
-  collect,
-  haveMosquitto,
-  startMosquitto,
-  type Collector,
-  type Mosquitto,
-} from '../helpers/mosquitto.js';
+import { collect, haveMosquitto, type Collector, mosquittoForFile } from '../helpers/mosquitto.js';
 import { distinctIds, startTestSync } from '../helpers/sync.js';
 import { startProxy } from '../helpers/tcp-proxy.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -25,15 +19,8 @@ import { waitUntil } from '../helpers/wait.js';
 const HAVE = haveMosquitto();
 const FLEET = 'alarms';
 const dir = tempDir('sync-alarms-');
-let broker: Mosquitto;
+const broker = mosquittoForFile();
 const cleanup = cleanupAfterEach();
-
-beforeAll(async () => {
-  if (HAVE) broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker?.close();
-});
 
 function metricsWith(c: Collector, alarm: string): Record<string, unknown> | undefined {
   for (const m of [...c.messages].reverse()) {
@@ -44,8 +31,8 @@ function metricsWith(c: Collector, alarm: string): Record<string, unknown> | und
   return undefined;
 }
 
-async function withSync(store: FailureStore, terminal: string, url = broker.url) {
-  const c = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/#`);
+async function withSync(store: FailureStore, terminal: string, url = broker().url) {
+  const c = await collect(broker().url, `pos/v1/${FLEET}/${terminal}/#`);
   const sync = startTestSync({ url, fleet: FLEET, terminal, store, heartbeatMs: 100, backoffMaxMs: 200 });
   cleanup(
     () => c.close(),
@@ -60,7 +47,7 @@ describe.skipIf(!HAVE)('store alarms in metrics', () => {
     const { lines, logger } = captureLogger();
     const store = openStore({ path: join(dir, 'budget.db'), bootId: 'b', budgetBytes: 200 * 1024, logger });
     cleanup(() => store.close());
-    const proxy = await startProxy({ port: broker.port });
+    const proxy = await startProxy({ port: broker().port });
     cleanup(() => proxy.close());
     proxy.cut(); // offline: everything piles up in the outbox
     const { c } = await withSync(store, terminal, proxy.url);

@@ -4,20 +4,14 @@
  * order, and no output may carry a full PAN.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, type FailureStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import type { SyncHandle, SyncOptions } from '../../agent/sync/index.js';
 import { findPans } from '../../protocol/card/pan.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { captureLogger, withoutTime } from '../helpers/log.js';
-import {
-  collect,
-  haveMosquitto,
-  startMosquitto,
-  type Collector,
-  type Mosquitto,
-} from '../helpers/mosquitto.js';
+import { collect, haveMosquitto, type Collector, mosquittoForFile } from '../helpers/mosquitto.js';
 import { distinctIds, startTestSync, uniqueSeqs } from '../helpers/sync.js';
 import { startProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -113,16 +107,12 @@ function checkDelivery(
 }
 
 describe.skipIf(!HAVE)('fault runs', () => {
-  let broker: Mosquitto;
-  beforeAll(async () => {
-    broker = await startMosquitto();
-  });
-  afterAll(async () => broker?.close());
+  const broker = mosquittoForFile();
 
   it('broker restarted 10 times during a steady stream: all arrive, no duplicate after dedup, no seq gap', async () => {
     const terminal = 'Trestart';
-    const { store, sync, lines } = agent(broker.url, terminal);
-    const c = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-restart');
+    const { store, sync, lines } = agent(broker().url, terminal);
+    const c = await collect(broker().url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-restart');
     cleanup(() => c.close());
     await waitUntil(() => sync.counters().connects >= 1, 5000, 'first connect');
     const s = stream(store, sync, terminal);
@@ -132,7 +122,7 @@ describe.skipIf(!HAVE)('fault runs', () => {
       const before = sync.counters().connects;
       const due = s.ids.length + 40 + Math.floor(Math.random() * 40); // a restart at a random moment
       await waitUntil(() => s.ids.length >= due, 5000, `${due} records committed before restart ${k + 1}`);
-      await broker.restart(Math.floor(Math.random() * 100));
+      await broker().restart(Math.floor(Math.random() * 100));
       await waitUntil(() => sync.counters().connects > before, 10000, `reconnect after restart ${k + 1}`);
     }
     const last = s.ids.length;
@@ -145,7 +135,7 @@ describe.skipIf(!HAVE)('fault runs', () => {
     expect(s.ids.length).toBeGreaterThan(300);
     await waitUntil(() => store.stats().outboxDepth === 0, 20000, 'outbox drained after restarts');
     await waitUntil(() => distinctIds(c.records()) >= s.ids.length, 20000, 'all records at the subscriber');
-    const dups = checkDelivery(c, store, s.ids, lines, [broker.log()]);
+    const dups = checkDelivery(c, store, s.ids, lines, [broker().log()]);
     expect(sync.counters().connects).toBeGreaterThanOrEqual(11);
     expect(lines.filter((l) => l.includes('"event":"mqtt_disconnected"')).length).toBeGreaterThanOrEqual(10);
     console.log(
@@ -155,10 +145,10 @@ describe.skipIf(!HAVE)('fault runs', () => {
 
   it('link cut for a while, then restored: the backlog drains, in order', async () => {
     const terminal = 'Tcut';
-    const proxy: TcpProxy = await startProxy({ port: broker.port });
+    const proxy: TcpProxy = await startProxy({ port: broker().port });
     cleanup(() => proxy.close());
     const { store, sync, lines } = agent(proxy.url, terminal);
-    const c = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-cut');
+    const c = await collect(broker().url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-cut');
     cleanup(() => c.close());
     const s = stream(store, sync, terminal);
     await waitUntil(() => distinctIds(c.records()) >= 50, 5000, '50 records through the link before the cut');
@@ -188,10 +178,10 @@ describe.skipIf(!HAVE)('fault runs', () => {
 
   it('link stalled (black hole), then restored: keepalive notices, the agent reconnects and drains', async () => {
     const terminal = 'Tstall';
-    const proxy = await startProxy({ port: broker.port });
+    const proxy = await startProxy({ port: broker().port });
     cleanup(() => proxy.close());
     const { store, sync, lines } = agent(proxy.url, terminal);
-    const c = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-stall');
+    const c = await collect(broker().url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-stall');
     cleanup(() => c.close());
     const s = stream(store, sync, terminal);
     await waitUntil(

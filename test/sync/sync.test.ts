@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { backoffDelay, startEmbeddedBroker, type SyncOptions } from '../../agent/sync/index.js';
@@ -10,9 +10,9 @@ import { captureLogger } from '../helpers/log.js';
 import {
   collect,
   haveMosquitto,
-  startMosquitto,
   type Collector,
-  type Mosquitto,
+  startMosquitto,
+  mosquittoForFile,
 } from '../helpers/mosquitto.js';
 import { recordN, startTestSync, uniqueSeqs } from '../helpers/sync.js';
 import { startProxy } from '../helpers/tcp-proxy.js';
@@ -23,15 +23,8 @@ const HAVE = haveMosquitto();
 const FLEET = 'fl1';
 
 const dir = tempDir('sync-test-');
-let broker: Mosquitto;
+const broker = mosquittoForFile();
 const cleanup = cleanupAfterEach();
-
-beforeAll(async () => {
-  if (HAVE) broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker?.close();
-});
 
 let n = 0;
 function setup(url: string, extra: Partial<SyncOptions> = {}, terminal = `T${++n}`) {
@@ -46,7 +39,7 @@ function setup(url: string, extra: Partial<SyncOptions> = {}, terminal = `T${++n
 }
 
 async function sub(terminal: string): Promise<Collector> {
-  const c = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/#`);
+  const c = await collect(broker().url, `pos/v1/${FLEET}/${terminal}/#`);
   cleanup(() => c.close());
   return c;
 }
@@ -63,7 +56,7 @@ describe('backoff', () => {
 
 describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
   it('publishes committed records in seq order, marks them synced on PUBACK, sends birth, metrics and a clean offline', async () => {
-    const { store, sync, terminal } = setup(broker.url, {}, 'Tbasic');
+    const { store, sync, terminal } = setup(broker().url, {}, 'Tbasic');
     const c = await sub(terminal);
     const recs = await recordN(store, sync, 0, 1500, terminal);
     await waitUntil(() => c.records().length >= 1500, 15000, '1500 records');
@@ -96,7 +89,7 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
       'offline',
     );
     // the retained status a newcomer sees is 'offline'
-    const late = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/status`);
+    const late = await collect(broker().url, `pos/v1/${FLEET}/${terminal}/status`);
     cleanup(() => late.close());
     await waitUntil(() => late.messages.length > 0, 3000, 'retained status');
     expect(late.messages[0]).toMatchObject({ retain: true });
@@ -104,7 +97,7 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
   });
 
   it('respects the batch byte cap and the in-flight window', async () => {
-    const { store, sync, terminal } = setup(broker.url, { batchBytes: 4096, inflight: 3 }, 'Tcap');
+    const { store, sync, terminal } = setup(broker().url, { batchBytes: 4096, inflight: 3 }, 'Tcap');
     const c = await sub(terminal);
     await recordN(store, sync, 0, 300, terminal);
     await waitUntil(() => c.records().length >= 300, 10000, '300 records');
@@ -115,7 +108,7 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
   });
 
   it('publishes the Last Will offline when the link dies, and resumes after the link returns', async () => {
-    const proxy = await startProxy({ port: broker.port });
+    const proxy = await startProxy({ port: broker().port });
     cleanup(() => proxy.close());
     const { store, sync, terminal, lines } = setup(proxy.url, { keepaliveS: 1 }, 'Twill');
     const c = await sub(terminal);
@@ -277,7 +270,7 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
     await store.close();
     const c = await sub('Tres');
     store = openStore({ path, bootId: 'b2' });
-    const sync = startTestSync({ url: broker.url, fleet: FLEET, terminal: 'Tres', store, bootId: 'b2' });
+    const sync = startTestSync({ url: broker().url, fleet: FLEET, terminal: 'Tres', store, bootId: 'b2' });
     cleanup(
       () => sync.stop(),
       () => store.close(),
