@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/global-build.js';
-import { exitWithin, killAll, logEvents, spawnCli } from '../helpers/cli.js';
+import { exitWithin, logEvents, spawnCli } from '../helpers/cli.js';
 import { failureCount } from '../helpers/db.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -31,7 +31,6 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  killAll();
   await new Promise<void>((r) => (holder ? holder.close(() => r()) : r()));
 });
 

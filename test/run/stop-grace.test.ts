@@ -3,8 +3,6 @@
  * waiting for the disk, then refuses them with E_STORE_CLOSED, counted in one log line (not one line
  * per record), and returns.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkOpener } from '../../agent/cli/commands/run.js';
@@ -12,15 +10,15 @@ import { validateConfig } from '../../agent/config/index.js';
 import { startAgent, type Agent } from '../../agent/run/agent.js';
 import { captureLogger } from '../helpers/log.js';
 import { waitUntil } from '../helpers/wait.js';
+import { tempDir } from '../helpers/tmp.js';
 
 let dir: string;
 let agent: Agent | null = null;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'stop-grace-'));
+  dir = tempDir('stop-grace-');
 });
 afterEach(async () => {
   agent = null;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('agent stop with the disk full', () => {
