@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // builds dist/ once when stale: some tests spawn the compiled CLI and scripts
     globalSetup: ['test/helpers/global-build.ts'],
+    // after each file: no CLI child left running, no temp dir left in /tmp
+    setupFiles: ['test/helpers/after-file.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -5,16 +5,16 @@
  * the built CLI.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../agent/cli/usage-error.js';
 import { type DecodeOptions, decodeStream, resolveDialect } from '../agent/decode/decode-stream.js';
 import { DIALECTS, encodeMessage, type IsoMessage } from '../protocol/iso8583/index.js';
 import { ensureBuilt, ROOT } from './helpers/global-build.js';
+import { tempDir } from './helpers/tmp.js';
 
 const PAN = '4761739001010119';
 
@@ -194,9 +194,8 @@ describe('decodeStream', () => {
 describe('resolveDialect', () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'decode-cli-'));
+    dir = tempDir('decode-cli-');
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('built-in names', () => {
     expect(resolveDialect('ascii')).toBe(DIALECTS.ascii);

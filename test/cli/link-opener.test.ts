@@ -10,7 +10,8 @@ import type { LinkHandle } from '../../agent/run/agent.js';
 import { createSimulatorStream, serveTcp, type TcpServerHandle } from '../../hardware/simulator/index.js';
 import type { LinkEvent } from '../../protocol/framing/index.js';
 import { DIALECTS, decodeInto, MessageView } from '../../protocol/iso8583/index.js';
-import { captureLogger, until } from '../sync/util.js';
+import { captureLogger } from '../helpers/log.js';
+import { waitUntil } from '../helpers/wait.js';
 
 let link: LinkHandle | null = null;
 let srv: TcpServerHandle | null = null;
@@ -37,7 +38,7 @@ describe('run: where events come from', () => {
       const cfg = loadConfig({ flags: { simulate: { enabled: true, rate: 400 }, dialect } });
       const events: LinkEvent[] = [];
       link = await linkOpener(cfg)(collectInto(events), captureLogger().logger);
-      await until(() => events.filter((e) => e.kind === 'response').length >= 20, 10_000, '20 responses');
+      await waitUntil(() => events.filter((e) => e.kind === 'response').length >= 20, 10_000, '20 responses');
       const view = new MessageView();
       for (const e of events) {
         if (e.kind !== 'response') continue;
@@ -82,7 +83,7 @@ describe('run: where events come from', () => {
     const cfg = loadConfig({ flags: { serial: { device: `tcp://127.0.0.1:${srv.port}` } } });
     const events: LinkEvent[] = [];
     link = await linkOpener(cfg)(collectInto(events), captureLogger().logger);
-    await until(() => events.length >= 50, 10_000, '50 frames over TCP');
+    await waitUntil(() => events.length >= 50, 10_000, '50 frames over TCP');
     expect(events.filter((e) => e.kind === 'reject')).toEqual([]);
   });
 });

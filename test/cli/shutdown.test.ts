@@ -4,24 +4,24 @@
  * SIGTERM or SIGINT still stop the agent within seconds with every failure it saw in the database,
  * with nothing left keeping the process alive.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/global-build.js';
-import { exitWithin, killAll, logEvents, spawnCli, waitFor } from '../helpers/cli.js';
+import { exitWithin, logEvents, spawnCli } from '../helpers/cli.js';
+import { failureCount } from '../helpers/db.js';
+import { tempDir } from '../helpers/tmp.js';
+import { waitUntil } from '../helpers/wait.js';
 
 /** The embedded broker's default port (broker.embedded_port). */
 const DEFAULT_PORT = 1883;
 
-let dir: string;
+const dir = tempDir('pos-shutdown-');
 let holder: Server | null = null;
 
 beforeAll(async () => {
   ensureBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'pos-shutdown-'));
   // take the default port, unless something (a local Mosquitto?) already has it: taken either way
   holder = await new Promise<Server | null>((resolve, reject) => {
     const s = createServer((c) => c.destroy());
@@ -31,19 +31,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  killAll();
   await new Promise<void>((r) => (holder ? holder.close(() => r()) : r()));
-  rmSync(dir, { recursive: true, force: true });
 });
-
-function failuresInDb(file: string): number {
-  const db = new Database(file, { readonly: true });
-  try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM failures').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
 
 describe.concurrent('run --broker embedded with the default port taken', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -56,12 +45,16 @@ describe.concurrent('run --broker embedded with the default port taken', () => {
         },
       );
       const events = () => logEvents(p.stderr());
-      await waitFor(() => events().some((e) => e.event === 'mqtt_connected'), 40_000, 'the agent connected');
+      await waitUntil(
+        () => events().some((e) => e.event === 'mqtt_connected'),
+        40_000,
+        'the agent connected',
+      );
       expect(events().find((e) => e.event === 'embedded_broker_port_busy')).toMatchObject({
         port: DEFAULT_PORT,
       });
-      // a second of traffic (40 frames/s): failures recorded before the signal
-      await new Promise((r) => setTimeout(r, 1000));
+      // failures recorded before the signal
+      await waitUntil(() => failureCount(db) >= 3, 10_000, 'three failures committed', 100);
       p.child.kill(signal);
       expect(await exitWithin(p, 5000)).toBe(0);
       // nothing at error level (an exit forced by leftover handles would be)
@@ -69,7 +62,7 @@ describe.concurrent('run --broker embedded with the default port taken', () => {
       const stopped = events().find((e) => e.event === 'agent_stopped');
       expect(stopped).toBeDefined();
       expect(stopped!.failures as number).toBeGreaterThan(0);
-      expect(failuresInDb(db)).toBe(stopped!.failures);
+      expect(failureCount(db)).toBe(stopped!.failures);
     }, 60_000);
   }
 });
@@ -90,7 +83,7 @@ describe('run --duration, stopped by a signal first', () => {
       db,
     ]);
     const events = () => logEvents(p.stderr());
-    await waitFor(() => events().some((e) => e.event === 'agent_started'), 40_000, 'the agent started');
+    await waitUntil(() => events().some((e) => e.event === 'agent_started'), 40_000, 'the agent started');
     p.child.kill('SIGTERM');
     expect(await exitWithin(p, 5000)).toBe(0);
     expect(events().filter((e) => (e.level as number) >= 50)).toEqual([]);

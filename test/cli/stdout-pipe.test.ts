@@ -5,16 +5,15 @@
  * 0, no EPIPE stack trace; `run` first stops as on SIGTERM, so every failure seen is in the
  * database.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeStream, MAX_HEX_LINE } from '../../agent/decode/decode-stream.js';
 import { DIALECTS, encodeMessage } from '../../protocol/iso8583/index.js';
 import { ensureBuilt } from '../helpers/global-build.js';
-import { exitWithin, killAll, logEvents, shellPipe, spawnCli } from '../helpers/cli.js';
+import { exitWithin, logEvents, shellPipe, spawnCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const PAN = '4761739001010119';
 
@@ -68,13 +67,8 @@ function maxRssMb(stderr: string): number {
 let dir: string;
 beforeAll(() => {
   ensureBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'pos-stdout-'));
+  dir = tempDir('pos-stdout-');
 }, 240_000);
-afterAll(() => {
-  killAll();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe('decode respects stdout back-pressure', () => {
   it('a reader that stops reading for a while: peak RSS stays near an idle decode, every line arrives', async () => {
     // baseline: the same command decoding one message

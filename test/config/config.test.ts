@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +9,7 @@ import {
   redactConfig,
 } from '../../agent/config/index.js';
 import { createLogger } from '../../agent/log.js';
+import { tempDir } from '../helpers/tmp.js';
 
 function errorOf(fn: () => unknown): ConfigError {
   try {
@@ -31,7 +31,7 @@ describe('config', () => {
   });
 
   it('layers file < environment < flags', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const dir = tempDir('cfg-');
     const file = join(dir, 'agent.yaml');
     writeFileSync(file, 'terminal:\n  id: FILE01\nfleet: f1\ndisplay:\n  width: 32\n  height: 8\n');
     const cfg = loadConfig({
@@ -51,7 +51,7 @@ describe('config', () => {
   });
 
   it('reads JSON files too', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const dir = tempDir('cfg-');
     const file = join(dir, 'agent.json');
     writeFileSync(file, JSON.stringify({ language: { cashier: 'fi' } }));
     expect(loadConfig({ file }).language.cashier).toBe('fi');
@@ -121,7 +121,7 @@ describe('config', () => {
     expect(errorOf(() => loadConfig({ file: '/nonexistent/agent.yaml' })).message).toContain(
       '/nonexistent/agent.yaml',
     );
-    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const dir = tempDir('cfg-');
     const file = join(dir, 'bad.json');
     writeFileSync(file, '{ nope');
     expect(errorOf(() => loadConfig({ file })).message).toMatch(/not valid JSON/);

@@ -5,10 +5,10 @@
  * checks the same through the built CLI.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
 import { ConfigError, loadConfig, redactConfig, validateConfig } from '../../agent/config/index.js';
 import { resolveDialect } from '../../agent/decode/decode-stream.js';
 import { redactUrl, silentLogger } from '../../agent/log.js';
@@ -44,10 +44,9 @@ function expectNoContent(out: string): void {
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cfg-noecho-'));
+  dir = tempDir('cfg-noecho-');
   for (const ext of ['txt', 'json', 'yaml', 'pem']) writeFileSync(join(dir, `foreign.${ext}`), FOREIGN);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a file the config names is never quoted', () => {
   it.each(['foreign.txt', 'foreign.json', 'foreign.yaml'])('--config %s', (name) => {

@@ -3,85 +3,23 @@
  * simulator, a real SQLite file, and a real Mosquitto. SIGTERM while busy loses nothing; SIGKILL
  * and a restart on the same file lose nothing either; bad config exits 2 naming the key.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { findPans } from '../../protocol/card/pan.js';
-import { ensureBuilt, ROOT } from '../helpers/global-build.js';
+import { exitWithin, logEvents, spawnCli } from '../helpers/cli.js';
+import { failureCount, failureRows } from '../helpers/db.js';
+import { ensureBuilt } from '../helpers/global-build.js';
 import { collect, haveMosquitto, startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
+import { tempDir } from '../helpers/tmp.js';
+import { waitUntil } from '../helpers/wait.js';
 
-const CLI = join(ROOT, 'dist/agent/cli/main.js');
-
-interface Proc {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-const children = new Set<ChildProcess>();
-
-function runCli(args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, CI: process.env.CI ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  child.stdout!.resume();
-  children.add(child);
-  const exited = new Promise<number | null>((r) =>
-    child.once('exit', (code) => {
-      children.delete(child);
-      r(code);
-    }),
-  );
-  return { child, stderr: () => err, exited };
-}
-
-function logEvents(stderr: string): Array<Record<string, unknown>> {
-  return stderr
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function dbRows(file: string): Array<Record<string, unknown>> {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare('SELECT * FROM failures ORDER BY seq').all() as Array<Record<string, unknown>>;
-  } finally {
-    db.close();
-  }
-}
-
-let dir: string;
-beforeAll(() => {
-  ensureBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
-}, 240_000);
-afterAll(() => {
-  // a failed test must not leave an agent running
-  for (const c of children) c.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = tempDir('pos-e2e-');
+beforeAll(() => ensureBuilt(), 240_000);
 
 describe('pos-agent run', () => {
   it('exits 2 and names the key on a bad config value', async () => {
-    const p = runCli([
+    const p = spawnCli([
       'run',
       '--simulate',
       '--lang',
@@ -98,7 +36,7 @@ describe('pos-agent run', () => {
   });
 
   it('--print-config refuses what run would refuse', async () => {
-    const p = runCli(['run', '--simulate', '--scenario', 'nope', '--print-config']);
+    const p = spawnCli(['run', '--simulate', '--scenario', 'nope', '--print-config']);
     expect(await p.exited).toBe(2);
     expect(p.stderr()).toContain('simulate.scenario');
   });
@@ -119,11 +57,13 @@ describe('pos-agent run', () => {
       'console',
     ];
     const out: string[] = [];
-    const p = runCli([...common, '--lang', 'sv', '--db', join(dir, 'sv.db')], { POS_AGENT_TEXTS: texts });
+    const p = spawnCli([...common, '--lang', 'sv', '--db', join(dir, 'sv.db')], {
+      env: { POS_AGENT_TEXTS: texts },
+    });
     p.child.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
     expect(await p.exited).toBe(0);
     expect(out.join('')).toContain('[GODKÄND]'); // the approval screen, in the added language
-    const refused = runCli([...common, '--lang', 'sv', '--db', join(dir, 'sv2.db')]);
+    const refused = spawnCli([...common, '--lang', 'sv', '--db', join(dir, 'sv2.db')]);
     expect(await refused.exited).toBe(2);
     expect(refused.stderr()).toContain('language.cashier');
   });
@@ -144,8 +84,8 @@ describe('pos-agent run', () => {
     for (const [cfg, want] of cases) {
       const file = join(dir, `bad-${want.replace(/\W/g, '_')}.json`);
       writeFileSync(file, JSON.stringify(cfg));
-      const p = runCli(['run', '--simulate', '--config', file, '--db', join(dir, 'bad2.db')]);
-      const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r('hung'), 15_000))]);
+      const p = spawnCli(['run', '--simulate', '--config', file, '--db', join(dir, 'bad2.db')]);
+      const code = await exitWithin(p, 15_000);
       expect(code).toBe(2);
       expect(p.stderr()).toContain(want);
     }
@@ -161,8 +101,8 @@ describe('pos-agent run', () => {
       [notDb, notDb],
       [badKeyDb, `${badKeyDb}.key`],
     ] as const) {
-      const p = runCli(['run', '--simulate', '--broker', 'none', '--display', 'none', '--db', db]);
-      const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r('hung'), 15_000))]);
+      const p = spawnCli(['run', '--simulate', '--broker', 'none', '--display', 'none', '--db', db]);
+      const code = await exitWithin(p, 15_000);
       expect(code, p.stderr()).toBe(2);
       expect(p.stderr()).toContain(named);
       expect(p.stderr()).not.toContain('TopSecretSalt');
@@ -175,7 +115,7 @@ describe('pos-agent run', () => {
 
   it('SIGTERM while busy: every failure the pipeline saw is in the database', async () => {
     const db = join(dir, 'term.db');
-    const p = runCli(
+    const p = spawnCli(
       [
         'run',
         '--simulate',
@@ -190,19 +130,16 @@ describe('pos-agent run', () => {
         '--db',
         db,
       ],
-      {
-        POS_AGENT_LOG_LEVEL: 'info',
-      },
+      { env: { POS_AGENT_LOG_LEVEL: 'info' } },
     );
-    await waitFor(() => p.stderr().includes('agent_started'), 20_000, 'agent start');
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitUntil(() => failureCount(db) > 20, 20_000, 'over 20 failures committed', 100);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     const stopped = logEvents(p.stderr()).find((e) => e.event === 'agent_stopped');
     expect(stopped, p.stderr().slice(-2000)).toBeDefined();
     const failures = stopped!.failures as number;
     expect(failures).toBeGreaterThan(20);
-    const rows = dbRows(db);
+    const rows = failureRows(db);
     expect(rows.length).toBe(failures);
     expect(findPans(JSON.stringify(rows))).toEqual([]);
     expect(findPans(p.stderr())).toEqual([]);
@@ -233,21 +170,25 @@ describe('pos-agent run', () => {
           '--display',
           'none',
         ];
-        const first = runCli(args);
-        await waitFor(() => first.stderr().includes('agent_started'), 20_000, 'agent start');
-        await new Promise((r) => setTimeout(r, 2000));
+        const first = spawnCli(args);
+        await waitUntil(() => sub.records().length >= 5, 20_000, 'five records at the broker', 100);
         first.child.kill('SIGKILL');
         await first.exited;
-        const second = runCli([...args, '--seed', '2']);
-        await waitFor(() => second.stderr().includes('agent_started'), 20_000, 'agent restart');
-        await new Promise((r) => setTimeout(r, 2000));
+        const second = spawnCli([...args, '--seed', '2']);
+        const before = failureCount(db);
+        await waitUntil(
+          () => failureCount(db) >= before + 5,
+          20_000,
+          'five failures committed after the restart',
+          100,
+        );
         second.child.kill('SIGTERM');
         expect(await second.exited).toBe(0);
 
-        const rows = dbRows(db);
+        const rows = failureRows(db);
         expect(rows.length).toBeGreaterThan(10);
         const ids = new Set(rows.map((r) => r.id as string));
-        await sub.waitFor(
+        await waitUntil(
           () => ids.size > 0 && [...ids].every((id) => sub.records().some((r) => r.id === id)),
           15_000,
           'all records on the broker',

@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../../agent/cli/commands/export.js';
 import { createAnnotator } from '../../agent/export/annotate.js';
 import { currencyExponent, decimalToMinor } from '../../protocol/currency/iso4217.js';
@@ -21,10 +21,11 @@ import { CSV_COLUMNS, localTime } from '../../agent/export/stream.js';
 import { CATEGORIES, type Category, type FailureRecord } from '../../agent/record.js';
 import { RECORD_COLUMNS } from '../../agent/store/schema.js';
 import { findPans } from '../../protocol/card/pan.js';
-import { createStore, insertRecords, makeRecord, tempDir } from './seed.js';
+import { createStore, insertRecords, makeRecord } from './seed.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const tmp = tempDir();
-const DB = join(tmp.dir, 'seeded.db');
+const tmp = tempDir('pos-export-');
+const DB = join(tmp, 'seeded.db');
 const CURRENCIES = ['978', '392', '048', '840', null] as const;
 const OFFSETS = [60, -300, 540, 0, 330];
 const RCS: Array<[string, Category]> = [
@@ -77,7 +78,6 @@ beforeAll(() => {
   insertRecords(db, seeded);
   db.close();
 });
-afterAll(() => tmp.cleanup());
 
 /** The model: what a filter should select, computed in JS from the seeded records. */
 function model(f: Filters): string[] {
@@ -127,7 +127,7 @@ async function exportTo(
   raw: RawFilterOptions = {},
   extra: Partial<ExportRequest> = {},
 ) {
-  const out = join(tmp.dir, `out-${Math.random().toString(36).slice(2)}.${format}`);
+  const out = join(tmp, `out-${Math.random().toString(36).slice(2)}.${format}`);
   const res = await runExport(
     {
       db: DB,
@@ -317,7 +317,7 @@ describe('formats', () => {
     expect(Buffer.concat(chunks).toString().trimEnd().split('\n')).toHaveLength(
       model(parseFilters({ rc: ['96'] })).length,
     );
-    const bad = join(tmp.dir, 'no-such-dir', 'x.csv');
+    const bad = join(tmp, 'no-such-dir', 'x.csv');
     await expect(exportTo('csv', {}, { out: bad })).rejects.toMatchObject({ code: 'E_OUTPUT', exitCode: 1 });
   });
 });
@@ -335,7 +335,7 @@ describe('the export command', () => {
   }
 
   it('a missing database is bad input (exit 2) with a clear message', async () => {
-    const e = (await run(['--db', join(tmp.dir, 'missing.db')])) as ExportError;
+    const e = (await run(['--db', join(tmp, 'missing.db')])) as ExportError;
     expect(e).toBeInstanceOf(ExportError);
     expect(e.code).toBe('E_DB_MISSING');
     expect(e.exitCode).toBe(2);
@@ -343,7 +343,7 @@ describe('the export command', () => {
   });
 
   it('a file that is not a pos-agent store is bad input', async () => {
-    const junk = join(tmp.dir, 'junk.db');
+    const junk = join(tmp, 'junk.db');
     writeFileSync(junk, 'not sqlite at all, just text '.repeat(100));
     const e = (await run(['--db', junk])) as ExportError;
     expect(e.code).toBe('E_DB_INVALID');
@@ -368,7 +368,7 @@ describe('the export command', () => {
   });
 
   it('exports through the command with repeatable options', async () => {
-    const out = join(tmp.dir, 'cmd.csv');
+    const out = join(tmp, 'cmd.csv');
     const stderr = process.stderr.write;
     process.stderr.write = (() => true) as typeof process.stderr.write;
     try {

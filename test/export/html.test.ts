@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnnotator } from '../../agent/export/annotate.js';
 import { openReadOnly } from '../../agent/export/db.js';
 import { parseFilters } from '../../agent/export/filters.js';
@@ -21,7 +21,8 @@ import { buildReport, chooseBucket, fillBuckets } from '../../agent/export/repor
 import { runExport } from '../../agent/export/run.js';
 import type { Category, FailureRecord } from '../../agent/record.js';
 import { findPans } from '../../protocol/card/pan.js';
-import { createStore, insertRecords, makeRecord, tempDir } from './seed.js';
+import { createStore, insertRecords, makeRecord } from './seed.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 function haveChromium(): boolean {
@@ -36,7 +37,7 @@ function haveChromium(): boolean {
 }
 
 const tmp = tempDir('pos-report-');
-const DB = join(tmp.dir, 'report.db');
+const DB = join(tmp, 'report.db');
 const XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">';
 const CODES: Array<[string, Category, FailureRecord['rc_source']]> = [
   ['51', 'insufficient_funds', 'issuer'],
@@ -68,7 +69,6 @@ beforeAll(() => {
   insertRecords(db, records);
   db.close();
 });
-afterAll(() => tmp.cleanup());
 
 function report(lang: Lang, tableLimit = 100, raw = {}) {
   const db = openReadOnly(DB);
@@ -187,7 +187,7 @@ describe('report data and markup', () => {
   });
 
   it('CSV next_step and rc_meaning come from the guidance catalog and code table', async () => {
-    const out = join(tmp.dir, 'g.csv');
+    const out = join(tmp, 'g.csv');
     await runExport(
       {
         db: DB,
@@ -211,7 +211,7 @@ describe('report data and markup', () => {
 
 describe.skipIf(!haveChromium())('report in headless Chromium', () => {
   it('renders the charts, logs no errors, loads nothing, and prints', async () => {
-    const file = join(tmp.dir, 'report.html');
+    const file = join(tmp, 'report.html');
     await runExport(
       {
         db: DB,
@@ -270,7 +270,7 @@ describe.skipIf(!haveChromium())('report in headless Chromium', () => {
       expect(charts[0]?.drawn).toBe(7); // seven categories in the data (91 and L_TIMEOUT are both network)
       expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
       expect(await page.$$eval('#failures tbody tr', (rows) => rows.length)).toBe(120);
-      const shot = join(tmp.dir, 'report.png');
+      const shot = join(tmp, 'report.png');
       await page.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(10_000);
       // print: white background, repeating table headers, a multi-page PDF

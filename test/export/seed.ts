@@ -1,15 +1,7 @@
 /** Test helpers: a temporary failure store created with the real MIGRATIONS, and record factories. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FailureRecord } from '../../agent/record.js';
 import { MIGRATIONS, RECORD_COLUMNS } from '../../agent/store/schema.js';
-
-export function tempDir(prefix = 'pos-export-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 export function createStore(file: string): Database.Database {
   const db = new Database(file);

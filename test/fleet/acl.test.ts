@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../../agent/fleet/collector.js';
 import { sqliteSink } from '../../agent/fleet/sinks.js';
 import { silentLogger } from '../../agent/log.js';
-import { makeRecord, tempDir } from '../export/seed.js';
+import { makeRecord } from '../export/seed.js';
+import { tempDir } from '../helpers/tmp.js';
+import { waitUntil } from '../helpers/wait.js';
 import { haveMosquitto, type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { failures } from './payloads.js';
 
@@ -28,14 +30,13 @@ function docAcl(): string {
 
 beforeAll(async () => {
   if (!available) return;
-  const acl = join(tmp.dir, 'acl');
+  const acl = join(tmp, 'acl');
   writeFileSync(acl, docAcl());
   // anonymous logins with a user name: the ACL (not the password check) is under test here
   broker = await startMosquitto({ extra: [`acl_file ${acl}`] });
 });
 afterAll(async () => {
   await broker?.close();
-  tmp.cleanup();
 });
 
 async function terminal(username: string) {
@@ -48,7 +49,7 @@ async function terminal(username: string) {
 
 describe.skipIf(!available)('Mosquitto ACL of docs/security.md', () => {
   it('lets a terminal publish under pos/v1/FLEET/TERMINAL only', async () => {
-    const file = join(tmp.dir, 'acl.db');
+    const file = join(tmp, 'acl.db');
     const mk = (shareGroup?: string, f = file) =>
       startCollector({
         broker: broker.url,
@@ -60,7 +61,7 @@ describe.skipIf(!available)('Mosquitto ACL of docs/security.md', () => {
         ...(shareGroup ? { shareGroup } : {}),
       });
     const plain = mk();
-    const shared = mk('grp', join(tmp.dir, 'acl-shared.db'));
+    const shared = mk('grp', join(tmp, 'acl-shared.db'));
     await Promise.all([plain.ready, shared.ready]);
 
     const t1 = await terminal('fa/TERM0001');
@@ -91,10 +92,12 @@ describe.skipIf(!available)('Mosquitto ACL of docs/security.md', () => {
     );
     await t1.endAsync();
     await t2.endAsync();
-    const until = Date.now() + 10_000;
-    while ((plain.stats.inserted < 2 || shared.stats.inserted < 2) && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await waitUntil(
+      () => plain.stats.inserted >= 2 && shared.stats.inserted >= 2,
+      10_000,
+      () =>
+        `the two allowed records at both collectors (plain ${plain.stats.inserted}, shared ${shared.stats.inserted})`,
+    );
     await new Promise((r) => setTimeout(r, 300)); // anything denied would have arrived by now
     await plain.stop();
     await shared.stop();

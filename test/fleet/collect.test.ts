@@ -14,7 +14,9 @@ import { startWatch } from '../../agent/fleet/watch.js';
 import { createLogger, silentLogger } from '../../agent/log.js';
 import { startEmbeddedBroker } from '../../agent/sync/broker.js';
 import type { FailureRecord } from '../../agent/record.js';
-import { makeRecord, tempDir } from '../export/seed.js';
+import { makeRecord } from '../export/seed.js';
+import { tempDir } from '../helpers/tmp.js';
+import { waitUntil } from '../helpers/wait.js';
 import { haveMosquitto, type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { failures, metrics, recordAt, status } from './payloads.js';
 
@@ -27,16 +29,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await broker?.close();
-  tmp.cleanup();
 });
 
-async function waitFor(pred: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}\n${broker.log().slice(-1500)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** waitUntil with the broker's log tail in the timeout message. */
+const waitFor = (pred: () => boolean, what: string, timeoutMs = 15_000) =>
+  waitUntil(pred, timeoutMs, () => `${what}\n${broker.log().slice(-1500)}`, 25);
 
 async function publisher(): Promise<MqttClient> {
   const c = await mqtt.connectAsync(broker.url, {
@@ -98,7 +95,7 @@ function makeBatches(start: number, count: number, per: number, terminals: numbe
 
 describe.skipIf(!available)('fleet collect with Mosquitto', () => {
   it('stores duplicates across collector reconnects and a broker restart once', async () => {
-    const file = join(tmp.dir, 'dedup.db');
+    const file = join(tmp, 'dedup.db');
     const fleet = 'dedup';
     const first = makeBatches(0, 10, 5, 3);
     const second = makeBatches(50, 10, 5, 3);
@@ -128,8 +125,8 @@ describe.skipIf(!available)('fleet collect with Mosquitto', () => {
 
   it('two collectors in a shared subscription split the stream with nothing lost', async () => {
     const fleet = 'shared';
-    const f1 = join(tmp.dir, 'share-1.db');
-    const f2 = join(tmp.dir, 'share-2.db');
+    const f1 = join(tmp, 'share-1.db');
+    const f2 = join(tmp, 'share-2.db');
     const c1 = collector('collect-share-1', sqliteSink(f1), fleet, 'grp');
     const c2 = collector('collect-share-2', sqliteSink(f2), fleet, 'grp');
     await Promise.all([c1.ready, c2.ready]);
@@ -152,7 +149,7 @@ describe.skipIf(!available)('fleet collect with Mosquitto', () => {
 
   it('acknowledges only after the write: a failed write is redelivered', async () => {
     const fleet = 'ackwrite';
-    const file = join(tmp.dir, 'ack.db');
+    const file = join(tmp, 'ack.db');
     let calls = 0;
     const failing: RecordSink = {
       kind: 'sqlite',
@@ -199,7 +196,7 @@ function batchesOf(terminal: string, recs: FailureRecord[], per = 5) {
 
 describe.skipIf(!available)('fleet collect: no genuine record dropped (issue 9 item 8)', () => {
   it('--fleet +: a wiped agent database (seq back at 1) and two fleets sharing TERM0001 are all stored', async () => {
-    const file = join(tmp.dir, 'seq.db');
+    const file = join(tmp, 'seq.db');
     const { lines, log } = capturingLogger();
     const c = startCollector({
       broker: broker.url,
@@ -236,7 +233,7 @@ describe.skipIf(!available)('fleet collect: no genuine record dropped (issue 9 i
   });
 
   it('refuses records naming another terminal or fleet than their topic with PUBACK 0x87, and logs them', async () => {
-    const file = join(tmp.dir, 'spoof.db');
+    const file = join(tmp, 'spoof.db');
     const { lines, log } = capturingLogger();
     const c = startCollector({
       broker: broker.url,
@@ -292,7 +289,7 @@ describe.skipIf(!available)('fleet collect: no genuine record dropped (issue 9 i
 
 describe.skipIf(!available)('fleet collect: maximum packet size (issue 9 item 17)', () => {
   it('announces a maximum packet size: the broker never sends it a bigger message', async () => {
-    const file = join(tmp.dir, 'big.db');
+    const file = join(tmp, 'big.db');
     const c = startCollector({
       broker: broker.url,
       fleet: 'big',
@@ -311,7 +308,7 @@ describe.skipIf(!available)('fleet collect: maximum packet size (issue 9 item 17
     await publishBatches(pub, 'big', [{ terminal: 'T1', records: small }]);
     await pub.endAsync();
     await waitFor(() => c.stats.inserted === 3, 'the small message');
-    await new Promise((r) => setTimeout(r, 200));
+    // published after the big one on the same topic and QoS: had the big one arrived, it came first
     await c.stop();
     expect(c.stats.messages).toBe(1); // the big one never arrived
     expect(ids(file)).toEqual(small.map((r) => r.id).sort());
@@ -334,7 +331,6 @@ describe.skipIf(!available)('fleet watch with Mosquitto', () => {
       plain: true,
     });
     await waitFor(() => w.client.connected, 'watch connected');
-    await new Promise((r) => setTimeout(r, 200)); // subscription in place
     // a terminal with a Last Will, as agent/sync connects
     const term = await mqtt.connectAsync(broker.url, {
       protocolVersion: 5,
@@ -350,6 +346,8 @@ describe.skipIf(!available)('fleet watch with Mosquitto', () => {
       qos: 1,
       retain: true,
     });
+    // retained: it reaches the watch once its subscription is in place, late or not
+    await waitFor(() => w.state().terminals.get('live/T1')?.status === 'online', 'the watch subscribed');
     const now = Date.now();
     await term.publishAsync(
       'pos/v1/live/T1/failures',
@@ -377,12 +375,11 @@ describe.skipIf(!available)('fleet watch with Mosquitto', () => {
 describe('fleet collect against an MQTT 3.1.1-only broker', () => {
   it('stops with E_BROKER_PROTOCOL instead of retrying for ever (the demo embedded broker)', async () => {
     const embedded = await startEmbeddedBroker({ port: 0 });
-    const tmp = tempDir();
     const c = startCollector({
       broker: embedded.url,
       fleet: 'demo',
       clientId: 'collect-v311',
-      sink: sqliteSink(join(tmp.dir, 'fleet.db')),
+      sink: sqliteSink(join(tmp, 'v311.db')),
       log: silentLogger(),
     });
     try {
@@ -395,7 +392,6 @@ describe('fleet collect against an MQTT 3.1.1-only broker', () => {
     } finally {
       await c.stop().catch(() => {});
       await embedded.close();
-      tmp.cleanup();
     }
   });
 });

@@ -28,12 +28,12 @@ import {
 } from '../../agent/fleet/sinks.js';
 import type { FailureRecord } from '../../agent/record.js';
 import { MIGRATIONS, RECORD_COLUMNS } from '../../agent/store/schema.js';
-import { makeRecord, tempDir } from '../export/seed.js';
+import { makeRecord } from '../export/seed.js';
+import { tempDir } from '../helpers/tmp.js';
 import { havePostgres, type Postgres, startPostgres } from '../helpers/postgres.js';
 import { failures } from './payloads.js';
 
 const tmp = tempDir('pos-fleet-sink-');
-afterAll(() => tmp.cleanup());
 
 /** `n` records of one terminal with seq from..from+n-1 and ids from `idBase` (distinct per call). */
 function run(idBase: number, n: number, terminal: string, seqFrom = 1, over: Partial<FailureRecord> = {}) {
@@ -127,7 +127,7 @@ function legacySqlite(file: string, recs: FailureRecord[]): void {
 
 describe('SQLite sink', () => {
   it('stores every genuine record: redeliveries once, seq and id conflicts kept and flagged', async () => {
-    const file = join(tmp.dir, 'conflicts.db');
+    const file = join(tmp, 'conflicts.db');
     const sink = sqliteSink(file);
     await conflictScenario(sink, async () => sqliteRows(file));
     sink.close();
@@ -140,7 +140,7 @@ describe('SQLite sink', () => {
   });
 
   it('creates the database, its -wal and -shm 0600', () => {
-    const file = join(tmp.dir, 'mode.db');
+    const file = join(tmp, 'mode.db');
     const sink = sqliteSink(file); // the migrations have written: -wal and -shm exist now
     for (const f of [file, `${file}-wal`, `${file}-shm`])
       expect((statSync(f).mode & 0o777).toString(8)).toBe('600');
@@ -148,7 +148,7 @@ describe('SQLite sink', () => {
   });
 
   it('migrates a collector database of the old schema (UNIQUE terminal_id, seq) without losing a row', () => {
-    const file = join(tmp.dir, 'legacy.db');
+    const file = join(tmp, 'legacy.db');
     const old = run(0, 4, 'TERM0001');
     legacySqlite(file, old);
     const sink = sqliteSink(file);
@@ -174,7 +174,7 @@ describe('SQLite sink', () => {
   });
 
   it("refuses an agent's own store instead of converting it", () => {
-    const file = join(tmp.dir, 'agent.db');
+    const file = join(tmp, 'agent.db');
     legacySqlite(file, run(0, 2, 'T1'));
     const db = new Database(file);
     db.prepare("INSERT INTO meta (key, value) VALUES ('created_at', '2026-11-23T08:00:00.000Z')").run();

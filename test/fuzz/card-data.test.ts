@@ -10,10 +10,8 @@
  * The seed is random per run (FUZZ_SEED overrides) and printed with any failure; `npm run fuzz --
  * --inputs N --seed S` reruns it at any length.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
 import { type FuzzReport, runCardDataFuzz } from '../../scripts/lib/card-data-fuzz.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -26,11 +24,10 @@ describe(`card-data fuzz, ${INPUTS} inputs (seed ${SEED}; rerun: FUZZ_SEED=${SEE
   const counts = (prefix: string) =>
     Object.fromEntries(Object.entries(report.byKind).filter(([k]) => k.startsWith(prefix)));
 
-  const storeDir = mkdtempSync(join(tmpdir(), 'pos-agent-fuzz-'));
+  const storeDir = tempDir('pos-agent-fuzz-');
   beforeAll(async () => {
     report = await runCardDataFuzz({ seed: SEED, inputs: INPUTS, pipelineEvery: EVERY, storeDir });
   }, 120_000);
-  afterAll(() => rmSync(storeDir, { recursive: true, force: true }));
 
   it('ran every part on good and bad input alike (not vacuous)', () => {
     expect(report.inputs).toBe(INPUTS);

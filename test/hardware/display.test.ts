@@ -15,6 +15,7 @@ import {
 } from '../../hardware/display/index.js';
 import type { Display, Screen } from '../../hardware/display/index.js';
 import type { SerialBinding } from '../../hardware/serial/index.js';
+import { waitUntil } from '../helpers/wait.js';
 
 /** A screen laid out for a display's text area with the agent's layout (CJK = 2 columns, pages). */
 function layoutScreen(display: Pick<Display, 'textGeometry'>, title: string, text: string): Screen {
@@ -94,14 +95,12 @@ describe('LCD byte protocol', () => {
     });
     lcd.show({ title: 'READY', pages: [['Insert card']] });
     const want = Buffer.concat([LCD_INIT, lcdFrame(['READY', 'Insert card', '', ''], 20)]);
-    const t0 = Date.now();
-    let rec: Buffer = Buffer.alloc(0);
-    while (Date.now() - t0 < 3000) {
-      await new Promise((r) => setTimeout(r, 10));
-      rec = recorded('/dev/lcd0');
-      if (rec.length >= want.length) break;
-    }
-    expect(rec.toString('hex')).toBe(want.toString('hex'));
+    await waitUntil(
+      () => recorded('/dev/lcd0').length >= want.length,
+      3000,
+      () => `${want.length} bytes on the wire, got ${recorded('/dev/lcd0').length}`,
+    );
+    expect(recorded('/dev/lcd0').toString('hex')).toBe(want.toString('hex'));
     await lcd.close();
   });
 });

@@ -5,6 +5,8 @@
 
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordLink, SAMPLE_RESPONSE } from '../helpers/link.js';
+import { waitUntil } from '../helpers/wait.js';
 
 // @serialport/binding-mock's own typings are not reachable under NodeNext resolution; serialport
 // re-exposes the same MockBinding singleton (with types) as SerialPortMock.binding.
@@ -18,14 +20,9 @@ import {
   encodeBinaryFrame,
   encodeEventLine,
   encodeMessageLine,
-  type LinkEvent,
 } from '../../protocol/framing/index.js';
 
-const MSG = Buffer.concat([
-  Buffer.from('0210'),
-  Buffer.from('7238000002800000', 'hex'),
-  Buffer.from('16476173900101011900000000000001234500012310'),
-]);
+const MSG = SAMPLE_RESPONSE;
 
 /** MockBinding, remembering every port it opens so a test can feed or unplug it. */
 function trackingBinding() {
@@ -39,25 +36,6 @@ function trackingBinding() {
     },
   } as typeof MockBinding;
   return { binding: binding as SerialBinding, opened, last: () => opened[opened.length - 1]! };
-}
-
-type Seen = { kind: string; hex?: string; name?: string; code?: string; bytes?: number };
-function record(link: Link) {
-  const seen: Seen[] = [];
-  link.onEvent((e: LinkEvent) => {
-    if (e.kind === 'reject') seen.push({ kind: 'reject', code: e.code, bytes: e.bytes });
-    else if (e.kind === 'event') seen.push({ kind: 'event', name: e.name });
-    else seen.push({ kind: e.kind, hex: e.buf.toString('hex', e.offset, e.offset + e.length) });
-  });
-  return seen;
-}
-
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 2));
-  }
 }
 
 let link: Link | null = null;
@@ -92,10 +70,10 @@ for (const f of FRAMINGS) {
         binding: tb.binding,
         logger: silentLogger(),
       });
-      const seen = record(link);
+      const seen = recordLink(link);
       await link.whenOpen();
       tb.last().emitData(Buffer.concat([f.frame(MSG), f.event(), f.frame(MSG)]));
-      await until(() => seen.length === 3);
+      await waitUntil(() => seen.length === 3, 3000);
       expect(seen).toEqual([
         { kind: 'response', hex: MSG.toString('hex') },
         { kind: 'event', name: 'CARD_INSERTED' },
@@ -114,13 +92,13 @@ for (const f of FRAMINGS) {
         binding: tb.binding,
         logger: silentLogger(),
       });
-      const seen = record(link);
+      const seen = recordLink(link);
       await link.whenOpen();
       const garbage = Buffer.from([0xff, 0xfe, 0x80, 0x99, 0xaa]);
       const oversize = f.frame(Buffer.concat([Buffer.from('0210'), Buffer.alloc(400, 0x30)]));
       const wire = Buffer.concat([f.frame(MSG), f.frame(MSG), garbage, f.frame(MSG), oversize, f.event()]);
       tb.last().emitData(wire);
-      await until(() => seen.filter((s) => s.kind !== 'reject').length === 4);
+      await waitUntil(() => seen.filter((s) => s.kind !== 'reject').length === 4, 3000);
       expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual([
         'response',
         'response',
@@ -146,23 +124,27 @@ for (const f of FRAMINGS) {
       });
       const states: string[] = [];
       link.onState((s) => states.push(s));
-      const seen = record(link);
+      const seen = recordLink(link);
       await link.whenOpen();
       const full = f.frame(MSG);
       tb.last().emitData(Buffer.concat([full, full.subarray(0, 10)])); // one frame and the head of the next
-      await until(() => seen.length === 1);
+      await waitUntil(() => seen.length === 1, 3000);
       // unplug: the device disappears and the pending read fails like an EIO
       MockBinding.reset();
       (tb.last() as unknown as { pendingRead: ((e: Error) => void) | null }).pendingRead?.(
         new Error('EIO: device unplugged'),
       );
-      await until(() => link!.state === 'reconnecting');
-      await new Promise((r) => setTimeout(r, 60)); // a few failed attempts while it is gone
+      const attempts = () => states.filter((s) => s === 'reconnecting').length;
+      await waitUntil(
+        () => attempts() >= 3,
+        3000,
+        () => `failed attempts while it is gone: states ${states.join(',')}`,
+      );
       expect(link.state).not.toBe('open');
       MockBinding.createPort('/dev/mock2');
       await link.whenOpen();
       tb.last().emitData(Buffer.concat([full, f.event()]));
-      await until(() => seen.filter((s) => s.kind !== 'reject').length === 3);
+      await waitUntil(() => seen.filter((s) => s.kind !== 'reject').length === 3, 3000);
       expect(seen).toEqual([
         { kind: 'response', hex: MSG.toString('hex') },
         { kind: 'reject', code: 'E_FRAME_TRUNCATED', bytes: 10 },
@@ -198,7 +180,7 @@ describe('serial link basics', () => {
     });
     await link.whenOpen();
     expect(link.write(Buffer.from('hello\n'))).toBe(true);
-    await until(() => tb.last().recording.length === 6);
+    await waitUntil(() => tb.last().recording.length === 6, 3000);
     await link.close();
     expect(link.state).toBe('closed');
     expect(link.write(Buffer.from('x'))).toBe(false);
@@ -215,7 +197,7 @@ describe('serial link basics', () => {
       logger: silentLogger(),
       reconnect: { minMs: 5, maxMs: 10 },
     });
-    await until(() => link!.state === 'reconnecting');
+    await waitUntil(() => link!.state === 'reconnecting', 3000);
     await expect(link.whenOpen(50)).rejects.toMatchObject({ code: 'E_LINK_TIMEOUT' });
     await link.close();
     expect(link.state).toBe('closed');

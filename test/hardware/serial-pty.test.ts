@@ -11,35 +11,13 @@ import {
   encodeBinaryFrame,
   encodeEventLine,
   encodeMessageLine,
-  type LinkEvent,
 } from '../../protocol/framing/index.js';
 import { createPtyPair, type PtyPair, requireSocat } from '../helpers/socat.js';
+import { recordLink, SAMPLE_RESPONSE } from '../helpers/link.js';
+import { sleep, waitUntil } from '../helpers/wait.js';
 
 const HAVE_SOCAT = requireSocat();
-const MSG = Buffer.concat([
-  Buffer.from('0210'),
-  Buffer.from('7238000002800000', 'hex'),
-  Buffer.from('16476173900101011900000000000001234500012310'),
-]);
-
-type Seen = { kind: string; hex?: string; name?: string; code?: string; bytes?: number };
-function record(link: Link) {
-  const seen: Seen[] = [];
-  link.onEvent((e: LinkEvent) => {
-    if (e.kind === 'reject') seen.push({ kind: 'reject', code: e.code, bytes: e.bytes });
-    else if (e.kind === 'event') seen.push({ kind: 'event', name: e.name });
-    else seen.push({ kind: e.kind, hex: e.buf.toString('hex', e.offset, e.offset + e.length) });
-  });
-  return seen;
-}
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const MSG = SAMPLE_RESPONSE;
 
 /** The device side of the pair: write bytes into the other end. */
 function device(path: string) {
@@ -87,7 +65,7 @@ for (const f of FRAMINGS) {
         maxFrameBytes: 256,
         logger: silentLogger(),
       });
-      const seen = record(link);
+      const seen = recordLink(link);
       await link.whenOpen();
       const dev = device(pair.b);
       try {
@@ -101,7 +79,7 @@ for (const f of FRAMINGS) {
         const garbage = Buffer.from([0x80, 0xff, 0xfe, 0xc3, 0x81]);
         const oversize = f.frame(Buffer.concat([Buffer.from('0210'), Buffer.alloc(600, 0x31)]));
         dev.write(Buffer.concat([one, one, garbage, one, oversize, f.event()]));
-        await until(() => seen.filter((s) => s.kind !== 'reject').length === 8);
+        await waitUntil(() => seen.filter((s) => s.kind !== 'reject').length === 8, 5000);
         expect(seen.filter((s) => s.kind !== 'reject').map((s) => s.kind)).toEqual([
           ...Array(7).fill('response'),
           'event',
@@ -129,22 +107,26 @@ for (const f of FRAMINGS) {
       });
       const states: string[] = [];
       link.onState((s) => states.push(s));
-      const seen = record(link);
+      const seen = recordLink(link);
       await link.whenOpen();
       let dev = device(pair.b);
       dev.write(f.frame(MSG));
-      await until(() => seen.length === 1);
+      await waitUntil(() => seen.length === 1, 5000);
       dev.close();
       await pair.stop();
-      await until(() => link!.state === 'reconnecting' || link!.state === 'opening');
-      await sleep(100);
+      const attempts = () => states.filter((s) => s === 'reconnecting').length;
+      await waitUntil(
+        () => attempts() >= 2,
+        5000,
+        () => `failed attempts while it is gone: states ${states.join(',')}`,
+      );
       expect(link.state).not.toBe('open');
       await pair.start();
       await link.whenOpen(5000);
       dev = device(pair.b);
       try {
         dev.write(Buffer.concat([f.frame(MSG), f.event()]));
-        await until(() => seen.filter((s) => s.kind !== 'reject').length === 3);
+        await waitUntil(() => seen.filter((s) => s.kind !== 'reject').length === 3, 5000);
       } finally {
         dev.close();
       }
@@ -174,17 +156,17 @@ describe.skipIf(!HAVE_SOCAT)('serial link: the device path disappears while the 
     });
     const states: string[] = [];
     link.onState((s) => states.push(s));
-    const seen = record(link);
+    const seen = recordLink(link);
     await link.whenOpen();
     unlinkSync(pair.a);
-    await until(() => link!.state !== 'open', 3000);
+    await waitUntil(() => link!.state !== 'open', 3000);
     expect(states).toContain('reconnecting');
     symlinkSync(target, pair.a);
     await link.whenOpen(5000);
     const dev = device(pair.b);
     try {
       dev.write(encodeEventLine('LINK_DOWN', { reason: 'dial' }));
-      await until(() => seen.some((s) => s.kind === 'event'));
+      await waitUntil(() => seen.some((s) => s.kind === 'event'), 5000);
     } finally {
       dev.close();
     }

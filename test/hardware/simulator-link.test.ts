@@ -4,8 +4,6 @@
  * serialport bindings; and served over TCP to openTcpLink. What arrives must match the script.
  */
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../agent/log.js';
@@ -22,6 +20,8 @@ import {
 } from '../../hardware/simulator/index.js';
 import type { LinkEvent } from '../../protocol/framing/index.js';
 import { requireSocat } from '../helpers/socat.js';
+import { tempDir } from '../helpers/tmp.js';
+import { waitUntil, within } from '../helpers/wait.js';
 
 const HAVE_SOCAT = requireSocat();
 
@@ -56,26 +56,6 @@ function mergeRejects(seen: string[]): string[] {
   return out;
 }
 
-async function until(cond: () => boolean, ms = 10_000, what: () => string = () => ''): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out ${what()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function phase<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what()}`)), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 let link: Link | null = null;
 let pair: PtyPairHandle | null = null;
 let srv: TcpServerHandle | null = null;
@@ -95,7 +75,7 @@ describe.skipIf(!HAVE_SOCAT)('simulator → pty (socat) → serial link', () => 
   ] as ScriptOptions[]) {
     it(`${opts.framing}: every frame of the script arrives as the script says`, async () => {
       const COUNT = 150;
-      const path = join(mkdtempSync(join(tmpdir(), 'pos-sim-')), 'module');
+      const path = join(tempDir('pos-sim-'), 'module');
       pair = await startPtyPair(path);
       link = openSerialLink({
         path,
@@ -109,8 +89,8 @@ describe.skipIf(!HAVE_SOCAT)('simulator → pty (socat) → serial link', () => 
       const where = () =>
         `bytes in ${l.stats.bytesIn}, opens ${l.stats.opens}, disconnects ${l.stats.disconnects}`;
       // each phase has its own deadline under the test's 30 s, so a failure says which one stalled
-      await phase(link.whenOpen(), 5_000, () => `link open (${where()})`);
-      await phase(
+      await within(link.whenOpen(), 5_000, () => `link open (${where()})`);
+      await within(
         pumpToTty(createSimulatorStream({ ...opts, rate: 300, count: COUNT }), pair.simPath, silentLogger()),
         10_000,
         () => `simulator writing into ${pair?.simPath} (${where()})`,
@@ -118,13 +98,18 @@ describe.skipIf(!HAVE_SOCAT)('simulator → pty (socat) → serial link', () => 
       const want = expectedFor(opts, COUNT);
       const total = buildScript(opts, COUNT).reduce((n, s) => n + s.bytes.length, 0);
       // generous: the whole suite shares two cores; the message says what did arrive
-      await until(
+      await waitUntil(
         () => link!.stats.bytesIn >= total,
         10_000,
         () =>
           `after ${link!.stats.bytesIn}/${total} bytes; opens ${link!.stats.opens}, disconnects ${link!.stats.disconnects}`,
       );
-      await new Promise((r) => setTimeout(r, 100)); // idle timer for a trailing partial frame
+      // every step but the last framed (the last may be noise still pending in the framer)
+      await waitUntil(
+        () => mergeRejects(seen).length >= want.length - 1,
+        5_000,
+        () => `${want.length - 1} steps framed, got ${mergeRejects(seen).length}`,
+      );
       const got = mergeRejects(seen).map((s) =>
         s.startsWith('response:') || s.startsWith('request:') ? `${s.split(':')[0]}:` : s,
       );
@@ -152,18 +137,26 @@ describe('simulator → TCP → tcp link', () => {
       reconnect: { minMs: 20, maxMs: 100 },
     });
     const seen = tally(link);
-    await until(() => seen.length === COUNT);
+    await waitUntil(
+      () => seen.length === COUNT,
+      10_000,
+      () => `${COUNT} frames, got ${seen.length}`,
+    );
     expect(seen.filter((s) => s.startsWith('reject')).length).toBe(0);
     expect(seen.map((s) => s.split(':')[0])).toEqual(buildScript(opts, COUNT).map((s) => s.link.kind));
     // server goes away: the link notices and keeps trying; a new server on the same port resumes
     await srv.close();
-    await until(() => link!.state !== 'open');
+    await waitUntil(() => link!.state !== 'open', 10_000, 'the link to notice the server is gone');
     srv = await serveTcp(
       port,
       () => createSimulatorStream({ ...opts, rate: 2000, count: 10 }),
       silentLogger(),
     );
-    await until(() => seen.length === COUNT + 10);
+    await waitUntil(
+      () => seen.length === COUNT + 10,
+      10_000,
+      () => `${COUNT + 10} frames, got ${seen.length}`,
+    );
     expect(link.stats.opens).toBeGreaterThanOrEqual(2);
   });
 });

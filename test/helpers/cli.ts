@@ -87,15 +87,6 @@ export function logEvents(stderr: string): Array<Record<string, unknown>> {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** Polls `pred` every 50 ms; throws naming `what` after `ms`. */
-export async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Resolves with the exit status, or 'timeout' when the process is still running after `ms`. */
 export function exitWithin(p: CliProc, ms: number): Promise<number | string | null> {
   let timer: NodeJS.Timeout | undefined;

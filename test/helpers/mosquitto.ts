@@ -4,7 +4,13 @@
  * `collect()`, a QoS 1 subscriber with a persistent session that gathers what arrives.
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import { mosquittoBinary } from '../../scripts/lib/mosquitto.js';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  mosquittoBinary,
+  startMosquitto,
+  type Mosquitto,
+  type MosquittoOptions,
+} from '../../scripts/lib/mosquitto.js';
 
 export * from '../../scripts/lib/mosquitto.js';
 
@@ -15,6 +21,24 @@ export function haveMosquitto(): boolean {
     throw new Error('mosquitto binary not found (CI=true): install it (apt-get install -y mosquitto)');
   }
   return bin !== null;
+}
+
+/**
+ * A Mosquitto for the test file (or describe block) it is called in: started before its tests
+ * when mosquitto is available, closed after them. Returns a getter for it.
+ */
+export function mosquittoForFile(opts: MosquittoOptions = {}): () => Mosquitto {
+  let broker: Mosquitto | undefined;
+  beforeAll(async () => {
+    if (haveMosquitto()) broker = await startMosquitto(opts);
+  });
+  afterAll(async () => {
+    await broker?.close();
+  });
+  return () => {
+    if (!broker) throw new Error('no Mosquitto: started only when haveMosquitto()');
+    return broker;
+  };
 }
 
 export interface Message {

@@ -6,9 +6,10 @@
  * socat missing: tests FAIL under CI=true (requireSocat throws) and may skip elsewhere.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './tmp.js';
+import { sleep, waitUntil } from './wait.js';
 
 export function socatPath(): string | null {
   try {
@@ -39,19 +40,8 @@ export interface PtyPair {
   start(): Promise<void>;
 }
 
-async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** Creates a pty pair with links in `dir` (default a fresh temp dir). */
-export async function createPtyPair(
-  dir = mkdtempSync(join(tmpdir(), 'pos-pty-')),
-  names = ['a', 'b'],
-): Promise<PtyPair> {
+/** Creates a pty pair with links in `dir` (default a fresh temp dir, removed after the test file). */
+export async function createPtyPair(dir = tempDir('pos-pty-'), names = ['a', 'b']): Promise<PtyPair> {
   if (!socatPath()) throw new Error('socat not found');
   const a = join(dir, names[0]!);
   const b = join(dir, names[1]!);
@@ -73,7 +63,7 @@ export async function createPtyPair(
     c.once('exit', () => {
       exited = true;
     });
-    await waitFor(
+    await waitUntil(
       () => exited || (existsSync(a) && existsSync(b) && /starting data transfer loop/.test(stderr)),
       5000,
       `socat links ${a}, ${b}`,
@@ -93,7 +83,7 @@ export async function createPtyPair(
     if (c.exitCode === null && c.signalCode === null) {
       const gone = new Promise<void>((r) => c.once('exit', () => r()));
       c.kill('SIGTERM');
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([gone, sleep(2000)]);
       if (c.exitCode === null && c.signalCode === null) {
         c.kill('SIGKILL');
         await gone;
@@ -112,9 +102,4 @@ export async function createPtyPair(
     stop,
     start,
   };
-}
-
-/** Removes a temp dir made for links (after stop()). */
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -9,7 +9,6 @@ import { Readable, Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeStream } from '../../agent/decode/decode-stream.js';
-import { createLogger } from '../../agent/log.js';
 import { findPans, luhnValid, maskPan } from '../../protocol/card/pan.js';
 import {
   type CompiledDialect,
@@ -21,6 +20,7 @@ import {
   MessageView,
   REDACTED,
 } from '../../protocol/iso8583/index.js';
+import { captureLogger } from '../helpers/log.js';
 import { DIALECT_NAMES } from './gen.js';
 
 /** Luhn-valid PANs of 13-19 digits with a card-network first digit. */
@@ -104,17 +104,6 @@ function expectClean(text: string, c: Card, where: string): void {
   expect(text.toUpperCase().includes(c.pinBlock), `${where}: PIN block`).toBe(false);
 }
 
-function captureLogger() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  return { lines, logger: createLogger({ destination, level: 'debug', rateLimit: false }) };
-}
-
 describe.each(DIALECT_NAMES)('no full PAN or track/PIN data leaves the decoder, dialect %s', (name) => {
   const d = DIALECTS[name];
 
@@ -168,7 +157,7 @@ describe.each(DIALECT_NAMES)('no full PAN or track/PIN data leaves the decoder, 
   });
 
   it('log lines with a described message, a decode error and PAN-bearing text are clean', () => {
-    const { lines, logger } = captureLogger();
+    const { lines, logger } = captureLogger({ rateLimit: false });
     const view = new MessageView();
     const cards = fc.sample(cardArb, { numRuns: 20, seed: 42 });
     for (const c of cards) {

@@ -4,25 +4,14 @@
  * by reason, and the stderr destination's buffer is capped (a stalled reader costs bounded memory).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, LOG_RATE_PER_EVENT } from '../../agent/log.js';
+import { LOG_RATE_PER_EVENT } from '../../agent/log.js';
 import { findPans, maskPan } from '../../protocol/card/pan.js';
 import { ensureBuilt, ROOT } from '../helpers/global-build.js';
+import { captureLogger } from '../helpers/log.js';
 
 const PAN = '4111111111111111';
-
-function capture(level = 'debug') {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  return { lines, logger: createLogger({ destination, level }) };
-}
 
 afterEach(() => {
   vi.useRealTimers();
@@ -30,7 +19,7 @@ afterEach(() => {
 
 describe('card data in log lines', () => {
   it('scrubs every string field, nested objects and arrays included, and PAN-shaped numbers', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const child = logger.child({ target: `tcp ${PAN}` });
     child.warn(
       {
@@ -56,7 +45,7 @@ describe('card data in log lines', () => {
   });
 
   it('does not change the caller’s objects and survives cycles', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const obj: Record<string, unknown> = { event: 'x', reason: PAN };
     obj.self = obj;
     logger.info(obj, 'cyclic');
@@ -69,7 +58,7 @@ describe('card data in log lines', () => {
 describe('repeated events are rate-limited', () => {
   it('a flood of one event gives a bounded number of lines and one summary a second with counts by reason', () => {
     vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const N = 20_000;
     for (let i = 0; i < N; i++) {
       logger.warn(
@@ -105,7 +94,7 @@ describe('repeated events are rate-limited', () => {
 
   it('a sustained flood costs about one budget and one summary per second, not one line per event', () => {
     vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const seconds = 5;
     for (let s = 0; s < seconds; s++) {
       for (let i = 0; i < 5_000; i++) logger.warn({ event: 'frame_rejected', reason: 'line too short' }, 'x');

@@ -3,14 +3,10 @@
  * the record is kept with that field empty and the problem noted on the record (`notes`), through
  * the real pipeline and the real store. The note names the field and the rule, never the raw value.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCatalog, DeclineTracker } from '../../agent/guidance/index.js';
-import { silentLogger } from '../../agent/log.js';
-import { Pipeline } from '../../agent/pipeline/pipeline.js';
-import { ScreenBook } from '../../agent/pipeline/screens.js';
+import { tempDir } from '../helpers/tmp.js';
+import { testPipeline } from '../helpers/pipeline.js';
 import type { FailureRecord } from '../../agent/record.js';
 import { openStore, type FailureStore, type NewFailure } from '../../agent/store/index.js';
 import { emptyInvalidOptionalFields, MAX_NOTES } from '../../agent/store/record-schema.js';
@@ -18,37 +14,26 @@ import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { findPans } from '../../protocol/card/pan.js';
 import { createFramer, encodeMessageLine, withCheck } from '../../protocol/framing/index.js';
 import { DIALECTS, encodeMessage } from '../../protocol/iso8583/index.js';
-import { createCodeTable } from '../../protocol/response-codes/index.js';
 
-let dir: string;
 let store: FailureStore;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'event-fields-'));
-  store = openStore({ path: join(dir, 'f.db'), bootId: 'boot-1', synchronous: 'normal' });
+  store = openStore({
+    path: join(tempDir('event-fields-'), 'f.db'),
+    bootId: 'boot-1',
+    synchronous: 'normal',
+  });
 });
 afterAll(async () => {
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Feeds one event line (or a whole frame) through framer and pipeline into the store; returns the stored record. */
 async function recordOf(body: string | Buffer): Promise<FailureRecord> {
   const stored: Array<Promise<FailureRecord>> = [];
   let shown = 0;
-  const pipeline = new Pipeline({
-    dialect: DIALECTS.ascii,
-    codes: createCodeTable(),
-    screens: new ScreenBook(createCatalog(), { width: 20, height: 4 }),
+  const pipeline = testPipeline({
     display: { show: () => shown++ },
     record: (f) => stored.push(store.record(f)),
-    tracker: new DeclineTracker({ maxPerDay: 1000 }),
-    cardKey: Buffer.alloc(32, 7),
-    terminalId: 'TERM0001',
-    merchantId: 'MERCHANT0000001',
-    cashierLang: 'en',
-    customerFollowsCard: false,
-    hostTimeoutMs: 30_000,
-    logger: silentLogger(),
   });
   createFramer({ framing: 'line' }, (e) => pipeline.onLinkEvent(e)).push(
     typeof body === 'string' ? withCheck(`EVT ${body}`) : body,

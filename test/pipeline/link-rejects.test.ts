@@ -3,12 +3,9 @@
  * event line `EVT <PAN> *XXXX` once put the whole PAN on stderr), and a flood of random bytes gives
  * a bounded number of log lines per second, not one line per reject.
  */
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCatalog, DeclineTracker } from '../../agent/guidance/index.js';
-import { createLogger, LOG_RATE_PER_EVENT } from '../../agent/log.js';
-import { Pipeline } from '../../agent/pipeline/pipeline.js';
-import { ScreenBook } from '../../agent/pipeline/screens.js';
+import { testPipeline } from '../helpers/pipeline.js';
+import { LOG_RATE_PER_EVENT } from '../../agent/log.js';
 import { Rng } from '../../hardware/simulator/rng.js';
 import { findPans } from '../../protocol/card/pan.js';
 import {
@@ -20,35 +17,13 @@ import {
   type RejectEvent,
   withCheck,
 } from '../../protocol/framing/index.js';
-import { DIALECTS } from '../../protocol/iso8583/index.js';
-import { createCodeTable } from '../../protocol/response-codes/index.js';
+import { captureLogger } from '../helpers/log.js';
 
 const PAN = '4111111111111111';
 
 function harness() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  const logger = createLogger({ destination, level: 'debug' });
-  const pipeline = new Pipeline({
-    dialect: DIALECTS.ascii,
-    codes: createCodeTable(),
-    screens: new ScreenBook(createCatalog(), { width: 20, height: 4 }),
-    display: { show: () => {} },
-    record: () => {},
-    tracker: new DeclineTracker({ maxPerDay: 1000 }),
-    cardKey: Buffer.alloc(32, 7),
-    terminalId: 'TERM0001',
-    merchantId: 'MERCHANT0000001',
-    cashierLang: 'en',
-    customerFollowsCard: false,
-    hostTimeoutMs: 30_000,
-    logger,
-  });
+  const { lines, logger } = captureLogger();
+  const pipeline = testPipeline({ logger });
   return { lines, pipeline };
 }
 

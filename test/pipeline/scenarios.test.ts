@@ -5,17 +5,15 @@
  */
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { createCatalog, DeclineTracker } from '../../agent/guidance/index.js';
-import { silentLogger } from '../../agent/log.js';
-import { Pipeline } from '../../agent/pipeline/pipeline.js';
+import { testPipeline } from '../helpers/pipeline.js';
+import { createCatalog } from '../../agent/guidance/index.js';
 import { ScreenBook } from '../../agent/pipeline/screens.js';
 import type { Screen } from '../../hardware/display/types.js';
 import type { NewFailure } from '../../agent/store/index.js';
 import { buildScript, SCENARIO_NAMES, type ScenarioName } from '../../hardware/simulator/index.js';
 import { findPans } from '../../protocol/card/pan.js';
 import { createFramer } from '../../protocol/framing/index.js';
-import { DIALECTS } from '../../protocol/iso8583/index.js';
-import { createCodeTable, lookupCode } from '../../protocol/response-codes/index.js';
+import { lookupCode } from '../../protocol/response-codes/index.js';
 
 const HOST_TIMEOUT_MS = 30_000;
 
@@ -23,20 +21,13 @@ function harness(lang = 'en', geometry = { width: 20, height: 4 }) {
   let now = 1_700_000_000_000;
   const records: NewFailure[] = [];
   const screens: Screen[] = [];
-  const pipeline = new Pipeline({
-    dialect: DIALECTS.ascii,
-    codes: createCodeTable(),
+  const pipeline = testPipeline({
     screens: new ScreenBook(createCatalog(), geometry),
     display: { show: (s) => screens.push(s) },
     record: (f) => records.push(f),
-    tracker: new DeclineTracker({ maxPerDay: 1000 }),
-    cardKey: Buffer.alloc(32, 7),
-    terminalId: 'TERM0001',
-    merchantId: 'MERCHANT0000001',
     cashierLang: lang,
     customerFollowsCard: true,
     hostTimeoutMs: HOST_TIMEOUT_MS,
-    logger: silentLogger(),
     now: () => now,
   });
   return {

@@ -3,23 +3,22 @@
  * waiting for the disk, then refuses them with E_STORE_CLOSED, counted in one log line (not one line
  * per record), and returns.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkOpener } from '../../agent/cli/commands/run.js';
 import { validateConfig } from '../../agent/config/index.js';
 import { startAgent, type Agent } from '../../agent/run/agent.js';
-import { captureLogger, until } from '../sync/util.js';
+import { captureLogger } from '../helpers/log.js';
+import { waitUntil } from '../helpers/wait.js';
+import { tempDir } from '../helpers/tmp.js';
 
 let dir: string;
 let agent: Agent | null = null;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'stop-grace-'));
+  dir = tempDir('stop-grace-');
 });
 afterEach(async () => {
   agent = null;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('agent stop with the disk full', () => {
@@ -37,10 +36,10 @@ describe('agent stop with the disk full', () => {
       logger,
       '0.0.0',
     );
-    await until(() => agent!.store.stats().total > 5, 10_000, 'first records');
+    await waitUntil(() => agent!.store.stats().total > 5, 10_000, 'first records');
     const pages = agent.store.db.pragma('page_count', { simple: true }) as number;
     agent.store.db.pragma(`max_page_count = ${pages}`); // the disk is full from now on
-    await until(() => lines.some((l) => l.includes('"event":"store_write_retry"')), 10_000, 'disk full');
+    await waitUntil(() => lines.some((l) => l.includes('"event":"store_write_retry"')), 10_000, 'disk full');
     const t0 = Date.now();
     const stopped = await Promise.race([
       agent.stop().then(() => 'stopped'),

@@ -24,7 +24,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, StoreError, type FailureStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
-import { captureLogger, until } from '../sync/util.js';
+import { captureLogger } from '../helpers/log.js';
+import { waitUntil } from '../helpers/wait.js';
 
 let dir: string;
 let path: string;
@@ -249,7 +250,7 @@ describe('the seq high-water mark', () => {
     const blocker = `${path}.hwm.tmp-${process.pid}`;
     mkdirSync(blocker); // the temporary file cannot be created
     const pending = Array.from({ length: 20 }, (_, i) => s.record(syntheticFailure(i + 5)));
-    await until(() => s.alarms().includes('store_io_error'), 2000, 'alarm');
+    await waitUntil(() => s.alarms().includes('store_io_error'), 2000, 'alarm');
     expect(s.stats().total).toBe(5);
     expect(
       lines.some((l) => l.includes('"event":"store_write_retry"') && l.includes('SQLITE_IOERR_HWM')),

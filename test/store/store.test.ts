@@ -1,15 +1,15 @@
 import { fstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../agent/log.js';
 import { failureRecordSchema, openStore, StoreError, type FailureStore } from '../../agent/store/index.js';
 import { SCHEMA_VERSION } from '../../agent/store/schema.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { monotonicUlid, ULID_RE, ulidTime } from '../../agent/store/ulid.js';
 import { findPans } from '../../protocol/card/pan.js';
+import { captureLogger } from '../helpers/log.js';
+import { waitUntil } from '../helpers/wait.js';
 
 let dir: string;
 const open: FailureStore[] = [];
@@ -20,17 +20,6 @@ afterEach(async () => {
   for (const s of open.splice(0)) await s.close().catch(() => {});
   rmSync(dir, { recursive: true, force: true });
 });
-
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  return { lines, logger: createLogger({ destination, level: 'debug' }) };
-}
 
 function mk(opts: Partial<Parameters<typeof openStore>[0]> = {}): FailureStore {
   const s = openStore({ path: join(dir, 'f.db'), bootId: 'boot-1', ...opts });
@@ -139,7 +128,7 @@ describe('store', () => {
   });
 
   it('masks a full PAN handed to it and never stores, logs or returns one', async () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const s = mk({ logger });
     const r = await s.record({ ...syntheticFailure(1), pan_masked: '4761739001010119' });
     expect(r.pan_masked).toBe('476173******0119');
@@ -202,10 +191,7 @@ describe('store', () => {
       };
     }
     const tick = () => new Promise((r) => setTimeout(r, 15));
-    const waitFor = async (cond: () => boolean) => {
-      for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-      expect(cond()).toBe(true);
-    };
+    const waitFor = (cond: () => boolean) => waitUntil(cond, 3000);
 
     it('resolves record() and shows the row to the sync only once the flush is done; flush() waits for it', async () => {
       const h = heldFlush();
@@ -263,7 +249,7 @@ describe('store', () => {
 
     it('a failed flush acknowledges nothing and is not simply retried: a checkpoint rewrites the pages, then the records resolve', async () => {
       const h = heldFlush();
-      const { lines, logger } = capture();
+      const { lines, logger } = captureLogger();
       const s = mk({ flushWal: h.flushWal, groupCommitMs: 1, retryMinMs: 5, retryMaxMs: 20, logger });
       // a reader holding a snapshot from before the record keeps the checkpoint from completing
       const reader = new Database(join(dir, 'f.db'), { readonly: true });
@@ -346,7 +332,7 @@ describe('store', () => {
 
       // checkpoint blocked by an old reader: rejected with E_STORE_CLOSED, and logged
       const h2 = heldFlush();
-      const { lines, logger } = capture();
+      const { lines, logger } = captureLogger();
       const s2 = openStore({
         path: join(dir, 'g.db'),
         bootId: 'boot-1',
@@ -397,7 +383,7 @@ describe('store', () => {
     await Promise.all(Array.from({ length: 50 }, (_, i) => s.record(syntheticFailure(i))));
     await s.close();
     writeFileSync(join(dir, 'f.db'), Buffer.alloc(8192, 0x5a)); // garbage header
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     s = mk({ logger });
     expect(s.alarms()).toContain('db_recreated');
     expect(s.movedAside).toMatch(/f\.db\.corrupt-\d{8}T\d+Z$/);
@@ -422,7 +408,7 @@ describe('store', () => {
   });
 
   it('purges synced rows oldest first to meet the budget, keeps unsynced rows with an alarm', async () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const s = mk({ budgetBytes: 256 * 1024, logger });
     const recs = await Promise.all(Array.from({ length: 3000 }, (_, i) => s.record(syntheticFailure(i))));
     expect(s.alarms()).toContain('store_budget_exceeded');
@@ -445,7 +431,7 @@ describe('store', () => {
   });
 
   it('treats SQLITE_FULL as an alarm, keeps records in memory and commits them once space returns', async () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const s = mk({ logger, retryMinMs: 5, retryMaxMs: 40 });
     await s.record(syntheticFailure(0));
     const pages = s.db.pragma('page_count', { simple: true }) as number;
@@ -453,7 +439,11 @@ describe('store', () => {
     const pending = Array.from({ length: 400 }, (_, i) => s.record(syntheticFailure(i + 1)));
     let settled = 0;
     for (const p of pending) p.then(() => settled++);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntil(
+      () => lines.some((l) => l.includes('store_write_retry') && l.includes('SQLITE_FULL')),
+      5000,
+      'a write retried on SQLITE_FULL',
+    );
     expect(s.alarms()).toContain('disk_full');
     expect(settled).toBeLessThan(400);
     expect(lines.some((l) => l.includes('store_write_retry') && l.includes('SQLITE_FULL'))).toBe(true);

@@ -3,40 +3,24 @@
  * PRAGMA max_page_count), a corrupt database at start. Each must raise its alarm in the `metrics`
  * heartbeat and in the logs, lose no record, and clear (where it can) once the cause is gone.
  */
-import { copyFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, type FailureStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
-import { processMetrics, startSync, type SyncHandle } from '../../agent/sync/index.js';
-import {
-  collect,
-  haveMosquitto,
-  startMosquitto,
-  type Collector,
-  type Mosquitto,
-} from '../helpers/mosquitto.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { captureLogger } from '../helpers/log.js';
+import { collect, haveMosquitto, type Collector, mosquittoForFile } from '../helpers/mosquitto.js';
+import { distinctIds, startTestSync } from '../helpers/sync.js';
 import { startProxy } from '../helpers/tcp-proxy.js';
-import { captureLogger, sleep, until } from './util.js';
+import { tempDir } from '../helpers/tmp.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const HAVE = haveMosquitto();
 const FLEET = 'alarms';
-let dir: string;
-let broker: Mosquitto;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sync-alarms-'));
-  if (HAVE) broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const dir = tempDir('sync-alarms-');
+const broker = mosquittoForFile();
+const cleanup = cleanupAfterEach();
 
 function metricsWith(c: Collector, alarm: string): Record<string, unknown> | undefined {
   for (const m of [...c.messages].reverse()) {
@@ -47,22 +31,10 @@ function metricsWith(c: Collector, alarm: string): Record<string, unknown> | und
   return undefined;
 }
 
-async function withSync(store: FailureStore, terminal: string, url = broker.url) {
-  const c = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/#`);
-  const sync: SyncHandle = startSync({
-    url,
-    fleet: FLEET,
-    terminal,
-    store,
-    bootId: 'b',
-    version: '0.1.0',
-    configHash: 'h',
-    metrics: processMetrics(store),
-    heartbeatMs: 100,
-    backoffMinMs: 50,
-    backoffMaxMs: 200,
-  });
-  cleanups.push(
+async function withSync(store: FailureStore, terminal: string, url = broker().url) {
+  const c = await collect(broker().url, `pos/v1/${FLEET}/${terminal}/#`);
+  const sync = startTestSync({ url, fleet: FLEET, terminal, store, heartbeatMs: 100, backoffMaxMs: 200 });
+  cleanup(
     () => c.close(),
     () => sync.stop(),
   );
@@ -74,9 +46,9 @@ describe.skipIf(!HAVE)('store alarms in metrics', () => {
     const terminal = 'Tbudget';
     const { lines, logger } = captureLogger();
     const store = openStore({ path: join(dir, 'budget.db'), bootId: 'b', budgetBytes: 200 * 1024, logger });
-    cleanups.push(() => store.close());
-    const proxy = await startProxy({ port: broker.port });
-    cleanups.push(() => proxy.close());
+    cleanup(() => store.close());
+    const proxy = await startProxy({ port: broker().port });
+    cleanup(() => proxy.close());
     proxy.cut(); // offline: everything piles up in the outbox
     const { c } = await withSync(store, terminal, proxy.url);
     const recs = await Promise.all(
@@ -88,9 +60,9 @@ describe.skipIf(!HAVE)('store alarms in metrics', () => {
       true,
     );
     proxy.restore();
-    await c.waitFor(() => metricsWith(c, 'store_budget_exceeded') !== undefined, 5000, 'alarm in metrics');
-    await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= 2000, 15000, 'all records delivered');
-    await until(() => !store.alarms().includes('store_budget_exceeded'), 5000, 'alarm cleared');
+    await waitUntil(() => metricsWith(c, 'store_budget_exceeded') !== undefined, 5000, 'alarm in metrics');
+    await waitUntil(() => distinctIds(c.records()) >= 2000, 15000, 'all records delivered');
+    await waitUntil(() => !store.alarms().includes('store_budget_exceeded'), 5000, 'alarm cleared');
     expect(store.stats().total).toBeLessThan(2000); // synced rows purged
     expect(new Set(c.records().map((r) => r.id))).toEqual(new Set(recs.map((r) => r.id)));
     expect(lines.some((l) => l.includes('"event":"store_purged"'))).toBe(true);
@@ -106,26 +78,26 @@ describe.skipIf(!HAVE)('store alarms in metrics', () => {
       retryMinMs: 10,
       retryMaxMs: 100,
     });
-    cleanups.push(() => store.close());
+    cleanup(() => store.close());
     const { c, sync } = await withSync(store, terminal);
     await store.record(syntheticFailure(0, terminal));
     const pages = store.db.pragma('page_count', { simple: true }) as number;
     store.db.pragma(`max_page_count = ${pages + 2}`); // the "disk" is now nearly full
     const pending = Array.from({ length: 500 }, (_, i) => store.record(syntheticFailure(i + 1, terminal)));
-    await c.waitFor(() => metricsWith(c, 'disk_full') !== undefined, 5000, 'disk_full in metrics');
+    await waitUntil(() => metricsWith(c, 'disk_full') !== undefined, 5000, 'disk_full in metrics');
     expect(lines.some((l) => l.includes('"code":"disk_full"'))).toBe(true);
     expect(sync.state()).toBe('online'); // no crash
     store.db.pragma('max_page_count = 1073741823');
     const recs = await Promise.all(pending);
     expect(recs.at(-1)?.seq).toBe(501);
     sync.notify();
-    await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= 501, 10000, 'all delivered');
-    await until(() => !store.alarms().includes('disk_full'), 2000, 'alarm cleared');
-    await sleep(250);
-    const lastMetrics = JSON.parse(
-      c.messages.filter((m) => m.topic.endsWith('/metrics')).at(-1)?.payload ?? '{}',
-    );
-    expect(lastMetrics.alarms).not.toContain('disk_full');
+    await waitUntil(() => distinctIds(c.records()) >= 501, 10000, 'all delivered');
+    await waitUntil(() => !store.alarms().includes('disk_full'), 2000, 'alarm cleared');
+    // the next heartbeats say so too
+    const heartbeats = () => c.messages.filter((m) => m.topic.endsWith('/metrics'));
+    const seen = heartbeats().length;
+    await waitUntil(() => heartbeats().length > seen + 1, 2000, 'two heartbeats after the alarm cleared');
+    expect(JSON.parse(heartbeats().at(-1)!.payload).alarms).not.toContain('disk_full');
   });
 
   it('corrupt database at start: moved aside, fresh one created, db_recreated in metrics', async () => {
@@ -135,17 +107,14 @@ describe.skipIf(!HAVE)('store alarms in metrics', () => {
     writeFileSync(path, Buffer.from('this is not an SQLite database at all, just bytes '.repeat(200)));
     const { lines, logger } = captureLogger();
     const store = openStore({ path, bootId: 'b', logger });
-    cleanups.push(() => store.close());
+    cleanup(() => store.close());
     expect(store.movedAside).not.toBeNull();
     expect(lines.some((l) => l.includes('"event":"db_recreated"'))).toBe(true);
     const { c } = await withSync(store, terminal);
     await store.record(syntheticFailure(1, terminal));
-    const m = await (async () => {
-      await c.waitFor(() => metricsWith(c, 'db_recreated') !== undefined, 5000, 'db_recreated in metrics');
-      return metricsWith(c, 'db_recreated');
-    })();
+    const m = await waitUntil(() => metricsWith(c, 'db_recreated'), 5000, 'db_recreated in metrics');
     expect(m).toMatchObject({ terminal, fleet: FLEET });
-    await c.waitFor(() => c.records().length >= 1, 5000, 'record delivered from the fresh database');
+    await waitUntil(() => c.records().length >= 1, 5000, 'record delivered from the fresh database');
   });
 
   it('emptied database after a crash: the records its -wal still held are salvaged, logged and delivered', async () => {
@@ -162,15 +131,15 @@ describe.skipIf(!HAVE)('store alarms in metrics', () => {
     truncateSync(path, 0);
     const { lines, logger } = captureLogger();
     const store = openStore({ path, bootId: 'b', logger });
-    cleanups.push(() => store.close());
+    cleanup(() => store.close());
     expect(store.alarms()).toContain('db_recreated');
     const salvaged = lines.find((l) => l.includes('"event":"db_salvaged"'));
     expect(salvaged && JSON.parse(salvaged)).toMatchObject({ held: 111, recovered: 111, lost: 0 });
     const { c } = await withSync(store, terminal);
     const fresh = await store.record(syntheticFailure(111, terminal));
     expect(fresh.seq).toBeGreaterThan(111); // seq never goes back
-    await c.waitFor(() => metricsWith(c, 'db_recreated') !== undefined, 5000, 'db_recreated in metrics');
-    await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= 112, 10000, 'all delivered');
+    await waitUntil(() => metricsWith(c, 'db_recreated') !== undefined, 5000, 'db_recreated in metrics');
+    await waitUntil(() => distinctIds(c.records()) >= 112, 10000, 'all delivered');
     expect(new Set(c.records().map((r) => r.id))).toEqual(new Set([...old, fresh].map((r) => r.id)));
   });
 });

@@ -3,51 +3,35 @@
  * stalled link. Every record must arrive (after dedup by id), seq without gaps, first arrivals in
  * order, and no output may carry a full PAN.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, type FailureStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
-import { processMetrics, startSync, type SyncHandle } from '../../agent/sync/index.js';
+import type { SyncHandle, SyncOptions } from '../../agent/sync/index.js';
 import { findPans } from '../../protocol/card/pan.js';
-import {
-  collect,
-  haveMosquitto,
-  startMosquitto,
-  type Collector,
-  type Mosquitto,
-} from '../helpers/mosquitto.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { captureLogger, withoutTime } from '../helpers/log.js';
+import { collect, haveMosquitto, type Collector, mosquittoForFile } from '../helpers/mosquitto.js';
+import { distinctIds, startTestSync, uniqueSeqs } from '../helpers/sync.js';
 import { startProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
-import { captureLogger, sleep, uniqueSeqs, until, withoutTime } from './util.js';
+import { tempDir } from '../helpers/tmp.js';
+import { sleep, waitUntil } from '../helpers/wait.js';
 
 const HAVE = haveMosquitto();
 const FLEET = 'faults';
-let dir: string;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
+const dir = tempDir('sync-faults-');
+const cleanup = cleanupAfterEach();
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sync-faults-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function agent(url: string, terminal: string, extra: Partial<Parameters<typeof startSync>[0]> = {}) {
+function agent(url: string, terminal: string, extra: Partial<SyncOptions> = {}) {
   const { lines, logger } = captureLogger();
   const store = openStore({ path: join(dir, `${terminal}.db`), bootId: 'boot-f', logger });
-  const sync = startSync({
+  const sync = startTestSync({
     url,
     fleet: FLEET,
     terminal,
     store,
     bootId: 'boot-f',
-    version: '0.1.0',
-    configHash: 'cafe',
-    metrics: processMetrics(store),
     heartbeatMs: 250,
-    backoffMinMs: 50,
     backoffMaxMs: 300,
     keepaliveS: 1,
     connectTimeoutMs: 1000,
@@ -55,7 +39,7 @@ function agent(url: string, terminal: string, extra: Partial<Parameters<typeof s
     logger,
     ...extra,
   });
-  cleanups.push(
+  cleanup(
     () => sync.stop(),
     () => store.close(),
   );
@@ -123,37 +107,35 @@ function checkDelivery(
 }
 
 describe.skipIf(!HAVE)('fault runs', () => {
-  let broker: Mosquitto;
-  beforeAll(async () => {
-    broker = await startMosquitto();
-  });
-  afterAll(async () => broker?.close());
+  const broker = mosquittoForFile();
 
   it('broker restarted 10 times during a steady stream: all arrive, no duplicate after dedup, no seq gap', async () => {
     const terminal = 'Trestart';
-    const { store, sync, lines } = agent(broker.url, terminal);
-    const c = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-restart');
-    cleanups.push(() => c.close());
-    await until(() => sync.counters().connects >= 1, 5000, 'first connect');
+    const { store, sync, lines } = agent(broker().url, terminal);
+    const c = await collect(broker().url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-restart');
+    cleanup(() => c.close());
+    await waitUntil(() => sync.counters().connects >= 1, 5000, 'first connect');
     const s = stream(store, sync, terminal);
     for (let k = 0; k < 10; k++) {
       // Each restart hits a connected agent: wait for the reconnect before the next one, so a
       // restart that lands while the client is still backing off is not silently merged with it.
       const before = sync.counters().connects;
-      await sleep(150 + Math.floor(Math.random() * 150));
-      await broker.restart(Math.floor(Math.random() * 100));
-      await until(() => sync.counters().connects > before, 10000, `reconnect after restart ${k + 1}`);
+      const due = s.ids.length + 40 + Math.floor(Math.random() * 40); // a restart at a random moment
+      await waitUntil(() => s.ids.length >= due, 5000, `${due} records committed before restart ${k + 1}`);
+      await broker().restart(Math.floor(Math.random() * 100));
+      await waitUntil(() => sync.counters().connects > before, 10000, `reconnect after restart ${k + 1}`);
     }
-    await sleep(200);
+    const last = s.ids.length;
+    await waitUntil(
+      () => distinctIds(c.records()) > last,
+      10000,
+      'records published after the last reconnect',
+    );
     await s.stop();
     expect(s.ids.length).toBeGreaterThan(300);
-    await until(() => store.stats().outboxDepth === 0, 20000, 'outbox drained after restarts');
-    await c.waitFor(
-      () => new Set(c.records().map((r) => r.id)).size >= s.ids.length,
-      20000,
-      'all records at the subscriber',
-    );
-    const dups = checkDelivery(c, store, s.ids, lines, [broker.log()]);
+    await waitUntil(() => store.stats().outboxDepth === 0, 20000, 'outbox drained after restarts');
+    await waitUntil(() => distinctIds(c.records()) >= s.ids.length, 20000, 'all records at the subscriber');
+    const dups = checkDelivery(c, store, s.ids, lines, [broker().log()]);
     expect(sync.counters().connects).toBeGreaterThanOrEqual(11);
     expect(lines.filter((l) => l.includes('"event":"mqtt_disconnected"')).length).toBeGreaterThanOrEqual(10);
     console.log(
@@ -163,23 +145,28 @@ describe.skipIf(!HAVE)('fault runs', () => {
 
   it('link cut for a while, then restored: the backlog drains, in order', async () => {
     const terminal = 'Tcut';
-    const proxy: TcpProxy = await startProxy({ port: broker.port });
-    cleanups.push(() => proxy.close());
+    const proxy: TcpProxy = await startProxy({ port: broker().port });
+    cleanup(() => proxy.close());
     const { store, sync, lines } = agent(proxy.url, terminal);
-    const c = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-cut');
-    cleanups.push(() => c.close());
+    const c = await collect(broker().url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-cut');
+    cleanup(() => c.close());
     const s = stream(store, sync, terminal);
-    await sleep(300);
+    await waitUntil(() => distinctIds(c.records()) >= 50, 5000, '50 records through the link before the cut');
     proxy.cut();
-    await sleep(1200);
-    const depthDuringCut = store.stats().outboxDepth;
-    expect(depthDuringCut).toBeGreaterThan(100);
+    await waitUntil(() => sync.counters().connect_failures >= 2, 8000, 'two refused connects during the cut');
+    await waitUntil(
+      () => store.stats().outboxDepth > 100,
+      5000,
+      'a backlog of over 100 records during the cut',
+    );
     expect(sync.state()).not.toBe('online');
     proxy.restore();
-    await sleep(300);
+    await waitUntil(() => sync.state() === 'online', 8000, 'online again after the restore');
+    const atRestore = s.ids.length;
+    await waitUntil(() => s.ids.length > atRestore + 50, 5000, '50 more records committed once back online');
     await s.stop();
-    await until(() => store.stats().outboxDepth === 0, 20000, 'backlog drained');
-    await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= s.ids.length, 10000, 'all records');
+    await waitUntil(() => store.stats().outboxDepth === 0, 20000, 'backlog drained');
+    await waitUntil(() => distinctIds(c.records()) >= s.ids.length, 10000, 'all records');
     checkDelivery(c, store, s.ids, lines);
     expect(lines.some((l) => l.includes('mqtt_connect_failed'))).toBe(true);
     // the offline period shows in the metrics heartbeat as a deep outbox once back online
@@ -191,21 +178,31 @@ describe.skipIf(!HAVE)('fault runs', () => {
 
   it('link stalled (black hole), then restored: keepalive notices, the agent reconnects and drains', async () => {
     const terminal = 'Tstall';
-    const proxy = await startProxy({ port: broker.port });
-    cleanups.push(() => proxy.close());
+    const proxy = await startProxy({ port: broker().port });
+    cleanup(() => proxy.close());
     const { store, sync, lines } = agent(proxy.url, terminal);
-    const c = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-stall');
-    cleanups.push(() => c.close());
+    const c = await collect(broker().url, `pos/v1/${FLEET}/${terminal}/#`, 'collector-stall');
+    cleanup(() => c.close());
     const s = stream(store, sync, terminal);
-    await sleep(300);
+    await waitUntil(
+      () => distinctIds(c.records()) >= 50,
+      5000,
+      '50 records through the link before the stall',
+    );
     proxy.stall();
-    await until(() => sync.state() !== 'online', 8000, 'stall detected');
-    await sleep(300);
+    await waitUntil(() => sync.state() !== 'online', 8000, 'stall detected');
+    await waitUntil(
+      () => store.stats().outboxDepth > 100,
+      5000,
+      'a backlog of over 100 records during the stall',
+    );
     proxy.restore();
-    await sleep(200);
+    await waitUntil(() => sync.state() === 'online', 8000, 'online again after the restore');
+    const atRestore = s.ids.length;
+    await waitUntil(() => s.ids.length > atRestore + 50, 5000, '50 more records committed once back online');
     await s.stop();
-    await until(() => store.stats().outboxDepth === 0, 20000, 'drained after stall');
-    await c.waitFor(() => new Set(c.records().map((r) => r.id)).size >= s.ids.length, 10000, 'all records');
+    await waitUntil(() => store.stats().outboxDepth === 0, 20000, 'drained after stall');
+    await waitUntil(() => distinctIds(c.records()) >= s.ids.length, 10000, 'all records');
     checkDelivery(c, store, s.ids, lines);
     expect(lines.some((l) => l.includes('mqtt_disconnected') && /[Kk]eepalive|timeout|PUBACK/.test(l))).toBe(
       true,

@@ -4,13 +4,11 @@
  * with a small validator for exactly the keywords the file uses (an unknown keyword fails the test).
  * Regenerate after a deliberate change: UPDATE_PAYLOAD_SCHEMA=1 npx vitest run test/sync/payload.test.ts
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
-import { processMetrics, startSync } from '../../agent/sync/index.js';
 import {
   failuresPayloadSchema,
   metricsPayloadSchema,
@@ -19,7 +17,9 @@ import {
 } from '../../agent/sync/payload-schema.js';
 import { ROOT } from '../helpers/global-build.js';
 import { collect, haveMosquitto, startMosquitto } from '../helpers/mosquitto.js';
-import { until } from './util.js';
+import { recordN, startTestSync } from '../helpers/sync.js';
+import { tempDir } from '../helpers/tmp.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const FILE = join(ROOT, 'docs/payload.schema.json');
 type Schema = Record<string, unknown>;
@@ -146,31 +146,28 @@ describe('payload JSON Schema', () => {
     'real failures, status and metrics payloads validate against the file',
     async () => {
       const root = JSON.parse(readFileSync(FILE, 'utf8')) as Schema;
-      const dir = mkdtempSync(join(tmpdir(), 'payload-'));
+      const dir = tempDir('payload-');
       const broker = await startMosquitto({ persistence: false });
       const c = await collect(broker.url, 'pos/v1/pf/Tp/#');
       const store = openStore({ path: join(dir, 'p.db'), bootId: 'boot-p' });
-      const sync = startSync({
+      const sync = startTestSync({
         url: broker.url,
         fleet: 'pf',
         terminal: 'Tp',
         store,
         bootId: 'boot-p',
-        version: '0.1.0',
-        configHash: '0123456789abcdef',
-        metrics: processMetrics(store),
         heartbeatMs: 100,
         batchSize: 20,
       });
       try {
-        await Promise.all(Array.from({ length: 60 }, (_, i) => store.record(syntheticFailure(i, 'Tp'))));
-        sync.notify();
-        await until(
+        await recordN(store, sync, 0, 60, 'Tp');
+        await waitUntil(
           () => store.stats().outboxDepth === 0 && c.messages.some((m) => m.topic.endsWith('/metrics')),
           5000,
+          'outbox drained and a heartbeat sent',
         );
         await sync.stop();
-        await c.waitFor(
+        await waitUntil(
           () => c.messages.some((m) => m.payload.includes('"offline"')),
           3000,
           'offline status',
@@ -190,7 +187,6 @@ describe('payload JSON Schema', () => {
         await c.close();
         await store.close();
         await broker.close();
-        rmSync(dir, { recursive: true, force: true });
       }
     },
   );

@@ -6,8 +6,6 @@
  * and reached the broker; no output carries a full PAN.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +19,10 @@ import {
   type Collector,
   type Mosquitto,
 } from '../helpers/mosquitto.js';
-import { sleep, uniqueSeqs, withoutTime } from './util.js';
+import { withoutTime } from '../helpers/log.js';
+import { uniqueSeqs } from '../helpers/sync.js';
+import { sleep, waitUntil } from '../helpers/wait.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const HAVE = haveMosquitto();
 const ROUNDS = Number(process.env.SIGKILL_ROUNDS ?? 12);
@@ -77,14 +78,13 @@ describe.skipIf(!HAVE)('SIGKILL during recording and syncing', () => {
   let c: Collector;
   beforeAll(async () => {
     ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'sigkill-'));
+    dir = tempDir('sigkill-');
     broker = await startMosquitto();
     c = await collect(broker.url, 'pos/v1/kill/Tkill/#', 'collector-kill');
   }, 180_000);
   afterAll(async () => {
     await c?.close();
     await broker?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it(`${ROUNDS} rounds: every reported commit survives, is intact and reaches the broker`, async () => {
@@ -139,7 +139,7 @@ describe.skipIf(!HAVE)('SIGKILL during recording and syncing', () => {
     expect(await last.exited).toBe(0);
     expect(last.stdout).toContain('DRAINED');
     outputs.push(last.stdout, last.stderr);
-    await c.waitFor(
+    await waitUntil(
       () => new Set(c.records().map((r) => r.id)).size >= rows.length,
       20000,
       'every row at the broker',

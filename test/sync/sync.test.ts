@@ -1,61 +1,37 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type FailureStore } from '../../agent/store/index.js';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
-import { processMetrics, startEmbeddedBroker, startSync, type SyncHandle } from '../../agent/sync/index.js';
+import { startEmbeddedBroker, type SyncOptions } from '../../agent/sync/index.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { captureLogger } from '../helpers/log.js';
 import {
   collect,
   haveMosquitto,
-  startMosquitto,
   type Collector,
-  type Mosquitto,
+  startMosquitto,
+  mosquittoForFile,
 } from '../helpers/mosquitto.js';
+import { recordN, startTestSync, uniqueSeqs } from '../helpers/sync.js';
 import { startProxy } from '../helpers/tcp-proxy.js';
-import { captureLogger, sleep, uniqueSeqs, until } from './util.js';
+import { tempDir } from '../helpers/tmp.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const HAVE = haveMosquitto();
 const FLEET = 'fl1';
 
-let dir: string;
-let broker: Mosquitto;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-beforeAll(async () => {
-  if (!HAVE) return;
-  dir = mkdtempSync(join(tmpdir(), 'sync-test-'));
-  broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const dir = tempDir('sync-test-');
+const broker = mosquittoForFile();
+const cleanup = cleanupAfterEach();
 
 let n = 0;
-function setup(url: string, extra: Partial<Parameters<typeof startSync>[0]> = {}, terminal = `T${++n}`) {
+function setup(url: string, extra: Partial<SyncOptions> = {}, terminal = `T${++n}`) {
   const store = openStore({ path: join(dir, `${terminal}-${Date.now()}.db`), bootId: 'b1' });
   const { lines, logger } = captureLogger();
-  const sync = startSync({
-    url,
-    fleet: FLEET,
-    terminal,
-    store,
-    bootId: 'b1',
-    version: '0.1.0',
-    configHash: 'abcdef0123456789',
-    metrics: processMetrics(store),
-    heartbeatMs: 200,
-    backoffMinMs: 50,
-    backoffMaxMs: 400,
-    logger,
-    ...extra,
-  });
-  cleanups.push(
+  const sync = startTestSync({ url, fleet: FLEET, terminal, store, logger, ...extra });
+  cleanup(
     () => sync.stop(),
     () => store.close(),
   );
@@ -63,26 +39,18 @@ function setup(url: string, extra: Partial<Parameters<typeof startSync>[0]> = {}
 }
 
 async function sub(terminal: string): Promise<Collector> {
-  const c = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/#`);
-  cleanups.push(() => c.close());
+  const c = await collect(broker().url, `pos/v1/${FLEET}/${terminal}/#`);
+  cleanup(() => c.close());
   return c;
-}
-
-async function recordN(store: FailureStore, sync: SyncHandle, from: number, count: number, terminal: string) {
-  const recs = await Promise.all(
-    Array.from({ length: count }, (_, i) => store.record(syntheticFailure(from + i, terminal))),
-  );
-  sync.notify();
-  return recs;
 }
 
 describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
   it('publishes committed records in seq order, marks them synced on PUBACK, sends birth, metrics and a clean offline', async () => {
-    const { store, sync, terminal } = setup(broker.url, {}, 'Tbasic');
+    const { store, sync, terminal } = setup(broker().url, {}, 'Tbasic');
     const c = await sub(terminal);
     const recs = await recordN(store, sync, 0, 1500, terminal);
-    await c.waitFor(() => c.records().length >= 1500, 15000, '1500 records');
-    await until(() => store.stats().outboxDepth === 0, 5000, 'outbox drained');
+    await waitUntil(() => c.records().length >= 1500, 15000, '1500 records');
+    await waitUntil(() => store.stats().outboxDepth === 0, 5000, 'outbox drained');
     const got = c.records();
     expect(got.map((r) => r.id)).toEqual(recs.map((r) => r.id)); // in order, no duplicates here
     expect(got[0]).toEqual({ ...recs[0], synced_at: null });
@@ -98,31 +66,31 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
     // a heartbeat sent before the first commit carries no counts yet: wait for one sent after
     const lastMetrics = () =>
       JSON.parse(c.messages.filter((m) => m.topic.endsWith('/metrics')).at(-1)?.payload ?? '{}');
-    await c.waitFor(() => lastMetrics().counts?.approved > 0, 3000, 'metrics after the records');
+    await waitUntil(() => lastMetrics().counts?.approved > 0, 3000, 'metrics after the records');
     const metrics = lastMetrics();
     expect(metrics).toMatchObject({ v: 1, terminal, fleet: FLEET, boot_id: 'b1', alarms: [] });
     expect(metrics.counts.insufficient_funds).toBeGreaterThan(0);
     expect(metrics.counts.approved).toBeGreaterThan(0);
     await sync.stop();
     expect(sync.state()).toBe('stopped');
-    await c.waitFor(
+    await waitUntil(
       () => c.messages.some((m) => m.topic.endsWith('/status') && m.payload.includes('"offline"')),
       3000,
       'offline',
     );
     // the retained status a newcomer sees is 'offline'
-    const late = await collect(broker.url, `pos/v1/${FLEET}/${terminal}/status`);
-    cleanups.push(() => late.close());
-    await late.waitFor(() => late.messages.length > 0, 3000, 'retained status');
+    const late = await collect(broker().url, `pos/v1/${FLEET}/${terminal}/status`);
+    cleanup(() => late.close());
+    await waitUntil(() => late.messages.length > 0, 3000, 'retained status');
     expect(late.messages[0]).toMatchObject({ retain: true });
     expect(JSON.parse(late.messages[0]?.payload ?? '{}').state).toBe('offline');
   });
 
   it('respects the batch byte cap and the in-flight window', async () => {
-    const { store, sync, terminal } = setup(broker.url, { batchBytes: 4096, inflight: 3 }, 'Tcap');
+    const { store, sync, terminal } = setup(broker().url, { batchBytes: 4096, inflight: 3 }, 'Tcap');
     const c = await sub(terminal);
     await recordN(store, sync, 0, 300, terminal);
-    await c.waitFor(() => c.records().length >= 300, 10000, '300 records');
+    await waitUntil(() => c.records().length >= 300, 10000, '300 records');
     const batches = c.messages.filter((m) => m.topic.endsWith('/failures'));
     for (const b of batches) expect(Buffer.byteLength(b.payload)).toBeLessThanOrEqual(4096);
     expect(batches.length).toBeGreaterThan(300 / 12);
@@ -130,26 +98,32 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
   });
 
   it('publishes the Last Will offline when the link dies, and resumes after the link returns', async () => {
-    const proxy = await startProxy({ port: broker.port });
-    cleanups.push(() => proxy.close());
+    const proxy = await startProxy({ port: broker().port });
+    cleanup(() => proxy.close());
     const { store, sync, terminal, lines } = setup(proxy.url, { keepaliveS: 1 }, 'Twill');
     const c = await sub(terminal);
-    await c.waitFor(() => c.messages.some((m) => m.payload.includes('"online"')), 5000, 'birth');
+    await waitUntil(() => c.messages.some((m) => m.payload.includes('"online"')), 5000, 'birth');
     proxy.cut();
-    await c.waitFor(
+    await waitUntil(
       () => c.messages.some((m) => m.topic.endsWith('/status') && m.payload.includes('"offline"')),
       5000,
       'will',
     );
-    await until(() => sync.state() !== 'online', 3000, 'sync offline');
+    await waitUntil(() => sync.state() !== 'online', 3000, 'sync offline');
+    const failed = sync.counters().connect_failures;
     await recordN(store, sync, 0, 50, terminal); // recorded while offline
-    await sleep(300);
+    // a reconnect attempt after the records failed: they had no way out, and stay in the outbox
+    await waitUntil(
+      () => sync.counters().connect_failures > failed,
+      3000,
+      'a failed reconnect after the records',
+    );
     expect(store.stats().outboxDepth).toBe(50);
     expect(lines.some((l) => l.includes('"event":"mqtt_connect_failed"') && l.includes('"reason"'))).toBe(
       true,
     );
     proxy.restore();
-    await c.waitFor(() => c.records().length >= 50, 10000, 'records after restore');
+    await waitUntil(() => c.records().length >= 50, 10000, 'records after restore');
     expect(sync.state()).toBe('online');
   });
 
@@ -157,36 +131,36 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
     const acl = join(dir, 'acl');
     writeFileSync(acl, 'topic read #\ntopic write pos/v1/+/+/status\ntopic write pos/v1/+/+/metrics\n');
     const b = await startMosquitto({ extra: [`acl_file ${acl}`] });
-    cleanups.push(() => b.close());
+    cleanup(() => b.close());
     const { store, sync, terminal, lines } = setup(b.url, {}, 'Tacl');
     const c = await collect(b.url, `pos/v1/${FLEET}/${terminal}/#`);
-    cleanups.push(() => c.close());
+    cleanup(() => c.close());
     await recordN(store, sync, 0, 20, terminal);
-    await until(() => sync.counters().rejected_batches > 0, 5000, 'rejected batch');
+    await waitUntil(() => sync.counters().rejected_batches > 0, 5000, 'rejected batch');
     expect(store.stats().outboxDepth).toBe(20);
     expect(lines.some((l) => l.includes('mqtt_publish_rejected') && l.includes('"reason_code":135'))).toBe(
       true,
     );
-    await c.waitFor(
+    await waitUntil(
       () => c.messages.some((m) => m.topic.endsWith('/metrics') && m.payload.includes('publish_rejected')),
       5000,
       'publish_rejected in metrics',
     );
     writeFileSync(acl, 'topic readwrite #\n');
     b.reload();
-    await c.waitFor(() => c.records().length >= 20, 10000, 'records after ACL fix');
-    await until(() => store.stats().outboxDepth === 0, 5000, 'outbox drained');
+    await waitUntil(() => c.records().length >= 20, 10000, 'records after ACL fix');
+    await waitUntil(() => store.stats().outboxDepth === 0, 5000, 'outbox drained');
     expect(uniqueSeqs(c.records())).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    await until(() => !sync.alarms().includes('publish_rejected'), 3000, 'alarm cleared');
+    await waitUntil(() => !sync.alarms().includes('publish_rejected'), 3000, 'alarm cleared');
   });
 
   it('authenticates with username/password; a wrong password is logged with its reason and retried', async () => {
     const pw = join(dir, 'passwd');
     execFileSync('mosquitto_passwd', ['-b', '-c', pw, 'term', 's3cret']);
     const b = await startMosquitto({ anonymous: false, extra: [`password_file ${pw}`] });
-    cleanups.push(() => b.close());
+    cleanup(() => b.close());
     const bad = setup(b.url, { username: 'term', password: 'wrong' }, 'Tauth1');
-    await until(() => bad.sync.counters().connect_failures >= 2, 5000, 'two failed attempts');
+    await waitUntil(() => bad.sync.counters().connect_failures >= 2, 5000, 'two failed attempts');
     expect(
       bad.lines.some(
         (l) =>
@@ -196,7 +170,7 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
     expect(bad.lines.join('\n')).not.toContain('wrong'); // password redacted
     const good = setup(b.url, { username: 'term', password: 's3cret' }, 'Tauth2');
     await recordN(good.store, good.sync, 0, 5, 'Tauth2');
-    await until(() => good.store.stats().outboxDepth === 0, 5000, 'authenticated drain');
+    await waitUntil(() => good.store.stats().outboxDepth === 0, 5000, 'authenticated drain');
   });
 
   it('works over TLS with a CA and a client certificate', async () => {
@@ -260,7 +234,7 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
         'require_certificate true',
       ],
     });
-    cleanups.push(() => b.close());
+    cleanup(() => b.close());
     const url = `mqtts://127.0.0.1:${b.port}`;
     const { store, sync } = setup(
       url,
@@ -268,12 +242,12 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
       'Ttls',
     );
     await recordN(store, sync, 0, 10, 'Ttls');
-    await until(() => store.stats().outboxDepth === 0, 8000, 'TLS drain');
+    await waitUntil(() => store.stats().outboxDepth === 0, 8000, 'TLS drain');
     expect(sync.counters().connects).toBeGreaterThanOrEqual(1);
     // without a client certificate the broker refuses, and the store keeps the rows
     const nocert = setup(url, { ca: join(d, 'ca.crt') }, 'Ttls2');
     await recordN(nocert.store, nocert.sync, 0, 3, 'Ttls2');
-    await until(() => nocert.sync.counters().connect_failures >= 1, 5000, 'refused without a cert');
+    await waitUntil(() => nocert.sync.counters().connect_failures >= 1, 5000, 'refused without a cert');
     expect(nocert.store.stats().outboxDepth).toBe(3);
   });
 
@@ -286,22 +260,12 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
     await store.close();
     const c = await sub('Tres');
     store = openStore({ path, bootId: 'b2' });
-    const sync = startSync({
-      url: broker.url,
-      fleet: FLEET,
-      terminal: 'Tres',
-      store,
-      bootId: 'b2',
-      version: '0.1.0',
-      configHash: 'x',
-      metrics: processMetrics(store),
-      backoffMinMs: 50,
-    });
-    cleanups.push(
+    const sync = startTestSync({ url: broker().url, fleet: FLEET, terminal: 'Tres', store, bootId: 'b2' });
+    cleanup(
       () => sync.stop(),
       () => store.close(),
     );
-    await c.waitFor(() => c.records().length >= 200, 8000, 'resumed records');
+    await waitUntil(() => c.records().length >= 200, 8000, 'resumed records');
     expect(c.records().map((r) => r.id)).toEqual(a.map((r) => r.id));
     expect(c.records()[0]?.boot_id).toBe('b1');
     expect(JSON.parse(c.messages.find((m) => m.topic.endsWith('/failures'))?.payload ?? '{}').boot_id).toBe(
@@ -313,14 +277,13 @@ describe.skipIf(!HAVE)('sync against a real Mosquitto', () => {
 describe('embedded broker (aedes)', () => {
   it('accepts the agent (falling back to MQTT 3.1.1) and carries records', async () => {
     const eb = await startEmbeddedBroker({ port: 0 });
-    cleanups.push(() => eb.close());
-    dir ??= mkdtempSync(join(tmpdir(), 'sync-test-'));
+    cleanup(() => eb.close());
     const { store, sync, terminal, lines } = setup(eb.url, {}, 'Temb');
     const c = await collect(eb.url, `pos/v1/${FLEET}/${terminal}/failures`);
-    cleanups.push(() => c.close());
+    cleanup(() => c.close());
     await recordN(store, sync, 0, 100, terminal);
-    await c.waitFor(() => c.records().length >= 100, 8000, 'records via aedes');
-    await until(() => store.stats().outboxDepth === 0, 5000, 'drained');
+    await waitUntil(() => c.records().length >= 100, 8000, 'records via aedes');
+    await waitUntil(() => store.stats().outboxDepth === 0, 5000, 'drained');
     expect(lines.some((l) => l.includes('mqtt_protocol_fallback'))).toBe(true);
   });
 });
