@@ -3,7 +3,10 @@
  * Every key has a default, so `pos-agent run --simulate` runs with no file at all. docs/config.md
  * lists the keys; `pos-agent run --print-config` shows the effective values (secrets masked).
  */
-import { z } from 'zod';
+import type * as Zod from 'zod';
+import { zod } from '../../protocol/zod.js';
+
+const z = zod();
 
 const LANGS = ['en', 'zh', 'de', 'fr', 'ru', 'fi'] as const;
 const ident = (max: number) =>
@@ -169,7 +172,7 @@ export const configSchema = z
   })
   .strict();
 
-export type AgentConfig = z.infer<typeof configSchema>;
+export type AgentConfig = Zod.infer<typeof configSchema>;
 
 /** Keys whose values are never printed. */
 export const SECRET_KEYS = ['broker.password', 'declines.card_key'] as const;

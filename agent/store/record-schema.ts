@@ -3,8 +3,10 @@
  * before giving it an id and seq (bad input: StoreError 'E_RECORD', nothing half-written); the
  * payload schemas of agent/sync build on it, and docs/payload.schema.json is generated from it.
  */
-import { z } from 'zod';
+import { zod } from '../../protocol/zod.js';
 import { CATEGORIES, RETRY_ADVICE } from '../record.js';
+
+const z = zod();
 
 const nullableText = (max: number) => z.string().max(max).nullable();
 
