@@ -3,10 +3,13 @@
  * Every key has a default, so `pos-agent run --simulate` runs with no file at all. docs/config.md
  * lists the keys; `pos-agent run --print-config` shows the effective values (secrets masked).
  */
-import { z } from 'zod';
+import type * as Zod from 'zod';
+import { zod } from '../../protocol/zod.js';
 import { FRAMINGS } from '../../protocol/framing/types.js';
 import { DISPLAY_LIMITS, LCD_LIMITS } from '../../hardware/display/types.js';
 import { LANGS } from '../guidance/langs.js';
+
+const z = zod();
 
 const ident = (max: number) =>
   z
@@ -189,7 +192,7 @@ export const configSchema = z
   })
   .strict();
 
-export type AgentConfig = z.infer<typeof configSchema>;
+export type AgentConfig = Zod.infer<typeof configSchema>;
 
 /** Keys whose values are never printed. */
 export const SECRET_KEYS = ['broker.password', 'declines.card_key'] as const;

@@ -4,7 +4,7 @@
  * onMissing. Sensitive rows (lost, stolen, fraud, pick-up ...) always get the generic customer
  * text, whatever the catalog or an override says for that key.
  */
-import { z } from 'zod';
+import { lazy, zod } from '../../protocol/zod.js';
 import type { CodeRow } from '../../protocol/response-codes/index.js';
 import { de } from './catalogs/de.js';
 import { en } from './catalogs/en.js';
@@ -78,10 +78,14 @@ export function flatten(data: CatalogData): Map<string, string> {
 const LANG_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
 /** A key a foreign file parsed into (a base64 run, a line of text) is not quoted in the error. */
 const LANG_KEY_SHOWN = /^[A-Za-z0-9_-]{1,16}$/;
-const overridesSchema = z.record(
-  z.string().regex(LANG_TAG),
-  z.record(z.string().min(1), z.string().trim().min(1, 'texts must not be empty')),
-);
+// built by the first overrides: `explain` and a catalog without overrides never load zod
+const overridesSchema = lazy(() => {
+  const z = zod();
+  return z.record(
+    z.string().regex(LANG_TAG),
+    z.record(z.string().min(1), z.string().trim().min(1, 'texts must not be empty')),
+  );
+});
 
 /** Validates a merchant override map (as loaded from the config file). Throws E_CONFIG. */
 export function parseOverrides(input: unknown): CatalogOverrides {
@@ -95,8 +99,8 @@ export function parseOverrides(input: unknown): CatalogOverrides {
       }
     }
   }
-  const r = overridesSchema.safeParse(input);
-  if (!r.success) throw new GuidanceError('E_CONFIG', `guidance overrides: ${z.prettifyError(r.error)}`);
+  const r = overridesSchema().safeParse(input);
+  if (!r.success) throw new GuidanceError('E_CONFIG', `guidance overrides: ${zod().prettifyError(r.error)}`);
   return r.data;
 }
 

@@ -5,9 +5,11 @@
  * (emptyInvalidOptionalFields); the payload schemas of agent/sync build on it, and
  * docs/payload.schema.json is generated from it.
  */
-import { z } from 'zod';
+import { zod } from '../../protocol/zod.js';
 import { CATEGORIES, RETRY_ADVICE } from '../record.js';
 import type { NewFailure } from './store.js';
+
+const z = zod();
 
 const nullableText = (max: number) => z.string().max(max).nullable();
 

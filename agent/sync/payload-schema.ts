@@ -3,9 +3,11 @@
  * generated from these (payloadJsonSchema) and a test keeps the two identical and validates real
  * payloads against the JSON file.
  */
-import { z } from 'zod';
+import { zod } from '../../protocol/zod.js';
 import { CATEGORIES } from '../record.js';
 import { failureRecordSchema } from '../store/record-schema.js';
+
+const z = zod();
 
 const iso = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/);
 const id = z

@@ -18,8 +18,9 @@ import { basename, dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { SerialPortMock } from 'serialport';
 // The SerialPort class alone: the package's index also loads ten parsers and the mock binding,
-// ~6 MB of resident memory the agent does not need.
-import { SerialPort } from 'serialport/dist/serialport.js';
+// ~6 MB of resident memory the agent does not need. Loaded at the first open, not with this module:
+// it brings the native binding, and the simulator, TCP links and other commands never use it.
+import type { SerialPort } from 'serialport/dist/serialport.js';
 import type { HardwareLogger } from '../logger.js';
 import { FrameError, type LinkEventSink } from '../../protocol/framing/index.js';
 import { backoffDelay } from '../../protocol/retry/backoff.js';
@@ -300,8 +301,9 @@ export function openSerialLink(opts: SerialLinkOptions): Link {
     throw new LinkError('E_CONFIG', `bad baud rate ${opts.baudRate}`);
   const transport: Transport = {
     target: opts.path,
-    connect: () =>
-      new Promise<Duplex>((resolve, reject) => {
+    connect: async () => {
+      const { SerialPort } = await import('serialport/dist/serialport.js');
+      return new Promise<Duplex>((resolve, reject) => {
         const base = { path: opts.path, baudRate: opts.baudRate, autoOpen: false };
         // SerialPort spreads the options over its default binding, so an injected binding wins
         // (its typings omit the option; the cast is only for that).
@@ -310,7 +312,8 @@ export function openSerialLink(opts: SerialLinkOptions): Link {
         );
         port.on('error', () => {}); // always listen; the link's own listener reports it
         port.open((err) => (err ? reject(err) : resolve(port)));
-      }),
+      });
+    },
     disconnect: (s) =>
       new Promise<void>((resolve) => {
         const port = s as SerialPort;

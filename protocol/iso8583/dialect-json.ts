@@ -4,7 +4,7 @@
  *   { "name": "myhost", "base": "bcd", "bitmap": "hex", "fields": { "48": { "type": "b", "length": 255, "prefix": 3 } } }
  * Validation errors name the JSON path and the reason (DialectError, code E_DIALECT).
  */
-import { z } from 'zod';
+import { lazy, zod } from '../zod.js';
 import { ASCII_DIALECT, ASCII_HEX_DIALECT, BCD_DIALECT } from './dialects.js';
 import { ISO8583_1987_FIELDS } from './fields-1987.js';
 import {
@@ -21,36 +21,43 @@ export class DialectError extends Error {
   readonly code = 'E_DIALECT';
 }
 
-const fieldSchema = z
-  .object({
-    name: z.string().min(1).optional(),
-    type: z.enum(['n', 'a', 'an', 'ans', 'ns', 'z', 'b', 'xn']).optional(),
-    length: z.number().int().min(1).max(9999).optional(),
-    prefix: z.union([z.literal(0), z.literal(2), z.literal(3)]).optional(),
-    encoding: z.enum(['ascii', 'bcd', 'binary', 'hex']).optional(),
-    prefixEncoding: z.enum(['ascii', 'bcd', 'binary']).optional(),
-    pad: z.enum(['left', 'right']).optional(),
-    sensitivity: z.enum(['pan', 'secret', 'emv']).optional(),
-  })
-  .strict();
+// built by the first dialect file: the built-in dialects never load zod
+const dialectSchema = lazy(() => {
+  const z = zod();
+  const fieldSchema = z
+    .object({
+      name: z.string().min(1).optional(),
+      type: z.enum(['n', 'a', 'an', 'ans', 'ns', 'z', 'b', 'xn']).optional(),
+      length: z.number().int().min(1).max(9999).optional(),
+      prefix: z.union([z.literal(0), z.literal(2), z.literal(3)]).optional(),
+      encoding: z.enum(['ascii', 'bcd', 'binary', 'hex']).optional(),
+      prefixEncoding: z.enum(['ascii', 'bcd', 'binary']).optional(),
+      pad: z.enum(['left', 'right']).optional(),
+      sensitivity: z.enum(['pan', 'secret', 'emv']).optional(),
+    })
+    .strict();
 
-const dialectSchema = z
-  .object({
-    name: z.string().min(1),
-    description: z.string().optional(),
-    base: z.enum(['ascii', 'ascii-hex', 'bcd']).optional(),
-    mti: z.enum(['ascii', 'bcd']).optional(),
-    bitmap: z.enum(['binary', 'hex']).optional(),
-    numeric: z.enum(['ascii', 'bcd']).optional(),
-    prefix: z.enum(['ascii', 'bcd', 'binary']).optional(),
-    binary: z.enum(['binary', 'hex']).optional(),
-    bcdPadFixed: z.enum(['left', 'right']).optional(),
-    bcdPadVariable: z.enum(['left', 'right']).optional(),
-    fields: z
-      .record(z.string().regex(/^([2-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/, 'field number 2..128'), fieldSchema)
-      .optional(),
-  })
-  .strict();
+  return z
+    .object({
+      name: z.string().min(1),
+      description: z.string().optional(),
+      base: z.enum(['ascii', 'ascii-hex', 'bcd']).optional(),
+      mti: z.enum(['ascii', 'bcd']).optional(),
+      bitmap: z.enum(['binary', 'hex']).optional(),
+      numeric: z.enum(['ascii', 'bcd']).optional(),
+      prefix: z.enum(['ascii', 'bcd', 'binary']).optional(),
+      binary: z.enum(['binary', 'hex']).optional(),
+      bcdPadFixed: z.enum(['left', 'right']).optional(),
+      bcdPadVariable: z.enum(['left', 'right']).optional(),
+      fields: z
+        .record(
+          z.string().regex(/^([2-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/, 'field number 2..128'),
+          fieldSchema,
+        )
+        .optional(),
+    })
+    .strict();
+});
 
 /**
  * A key of the user's file in an error: a short name as it is, anything else not shown (the file
@@ -67,7 +74,7 @@ const BASES: Record<string, DialectDef> = {
 };
 
 export function dialectFromJson(json: unknown): CompiledDialect {
-  const parsed = dialectSchema.safeParse(json);
+  const parsed = dialectSchema().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.length ? issue.path.map((p) => keyText(String(p))).join('.') : '(root)';

@@ -10,7 +10,7 @@
  * byte by byte against a short list, also without allocating. test/guidance/hot-path.test.ts
  * checks it (no GC over a million lookups with merchant advice and rendering).
  */
-import { z } from 'zod';
+import { lazy, zod } from '../zod.js';
 import { CATEGORIES, type Category, RETRY_ADVICE, type RetryAdvice } from './categories.js';
 import {
   type Actor,
@@ -116,23 +116,27 @@ function builtInRows(): CodeRow[] {
 // ---------------------------------------------------------------------------------------------
 // Overrides (per acquirer / network, from config)
 
-const overrideSchema = z
-  .object({
-    standard: z.enum(['1987', '1993', 'network', 'local', 'fallback']).optional(),
-    category: z.enum(CATEGORIES).optional(),
-    actor: z.enum(['cashier', 'customer', 'merchant', 'issuer', 'acquirer']).optional(),
-    retry: z.enum(RETRY_ADVICE).optional(),
-    retryAfterMin: z.number().int().min(0).max(525_600).nullable().optional(),
-    visaCategory: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.null()]).optional(),
-    sensitive: z.boolean().optional(),
-    emvMessage: z
-      .string()
-      .regex(/^[0-9A-F]{2}$/, 'two hex digits, e.g. "07"')
-      .optional(),
-    meaning: z.string().min(1).optional(),
-    textKey: z.string().min(1).optional(),
-  })
-  .strict();
+// built by the first override: `explain` and the default table never load zod
+const overrideSchema = lazy(() => {
+  const z = zod();
+  return z
+    .object({
+      standard: z.enum(['1987', '1993', 'network', 'local', 'fallback']).optional(),
+      category: z.enum(CATEGORIES).optional(),
+      actor: z.enum(['cashier', 'customer', 'merchant', 'issuer', 'acquirer']).optional(),
+      retry: z.enum(RETRY_ADVICE).optional(),
+      retryAfterMin: z.number().int().min(0).max(525_600).nullable().optional(),
+      visaCategory: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.null()]).optional(),
+      sensitive: z.boolean().optional(),
+      emvMessage: z
+        .string()
+        .regex(/^[0-9A-F]{2}$/, 'two hex digits, e.g. "07"')
+        .optional(),
+      meaning: z.string().min(1).optional(),
+      textKey: z.string().min(1).optional(),
+    })
+    .strict();
+});
 
 const CODE_SHAPE = /^[0-9A-Za-z_]{1,24}$/;
 
@@ -144,9 +148,11 @@ function applyOverrides(rows: Map<string, CodeRow>, overrides: Record<string, Pa
         `response-code override "${rawCode}": a code is 1-24 characters of 0-9, A-Z, _`,
       );
     }
-    const parsed = overrideSchema.safeParse(ov);
+    const parsed = overrideSchema().safeParse(ov);
     if (!parsed.success) {
-      throw new ResponseCodeError(`response-code override "${rawCode}": ${z.prettifyError(parsed.error)}`);
+      throw new ResponseCodeError(
+        `response-code override "${rawCode}": ${zod().prettifyError(parsed.error)}`,
+      );
     }
     const base = rows.get(code) ?? fromSpec(FALLBACK_SPEC, code, code.length <= 3 ? 'network' : 'local');
     const merged: CodeRow = { ...base, ...stripUndefined(parsed.data), code, known: true };

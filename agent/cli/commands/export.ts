@@ -5,7 +5,7 @@
  * See docs/export-fleet.md.
  */
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
+import { zod } from '../../../protocol/zod.js';
 import { createAnnotator } from '../../export/annotate.js';
 import { usageError } from '../../export/errors.js';
 import { parseFilters, type RawFilterOptions, TIME_ZONE_MODES } from '../../export/filters.js';
@@ -13,6 +13,8 @@ import { loadCodeSource } from '../../export/guidance-source.js';
 import { LANGS } from '../../guidance/langs.js';
 import { EXPORT_FORMATS, type ExportFormat, runExport } from '../../export/run.js';
 import { CATEGORIES } from '../../record.js';
+
+const z = zod();
 
 /** Default database file: the demo's default, in the current directory. */
 export const DEFAULT_DB = 'pos-agent.db';

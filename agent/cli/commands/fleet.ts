@@ -5,7 +5,8 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { IClientOptions } from 'mqtt';
-import { z } from 'zod';
+import type * as Zod from 'zod';
+import { zod } from '../../../protocol/zod.js';
 import { ExportError, usageError } from '../../export/errors.js';
 import { DEFAULT_MAX_PACKET_BYTES, defaultClientId, startCollector } from '../../fleet/collector.js';
 import { openPgPool, pgSink, type RecordSink, sqliteSink } from '../../fleet/sinks.js';
@@ -15,6 +16,8 @@ import { createLogger, redactUrl } from '../../log.js';
 import { FileProblem, showPath } from '../../config/data-file.js';
 import { readPem } from '../../sync/pem.js';
 
+const z = zod();
+
 /** Default SQLite file of `fleet collect` (kept apart from the agent's own pos-agent.db). */
 export const DEFAULT_FLEET_DB = 'pos-fleet.db';
 
@@ -23,7 +26,7 @@ const brokerUrl = z
   .url()
   .refine((u) => /^(mqtts?|tcp|tls|wss?):\/\//.test(u), 'use mqtt://, mqtts://, ws:// or wss://');
 
-function check<T>(option: string, schema: z.ZodType<T>, value: unknown): T {
+function check<T>(option: string, schema: Zod.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
   // a URL is shown without its password, also when it does not parse
   if (!r.success)

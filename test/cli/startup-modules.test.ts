@@ -1,0 +1,119 @@
+/**
+ * Start-up (issue 10, item 8): each command loads only what it uses. The built CLI runs with a
+ * module hook that names every file it loads (ES modules through a load hook, CommonJS through
+ * Module.prototype._compile); the test checks which packages each command brought in. The time
+ * itself is measured by `npm run bench:start`, never here.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI } from '../helpers/cli.js';
+import { ROOT } from '../helpers/global-build.js';
+
+let dir: string;
+let hook: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'startup-modules-'));
+  const loader = join(dir, 'loader.mjs');
+  writeFileSync(
+    loader,
+    `import { writeSync } from 'node:fs';
+export async function load(url, ctx, next) {
+  const r = await next(url, ctx);
+  writeSync(2, 'MODULE ' + url + '\\n');
+  return r;
+}
+`,
+  );
+  hook = join(dir, 'hook.mjs');
+  writeFileSync(
+    hook,
+    `import Module, { register } from 'node:module';
+import { writeSync } from 'node:fs';
+register(${JSON.stringify(pathToFileURL(loader).href)});
+const compile = Module.prototype._compile;
+Module.prototype._compile = function (content, file) {
+  writeSync(2, 'MODULE ' + file + '\\n');
+  return compile.call(this, content, file);
+};
+`,
+  );
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Packages (node_modules names) whose files the command loaded, until it exits or prints `until`. */
+function packagesLoaded(args: string[], opts: { stdin?: string; until?: string } = {}): Promise<Set<string>> {
+  const stdin = opts.stdin === undefined ? 'ignore' : openSync(opts.stdin, 'r');
+  const child = spawn(process.execPath, ['--import', hook, CLI, ...args], {
+    cwd: dir,
+    stdio: [stdin, 'ignore', 'pipe'],
+  });
+  if (typeof stdin === 'number') closeSync(stdin);
+  let err = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out: ${args.join(' ')}\n${err.slice(-2000)}`));
+    }, 20_000);
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (opts.until !== undefined && err.includes(opts.until)) child.kill('SIGTERM');
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code !== 0 && signal !== 'SIGTERM') {
+        reject(new Error(`${args.join(' ')}: exit ${code ?? signal}\n${err.slice(-2000)}`));
+        return;
+      }
+      if (opts.until !== undefined && !err.includes(opts.until)) {
+        reject(new Error(`${args.join(' ')}: no ${opts.until}\n${err.slice(-2000)}`));
+        return;
+      }
+      const names = new Set<string>();
+      for (const m of err.matchAll(/^MODULE .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) names.add(m[1]!);
+      resolve(names);
+    });
+  });
+}
+
+/** Loaded by no command below: each belongs to a command or an option these do not use. */
+const NEVER_HERE = ['mqtt', 'aedes', 'pg', 'playwright-core', 'csv-stringify', 'cli-progress', 'yaml'];
+
+describe('start-up: a command loads what it uses', () => {
+  it('explain 51: no validator, store, logger or serial port', async () => {
+    const p = await packagesLoaded(['explain', '51']);
+    expect(p.has('commander')).toBe(true); // the hook sees packages at all
+    for (const name of [
+      ...NEVER_HERE,
+      'zod',
+      'better-sqlite3',
+      'pino',
+      'serialport',
+      '@serialport/bindings-cpp',
+    ])
+      expect([name, p.has(name)]).toEqual([name, false]);
+  });
+
+  it('decode --hex: the codec and commander only', async () => {
+    const p = await packagesLoaded(['decode', '--hex'], { stdin: join(ROOT, 'samples/0210-decline-51.hex') });
+    expect([...p].sort()).toEqual(['commander']);
+  });
+
+  it('run --simulate: no serial port, MQTT, broker, PostgreSQL or browser', async () => {
+    const db = join(dir, 'run.db');
+    const p = await packagesLoaded(
+      ['run', '--simulate', '--broker', 'none', '--display', 'none', '--db', db],
+      {
+        until: '"event":"agent_started"',
+      },
+    );
+    expect(p.has('better-sqlite3')).toBe(true);
+    for (const name of [...NEVER_HERE, 'serialport', '@serialport/bindings-cpp', 'pino-pretty'])
+      expect([name, p.has(name)]).toEqual([name, false]);
+  });
+});
