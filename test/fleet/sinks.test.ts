@@ -1,3 +1,4 @@
+import { findPans } from '../../protocol/card/pan.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -313,6 +314,23 @@ describe('parseFailuresMessage', () => {
     const p = parseFailuresMessage('pos/v1/shop/T1/failures', Buffer.from(JSON.stringify(bad)));
     expect(p.records).toHaveLength(2);
     expect(p.invalid).toBe(1);
+  });
+  it('masks a PAN in any text field of a record it stores (a client other than our agent)', () => {
+    const leaky = failures('shop', 'T1', [
+      makeRecord(1, {
+        terminal_id: 'T1',
+        merchant_id: '4111-1111-1111-1111',
+        card_brand: '4111111111111111',
+        notes: 'card 4111 1111 1111 1111',
+      }),
+    ]);
+    const p = parseFailuresMessage('pos/v1/shop/T1/failures', Buffer.from(JSON.stringify(leaky)));
+    expect(p.records).toHaveLength(1);
+    expect(findPans(JSON.stringify(p.records))).toEqual([]);
+    expect(p.records[0]?.card_brand).toBe('411111******1111');
+  });
+  it('gives digests no card-data scan flags (base64, not hex)', () => {
+    for (let i = 0; i < 2000; i++) expect(findPans(recordDigest([String(i)]))).toEqual([]);
   });
   it('refuses a payload naming another fleet or terminal than its topic, and records of another terminal', () => {
     const spoof = (topic: string, body: unknown) =>
