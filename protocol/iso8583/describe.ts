@@ -92,6 +92,33 @@ export function describeMessage(view: MessageView): DescribedMessage {
   return { mti: view.mti(), fields, names, response_code: view.get(39) ?? null };
 }
 
+/** EMV text tags (format ans): application label 50 and application preferred name 9F12. */
+const EMV_TEXT_TAGS: ReadonlySet<number> = new Set([0x50, 0x9f12]);
+
+/**
+ * True when a variable-length value may carry card data after its own bytes (a declared length that
+ * runs over the following tags, whose first element then does not start at the value's offset): a
+ * text tag holding a byte outside printable ASCII, or a binary one holding the start of a card-data
+ * element (56, 57, 5A, 99, 5F20, 5F24, 9F0B, 9F1F, 9F20, 9F6B with a non-zero length) at any offset,
+ * even one truncated by the end of the value. Errs on the side of redacting.
+ */
+function hidesCardData(tag: number, buf: Uint8Array, start: number, end: number): boolean {
+  if (EMV_TEXT_TAGS.has(tag)) {
+    for (let i = start; i < end; i++) if (buf[i]! < 0x20 || buf[i]! > 0x7e) return true;
+    return false;
+  }
+  for (let i = start; i < end - 1; i++) {
+    const b = buf[i]!;
+    const next = buf[i + 1]!;
+    if ((b === 0x56 || b === 0x57 || b === 0x5a || b === 0x99) && next > 0) return true;
+    if (i + 2 < end && buf[i + 2]! > 0) {
+      if (b === 0x5f && (next === 0x20 || next === 0x24)) return true;
+      if (b === 0x9f && (next === 0x0b || next === 0x1f || next === 0x20 || next === 0x6b)) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * Safe EMV tags of a TLV block as { "9F27": "80", ... }; other tags are dropped (and counted). A
  * safe tag's value is REDACTED when its length is not the tag's defined length (a declared length
@@ -118,7 +145,9 @@ export function emvTags(
     const [min, max] = lim;
     // a fixed-length value (6 bytes at most) is too short to hide a card-data element or a PAN
     out[tagHex(r.tag)] =
-      n < min || n > max || (min < max && holdsCardDataTag(inner, buf, vo, vo + n))
+      n < min ||
+      n > max ||
+      (min < max && (holdsCardDataTag(inner, buf, vo, vo + n) || hidesCardData(r.tag, buf, vo, vo + n)))
         ? REDACTED
         : binaryOut(Buffer.from(buf.buffer, buf.byteOffset + vo, n));
   }

@@ -53,6 +53,27 @@ describe('issue 9 item 1: the EMV field 55 filter', () => {
     expect((obj.fields as Record<string, unknown>)['55']).toEqual({ '9C': REDACTED });
   });
 
+  it('a variable-length safe tag whose length runs over a following card-data tag is redacted (its own bytes first)', async () => {
+    // 50 / 9F12 (text) and 84 / 4F / 91 (binary) within their allowed lengths, over 5F20, 9F0B,
+    // 9F1F, 9F20, 5F24, also one truncated by the value's end (found on a fresh-clone review)
+    const cases = [
+      '303231302000000000000200303030303030303134500c564953412e5f20044a20444f',
+      '30323130000000000200020030353031379f120e4352454449549f0b05534d495448',
+      '303231300000000002000200303530313982021c00500d564953412e9f1f054142304344',
+      '303231302000000000000200303030303030303133500b564953419f200412345678',
+      '303231302000000000000200303030303030303132500a564953415f2403251231',
+    ];
+    for (const c of cases) {
+      const { text } = await decodeHex(c);
+      for (const secret of ['4A20444F', '534D495448', '4142304344', '12345678', '251231'])
+        expect(text, c).not.toContain(secret);
+    }
+    const aid = hex(tlv('84', 'A0000000035F2004') + tlv('4F', 'A0000000031010'));
+    expect(emvTags(aid, 0, aid.length)).toEqual({ '84': REDACTED, '4F': 'A0000000031010' });
+    const label = hex(tlv('50', Buffer.from('VISA').toString('hex')));
+    expect(emvTags(label, 0, label.length)).toEqual({ '50': '56495341' });
+  });
+
   it('a safe tag with a length other than its defined one is redacted, the rest kept', () => {
     const b = hex(tlv('9F27', '80') + tlv('9C', '0011') + tlv('95', '0000048000'));
     expect(emvTags(b, 0, b.length)).toEqual({ '9F27': '80', '9C': REDACTED, '95': '0000048000' });
