@@ -339,9 +339,9 @@ function maskLooseUrl(s: string): string {
   const colon = s.indexOf(':', start);
   if (colon < 0) return s;
   if (at > colon) return `${s.slice(0, colon + 1)}***${s.slice(at)}`;
-  // no '@' after it: host:port, or user:password with the host left out (a port is digits)
-  if (slashes >= 0 && at < 0 && !/^\d*(?:[/?#]|$)/.test(s.slice(colon + 1)))
-    return `${s.slice(0, colon + 1)}***`;
+  // no '@' after it: host:port, or user:password with the host left out, or a password typed after
+  // the '@' (`mqtt://u@:pw`): a port is digits, anything else after that colon is masked
+  if (slashes >= 0 && !/^\d*(?:[/?#]|$)/.test(s.slice(colon + 1))) return `${s.slice(0, colon + 1)}***`;
   return s;
 }
 

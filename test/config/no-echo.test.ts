@@ -179,6 +179,7 @@ describe('a URL is never shown with its password, also when it does not parse', 
     `postgres://u@h/db?password=${SECRET}`,
     `postgres://u:${SECRET}@h:99999999/db`,
     `mqtt://:${SECRET}@`,
+    `mqtt://u@:${SECRET}`,
   ])('redactUrl %s', (url) => {
     expect(String(redactUrl(url))).not.toContain(SECRET);
   });
