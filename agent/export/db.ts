@@ -3,40 +3,25 @@
  * writes and can run next to a live agent), checks that it is a pos-agent store, and exposes the
  * queries built by query.ts.
  */
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FailureRecord } from '../record.js';
+import { inspectDbFile } from '../store/db-file.js';
 import { ExportError } from './errors.js';
 import type { SqlQuery } from './query.js';
 
 export type ReadDb = Database.Database;
 
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
-
 /**
- * Whether the file starts with SQLite's 16-byte header (an empty file does not); the errno code
- * when the file cannot be read at all.
+ * Whether the file is an SQLite database by its header (the store's own check); the errno code
+ * when the file is missing or cannot be read at all.
  */
 function sqliteHeader(file: string): boolean | string {
   try {
-    const fd = openSync(file, 'r');
-    try {
-      const head = Buffer.alloc(16);
-      return readSync(fd, head, 0, 16, 0) === 16 && head.equals(SQLITE_HEADER);
-    } finally {
-      closeSync(fd);
-    }
+    const { state } = inspectDbFile(file);
+    return state === 'missing' ? 'ENOENT' : state === 'sqlite';
   } catch (e) {
     return (e as NodeJS.ErrnoException).code ?? 'error';
   }

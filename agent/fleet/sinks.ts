@@ -9,7 +9,7 @@
  *     migrated under an advisory lock; each insert call is one transaction holding an advisory lock
  *     per (fleet, terminal), so collectors sharing the database never both miss a conflict.
  */
-import { closeSync, constants, openSync } from 'node:fs';
+import { createDbFile } from '../store/db-file.js';
 import Database from 'better-sqlite3';
 import type { FailureRecord } from '../record.js';
 import { migrate } from '../store/migrate.js';
@@ -89,7 +89,7 @@ function rowValues(fleet: string, r: FailureRecord, receivedAt: string): unknown
 /** Creates `file` with mode 0600 unless it exists (SQLite would create it 0644 under the usual umask). */
 function createPrivate(file: string): void {
   try {
-    closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600));
+    createDbFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
