@@ -7,14 +7,15 @@
  * temporary file (its SQLite bytes, the sync's record JSON and the csv/ndjson/html exports are
  * scanned at the end), and event bodies through the event parser. Nothing may throw, every output is a typed error or a decode result, and no
  * output carries a Luhn-valid 13-19 digit run or the planted card data (scripts/lib/card-data-fuzz.ts).
- * The seed is random per run (FUZZ_SEED overrides) and printed with any failure; `npm run fuzz --
+ * The seed is fixed in the suite (FUZZ_SEED overrides) and printed with any failure; `npm run fuzz --
  * --inputs N --seed S` reruns it at any length.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
 import { type FuzzReport, runCardDataFuzz } from '../../scripts/lib/card-data-fuzz.js';
 
-const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+// a fixed seed in the suite, so CI is reproducible; other seeds: FUZZ_SEED=N or npm run fuzz
+const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const INPUTS = 20_000;
 const EVERY = 4;
 
