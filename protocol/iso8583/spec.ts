@@ -71,6 +71,11 @@ export const DEFAULT_SENSITIVITY: Readonly<Record<number, Sensitivity>> = {
   48: 'secret', // additional data, private: Mastercard DE 48 SE 92 carries the CVC2
   52: 'secret', // PIN block
   55: 'emv', // ICC data: whitelisted tags only (tlv.ts SAFE_EMV_TAGS)
+  // MACs: key-derived, of no use on a screen or in a report, and shaped exactly like a PIN block
+  // (8 opaque bytes): a damaged bitmap that drops bit 52 and sets 64 would print the PIN block here.
+  64: 'secret', // message authentication code (primary)
+  96: 'secret', // message security code
+  128: 'secret', // message authentication code (secondary)
 };
 
 // Compiled representation: one slot per field number 0..128 in flat typed arrays.
