@@ -12,6 +12,11 @@ import type { NewFailure } from './store.js';
 const z = zod();
 
 const nullableText = (max: number) => z.string().max(max).nullable();
+/**
+ * A value copied from the wire (ISO 8583 n/an fields): only the characters its field may hold.
+ * `what` says the rule in words for the notes (emptyInvalidOptionalFields).
+ */
+const wireText = (form: RegExp, what: string) => z.string().regex(form).describe(what).nullable();
 
 /** Largest amount in minor units: ISO 8583 field 4 is n12 (and a longer number could be a card number). */
 export const MAX_AMOUNT_MINOR = 999_999_999_999;
@@ -27,20 +32,22 @@ export const newFailureSchema = z.strictObject({
     .int()
     .min(-14 * 60)
     .max(14 * 60),
-  mti: nullableText(4),
-  processing_code: nullableText(6),
+  mti: wireText(/^\d{4}$/, '4 digits'),
+  processing_code: wireText(/^\d{6}$/, '6 digits'),
   amount_minor: z.number().int().min(0).max(MAX_AMOUNT_MINOR).nullable(),
-  currency: nullableText(3),
+  currency: wireText(/^[0-9A-Z]{3}$/, '3 digits or capital letters'),
   // maskPan's one format: first 6 + '*' + last 4 (13-19 long), or all '*' for short numbers
   pan_masked: z
     .string()
     .regex(/^(\d{6}\*{3,9}\d{4}|\*{1,12})$/, 'masked PAN: first 6, *, last 4')
     .nullable(),
   card_brand: nullableText(32),
-  entry_mode: nullableText(4),
-  stan: nullableText(12),
-  rrn: nullableText(12),
-  auth_code: nullableText(8),
+  entry_mode: wireText(/^\d{1,4}$/, '1 to 4 digits'),
+  stan: wireText(/^\d{1,12}$/, '1 to 12 digits'),
+  // field 37 and 38 are `an` (letters, digits; spaces pad): a '=' or '^' there is track data a
+  // misframed message shifted in (found by the card-data fuzz), never a reference number
+  rrn: wireText(/^[0-9A-Za-z ]{1,12}$/, '1 to 12 letters, digits or spaces'),
+  auth_code: wireText(/^[0-9A-Za-z ]{1,8}$/, '1 to 8 letters, digits or spaces'),
   rc: z.string().min(1).max(24),
   rc_source: z.enum(['issuer', 'host', 'local']),
   category: z.enum(CATEGORIES),
@@ -53,6 +60,14 @@ export const newFailureSchema = z.strictObject({
  * (no `notes` key) or before amounts were limited to 12 digits.
  */
 export const failureRecordSchema = newFailureSchema.extend({
+  // the wire fields as earlier agents wrote them: length-checked only
+  mti: nullableText(4),
+  processing_code: nullableText(6),
+  currency: nullableText(3),
+  entry_mode: nullableText(4),
+  stan: nullableText(12),
+  rrn: nullableText(12),
+  auth_code: nullableText(8),
   amount_minor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
   notes: nullableText(MAX_NOTES).optional(),
   id: z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'ULID'),
@@ -74,9 +89,11 @@ for (const [key, field] of Object.entries(newFailureSchema.shape)) {
     OPTIONAL_FIELD_RULES.set(key, `not a whole number from ${inner.minValue} to ${inner.maxValue}`);
   } else if (inner instanceof z.ZodString) {
     const rule =
-      inner.format === null
-        ? `not text of at most ${inner.maxLength} characters`
-        : 'not in the expected form';
+      inner.description !== undefined
+        ? `not ${inner.description}`
+        : inner.format === null
+          ? `not text of at most ${inner.maxLength} characters`
+          : 'not in the expected form';
     OPTIONAL_FIELD_RULES.set(key, rule);
   }
 }

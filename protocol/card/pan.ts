@@ -28,9 +28,12 @@ export function luhnValid(digits: string): boolean {
 }
 
 /**
- * PANs in free text. A digit run is a maximal sequence of ASCII digits in which a single space or
- * dash may stand between two digits ("4761 7390 0101 0119", "4761-7390-0101-0119"); letters,
- * punctuation, two separators in a row or a separator at either end end it. Inside a run, every
+ * PANs in free text. A digit run is a maximal sequence of ASCII digits in which up to three
+ * separators (space, tab, dash or slash) may stand between two digits ("4761 7390 0101 0119",
+ * "4761-7390-0101-0119", "4761  7390  0101  0119", "4761 / 7390 / 0101 / 0119"); letters, other
+ * punctuation, four separators in a row or a separator at either end end it. A dot ends a run too:
+ * decimal amounts ("701589321606.04") would otherwise read as 14-digit runs and get masked. Inside
+ * a run, every
  * window of 13-19 consecutive digits that passes the Luhn check is a PAN, wherever it sits: a PAN
  * with digits glued to it ("0216" + PAN in field 48) is found too. A window of zeros only passes the
  * check but is padding, not a card number. ISO timestamps ("2026-12-02T16:43:34Z": 8 digits, then a
@@ -45,8 +48,18 @@ export function luhnValid(digits: string): boolean {
 
 const MIN_PAN = 13;
 const MAX_PAN = 19;
-/** 13 digits in a row, a single space or dash allowed between two of them. */
-const CANDIDATE = /\d(?:[ -]?\d){12}/;
+/** Most separator characters between two digits of one run. */
+const MAX_GAP = 3;
+/**
+ * 13 digits in a row, up to MAX_GAP separators between two of them. Cannot backtrack: the separator
+ * class and \d are disjoint, so each step is decided by the next character.
+ */
+const CANDIDATE = /\d(?:[ \t/-]{0,3}\d){12}/;
+
+/** Space, tab, dash, slash: what people and systems write between groups of a card number. */
+function isSeparator(c: number): boolean {
+  return c === 32 || c === 9 || c === 45 || c === 47;
+}
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -74,8 +87,13 @@ function readRun(text: string, i: number): number {
       if (count === runVals.length) grow(count * 2);
       runVals[count] = c - 48;
       runPos[count++] = j++;
-    } else if ((c === 32 || c === 45) && j + 1 < n && isDigit(text.charCodeAt(j + 1))) j++;
-    else break;
+    } else if (isSeparator(c)) {
+      // a gap of 1..MAX_GAP separators continues the run only when a digit follows it
+      let k = j + 1;
+      while (k < n && k - j < MAX_GAP && isSeparator(text.charCodeAt(k))) k++;
+      if (k < n && isDigit(text.charCodeAt(k))) j = k;
+      else break;
+    } else break;
   }
   return count;
 }

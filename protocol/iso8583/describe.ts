@@ -6,6 +6,7 @@
  * numbers too: a PAN that lands in a numeric field of a misframed message is still a PAN), and a
  * binary value whose hex or whose bytes read as text hold a PAN, or a text value with control
  * characters, track-data shapes or binary data as hex in it (misframed secrets), redacted whole.
+ * When field 55 is not clean TLV, every field after it is withheld as well (see describeMessage).
  */
 import { scrubPans } from '../card/pan.js';
 import { ENC_BINARY, ENC_HEX } from './spec.js';
@@ -64,22 +65,27 @@ export function describeMessage(view: MessageView): DescribedMessage {
   const fields: DescribedMessage['fields'] = {};
   const names: Record<string, string> = {};
   const d = view.dialect;
+  // set once field 55 is not clean TLV: its declared length is wrong, so the fields read after it
+  // may be the rest of the EMV data (a track-2 tail read as field 85: card-data fuzz) and are withheld
+  let misframed = false;
   for (const f of view.fieldNumbers()) {
     names[f] = d?.specs[f]?.name ?? `Field ${f}`;
-    if (view.isRedacted(f)) {
+    if (view.isRedacted(f) || misframed) {
       fields[f] = REDACTED;
       continue;
     }
     if (f === 55) {
       const span = view.binarySpan(55);
-      if (span) {
-        fields[f] = emvTags(view.buf, span.offset, span.length);
-        continue;
-      }
       // EMV data as hex characters (ascii-hex dialect): the same tag filter; other text is withheld
       // since it cannot be checked for track-equivalent data (tags 57, 5A)
-      const text = view.emvText(55) ?? '';
-      fields[f] = HEX_TEXT.test(text) ? emvTags(Buffer.from(text, 'hex'), 0, text.length / 2) : REDACTED;
+      const text = span ? '' : (view.emvText(55) ?? '');
+      const emv = span
+        ? emvTags(view.buf, span.offset, span.length)
+        : HEX_TEXT.test(text)
+          ? emvTags(Buffer.from(text, 'hex'), 0, text.length / 2)
+          : REDACTED;
+      fields[f] = emv;
+      misframed = emv === REDACTED || Object.values(emv).includes(REDACTED);
       continue;
     }
     const value = view.get(f) ?? '';

@@ -244,7 +244,10 @@ function mutate(r: Rand, src: Buffer, other: Buffer): Buffer {
  * What must not be in an output text: any Luhn-valid 13-19 digit run (so none of the input's own,
  * wherever they were), the planted PAN and the planted track, PIN and EMV data.
  */
-function leaks(text: string, card: Card): string | null {
+function leaks(output: string, card: Card): string | null {
+  // decode's "names" are the dialect's field names, never input ("AUTHORIZATION" holds a planted
+  // cardholder name "ORIZAT" once in a while)
+  const text = output.replace(/"names":\{[^}]*\}/, '"names":{}');
   const up = text.toUpperCase();
   const at = (what: string, s: string): string => {
     const i = up.indexOf(s.toUpperCase());

@@ -139,19 +139,27 @@ describe('issue 9 item 2: the free-text PAN scrubber and fields 14 and 48', () =
     ['dashes', '4761-7390-0101-0119'],
     ['mixed single separators', 'card 4761-739001 010119 ok'],
     ['spaces and digits around', `ref 12 ${PAN.slice(0, 8)} ${PAN.slice(8)} 34`],
+    ['double spaces', '4761  7390  0101  0119'],
+    ['tabs', '4761\t7390\t0101\t0119'],
+    ['slashes', '4761/7390/0101/0119'],
+    ['spaced dashes', '4761 - 7390 - 0101 - 0119'],
+    ['mixed gaps', 'pan:4761 7390/0101  0119;'],
   ])('scrubPans masks a PAN with %s', (_what, text) => {
     const out = scrubPans(text);
-    expect(out.replace(/[ -]/g, '')).not.toContain(PAN);
+    expect(out.replace(/[ \t/-]/g, '')).not.toContain(PAN);
     expect(findPans(out)).toEqual([]);
     expect(findPans(text).length).toBeGreaterThan(0);
   });
 
-  it('scrubPans leaves ISO timestamps, short numbers and double-separated numbers alone', () => {
+  it('scrubPans leaves ISO timestamps, short numbers, lists and numbers split by four separators alone', () => {
     for (const text of [
       '2026-12-02T16:43:34.123Z',
       '{"time":"2026-12-02T16:43:34.123Z","pid":12345,"seq":42}',
       'stan 000123 rrn 332710123456 amount 000000012345',
-      'ids 1234567  8901234',
+      'ids 1234567    8901234',
+      'ids 1234567, 8901234, 5678901',
+      'total 701589321606.04 EUR', // 14 digits with the dot, a Luhn-valid 13-digit window
+      'at 12:34:56:78:90:12:34',
       '12:34:56 2026-12-02 7 8',
       'no digits at all',
     ])
@@ -208,4 +216,34 @@ describe('issue 9: a PIN block a damaged bitmap moves into a MAC field (card-dat
       }
     },
   );
+});
+
+describe('issue 9: fields read after a field 55 that is not clean TLV (card-data fuzz, seed 692636583)', () => {
+  const view = new MessageView();
+  // 9F27 is whole; 9F20 (track 2 discretionary data) declares 12 bytes but 55 ends after 2 of them:
+  // in the fuzz the other 10 were read as field 85, a numeric field of the same shape
+  const emv = hex(`${tlv('9F27', '80')}9F200C3238`);
+
+  it.each(['ascii', 'bcd'] as const)('%s: field 85 after a truncated 55 is withheld', (name) => {
+    const dialect = DIALECTS[name];
+    const bytes = encodeMessage(dialect, {
+      mti: '0110',
+      fields: { 39: '54', 41: 'TERM0001', 55: emv, 85: '569193358123' },
+    });
+    expect(decodeInto(dialect, bytes, 0, bytes.length, view)).toBe(true);
+    const d = describeMessage(view);
+    expect(d.fields[55]).toBe(REDACTED);
+    expect(d.fields[85]).toBe(REDACTED);
+    expect(d.fields[41]).toBe('TERM0001'); // fields before 55 are not affected
+    expect(JSON.stringify(d)).not.toContain('569193358123');
+  });
+
+  it('a clean field 55 leaves the fields after it alone', () => {
+    const bytes = encodeMessage(DIALECTS.ascii, {
+      mti: '0110',
+      fields: { 39: '00', 55: hex(tlv('9F27', '80')), 85: '000000000100' },
+    });
+    expect(decodeInto(DIALECTS.ascii, bytes, 0, bytes.length, view)).toBe(true);
+    expect(describeMessage(view).fields[85]).toBe('000000000100');
+  });
 });

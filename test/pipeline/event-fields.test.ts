@@ -110,7 +110,7 @@ describe('emptyInvalidOptionalFields', () => {
     expect(f.stan).toBeNull();
     expect(f.rrn).toBeNull();
     expect(f.rc).toBe(''); // required: the store refuses the record
-    expect(f.notes).toBe('stan: not text of at most 12 characters; rrn: not text of at most 12 characters');
+    expect(f.notes).toBe('stan: not 1 to 12 digits; rrn: not 1 to 12 letters, digits or spaces');
   });
 
   it('cuts the notes to the longest the record takes', () => {
@@ -141,6 +141,22 @@ describe('a field from the response or request copy that does not fit the record
     },
   );
 
+  it.each([
+    ['track 2 tail in field 37 (card-data fuzz seed 2077136807)', { 37: '4847=9413258' }, 'rrn'],
+    ['track 1 separator in field 38', { 38: 'AB^CD1' }, 'auth_code'],
+  ])('%s: emptied and noted, never stored', async (_what, extra, key) => {
+    const bytes = encodeMessage(DIALECTS.ascii, {
+      mti: '0210',
+      fields: { 3: '000000', 4: '000000001000', 11: '000778', 39: '05', 49: '978', ...extra },
+    });
+    const rec = await recordOf(encodeMessageLine('RSP', bytes));
+    expect(rec.rc).toBe('05');
+    expect(rec.stan).toBe('000778');
+    expect((rec as unknown as Record<string, unknown>)[key]).toBeNull();
+    expect(rec.notes).toMatch(new RegExp(`^${key}: not 1 to \\d+ letters, digits or spaces$`));
+    expect(JSON.stringify(rec)).not.toMatch(/4847=9413258|AB\^CD1/);
+  });
+
   it('is emptied and noted (a dialect with a 12-character field 22), the rest kept', async () => {
     const f = {
       ...syntheticFailure(3),
@@ -153,7 +169,7 @@ describe('a field from the response or request copy that does not fit the record
     expect(rec.amount_minor).toBeNull();
     expect(rec.stan).toBe(f.stan);
     expect(rec.notes).toBe(
-      'currency: not a 3-digit ISO 4217 numeric code; amount_minor: not a whole number from 0 to 999999999999; entry_mode: not text of at most 4 characters',
+      'currency: not a 3-digit ISO 4217 numeric code; amount_minor: not a whole number from 0 to 999999999999; entry_mode: not 1 to 4 digits',
     );
   });
 });
