@@ -4,7 +4,7 @@
  * says why and where (line, column), never what is in the file: the file may be anything, a
  * private key or /etc/shadow, and parser messages quote the text they stumbled on.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -27,23 +27,73 @@ export class FileProblem extends Error {
   }
 }
 
+/** How long a pipe may stay silent before it is given up on. */
+export const PIPE_IDLE_MS = 5000;
+
+/** What kind of thing is at a path, for a refusal that says so ('a directory', 'a FIFO', ...). */
+export function specialFileKind(st: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+}): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  return 'a device';
+}
+
+/** Sleeps the thread (a pipe read waiting for its writer; start-up only, never on the hot path). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /**
  * The file's text, or a FileProblem (missing, unreadable, a directory or device, too large). A
- * pipe is read too (`--config <(...)`), up to the same bound.
+ * pipe is read too (`--config <(...)`), up to the same bound, opened non-blocking so that a FIFO
+ * nobody writes to is refused rather than a hang, and given up on after PIPE_IDLE_MS without data.
  */
-export function readTextFile(file: string, maxBytes = MAX_DATA_FILE_BYTES): string {
+export function readTextFile(
+  file: string,
+  maxBytes = MAX_DATA_FILE_BYTES,
+  pipeIdleMs = PIPE_IDLE_MS,
+): string {
   let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
+    const before = statSync(file); // stat never blocks; open on a FIFO without a writer would
+    if (!before.isFile() && !before.isFIFO())
+      throw new FileProblem(file, `not a regular file (${specialFileKind(before)})`);
+    const pipe = before.isFIFO();
+    fd = openSync(file, pipe ? constants.O_RDONLY | constants.O_NONBLOCK : constants.O_RDONLY);
     const st = fstatSync(fd);
-    if (!st.isFile() && !st.isFIFO()) throw new FileProblem(file, 'not a regular file');
+    if (!st.isFile() && !st.isFIFO())
+      throw new FileProblem(file, `not a regular file (${specialFileKind(st)})`);
     if (st.size > maxBytes) throw new FileProblem(file, `too large (${st.size} bytes, at most ${maxBytes})`);
     const chunks: Buffer[] = [];
     let total = 0;
+    let idle = 0;
     for (;;) {
       const buf = Buffer.allocUnsafe(64 * 1024);
-      const n = readSync(fd, buf, 0, buf.length, null);
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        if (!pipe || (e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        if (idle >= pipeIdleMs)
+          throw new FileProblem(file, `a pipe that sent nothing for ${pipeIdleMs / 1000} s`);
+        pause(10);
+        idle += 10;
+        continue;
+      }
+      if (n === 0 && pipe && total === 0) {
+        // end-of-file before any data: nobody has opened the FIFO for writing yet; wait for one
+        if (idle >= pipeIdleMs)
+          throw new FileProblem(file, `a pipe nobody wrote to within ${pipeIdleMs / 1000} s`);
+        pause(10);
+        idle += 10;
+        continue;
+      }
       if (n === 0) break;
+      idle = 0;
       total += n;
       if (total > maxBytes) throw new FileProblem(file, `too large (more than ${maxBytes} bytes)`);
       chunks.push(buf.subarray(0, n));

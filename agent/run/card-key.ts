@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { writeFileDurable } from '../store/durable-file.js';
+import { specialAt } from '../store/db-file.js';
 
 export class CardKeyError extends Error {
   override readonly name = 'CardKeyError';
@@ -17,6 +18,9 @@ export class CardKeyError extends Error {
 /** The key kept in `<db>.key`; null when there is no such file. Throws CardKeyError on anything else. */
 export function readCardKey(dbPath: string): Buffer | null {
   const file = `${dbPath}.key`;
+  const kind = specialAt(file);
+  if (kind === 'missing') return null;
+  if (kind !== null) throw new CardKeyError(`${file} is ${kind}, not a device key file; move it away`);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -4,13 +4,21 @@
  * tightening the mode of an existing one. Reads at most the 100-byte header, never echoes it.
  */
 import { chmodSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { specialFileKind } from '../config/data-file.js';
 
-export type DbFileState = 'missing' | 'empty' | 'sqlite' | 'other';
+export type DbFileState = 'missing' | 'empty' | 'sqlite' | 'other' | 'special';
 
 const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
-/** What is at `path`, and the header's user_version (our schema version) when it is SQLite. */
-export function inspectDbFile(path: string): { state: DbFileState; userVersion: number } {
+/**
+ * What is at `path`, and the header's user_version (our schema version) when it is SQLite. Not a
+ * regular file ('special': a directory, a FIFO, a device) is told by stat alone, never opened: the
+ * open of a FIFO blocks until somebody writes to it.
+ */
+export function inspectDbFile(path: string): { state: DbFileState; userVersion: number; kind?: string } {
+  const kind = specialAt(path);
+  if (kind === 'missing') return { state: 'missing', userVersion: 0 };
+  if (kind !== null) return { state: 'special', userVersion: 0, kind };
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY);
@@ -46,4 +54,19 @@ export function restrictDbModes(path: string): string[] {
     }
   }
   return failed;
+}
+
+/**
+ * null when `path` is a regular file (or a link to one), 'missing' when nothing is there, else what
+ * is there ('a directory', 'a FIFO (named pipe)', ...): for the files beside the database (.hwm,
+ * .key), which are read whole and must not block.
+ */
+export function specialAt(path: string): string | null {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? null : specialFileKind(st);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw e;
+  }
 }

@@ -7,6 +7,7 @@
  * path as the agent's own. Written atomically (durable-file.ts); one line of JSON.
  */
 import { readFileSync } from 'node:fs';
+import { specialAt } from './db-file.js';
 import { writeFileDurable } from './durable-file.js';
 
 export interface HighWater {
@@ -22,6 +23,9 @@ export const highWaterPath = (dbPath: string): string => `${dbPath}.hwm`;
 
 /** The file's content; null when there is none; 'invalid' when the file exists but is not ours. */
 export function readHighWater(dbPath: string): HighWater | null | 'invalid' {
+  const kind = specialAt(highWaterPath(dbPath));
+  if (kind === 'missing') return null;
+  if (kind !== null) return 'invalid'; // a directory or FIFO there: not ours, never read (a FIFO blocks)
   let text: string;
   try {
     text = readFileSync(highWaterPath(dbPath), 'utf8');

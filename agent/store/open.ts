@@ -57,6 +57,7 @@ export function openDatabase(
   const ours =
     initialized ||
     (found.state === 'sqlite' && found.userVersion >= 1 && found.userVersion <= SCHEMA_VERSION);
+  if (found.state === 'special') throw foreign(path, found.kind ?? 'not a regular file');
   if (found.state === 'other' && !ours) throw foreign(path, 'not an SQLite database');
   let lost: Lost | null = null;
   try {

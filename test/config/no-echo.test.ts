@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
 import { ConfigError, loadConfig, redactConfig, validateConfig } from '../../agent/config/index.js';
+import { readTextFile } from '../../agent/config/data-file.js';
 import { resolveDialect } from '../../agent/decode/decode-stream.js';
 import { redactUrl, silentLogger } from '../../agent/log.js';
 import { startAgent } from '../../agent/run/agent.js';
@@ -65,6 +66,16 @@ describe('a file the config names is never quoted', () => {
     spawn('sh', ['-c', 'printf "fleet: piped\\n" > "$1"', 'sh', fifo], { stdio: 'ignore' });
     expect(loadConfig({ file: fifo }).fleet).toBe('piped');
   });
+
+  it('a FIFO nobody writes to is refused after a bounded wait, never a hang (fresh-clone review)', () => {
+    const fifo = join(dir, 'silent.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const t0 = Date.now();
+    expect(messageOf(() => readTextFile(fifo, 1024, 300))).toContain('a pipe nobody wrote to within 0.3 s');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    // and through the config loader, with the default wait
+    expect(messageOf(() => loadConfig({ file: fifo }))).toMatch(/^E_CONFIG: .*a pipe nobody wrote to/);
+  }, 20_000);
 
   it('a config file that parses but holds foreign keys: names the key, not its value', () => {
     const file = join(dir, 'props.yaml');

@@ -2,7 +2,8 @@
  * The device key file `<db>.key`: made once, 0600, atomically; an existing file that is not a key is
  * refused with a typed error naming the file (never its content), and left as it was.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -38,6 +39,19 @@ describe('card key file', () => {
     expect((err as Error).message).toContain(`${db}.key`);
     expect((err as Error).message).not.toContain('MIIEv');
     expect(readFileSync(`${db}.key`, 'utf8')).toBe(content);
+  });
+
+  it('a FIFO or a directory at <db>.key is refused at once, never opened (fresh-clone review)', () => {
+    const db = join(dir, 'd.db');
+    execFileSync('mkfifo', [`${db}.key`]);
+    expect(() => loadCardKey(undefined, db)).toThrow(
+      expect.objectContaining({ code: 'E_CARD_KEY', message: expect.stringContaining('is a FIFO') }),
+    );
+    const db2 = join(dir, 'e.db');
+    mkdirSync(`${db2}.key`);
+    expect(() => loadCardKey(undefined, db2)).toThrow(
+      expect.objectContaining({ code: 'E_CARD_KEY', message: expect.stringContaining('is a directory') }),
+    );
   });
 
   it('a configured key wins and no file is written', () => {

@@ -18,6 +18,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -116,6 +117,34 @@ describe('store files', () => {
     expect(() => mk()).toThrow(expect.objectContaining({ code: 'E_STORE_FOREIGN' }));
     expect(readFileSync(`${path}.hwm`, 'utf8')).toBe('some other file\n');
   });
+
+  it.each([
+    ['the database path is a FIFO', (p: string) => execFileSync('mkfifo', [p]), (p: string) => p, /a FIFO/],
+    ['the database path is a directory', (p: string) => mkdirSync(p), (p: string) => p, /a directory/],
+    [
+      '<db>.hwm is a FIFO',
+      (p: string) => execFileSync('mkfifo', [`${p}.hwm`]),
+      (p: string) => `${p}.hwm`,
+      /not a seq high-water mark/,
+    ],
+  ])(
+    'refuses at once when %s: E_STORE_FOREIGN, exit code 2, never opened (fresh-clone review)',
+    (_w, make, named, why) => {
+      make(path);
+      const t0 = Date.now();
+      let err: unknown;
+      try {
+        mk();
+      } catch (e) {
+        err = e;
+      }
+      expect(Date.now() - t0).toBeLessThan(3000); // opening a FIFO would block for good
+      expect((err as StoreError).code).toBe('E_STORE_FOREIGN');
+      expect((err as StoreError).exitCode).toBe(2);
+      expect((err as Error).message).toContain(named(path));
+      expect((err as Error).message).toMatch(why);
+    },
+  );
 
   it('a 0-byte file nobody initialized is simply a new store', async () => {
     writeFileSync(path, '');
