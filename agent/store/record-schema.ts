@@ -5,6 +5,7 @@
  * (emptyInvalidOptionalFields); the payload schemas of agent/sync build on it, and
  * docs/payload.schema.json is generated from it.
  */
+import { hasTrackShape } from '../../protocol/card/track.js';
 import { zod } from '../../protocol/zod.js';
 import { CATEGORIES, RETRY_ADVICE } from '../record.js';
 import type { NewFailure } from './store.js';
@@ -13,10 +14,17 @@ const z = zod();
 
 const nullableText = (max: number) => z.string().max(max).nullable();
 /**
- * A value copied from the wire (ISO 8583 n/an fields): only the characters its field may hold.
- * `what` says the rule in words for the notes (emptyInvalidOptionalFields).
+ * A value copied from the wire (ISO 8583 n/an fields): only the characters its field may hold, and
+ * never the shape of track data (an `an` field 37 of "0044D3522921" is a track-2 piece a misframed
+ * message shifted in). `what` says the rule in words for the notes (emptyInvalidOptionalFields).
  */
-const wireText = (form: RegExp, what: string) => z.string().regex(form).describe(what).nullable();
+const wireText = (form: RegExp, what: string) =>
+  z
+    .string()
+    .regex(form)
+    .refine((v) => !hasTrackShape(v))
+    .describe(what)
+    .nullable();
 
 /** Largest amount in minor units: ISO 8583 field 4 is n12 (and a longer number could be a card number). */
 export const MAX_AMOUNT_MINOR = 999_999_999_999;

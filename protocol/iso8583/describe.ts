@@ -9,6 +9,7 @@
  * When field 55 is not clean TLV, every field after it is withheld as well (see describeMessage).
  */
 import { scrubPans } from '../card/pan.js';
+import { hasTrackShape } from '../card/track.js';
 import { ENC_BINARY, ENC_HEX } from './spec.js';
 import { holdsCardDataTag, SAFE_EMV_LENGTHS, TlvReader, tagHex } from './tlv.js';
 import type { MessageView } from './view.js';
@@ -33,8 +34,6 @@ const HEX_TEXT = /^(?:[0-9A-Fa-f]{2})*$/;
 /** C0 and C1 controls and DEL. */
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 
-/** Track 2 (digits, '=' or 'D', expiry and service code) or track 1 ('^' name '^' expiry...) shapes. */
-const TRACK_SHAPE = /\d{4}[=D]\d{7}|\^[^^]{1,26}\^\d{7}/;
 /** A run of 16 or more hex digits: binary data written as hex (a PIN block, a cryptogram). */
 const HEX_RUN = /[0-9A-Fa-f]{16,}/g;
 
@@ -45,7 +44,7 @@ const HEX_RUN = /[0-9A-Fa-f]{16,}/g;
  */
 function misplacedSecret(text: string): boolean {
   if (text.length < 12) return false;
-  if (TRACK_SHAPE.test(text)) return true;
+  if (hasTrackShape(text)) return true;
   for (const m of text.matchAll(HEX_RUN)) if (/[0-9]/.test(m[0]) && /[A-Fa-f]/.test(m[0])) return true;
   return false;
 }

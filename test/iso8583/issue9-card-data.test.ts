@@ -183,6 +183,8 @@ describe('issue 9: secrets a misframed message shifts into a text field (found b
     ['track 2 tail after a masked PAN', 'X4761739001010119=25121011234567890'],
     ['track 2 with the D separator', 'AB4761739001D2512101123'],
     ['track 1', 'B4761739001010119^SMITH/JOHN^2512101123'],
+    ['a track 1 name cut short (seed 817934985)', '11^AHUPNZDDLQC/J935563'],
+    ['a track 1 start: format code, PAN, separator', 'XB4761739001010^'],
     ['a PIN block written as hex (ascii-hex dialect)', '89978D9851E03E38F64BD035'],
   ])('%s is withheld', (_what, text) => {
     expect(describeText(62, text)).toBe(REDACTED);

@@ -144,6 +144,7 @@ describe('a field from the response or request copy that does not fit the record
   it.each([
     ['track 2 tail in field 37 (card-data fuzz seed 2077136807)', { 37: '4847=9413258' }, 'rrn'],
     ['track 1 separator in field 38', { 38: 'AB^CD1' }, 'auth_code'],
+    ['a BCD track 2 piece in field 37 (letters and digits, seed 1585935428)', { 37: '0044D3522921' }, 'rrn'],
   ])('%s: emptied and noted, never stored', async (_what, extra, key) => {
     const bytes = encodeMessage(DIALECTS.ascii, {
       mti: '0210',
@@ -154,7 +155,7 @@ describe('a field from the response or request copy that does not fit the record
     expect(rec.stan).toBe('000778');
     expect((rec as unknown as Record<string, unknown>)[key]).toBeNull();
     expect(rec.notes).toMatch(new RegExp(`^${key}: not 1 to \\d+ letters, digits or spaces$`));
-    expect(JSON.stringify(rec)).not.toMatch(/4847=9413258|AB\^CD1/);
+    expect(JSON.stringify(rec)).not.toMatch(/4847=9413258|AB\^CD1|0044D3522921/);
   });
 
   it('is emptied and noted (a dialect with a 12-character field 22), the rest kept', async () => {

@@ -1,0 +1,17 @@
+/**
+ * The shapes of magnetic-stripe track data (ISO/IEC 7813), for text that should never hold it: a
+ * field of a misframed message, a record's reference number. Track 2 is the PAN, a separator ('='
+ * in ASCII, 'D' as a BCD nibble), expiry YYMM and a 3-digit service code; track 1 is format code
+ * 'B', the PAN, '^', the name as SURNAME/GIVEN, '^', expiry and service code. A fragment is enough:
+ * the tail of a PAN with the separator and 7 digits, or a '^' before a name with its '/'.
+ */
+
+/** Track 2: 4 PAN digits, '=' or 'D', expiry and service code (7 digits). */
+const TRACK2 = /\d{4}[=D]\d{7}/;
+/** Track 1: '^' name '^' then expiry and service code; or '^' SURNAME '/'; or 'B' PAN '^'. */
+const TRACK1 = /\^[^^]{1,26}\^\d{7}|\^[A-Z][A-Z .'-]{0,25}\/|B\d{12,19}\^/;
+
+/** True when the text holds what looks like a piece of track 1 or track 2 data. */
+export function hasTrackShape(text: string): boolean {
+  return TRACK2.test(text) || TRACK1.test(text);
+}
