@@ -34,6 +34,9 @@ function isSecret(key: string): boolean {
 
 function showValue(key: string, value: unknown): string | undefined {
   if (isSecret(key)) return '"***"';
+  // a broker URL that is not a URL may be anything typed in its place (a password): not shown
+  if (key === 'broker.url' && typeof value === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+    return undefined;
   const v = redactUrl(value);
   if (typeof v === 'string' && looksLikeContent(v)) return undefined;
   if (v !== null && typeof v === 'object') {
@@ -98,6 +101,15 @@ export function readConfigFile(file: string): Tree {
   if (data === null || data === undefined) return {};
   if (!isTree(data))
     throw new ConfigError('(root)', undefined, 'the config file must hold an object of sections');
+  // a file with keys but none of ours is some other file (a .env, a properties file that happens to
+  // parse as YAML): its keys are not named, they may be what the file keeps private
+  const keys = Object.keys(data);
+  if (keys.length > 0 && !keys.some((k) => k in configSchema.shape))
+    throw new ConfigError(
+      '--config',
+      file,
+      `not a pos-agent config: none of its ${keys.length} top-level keys is a config section (${Object.keys(configSchema.shape).join(', ')})`,
+    );
   return data;
 }
 

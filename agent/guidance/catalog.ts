@@ -90,7 +90,14 @@ const overridesSchema = lazy(() => {
 /** Validates a merchant override map (as loaded from the config file). Throws E_CONFIG. */
 export function parseOverrides(input: unknown): CatalogOverrides {
   if (input !== null && typeof input === 'object') {
-    for (const lang of Object.keys(input)) {
+    const keys = Object.keys(input);
+    // none a language: some other file (its keys may be what it keeps private), so none is named
+    if (keys.length > 0 && !keys.some((k) => LANG_TAG.test(k)))
+      throw new GuidanceError(
+        'E_CONFIG',
+        `guidance overrides: not a texts file: none of its ${keys.length} top-level keys is a language tag such as "de" or "sv"`,
+      );
+    for (const lang of keys) {
       if (!LANG_TAG.test(lang)) {
         throw new GuidanceError(
           'E_CONFIG',

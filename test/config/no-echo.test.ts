@@ -77,12 +77,39 @@ describe('a file the config names is never quoted', () => {
     expect(messageOf(() => loadConfig({ file: fifo }))).toMatch(/^E_CONFIG: .*a pipe nobody wrote to/);
   }, 20_000);
 
-  it('a config file that parses but holds foreign keys: names the key, not its value', () => {
+  it('a file that parses but holds none of our sections: names neither its keys nor values', () => {
     const file = join(dir, 'props.yaml');
-    writeFileSync(file, `password: ${KEY_LINE}\n`);
+    writeFileSync(file, `password: ${KEY_LINE}\nAWS_SECRET_ACCESS_KEY: x\n`);
     const m = messageOf(() => loadConfig({ file }));
-    expect(m).toContain('config password: unknown key');
+    expect(m).toContain('not a pos-agent config: none of its 2 top-level keys is a config section');
+    expect(m).not.toContain('password');
+    expect(m).not.toContain('AWS_SECRET');
     expectNoContent(m);
+  });
+
+  it('a config with a typo among real sections: names the unknown key (not its value)', () => {
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(file, `fleet: demo\nstroe:\n  path: ${KEY_LINE}\n`);
+    const m = messageOf(() => loadConfig({ file }));
+    expect(m).toContain('config stroe: unknown key');
+    expectNoContent(m);
+  });
+
+  it('a texts file of another kind: its keys are not named', async () => {
+    const texts = join(dir, 'env-texts.yaml');
+    writeFileSync(texts, 'DB_PASSWORD: hunter2\nAPI_TOKEN: abc\n');
+    const cfg = validateConfig({ texts, broker: { url: 'none' }, store: { path: join(dir, 'never.db') } });
+    const m = await asyncMessageOf(() =>
+      startAgent(cfg, { openLink: () => ({ close: async () => {} }) }, silentLogger(), '0.0.0'),
+    );
+    expect(m).toContain('not a texts file: none of its 2 top-level keys is a language tag');
+    expect(m).not.toMatch(/DB_PASSWORD|API_TOKEN|hunter2/);
+  });
+
+  it('a broker URL that is not a URL is not echoed (it may be a password typed in its place)', () => {
+    const m = messageOf(() => validateConfig({ broker: { url: 'correct-horse-battery' } }));
+    expect(m).toMatch(/^E_CONFIG: config broker\.url: expected mqtt:/);
+    expect(m).not.toContain('correct-horse');
   });
 
   const cases: Array<[string, Record<string, unknown>]> = [
