@@ -17,6 +17,7 @@ import type { FailureRecord } from '../../agent/record.js';
 import { makeRecord } from '../export/seed.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitUntil } from '../helpers/wait.js';
+import { exitWithin, spawnCli } from '../helpers/cli.js';
 import { haveMosquitto, type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { failures, metrics, recordAt, status } from './payloads.js';
 
@@ -415,4 +416,20 @@ describe('fleet watch without a broker', () => {
     expect(errors.length).toBe(1);
     expect(errors[0]).not.toContain('"stack"');
   });
+});
+
+describe('fleet collect --pg with a URL that does not parse', () => {
+  it('is a usage error, exit 2, without the password (fresh-clone review)', async () => {
+    const p = spawnCli([
+      'fleet',
+      'collect',
+      '--broker',
+      'mqtt://127.0.0.1:1',
+      '--pg',
+      'postgres://u:pw5ecret@[bad',
+    ]);
+    expect(await exitWithin(p, 20_000)).toBe(2);
+    expect(p.stderr()).toContain('E_USAGE: --pg');
+    expect(p.stderr()).not.toContain('pw5ecret');
+  }, 30_000);
 });

@@ -186,8 +186,8 @@ export function register(program: Command): void {
       let sink: RecordSink;
       let storeKey: string;
       if (o.pg !== undefined) {
-        if (!/^postgres(ql)?:\/\//.test(o.pg))
-          throw usageError('--pg', 'use a postgres:// or postgresql:// URL');
+        if (!/^postgres(ql)?:\/\//.test(o.pg) || !URL.canParse(o.pg))
+          throw usageError('--pg', 'use a postgres:// or postgresql:// URL that parses');
         storeKey = o.pg.replace(/:[^:@/]*@/, '@'); // no password in the id derivation
         sink = await pgSink(await openPgPool(o.pg));
       } else {
