@@ -45,7 +45,8 @@ export interface Agent {
   readonly bootId: string;
   /** Resolves when every failure seen so far is committed. */
   flush(): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops in the order that loses nothing; resolves with how many records were never written. */
+  stop(): Promise<{ unwritten: number }>;
 }
 
 function loadTexts(texts: AgentConfig['texts']): Record<string, Record<string, string>> | undefined {
@@ -308,7 +309,7 @@ async function openAgent(
       await store.flush();
     },
     async stop() {
-      if (stopped) return;
+      if (stopped) return { unwritten: 0 };
       stopped = true;
       await link.close();
       pipeline!.stop();
@@ -328,10 +329,14 @@ async function openAgent(
         );
       }
       if (sync) await sync.stop();
-      await store.close();
+      const { unwritten } = await store.close();
       if (broker) await broker.close();
       await display.close?.();
-      log.info({ event: 'agent_stopped', ...pipeline!.counters, byCategory: undefined }, 'agent stopped');
+      log.info(
+        { event: 'agent_stopped', ...pipeline!.counters, byCategory: undefined, unwritten },
+        'agent stopped',
+      );
+      return { unwritten };
     },
   };
 }

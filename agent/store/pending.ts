@@ -31,8 +31,12 @@ export class Ledger {
     this.settle();
   }
 
+  /** Records given up on by refuse() (at close: never written). */
+  refused = 0;
+
   /** Rejects a record the store gives up on (a refused one with its own error). */
   refuse(p: Pending, message: string): void {
+    this.refused++;
     p.reject(p.outcome instanceof StoreError ? p.outcome : new StoreError('E_STORE_CLOSED', message));
     this.settle();
   }

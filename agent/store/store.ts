@@ -114,10 +114,10 @@ export function openStore(opts: StoreOptions): FailureStore {
   });
   const ulid = monotonicUlid();
   let closed = false;
-  let closing: Promise<void> | null = null;
+  let closing: Promise<{ unwritten: number }> | null = null;
 
   /** Commits what waits, flushes what is committed, settles every promise, closes the file. */
-  async function closeNow(): Promise<void> {
+  async function closeNow(): Promise<{ unwritten: number }> {
     committer.drain(); // final attempts, batch by batch, while the disk takes them
     closed = true;
     await ack.close();
@@ -142,6 +142,7 @@ export function openStore(opts: StoreOptions): FailureStore {
       );
     }
     log.info({ event: 'store_closed', path: opts.path }, 'failure store closed');
+    return { unwritten: ledger.refused };
   }
 
   return {
@@ -173,7 +174,7 @@ export function openStore(opts: StoreOptions): FailureStore {
       committer.hurry();
       return settled;
     },
-    close(): Promise<void> {
+    close(): Promise<{ unwritten: number }> {
       closing ??= closeNow();
       return closing;
     },

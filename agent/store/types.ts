@@ -69,7 +69,11 @@ export interface FailureStore {
   counts(): Partial<Record<Category, number>>;
   /** Resolves once every record queued before the call is committed (and flushed, in 'full' mode). */
   flush(): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Commits and flushes what it can, refuses the rest (E_STORE_CLOSED), closes the file. Resolves
+   * with how many records were refused at close: never written, so the caller can fail loudly.
+   */
+  close(): Promise<{ unwritten: number }>;
   readonly db: Database.Database;
   readonly path: string;
   readonly durability: Durability;

@@ -1,7 +1,7 @@
 /**
  * Stopping while the disk is full: stop() waits at most store.stop_grace_s for the records still
  * waiting for the disk, then refuses them with E_STORE_CLOSED, counted in one log line (not one line
- * per record), and returns.
+ * per record), and returns how many were never written (`run` then exits 1).
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,8 +41,12 @@ describe('agent stop with the disk full', () => {
     agent.store.db.pragma(`max_page_count = ${pages}`); // the disk is full from now on
     await waitUntil(() => lines.some((l) => l.includes('"event":"store_write_retry"')), 10_000, 'disk full');
     const t0 = Date.now();
+    let unwritten = -1;
     const stopped = await Promise.race([
-      agent.stop().then(() => 'stopped'),
+      agent.stop().then((r) => {
+        unwritten = r.unwritten;
+        return 'stopped';
+      }),
       new Promise((r) => setTimeout(() => r('hung'), 8_000)),
     ]);
     expect(stopped).toBe('stopped');
@@ -51,6 +55,12 @@ describe('agent stop with the disk full', () => {
     expect(refused.length).toBe(1);
     const line = JSON.parse(refused[0]!) as Record<string, unknown>;
     expect(line.lost_uncommitted as number).toBeGreaterThan(0);
+    // stop says how many were never written (run exits 1 on it), the same count as the log line
+    expect(unwritten).toBe(line.lost_uncommitted);
+    const stoppedLine = JSON.parse(lines.find((l) => l.includes('"event":"agent_stopped"'))!) as {
+      unwritten: number;
+    };
+    expect(stoppedLine.unwritten).toBe(unwritten);
     expect(lines.some((l) => l.includes('"event":"record_failed"'))).toBe(false);
     expect(lines.some((l) => l.includes('"event":"agent_stopped"'))).toBe(true);
   }, 20_000);

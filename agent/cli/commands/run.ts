@@ -193,7 +193,10 @@ export async function runAgent(flags: RunFlags): Promise<void> {
   const stop = (why: string): Promise<void> => {
     if (!stopping) {
       log.info({ event: 'agent_stopping', reason: why }, `stopping (${why})`);
-      stopping = agent.stop();
+      stopping = agent.stop().then(({ unwritten }) => {
+        // records the disk never took (full disk past the grace period): a runtime failure, exit 1
+        if (unwritten > 0) process.exitCode = 1;
+      });
     }
     return stopping;
   };
