@@ -81,6 +81,33 @@ function openCopy(file: string, shownAs: string): ReadDb {
   }
 }
 
+/**
+ * A read-only connection to a WAL database that no one has open makes its -wal and -shm and cannot
+ * remove them (only a writer's last close checkpoints and deletes them), so an export of a stopped
+ * agent's database would leave two files behind, as root even in a read-only directory. At close,
+ * when they were not there before, a read-write connection is opened and closed: SQLite deletes
+ * them if, and only if, it is the last connection (an agent started meanwhile keeps them). It
+ * writes nothing: the -wal has no frames of ours.
+ */
+function leaveNoWalBehind(db: ReadDb, file: string): void {
+  const close = db.close.bind(db);
+  db.close = () => {
+    close();
+    if (!existsSync(`${file}-wal`) && !existsSync(`${file}-shm`)) return db;
+    try {
+      const rw = new Database(file, { fileMustExist: true, timeout: 0 });
+      try {
+        rw.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+      } finally {
+        rw.close();
+      }
+    } catch {
+      // not writable for us, or busy: the files stay, as they would without this step
+    }
+    return db;
+  };
+}
+
 function describeFailure(file: string, err: unknown): ExportError {
   if (err instanceof ExportError) return err;
   const code = (err as { code?: unknown }).code;
@@ -106,8 +133,11 @@ export function openReadOnly(file: string): ReadDb {
     );
   }
   if (!statSync(file).isFile()) throw new ExportError('E_DB_INVALID', `--db: ${file} is not a file`);
+  const hadWal = existsSync(`${file}-wal`) || existsSync(`${file}-shm`);
   try {
-    return openAndCheck(file, file);
+    const db = openAndCheck(file, file);
+    if (!hadWal) leaveNoWalBehind(db, file);
+    return db;
   } catch (err) {
     if (!(err instanceof ExportError) && needsWritableDir(err) && sqliteHeader(file) === true) {
       // a WAL database where no -shm can be made: read a private copy instead

@@ -5,7 +5,7 @@
  * `export` reads a valid database in a directory it cannot write to.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,6 +168,36 @@ describe('export of a database in a directory it cannot write to', () => {
     expect(r.code).toBe(0);
     // the log's records too, not a stale view without them
     expect(r.out.trim().split('\n')).toHaveLength(2);
+  });
+
+  it.each([
+    ['as root, in a read-only directory', 0o555],
+    ['in a writable directory', 0o755],
+  ])('leaves no -wal or -shm behind %s (fresh-clone review)', async (_w, mode) => {
+    const d = freshDir(`nowal-${mode.toString(8)}`);
+    const file = join(d, 'a.db');
+    const db = createStore(file);
+    insertRecords(db, [makeRecord(1), makeRecord(2)]);
+    db.close(); // a stopped agent: no -wal, no -shm
+    chmodSync(d, mode);
+    // as the user running the test (root in CI: read-only modes do not stop it)
+    const r = await runCli(['export', '--db', file, '--format', 'ndjson']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out.trim().split('\n')).toHaveLength(2);
+    expect(readdirSync(d)).toEqual(['a.db']);
+  });
+
+  it('keeps the -wal and -shm of a database that is open elsewhere (a running agent)', async () => {
+    const d = freshDir('live');
+    const file = join(d, 'a.db');
+    const db = createStore(file);
+    insertRecords(db, [makeRecord(1)]);
+    const r = await runCli(['export', '--db', file, '--format', 'ndjson']);
+    expect(r.code, r.out).toBe(0);
+    expect(readdirSync(d).sort()).toEqual(['a.db', 'a.db-shm', 'a.db-wal']);
+    insertRecords(db, [makeRecord(2)]); // the writer is unharmed
+    expect(db.prepare('SELECT count(*) FROM failures').pluck().get()).toBe(2);
+    db.close();
   });
 
   it('a file that is not a database says so', async () => {
