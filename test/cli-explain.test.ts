@@ -2,7 +2,11 @@ import { Command } from 'commander';
 import stringWidth from 'string-width';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { drawScreen, explain, register } from '../agent/cli/commands/explain.js';
-import { GuidanceError } from '../agent/guidance/index.js';
+import { PassThrough } from 'node:stream';
+import { ConsoleDisplay } from '../hardware/display/console.js';
+import { ScreenBook } from '../agent/pipeline/screens.js';
+import { lookupCode } from '../protocol/response-codes/index.js';
+import { createCatalog, GuidanceError } from '../agent/guidance/index.js';
 import { findPans } from '../protocol/card/pan.js';
 import { sensitiveHits } from './guidance/sensitive-words.js';
 
@@ -74,6 +78,39 @@ describe('pos-agent explain', () => {
     expect(j.guidance.cashier).toMatch(/недостаточно средств/);
     expect(j.issuerScriptDisplay.length).toBeGreaterThan(1);
   });
+
+  it.each([
+    ['51', 'en', 16, 2, null],
+    ['1A', 'ru', 20, 4, null],
+    ['96', 'de', 32, 8, 'frde'],
+    ['L_TIMEOUT', 'zh', 20, 4, null],
+    ['05', 'fi', 40, 4, 'enfi'],
+  ] as const)(
+    'shows what the display shows: %s [%s] on %ix%i (the agent screen, title row, pages)',
+    (code, lang, width, height, cardLang) => {
+      const geometry = { width, height };
+      const j = JSON.parse(
+        explain(code, { lang, width, height, json: true, ...(cardLang ? { cardLang } : {}) }),
+      ) as { display: { title: string; pages: string[][] } };
+      const screen = new ScreenBook(createCatalog(), geometry).failure(
+        lookupCode(code),
+        lang,
+        cardLang,
+        false,
+      );
+      const display = new ConsoleDisplay({ geometry, out: new PassThrough(), tty: false, pageMs: 0 });
+      display.show(screen);
+      const shown: string[][] = [];
+      for (let i = 0; i < screen.pages.length; i++) {
+        shown.push(display.rows(display.current!.screen, display.current!.page));
+        display.nextPage();
+      }
+      void display.close();
+      expect(j.display.title).toBe(screen.title);
+      expect(j.display.pages).toEqual(shown);
+      expect(shown[0]![0]!.startsWith(screen.title.slice(0, 8))).toBe(true); // the title row is there
+    },
+  );
 
   it('--card-lang picks the customer language from EMV 5F2D', () => {
     const j = JSON.parse(explain('51', { lang: 'en', cardLang: 'svde', json: true }));

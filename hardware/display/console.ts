@@ -10,7 +10,7 @@
 import type { Writable } from 'node:stream';
 import stringWidth from 'string-width';
 import { PagedDisplay, type PagerOptions, titleRow } from './pager.js';
-import type { Screen } from './types.js';
+import type { Geometry, Screen } from './types.js';
 
 export interface ConsoleDisplayOptions extends PagerOptions {
   /** Default process.stdout. */
@@ -45,6 +45,19 @@ export function padToColumns(s: string, w: number): string {
   return t + ' '.repeat(Math.max(0, w - stringWidth(t)));
 }
 
+/**
+ * What a display of `geometry` shows for a page of the screen, as text: the title row (title and
+ * page indicator), then the page's lines, each exactly `width` columns. The console driver draws
+ * these rows; `pos-agent explain` prints them, so it shows what the display shows.
+ */
+export function screenRows(screen: Screen, page: number, geometry: Geometry): string[] {
+  const { width, height } = geometry;
+  const lines = screen.pages[page] ?? [];
+  const rows = [titleRow(screen, page, width, stringWidth, cutColumns)];
+  for (let i = 0; i < height - 1; i++) rows.push(padToColumns(lines[i] ?? '', width));
+  return rows;
+}
+
 export class ConsoleDisplay extends PagedDisplay {
   readonly kind = 'console' as const;
   private readonly out: Writable & { isTTY?: boolean; rows?: number };
@@ -61,11 +74,7 @@ export class ConsoleDisplay extends PagedDisplay {
 
   /** The rows of the screen as text (title row first), each exactly `width` columns. */
   rows(screen: Screen, page: number): string[] {
-    const { width, height } = this.geometry;
-    const lines = screen.pages[page] ?? [];
-    const rows = [titleRow(screen, page, width, stringWidth, cutColumns)];
-    for (let i = 0; i < height - 1; i++) rows.push(padToColumns(lines[i] ?? '', width));
-    return rows;
+    return screenRows(screen, page, this.geometry);
   }
 
   protected draw(screen: Screen, page: number): void {

@@ -7,7 +7,7 @@ import { openLcdDisplay } from './lcd.js';
 import { PagedDisplay } from './pager.js';
 import { type Display, DisplayError, type Geometry } from './types.js';
 
-export { ConsoleDisplay, cutColumns, padToColumns } from './console.js';
+export { ConsoleDisplay, cutColumns, padToColumns, screenRows } from './console.js';
 export {
   LCD_CLEAR,
   LCD_COMMAND,

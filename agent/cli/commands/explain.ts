@@ -1,16 +1,18 @@
 /**
  * `pos-agent explain CODE [--lang xx] [--width W --height H] [--json]`: what a response code (or
- * local fault) means for the cashier: category, who acts, retry advice, the cashier prompt drawn
- * on a W×H display page by page, what to tell the customer, the next steps, and the
+ * local fault) means for the cashier: category, who acts, retry advice, the failure screen the
+ * running agent shows (agent/pipeline/screens.ts), drawn page by page as a W×H display draws it
+ * (title row included), what to tell the customer, the next steps, and the
  * contact-issuer script for a built-in sample transaction.
  * Output to stdout; bad language, width or height → GuidanceError (exit 2).
  */
 import type { Command } from 'commander';
 import { DISPLAY_LIMITS } from '../../../hardware/display/types.js';
 import { type CodeRow, lookupCode } from '../../../protocol/response-codes/index.js';
+import { screenRows } from '../../../hardware/display/console.js';
+import { ScreenBook } from '../../pipeline/screens.js';
 import {
   createCatalog,
-  createPromptRenderer,
   type Geometry,
   GuidanceError,
   isLang,
@@ -129,8 +131,14 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
     throw new GuidanceError('E_USAGE', 'give a response code, e.g. "51", "1A", "116" or "L_TIMEOUT"');
   const row = lookupCode(code);
   const catalog = createCatalog();
-  const renderer = createPromptRenderer(catalog, r.geo);
-  const pages = renderer.render(row, r.lang);
+  // the very screen the running agent shows for this code, drawn as the display draws it
+  const screen = new ScreenBook(catalog, r.geo).failure(
+    row,
+    r.lang,
+    opts.cardLang?.toLowerCase() ?? null,
+    false,
+  );
+  const pages = screen.pages.map((_p, i) => screenRows(screen, i, r.geo));
   const cashier = catalog.guidance(row, r.lang);
   const customer = catalog.guidance(row, r.customerLang);
   const rec = sampleRecord(row);
@@ -159,7 +167,8 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
         customer: customer.customer,
         steps: cashier.steps,
       },
-      display: { width: r.geo.width, height: r.geo.height, pages },
+      // each page as the display's rows: the title row (status, code, page), then the text
+      display: { width: r.geo.width, height: r.geo.height, title: screen.title, pages },
       issuerScript: { columns: r.columns, lines: script },
       issuerScriptDisplay: issuerScriptPages(rec, SAMPLE_TERMINAL, r.lang, r.geo, { catalog, row }),
     })}\n`;
@@ -178,7 +187,7 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
   out.push(`  text key       ${row.textKey}`);
   out.push('');
   out.push(
-    `Cashier prompt [${r.lang}] on a ${r.geo.width}x${r.geo.height} display (${pages.length} page${pages.length === 1 ? '' : 's'}):`,
+    `Cashier display [${r.lang}${r.customerLang !== r.lang ? `, customer ${r.customerLang}` : ''}], ${r.geo.width}x${r.geo.height}, as the agent shows it (${pages.length} page${pages.length === 1 ? '' : 's'}):`,
   );
   pages.forEach((p, i) => {
     out.push(`  page ${i + 1}/${pages.length}`);
