@@ -4,20 +4,20 @@
  * from a remote (terminal keys, alarm names) goes through terminalSafe before it is measured or
  * printed, and every finished line once more, so no field reaches the operator's terminal raw.
  */
-import stringWidth from 'string-width';
+import { textWidth } from '../../hardware/display/text-width.js';
 import { terminalSafe } from './safe-text.js';
 import type { TerminalSummary, WatchSummary } from './watch-state.js';
 
 function pad(s: string, w: number, right = false): string {
-  const gap = Math.max(0, w - stringWidth(s));
+  const gap = Math.max(0, w - textWidth(s));
   return right ? ' '.repeat(gap) + s : s + ' '.repeat(gap);
 }
 
 function clip(s: string, w: number): string {
-  if (stringWidth(s) <= w) return s;
+  if (textWidth(s) <= w) return s;
   let out = '';
   for (const ch of s) {
-    if (stringWidth(`${out}${ch}…`) > w) break;
+    if (textWidth(`${out}${ch}…`) > w) break;
     out += ch;
   }
   return `${out}…`;

@@ -14,7 +14,7 @@
  *    an empty line.
  * Not on the hot path: prompts are laid out once per (text key, language) and memoized.
  */
-import stringWidth from 'string-width';
+import { isPrintableAscii, textWidth } from '../../hardware/display/text-width.js';
 import type { Geometry } from '../../hardware/display/types.js';
 import { GuidanceError } from './errors.js';
 
@@ -40,7 +40,8 @@ export function checkLayoutSize(geo: Geometry): void {
   }
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Created on the first text that is not printable ASCII (ICU's break iterator costs start-up time). */
+let graphemes: Intl.Segmenter | null = null;
 
 /** Never at the start of a line (kinsoku: closing and trailing punctuation). */
 const NO_BREAK_BEFORE = new Set(
@@ -73,7 +74,7 @@ function graphemeWidth(g: string): number {
   }
   let w = widthCache.get(g);
   if (w === undefined) {
-    w = stringWidth(g);
+    w = textWidth(g);
     if (widthCache.size < WIDTH_CACHE_MAX) widthCache.set(g, w);
   }
   return w;
@@ -81,6 +82,12 @@ function graphemeWidth(g: string): number {
 
 function cellsOf(paragraph: string): Cell[] {
   const out: Cell[] = [];
+  if (isPrintableAscii(paragraph)) {
+    // each printable ASCII character is a grapheme of its own, one cell wide
+    for (let i = 0; i < paragraph.length; i++) out.push({ g: paragraph[i]!, w: 1 });
+    return out;
+  }
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { segment } of graphemes.segment(paragraph)) out.push({ g: segment, w: graphemeWidth(segment) });
   return out;
 }
@@ -203,13 +210,13 @@ export function layout(text: string, geo: Geometry): string[][] {
   return paginate(wrap(text, geo.width), geo.height);
 }
 
-/** Display width of a string in columns (string-width). */
+/** Display width of a string in columns (string-width's measure). */
 export function displayWidth(s: string): number {
-  return stringWidth(s);
+  return textWidth(s);
 }
 
 /** Pads a string with spaces to `width` display columns (no truncation). */
 export function padColumns(s: string, width: number): string {
-  const w = stringWidth(s);
+  const w = textWidth(s);
   return w >= width ? s : s + ' '.repeat(width - w);
 }

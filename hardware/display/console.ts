@@ -8,7 +8,7 @@
  */
 
 import type { Writable } from 'node:stream';
-import stringWidth from 'string-width';
+import { textWidth } from './text-width.js';
 import { PagedDisplay, type PagerOptions, titleRow } from './pager.js';
 import type { Geometry, Screen } from './types.js';
 
@@ -28,11 +28,11 @@ const TONE: Record<NonNullable<Screen['tone']>, string> = {
 
 /** Cuts a string to at most `w` display columns (never splits a wide character). */
 export function cutColumns(s: string, w: number): string {
-  if (stringWidth(s) <= w) return s;
+  if (textWidth(s) <= w) return s;
   let out = '';
   let used = 0;
   for (const ch of s) {
-    const cw = stringWidth(ch);
+    const cw = textWidth(ch);
     if (used + cw > w) break;
     out += ch;
     used += cw;
@@ -42,7 +42,7 @@ export function cutColumns(s: string, w: number): string {
 
 export function padToColumns(s: string, w: number): string {
   const t = cutColumns(s, w);
-  return t + ' '.repeat(Math.max(0, w - stringWidth(t)));
+  return t + ' '.repeat(Math.max(0, w - textWidth(t)));
 }
 
 /**
@@ -53,7 +53,7 @@ export function padToColumns(s: string, w: number): string {
 export function screenRows(screen: Screen, page: number, geometry: Geometry): string[] {
   const { width, height } = geometry;
   const lines = screen.pages[page] ?? [];
-  const rows = [titleRow(screen, page, width, stringWidth, cutColumns)];
+  const rows = [titleRow(screen, page, width, textWidth, cutColumns)];
   for (let i = 0; i < height - 1; i++) rows.push(padToColumns(lines[i] ?? '', width));
   return rows;
 }
