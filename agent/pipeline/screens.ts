@@ -58,6 +58,24 @@ export class ScreenBook {
     return s;
   }
 
+  /**
+   * The detail pages the cashier opens with INFO on a failure: the explanation, what to tell the
+   * customer and the next steps (the contact-issuer script for the sale is added by the caller,
+   * which has the record). Built on demand, off the hot path.
+   */
+  detail(row: CodeRow, cashierLang: string, cardLangPref: string | null, stop: boolean): Screen {
+    const customerLang = pickCustomerLang(cardLangPref, cashierLang as Lang);
+    const g = this.catalog.guidance(row, cashierLang as Lang);
+    const pages: (readonly string[])[] = [];
+    if (stop) pages.push(...layout(this.catalog.text('stop_retrying.cashier', cashierLang), this.body));
+    pages.push(...layout(g.cashier, this.body));
+    const customer = this.catalog.guidance(row, customerLang).customer;
+    if (customer) pages.push(...layout(`» ${customer}`, this.body));
+    g.steps.forEach((step, i) => pages.push(...layout(`${i + 1}. ${step}`, this.body)));
+    const base = this.failure(row, cashierLang, cardLangPref, stop);
+    return { title: base.title, pages, tone: base.tone ?? 'error', code: row.code };
+  }
+
   private build(row: CodeRow, cashierLang: string, cardLangPref: string | null, stop: boolean): Screen {
     const customerLang = pickCustomerLang(cardLangPref, cashierLang as Lang);
     const title =
