@@ -88,8 +88,17 @@ export const configSchema = z
         /** Character cells, within DISPLAY_LIMITS (and LCD_LIMITS for driver lcd). */
         width: z.number().int().min(DISPLAY_LIMITS.minWidth).max(DISPLAY_LIMITS.maxWidth).default(20),
         height: z.number().int().min(DISPLAY_LIMITS.minHeight).max(DISPLAY_LIMITS.maxHeight).default(4),
-        /** How long each page of a long prompt stays up. */
-        page_ms: z.number().int().min(200).max(60_000).default(3000),
+        /** How long each page stays up before the next (0: pages change on the keypad only). */
+        page_ms: z
+          .number()
+          .int()
+          .refine(
+            (v) => v === 0 || (v >= 200 && v <= 60_000),
+            '0 (pages change on keys only) or 200 to 60000',
+          )
+          .default(0),
+        /** Sound the buzzer (the terminal bell on the console): approved 1, declined 2, do not retry 3. */
+        beep: z.boolean().default(false),
       })
       .strict()
       .superRefine((d, ctx) => {

@@ -23,12 +23,12 @@ import { eventArg } from './event-args.js';
 import { merchantAdviceCode } from './merchant-advice.js';
 import { PendingRequests, type PendingRequest } from './pending.js';
 import { RecentResponses } from './recent.js';
-import type { Screen } from '../../hardware/display/types.js';
+import type { TerminalInfo } from '../guidance/index.js';
+import { CashierDesk, type DeskDisplay, isKeyName, type SlipPrinter } from './desk.js';
 import type { ScreenBook } from './screens.js';
 
-export interface ScreenSink {
-  show(screen: Screen): void;
-}
+/** The display as the pipeline sees it: show a screen; page and beep where it can. */
+export type ScreenSink = DeskDisplay;
 
 export interface DeclineNoter {
   note(cardKey: string, row: CodeRow, atMs: number): { count: number; stop: boolean; reason: string | null };
@@ -53,6 +53,10 @@ export interface PipelineOptions {
   now?: () => number;
   /** Called right after a screen is shown (benchmarks measure frame → prompt with it). */
   onPrompt?: (row: CodeRow) => void;
+  /** Merchant name and time zone for the contact-issuer script (INFO, PRINT). */
+  terminal?: TerminalInfo;
+  /** Receipt printer for the PRINT key; none: PRINT is logged and ignored. */
+  printer?: SlipPrinter | null;
 }
 
 export interface PipelineCounters {
@@ -92,10 +96,20 @@ export class Pipeline {
   };
   private readonly now: () => number;
   private readonly log: Logger;
+  /** What the cashier sees and does: prompts stay until a key or the next sale. */
+  readonly desk: CashierDesk;
 
   constructor(private readonly o: PipelineOptions) {
     this.now = o.now ?? Date.now;
     this.log = o.logger;
+    this.desk = new CashierDesk({
+      display: o.display,
+      screens: o.screens,
+      cashierLang: o.cashierLang,
+      terminal: o.terminal ?? { merchantName: o.merchantId },
+      logger: o.logger,
+      printer: o.printer ?? null,
+    });
   }
 
   /** Starts the host-timeout timer (one timer for all pending requests). */
@@ -183,7 +197,7 @@ export class Pipeline {
     if (row.category === 'approved') {
       this.counters.approvals++;
       this.count('approved');
-      this.o.display.show(this.o.screens.approved(this.o.cashierLang));
+      this.desk.approved();
       this.o.onPrompt?.(row);
       return;
     }
@@ -194,6 +208,7 @@ export class Pipeline {
 
   private onRequest(e: MessageEvent): void {
     this.counters.requests++;
+    this.desk.saleStarted();
     const v = this.reqView;
     if (!decodeInto(this.o.dialect, e.buf, e.offset, e.offset + e.length, v)) {
       const err = v.error()!;
@@ -260,8 +275,18 @@ export class Pipeline {
         this.failLocal(LOCAL_FAULTS.reversalPending, null, e);
         return;
       }
-      default:
-      // card inserted/swiped/tapped: nothing to record
+      case 'KEY': {
+        const key = e.args.name ?? '';
+        if (isKeyName(key)) this.desk.key(key);
+        else this.log.warn({ event: 'key_unknown', key: shortReason(key) }, 'unknown keypad key');
+        return;
+      }
+      case 'CARD_INSERTED':
+      case 'CARD_SWIPED':
+      case 'CARD_TAPPED':
+        // a card presented: a new sale starts, nothing to record
+        this.desk.saleStarted();
+        return;
     }
   }
 
@@ -304,7 +329,7 @@ export class Pipeline {
       stop = t.stop;
     }
     const customerLang = o.customerFollowsCard && v !== null ? this.cardLanguage(v) : null;
-    o.display.show(o.screens.failure(row, o.cashierLang, customerLang, stop));
+    this.desk.failure(row, customerLang, stop);
     o.onPrompt?.(row);
 
     this.counters.failures++;
@@ -344,7 +369,9 @@ export class Pipeline {
       notes: notes.length > 0 ? notes.join('; ') : null,
     };
     // fields from the response or the request copy (dialects differ) get the store's own rules
-    o.record(emptyInvalidOptionalFields(rec));
+    const checked = emptyInvalidOptionalFields(rec);
+    this.desk.recorded(checked);
+    o.record(checked);
   }
 
   /** The card's preferred language from EMV tag 5F2D in field 55, as the raw pairs ("defr"). */

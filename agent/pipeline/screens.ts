@@ -19,6 +19,7 @@ import {
 export class ScreenBook {
   private readonly memo = new Map<string, Map<string, Screen>>();
   private readonly approvedMemo = new Map<string, Screen>();
+  private readonly readyMemo = new Map<string, Screen>();
   private readonly body: Geometry;
   private readonly renderer: ReturnType<typeof createPromptRenderer>;
 
@@ -28,6 +29,25 @@ export class ScreenBook {
   ) {
     this.body = { width: geometry.width, height: Math.max(1, geometry.height - 1) };
     this.renderer = createPromptRenderer(catalog, this.body);
+  }
+
+  /** Where page text goes: the display minus its title row. */
+  get bodyGeometry(): Geometry {
+    return this.body;
+  }
+
+  /** The idle screen after the cashier dismissed a failure (EMV message 14, WELCOME). */
+  ready(lang: string): Screen {
+    let s = this.readyMemo.get(lang);
+    if (!s) {
+      s = {
+        title: clip(this.catalog.text('emv.14', lang), this.geometry.width),
+        pages: [[]],
+        tone: 'info',
+      };
+      this.readyMemo.set(lang, s);
+    }
+    return s;
   }
 
   approved(lang: string): Screen {

@@ -10,6 +10,7 @@ import { FileProblem, readDataFile } from '../config/data-file.js';
 import { createCatalog, DeclineTracker } from '../guidance/index.js';
 import type { Logger } from '../log.js';
 import { Pipeline, type ScreenSink } from '../pipeline/pipeline.js';
+import type { SlipPrinter } from '../pipeline/desk.js';
 import { ScreenBook } from '../pipeline/screens.js';
 import type { FailureRecord } from '../record.js';
 import { type FailureStore, monotonicUlid, openStore } from '../store/index.js';
@@ -29,6 +30,8 @@ export interface LinkHandle {
 export interface AgentParts {
   /** The display; default from config. */
   display?: ScreenSink & { close?(): Promise<void> | void };
+  /** The receipt printer for the PRINT key; none by default. */
+  printer?: SlipPrinter | null;
   /** Opens the event source and feeds the sink; default from config (serial or simulator). */
   openLink: (sink: LinkEventSink, log: Logger) => Promise<LinkHandle> | LinkHandle;
   /** Called after each prompt is shown (benchmarks). */
@@ -276,6 +279,11 @@ async function openAgent(
     customerFollowsCard: cfg.language.customer_follows_card,
     hostTimeoutMs: cfg.pipeline.host_timeout_ms,
     logger: log,
+    terminal: {
+      merchantName: cfg.terminal.merchant_name,
+      ...(cfg.terminal.timezone !== undefined ? { timezone: cfg.terminal.timezone } : {}),
+    },
+    ...(parts.printer ? { printer: parts.printer } : {}),
     ...(parts.onPrompt ? { onPrompt: parts.onPrompt } : {}),
     record: (f) => {
       inflight++;

@@ -10,6 +10,8 @@ import type { Logger } from '../log.js';
 export interface DisplayOptions {
   /** 'null': draw the console screen into /dev/null (benchmarks measure rendering, not the terminal). */
   output?: 'stdout' | 'null';
+  /** A line under the console screen (the keys the terminal's keyboard stands for). */
+  hint?: string;
 }
 
 export async function openDisplay(
@@ -32,6 +34,14 @@ export async function openDisplay(
       undefined,
       'the lcd driver needs the LCD serial device (--display lcd:PATH)',
     );
+  }
+  if (cfg.display.driver === 'console') {
+    return new ConsoleDisplay({
+      geometry,
+      pageMs: cfg.display.page_ms,
+      bell: cfg.display.beep,
+      ...(opts.hint !== undefined ? { hint: opts.hint } : {}),
+    });
   }
   const spec = cfg.display.driver === 'lcd' ? `lcd:${cfg.display.lcd_path}` : cfg.display.driver;
   return createDisplay({

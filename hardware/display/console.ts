@@ -17,7 +17,15 @@ export interface ConsoleDisplayOptions extends PagerOptions {
   out?: Writable & { isTTY?: boolean };
   /** Force box drawing on or off (default: out.isTTY). */
   tty?: boolean;
+  /** A line drawn under the box (TTY only), e.g. the keys a user can press. */
+  hint?: string;
+  /** Ring the terminal bell as the buzzer (TTY only): 1 for approved, 2 declined, 3 do not retry. */
+  bell?: boolean;
 }
+
+/** Bells per beep pattern, and the gap between them. */
+const BELLS = { approved: 1, declined: 2, do_not_retry: 3 } as const;
+const BELL_GAP_MS = 180;
 
 const TONE: Record<NonNullable<Screen['tone']>, string> = {
   ok: '42;30',
@@ -66,10 +74,24 @@ export class ConsoleDisplay extends PagedDisplay {
   /** Rendered bytes per screen object, one slot per page (the geometry is fixed per display). */
   private readonly rendered = new WeakMap<Screen, Array<Buffer | undefined>>();
 
+  private readonly hint: string | null;
+  private readonly bell: boolean;
+
   constructor(opts: ConsoleDisplayOptions) {
     super(opts);
     this.out = opts.out ?? process.stdout;
     this.tty = opts.tty ?? this.out.isTTY === true;
+    this.hint = opts.hint ?? null;
+    this.bell = opts.bell === true;
+  }
+
+  /** The terminal bell as a buzzer: a distinct count per pattern. */
+  beep(pattern: keyof typeof BELLS): void {
+    if (!this.tty || !this.bell || this.closed) return;
+    for (let i = 0; i < BELLS[pattern]; i++) {
+      if (i === 0) this.out.write('\x07');
+      else setTimeout(() => this.closed || this.out.write('\x07'), i * BELL_GAP_MS).unref();
+    }
   }
 
   /** The rows of the screen as text (title row first), each exactly `width` columns. */
@@ -80,7 +102,7 @@ export class ConsoleDisplay extends PagedDisplay {
   protected draw(screen: Screen, page: number): void {
     if (this.tty && !this.regionSet) {
       const termRows = this.out.rows;
-      const boxRows = this.geometry.height + 2;
+      const boxRows = this.geometry.height + 2 + (this.hint !== null ? 1 : 0);
       if (typeof termRows === 'number' && termRows > boxRows + 2) {
         // keep the box on top: logs scroll in the region below it
         this.out.write(`\x1b[2J\x1b[${boxRows + 1};${termRows}r\x1b[${boxRows + 1};1H`);
@@ -116,7 +138,9 @@ export class ConsoleDisplay extends PagedDisplay {
     s += `┌${'─'.repeat(w)}┐\x1b[K\n`;
     s += `│\x1b[1;${color}m${rows[0]}\x1b[0m│\x1b[K\n`;
     for (const r of rows.slice(1)) s += `│${r}│\x1b[K\n`;
-    s += `└${'─'.repeat(w)}┘\x1b[K\n\x1b8`; // restore cursor
+    s += `└${'─'.repeat(w)}┘\x1b[K\n`;
+    if (this.hint !== null) s += `\x1b[2m${this.hint}\x1b[0m\x1b[K\n`;
+    s += '\x1b8'; // restore cursor
     return s;
   }
 

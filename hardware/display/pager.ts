@@ -6,7 +6,7 @@ import { checkGeometry, type Display, DisplayError, type Geometry, type Screen }
 
 export interface PagerOptions {
   geometry: Geometry;
-  /** Auto-advance period in ms; 0 = pages change only on nextPage(). Default 4000. */
+  /** Auto-advance period in ms; 0 = pages change only on nextPage()/previousPage() (keys). Default 0. */
   pageMs?: number;
 }
 
@@ -23,7 +23,7 @@ export abstract class PagedDisplay implements Display {
     checkGeometry(opts.geometry);
     this.geometry = { ...opts.geometry };
     this.textGeometry = { width: opts.geometry.width, height: opts.geometry.height - 1 };
-    this.pageMs = opts.pageMs ?? 4000;
+    this.pageMs = opts.pageMs ?? 0;
     if (!(this.pageMs >= 0)) throw new DisplayError('E_DISPLAY_CONFIG', 'pageMs must be >= 0');
   }
 
@@ -48,6 +48,16 @@ export abstract class PagedDisplay implements Display {
     if (!c || this.closed) return;
     const n = Math.max(1, c.screen.pages.length);
     c.page = (c.page + 1) % n;
+    this.draw(c.screen, c.page);
+    this.arm();
+  }
+
+  /** Shows the page before (wraps around) and restarts the page timer. */
+  previousPage(): void {
+    const c = this.current;
+    if (!c || this.closed) return;
+    const n = Math.max(1, c.screen.pages.length);
+    c.page = (c.page + n - 1) % n;
     this.draw(c.screen, c.page);
     this.arm();
   }

@@ -30,6 +30,10 @@ export interface Display {
   show(screen: Screen): void;
   /** Shows the next page now (wraps around) and restarts the page timer. */
   nextPage(): void;
+  /** Shows the page before (wraps around). */
+  previousPage(): void;
+  /** Sounds the buzzer, where the display has one: approved, declined, do not retry. */
+  beep?(pattern: 'approved' | 'declined' | 'do_not_retry'): void;
   /** The screen and page on display (tests, status). */
   readonly current: { screen: Screen; page: number } | null;
   close(): Promise<void>;

@@ -75,6 +75,11 @@ export const LINK_EVENT_SPECS = {
   LINK_UP: { required: [], optional: [], doc: "the module's host link is up" },
   LINK_DOWN: { required: [], optional: ['reason'], doc: "the module's host link is down" },
   REVERSAL_SENT: { required: ['stan'], optional: [], doc: 'the module sent a reversal (0400) for this STAN' },
+  KEY: {
+    required: ['name'],
+    optional: [],
+    doc: 'a key pressed on the terminal keypad: name=OK|CANCEL|INFO|UP|DOWN|PRINT',
+  },
 } as const satisfies Record<string, LinkEventSpec>;
 
 export type LinkEventName = keyof typeof LINK_EVENT_SPECS;

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../../log.js';
 import { LANGS } from '../../guidance/langs.js';
 import { type Agent, type LinkHandle, startAgent } from '../../run/agent.js';
 import { openDisplay } from '../../run/display.js';
+import { KEYPAD_HINT, readKeypad } from '../../run/keyboard.js';
 import { onStdoutClosed } from '../stdout.js';
 import { frameStream, openSerialLink, openTcpLink } from '../../../hardware/serial/index.js';
 import { createSimulatorStream, isScenarioName, SCENARIO_NAMES } from '../../../hardware/simulator/index.js';
@@ -178,7 +179,10 @@ export async function runAgent(flags: RunFlags): Promise<void> {
     stopRequested ??= why;
   };
   const offStdout = onStdoutClosed(() => requestStop('stdout closed'));
-  const display = await openDisplay(cfg, log);
+  // on a terminal, the console screen takes keys from the keyboard as a keypad would (the demo)
+  const keyboard =
+    cfg.display.driver === 'console' && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  const display = await openDisplay(cfg, log, keyboard ? { hint: KEYPAD_HINT } : {});
   let agent: Agent;
   try {
     agent = await startAgent(cfg, { display, openLink }, log, version());
@@ -189,9 +193,17 @@ export async function runAgent(flags: RunFlags): Promise<void> {
     throw e;
   }
 
+  const offKeys = keyboard
+    ? readKeypad(
+        process.stdin,
+        (k) => agent.pipeline.desk.key(k),
+        () => requestStop('SIGINT'),
+      )
+    : null;
   let stopping: Promise<void> | null = null;
   const stop = (why: string): Promise<void> => {
     if (!stopping) {
+      offKeys?.();
       log.info({ event: 'agent_stopping', reason: why }, `stopping (${why})`);
       stopping = agent.stop().then(({ unwritten }) => {
         // records the disk never took (full disk past the grace period): a runtime failure, exit 1

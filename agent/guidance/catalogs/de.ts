@@ -369,6 +369,7 @@ export const de: CatalogData = {
     'emv.11': 'CHIP-LESER NUTZEN',
     'emv.12': 'MAGNETSTREIFEN NUTZEN',
     'emv.13': 'BITTE WIEDERHOLEN',
+    'emv.14': 'WILLKOMMEN',
     'script.title': 'Kartenausgebende Bank anrufen',
     'script.ask.decline':
       'Guten Tag, eine Kartenzahlung wurde abgelehnt. Können Sie mir sagen, warum, und ob die Karte genutzt werden kann? Die Angaben:',

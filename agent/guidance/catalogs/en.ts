@@ -342,6 +342,7 @@ export const en: CatalogData = {
     'emv.11': 'USE CHIP READER',
     'emv.12': 'USE MAG STRIPE',
     'emv.13': 'TRY AGAIN',
+    'emv.14': 'WELCOME',
     'script.title': 'Contact the card issuer',
     'script.ask.decline':
       'Hello, a card payment was declined. Could you tell me why, and whether the card can be used? The details:',

@@ -359,6 +359,7 @@ export const fi: CatalogData = {
     'emv.11': 'KÄYTÄ SIRUA',
     'emv.12': 'KÄYTÄ MAGNEETTIRAITAA',
     'emv.13': 'YRITÄ UUDELLEEN',
+    'emv.14': 'TERVETULOA',
     'script.title': 'Yhteydenotto kortin myöntäjään',
     'script.ask.decline':
       'Hei, korttimaksu hylättiin. Voisitteko kertoa syyn ja sen, voiko korttia käyttää? Tiedot:',

@@ -413,6 +413,7 @@ export const fr: CatalogData = {
     'emv.11': 'UTILISEZ LA PUCE',
     'emv.12': 'UTILISEZ LA PISTE',
     'emv.13': 'RÉESSAYEZ',
+    'emv.14': 'BIENVENUE',
     'script.title': 'Contacter la banque émettrice',
     'script.ask.decline':
       "Bonjour, un paiement par carte a été refusé. Pouvez-vous m'indiquer pourquoi, et si la carte peut être utilisée\u00a0? Voici les détails\u00a0:",

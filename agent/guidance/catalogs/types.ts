@@ -48,6 +48,7 @@ export const STRING_KEYS = [
   'emv.11',
   'emv.12',
   'emv.13',
+  'emv.14',
   'script.title',
   'script.ask.decline',
   'script.ask.referral',

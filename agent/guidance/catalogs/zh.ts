@@ -315,6 +315,7 @@ export const zh: CatalogData = {
     'emv.11': '请使用芯片',
     'emv.12': '请刷磁条',
     'emv.13': '请重试',
+    'emv.14': '欢迎',
     'script.title': '联系发卡行',
     'script.ask.decline': '您好，有一笔刷卡交易被拒绝了。请问是什么原因，这张卡还能不能用？交易信息如下：',
     'script.ask.referral':
