@@ -6,7 +6,8 @@
  */
 import type { Logger } from '../log.js';
 
-export type AlarmName = 'store_budget_exceeded' | 'disk_full' | 'store_io_error' | 'db_recreated';
+export type AlarmName =
+  'store_budget_exceeded' | 'disk_full' | 'store_io_error' | 'db_recreated' | 'db_rolled_back';
 
 export interface Alarms {
   /** Raises (on) or releases (off) `name` on behalf of `holder`; logs only when the alarm changes. */

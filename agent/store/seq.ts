@@ -19,6 +19,13 @@ export interface SeqAllocator {
   commit(next: Map<string, number>): void;
   /** No seq above this has been used (written to `<db>.hwm` at close). */
   readonly ceiling: number;
+  /** The highest seq in use (written to `<db>.hwm` at a clean close). */
+  lastUsed(): number;
+  /**
+   * Set when the database holds less than it did at the last clean close (an older copy put back,
+   * a -wal removed): seq then continues after the last one used, never reusing the lost ones.
+   */
+  readonly rolledBack: { lastSeqThen: number; lastSeqNow: number } | null;
 }
 
 export function createSeqAllocator(
@@ -33,9 +40,18 @@ export function createSeqAllocator(
   const putStmt = db.prepare(
     'INSERT INTO terminal_seq (terminal_id, last_seq) VALUES (?, ?) ON CONFLICT(terminal_id) DO UPDATE SET last_seq = excluded.last_seq',
   );
-  const floor = Number(
+  const maxUsedStmt = db.prepare(
+    'SELECT MAX(m) FROM (SELECT MAX(last_seq) AS m FROM terminal_seq UNION ALL SELECT MAX(seq) FROM failures)',
+  );
+  const maxUsed = (): number => (maxUsedStmt.pluck().get() as number | null) ?? 0;
+  const stored = Number(
     (db.prepare("SELECT value FROM meta WHERE key = 'seq_floor'").pluck().get() as string | undefined) ?? 0,
   );
+  const lastSeqThen = hw?.closed?.last_seq;
+  const lastSeqNow = maxUsed();
+  const rolledBack =
+    lastSeqThen !== undefined && lastSeqNow < lastSeqThen ? { lastSeqThen, lastSeqNow } : null;
+  const floor = rolledBack ? Math.max(stored, rolledBack.lastSeqThen) : stored;
   const last = new Map<string, number>();
   let ceiling = hw?.seq_ceiling ?? 0;
 
@@ -66,12 +82,7 @@ export function createSeqAllocator(
 
   // Written at every open, a block above every seq this database (or its lost predecessor) used;
   // this also clears the last close's counts.
-  const used = Math.max(
-    ceiling,
-    floor,
-    (db.prepare('SELECT MAX(last_seq) FROM terminal_seq').pluck().get() as number | null) ?? 0,
-    (db.prepare('SELECT MAX(seq) FROM failures').pluck().get() as number | null) ?? 0,
-  );
+  const used = Math.max(ceiling, floor, lastSeqNow);
   try {
     reserve(used);
   } catch (e) {
@@ -98,5 +109,11 @@ export function createSeqAllocator(
     get ceiling() {
       return ceiling;
     },
+    lastUsed() {
+      let m = Math.max(floor, maxUsed());
+      for (const v of last.values()) if (v > m) m = v;
+      return m;
+    },
+    rolledBack,
   };
 }

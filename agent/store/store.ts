@@ -86,6 +86,23 @@ export function openStore(opts: StoreOptions): FailureStore {
   };
   const seqBlock = Math.max(1, Math.floor(opts.seqBlock ?? HWM_BLOCK));
   const seq = createSeqAllocator(db, opts.path, hw, seqBlock, log);
+  const then = hw?.closed ?? null;
+  if (seq.rolledBack || (then !== null && tally.total < then.records)) {
+    // older than at the last clean stop: records were lost outside the agent (a copy put back, a
+    // -wal removed); say how many, and seq goes on after the last one used
+    const detail = {
+      records_at_last_stop: then?.records ?? null,
+      records_now: tally.total,
+      lost_at_least: then !== null ? Math.max(0, then.records - tally.total) : null,
+      last_seq_at_last_stop: seq.rolledBack?.lastSeqThen ?? then?.last_seq ?? null,
+      last_seq_now: seq.rolledBack?.lastSeqNow ?? null,
+    };
+    alarms.set('db_rolled_back', 'open', true, detail);
+    log.error(
+      { event: 'db_rolled_back', code: 'db_rolled_back', path: opts.path, ...detail },
+      'the database holds less than at the last clean stop: records were lost outside the agent',
+    );
+  }
   const ledger = new Ledger();
   let ack: Acknowledger;
   try {
@@ -130,10 +147,11 @@ export function openStore(opts: StoreOptions): FailureStore {
       for (const p of rest) ledger.refuse(p, 'store closed before the record was committed');
     }
     ledger.releaseAll();
+    const lastSeq = seq.lastUsed();
     db.close();
     try {
       // what the database holds now: if it is emptied or lost before the next start, the log can say
-      const closedCounts = { records: tally.total, unsynced: tally.outboxDepth };
+      const closedCounts = { records: tally.total, unsynced: tally.outboxDepth, last_seq: lastSeq };
       writeHighWater(opts.path, { seq_ceiling: seq.ceiling, closed: closedCounts });
     } catch (e) {
       log.warn(

@@ -63,7 +63,7 @@ export interface FailureStore {
   /** Marks records synced (only those still unsynced); returns how many changed. */
   markSynced(ids: string[], atIso: string): number;
   stats(): StoreStats;
-  /** Active alarms: 'store_budget_exceeded', 'disk_full', 'store_io_error', 'db_recreated'. */
+  /** Active alarms: 'store_budget_exceeded', 'disk_full', 'store_io_error', 'db_recreated', 'db_rolled_back'. */
   alarms(): string[];
   /** Records committed since open, by category (approvals included). */
   counts(): Partial<Record<Category, number>>;

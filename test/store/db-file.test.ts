@@ -259,6 +259,38 @@ describe('a database the agent initialized, lost or damaged', () => {
   });
 });
 
+describe('a database put back to an older copy (fresh-clone review)', () => {
+  it('after a clean stop: db_rolled_back says how many were lost, seq goes on after the last one used', async () => {
+    await filled(5);
+    copyFileSync(path, join(dir, 'old.db')); // a backup of 5 records (cleanly closed: no -wal)
+    const { lastSeq } = await filled(7); // 12 records now, last seq 12
+    expect(lastSeq).toBe(12);
+    copyFileSync(join(dir, 'old.db'), path); // the backup put back
+    const { lines, logger } = captureLogger();
+    const s = mk({ logger });
+    const rolled = event(lines, 'db_rolled_back');
+    expect(rolled).toMatchObject({
+      records_at_last_stop: 12,
+      records_now: 5,
+      lost_at_least: 7,
+      last_seq_at_last_stop: 12,
+      last_seq_now: 5,
+    });
+    expect(s.alarms()).toContain('db_rolled_back');
+    const r = await s.record(syntheticFailure(99));
+    expect(r.seq).toBe(13); // never 6..12 again
+  });
+
+  it('a clean stop and start without any loss raises nothing', async () => {
+    await filled(3);
+    const { lines, logger } = captureLogger();
+    const s = mk({ logger });
+    expect(event(lines, 'db_rolled_back')).toBeUndefined();
+    expect(s.alarms()).toEqual([]);
+    expect((await s.record(syntheticFailure(4))).seq).toBe(4);
+  });
+});
+
 describe('the seq high-water mark', () => {
   it('is raised durably before a commit passes it, one write per block', async () => {
     const s = mk({ seqBlock: 10 });
