@@ -198,3 +198,19 @@ describe('explain registered on commander', () => {
     });
   });
 });
+
+describe('explain refuses what is not a response code', () => {
+  it.each(['4111111111111111', '5105 1051 0510 5100', '51;rm', 'ABCD'])(
+    '%j: E_USAGE, nothing echoed',
+    (code) => {
+      let err: unknown;
+      try {
+        explain(code);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ code: 'E_USAGE' });
+      expect((err as Error).message).not.toContain(code);
+    },
+  );
+});

@@ -17,7 +17,7 @@ import { emptyInvalidOptionalFields } from '../store/record-schema.js';
 import type { CodeRow, CodeTable } from '../../protocol/response-codes/index.js';
 import { applyMerchantAdvice } from '../../protocol/response-codes/index.js';
 import { scrubPans } from '../../protocol/card/pan.js';
-import type { LinkEvent, MessageEvent, SignalEvent } from '../../protocol/framing/index.js';
+import { type LinkEvent, type MessageEvent, quoteInput, type SignalEvent } from '../../protocol/framing/index.js';
 import { type CompiledDialect, decodeInto, MessageView, TlvReader } from '../../protocol/iso8583/index.js';
 import { eventArg } from './event-args.js';
 import { merchantAdviceCode } from './merchant-advice.js';
@@ -386,11 +386,15 @@ export class Pipeline {
   }
 }
 
-/** The module's own words (received input): scrubbed, then cut short; never echoed whole. */
+/**
+ * The module's own words (received input) for a log line: the same short prefix as every other
+ * received value (quoteInput: 6 bytes, then the length), never more; a longer reason could be
+ * track data, a PIN block or a PAN written in some way no scrubber knows.
+ */
 function shortReason(text: string | undefined): string | null {
   if (text === undefined) return null;
-  const s = scrubPans(text);
-  return s.length > 32 ? `${s.slice(0, 32)}…` : s;
+  const b = Buffer.from(text, 'latin1');
+  return scrubPans(quoteInput(b, 0, b.length));
 }
 
 /** Who produced a response code: the host/switch for network and set-up problems, else the issuer. */

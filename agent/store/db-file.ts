@@ -3,7 +3,7 @@
  * database, something else), creating it 0600 (SQLite gives -wal and -shm the main file's mode), and
  * tightening the mode of an existing one. Reads at most the 100-byte header, never echoes it.
  */
-import { chmodSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, constants, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import { specialFileKind } from '../config/data-file.js';
 
 export type DbFileState = 'missing' | 'empty' | 'sqlite' | 'other' | 'special';
@@ -66,7 +66,13 @@ export function specialAt(path: string): string | null {
     const st = statSync(path);
     return st.isFile() ? null : specialFileKind(st);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-    throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    // nothing there, or a symbolic link that points nowhere (creating the file would fail on it)
+    try {
+      if (lstatSync(path).isSymbolicLink()) return 'a symbolic link to a missing file';
+    } catch {
+      // really nothing
+    }
+    return 'missing';
   }
 }

@@ -6,8 +6,11 @@
  * the tail of a PAN with the separator and 7 digits, or a '^' before a name with its '/'.
  */
 
-/** Track 2: 4 PAN digits, '=' or 'D', expiry and service code (7 digits). */
-const TRACK2 = /\d{4}[=D]\d{7}/;
+/**
+ * Track 2: 4 PAN digits, '=' or 'D', expiry and service code (7 digits); or '=' and an expiry on
+ * its own (the part after the PAN, "=2512..."): '=' is the track-2 field separator.
+ */
+const TRACK2 = /\d{4}[=D]\d{7}|=\d{4}/;
 /** Track 1: '^' name '^' then expiry and service code; or '^' SURNAME '/'; or 'B' PAN '^'. */
 const TRACK1 = /\^[^^]{1,26}\^\d{7}|\^[A-Z][A-Z .'-]{0,25}\/|B\d{12,19}\^/;
 

@@ -5,7 +5,8 @@
  * text), a PAN-like number in any value masked (free text such as 102 Account Identification, and
  * numbers too: a PAN that lands in a numeric field of a misframed message is still a PAN), and a
  * binary value whose hex or whose bytes read as text hold a PAN, or a text value with control
- * characters, track-data shapes or binary data as hex in it (misframed secrets), redacted whole.
+ * characters, track-data shapes or binary data as hex in it (misframed secrets), or a PAN or hex
+ * run once its separators are taken out (any punctuation between digit groups), redacted whole.
  * When field 55 is not clean TLV, every field after it is withheld as well (see describeMessage).
  */
 import { scrubPans } from '../card/pan.js';
@@ -43,10 +44,16 @@ const HEX_RUN = /[0-9A-Fa-f]{16,}/g;
  * PIN block so) as a 16+ hex-digit run mixing digits and letters.
  */
 function misplacedSecret(text: string): boolean {
-  if (text.length < 12) return false;
+  if (text.length < 5) return false;
   if (hasTrackShape(text)) return true;
-  for (const m of text.matchAll(HEX_RUN)) if (/[0-9]/.test(m[0]) && /[A-Fa-f]/.test(m[0])) return true;
-  return false;
+  // the same with every separator taken out: a PAN or PIN block written in groups with any
+  // punctuation between them ("4111_1111_1111_1111", "0412-AC89-ABCD-EF01") is still one
+  // (of the text with the PANs scrubPans finds already masked: those are shown masked, not withheld)
+  const compact = scrubPans(text).replace(/[^0-9A-Za-z=^]/g, '');
+  for (const t of compact === text ? [text] : [text, compact]) {
+    for (const m of t.matchAll(HEX_RUN)) if (/[0-9]/.test(m[0]) && /[A-Fa-f]/.test(m[0])) return true;
+  }
+  return compact !== text && carriesPan(compact);
 }
 
 /** True when the text holds a PAN (a Luhn-valid 13-19 digit window, see scrubPans). */

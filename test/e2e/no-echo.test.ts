@@ -209,3 +209,15 @@ describe('export of a database in a directory it cannot write to', () => {
     expectNoContent(r.out);
   });
 });
+
+describe('--print-config (fresh-clone review)', () => {
+  it('masks a card number typed into any value, not only the secret keys', async () => {
+    const r = await runCli(['run', '--simulate', '--print-config'], {
+      env: { POS_AGENT_FLEET: '4111111111111111', POS_AGENT_TERMINAL_MERCHANT_NAME: 'SHOP 5555555555554444' },
+    });
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('411111******1111');
+    expect(r.out).not.toContain('4111111111111111');
+    expect(r.out).not.toContain('5555555555554444');
+  });
+});

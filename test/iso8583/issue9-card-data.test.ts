@@ -184,6 +184,13 @@ describe('issue 9: secrets a misframed message shifts into a text field (found b
     ['track 2 with the D separator', 'AB4761739001D2512101123'],
     ['track 1', 'B4761739001010119^SMITH/JOHN^2512101123'],
     ['a track 1 name cut short (seed 817934985)', '11^AHUPNZDDLQC/J935563'],
+    ['a PAN in groups split by underscores', '4111_1111_1111_1111'],
+    ['a PAN split by pipes, stars, plus signs, commas, colons, quotes', "4111|1111*1111+1111,0,4111:1111'1111"],
+    ['a PAN split by four spaces', '4111    1111    1111    1111'],
+    ['a track 2 tail: separator and expiry', '=25121011234567890'],
+    ['a PAN and its expiry', '4111111111111111=2512'],
+    ['a PIN block in dashed groups', '0412-AC89-ABCD-EF01'],
+    ['a PIN block in two spaced halves', 'PINBLK 0412AC89 ABCDEF01'],
     ['a track 1 start: format code, PAN, separator', 'XB4761739001010^'],
     ['a PIN block written as hex (ascii-hex dialect)', '89978D9851E03E38F64BD035'],
   ])('%s is withheld', (_what, text) => {

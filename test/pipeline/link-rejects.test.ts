@@ -113,3 +113,24 @@ describe('the agent log of rejected frames', () => {
     },
   );
 });
+
+describe('event arguments the agent logs (fresh-clone review)', () => {
+  it.each([
+    'B4111111111111111^SMITH/JOHN^2512101',
+    '4111111111111111=25121011234567890',
+    '4111_1111_1111_1111',
+    '0412AC89ABCDEF01',
+  ])('LINK_DOWN reason=%s: the log quotes 6 bytes of it at most', (reason) => {
+    const { lines, pipeline } = harness();
+    const framer = createFramer({ framing: 'line' }, (e) => pipeline.onLinkEvent(e));
+    framer.push(Buffer.from(`${withCheck(`EVT LINK_DOWN reason=${reason}`)}\n`, 'latin1'));
+    const line = lines.find((l) => l.includes('"event":"host_link_down"'));
+    expect(line).toBeDefined();
+    const logged = (JSON.parse(line!) as { reason: string }).reason;
+    expect(logged).toBe(`${reason.slice(0, 6)}… (${reason.length} bytes)`);
+    for (const l of lines) {
+      expect(l).not.toContain(reason.slice(6, 16));
+      expect(findPans(l)).toEqual([]);
+    }
+  });
+});

@@ -14,6 +14,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   truncateSync,
   unlinkSync,
   writeFileSync,
@@ -121,6 +122,12 @@ describe('store files', () => {
   it.each([
     ['the database path is a FIFO', (p: string) => execFileSync('mkfifo', [p]), (p: string) => p, /a FIFO/],
     ['the database path is a directory', (p: string) => mkdirSync(p), (p: string) => p, /a directory/],
+    [
+      'the database path is a symbolic link to nothing',
+      (p: string) => symlinkSync(`${p}.nowhere`, p),
+      (p: string) => p,
+      /a symbolic link to a missing file/,
+    ],
     [
       '<db>.hwm is a FIFO',
       (p: string) => execFileSync('mkfifo', [`${p}.hwm`]),

@@ -129,7 +129,15 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
   const r = resolve(opts);
   if (code.trim() === '')
     throw new GuidanceError('E_USAGE', 'give a response code, e.g. "51", "1A", "116" or "L_TIMEOUT"');
-  const row = lookupCode(code);
+  // field 39 is 2 characters (3 in ISO 8583:1993), a local fault L_NAME: anything longer is not a
+  // response code (a card number typed by mistake is not echoed back)
+  const c = code.trim();
+  if (!/^(?:[0-9A-Za-z]{1,3}|L_[A-Z0-9_]{1,30})$/.test(c))
+    throw new GuidanceError(
+      'E_USAGE',
+      'not a response code: give the 2- or 3-character field 39 value (e.g. "51", "1A", "116") or a local fault such as "L_TIMEOUT"',
+    );
+  const row = lookupCode(c);
   const catalog = createCatalog();
   // the very screen the running agent shows for this code, drawn as the display draws it
   const screen = new ScreenBook(catalog, r.geo).failure(

@@ -11,6 +11,7 @@ import { LANGS } from '../../guidance/langs.js';
 import { type Agent, type LinkHandle, startAgent } from '../../run/agent.js';
 import { openDisplay } from '../../run/display.js';
 import { KEYPAD_HINT, readKeypad } from '../../run/keyboard.js';
+import { scrubPans } from '../../../protocol/card/pan.js';
 import { onStdoutClosed } from '../stdout.js';
 import { frameStream, openSerialLink, openTcpLink } from '../../../hardware/serial/index.js';
 import { createSimulatorStream, isScenarioName, SCENARIO_NAMES } from '../../../hardware/simulator/index.js';
@@ -167,7 +168,8 @@ export async function runAgent(flags: RunFlags): Promise<void> {
   // --print-config does not show a configuration that run would refuse
   const openLink = linkOpener(cfg);
   if (flags.printConfig) {
-    process.stdout.write(`${JSON.stringify(redactConfig(cfg), null, 2)}\n`);
+    // secrets masked by key; a card number typed into any other value masked too
+    process.stdout.write(`${scrubPans(JSON.stringify(redactConfig(cfg), null, 2))}\n`);
     return;
   }
   const log = createLogger({ level: cfg.log.level, pretty: process.stderr.isTTY === true });
