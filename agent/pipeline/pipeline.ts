@@ -17,7 +17,12 @@ import { emptyInvalidOptionalFields } from '../store/record-schema.js';
 import type { CodeRow, CodeTable } from '../../protocol/response-codes/index.js';
 import { applyMerchantAdvice } from '../../protocol/response-codes/index.js';
 import { scrubPans } from '../../protocol/card/pan.js';
-import { type LinkEvent, type MessageEvent, quoteInput, type SignalEvent } from '../../protocol/framing/index.js';
+import {
+  type LinkEvent,
+  type MessageEvent,
+  quoteInput,
+  type SignalEvent,
+} from '../../protocol/framing/index.js';
 import { type CompiledDialect, decodeInto, MessageView, TlvReader } from '../../protocol/iso8583/index.js';
 import { eventArg } from './event-args.js';
 import { merchantAdviceCode } from './merchant-advice.js';

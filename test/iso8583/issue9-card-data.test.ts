@@ -185,7 +185,10 @@ describe('issue 9: secrets a misframed message shifts into a text field (found b
     ['track 1', 'B4761739001010119^SMITH/JOHN^2512101123'],
     ['a track 1 name cut short (seed 817934985)', '11^AHUPNZDDLQC/J935563'],
     ['a PAN in groups split by underscores', '4111_1111_1111_1111'],
-    ['a PAN split by pipes, stars, plus signs, commas, colons, quotes', "4111|1111*1111+1111,0,4111:1111'1111"],
+    [
+      'a PAN split by pipes, stars, plus signs, commas, colons, quotes',
+      "4111|1111*1111+1111,0,4111:1111'1111",
+    ],
     ['a PAN split by four spaces', '4111    1111    1111    1111'],
     ['a track 2 tail: separator and expiry', '=25121011234567890'],
     ['a PAN and its expiry', '4111111111111111=2512'],
