@@ -3,8 +3,7 @@
  * file never makes seq values come back: the store reserves seq in blocks (the file says "no seq
  * above `seq_ceiling` has been used") and raises the ceiling, durably, before a commit would pass it,
  * so the hot path writes this file once per block. A clean close adds how many records the
- * database held and the last seq it used, so an emptied database, or one put back to an older copy,
- * can say what it lost. Its presence also marks the database
+ * database held, so an emptied database, or one put back to an older copy, can say what it lost. Its presence also marks the database
  * path as the agent's own. Written atomically (durable-file.ts); one line of JSON.
  */
 import { readFileSync } from 'node:fs';
@@ -15,7 +14,7 @@ export interface HighWater {
   /** No record of this database path has a seq above this (any terminal). */
   seq_ceiling: number;
   /** Set by a clean close, cleared at the next open: what the database held then. */
-  closed?: { records: number; unsynced: number; last_seq?: number } | null;
+  closed?: { records: number; unsynced: number } | null;
 }
 
 export const HWM_BLOCK = 10_000;
@@ -40,11 +39,7 @@ export function readHighWater(dbPath: string): HighWater | null | 'invalid' {
     const c = v.closed;
     const closed =
       c && Number.isSafeInteger(c.records) && Number.isSafeInteger(c.unsynced)
-        ? {
-            records: c.records,
-            unsynced: c.unsynced,
-            ...(Number.isSafeInteger(c.last_seq) ? { last_seq: c.last_seq as number } : {}),
-          }
+        ? { records: c.records, unsynced: c.unsynced }
         : null;
     return { seq_ceiling: v.seq_ceiling as number, closed };
   } catch {

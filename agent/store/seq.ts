@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
 import { codedError } from './errors.js';
 import { type HighWater, highWaterPath, writeHighWater } from './high-water.js';
+import { openSeqMark, readSeqMark } from './seq-mark.js';
 
 export interface SeqAllocator {
   /** The next seq of `terminal` in the batch being written (`next` holds the batch's last values). */
@@ -19,13 +20,14 @@ export interface SeqAllocator {
   commit(next: Map<string, number>): void;
   /** No seq above this has been used (written to `<db>.hwm` at close). */
   readonly ceiling: number;
-  /** The highest seq in use (written to `<db>.hwm` at a clean close). */
-  lastUsed(): number;
   /**
-   * Set when the database holds less than it did at the last clean close (an older copy put back,
-   * a -wal removed): seq then continues after the last one used, never reusing the lost ones.
+   * Set when the database holds less than was committed (seq-mark.ts: a -wal removed after a
+   * crash, an older copy put back): seq then continues after the last one committed, never
+   * reusing the lost ones.
    */
   readonly rolledBack: { lastSeqThen: number; lastSeqNow: number } | null;
+  /** Closes the seq mark. */
+  close(): void;
 }
 
 export function createSeqAllocator(
@@ -47,10 +49,12 @@ export function createSeqAllocator(
   const stored = Number(
     (db.prepare("SELECT value FROM meta WHERE key = 'seq_floor'").pluck().get() as string | undefined) ?? 0,
   );
-  const lastSeqThen = hw?.closed?.last_seq;
+  const lastSeqThen = readSeqMark(path);
   const lastSeqNow = maxUsed();
+  // (a recreated database's floor is above every seq used: not a roll-back, db_recreated says it)
   const rolledBack =
-    lastSeqThen !== undefined && lastSeqNow < lastSeqThen ? { lastSeqThen, lastSeqNow } : null;
+    lastSeqThen !== null && Math.max(lastSeqNow, stored) < lastSeqThen ? { lastSeqThen, lastSeqNow } : null;
+  const mark = openSeqMark(path);
   const floor = rolledBack ? Math.max(stored, rolledBack.lastSeqThen) : stored;
   const last = new Map<string, number>();
   let ceiling = hw?.seq_ceiling ?? 0;
@@ -83,6 +87,9 @@ export function createSeqAllocator(
   // Written at every open, a block above every seq this database (or its lost predecessor) used;
   // this also clears the last close's counts.
   const used = Math.max(ceiling, floor, lastSeqNow);
+  // the mark only rises: what it says now (or, lost or new, what the database holds)
+  let marked = Math.max(lastSeqThen ?? 0, lastSeqNow, floor);
+  mark?.write(marked);
   try {
     reserve(used);
   } catch (e) {
@@ -104,16 +111,22 @@ export function createSeqAllocator(
       for (const [t, s] of next) putStmt.run(t, s);
     },
     commit(next) {
-      for (const [t, s] of next) last.set(t, s);
+      let top = 0;
+      for (const [t, s] of next) {
+        last.set(t, s);
+        if (s > top) top = s;
+      }
+      if (top > marked) {
+        marked = top;
+        mark?.write(top);
+      }
     },
     get ceiling() {
       return ceiling;
     },
-    lastUsed() {
-      let m = Math.max(floor, maxUsed());
-      for (const v of last.values()) if (v > m) m = v;
-      return m;
-    },
     rolledBack,
+    close() {
+      mark?.close();
+    },
   };
 }

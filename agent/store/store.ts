@@ -94,7 +94,7 @@ export function openStore(opts: StoreOptions): FailureStore {
       records_at_last_stop: then?.records ?? null,
       records_now: tally.total,
       lost_at_least: then !== null ? Math.max(0, then.records - tally.total) : null,
-      last_seq_at_last_stop: seq.rolledBack?.lastSeqThen ?? then?.last_seq ?? null,
+      last_seq_committed: seq.rolledBack?.lastSeqThen ?? null,
       last_seq_now: seq.rolledBack?.lastSeqNow ?? null,
     };
     alarms.set('db_rolled_back', 'open', true, detail);
@@ -147,11 +147,11 @@ export function openStore(opts: StoreOptions): FailureStore {
       for (const p of rest) ledger.refuse(p, 'store closed before the record was committed');
     }
     ledger.releaseAll();
-    const lastSeq = seq.lastUsed();
+    seq.close();
     db.close();
     try {
       // what the database holds now: if it is emptied or lost before the next start, the log can say
-      const closedCounts = { records: tally.total, unsynced: tally.outboxDepth, last_seq: lastSeq };
+      const closedCounts = { records: tally.total, unsynced: tally.outboxDepth };
       writeHighWater(opts.path, { seq_ceiling: seq.ceiling, closed: closedCounts });
     } catch (e) {
       log.warn(

@@ -280,12 +280,29 @@ describe('a database put back to an older copy (fresh-clone review)', () => {
       records_at_last_stop: 12,
       records_now: 5,
       lost_at_least: 7,
-      last_seq_at_last_stop: 12,
+      last_seq_committed: 12,
       last_seq_now: 5,
     });
     expect(s.alarms()).toContain('db_rolled_back');
     const r = await s.record(syntheticFailure(99));
     expect(r.seq).toBe(13); // never 6..12 again
+  });
+
+  it('the -wal lost after a crash: db_rolled_back from the seq mark, seq never reused', async () => {
+    const s1 = mk({ checkpointEvery: 0 } as Partial<Parameters<typeof openStore>[0]>);
+    for (let i = 0; i < 3; i++) await s1.record(syntheticFailure(i));
+    s1.db.pragma('wal_checkpoint(TRUNCATE)'); // 3 records in the main file
+    s1.db.pragma('wal_autocheckpoint = 0');
+    for (let i = 3; i < 8; i++) await s1.record(syntheticFailure(i)); // 5 more only in the -wal
+    copyFileSync(path, join(dir, 'main-only.db'));
+    await s1.close();
+    copyFileSync(join(dir, 'main-only.db'), path); // as if the -wal had been removed after a crash
+    for (const f of [`${path}-wal`, `${path}-shm`]) if (existsSync(f)) unlinkSync(f);
+    const { lines, logger } = captureLogger();
+    const s2 = mk({ logger });
+    expect(event(lines, 'db_rolled_back')).toMatchObject({ last_seq_committed: 8, last_seq_now: 3 });
+    expect(s2.alarms()).toContain('db_rolled_back');
+    expect((await s2.record(syntheticFailure(9))).seq).toBe(9);
   });
 
   it('a clean stop and start without any loss raises nothing', async () => {
