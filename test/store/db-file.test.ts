@@ -289,7 +289,7 @@ describe('a database put back to an older copy (fresh-clone review)', () => {
   });
 
   it('the -wal lost after a crash: db_rolled_back from the seq mark, seq never reused', async () => {
-    const s1 = mk({ checkpointEvery: 0 } as Partial<Parameters<typeof openStore>[0]>);
+    const s1 = mk();
     for (let i = 0; i < 3; i++) await s1.record(syntheticFailure(i));
     s1.db.pragma('wal_checkpoint(TRUNCATE)'); // 3 records in the main file
     s1.db.pragma('wal_autocheckpoint = 0');
