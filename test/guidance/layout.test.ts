@@ -80,7 +80,9 @@ describe('CJK', () => {
       expect(stringWidth(line)).toBeLessThanOrEqual(16);
       expect(line.length).toBeLessThanOrEqual(8); // 8 wide characters = 16 columns
     }
-    expect(p16[0]?.[0]).toBe('交易被拒：余额不');
+    // lines break between words (余额 | 不足), never inside one (减少金额 stays whole)
+    expect(p16[0]?.[0]).toBe('交易被拒：余额');
+    expect(p16.flat().join('|')).toContain('减少金额');
     const p20 = layout(text, { width: 20, height: 4 });
     expect(p20).toHaveLength(1);
     expect(p20[0]?.[0]).toBe('交易被拒：余额不足。');
