@@ -128,13 +128,54 @@ export class ScreenBook {
     const code = row.code.startsWith('L_') ? '' : row.code;
     const room = code === '' ? width : width - displayWidth(code) - 1;
     let word = long;
-    if (displayWidth(word) > room && status === null) {
+    if (titleWidth(word) > room && status === null) {
       const shortKey = `emv.${row.emvMessage}.short`;
       if (this.catalog.has(shortKey, lang)) word = this.catalog.text(shortKey, lang);
     }
     word = fitWords(word, room);
     return code === '' ? word : word === '' ? code : `${word} ${code}`;
   }
+}
+
+/**
+ * Letters a character LCD (hardware/display/lcd.ts, whose ROM has no Cyrillic) writes as more
+ * than one Latin letter: a title is measured with them too, so the code at its end survives the
+ * transliteration ("ОШИБКА ОБРАБОТКИ 103" grows by two). test/pipeline/glance.test.ts checks every
+ * title through the LCD's own toLcdBytes.
+ */
+const LCD_LONGER: Readonly<Record<string, number>> = {
+  Ж: 2,
+  Х: 2,
+  Ц: 2,
+  Ч: 2,
+  Ш: 2,
+  Щ: 4,
+  Ю: 2,
+  Я: 2,
+  ж: 2,
+  х: 2,
+  ц: 2,
+  ч: 2,
+  ш: 2,
+  щ: 4,
+  ю: 2,
+  я: 2,
+  ß: 2,
+  Æ: 2,
+  æ: 2,
+  Œ: 2,
+  œ: 2,
+  '…': 3,
+  '€': 3,
+  '£': 3,
+};
+
+/** Columns of a title row on any of our displays: string-width, or the LCD's letters if more. */
+function titleWidth(s: string): number {
+  const w = displayWidth(s);
+  let lcd = 0;
+  for (const ch of s) lcd += LCD_LONGER[ch] ?? 1;
+  return Math.max(w, lcd);
 }
 
 function toneOf(row: CodeRow): Screen['tone'] {
@@ -144,15 +185,17 @@ function toneOf(row: CodeRow): Screen['tone'] {
 /** `s` in at most `room` columns: whole words while at least one fits, else cut between graphemes. */
 function fitWords(s: string, room: number): string {
   if (room <= 0) return '';
-  if (displayWidth(s) <= room) return s;
+  if (titleWidth(s) <= room) return s;
   const words = s.split(' ');
   let out = '';
   for (const w of words) {
     const next = out === '' ? w : `${out} ${w}`;
-    if (displayWidth(next) > room) break;
+    if (titleWidth(next) > room) break;
     out = next;
   }
   // a lone short word ("CALL" of "CALL YOUR BANK") says less than the cut phrase
-  if (out !== '' && displayWidth(out) * 2 >= room) return out;
-  return cutToWidth(s, room).trimEnd();
+  if (out !== '' && titleWidth(out) * 2 >= room) return out;
+  let cut = cutToWidth(s, room).trimEnd();
+  while (cut !== '' && titleWidth(cut) > room) cut = cutToWidth(cut, displayWidth(cut) - 1).trimEnd();
+  return cut;
 }
