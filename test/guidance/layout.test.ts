@@ -196,7 +196,10 @@ describe('line breaking per language', () => {
     vi.resetModules();
     const made: string[] = [];
     const Real = Intl.Segmenter;
-    const spy = vi.spyOn(Intl, 'Segmenter').mockImplementation(function (this: unknown, ...a) {
+    const spy = vi.spyOn(Intl, 'Segmenter').mockImplementation(function (
+      this: unknown,
+      ...a: ConstructorParameters<typeof Intl.Segmenter>
+    ) {
       made.push(String(a[1]?.granularity));
       return new Real(...a);
     } as unknown as typeof Intl.Segmenter);
