@@ -28,8 +28,15 @@ describe('pos-agent explain', () => {
     const screen = screenLines(out);
     expect(screen.length % 4).toBe(0);
     for (const l of screen) expect(stringWidth(l)).toBe(20);
-    expect(screen.join(' ')).toMatch(/Abgelehnt: keine/);
-    expect(screen.join(' ')).toMatch(/Karte/);
+    // first the one-glance screen: status and code, reason, action; then the INFO pages
+    expect(screen.slice(0, 4).map((l) => l.trimEnd())).toEqual([
+      'ABGELEHNT 51',
+      'Keine Deckung',
+      'Andere Karte',
+      '',
+    ]);
+    expect(screen.slice(4).join(' ')).toMatch(/Abgelehnt: keine/);
+    expect(screen.slice(4).join(' ')).toMatch(/» Ihre Bank/);
     expect(out).toContain('EUR 42,50');
     expect(out).toContain('Kartenausgebende Bank anrufen');
     expect(findPans(out)).toEqual([]);
@@ -74,6 +81,9 @@ describe('pos-agent explain', () => {
       known: true,
     });
     expect(j.display.pages.flat().every((l: string) => stringWidth(l) <= 16)).toBe(true);
+    expect(j.display.pages).toEqual([['ОТКАЗ 116       ', 'Др. карта/меньше']]);
+    expect(j.detail.pages.length).toBeGreaterThan(3);
+    expect(j.detail.pages.flat().every((l: string) => stringWidth(l) === 16)).toBe(true);
     expect(j.issuerScript.columns).toBe(32);
     expect(j.guidance.cashier).toMatch(/недостаточно средств/);
     expect(j.issuerScriptDisplay.length).toBeGreaterThan(1);

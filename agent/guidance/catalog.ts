@@ -21,7 +21,13 @@ export const BUILT_IN: Readonly<Record<Lang, CatalogData>> = { en, zh, de, fr, r
 export interface GuidanceText {
   /** Short reason (lists, the issuer script). Generic for sensitive rows in customer contexts. */
   title: string;
-  /** Prompt on the cashier's display: one or two short sentences. */
+  /** Short reason for the glance page: at most 20 columns in the built-in catalogs. */
+  reason: string;
+  /** What to do, for the glance page: at most 16 columns in the built-in catalogs. */
+  action: string;
+  /** Status word for the title row where the EMV standard message would be wrong; else null. */
+  status: string | null;
+  /** The explanation on the cashier's detail pages: one or two short sentences. */
   cashier: string;
   /** What the cashier may tell the customer. Always generic for sensitive rows. */
   customer: string;
@@ -59,7 +65,7 @@ export interface Catalog {
   decimalSeparator(lang: string): string;
 }
 
-const ENTRY_PARTS = new Set(['title', 'cashier', 'customer', 'steps']);
+const ENTRY_PARTS = new Set(['title', 'reason', 'action', 'status', 'cashier', 'customer', 'steps']);
 
 /** Flattens a built-in catalog into catalog keys. */
 export function flatten(data: CatalogData): Map<string, string> {
@@ -67,6 +73,9 @@ export function flatten(data: CatalogData): Map<string, string> {
   const generic = data.strings['common.customer_declined'] ?? '';
   for (const [key, e] of Object.entries(data.entries)) {
     m.set(`${key}.title`, e.title);
+    m.set(`${key}.reason`, e.reason ?? e.title);
+    m.set(`${key}.action`, e.action);
+    if (e.status !== undefined) m.set(`${key}.status`, e.status);
     m.set(`${key}.cashier`, e.cashier);
     m.set(`${key}.customer`, e.customer ?? generic);
     m.set(`${key}.steps`, e.steps.join('\n'));
@@ -117,6 +126,7 @@ export function createCatalog(opts: CatalogOptions = {}): Catalog {
   const merged = new Map<string, Map<string, string>>();
   for (const lang of LANGS) merged.set(lang, flatten(BUILT_IN[lang]));
   const builtInKeys = new Set((merged.get('en') as Map<string, string>).keys()); // before overrides
+  const entryKeys = new Set(Object.keys(BUILT_IN.en.entries));
   for (const [lang, texts] of Object.entries(overrides)) {
     const m = merged.get(lang) ?? new Map<string, string>();
     for (const [k, v] of Object.entries(texts)) m.set(k, v);
@@ -128,7 +138,10 @@ export function createCatalog(opts: CatalogOptions = {}): Catalog {
       for (const key of Object.keys(texts)) {
         if (builtInKeys.has(key)) continue;
         const dot = key.lastIndexOf('.');
-        if (dot > 0 && extra.has(key.slice(0, dot)) && ENTRY_PARTS.has(key.slice(dot + 1))) continue;
+        const entry = key.slice(0, dot);
+        // an entry part no built-in sets (e.g. a status of its own for a code) is still a real key
+        if (dot > 0 && (extra.has(entry) || entryKeys.has(entry)) && ENTRY_PARTS.has(key.slice(dot + 1)))
+          continue;
         opts.onUnknownKey(lang, key);
       }
     }
@@ -170,8 +183,15 @@ export function createCatalog(opts: CatalogOptions = {}): Catalog {
   }
 
   function guidanceFor(textKey: string, lang: string, sensitive = false): GuidanceText {
+    // a key a config code table adds may come without short forms: its title is its reason, and
+    // the generic action stands in (guidance() gives a row its category's action instead)
+    const known = (part: string): boolean =>
+      english.has(`${textKey}.${part}`) || has(`${textKey}.${part}`, lang);
     return {
       title: text(`${textKey}.title`, lang),
+      reason: text(`${textKey}.${known('reason') ? 'reason' : 'title'}`, lang),
+      action: text(known('action') ? `${textKey}.action` : 'cat.unknown.action', lang),
+      status: known('status') ? text(`${textKey}.status`, lang) : null,
       cashier: text(`${textKey}.cashier`, lang),
       customer: sensitive ? text('common.customer_declined', lang) : text(`${textKey}.customer`, lang),
       steps: text(`${textKey}.steps`, lang)
@@ -189,7 +209,10 @@ export function createCatalog(opts: CatalogOptions = {}): Catalog {
       report('en', `${key}.cashier`);
       key = `cat.${row.category}`;
     }
-    return guidanceFor(key, lang, row.sensitive);
+    const g = guidanceFor(key, lang, row.sensitive);
+    if (!english.has(`${key}.action`) && !has(`${key}.action`, lang))
+      g.action = text(`cat.${row.category}.action`, lang);
+    return g;
   }
 
   return {

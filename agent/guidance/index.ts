@@ -28,8 +28,7 @@ export {
 } from './decline-tracker.js';
 export { GuidanceError, type GuidanceErrorCode } from './errors.js';
 export type { Geometry } from '../../hardware/display/types.js';
-export { checkLayoutSize, displayWidth, layout, padColumns, paginate, wrap } from './layout.js';
-export { createPromptRenderer, type Pages, type PromptRenderer } from './render.js';
+export { checkLayoutSize, cutToWidth, displayWidth, layout, padColumns, paginate, wrap } from './layout.js';
 export {
   issuerScript,
   issuerScriptPages,

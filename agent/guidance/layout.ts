@@ -5,11 +5,16 @@
  *
  * Rules:
  *  - "\n" is a hard line break; tabs become spaces; other control characters are dropped.
- *  - Lines break after spaces; between two characters when either is wide (CJK has no spaces),
- *    except before closing punctuation such as ，。、！？）」 and after opening punctuation such as
- *    （「; and after a hyphen or slash inside a word ("PIN-", "Wi-").
+ *  - Lines break only at word boundaries (Intl.Segmenter, granularity 'word': ICU's dictionary
+ *    finds the words of Chinese, which has no spaces, so 金额 stays whole): after spaces; between
+ *    two words when either side is wide (CJK); and after a hyphen or slash inside a word ("PIN-",
+ *    "card/"). Printable-ASCII text takes a fast path without the segmenter (its ICU break
+ *    iterator costs start-up time): there the words are what spaces, hyphens and slashes make.
+ *  - Never before closing or trailing punctuation (.,:;!?)」，。、！？ and every closing or final
+ *    quote or bracket) and never after opening punctuation (（「“([): no line starts with a full
+ *    stop, and no line is only punctuation (a lone "»" goes with the word after it).
  *  - A word wider than the line is split between graphemes (never inside a surrogate pair, a
- *    combining sequence or an emoji sequence).
+ *    combining sequence or an emoji sequence), again not before closing punctuation.
  *  - No line is ever wider than the width. Trailing spaces are trimmed; a page never starts with
  *    an empty line.
  * Not on the hot path: prompts are laid out once per (text key, language) and memoized.
@@ -40,8 +45,9 @@ export function checkLayoutSize(geo: Geometry): void {
   }
 }
 
-/** Created on the first text that is not printable ASCII (ICU's break iterator costs start-up time). */
+/** Created on the first text that is not printable ASCII (ICU's break iterators cost start-up time). */
 let graphemes: Intl.Segmenter | null = null;
+let words: Intl.Segmenter | null = null;
 
 /** Never at the start of a line (kinsoku: closing and trailing punctuation). */
 const NO_BREAK_BEFORE = new Set(
@@ -49,10 +55,28 @@ const NO_BREAK_BEFORE = new Set(
 );
 /** Never at the end of a line (opening punctuation). */
 const NO_BREAK_AFTER = new Set(Array.from('（「『【〔〈《〖〘〚｛［“‘([{\u00a0'));
+/** Closing brackets and quotes, and other punctuation that trails what it follows. */
+const CLOSING = /^[\p{Pe}\p{Pf}\p{Po}]$/u;
+/** Other punctuation (\p{Po}) that may open a line: quotes, marks that lead a word. */
+const MAY_OPEN = new Set(Array.from('"\'#&*@¡¿§¶†‡\\/'));
+/** Opening brackets and quotes. */
+const OPENING = /^[\p{Ps}\p{Pi}]$/u;
+/** Ink that is no word: punctuation and symbols only. */
+const NO_WORD = /^[\p{P}\p{S}]*$/u;
+
+function noBreakBefore(g: string): boolean {
+  return NO_BREAK_BEFORE.has(g) || (CLOSING.test(g) && !MAY_OPEN.has(g));
+}
+
+function noBreakAfter(g: string): boolean {
+  return NO_BREAK_AFTER.has(g) || OPENING.test(g);
+}
 
 interface Cell {
   g: string;
   w: number;
+  /** The line may break before this cell. */
+  brk: boolean;
 }
 
 /** Drops control characters (keeps \n), turns tabs into spaces. */
@@ -80,29 +104,55 @@ function graphemeWidth(g: string): number {
   return w;
 }
 
+/** The cells of a paragraph, each marked with whether the line may break before it. */
 function cellsOf(paragraph: string): Cell[] {
   const out: Cell[] = [];
   if (isPrintableAscii(paragraph)) {
-    // each printable ASCII character is a grapheme of its own, one cell wide
-    for (let i = 0; i < paragraph.length; i++) out.push({ g: paragraph[i]!, w: 1 });
-    return out;
+    // each printable ASCII character is a grapheme of its own, one cell wide, and every place
+    // between two characters is a word boundary for the rules below
+    for (let i = 0; i < paragraph.length; i++) out.push({ g: paragraph[i]!, w: 1, brk: true });
+  } else {
+    graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    words ??= new Intl.Segmenter(undefined, { granularity: 'word' });
+    for (const { segment: word } of words.segment(paragraph)) {
+      let first = true;
+      for (const { segment } of graphemes.segment(word)) {
+        out.push({ g: segment, w: graphemeWidth(segment), brk: first });
+        first = false;
+      }
+    }
   }
-  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  for (const { segment } of graphemes.segment(paragraph)) out.push({ g: segment, w: graphemeWidth(segment) });
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i] as Cell;
+    c.brk = c.brk && breakBefore(out, i);
+  }
   return out;
 }
 
-/** May the line break between cells[i-1] and cells[i]? */
+/** May the line break between cells[i-1] and cells[i] (a word boundary)? */
 function breakBefore(cells: Cell[], i: number): boolean {
   const prev = cells[i - 1];
   const next = cells[i];
   if (!prev || !next) return false;
-  if (NO_BREAK_BEFORE.has(next.g) || NO_BREAK_AFTER.has(prev.g)) return false;
+  if (noBreakBefore(next.g) || noBreakAfter(prev.g)) return false;
   if (next.g === ' ') return false; // spaces stay with the word before them
   if (prev.g === ' ') return true;
   if (prev.w === 2 || next.w === 2) return true;
   if ((prev.g === '-' || prev.g === '/') && i >= 2 && cells[i - 2]?.g !== ' ') return true;
   return false;
+}
+
+/** `s` cut to at most `width` display columns, between graphemes. */
+export function cutToWidth(s: string, width: number): string {
+  if (textWidth(s) <= width) return s;
+  let out = '';
+  let used = 0;
+  for (const c of cellsOf(s)) {
+    if (used + c.w > width) break;
+    out += c.g;
+    used += c.w;
+  }
+  return out;
 }
 
 /** Wraps one paragraph (no "\n") to lines no wider than `width` columns. */
@@ -124,7 +174,7 @@ export function wrapParagraph(paragraph: string, width: number): string[] {
   while (i < cells.length) {
     // one word: cells up to the next break opportunity
     let j = i + 1;
-    while (j < cells.length && !breakBefore(cells, j)) j++;
+    while (j < cells.length && !(cells[j] as Cell).brk) j++;
     let ink = '';
     let inkW = 0;
     let trail = 0;
@@ -151,23 +201,53 @@ export function wrapParagraph(paragraph: string, width: number): string[] {
       i = j;
       continue;
     }
+    // a line of punctuation alone ("»") is not left behind: the word goes on with it
+    const lonePunct = lineInkW > 0 && NO_WORD.test(line.replace(/ /g, ''));
     if (lineW + inkW <= width) {
       line += ink + ' '.repeat(trail);
       lineInkW = lineW + inkW;
       lineW = lineInkW + trail;
-    } else if (inkW <= width) {
+    } else if (inkW <= width && !lonePunct) {
       if (lineInkW > 0) flush();
       line = ink + ' '.repeat(trail);
       lineInkW = inkW;
       lineW = inkW + trail;
     } else {
-      // over-long word: split between graphemes, starting on a fresh line
-      if (lineInkW > 0) flush();
+      // over-long word (or one after a lone punctuation mark): split between graphemes, on a
+      // fresh line unless the line holds punctuation alone
+      if (lineInkW > 0 && !lonePunct) flush();
+      if (lineW > width - 1) flush(); // no room left at all
       for (let k = i; k < j; k++) {
         const c = cells[k] as Cell;
         const g = c.w > width ? '?' : c.g;
         const w = c.w > width ? 1 : c.w;
-        if (lineW + w > width) flush();
+        if (lineW + w > width) {
+          // closing punctuation does not start the next line: the closing marks before it and
+          // the grapheme they close go along (when that leaves something on this line)
+          let carry = '';
+          let carryW = 0;
+          if (noBreakBefore(g)) {
+            let m = k - 1;
+            let cw = 0;
+            while (m > i && noBreakBefore((cells[m] as Cell).g)) cw += (cells[m--] as Cell).w;
+            const base = cells[m] as Cell;
+            cw += base.w;
+            const moved = cells
+              .slice(m, k)
+              .map((c) => c.g)
+              .join('');
+            if (m >= i && base.g !== ' ' && cw + w <= width && lineW > cw && line.endsWith(moved)) {
+              carry = moved;
+              carryW = cw;
+              line = line.slice(0, line.length - moved.length);
+              lineW -= cw;
+            }
+          }
+          flush();
+          line = carry;
+          lineW = carryW;
+          lineInkW = carryW;
+        }
         if (lineW === 0 && g === ' ') continue;
         line += g;
         lineW += w;

@@ -127,7 +127,7 @@ export const ISO_1987: readonly RowSpec[] = [
   ['62', 'card_problem',            'customer', 'retry_later',           null, 2,    0, '0C', 'not_permitted',       'Restricted card'],
   ['63', 'issuer_decline',          'cashier',  'never_same_card',       null, 4,    1, '07', 'security_decline',    'Security violation'],
   ['64', 'merchant_setup',          'cashier',  'retry_now',             null, 4,    0, '07', 'invalid_amount',      'Original amount incorrect'],
-  ['65', 'insufficient_funds',      'customer', 'retry_later',           1440, 2,    0, '07', 'limit_exceeded',      'Exceeds withdrawal frequency limit'],
+  ['65', 'insufficient_funds',      'customer', 'retry_later',           1440, 2,    0, '07', 'frequency_limit',     'Exceeds withdrawal frequency limit'],
   ['66', 'issuer_decline',          'merchant', 'never_same_card',       null, 4,    1, '07', 'security_decline',    "Card acceptor call acquirer's security department"],
   ['67', 'issuer_decline',          'cashier',  'never_same_card',       null, 4,    1, '07', 'pickup',              'Hard capture (pick up card at ATM)'],
   ['68', 'network',                 'cashier',  'retry_now',             null, 4,    0, '13', 'issuer_unavailable',  'Response received too late'],

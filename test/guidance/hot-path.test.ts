@@ -6,7 +6,8 @@
  * young generation and trigger scavenges; we count GC events whose start falls inside the loop.
  */
 import { describe, expect, it } from 'vitest';
-import { createCatalog, createPromptRenderer } from '../../agent/guidance/index.js';
+import { createCatalog } from '../../agent/guidance/index.js';
+import { ScreenBook } from '../../agent/pipeline/screens.js';
 import { applyMerchantAdvice, lookupCode, lookupCodeBytes } from '../../protocol/response-codes/index.js';
 import { gcDuring } from '../helpers/gc.js';
 
@@ -20,15 +21,15 @@ describe('classify → prompt allocates nothing after warm-up', () => {
     [30, 3],
   ];
 
-  it('lookupCodeBytes + applyMerchantAdvice + render over a million calls: no GC', async () => {
-    const renderer = createPromptRenderer(createCatalog(), { width: 20, height: 4 });
+  it('lookupCodeBytes + applyMerchantAdvice + the glance screen over a million calls: no GC', async () => {
+    const screens = new ScreenBook(createCatalog(), { width: 20, height: 4 });
     let sink = 0;
     const loop = (n: number) => {
       for (let i = 0; i < n; i++) {
         const [off, len] = spots[i % spots.length] as [number, number];
         const row = applyMerchantAdvice(lookupCodeBytes(frame, off, len), i % 7 === 0 ? '24' : null);
-        const pages = renderer.render(row, i % 2 === 0 ? 'de' : 'zh');
-        sink += pages.length + row.code.length;
+        const screen = screens.failure(row, i % 2 === 0 ? 'de' : 'zh', null, i % 5 === 0);
+        sink += screen.pages.length + row.code.length;
       }
     };
     loop(10_000); // warm-up: memoize pages, cache fallback rows and MAC rows, JIT

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import stringWidth from 'string-width';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BUILT_IN, createCatalog, GuidanceError, LANGS, layout, wrap } from '../../agent/guidance/index.js';
 import { allRows } from '../../protocol/response-codes/index.js';
 
@@ -80,7 +80,9 @@ describe('CJK', () => {
       expect(stringWidth(line)).toBeLessThanOrEqual(16);
       expect(line.length).toBeLessThanOrEqual(8); // 8 wide characters = 16 columns
     }
-    expect(p16[0]?.[0]).toBe('交易被拒：余额不');
+    // lines break between words (余额 | 不足), never inside one (减少金额 stays whole)
+    expect(p16[0]?.[0]).toBe('交易被拒：余额');
+    expect(p16.flat().join('|')).toContain('减少金额');
     const p20 = layout(text, { width: 20, height: 4 });
     expect(p20).toHaveLength(1);
     expect(p20[0]?.[0]).toBe('交易被拒：余额不足。');
@@ -144,6 +146,74 @@ describe('word wrapping', () => {
   it('handles newlines, tabs and control characters', () => {
     expect(wrap('a\tb\u0007c\r\nd', 10)).toEqual(['a bc', 'd']);
     expect(wrap('\u001b[31mred', 10)).toEqual(['[31mred']);
+  });
+});
+
+describe('line breaking per language', () => {
+  /** Every text a failure screen lays out, in every language, at the widths of our displays. */
+  const texts = LANGS.flatMap((lang) =>
+    Object.entries(BUILT_IN[lang].entries).flatMap(([key, e]) =>
+      [e.cashier, e.customer ? `» ${e.customer}` : '', ...e.steps.map((st, i) => `${i + 1}. ${st}`)]
+        .filter((t) => t !== '')
+        .map((t) => ({ lang, key, t })),
+    ),
+  );
+
+  it('no line starts with closing punctuation and no line is punctuation alone', () => {
+    for (const width of [16, 20, 32, 40]) {
+      for (const { lang, key, t } of texts) {
+        const lines = wrap(t, width);
+        lines.forEach((l, i) => {
+          const what = `${lang} ${key} ${width}: ${JSON.stringify(lines)}`;
+          if (i > 0) expect(l, what).not.toMatch(/^[.,:;!?)\]}%»，。、：；！？）」』】》\u00a0]/u);
+          expect(l, what).not.toMatch(/^[\p{P}\p{S} ]+$/u);
+        });
+      }
+    }
+  });
+
+  it('Finnish on 16 columns: the full stop stays with its word', () => {
+    const lines = wrap('Järjestelmävirhe. Yritä maksua kerran uudelleen.', 16);
+    for (const l of lines) expect(l.startsWith('.')).toBe(false);
+    expect(lines.join(' ')).toContain('e.');
+  });
+
+  it('Chinese breaks between words, never inside one', () => {
+    const lines = wrap('交易被拒：余额不足。请顾客换卡或减少金额。', 16);
+    expect(lines.some((l) => l.endsWith('减少金') || l.startsWith('额'))).toBe(false);
+    expect(lines.join('|')).toContain('减少金额');
+    for (const width of [8, 10, 12, 14, 16, 20]) {
+      for (const l of wrap('请顾客换卡或减少金额。', width)) expect(l, `${width}`).not.toMatch(/^额/);
+    }
+  });
+
+  it('a word wider than the line still splits between graphemes', () => {
+    expect(wrap('信用卡交易处理中心', 6)).toEqual(['信用卡', '交易', '处理', '中心']); // words
+    expect(wrap('Kreditkartenprüfung.', 8)).toEqual(['Kreditka', 'rtenprüf', 'ung.']);
+  });
+
+  it('printable ASCII needs no word segmenter (start-up time)', async () => {
+    vi.resetModules();
+    const made: string[] = [];
+    const Real = Intl.Segmenter;
+    const spy = vi.spyOn(Intl, 'Segmenter').mockImplementation(function (
+      this: unknown,
+      ...a: ConstructorParameters<typeof Intl.Segmenter>
+    ) {
+      made.push(String(a[1]?.granularity));
+      return new Real(...a);
+    } as unknown as typeof Intl.Segmenter);
+    try {
+      const fresh = await import('../../agent/guidance/layout.js');
+      expect(fresh.wrap('Declined: not enough funds. Other card/less, PIN-koodi', 12).length).toBeGreaterThan(
+        2,
+      );
+      expect(made).toEqual([]);
+      fresh.wrap('Käyttöraja täynnä', 12);
+      expect(made.sort()).toEqual(['grapheme', 'word']);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

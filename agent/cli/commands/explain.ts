@@ -1,8 +1,9 @@
 /**
  * `pos-agent explain CODE [--lang xx] [--width W --height H] [--json]`: what a response code (or
- * local fault) means for the cashier: category, who acts, retry advice, the failure screen the
- * running agent shows (agent/pipeline/screens.ts), drawn page by page as a W×H display draws it
- * (title row included), what to tell the customer, the next steps, and the
+ * local fault) means for the cashier: category, who acts, retry advice, the failure screens the
+ * running agent shows (agent/pipeline/screens.ts: the one-glance screen, then the detail pages
+ * the INFO key opens), drawn page by page as a W×H display draws them (title row included), what
+ * to tell the customer, the next steps, and the
  * contact-issuer script for a built-in sample transaction.
  * Output to stdout; bad language, width or height → GuidanceError (exit 2).
  */
@@ -140,13 +141,12 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
   const row = lookupCode(c);
   const catalog = createCatalog();
   // the very screen the running agent shows for this code, drawn as the display draws it
-  const screen = new ScreenBook(catalog, r.geo).failure(
-    row,
-    r.lang,
-    opts.cardLang?.toLowerCase() ?? null,
-    false,
-  );
+  const book = new ScreenBook(catalog, r.geo);
+  const cardLang = opts.cardLang?.toLowerCase() ?? null;
+  const screen = book.failure(row, r.lang, cardLang, false);
   const pages = screen.pages.map((_p, i) => screenRows(screen, i, r.geo));
+  const info = book.detail(row, r.lang, cardLang, false);
+  const infoPages = info.pages.map((_p, i) => screenRows(info, i, r.geo));
   const cashier = catalog.guidance(row, r.lang);
   const customer = catalog.guidance(row, r.customerLang);
   const rec = sampleRecord(row);
@@ -171,12 +171,16 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
       customerLang: r.customerLang,
       guidance: {
         title: cashier.title,
+        reason: cashier.reason,
+        action: cashier.action,
         cashier: cashier.cashier,
         customer: customer.customer,
         steps: cashier.steps,
       },
       // each page as the display's rows: the title row (status, code, page), then the text
       display: { width: r.geo.width, height: r.geo.height, title: screen.title, pages },
+      // the detail pages the INFO key opens, as the display's rows
+      detail: { title: info.title, pages: infoPages },
       issuerScript: { columns: r.columns, lines: script },
       issuerScriptDisplay: issuerScriptPages(rec, SAMPLE_TERMINAL, r.lang, r.geo, { catalog, row }),
     })}\n`;
@@ -195,10 +199,15 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
   out.push(`  text key       ${row.textKey}`);
   out.push('');
   out.push(
-    `Cashier display [${r.lang}${r.customerLang !== r.lang ? `, customer ${r.customerLang}` : ''}], ${r.geo.width}x${r.geo.height}, as the agent shows it (${pages.length} page${pages.length === 1 ? '' : 's'}):`,
+    `Cashier display [${r.lang}], ${r.geo.width}x${r.geo.height}, as the agent shows it first (status, code, what to do):`,
   );
-  pages.forEach((p, i) => {
-    out.push(`  page ${i + 1}/${pages.length}`);
+  for (const p of pages) for (const l of drawScreen(p, r.geo)) out.push(`  ${l}`);
+  out.push('');
+  out.push(
+    `Detail pages on INFO [${r.lang}${r.customerLang !== r.lang ? `, customer ${r.customerLang}` : ''}] (${infoPages.length} page${infoPages.length === 1 ? '' : 's'}):`,
+  );
+  infoPages.forEach((p, i) => {
+    out.push(`  page ${i + 1}/${infoPages.length}`);
     for (const l of drawScreen(p, r.geo)) out.push(`  ${l}`);
   });
   out.push('');

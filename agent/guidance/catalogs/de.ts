@@ -7,12 +7,14 @@ export const de: CatalogData = {
   entries: {
     'cat.approved': {
       title: 'Genehmigt',
+      action: 'Beleg geben',
       cashier: 'Zahlung genehmigt.',
       customer: 'Vielen Dank, die Zahlung war erfolgreich.',
       steps: ['Beleg aushändigen.'],
     },
     'cat.insufficient_funds': {
       title: 'Keine Deckung',
+      action: 'Andere Karte',
       cashier: 'Abgelehnt: keine Deckung. Um eine andere Karte bitten.',
       customer:
         'Ihre Bank hat die Zahlung abgelehnt. Bitte versuchen Sie es mit einer anderen Karte oder einem kleineren Betrag.',
@@ -23,6 +25,8 @@ export const de: CatalogData = {
     },
     'cat.card_problem': {
       title: 'Problem mit der Karte',
+      reason: 'Kartenproblem',
+      action: 'Andere Karte',
       cashier: 'Problem mit der Karte. Um eine andere Karte bitten.',
       customer:
         'Mit dieser Karte gibt es ein Problem. Bitte zahlen Sie mit einer anderen Karte oder auf andere Weise.',
@@ -30,6 +34,8 @@ export const de: CatalogData = {
     },
     'cat.cardholder_verification': {
       title: 'Prüfung fehlgeschlagen',
+      reason: 'Prüfung misslungen',
+      action: 'Erneut versuchen',
       cashier: 'Prüfung des Karteninhabers fehlgeschlagen. Erneut versuchen.',
       customer:
         'Die Karte konnte nicht bestätigt werden. Bitte versuchen Sie es noch einmal oder nutzen Sie eine andere Karte.',
@@ -37,12 +43,15 @@ export const de: CatalogData = {
     },
     'cat.issuer_decline': {
       title: 'Von der Bank abgelehnt',
+      reason: 'Bank lehnt ab',
+      action: 'Andere Karte',
       cashier: 'Von der Bank abgelehnt. Um eine andere Karte bitten.',
       customer: 'Ihre Bank hat die Zahlung abgelehnt. Bitte nutzen Sie eine andere Karte oder Zahlungsart.',
       steps: ['Andere Karte oder Zahlungsart anbieten.', 'Den Grund kennt nur die Bank des Kunden.'],
     },
     'cat.network': {
       title: 'Verbindungsproblem',
+      action: 'Erneut versuchen',
       cashier: 'Verbindungsproblem. Noch einmal versuchen.',
       customer: 'Wir haben gerade ein Verbindungsproblem. Wir versuchen es gleich noch einmal.',
       steps: [
@@ -52,36 +61,42 @@ export const de: CatalogData = {
     },
     'cat.merchant_setup': {
       title: 'Terminal-Einrichtung',
+      action: 'Anbieter anrufen',
       cashier: 'Terminal falsch eingerichtet. Netzbetreiber anrufen.',
       customer: 'Leider kann unser Terminal diese Zahlung gerade nicht annehmen. Können Sie anders bezahlen?',
       steps: ['Andere Zahlungsart annehmen.', 'Support des Netzbetreibers mit der Terminal-ID anrufen.'],
     },
     'cat.system_fault': {
       title: 'Systemfehler',
+      action: 'Erneut versuchen',
       cashier: 'Systemfehler. Noch einmal versuchen.',
       customer: 'Entschuldigung, es gab ein technisches Problem. Wir versuchen es noch einmal.',
       steps: ['Noch einmal versuchen.', 'Klappt es wieder nicht: Support des Netzbetreibers anrufen.'],
     },
     'cat.unknown': {
       title: 'Abgelehnt',
+      action: 'Andere Zahlart',
       cashier: 'Abgelehnt (unbekannter Code). Um eine andere Zahlungsart bitten.',
       steps: ['Andere Karte oder Zahlungsart anbieten.', 'Code an den Netzbetreiber melden.'],
     },
 
     check_id: {
       title: 'Ausweis prüfen',
+      action: 'Ausweis prüfen',
       cashier: 'Genehmigt: vorher den Ausweis des Kunden prüfen.',
       customer: 'Vielen Dank. Dürfte ich bitte kurz Ihren Ausweis sehen?',
       steps: ['Namen auf Ausweis und Karte vergleichen.', 'Passt er nicht: Zahlung stornieren.'],
     },
     partial_approval: {
       title: 'Teilweise genehmigt',
+      action: 'Rest kassieren',
       cashier: 'Nur ein Teilbetrag genehmigt. Rest anders kassieren.',
       customer: 'Es wurde nur ein Teil des Betrags genehmigt. Wie möchten Sie den Rest bezahlen?',
       steps: ['Genehmigten Betrag auf dem Beleg prüfen.', 'Rest mit einer anderen Karte oder bar kassieren.'],
     },
     refer_issuer: {
       title: 'Bank anrufen',
+      action: 'Bankskript geben',
       cashier: 'Bank verlangt Anruf. Kunden den Gesprächsleitfaden geben.',
       customer:
         'Ihre Bank möchte mit Ihnen sprechen. Bitte rufen Sie die Nummer auf der Rückseite Ihrer Karte an.',
@@ -92,12 +107,14 @@ export const de: CatalogData = {
     },
     do_not_honour: {
       title: 'Abgelehnt',
+      action: 'Andere Karte',
       cashier: 'Von der Bank abgelehnt. Um eine andere Karte bitten.',
       customer: 'Ihre Bank hat die Zahlung abgelehnt. Bitte nutzen Sie eine andere Karte oder Zahlungsart.',
       steps: ['Andere Karte oder Zahlungsart anbieten.', 'Den Grund nennt nur die Bank.'],
     },
     pickup: {
       title: 'Abgelehnt: Stopp',
+      action: 'Nicht nochmal',
       cashier: 'Abgelehnt. Nicht erneut versuchen. Ruhig bleiben, Hausregel folgen.',
       steps: [
         'Freundlich um eine andere Zahlungsart bitten.',
@@ -107,6 +124,7 @@ export const de: CatalogData = {
     },
     security_decline: {
       title: 'Abgelehnt: Stopp',
+      action: 'Nicht nochmal',
       cashier: 'Abgelehnt. Nicht erneut versuchen. Ruhig um andere Zahlungsart bitten.',
       steps: [
         'Freundlich um eine andere Zahlungsart bitten.',
@@ -116,12 +134,15 @@ export const de: CatalogData = {
     },
     stop_payment: {
       title: 'Zahlung gestoppt',
+      action: 'Andere Zahlart',
       cashier: 'Vom Karteninhaber gestoppt. Um andere Zahlungsart bitten.',
       customer: 'Ihre Bank hat diese Zahlung gestoppt. Bitte nutzen Sie eine andere Zahlungsart.',
       steps: ['Karte nicht erneut versuchen.', 'Der Kunde kann das mit seiner Bank klären.'],
     },
     blocked_by_cardholder: {
       title: 'In Karteneinstellungen gesperrt',
+      reason: 'In der App gesperrt',
+      action: 'App/andere Karte',
       cashier: 'In den Einstellungen der Karte gesperrt. Um eine andere Karte bitten.',
       customer:
         'Die Einstellungen Ihrer Karte haben diese Zahlung blockiert. Sie können das in Ihrer Banking-App ändern oder eine andere Karte nutzen.',
@@ -129,6 +150,7 @@ export const de: CatalogData = {
     },
     not_permitted: {
       title: 'Nicht zulässig',
+      action: 'Andere Karte',
       cashier: 'Karte für diesen Kauf nicht zulässig. Um eine andere bitten.',
       customer:
         'Diese Karte kann für diesen Einkauf nicht verwendet werden. Bitte nutzen Sie eine andere Karte oder Zahlungsart.',
@@ -136,6 +158,7 @@ export const de: CatalogData = {
     },
     insufficient_funds: {
       title: 'Keine Deckung',
+      action: 'Andere Karte',
       cashier: 'Abgelehnt: keine Deckung. Andere Karte oder kleineren Betrag anbieten.',
       customer:
         'Ihre Bank hat die Zahlung abgelehnt. Bitte versuchen Sie es mit einer anderen Karte oder einem kleineren Betrag.',
@@ -147,6 +170,7 @@ export const de: CatalogData = {
     },
     limit_exceeded: {
       title: 'Limit erreicht',
+      action: 'Andere Karte',
       cashier: 'Kartenlimit erreicht. Andere Karte oder kleineren Betrag anbieten.',
       customer:
         'Diese Zahlung übersteigt das Limit Ihrer Karte. Bitte versuchen Sie es mit einer anderen Karte oder einem kleineren Betrag.',
@@ -155,8 +179,22 @@ export const de: CatalogData = {
         'Der Kunde kann seine Bank bitten, das Limit zu erhöhen.',
       ],
     },
+    frequency_limit: {
+      title: 'Zu viele Zahlungen',
+      action: 'Andere Karte',
+      cashier: 'Zu viele Zahlungen mit der Karte. Andere Karte anbieten.',
+      customer:
+        'Ihre Karte hat die erlaubte Anzahl an Zahlungen erreicht. Bitte nutzen Sie eine andere Karte oder Zahlungsart.',
+      steps: [
+        'Andere Karte oder Zahlungsart anbieten.',
+        'Ein kleinerer Betrag hilft nicht: das Limit zählt Zahlungen, nicht Geld.',
+        'Der Kunde kann seine Bank nach dem Limit fragen.',
+      ],
+    },
     no_account: {
       title: 'Konto nicht vorhanden',
+      reason: 'Kein solches Konto',
+      action: 'Anderes Konto',
       cashier: 'Kein Konto dieser Art auf der Karte. Anderes Konto oder andere Karte.',
       customer:
         'Zu Ihrer Karte gibt es kein Konto dieser Art. Bitte wählen Sie ein anderes Konto oder nutzen Sie eine andere Karte.',
@@ -164,12 +202,14 @@ export const de: CatalogData = {
     },
     expired_card: {
       title: 'Karte abgelaufen',
+      action: 'Andere Karte',
       cashier: 'Karte abgelaufen. Um eine andere Karte bitten.',
       customer: 'Diese Karte ist abgelaufen. Bitte nutzen Sie eine andere Karte.',
       steps: ['Andere Karte oder Zahlungsart anbieten.'],
     },
     invalid_card: {
       title: 'Karte ungültig',
+      action: 'Andere Karte',
       cashier: 'Karte nicht erkannt. Um eine andere Karte bitten.',
       customer:
         'Diese Karte kann nicht verwendet werden. Bitte nutzen Sie eine andere Karte oder Zahlungsart.',
@@ -177,6 +217,8 @@ export const de: CatalogData = {
     },
     card_not_active: {
       title: 'Karte nicht aktiviert',
+      reason: 'Nicht aktiviert',
+      action: 'Andere Karte',
       cashier: 'Karte noch nicht aktiviert. Um eine andere Karte bitten.',
       customer:
         'Ihre Karte ist offenbar noch nicht aktiviert. Bitte aktivieren Sie sie bei Ihrer Bank oder nutzen Sie eine andere Karte.',
@@ -184,6 +226,7 @@ export const de: CatalogData = {
     },
     incorrect_pin: {
       title: 'PIN falsch',
+      action: 'PIN neu eingeben',
       cashier: 'PIN falsch. Der Kunde soll die PIN neu eingeben.',
       customer: 'Die PIN war leider falsch. Bitte versuchen Sie es noch einmal.',
       steps: [
@@ -193,6 +236,8 @@ export const de: CatalogData = {
     },
     pin_tries_exceeded: {
       title: 'PIN-Versuche aufgebraucht',
+      reason: 'PIN gesperrt',
+      action: 'Andere Karte',
       cashier: 'Zu viele PIN-Versuche. Um eine andere Karte bitten.',
       customer:
         'Die PIN wurde zu oft falsch eingegeben. Bitte nutzen Sie eine andere Karte; Ihre Bank kann die PIN wieder freischalten.',
@@ -200,30 +245,39 @@ export const de: CatalogData = {
     },
     chip_pin_required: {
       title: 'Karte stecken und PIN',
+      reason: 'Chip und PIN nötig',
+      action: 'Stecken + PIN',
       cashier: 'Die Bank verlangt Chip und PIN. Kunde soll die Karte stecken.',
       customer: 'Bitte stecken Sie Ihre Karte ein und geben Sie Ihre PIN ein.',
       steps: ['Zahlung neu starten.', 'Der Kunde steckt die Karte und gibt die PIN ein.'],
     },
     verification_failed: {
       title: 'Kartenprüfung fehlgeschlagen',
+      reason: 'Prüfung negativ',
+      action: 'Andere Karte',
       cashier: 'Kartenprüfung fehlgeschlagen. Um eine andere Karte bitten.',
       customer: 'Die Karte konnte nicht geprüft werden. Bitte nutzen Sie eine andere Karte oder Zahlungsart.',
       steps: ['Andere Karte oder Zahlungsart anbieten.', 'Der Kunde kann bei seiner Bank nachfragen.'],
     },
     cashback_refused: {
       title: 'Keine Bargeldauszahlung',
+      reason: 'Kein Bargeld',
+      action: 'Nur Einkauf',
       cashier: 'Bargeldauszahlung abgelehnt. Nur den Einkauf buchen.',
       customer: 'Mit dieser Karte ist leider keine Bargeldauszahlung möglich. Wir buchen nur den Einkauf.',
       steps: ['Ohne Bargeldauszahlung neu starten.', 'Bargeld nur nach einer Genehmigung auszahlen.'],
     },
     offline_declined: {
       title: 'Von der Karte abgelehnt',
+      reason: 'Karte lehnt ab',
+      action: 'Andere Karte',
       cashier: 'Die Karte hat offline abgelehnt. Um eine andere Karte bitten.',
       customer: 'Die Karte hat die Zahlung abgelehnt. Bitte nutzen Sie eine andere Karte oder Zahlungsart.',
       steps: ['Andere Karte oder Zahlungsart anbieten.'],
     },
     merchant_setup: {
       title: 'Terminal-Einrichtung',
+      action: 'Anbieter anrufen',
       cashier: 'Terminal dafür nicht eingerichtet. Netzbetreiber anrufen.',
       customer: 'Leider kann unser Terminal diese Zahlung gerade nicht annehmen. Können Sie anders bezahlen?',
       steps: [
@@ -233,30 +287,37 @@ export const de: CatalogData = {
     },
     invalid_amount: {
       title: 'Betrag abgelehnt',
+      action: 'Betrag prüfen',
       cashier: 'Betrag abgelehnt. Betrag prüfen und neu versuchen.',
       customer: 'Entschuldigung, mit dem Betrag stimmte etwas nicht. Wir versuchen es noch einmal.',
       steps: ['Betrag und Währung prüfen.', 'Zahlung neu starten.'],
     },
     try_again: {
       title: 'Erneut versuchen',
+      action: 'Nochmal zahlen',
       cashier: 'Zahlung bitte noch einmal starten.',
       customer: 'Entschuldigung, wir versuchen es noch einmal.',
       steps: ['Zahlung einmal wiederholen.', 'Klappt es wieder nicht: andere Zahlungsart anbieten.'],
     },
     issuer_unavailable: {
       title: 'Bank nicht erreichbar',
+      reason: 'Bank unerreichbar',
+      action: 'Erneut versuchen',
       cashier: 'Bank der Karte nicht erreichbar. Noch einmal versuchen.',
       customer: 'Ihre Bank ist gerade nicht erreichbar. Wir versuchen es noch einmal.',
       steps: ['Zahlung noch einmal versuchen.', 'Klappt es wieder nicht: andere Zahlungsart anbieten.'],
     },
     system_error: {
       title: 'Systemfehler',
+      action: 'Erneut versuchen',
       cashier: 'Systemfehler. Zahlung noch einmal versuchen.',
       customer: 'Entschuldigung, es gab ein technisches Problem. Wir versuchen es noch einmal.',
       steps: ['Noch einmal versuchen.', 'Klappt es wieder nicht: Support des Netzbetreibers anrufen.'],
     },
     cutover: {
       title: 'Tagesabschluss der Bank',
+      reason: 'Bank-Tagesabschluss',
+      action: 'Gleich erneut',
       cashier: 'Die Bank macht Tagesabschluss. In ein paar Minuten erneut versuchen.',
       customer:
         'Das System der Bank ist kurz beschäftigt. Bitte warten Sie einen Moment oder zahlen Sie anders.',
@@ -264,6 +325,8 @@ export const de: CatalogData = {
     },
     duplicate: {
       title: 'Mögliche Doppelbuchung',
+      reason: 'Evtl. doppelt',
+      action: 'Letzte Zahlung?',
       cashier: 'Mögliche Doppelbuchung. Erst letzte Zahlung prüfen.',
       customer: 'Einen Moment, ich prüfe kurz, dass nichts doppelt gebucht wurde.',
       steps: [
@@ -273,12 +336,14 @@ export const de: CatalogData = {
     },
     in_progress: {
       title: 'Wird bearbeitet',
+      action: 'Bitte warten',
       cashier: 'Zahlung läuft noch. Warten, nicht neu starten.',
       customer: 'Die Zahlung wird noch bearbeitet. Einen Moment bitte.',
       steps: ['Auf das Ergebnis warten.', 'Bis dahin keine neue Zahlung starten.'],
     },
     host_timeout: {
       title: 'Keine Antwort',
+      action: 'Erneut versuchen',
       cashier: 'Keine Antwort von der Bank. Noch einmal versuchen.',
       customer: 'Die Bank hat nicht rechtzeitig geantwortet. Wir versuchen es noch einmal.',
       steps: [
@@ -288,6 +353,7 @@ export const de: CatalogData = {
     },
     link_down: {
       title: 'Keine Verbindung',
+      action: 'Netz prüfen',
       cashier: 'Keine Verbindung zur Bank. Netzwerk prüfen, dann wiederholen.',
       customer: 'Wir haben gerade ein Verbindungsproblem. Einen Moment bitte.',
       steps: [
@@ -297,6 +363,7 @@ export const de: CatalogData = {
     },
     card_read_error: {
       title: 'Karte nicht gelesen',
+      action: 'Karte nochmal',
       cashier: 'Karte nicht lesbar. Erneut stecken, auflegen oder durchziehen.',
       customer: 'Die Karte konnte nicht gelesen werden. Bitte versuchen Sie es noch einmal.',
       steps: [
@@ -306,6 +373,8 @@ export const de: CatalogData = {
     },
     card_removed: {
       title: 'Karte zu früh gezogen',
+      reason: 'Zu früh gezogen',
+      action: 'Neu, Karte drin',
       cashier: 'Karte zu früh gezogen. Neu starten, Karte stecken lassen.',
       customer:
         'Die Karte wurde zu früh herausgezogen. Bitte stecken Sie sie erneut ein und lassen Sie sie bis zum Ende stecken.',
@@ -313,18 +382,23 @@ export const de: CatalogData = {
     },
     pin_timeout: {
       title: 'PIN-Eingabe abgelaufen',
+      reason: 'PIN-Zeit abgelaufen',
+      action: 'Neu starten',
       cashier: 'PIN nicht rechtzeitig eingegeben. Neu starten.',
       customer: 'Die Zeit für die PIN-Eingabe ist abgelaufen. Wir versuchen es noch einmal.',
       steps: ['Zahlung neu starten.'],
     },
     customer_cancel: {
       title: 'Abgebrochen',
+      action: 'Kunde fragen',
+      status: 'ABGEBROCHEN',
       cashier: 'Der Kunde hat die Zahlung abgebrochen.',
       customer: 'Die Zahlung wurde abgebrochen. Möchten Sie es noch einmal versuchen oder anders bezahlen?',
       steps: ['Neu starten, wenn der Kunde zahlen möchte.'],
     },
     malformed_response: {
       title: 'Antwort unlesbar',
+      action: 'Status prüfen',
       cashier: 'Antwort der Bank unlesbar. Erst den Status prüfen, dann wiederholen.',
       customer: 'Entschuldigung, es gab ein technisches Problem. Ich prüfe kurz die Zahlung.',
       steps: [
@@ -334,12 +408,14 @@ export const de: CatalogData = {
     },
     reversal_pending: {
       title: 'Storno läuft',
+      action: 'Warten, dann neu',
       cashier: 'Die vorige Zahlung wird storniert. Warten, dann wiederholen.',
       customer: 'Einen Moment bitte, der vorige Versuch wird gerade storniert.',
       steps: ['Warten, bis das Storno bestätigt ist.', 'Dann die Zahlung neu starten.'],
     },
     stop_retrying: {
       title: 'Nicht mehr versuchen',
+      action: 'Nicht nochmal',
       cashier: 'Diese Karte nicht mehr versuchen. Um eine andere Zahlungsart bitten.',
       customer: 'Diese Karte kann gerade nicht verwendet werden. Bitte nutzen Sie eine andere Zahlungsart.',
       steps: [
@@ -354,21 +430,31 @@ export const de: CatalogData = {
     'emv.02': '(BETRAG) OK?',
     'emv.03': 'GENEHMIGT',
     'emv.04': 'BITTE BANK ANRUFEN',
+    'emv.04.short': 'BANK ANRUFEN',
     'emv.05': 'ABBRUCH ODER EINGABE',
+    'emv.05.short': 'ABBRUCH/OK',
     'emv.06': 'KARTENFEHLER',
     'emv.07': 'ABGELEHNT',
     'emv.08': 'BETRAG EINGEBEN',
+    'emv.08.short': 'BETRAG?',
     'emv.09': 'PIN EINGEBEN',
     'emv.0A': 'PIN FALSCH',
     'emv.0B': 'KARTE EINSTECKEN',
+    'emv.0B.short': 'EINSTECKEN',
     'emv.0C': 'NICHT AKZEPTIERT',
+    'emv.0C.short': 'UNZULÄSSIG',
     'emv.0D': 'PIN OK',
     'emv.0E': 'BITTE WARTEN',
     'emv.0F': 'VERARBEITUNGSFEHLER',
+    'emv.0F.short': 'FEHLER',
     'emv.10': 'KARTE ENTNEHMEN',
+    'emv.10.short': 'KARTE ZIEHEN',
     'emv.11': 'CHIP-LESER NUTZEN',
+    'emv.11.short': 'CHIP NUTZEN',
     'emv.12': 'MAGNETSTREIFEN NUTZEN',
+    'emv.12.short': 'STREIFEN',
     'emv.13': 'BITTE WIEDERHOLEN',
+    'emv.13.short': 'WIEDERHOLEN',
     'emv.14': 'WILLKOMMEN',
     'script.title': 'Kartenausgebende Bank anrufen',
     'script.ask.decline':

@@ -8,36 +8,42 @@ export const en: CatalogData = {
     // --- categories (used for codes without their own wording) ---
     'cat.approved': {
       title: 'Approved',
+      action: 'Give the receipt',
       cashier: 'Payment approved.',
       customer: 'Thank you, the payment went through.',
       steps: ['Give the customer the receipt.'],
     },
     'cat.insufficient_funds': {
       title: 'Not enough funds',
+      action: 'Other card/less',
       cashier: 'Declined: not enough funds. Ask for another card.',
       customer: 'Your bank declined the payment. Please try another card or a smaller amount.',
       steps: ['Offer another card or payment method.', 'A smaller amount may work on the same card.'],
     },
     'cat.card_problem': {
       title: 'Card problem',
+      action: 'Ask other card',
       cashier: 'Problem with the card. Ask for another card.',
       customer: 'There is a problem with this card. Please use another card or payment method.',
       steps: ['Offer another card or payment method.', 'The customer can ask their bank about the card.'],
     },
     'cat.cardholder_verification': {
       title: 'Verification failed',
+      action: 'Let them retry',
       cashier: 'Cardholder check failed. Let the customer try again.',
       customer: 'The card could not be verified. Please try again or use another card.',
       steps: ['Start the payment again.', 'If it fails again, ask for another card.'],
     },
     'cat.issuer_decline': {
       title: 'Declined by the bank',
+      action: 'Ask other card',
       cashier: "Declined by the card's bank. Ask for another card.",
       customer: 'Your bank declined the payment. Please use another card or payment method.',
       steps: ['Offer another card or payment method.', "Only the customer's bank knows the reason."],
     },
     'cat.network': {
       title: 'Connection problem',
+      action: 'Retry once',
       cashier: 'Connection problem. Try once more.',
       customer: "We have a connection problem. Let's try once more.",
       steps: [
@@ -47,18 +53,21 @@ export const en: CatalogData = {
     },
     'cat.merchant_setup': {
       title: 'Terminal set-up',
+      action: 'Call provider',
       cashier: 'Terminal set-up problem. Call the payment provider.',
       customer: "Sorry, our terminal can't take this payment right now. Do you have another way to pay?",
       steps: ['Take another payment method.', "Call the payment provider's support with the terminal ID."],
     },
     'cat.system_fault': {
       title: 'System error',
+      action: 'Retry once',
       cashier: 'System error. Try once more.',
       customer: "Sorry, there was a technical problem. Let's try once more.",
       steps: ['Try once more.', "If it fails again, call the payment provider's support."],
     },
     'cat.unknown': {
       title: 'Declined',
+      action: 'Other payment',
       cashier: 'Declined (unknown code). Ask for another payment method.',
       steps: ['Offer another card or payment method.', 'Report the code to the payment provider.'],
     },
@@ -66,18 +75,21 @@ export const en: CatalogData = {
     // --- codes with their own wording ---
     check_id: {
       title: 'Check ID',
+      action: 'Check ID first',
       cashier: "Approved: check the customer's ID first.",
       customer: 'Thank you. May I see some ID, please?',
       steps: ['Compare the name on the ID and on the card.', "If they don't match, cancel the payment."],
     },
     partial_approval: {
       title: 'Partly approved',
+      action: 'Collect the rest',
       cashier: 'Only part approved. Collect the rest another way.',
       customer: 'Only part of the amount was approved. How would you like to pay the rest?',
       steps: ['Check the approved amount on the receipt.', 'Take the rest by another card or in cash.'],
     },
     refer_issuer: {
       title: 'Call the bank',
+      action: 'Give bank script',
       cashier: 'The bank asks for a call. Give the customer the bank script.',
       customer: 'Your bank needs to speak to you. Please call the number on the back of your card.',
       steps: [
@@ -87,12 +99,14 @@ export const en: CatalogData = {
     },
     do_not_honour: {
       title: 'Declined',
+      action: 'Ask other card',
       cashier: 'Declined by the bank. Ask for another card.',
       customer: 'Your bank declined the payment. Please use another card or payment method.',
       steps: ['Offer another card or payment method.', 'Only the bank can give the reason.'],
     },
     pickup: {
       title: 'Declined: stop',
+      action: "Don't retry card",
       cashier: 'Declined. Do not retry the card. Stay calm; follow store procedure.',
       steps: [
         'Politely ask for another payment method.',
@@ -102,6 +116,7 @@ export const en: CatalogData = {
     },
     security_decline: {
       title: 'Declined: stop',
+      action: "Don't retry card",
       cashier: 'Declined. Do not retry the card. Calmly ask for another way to pay.',
       steps: [
         'Politely ask for another payment method.',
@@ -111,12 +126,15 @@ export const en: CatalogData = {
     },
     stop_payment: {
       title: 'Payment stopped',
+      action: 'Other payment',
       cashier: 'The cardholder has stopped these payments. Ask for another method.',
       customer: 'Your bank has stopped this payment. Please use another payment method.',
       steps: ['Do not retry this card.', 'The customer can sort out the block with their bank.'],
     },
     blocked_by_cardholder: {
       title: 'Blocked by card settings',
+      reason: 'Card settings block',
+      action: 'App/other card',
       cashier: "Blocked by the card's own settings. Ask for another card.",
       customer:
         "Your card's settings blocked this payment. You can change them in your banking app, or use another card.",
@@ -124,12 +142,14 @@ export const en: CatalogData = {
     },
     not_permitted: {
       title: 'Not allowed',
+      action: 'Ask other card',
       cashier: 'Card not allowed for this purchase. Ask for another.',
       customer: "This card can't be used for this purchase. Please use another card or payment method.",
       steps: ['Offer another card or payment method.'],
     },
     insufficient_funds: {
       title: 'Not enough funds',
+      action: 'Other card/less',
       cashier: 'Declined: not enough funds. Offer another card or a smaller amount.',
       customer: 'Your bank declined the payment. Please try another card or a smaller amount.',
       steps: [
@@ -140,30 +160,47 @@ export const en: CatalogData = {
     },
     limit_exceeded: {
       title: 'Limit reached',
+      action: 'Other card/less',
       cashier: 'Card limit reached. Offer another card or a smaller amount.',
       customer: "This payment is over your card's limit. Please try another card or a smaller amount.",
       steps: ['Offer another card or payment method.', 'The customer can ask their bank to raise the limit.'],
     },
+    frequency_limit: {
+      title: 'Too many payments',
+      action: 'Ask other card',
+      cashier: 'Too many payments on this card. Ask for another card.',
+      customer:
+        'Your card has reached its limit on the number of payments. Please use another card or payment method.',
+      steps: [
+        'Offer another card or payment method.',
+        'A smaller amount does not help: the limit counts payments, not money.',
+        'The customer can ask their bank about the limit.',
+      ],
+    },
     no_account: {
       title: 'No such account',
+      action: 'Other account',
       cashier: 'No account of this type on the card. Try another account or card.',
       customer: 'Your card has no account of this type. Please choose another account or use another card.',
       steps: ['Start again and let the customer pick another account.', 'Or ask for another card.'],
     },
     expired_card: {
       title: 'Card expired',
+      action: 'Ask other card',
       cashier: 'Card expired. Ask for another card.',
       customer: 'This card has expired. Please use another card.',
       steps: ['Offer another card or payment method.'],
     },
     invalid_card: {
       title: 'Card not valid',
+      action: 'Ask other card',
       cashier: 'Card not recognised. Ask for another card.',
       customer: "This card can't be used. Please use another card or payment method.",
       steps: ['Offer another card or payment method.', 'Do not retry this card.'],
     },
     card_not_active: {
       title: 'Card not activated',
+      action: 'Ask other card',
       cashier: 'Card not activated yet. Ask for another card.',
       customer:
         "Your card doesn't seem to be activated yet. Please activate it with your bank, or use another card.",
@@ -171,6 +208,7 @@ export const en: CatalogData = {
     },
     incorrect_pin: {
       title: 'Wrong PIN',
+      action: 'Re-enter PIN',
       cashier: 'Wrong PIN. Let the customer enter it again.',
       customer: 'The PIN was incorrect. Please try again.',
       steps: [
@@ -180,6 +218,7 @@ export const en: CatalogData = {
     },
     pin_tries_exceeded: {
       title: 'PIN tries used up',
+      action: 'Ask other card',
       cashier: 'Too many PIN tries. Ask for another card.',
       customer:
         'The PIN was entered wrongly too many times. Please use another card; your bank can unblock the PIN.',
@@ -187,30 +226,35 @@ export const en: CatalogData = {
     },
     chip_pin_required: {
       title: 'Insert card and PIN',
+      action: 'Insert card+PIN',
       cashier: 'The bank wants chip and PIN. Ask the customer to insert the card.',
       customer: 'Please insert your card and enter your PIN.',
       steps: ['Start the payment again.', 'The customer inserts the card and enters the PIN.'],
     },
     verification_failed: {
       title: 'Card check failed',
+      action: 'Ask other card',
       cashier: 'Card check failed. Ask for another card.',
       customer: 'The card could not be verified. Please use another card or payment method.',
       steps: ['Offer another card or payment method.', 'The customer can ask their bank about the card.'],
     },
     cashback_refused: {
       title: 'No cashback',
+      action: 'Purchase only',
       cashier: 'Cashback refused. Run the purchase only.',
       customer: "Cashback isn't available on this card. We can run the purchase without it.",
       steps: ['Start again without cashback.', 'Hand out cash only after an approval.'],
     },
     offline_declined: {
       title: 'Declined by the card',
+      action: 'Ask other card',
       cashier: 'The card declined offline. Ask for another card.',
       customer: 'The card declined the payment. Please use another card or payment method.',
       steps: ['Offer another card or payment method.'],
     },
     merchant_setup: {
       title: 'Terminal set-up',
+      action: 'Call provider',
       cashier: 'Terminal not set up for this. Call the payment provider.',
       customer: "Sorry, our terminal can't take this payment right now. Do you have another way to pay?",
       steps: [
@@ -220,48 +264,56 @@ export const en: CatalogData = {
     },
     invalid_amount: {
       title: 'Amount rejected',
+      action: 'Check amount',
       cashier: 'Amount rejected. Check the amount and try again.',
       customer: "Sorry, something went wrong with the amount. We'll run it again.",
       steps: ['Check the amount and the currency.', 'Start the payment again.'],
     },
     try_again: {
       title: 'Try again',
+      action: 'Run it again',
       cashier: 'Please run the payment again.',
       customer: "Sorry, let's try that once more.",
       steps: ['Run the payment again, once.', 'If it fails again, ask for another payment method.'],
     },
     issuer_unavailable: {
       title: 'Bank not reachable',
+      action: 'Retry once',
       cashier: "The card's bank is not reachable. Try once more.",
       customer: "We can't reach your bank right now. Let's try once more.",
       steps: ['Try the payment once more.', 'If it fails again, ask for another payment method.'],
     },
     system_error: {
       title: 'System error',
+      action: 'Retry once',
       cashier: 'System error. Try the payment once more.',
       customer: "Sorry, there was a technical problem. Let's try once more.",
       steps: ['Try once more.', "If it fails again, call the payment provider's support."],
     },
     cutover: {
       title: 'Bank closing the day',
+      action: 'Retry in minutes',
       cashier: 'The bank is closing the day. Retry in a few minutes.',
       customer: "The bank's system is busy for a moment. Please wait a little, or pay another way.",
       steps: ['Wait a few minutes, then try again.', 'Or take another payment method.'],
     },
     duplicate: {
       title: 'Possible duplicate',
+      action: 'Check last sale',
       cashier: 'Possible duplicate. Check the last payment before retrying.',
       customer: "One moment, I'll check that the payment didn't go through twice.",
       steps: ['Check the last transactions on the terminal.', 'Retry only if the first payment failed.'],
     },
     in_progress: {
       title: 'Still processing',
+      action: "Wait, don't redo",
       cashier: 'Still processing. Wait; do not start again.',
       customer: 'The payment is still being processed. One moment, please.',
       steps: ['Wait for the result.', 'Do not start a new payment until then.'],
     },
     host_timeout: {
       title: 'No answer',
+      action: 'Retry once',
       cashier: 'No answer from the bank. Try once more.',
       customer: "The bank didn't answer in time. Let's try once more.",
       steps: [
@@ -271,6 +323,7 @@ export const en: CatalogData = {
     },
     link_down: {
       title: 'No connection',
+      action: 'Check network',
       cashier: 'No connection to the bank. Check the network, then retry.',
       customer: 'We have a connection problem. One moment, please.',
       steps: [
@@ -280,42 +333,51 @@ export const en: CatalogData = {
     },
     card_read_error: {
       title: 'Card not read',
+      action: 'Insert/tap again',
       cashier: 'Card could not be read. Insert, tap or swipe again.',
       customer: "The card couldn't be read. Please try again.",
       steps: ['Insert, tap or swipe the card again.', 'If it still fails, ask for another card.'],
     },
     card_removed: {
       title: 'Card removed too early',
+      reason: 'Card pulled early',
+      action: 'Redo, leave card',
       cashier: 'Card removed too early. Start again; leave the card in.',
       customer: 'The card was removed too early. Please insert it again and leave it in until the end.',
       steps: ['Start the payment again.', 'The card stays in until the terminal says to remove it.'],
     },
     pin_timeout: {
       title: 'PIN timed out',
+      action: 'Start again',
       cashier: 'PIN not entered in time. Start again.',
       customer: "The time to enter the PIN ran out. Let's try again.",
       steps: ['Start the payment again.'],
     },
     customer_cancel: {
       title: 'Cancelled',
+      action: 'Ask: pay again?',
+      status: 'CANCELLED',
       cashier: 'The customer cancelled the payment.',
       customer: 'The payment was cancelled. Would you like to try again, or pay another way?',
       steps: ['Start again if the customer wants to pay.'],
     },
     malformed_response: {
       title: 'Unreadable reply',
+      action: 'Check status',
       cashier: "The bank's reply was unreadable. Check the status before retrying.",
       customer: 'Sorry, there was a technical problem. Let me check the payment.',
       steps: ["Check the last transaction's status on the terminal.", 'Retry only if it was not approved.'],
     },
     reversal_pending: {
       title: 'Reversal pending',
+      action: 'Wait, then retry',
       cashier: 'The previous payment is being reversed. Wait, then retry.',
       customer: 'One moment, please: the previous attempt is being cancelled.',
       steps: ['Wait until the reversal is confirmed.', 'Then start the payment again.'],
     },
     stop_retrying: {
       title: 'Stop retrying',
+      action: "Don't retry card",
       cashier: 'Stop retrying this card. Ask for another payment method.',
       customer: "This card can't be used right now. Please use another payment method.",
       steps: ["Don't present this card again today.", 'Repeated tries can cost fees and worry the customer.'],
@@ -327,20 +389,26 @@ export const en: CatalogData = {
     'emv.02': '(AMOUNT) OK?',
     'emv.03': 'APPROVED',
     'emv.04': 'CALL YOUR BANK',
+    'emv.04.short': 'CALL BANK',
     'emv.05': 'CANCEL OR ENTER',
+    'emv.05.short': 'CANCEL/ENTER',
     'emv.06': 'CARD ERROR',
     'emv.07': 'DECLINED',
     'emv.08': 'ENTER AMOUNT',
     'emv.09': 'ENTER PIN',
     'emv.0A': 'INCORRECT PIN',
+    'emv.0A.short': 'WRONG PIN',
     'emv.0B': 'INSERT CARD',
     'emv.0C': 'NOT ACCEPTED',
     'emv.0D': 'PIN OK',
     'emv.0E': 'PLEASE WAIT',
     'emv.0F': 'PROCESSING ERROR',
+    'emv.0F.short': 'PROC. ERROR',
     'emv.10': 'REMOVE CARD',
     'emv.11': 'USE CHIP READER',
+    'emv.11.short': 'USE CHIP',
     'emv.12': 'USE MAG STRIPE',
+    'emv.12.short': 'USE STRIPE',
     'emv.13': 'TRY AGAIN',
     'emv.14': 'WELCOME',
     'script.title': 'Contact the card issuer',

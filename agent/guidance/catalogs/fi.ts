@@ -7,36 +7,43 @@ export const fi: CatalogData = {
   entries: {
     'cat.approved': {
       title: 'Hyväksytty',
+      action: 'Anna kuitti',
       cashier: 'Maksu hyväksytty.',
       customer: 'Kiitos, maksu onnistui.',
       steps: ['Anna kuitti asiakkaalle.'],
     },
     'cat.insufficient_funds': {
       title: 'Kate ei riitä',
+      action: 'Toinen kortti',
       cashier: 'Hylätty: kate ei riitä. Pyydä toinen kortti.',
       customer: 'Pankkisi hylkäsi maksun. Kokeile toista korttia tai pienempää summaa.',
       steps: ['Tarjoa toista korttia tai maksutapaa.', 'Pienempi summa voi mennä läpi samalla kortilla.'],
     },
     'cat.card_problem': {
       title: 'Korttiongelma',
+      action: 'Toinen kortti',
       cashier: 'Kortissa on ongelma. Pyydä toinen kortti.',
       customer: 'Tässä kortissa on ongelma. Maksathan toisella kortilla tai muulla tavalla.',
       steps: ['Tarjoa toista korttia tai maksutapaa.', 'Asiakas voi kysyä asiasta pankistaan.'],
     },
     'cat.cardholder_verification': {
       title: 'Tunnistus epäonnistui',
+      reason: 'Ei tunnistettu',
+      action: 'Yritä uudelleen',
       cashier: 'Kortinhaltijan tunnistus epäonnistui. Yritä uudelleen.',
       customer: 'Korttia ei voitu vahvistaa. Yritä uudelleen tai käytä toista korttia.',
       steps: ['Aloita maksu alusta.', 'Jos se epäonnistuu taas, pyydä toinen kortti.'],
     },
     'cat.issuer_decline': {
       title: 'Pankki hylkäsi',
+      action: 'Toinen kortti',
       cashier: 'Kortin pankki hylkäsi maksun. Pyydä toinen kortti.',
       customer: 'Pankkisi hylkäsi maksun. Käytäthän toista korttia tai maksutapaa.',
       steps: ['Tarjoa toista korttia tai maksutapaa.', 'Syyn tietää vain asiakkaan pankki.'],
     },
     'cat.network': {
       title: 'Yhteysongelma',
+      action: 'Yritä uudelleen',
       cashier: 'Yhteysongelma. Yritä kerran uudelleen.',
       customer: 'Meillä on yhteysongelma. Yritetään vielä kerran.',
       steps: [
@@ -46,6 +53,7 @@ export const fi: CatalogData = {
     },
     'cat.merchant_setup': {
       title: 'Päätteen asetukset',
+      action: 'Soita tukeen',
       cashier: 'Päätteen asetuksissa on vika. Soita maksupalvelun tukeen.',
       customer:
         'Valitettavasti maksupäätteemme ei juuri nyt voi ottaa tätä maksua vastaan. Onnistuisiko maksu jollain muulla tavalla?',
@@ -53,30 +61,36 @@ export const fi: CatalogData = {
     },
     'cat.system_fault': {
       title: 'Järjestelmävirhe',
+      action: 'Yritä uudelleen',
       cashier: 'Järjestelmävirhe. Yritä kerran uudelleen.',
       customer: 'Pahoittelut, tapahtui tekninen virhe. Yritetään vielä kerran.',
       steps: ['Yritä kerran uudelleen.', 'Jos se epäonnistuu taas, soita maksupalvelun tukeen.'],
     },
     'cat.unknown': {
       title: 'Hylätty',
+      action: 'Muu maksutapa',
       cashier: 'Hylätty (tuntematon koodi). Pyydä toinen maksutapa.',
       steps: ['Tarjoa toista korttia tai maksutapaa.', 'Ilmoita koodi maksupalvelun tukeen.'],
     },
 
     check_id: {
       title: 'Tarkista henkilöllisyys',
+      reason: 'Henkilöllisyys',
+      action: 'Tarkista ID',
       cashier: 'Hyväksytty: tarkista ensin asiakkaan henkilöllisyys.',
       customer: 'Kiitos. Saisinko nähdä henkilöllisyystodistuksen?',
       steps: ['Vertaa todistuksen ja kortin nimeä.', 'Jos ne eivät täsmää, peru maksu.'],
     },
     partial_approval: {
       title: 'Osittain hyväksytty',
+      action: 'Peri loput',
       cashier: 'Vain osa summasta hyväksyttiin. Peri loput muulla tavalla.',
       customer: 'Vain osa summasta hyväksyttiin. Miten haluaisit maksaa loput?',
       steps: ['Tarkista hyväksytty summa kuitista.', 'Peri loput toisella kortilla tai käteisellä.'],
     },
     refer_issuer: {
       title: 'Soita pankkiin',
+      action: 'Anna pankkiohje',
       cashier: 'Pankki pyytää soittamaan. Anna asiakkaalle pankin soitto-ohje.',
       customer: 'Pankkisi haluaa puhua kanssasi. Soitathan kortin takana olevaan numeroon.',
       steps: [
@@ -86,12 +100,14 @@ export const fi: CatalogData = {
     },
     do_not_honour: {
       title: 'Hylätty',
+      action: 'Toinen kortti',
       cashier: 'Pankki hylkäsi maksun. Pyydä toinen kortti.',
       customer: 'Pankkisi hylkäsi maksun. Käytäthän toista korttia tai maksutapaa.',
       steps: ['Tarjoa toista korttia tai maksutapaa.', 'Syyn voi kertoa vain pankki.'],
     },
     pickup: {
       title: 'Hylätty: lopeta',
+      action: 'Älä yritä enää',
       cashier: 'Hylätty. Älä yritä uudelleen. Pysy rauhallisena, toimi ohjeen mukaan.',
       steps: [
         'Pyydä kohteliaasti toista maksutapaa.',
@@ -101,6 +117,7 @@ export const fi: CatalogData = {
     },
     security_decline: {
       title: 'Hylätty: lopeta',
+      action: 'Älä yritä enää',
       cashier: 'Hylätty. Älä yritä uudelleen. Pyydä toista maksutapaa.',
       steps: [
         'Pyydä kohteliaasti toista maksutapaa.',
@@ -110,12 +127,15 @@ export const fi: CatalogData = {
     },
     stop_payment: {
       title: 'Maksu estetty',
+      action: 'Muu maksutapa',
       cashier: 'Kortinhaltija on estänyt nämä maksut. Pyydä toinen maksutapa.',
       customer: 'Pankkisi on pysäyttänyt tämän maksun. Käytäthän toista maksutapaa.',
       steps: ['Älä yritä tällä kortilla uudelleen.', 'Asiakas voi selvittää asian pankkinsa kanssa.'],
     },
     blocked_by_cardholder: {
       title: 'Estetty kortin asetuksissa',
+      reason: 'Estetty asetuksissa',
+      action: 'Toinen kortti',
       cashier: 'Maksu on estetty kortin asetuksissa. Pyydä toinen kortti.',
       customer:
         'Korttisi asetukset estivät tämän maksun. Voit muuttaa niitä pankkisovelluksessa tai käyttää toista korttia.',
@@ -126,12 +146,14 @@ export const fi: CatalogData = {
     },
     not_permitted: {
       title: 'Ei sallittu',
+      action: 'Toinen kortti',
       cashier: 'Korttia ei voi käyttää tähän ostokseen. Pyydä toinen kortti.',
       customer: 'Tätä korttia ei voi käyttää tähän ostokseen. Käytäthän toista korttia tai maksutapaa.',
       steps: ['Tarjoa toista korttia tai maksutapaa.'],
     },
     insufficient_funds: {
       title: 'Kate ei riitä',
+      action: 'Toinen kortti',
       cashier: 'Hylätty: kate ei riitä. Tarjoa toista korttia tai pienempää summaa.',
       customer: 'Pankkisi hylkäsi maksun. Kokeile toista korttia tai pienempää summaa.',
       steps: [
@@ -142,12 +164,25 @@ export const fi: CatalogData = {
     },
     limit_exceeded: {
       title: 'Käyttöraja täynnä',
+      action: 'Toinen kortti',
       cashier: 'Kortin käyttöraja on täynnä. Tarjoa toista korttia tai pienempää summaa.',
       customer: 'Maksu ylittää korttisi käyttörajan. Kokeile toista korttia tai pienempää summaa.',
       steps: ['Tarjoa toista korttia tai maksutapaa.', 'Asiakas voi pyytää pankkiaan nostamaan käyttörajaa.'],
     },
+    frequency_limit: {
+      title: 'Liikaa maksuja',
+      action: 'Toinen kortti',
+      cashier: 'Kortin maksujen määräraja on täynnä. Pyydä toinen kortti.',
+      customer: 'Korttisi maksujen enimmäismäärä on täynnä. Käytä toista korttia tai maksutapaa.',
+      steps: [
+        'Tarjoa toista korttia tai maksutapaa.',
+        'Pienempi summa ei auta: raja laskee maksujen määrää.',
+        'Asiakas voi kysyä rajasta pankistaan.',
+      ],
+    },
     no_account: {
       title: 'Tiliä ei löydy',
+      action: 'Toinen tili',
       cashier: 'Tilityyppiä ei ole kortilla. Pyydä toinen tili tai kortti.',
       customer:
         'Korttiisi ei ole liitetty tämän tyyppistä tiliä. Valitse toinen tili tai käytä toista korttia.',
@@ -155,18 +190,22 @@ export const fi: CatalogData = {
     },
     expired_card: {
       title: 'Kortti vanhentunut',
+      action: 'Toinen kortti',
       cashier: 'Kortti on vanhentunut. Pyydä toinen kortti.',
       customer: 'Tämä kortti on vanhentunut. Käytäthän toista korttia.',
       steps: ['Tarjoa toista korttia tai maksutapaa.'],
     },
     invalid_card: {
       title: 'Kortti ei kelpaa',
+      action: 'Toinen kortti',
       cashier: 'Korttia ei tunnistettu. Pyydä toinen kortti.',
       customer: 'Tätä korttia ei voi käyttää. Käytäthän toista korttia tai maksutapaa.',
       steps: ['Tarjoa toista korttia tai maksutapaa.', 'Älä yritä tällä kortilla uudelleen.'],
     },
     card_not_active: {
       title: 'Korttia ei otettu käyttöön',
+      reason: 'Kortti ei käytössä',
+      action: 'Toinen kortti',
       cashier: 'Korttia ei ole vielä otettu käyttöön. Pyydä toinen kortti.',
       customer:
         'Korttiasi ei näytä olevan vielä otettu käyttöön. Ota se käyttöön pankissasi tai käytä toista korttia.',
@@ -174,6 +213,7 @@ export const fi: CatalogData = {
     },
     incorrect_pin: {
       title: 'Väärä PIN-koodi',
+      action: 'PIN uudelleen',
       cashier: 'Väärä PIN-koodi. Anna asiakkaan syöttää se uudelleen.',
       customer: 'PIN-koodi oli väärä. Yritäthän uudelleen.',
       steps: [
@@ -183,6 +223,8 @@ export const fi: CatalogData = {
     },
     pin_tries_exceeded: {
       title: 'PIN-yritykset käytetty',
+      reason: 'PIN lukittu',
+      action: 'Toinen kortti',
       cashier: 'Liian monta PIN-yritystä. Pyydä toinen kortti.',
       customer:
         'PIN-koodi syötettiin väärin liian monta kertaa. Käytäthän toista korttia; pankkisi voi avata PIN-koodin lukituksen.',
@@ -190,30 +232,36 @@ export const fi: CatalogData = {
     },
     chip_pin_required: {
       title: 'Siru ja PIN-koodi',
+      action: 'Siru ja PIN',
       cashier: 'Pankki vaatii sirun ja PIN-koodin. Pyydä asettamaan kortti lukijaan.',
       customer: 'Aseta kortti lukijaan ja syötä PIN-koodisi.',
       steps: ['Aloita maksu alusta.', 'Asiakas asettaa kortin lukijaan ja syöttää PIN-koodin.'],
     },
     verification_failed: {
       title: 'Kortin tarkistus epäonnistui',
+      reason: 'Tarkistus hylätty',
+      action: 'Toinen kortti',
       cashier: 'Kortin tarkistus epäonnistui. Pyydä toinen kortti.',
       customer: 'Korttia ei voitu tarkistaa. Käytäthän toista korttia tai maksutapaa.',
       steps: ['Tarjoa toista korttia tai maksutapaa.', 'Asiakas voi kysyä asiasta pankistaan.'],
     },
     cashback_refused: {
       title: 'Ei käteisnostoa',
+      action: 'Vain ostos',
       cashier: 'Käteisnosto hylättiin. Tee pelkkä ostos.',
       customer: 'Tällä kortilla ei valitettavasti voi nostaa käteistä. Voimme veloittaa pelkän ostoksen.',
       steps: ['Aloita alusta ilman käteisnostoa.', 'Anna käteistä vain hyväksytyn maksun jälkeen.'],
     },
     offline_declined: {
       title: 'Kortti hylkäsi',
+      action: 'Toinen kortti',
       cashier: 'Kortti hylkäsi maksun offline-tilassa. Pyydä toinen kortti.',
       customer: 'Kortti hylkäsi maksun. Käytäthän toista korttia tai maksutapaa.',
       steps: ['Tarjoa toista korttia tai maksutapaa.'],
     },
     merchant_setup: {
       title: 'Päätteen asetukset',
+      action: 'Soita tukeen',
       cashier: 'Päätettä ei ole määritetty tähän. Soita maksupalvelun tukeen.',
       customer:
         'Valitettavasti maksupäätteemme ei juuri nyt voi ottaa tätä maksua vastaan. Onnistuisiko maksu jollain muulla tavalla?',
@@ -224,36 +272,43 @@ export const fi: CatalogData = {
     },
     invalid_amount: {
       title: 'Summa hylätty',
+      action: 'Tarkista summa',
       cashier: 'Summa hylättiin. Tarkista summa ja yritä uudelleen.',
       customer: 'Pahoittelut, summassa oli jokin vika. Yritetään uudelleen.',
       steps: ['Tarkista summa ja valuutta.', 'Aloita maksu alusta.'],
     },
     try_again: {
       title: 'Yritä uudelleen',
+      action: 'Maksa uudelleen',
       cashier: 'Tee maksu uudelleen.',
       customer: 'Pahoittelut, yritetään vielä kerran.',
       steps: ['Yritä maksua kerran uudelleen.', 'Jos se epäonnistuu taas, tarjoa toista maksutapaa.'],
     },
     issuer_unavailable: {
       title: 'Pankkiin ei yhteyttä',
+      action: 'Yritä uudelleen',
       cashier: 'Kortin pankkiin ei saada yhteyttä. Yritä kerran uudelleen.',
       customer: 'Pankkiisi ei juuri nyt saada yhteyttä. Yritetään vielä kerran.',
       steps: ['Yritä maksua kerran uudelleen.', 'Jos se epäonnistuu taas, tarjoa toista maksutapaa.'],
     },
     system_error: {
       title: 'Järjestelmävirhe',
+      action: 'Yritä uudelleen',
       cashier: 'Järjestelmävirhe. Yritä maksua kerran uudelleen.',
       customer: 'Pahoittelut, tapahtui tekninen virhe. Yritetään vielä kerran.',
       steps: ['Yritä kerran uudelleen.', 'Jos se epäonnistuu taas, soita maksupalvelun tukeen.'],
     },
     cutover: {
       title: 'Pankin päivänvaihto',
+      action: 'Pian uudelleen',
       cashier: 'Pankissa on päivänvaihto. Yritä uudelleen muutaman minuutin päästä.',
       customer: 'Pankin järjestelmä on hetken varattuna. Odotathan hetken, tai voit maksaa toisella tavalla.',
       steps: ['Odota muutama minuutti ja yritä uudelleen.', 'Tai ota vastaan toinen maksutapa.'],
     },
     duplicate: {
       title: 'Mahdollinen tuplaveloitus',
+      reason: 'Ehkä tuplaveloitus',
+      action: 'Katso edellinen',
       cashier: 'Mahdollinen tuplaveloitus. Tarkista edellinen maksu ensin.',
       customer: 'Hetkinen, tarkistan, ettei maksua veloitettu kahdesti.',
       steps: [
@@ -263,12 +318,14 @@ export const fi: CatalogData = {
     },
     in_progress: {
       title: 'Käsittelyssä',
+      action: 'Odota',
       cashier: 'Maksu on vielä käsittelyssä. Odota, älä aloita uutta.',
       customer: 'Maksu on vielä käsittelyssä. Hetkinen vain.',
       steps: ['Odota tulosta.', 'Älä aloita uutta maksua ennen sitä.'],
     },
     host_timeout: {
       title: 'Ei vastausta',
+      action: 'Yritä uudelleen',
       cashier: 'Pankki ei vastannut. Yritä kerran uudelleen.',
       customer: 'Pankki ei vastannut ajoissa. Yritetään vielä kerran.',
       steps: [
@@ -278,6 +335,7 @@ export const fi: CatalogData = {
     },
     link_down: {
       title: 'Ei yhteyttä',
+      action: 'Tarkista verkko',
       cashier: 'Ei yhteyttä pankkiin. Tarkista verkko ja yritä uudelleen.',
       customer: 'Meillä on yhteysongelma. Hetkinen vain.',
       steps: [
@@ -287,6 +345,7 @@ export const fi: CatalogData = {
     },
     card_read_error: {
       title: 'Korttia ei luettu',
+      action: 'Kortti uudelleen',
       cashier: 'Korttia ei voitu lukea. Kokeile sirua, lähimaksua tai raitaa.',
       customer: 'Korttia ei voitu lukea. Yritäthän uudelleen.',
       steps: [
@@ -296,6 +355,8 @@ export const fi: CatalogData = {
     },
     card_removed: {
       title: 'Kortti poistettiin liian aikaisin',
+      reason: 'Poistettu liian pian',
+      action: 'Kortti sisään',
       cashier: 'Kortti otettiin pois liian aikaisin. Aloita alusta.',
       customer:
         'Kortti otettiin pois liian aikaisin. Aseta se uudelleen lukijaan ja pidä se siellä loppuun asti.',
@@ -303,18 +364,22 @@ export const fi: CatalogData = {
     },
     pin_timeout: {
       title: 'PIN-aika umpeutui',
+      action: 'Aloita alusta',
       cashier: 'PIN-koodia ei syötetty ajoissa. Aloita alusta.',
       customer: 'PIN-koodin syöttöaika umpeutui. Yritetään uudelleen.',
       steps: ['Aloita maksu alusta.'],
     },
     customer_cancel: {
       title: 'Keskeytetty',
+      action: 'Kysy asiakkaalta',
+      status: 'KESKEYTETTY',
       cashier: 'Asiakas keskeytti maksun.',
       customer: 'Maksu keskeytettiin. Haluatko yrittää uudelleen vai maksaa toisella tavalla?',
       steps: ['Aloita alusta, jos asiakas haluaa maksaa.'],
     },
     malformed_response: {
       title: 'Epäselvä vastaus',
+      action: 'Tarkista tila',
       cashier: 'Pankin vastausta ei voitu lukea. Tarkista tila ennen uutta yritystä.',
       customer: 'Pahoittelut, tapahtui tekninen virhe. Tarkistan maksun.',
       steps: [
@@ -324,12 +389,14 @@ export const fi: CatalogData = {
     },
     reversal_pending: {
       title: 'Peruutus kesken',
+      action: 'Odota peruutus',
       cashier: 'Edellistä maksua perutaan. Odota ja yritä sitten uudelleen.',
       customer: 'Hetkinen, edellistä yritystä perutaan parhaillaan.',
       steps: ['Odota, kunnes peruutus on vahvistettu.', 'Aloita maksu sitten alusta.'],
     },
     stop_retrying: {
       title: 'Älä yritä enää',
+      action: 'Älä yritä enää',
       cashier: 'Älä yritä tällä kortilla enää. Pyydä toinen maksutapa.',
       customer: 'Tällä kortilla ei voi juuri nyt maksaa. Käytäthän toista maksutapaa.',
       steps: [
@@ -344,7 +411,9 @@ export const fi: CatalogData = {
     'emv.02': '(SUMMA) OK?',
     'emv.03': 'HYVÄKSYTTY',
     'emv.04': 'SOITA PANKKIIN',
+    'emv.04.short': 'SOITA',
     'emv.05': 'KESKEYTÄ TAI HYVÄKSY',
+    'emv.05.short': 'KESKEYTÄ/OK',
     'emv.06': 'KORTTIVIRHE',
     'emv.07': 'HYLÄTTY',
     'emv.08': 'SYÖTÄ SUMMA',
@@ -355,10 +424,14 @@ export const fi: CatalogData = {
     'emv.0D': 'PIN OK',
     'emv.0E': 'ODOTA',
     'emv.0F': 'KÄSITTELYVIRHE',
+    'emv.0F.short': 'VIRHE',
     'emv.10': 'POISTA KORTTI',
+    'emv.10.short': 'POISTA',
     'emv.11': 'KÄYTÄ SIRUA',
     'emv.12': 'KÄYTÄ MAGNEETTIRAITAA',
+    'emv.12.short': 'RAITA',
     'emv.13': 'YRITÄ UUDELLEEN',
+    'emv.13.short': 'UUDELLEEN',
     'emv.14': 'TERVETULOA',
     'script.title': 'Yhteydenotto kortin myöntäjään',
     'script.ask.decline':

@@ -10,12 +10,15 @@ export const fr: CatalogData = {
   entries: {
     'cat.approved': {
       title: 'Accepté',
+      action: 'Remettre ticket',
       cashier: 'Paiement accepté.',
       customer: 'Merci, le paiement est accepté.',
       steps: ['Remettre le ticket au client.'],
     },
     'cat.insufficient_funds': {
       title: 'Provision insuffisante',
+      reason: 'Solde insuffisant',
+      action: 'Autre carte',
       cashier: 'Refusé\u00a0: provision insuffisante. Demander une autre carte.',
       customer:
         'Votre banque a refusé le paiement. Vous pouvez essayer une autre carte ou un montant plus faible.',
@@ -26,6 +29,7 @@ export const fr: CatalogData = {
     },
     'cat.card_problem': {
       title: 'Problème de carte',
+      action: 'Autre carte',
       cashier: 'Problème avec la carte. Demander une autre carte.',
       customer: "Cette carte pose problème. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
       steps: [
@@ -35,12 +39,14 @@ export const fr: CatalogData = {
     },
     'cat.cardholder_verification': {
       title: 'Vérification échouée',
+      action: 'Réessayer',
       cashier: 'Vérification du porteur échouée. Réessayer.',
       customer: "La carte n'a pas pu être vérifiée. Merci de réessayer ou d'utiliser une autre carte.",
       steps: ['Relancer le paiement.', 'En cas de nouvel échec, demander une autre carte.'],
     },
     'cat.issuer_decline': {
       title: 'Refusé par la banque',
+      action: 'Autre carte',
       cashier: 'Refusé par la banque. Demander une autre carte.',
       customer:
         "Votre banque a refusé le paiement. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
@@ -51,6 +57,8 @@ export const fr: CatalogData = {
     },
     'cat.network': {
       title: 'Problème de connexion',
+      reason: 'Souci de connexion',
+      action: 'Réessayer 1 fois',
       cashier: 'Problème de connexion. Réessayer une fois.',
       customer: 'Nous avons un problème de connexion. Nous allons réessayer.',
       steps: [
@@ -60,6 +68,7 @@ export const fr: CatalogData = {
     },
     'cat.merchant_setup': {
       title: 'Paramétrage du TPE',
+      action: 'Appeler support',
       cashier: 'Paramétrage du TPE à revoir. Appeler le prestataire.',
       customer:
         'Désolé, notre terminal ne peut pas accepter ce paiement pour le moment. Avez-vous un autre moyen de paiement\u00a0?',
@@ -70,12 +79,14 @@ export const fr: CatalogData = {
     },
     'cat.system_fault': {
       title: 'Erreur système',
+      action: 'Réessayer 1 fois',
       cashier: 'Erreur système. Réessayer une fois.',
       customer: 'Désolé, un problème technique est survenu. Nous allons réessayer.',
       steps: ['Réessayer une fois.', "En cas de nouvel échec, appeler l'assistance du prestataire."],
     },
     'cat.unknown': {
       title: 'Refusé',
+      action: 'Autre moyen',
       cashier: 'Refusé (code inconnu). Demander un autre moyen de paiement.',
       steps: [
         'Proposer une autre carte ou un autre moyen de paiement.',
@@ -85,6 +96,7 @@ export const fr: CatalogData = {
 
     check_id: {
       title: "Vérifier l'identité",
+      action: "Pièce d'identité",
       cashier: "Accepté\u00a0: vérifier d'abord une pièce d'identité.",
       customer: "Merci. Puis-je voir une pièce d'identité, s'il vous plaît\u00a0?",
       steps: [
@@ -94,6 +106,7 @@ export const fr: CatalogData = {
     },
     partial_approval: {
       title: 'Accord partiel',
+      action: 'Encaisser reste',
       cashier: 'Montant accepté en partie. Encaisser le reste autrement.',
       customer: 'Seule une partie du montant a été acceptée. Comment souhaitez-vous régler le reste\u00a0?',
       steps: [
@@ -103,6 +116,7 @@ export const fr: CatalogData = {
     },
     refer_issuer: {
       title: 'Appeler la banque',
+      action: 'Script banque',
       cashier: 'La banque demande un appel. Donner au client le script pour la banque.',
       customer: "Votre banque souhaite vous parler. Merci d'appeler le numéro au dos de votre carte.",
       steps: [
@@ -112,6 +126,7 @@ export const fr: CatalogData = {
     },
     do_not_honour: {
       title: 'Refusé',
+      action: 'Autre carte',
       cashier: 'Refusé par la banque. Demander une autre carte.',
       customer:
         "Votre banque a refusé le paiement. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
@@ -122,6 +137,7 @@ export const fr: CatalogData = {
     },
     pickup: {
       title: 'Refusé\u00a0: stop',
+      action: 'Ne pas réessayer',
       cashier: 'Refusé. Ne pas réessayer. Rester calme, suivre la procédure.',
       steps: [
         'Demander poliment un autre moyen de paiement.',
@@ -131,6 +147,7 @@ export const fr: CatalogData = {
     },
     security_decline: {
       title: 'Refusé\u00a0: stop',
+      action: 'Ne pas réessayer',
       cashier: 'Refusé. Ne pas réessayer. Demander calmement un autre moyen.',
       steps: [
         'Demander poliment un autre moyen de paiement.',
@@ -140,12 +157,15 @@ export const fr: CatalogData = {
     },
     stop_payment: {
       title: 'Paiement bloqué',
+      action: 'Autre moyen',
       cashier: 'Le porteur a bloqué ces paiements. Demander un autre moyen de paiement.',
       customer: "Votre banque a bloqué ce paiement. Merci d'utiliser un autre moyen de paiement.",
       steps: ['Ne pas réessayer cette carte.', 'Le client peut voir ce blocage avec sa banque.'],
     },
     blocked_by_cardholder: {
       title: 'Bloqué par les réglages',
+      reason: 'Bloqué par réglages',
+      action: 'Autre carte',
       cashier: 'Bloqué par les réglages de la carte. Demander une autre carte.',
       customer:
         'Les réglages de votre carte ont bloqué ce paiement. Vous pouvez les modifier dans votre application bancaire ou utiliser une autre carte.',
@@ -156,6 +176,7 @@ export const fr: CatalogData = {
     },
     not_permitted: {
       title: 'Non autorisé',
+      action: 'Autre carte',
       cashier: 'Carte non autorisée pour cet achat. En demander une autre.',
       customer:
         "Cette carte ne peut pas être utilisée pour cet achat. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
@@ -163,6 +184,8 @@ export const fr: CatalogData = {
     },
     insufficient_funds: {
       title: 'Provision insuffisante',
+      reason: 'Solde insuffisant',
+      action: 'Autre carte',
       cashier: 'Refusé\u00a0: provision insuffisante. Autre carte ou montant plus faible.',
       customer:
         'Votre banque a refusé le paiement. Vous pouvez essayer une autre carte ou un montant plus faible.',
@@ -174,6 +197,7 @@ export const fr: CatalogData = {
     },
     limit_exceeded: {
       title: 'Plafond atteint',
+      action: 'Autre carte',
       cashier: 'Plafond atteint. Proposer une autre carte ou un montant plus faible.',
       customer:
         'Ce paiement dépasse le plafond de votre carte. Vous pouvez essayer une autre carte ou un montant plus faible.',
@@ -182,8 +206,21 @@ export const fr: CatalogData = {
         'Le client peut demander à sa banque de relever le plafond.',
       ],
     },
+    frequency_limit: {
+      title: 'Trop de paiements',
+      action: 'Autre carte',
+      cashier: 'Trop de paiements avec cette carte. Proposer une autre carte.',
+      customer:
+        'Votre carte a atteint le nombre de paiements autorisé. Vous pouvez utiliser une autre carte ou un autre moyen de paiement.',
+      steps: [
+        'Proposer une autre carte ou un autre moyen de paiement.',
+        'Un montant plus faible ne change rien\u00a0: le plafond compte les paiements.',
+        'Le client peut interroger sa banque sur ce plafond.',
+      ],
+    },
     no_account: {
       title: 'Compte introuvable',
+      action: 'Autre compte',
       cashier: 'Pas de compte de ce type sur la carte. Autre compte ou autre carte.',
       customer:
         "Votre carte n'a pas de compte de ce type. Merci de choisir un autre compte ou d'utiliser une autre carte.",
@@ -191,12 +228,14 @@ export const fr: CatalogData = {
     },
     expired_card: {
       title: 'Carte expirée',
+      action: 'Autre carte',
       cashier: 'Carte expirée. Demander une autre carte.',
       customer: "Cette carte a expiré. Merci d'utiliser une autre carte.",
       steps: ['Proposer une autre carte ou un autre moyen de paiement.'],
     },
     invalid_card: {
       title: 'Carte non valable',
+      action: 'Autre carte',
       cashier: 'Carte non reconnue. Demander une autre carte.',
       customer:
         "Cette carte ne peut pas être utilisée. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
@@ -204,6 +243,7 @@ export const fr: CatalogData = {
     },
     card_not_active: {
       title: 'Carte non activée',
+      action: 'Autre carte',
       cashier: 'Carte pas encore activée. Demander une autre carte.',
       customer:
         "Votre carte ne semble pas encore activée. Merci de l'activer auprès de votre banque ou d'utiliser une autre carte.",
@@ -214,6 +254,7 @@ export const fr: CatalogData = {
     },
     incorrect_pin: {
       title: 'Code faux',
+      action: 'Refaire le code',
       cashier: 'Code faux. Laisser le client le saisir à nouveau.',
       customer: 'Le code est incorrect. Merci de réessayer.',
       steps: [
@@ -223,6 +264,7 @@ export const fr: CatalogData = {
     },
     pin_tries_exceeded: {
       title: 'Code bloqué',
+      action: 'Autre carte',
       cashier: "Trop d'essais de code. Demander une autre carte.",
       customer:
         "Le code a été saisi trop de fois. Merci d'utiliser une autre carte\u00a0; votre banque peut débloquer le code.",
@@ -230,12 +272,16 @@ export const fr: CatalogData = {
     },
     chip_pin_required: {
       title: 'Insérer la carte + code',
+      reason: 'Puce et code requis',
+      action: 'Insérer + code',
       cashier: 'La banque exige puce et code. Faire insérer la carte.',
       customer: "Merci d'insérer votre carte et de saisir votre code.",
       steps: ['Relancer le paiement.', 'Le client insère la carte et saisit son code.'],
     },
     verification_failed: {
       title: 'Contrôle de carte échoué',
+      reason: 'Carte non vérifiée',
+      action: 'Autre carte',
       cashier: 'Contrôle de la carte échoué. Demander une autre carte.',
       customer:
         "La carte n'a pas pu être vérifiée. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
@@ -246,6 +292,7 @@ export const fr: CatalogData = {
     },
     cashback_refused: {
       title: 'Cashback refusé',
+      action: 'Achat seul',
       cashier: "Cashback refusé. Refaire l'achat seul.",
       customer:
         "Le retrait d'espèces n'est pas possible avec cette carte. Nous pouvons encaisser l'achat seul.",
@@ -253,6 +300,7 @@ export const fr: CatalogData = {
     },
     offline_declined: {
       title: 'Refusé par la carte',
+      action: 'Autre carte',
       cashier: 'Refusé hors ligne par la carte. Demander une autre carte.',
       customer:
         "La carte a refusé le paiement. Merci d'utiliser une autre carte ou un autre moyen de paiement.",
@@ -260,6 +308,7 @@ export const fr: CatalogData = {
     },
     merchant_setup: {
       title: 'Paramétrage du TPE',
+      action: 'Appeler support',
       cashier: 'TPE non paramétré pour cela. Appeler le prestataire de paiement.',
       customer:
         'Désolé, notre terminal ne peut pas accepter ce paiement pour le moment. Avez-vous un autre moyen de paiement\u00a0?',
@@ -270,12 +319,14 @@ export const fr: CatalogData = {
     },
     invalid_amount: {
       title: 'Montant refusé',
+      action: 'Vérifier montant',
       cashier: 'Montant refusé. Vérifier le montant et réessayer.',
       customer: 'Désolé, il y a eu un souci avec le montant. Nous allons recommencer.',
       steps: ['Vérifier le montant et la devise.', 'Relancer le paiement.'],
     },
     try_again: {
       title: 'Réessayer',
+      action: 'Refaire paiement',
       cashier: 'Relancer le paiement une fois.',
       customer: 'Désolé, nous allons réessayer.',
       steps: [
@@ -285,6 +336,7 @@ export const fr: CatalogData = {
     },
     issuer_unavailable: {
       title: 'Banque injoignable',
+      action: 'Réessayer 1 fois',
       cashier: 'Banque de la carte injoignable. Réessayer une fois.',
       customer: 'Votre banque ne répond pas pour le moment. Nous allons réessayer.',
       steps: [
@@ -294,12 +346,14 @@ export const fr: CatalogData = {
     },
     system_error: {
       title: 'Erreur système',
+      action: 'Réessayer 1 fois',
       cashier: 'Erreur système. Relancer le paiement une fois.',
       customer: 'Désolé, un problème technique est survenu. Nous allons réessayer.',
       steps: ['Réessayer une fois.', "En cas de nouvel échec, appeler l'assistance du prestataire."],
     },
     cutover: {
       title: 'Clôture de la banque',
+      action: 'Réessayer + tard',
       cashier: 'La banque clôture sa journée. Réessayer dans quelques minutes.',
       customer:
         'Le système de la banque est occupé un instant. Merci de patienter un peu, ou de payer autrement.',
@@ -307,6 +361,7 @@ export const fr: CatalogData = {
     },
     duplicate: {
       title: 'Doublon possible',
+      action: 'Voir le dernier',
       cashier: 'Doublon possible. Vérifier le dernier paiement avant de réessayer.',
       customer: "Un instant, je vérifie que le paiement n'a pas été débité deux fois.",
       steps: [
@@ -316,12 +371,14 @@ export const fr: CatalogData = {
     },
     in_progress: {
       title: 'En cours',
+      action: 'Patienter',
       cashier: 'Paiement en cours. Patienter, ne pas relancer.',
       customer: "Le paiement est en cours de traitement. Un instant, s'il vous plaît.",
       steps: ['Attendre le résultat.', "Ne pas lancer de nouveau paiement d'ici là."],
     },
     host_timeout: {
       title: 'Pas de réponse',
+      action: 'Réessayer 1 fois',
       cashier: 'Pas de réponse de la banque. Réessayer une fois.',
       customer: "La banque n'a pas répondu à temps. Nous allons réessayer.",
       steps: [
@@ -331,6 +388,7 @@ export const fr: CatalogData = {
     },
     link_down: {
       title: 'Pas de connexion',
+      action: 'Vérifier réseau',
       cashier: 'Pas de connexion avec la banque. Vérifier le réseau, puis réessayer.',
       customer: "Nous avons un problème de connexion. Un instant, s'il vous plaît.",
       steps: [
@@ -340,6 +398,7 @@ export const fr: CatalogData = {
     },
     card_read_error: {
       title: 'Carte illisible',
+      action: 'Carte à nouveau',
       cashier: 'Carte illisible. Insérer, présenter ou glisser la carte à nouveau.',
       customer: "La carte n'a pas pu être lue. Merci de réessayer.",
       steps: [
@@ -349,6 +408,8 @@ export const fr: CatalogData = {
     },
     card_removed: {
       title: 'Carte retirée trop tôt',
+      reason: 'Retirée trop tôt',
+      action: 'Laisser la carte',
       cashier: 'Carte retirée trop tôt. Relancer et laisser la carte insérée.',
       customer:
         "La carte a été retirée trop tôt. Merci de l'insérer à nouveau et de la laisser jusqu'à la fin.",
@@ -356,18 +417,23 @@ export const fr: CatalogData = {
     },
     pin_timeout: {
       title: 'Délai du code dépassé',
+      reason: 'Délai code dépassé',
+      action: 'Recommencer',
       cashier: 'Code non saisi à temps. Relancer le paiement.',
       customer: 'Le délai pour saisir le code est dépassé. Nous allons réessayer.',
       steps: ['Relancer le paiement.'],
     },
     customer_cancel: {
       title: 'Annulé',
+      action: 'Demander client',
+      status: 'ANNULÉ',
       cashier: 'Le client a annulé le paiement.',
       customer: 'Le paiement a été annulé. Souhaitez-vous réessayer ou payer autrement\u00a0?',
       steps: ['Relancer si le client souhaite payer.'],
     },
     malformed_response: {
       title: 'Réponse illisible',
+      action: 'Vérifier statut',
       cashier: "Réponse de la banque illisible. Vérifier l'état avant de réessayer.",
       customer: 'Désolé, un problème technique est survenu. Je vérifie le paiement.',
       steps: [
@@ -377,12 +443,14 @@ export const fr: CatalogData = {
     },
     reversal_pending: {
       title: 'Annulation en cours',
+      action: 'Patienter',
       cashier: 'Annulation du paiement précédent en cours. Patienter, puis réessayer.',
       customer: "Un instant, s'il vous plaît\u00a0: la tentative précédente est en cours d'annulation.",
       steps: ["Attendre la confirmation de l'annulation.", 'Puis relancer le paiement.'],
     },
     stop_retrying: {
       title: 'Ne plus réessayer',
+      action: 'Ne pas réessayer',
       cashier: 'Ne plus réessayer cette carte. Demander un autre moyen de paiement.',
       customer:
         "Cette carte ne peut pas être utilisée pour le moment. Merci d'utiliser un autre moyen de paiement.",
@@ -396,22 +464,34 @@ export const fr: CatalogData = {
     'common.customer_declined': "Le paiement a été refusé. Merci d'utiliser un autre moyen de paiement.",
     'emv.01': '(MONTANT)',
     'emv.02': '(MONTANT) OK\u00a0?',
+    'emv.02.short': 'MONTANT OK\u00a0?',
     'emv.03': 'PAIEMENT ACCEPTÉ',
+    'emv.03.short': 'ACCEPTÉ',
     'emv.04': 'APPELEZ VOTRE BANQUE',
+    'emv.04.short': 'APPEL BANQUE',
     'emv.05': 'ANNULER OU VALIDER',
+    'emv.05.short': 'ANNULER/OK',
     'emv.06': 'ERREUR CARTE',
     'emv.07': 'REFUSÉ',
     'emv.08': 'SAISIR LE MONTANT',
+    'emv.08.short': 'MONTANT\u00a0?',
     'emv.09': 'TAPEZ VOTRE CODE',
+    'emv.09.short': 'SAISIR CODE',
     'emv.0A': 'CODE FAUX',
     'emv.0B': 'INSÉREZ LA CARTE',
+    'emv.0B.short': 'INSÉREZ',
     'emv.0C': 'CARTE NON ACCEPTÉE',
+    'emv.0C.short': 'NON ACCEPTÉE',
     'emv.0D': 'CODE BON',
     'emv.0E': 'PATIENTEZ',
     'emv.0F': 'ERREUR DE TRAITEMENT',
+    'emv.0F.short': 'ERREUR',
     'emv.10': 'RETIREZ LA CARTE',
+    'emv.10.short': 'RETIREZ',
     'emv.11': 'UTILISEZ LA PUCE',
+    'emv.11.short': 'PUCE',
     'emv.12': 'UTILISEZ LA PISTE',
+    'emv.12.short': 'PISTE',
     'emv.13': 'RÉESSAYEZ',
     'emv.14': 'BIENVENUE',
     'script.title': 'Contacter la banque émettrice',

@@ -2,17 +2,32 @@
  * Shape of a built-in message catalog (one module per language). Data only.
  *
  * entries: guidance per text key (a response-code row's `textKey`, a category `cat.<id>`, or
- *   `stop_retrying`). `cashier` is the prompt on the cashier's display (one or two short lines),
- *   `customer` what to tell the customer, `steps` the cashier's next steps, `title` a short
- *   reason used in lists and the contact-issuer script. Entries for sensitive reasons have no
- *   `customer` text: the customer always gets `common.customer_declined`.
+ *   `stop_retrying`). `cashier` is the explanation on the detail pages (one or two short
+ *   sentences), `customer` what to tell the customer, `steps` the cashier's next steps, `title` a
+ *   short reason used in lists and the contact-issuer script. The glance page (the first page of
+ *   a failure screen) takes the short forms: `action` (what to do, at most 16 columns, wide
+ *   characters counting two, so it fits one line of a 16x2 LCD; not repeating the status) and
+ *   `reason` (at most 20 columns; only where `title` is longer, which it then stands in for).
+ *   `status` replaces the EMV standard message in the title row where that message would be
+ *   wrong (a cancel is not a decline). Entries for sensitive reasons have no `customer` text: the
+ *   customer always gets `common.customer_declined`.
  * strings: everything else (EMV standard messages `emv.XX`, script and label texts).
+ *   `emv.XX.short` (optional) is the status word for a title row too narrow for `emv.XX` and the
+ *   code: at most 12 columns (a 16-column row, a space and a 3-digit code).
  *
- * Flattened catalog keys: `${key}.title`, `${key}.cashier`, `${key}.customer`, `${key}.steps`
- * (steps joined with "\n"), plus the strings as they are. Merchant overrides use the same keys.
+ * Flattened catalog keys: `${key}.title`, `${key}.reason` (the title where no reason is given),
+ * `${key}.action`, `${key}.status` (only where given), `${key}.cashier`, `${key}.customer`,
+ * `${key}.steps` (steps joined with "\n"), plus the strings as they are. Merchant overrides use
+ * the same keys.
  */
 export interface Entry {
   title: string;
+  /** Short reason for the glance page (at most 20 columns), where `title` is longer. */
+  reason?: string;
+  /** What to do, for the glance page: at most 16 columns. */
+  action: string;
+  /** Status word for the title row instead of the EMV message (e.g. CANCELLED). */
+  status?: string;
   cashier: string;
   customer?: string;
   steps: readonly string[];
