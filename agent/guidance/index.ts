@@ -31,6 +31,7 @@ export type { Geometry } from '../../hardware/display/types.js';
 export { checkLayoutSize, displayWidth, layout, padColumns, paginate, wrap } from './layout.js';
 export { createPromptRenderer, type Pages, type PromptRenderer } from './render.js';
 export {
+  APPROVAL_CODE_BLANK,
   issuerScript,
   issuerScriptPages,
   localTime,
