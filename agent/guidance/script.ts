@@ -26,7 +26,7 @@ import { type Catalog, createCatalog } from './catalog.js';
 import { formatAmount } from './currency.js';
 import { GuidanceError } from './errors.js';
 import type { Geometry } from '../../hardware/display/types.js';
-import { checkLayoutSize, displayWidth, padColumns, paginate, wrap } from './layout.js';
+import { checkLayoutSize, displayWidth as measure, paginate, wrap as layoutWrap } from './layout.js';
 import { entryModeKey, transactionKey } from './txn-kind.js';
 
 export interface TerminalInfo {
@@ -68,6 +68,40 @@ let defaultCatalog: Catalog | undefined;
 function builtInCatalog(): Catalog {
   defaultCatalog ??= createCatalog();
   return defaultCatalog;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memos: the export lays out a script per row (a million rows in a CSV), and most of a script
+// (title, question, labels, closing, reasons) is the same text at the same width every time.
+
+const MEMO_MAX = 2048;
+const wrapMemo = new Map<string, readonly string[]>();
+const widthMemo = new Map<string, number>();
+
+function wrap(text: string, width: number): readonly string[] {
+  const key = `${width}\u0000${text}`;
+  let lines = wrapMemo.get(key);
+  if (!lines) {
+    lines = layoutWrap(text, width);
+    if (wrapMemo.size >= MEMO_MAX) wrapMemo.clear();
+    wrapMemo.set(key, lines);
+  }
+  return lines;
+}
+
+function displayWidth(s: string): number {
+  let w = widthMemo.get(s);
+  if (w === undefined) {
+    w = measure(s);
+    if (widthMemo.size >= MEMO_MAX) widthMemo.clear();
+    widthMemo.set(s, w);
+  }
+  return w;
+}
+
+function padColumns(s: string, width: number): string {
+  const w = displayWidth(s);
+  return w >= width ? s : s + ' '.repeat(width - w);
 }
 
 // ---------------------------------------------------------------------------------------------
