@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   run: () => import('./commands/run.js'),
   decode: () => import('./commands/decode.js'),
   explain: () => import('./commands/explain.js'),
+  script: () => import('./commands/script.js'),
   simulate: () => import('./commands/simulate.js'),
   export: () => import('./commands/export.js'),
   fleet: () => import('./commands/fleet.js'),

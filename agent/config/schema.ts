@@ -48,6 +48,8 @@ export const configSchema = z
         merchant_name: z.string().min(1).max(40).default('DEMO SHOP'),
         /** IANA time zone for local times in prompts and scripts; default the system's. */
         timezone: z.string().min(1).optional(),
+        /** The acquirer (card-acceptance bank or processor), named in the issuer script; optional. */
+        acquirer: z.string().trim().min(1).max(40).optional(),
       })
       .strict()
       .prefault({}),

@@ -6,6 +6,7 @@ export type ExportErrorCode =
   | 'E_USAGE' // an option value is invalid
   | 'E_DB_MISSING' // --db names a file that does not exist
   | 'E_DB_INVALID' // the file is not a pos-agent failure store
+  | 'E_NOT_FOUND' // no record matches the id, STAN or RRN asked for (pos-agent script)
   | 'E_OUTPUT' // the output file cannot be written
   | 'E_PAYLOAD' // an MQTT payload is not a valid v1 payload
   | 'E_SINK' // the collector could not store records

@@ -47,6 +47,11 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 td.code, td.nowrap { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 6px; vertical-align: baseline; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 8px; }
+tr.script td { padding-top: 0; border-bottom: 1px solid #e5e7eb; }
+tr.has-script td { border-bottom: none; }
+details.script summary { cursor: pointer; color: #1d4ed8; font-size: 12px; }
+details.script pre { font: 12px/1.35 ui-monospace, "Cascadia Mono", "DejaVu Sans Mono", "Noto Sans Mono CJK SC", monospace;
+  white-space: pre; margin: 6px 0 4px; padding: 8px 10px; border: 1px dashed #9ca3af; width: max-content; max-width: 100%; overflow-x: auto; }
 section { break-inside: auto; }
 @media print {
   @page { margin: 14mm 12mm; }
@@ -55,6 +60,10 @@ section { break-inside: auto; }
   .card, .chart, figure { break-inside: avoid; }
   thead { display: table-header-group; }
   tr, td, th { break-inside: avoid; page-break-inside: avoid; }
+  /* an opened script prints whole, as on the slip; closed ones take no paper */
+  tr.script:not(:has(details[open])) { display: none; }
+  details.script summary { display: none; }
+  details.script pre { border: 1px solid #000; font-size: 10px; break-inside: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   body, .card, table, th, td { background: #fff !important; color: #000; }
   table { font-size: 10px; }
@@ -175,10 +184,11 @@ export function renderReport(d: ReportData): string {
   );
   for (const r of d.table) {
     parts.push(
-      `<tr><td class="nowrap">${e(r.time)}</td><td>${e(r.terminal)}</td><td class="num">${e(r.amount)}</td><td class="nowrap">${e(r.card)}</td>` +
+      `<tr class="has-script"><td class="nowrap">${e(r.time)}</td><td>${e(r.terminal)}</td><td class="num">${e(r.amount)}</td><td class="nowrap">${e(r.card)}</td>` +
         `<td class="code">${e(r.stan)}</td><td class="code">${e(r.rrn)}</td><td class="code">${e(r.rc)}</td>` +
         `<td><span class="dot" style="background:${CATEGORY_COLORS[r.category] ?? '#9ca3af'}"></span>${e(catLabel(r.category))}</td>` +
         `<td>${e(t.retryAdvice[r.retry] ?? r.retry)}</td><td>${e(r.nextStep)}</td></tr>`,
+      `<tr class="script"><td colspan="10"><details class="script"><summary>${e(t.issuerScript)}</summary><pre>${e(r.script.join('\n'))}</pre></details></td></tr>`,
     );
   }
   parts.push(`</tbody></table></section></body></html>\n`);

@@ -41,6 +41,8 @@ export interface ReportTexts {
   stan: string;
   rrn: string;
   nextStep: string;
+  /** Summary of the per-failure contact-issuer script block. */
+  issuerScript: string;
   retry: string;
   none: string;
   categories: Record<Category, string>;
@@ -84,6 +86,7 @@ const en: ReportTexts = {
   stan: 'STAN',
   rrn: 'RRN',
   nextStep: 'Next step',
+  issuerScript: 'Script for calling the card issuer',
   retry: 'Retry',
   none: 'No failures match these filters.',
   categories: {
@@ -154,6 +157,7 @@ const zh: ReportTexts = {
   stan: '流水号',
   rrn: '参考号',
   nextStep: '下一步',
+  issuerScript: '联系发卡行的话术',
   retry: '重试',
   none: '没有符合筛选条件的失败交易。',
   categories: {
@@ -223,6 +227,7 @@ const de: ReportTexts = {
   stan: 'Trace-Nr.',
   rrn: 'Referenz-Nr.',
   nextStep: 'Nächster Schritt',
+  issuerScript: 'Text für den Anruf bei der Bank',
   retry: 'Wiederholen',
   none: 'Keine fehlgeschlagenen Zahlungen für diese Filter.',
   categories: {
@@ -296,6 +301,7 @@ const fr: ReportTexts = {
   stan: 'N° de trace',
   rrn: 'N° de référence',
   nextStep: 'Que faire',
+  issuerScript: 'Script pour appeler la banque émettrice',
   retry: 'Nouvel essai',
   none: 'Aucun paiement échoué pour ces filtres.',
   categories: {
@@ -368,6 +374,7 @@ const ru: ReportTexts = {
   stan: 'STAN',
   rrn: 'RRN',
   nextStep: 'Что делать',
+  issuerScript: 'Текст для звонка в банк',
   retry: 'Повтор',
   none: 'Нет неуспешных платежей по этим фильтрам.',
   categories: {
@@ -439,6 +446,7 @@ const fi: ReportTexts = {
   stan: 'STAN',
   rrn: 'Viitenro',
   nextStep: 'Seuraava toimenpide',
+  issuerScript: 'Ohje soittoon kortin myöntäjälle',
   retry: 'Uusinta',
   none: 'Suodattimia vastaavia epäonnistuneita maksuja ei ole.',
   categories: {

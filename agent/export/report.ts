@@ -11,6 +11,7 @@ import type { Filters } from './filters.js';
 import type { Lang } from '../guidance/langs.js';
 import { REPORT_TEXTS, type ReportTexts } from './i18n.js';
 import { reportQueries, reportTotals, selectRows, type TimeBucket } from './query.js';
+import { createScriptText, type ScriptText } from './script-text.js';
 import { localTime } from './stream.js';
 
 export interface ReportRow {
@@ -24,6 +25,8 @@ export interface ReportRow {
   category: Category;
   retry: RetryAdvice;
   nextStep: string;
+  /** The contact-issuer script for this failure (printer lines, masked card only). */
+  script: string[];
 }
 
 export interface ReportData {
@@ -47,6 +50,8 @@ export interface BuildOptions {
   annotator: Annotator;
   filterText: string[];
   generatedAt: Date;
+  /** The issuer script of a record (default: built-in texts, no merchant name). */
+  scriptText?: ScriptText;
 }
 
 /** Hour buckets up to 3 days, days up to ~13 months, months beyond. */
@@ -118,6 +123,7 @@ export function buildReport(db: ReadDb, filters: Filters, opts: BuildOptions): R
     }),
   );
   const table: ReportRow[] = [];
+  const scriptText = opts.scriptText ?? createScriptText();
   for (const r of iterateRecords(db, selectRows(filters, { newestFirst: true, limit: opts.tableLimit }))) {
     table.push({
       time: localTime(r.occurred_at, r.utc_offset_min).slice(0, 19).replace('T', ' '),
@@ -130,6 +136,7 @@ export function buildReport(db: ReadDb, filters: Filters, opts: BuildOptions): R
       category: r.category,
       retry: r.retry,
       nextStep: opts.annotator.nextStep(r.rc, r.category, opts.lang),
+      script: scriptText(r, opts.lang),
     });
   }
   return {

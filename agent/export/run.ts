@@ -17,6 +17,7 @@ import { renderReport } from './html.js';
 import type { Lang } from '../guidance/langs.js';
 import { countRows, selectRows } from './query.js';
 import { buildReport } from './report.js';
+import type { ScriptText } from './script-text.js';
 import { writeRows } from './stream.js';
 
 export type ExportFormat = 'csv' | 'ndjson' | 'json' | 'html';
@@ -34,6 +35,8 @@ export interface ExportRequest {
   filterText: string[];
   /** HTML: most rows listed in the table (newest first); totals and charts cover all rows. */
   tableLimit: number;
+  /** CSV: add the issuer_script column (the contact-issuer script of each record). */
+  issuerScript?: boolean;
   /** Progress bar: 'auto' shows it when stderr is a TTY. */
   progress: 'auto' | 'never';
 }
@@ -43,6 +46,8 @@ export interface ExportIo {
   stderr: Writable & { isTTY?: boolean };
   annotator: Annotator;
   now?: () => Date;
+  /** The issuer script per record (CSV column, HTML report); default: built-in texts. */
+  scriptText?: ScriptText;
 }
 
 export interface ExportResult {
@@ -76,6 +81,7 @@ export async function runExport(req: ExportRequest, io: ExportIo): Promise<Expor
         annotator: io.annotator,
         filterText: req.filterText,
         generatedAt: (io.now ?? (() => new Date()))(),
+        ...(io.scriptText ? { scriptText: io.scriptText } : {}),
       });
       rows = data.totals.records;
       const html = renderReport(data);
@@ -103,6 +109,8 @@ export async function runExport(req: ExportRequest, io: ExportIo): Promise<Expor
         annotator: io.annotator,
         keepOpen: !toFile,
         progressEvery: 2000,
+        issuerScript: req.issuerScript === true,
+        ...(io.scriptText ? { scriptText: io.scriptText } : {}),
         ...(bar ? { onProgress: (n: number) => bar?.update(n) } : {}),
       });
       bar?.stop();

@@ -30,6 +30,7 @@ export { GuidanceError, type GuidanceErrorCode } from './errors.js';
 export type { Geometry } from '../../hardware/display/types.js';
 export { checkLayoutSize, cutToWidth, displayWidth, layout, padColumns, paginate, wrap } from './layout.js';
 export {
+  APPROVAL_CODE_BLANK,
   issuerScript,
   issuerScriptPages,
   localTime,

@@ -1,10 +1,17 @@
 /**
  * The contact-issuer script: what the merchant or the customer reads out to the card issuer (or,
  * for technical failures, the acquirer) after a failed payment. First what to ask, then the
- * details in a fixed order: local and UTC time, merchant name and id, terminal id, amount and
- * currency, masked card and brand, STAN, RRN, approval code (only if any), response code and its
- * meaning. For receipt printers (58 mm = 32 columns, 80 mm = 48) and as pages for the display;
+ * details in a fixed order: local and UTC time, merchant name and id, terminal id, acquirer (when
+ * configured), transaction type, amount and currency, masked card and brand, how the card was
+ * read, STAN, RRN, approval code (only if any), response code and its meaning; for a referral
+ * (01/02: the issuer may approve by phone) a blank line to write the approval code on.
+ * For receipt printers (58 mm = 32 columns, 80 mm = 48, 42 on some) and as pages for the display;
  * widths in display columns (CJK counts two).
+ *
+ * Numbers and ids are never split across lines: a label and its value share a line only when
+ * both fit, else the value goes on the lines below, broken only at spaces between its parts
+ * (date / time / offset, currency / amount, card / brand). A masked card number wider than the
+ * line is shown with four stars in the middle (first 6 and last 4 stay).
  *
  * Card data: only the masked PAN is printed; a value that still looks like a full card number is
  * masked again, and every output line passes through scrubPans.
@@ -19,13 +26,16 @@ import { type Catalog, createCatalog } from './catalog.js';
 import { formatAmount } from './currency.js';
 import { GuidanceError } from './errors.js';
 import type { Geometry } from '../../hardware/display/types.js';
-import { checkLayoutSize, displayWidth, padColumns, paginate, wrap } from './layout.js';
+import { checkLayoutSize, displayWidth as measure, paginate, wrap as layoutWrap } from './layout.js';
+import { entryModeKey, transactionKey } from './txn-kind.js';
 
 export interface TerminalInfo {
   /** Merchant name as it appears on the cardholder's statement. */
   merchantName: string;
   /** IANA time zone of the terminal, e.g. "Europe/Helsinki"; else the record's utc_offset_min. */
   timezone?: string;
+  /** The acquirer (the merchant's card-acceptance bank), config terminal.acquirer; no line without it. */
+  acquirer?: string;
 }
 
 export interface ScriptOptions {
@@ -58,6 +68,40 @@ let defaultCatalog: Catalog | undefined;
 function builtInCatalog(): Catalog {
   defaultCatalog ??= createCatalog();
   return defaultCatalog;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memos: the export lays out a script per row (a million rows in a CSV), and most of a script
+// (title, question, labels, closing, reasons) is the same text at the same width every time.
+
+const MEMO_MAX = 2048;
+const wrapMemo = new Map<string, readonly string[]>();
+const widthMemo = new Map<string, number>();
+
+function wrap(text: string, width: number): readonly string[] {
+  const key = `${width}\u0000${text}`;
+  let lines = wrapMemo.get(key);
+  if (!lines) {
+    lines = layoutWrap(text, width);
+    if (wrapMemo.size >= MEMO_MAX) wrapMemo.clear();
+    wrapMemo.set(key, lines);
+  }
+  return lines;
+}
+
+function displayWidth(s: string): number {
+  let w = widthMemo.get(s);
+  if (w === undefined) {
+    w = measure(s);
+    if (widthMemo.size >= MEMO_MAX) widthMemo.clear();
+    widthMemo.set(s, w);
+  }
+  return w;
+}
+
+function padColumns(s: string, width: number): string {
+  const w = displayWidth(s);
+  return w >= width ? s : s + ' '.repeat(width - w);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -133,12 +177,19 @@ export function utcTime(occurredAt: string): string {
 // ---------------------------------------------------------------------------------------------
 // Script
 
-function safeCard(panMasked: string | null, brand: string | null): string | null {
-  if (!panMasked) return brand ? (BRANDS[brand] ?? brand) : null;
+function safeCard(panMasked: string | null): string | null {
+  if (!panMasked) return null;
   const compact = panMasked.replace(/[\s-]/g, '');
-  const card = /^\d{12,19}$/.test(compact) ? maskPan(compact) : scrubPans(panMasked);
-  const b = brand && brand !== 'unknown' ? (BRANDS[brand] ?? brand) : '';
-  return b ? `${card} ${b}` : card;
+  return /^\d{12,19}$/.test(compact) ? maskPan(compact) : scrubPans(panMasked);
+}
+
+function brandName(brand: string | null): string | null {
+  return brand && brand !== 'unknown' ? (BRANDS[brand] ?? brand) : null;
+}
+
+/** "476173******0119" → "476173****0119": the same first 6 and last 4, for a narrow line. */
+function shortMask(card: string): string {
+  return card.replace(/^(\d{6})\*{5,}(\d{4})$/, '$1****$2');
 }
 
 type AskKind = 'decline' | 'referral' | 'technical';
@@ -151,10 +202,20 @@ function askKind(row: CodeRow): AskKind {
   return 'decline';
 }
 
+/** Blank to write the issuer's approval code on (referrals). */
+export const APPROVAL_CODE_BLANK = '__________';
+
+/** One detail: its label and value; `narrow` is the value for a line the value does not fit. */
+interface Field {
+  label: string;
+  value: string;
+  narrow?: string;
+}
+
 interface Built {
   title: string;
   ask: string;
-  fields: [label: string, value: string][];
+  fields: Field[];
   closing: string;
   labelSuffix: string;
 }
@@ -165,42 +226,104 @@ function build(rec: FailureRecord, term: TerminalInfo, lang: string, catalog: Ca
     ? catalog.guidanceFor('cat.issuer_decline', lang).title
     : catalog.guidance(row, lang).title;
   const dash = '-';
-  const fields: [string, string][] = [
-    [t('label.time_local'), localTime(rec.occurred_at, rec.utc_offset_min, term.timezone)],
-    [t('label.time_utc'), utcTime(rec.occurred_at)],
-    [t('label.merchant'), term.merchantName || dash],
-    [t('label.merchant_id'), rec.merchant_id || dash],
-    [t('label.terminal_id'), rec.terminal_id || dash],
-    [t('label.amount'), formatAmount(rec.amount_minor, rec.currency, catalog.decimalSeparator(lang)) ?? dash],
-    [t('label.card'), safeCard(rec.pan_masked, rec.card_brand) ?? dash],
-    [t('label.stan'), rec.stan || dash],
-    [t('label.rrn'), rec.rrn || dash],
+  const f = (label: string, value: string | null | undefined): Field => ({
+    label: t(label),
+    value: value || dash,
+  });
+  const txnKey = transactionKey(rec.mti, rec.processing_code);
+  const rawTxn = [rec.mti, rec.processing_code].filter(Boolean).join(' / ');
+  const entryKey = entryModeKey(rec.entry_mode);
+  const card = safeCard(rec.pan_masked);
+  const brand = brandName(rec.card_brand);
+  const kind = askKind(row);
+  const fields: Field[] = [
+    f('label.time_local', localTime(rec.occurred_at, rec.utc_offset_min, term.timezone)),
+    f('label.time_utc', utcTime(rec.occurred_at)),
+    f('label.merchant', term.merchantName),
+    f('label.merchant_id', rec.merchant_id),
+    f('label.terminal_id', rec.terminal_id),
   ];
-  if (rec.auth_code && rec.auth_code.trim() !== '') fields.push([t('label.auth_code'), rec.auth_code.trim()]);
-  fields.push([t('label.response_code'), `${rec.rc} - ${reason}`]);
+  if (term.acquirer && term.acquirer.trim() !== '') fields.push(f('label.acquirer', term.acquirer.trim()));
+  fields.push(
+    f('label.transaction', txnKey ? t(txnKey) : rawTxn),
+    f('label.amount', formatAmount(rec.amount_minor, rec.currency, catalog.decimalSeparator(lang))),
+    {
+      ...f('label.card', [card, brand].filter(Boolean).join(' ')),
+      ...(card ? { narrow: [shortMask(card), brand].filter(Boolean).join(' ') } : {}),
+    },
+    f('label.entry_mode', entryKey ? t(entryKey) : rec.entry_mode),
+    f('label.stan', rec.stan),
+    f('label.rrn', rec.rrn),
+  );
+  const auth = rec.auth_code?.trim() ?? '';
+  if (auth !== '') fields.push(f('label.auth_code', auth));
+  fields.push(f('label.response_code', `${rec.rc} - ${reason}`));
+  // a referral: the issuer may give an approval code on the phone; here is where it goes
+  if (kind === 'referral' && auth === '') fields.push(f('label.auth_code', APPROVAL_CODE_BLANK));
   return {
     title: t('script.title'),
-    ask: t(`script.ask.${askKind(row)}`),
+    ask: t(`script.ask.${kind}`),
     fields,
     closing: t('script.closing'),
     labelSuffix: LABEL_SUFFIX[lang.toLowerCase().split(/[-_]/)[0] ?? ''] ?? ':',
   };
 }
 
-/** "Label:   value" aligned when it fits, else the label line and the value indented below. */
-function fieldLines(fields: [string, string][], suffix: string, width: number): string[] {
-  const heads = fields.map(([label]) => label + suffix);
+const HAS_DIGIT = /\d/;
+
+/**
+ * A value on lines of its own: broken only at spaces, a part with a digit (a number or id) never
+ * split; a part of text wider than the line (a long name, CJK without spaces) is wrapped.
+ */
+function valueLines(value: string, width: number): string[] {
+  const parts = value.split(' ').filter((p) => p !== '');
+  const fitsIndented = parts.every((p) => !HAS_DIGIT.test(p) || displayWidth(p) <= width - 2);
+  const indent = width >= 8 && fitsIndented ? 2 : 0;
+  const w = width - indent;
+  const out: string[] = [];
+  let line = '';
+  for (const p of parts) {
+    const pw = displayWidth(p);
+    if (line !== '' && displayWidth(line) + 1 + pw <= w) {
+      line += ` ${p}`;
+      continue;
+    }
+    if (line !== '') out.push(line);
+    // a number wider than the line cannot occur at 16 columns or more (the longest, the card
+    // number, has a shorter form); text wider than the line is wrapped
+    const pieces = pw <= w ? [p] : wrap(p, w);
+    out.push(...pieces.slice(0, -1));
+    line = pieces[pieces.length - 1] ?? '';
+  }
+  if (line !== '') out.push(line);
+  return out.map((l) => ' '.repeat(indent) + l);
+}
+
+/** The widest part with a digit in a value (what must fit a line unbroken). */
+function widestNumber(value: string): number {
+  let max = 0;
+  for (const p of value.split(' ')) if (HAS_DIGIT.test(p)) max = Math.max(max, displayWidth(p));
+  return max;
+}
+
+/**
+ * "Label:   value" aligned when it fits, else "Label: value" when that fits, else the label's
+ * lines and the value's lines below.
+ */
+function fieldLines(fields: Field[], suffix: string, width: number): string[] {
+  const heads = fields.map((fl) => fl.label + suffix);
   const col = Math.min(Math.max(...heads.map(displayWidth)) + 1, Math.floor(width / 2));
   const out: string[] = [];
-  fields.forEach(([, value], i) => {
+  fields.forEach((fl, i) => {
     const head = heads[i] as string;
+    const value = fl.narrow !== undefined && widestNumber(fl.value) > width ? fl.narrow : fl.value;
     const hw = displayWidth(head);
     const vw = displayWidth(value);
     if (hw + 1 <= col && col + vw <= width) out.push(padColumns(head, col) + value);
+    else if (hw + 1 + vw <= width) out.push(`${head} ${value}`);
     else {
       out.push(...wrap(head, width));
-      const indent = width >= 8 ? 2 : 0;
-      for (const l of wrap(value, width - indent)) out.push(' '.repeat(indent) + l);
+      out.push(...valueLines(value, width));
     }
   });
   return out;

@@ -245,6 +245,7 @@ describe('formats', () => {
       expect(row.pan_masked).toBe(r.pan_masked ?? '');
       expect(row.category).toBe(r.category);
       expect(row.next_step).not.toBe('');
+      expect(row.issuer_script).toBeUndefined(); // only with --issuer-script
     }
     // spot checks of the tricky values
     const merchants = new Set(rows.map((r) => r.merchant_id));
@@ -262,6 +263,23 @@ describe('formats', () => {
     expect(jpy?.currency_alpha).toBe('JPY');
     const bhd = rows.find((r) => r.currency === '048' && r.amount_minor !== '');
     expect(bhd?.amount).toBe((Number(bhd?.amount_minor) / 1000).toFixed(3));
+    expect(findPans(text)).toEqual([]);
+  });
+
+  it('CSV with --issuer-script adds the script of each sale as a last, multi-line, quoted cell', async () => {
+    const { text } = await exportTo('csv', {}, { issuerScript: true, lang: 'fr' });
+    const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
+    expect(Object.keys(rows[0] ?? {})).toEqual([...CSV_COLUMNS, 'issuer_script']);
+    expect(rows).toHaveLength(seeded.length);
+    const byId = new Map(seeded.map((r) => [r.id, r]));
+    for (const row of rows) {
+      const r = byId.get(row.id as string) as FailureRecord;
+      const script = row.issuer_script ?? '';
+      expect(script.split('\n').length).toBeGreaterThan(10);
+      expect(script).toContain('Contacter la banque émettrice');
+      if (r.rrn) expect(script).toContain(r.rrn);
+      if (r.pan_masked) expect(script).toContain(r.pan_masked);
+    }
     expect(findPans(text)).toEqual([]);
   });
 

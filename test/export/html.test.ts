@@ -269,7 +269,22 @@ describe.skipIf(!haveChromium())('report in headless Chromium', () => {
       }
       expect(charts[0]?.drawn).toBe(7); // seven categories in the data (91 and L_TIMEOUT are both network)
       expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
-      expect(await page.$$eval('#failures tbody tr', (rows) => rows.length)).toBe(120);
+      expect(await page.$$eval('#failures tbody tr.has-script', (rows) => rows.length)).toBe(120);
+      // one closed issuer script under each failure row; opened, it shows that sale's details
+      expect(await page.$$eval('#failures tbody tr.script details:not([open])', (d) => d.length)).toBe(120);
+      const firstRrn = await page.$eval(
+        '#failures tbody tr.has-script td:nth-child(6)',
+        (td) => td.textContent,
+      );
+      await page.click('#failures tbody tr.script summary');
+      const script = await page.$eval('#failures tbody tr.script pre', (pre) => ({
+        text: pre.textContent ?? '',
+        visible: pre.getBoundingClientRect().height > 100,
+      }));
+      expect(script.visible).toBe(true);
+      expect(script.text).toContain(firstRrn ?? 'no rrn');
+      expect(script.text).toContain('联系发卡行'); // the Chinese script title: the report's language
+      expect(findPans(script.text)).toEqual([]);
       const shot = join(tmp, 'report.png');
       await page.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(10_000);
@@ -281,6 +296,12 @@ describe.skipIf(!haveChromium())('report in headless Chromium', () => {
         rowBreak: getComputedStyle(document.querySelector('#failures tbody tr') as Element).breakInside,
       }));
       expect(print).toEqual({ bg: 'rgb(255, 255, 255)', thead: 'table-header-group', rowBreak: 'avoid' });
+      // on paper: the opened script prints, the closed ones take no room
+      const scripts = await page.$$eval('#failures tbody tr.script', (rows) =>
+        rows.map((r) => getComputedStyle(r).display),
+      );
+      expect(scripts[0]).not.toBe('none');
+      expect(scripts.slice(1).every((d) => d === 'none')).toBe(true);
       const pdf = await page.pdf({ format: 'A4' });
       expect(pdf.length).toBeGreaterThan(10_000);
       expect(problems).toEqual([]);

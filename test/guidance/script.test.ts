@@ -1,6 +1,7 @@
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import {
+  APPROVAL_CODE_BLANK,
   createCatalog,
   formatAmount,
   GuidanceError,
@@ -164,6 +165,112 @@ describe('issuerScript', () => {
   it('rejects bad printer widths', () => {
     expect(() => issuerScript(rec(), term, 'en', { columns: 10 })).toThrow(GuidanceError);
     expect(() => issuerScript(rec(), term, 'en', { columns: 32.5 })).toThrow(/columns/);
+  });
+});
+
+describe('issuerScript: the real sale (issue 11)', () => {
+  const withAcq = { ...term, acquirer: 'NORDIC ACQUIRING OY' };
+  const WIDTHS = [16, 20, 32, 42, 48];
+
+  it('names the transaction type, the entry mode and the acquirer in every language', () => {
+    const expected: Record<string, [string, string]> = {
+      en: ['Purchase', 'Contactless'],
+      de: ['Zahlung', 'Kontaktlos'],
+      fr: ['Paiement', 'Sans contact'],
+      ru: ['Покупка', 'Бесконтактно'],
+      fi: ['Osto', 'Lähimaksu'],
+      zh: ['消费', '非接触（闪付）'],
+    };
+    for (const lang of LANGS) {
+      const text = issuerScript(rec(), withAcq, lang, { columns: 48 }).join('\n');
+      const [txn, entry] = expected[lang]!;
+      expect(text, lang).toContain(txn);
+      expect(text, lang).toContain(entry);
+      expect(text, lang).toContain('NORDIC ACQUIRING OY');
+    }
+    // no acquirer configured: no acquirer line
+    expect(issuerScript(rec(), term, 'en', { columns: 48 }).join('\n')).not.toContain('Acquirer');
+  });
+
+  it('reads the transaction type from MTI and processing code, the entry mode from field 22', () => {
+    const line = (over: Partial<FailureRecord>, label: string) =>
+      issuerScript(rec(over), term, 'en', { columns: 48 }).find((l) => l.startsWith(label)) ?? '';
+    expect(line({ processing_code: '200000' }, 'Transaction')).toMatch(/Refund$/);
+    expect(line({ processing_code: '010000' }, 'Transaction')).toMatch(/Cash advance$/);
+    expect(line({ processing_code: '090000' }, 'Transaction')).toMatch(/Purchase with cashback$/);
+    expect(line({ mti: '0110' }, 'Transaction')).toMatch(/Pre-authorization$/);
+    expect(line({ mti: '0410' }, 'Transaction')).toMatch(/Reversal$/);
+    expect(line({ processing_code: '310000' }, 'Transaction')).toMatch(/0210 \/ 310000$/);
+    expect(line({ entry_mode: '051' }, 'Card read by')).toMatch(/Chip$/);
+    expect(line({ entry_mode: '901' }, 'Card read by')).toMatch(/Magnetic stripe$/);
+    expect(line({ entry_mode: '012' }, 'Card read by')).toMatch(/Manual entry$/);
+    expect(line({ entry_mode: '801' }, 'Card read by')).toMatch(/chip failed/);
+    expect(line({ entry_mode: '991' }, 'Card read by')).toMatch(/991$/);
+    expect(line({ entry_mode: null }, 'Card read by')).toMatch(/-$/);
+  });
+
+  it('gives referrals (01, 02) a line to write the approval code on, and no other code', () => {
+    for (const lang of LANGS) {
+      for (const rc of ['01', '02']) {
+        const lines = issuerScript(rec({ rc }), term, lang, { columns: 32 });
+        expect(
+          lines.some((l) => l.includes(APPROVAL_CODE_BLANK)),
+          `${lang} ${rc}`,
+        ).toBe(true);
+        const label = createCatalog().text('label.auth_code', lang);
+        const i = lines.findIndex((l) => l.includes(label));
+        expect(i, `${lang} ${rc}`).toBeGreaterThan(lines.findIndex((l) => l.includes(`${rc} - `)));
+      }
+      for (const rc of ['05', '51', 'L_TIMEOUT']) {
+        const text = issuerScript(rec({ rc }), term, lang, { columns: 32 }).join('\n');
+        expect(text, `${lang} ${rc}`).not.toContain(APPROVAL_CODE_BLANK);
+      }
+    }
+    // an approval code already received is printed instead of the blank
+    const got = issuerScript(rec({ rc: '01', auth_code: 'X7Y8Z9' }), term, 'en', { columns: 32 });
+    expect(got.join('\n')).toContain('X7Y8Z9');
+    expect(got.join('\n')).not.toContain(APPROVAL_CODE_BLANK);
+  });
+
+  it('never splits a number or id across lines, at every width and language, and every line fits', () => {
+    const cases = [
+      rec(),
+      rec({ rc: '01', amount_minor: 999999999999, merchant_id: '123456789012345', rrn: '999999999999' }),
+      rec({ pan_masked: '625094*********0119', card_brand: 'unionpay', rc: '51' }),
+    ];
+    for (const r of cases) {
+      const card = r.pan_masked!;
+      const numbers = [r.stan!, r.rrn!, r.merchant_id, r.terminal_id, String(r.amount_minor).slice(0, -2)];
+      for (const lang of LANGS) {
+        for (const width of WIDTHS) {
+          const printed = issuerScript(r, withAcq, lang, { columns: width });
+          const paged = issuerScriptPages(r, withAcq, lang, { width, height: 4 }).flat();
+          for (const lines of [printed, paged]) {
+            const where = `${lang} ${width} ${r.rc}`;
+            for (const l of lines) expect(stringWidth(l), `${where}: ${l}`).toBeLessThanOrEqual(width);
+            for (const n of numbers)
+              expect(
+                lines.some((l) => l.includes(n)),
+                `${where} ${n}`,
+              ).toBe(true);
+            // the card number whole: as stored, or with four stars when the line is too narrow
+            const short = card.replace(/\*+/, '****');
+            expect(
+              lines.some((l) => l.includes(card) || (card.length > width && l.includes(short))),
+              `${where} ${card}\n${lines.join('\n')}`,
+            ).toBe(true);
+            expect(findPans(lines.join('\n'))).toEqual([]);
+          }
+        }
+      }
+    }
+  });
+
+  it('at 16 columns a card number goes whole under its label (was "476173******01" / "19 Visa")', () => {
+    const lines = issuerScript(rec(), term, 'en', { columns: 16 });
+    const i = lines.findIndex((l) => l.startsWith('Card:'));
+    expect(lines[i + 1]).toBe('476173******0119');
+    expect(lines[i + 2]).toBe('Visa');
   });
 });
 

@@ -41,6 +41,7 @@ export interface ExplainOptions {
 export const SAMPLE_TERMINAL: TerminalInfo = {
   merchantName: 'CAFE AURORA BERLIN',
   timezone: 'Europe/Berlin',
+  acquirer: 'SAMPLE ACQUIRING AG',
 };
 
 /** The built-in sample transaction the script is shown for. */

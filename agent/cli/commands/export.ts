@@ -13,6 +13,8 @@ import { loadCodeSource } from '../../export/guidance-source.js';
 import { LANGS } from '../../guidance/langs.js';
 import { EXPORT_FORMATS, type ExportFormat, runExport } from '../../export/run.js';
 import { CATEGORIES } from '../../record.js';
+import { loadConfig } from '../../config/index.js';
+import { createScriptText } from '../../export/script-text.js';
 
 const z = zod();
 
@@ -86,6 +88,15 @@ export function register(program: Command): void {
     )
     .option('--bom', 'CSV: start with a UTF-8 byte order mark (for Excel)', false)
     .option('--table-limit <n>', 'HTML: most rows listed in the failure table (newest first)', '5000')
+    .option(
+      '--issuer-script',
+      'CSV: add the issuer_script column (the contact-issuer script per record)',
+      false,
+    )
+    .option(
+      '--config <file>',
+      "the agent's config: merchant name, acquirer and time zone for the issuer scripts",
+    )
     .option('--no-progress', 'never show the progress bar (it shows only when stderr is a TTY)')
     .action(async (opts: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(opts);
@@ -100,6 +111,19 @@ export function register(program: Command): void {
       const o = parsed.data;
       const filters = parseFilters(opts as RawFilterOptions);
       const annotator = createAnnotator(await loadCodeSource());
+      const cfgFile = typeof opts.config === 'string' ? opts.config : undefined;
+      const cfg = cfgFile !== undefined ? loadConfig({ file: cfgFile, env: process.env }) : undefined;
+      const scriptText = createScriptText(
+        cfg
+          ? {
+              terminal: {
+                merchantName: cfg.terminal.merchant_name,
+                ...(cfg.terminal.timezone !== undefined ? { timezone: cfg.terminal.timezone } : {}),
+                ...(cfg.terminal.acquirer !== undefined ? { acquirer: cfg.terminal.acquirer } : {}),
+              },
+            }
+          : {},
+      );
       const result = await runExport(
         {
           db: o.db,
@@ -110,9 +134,10 @@ export function register(program: Command): void {
           filters,
           filterText: describeFilters(opts),
           tableLimit: o.tableLimit,
+          issuerScript: opts.issuerScript === true,
           progress: o.progress ? 'auto' : 'never',
         },
-        { stdout: process.stdout, stderr: process.stderr, annotator },
+        { stdout: process.stdout, stderr: process.stderr, annotator, scriptText },
       );
       if (result.out !== '(stdout)') {
         process.stderr.write(`pos-agent export: ${result.rows} records → ${result.out}\n`);
