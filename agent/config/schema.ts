@@ -182,6 +182,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    printer: z
+      .object({
+        /** The receipt printer for the PRINT key: tcp://HOST[:9100], serial:PATH[@BAUD] or a file. */
+        target: z.string().trim().min(1).optional(),
+        /** Paper columns: 32 (58 mm), 42 or 48 (80 mm). */
+        columns: z.union([z.literal(32), z.literal(42), z.literal(48)]).default(32),
+      })
+      .strict()
+      .prefault({}),
     declines: z
       .object({
         /** Tell the cashier to stop after this many declines of one card in 24 h. */

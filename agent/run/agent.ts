@@ -11,6 +11,7 @@ import { createCatalog, DeclineTracker } from '../guidance/index.js';
 import type { Logger } from '../log.js';
 import { Pipeline, type ScreenSink } from '../pipeline/pipeline.js';
 import type { SlipPrinter } from '../pipeline/desk.js';
+import { slipPrinter } from './printer.js';
 import { ScreenBook } from '../pipeline/screens.js';
 import type { FailureRecord } from '../record.js';
 import { type FailureStore, monotonicUlid, openStore } from '../store/index.js';
@@ -283,7 +284,11 @@ async function openAgent(
       merchantName: cfg.terminal.merchant_name,
       ...(cfg.terminal.timezone !== undefined ? { timezone: cfg.terminal.timezone } : {}),
     },
-    ...(parts.printer ? { printer: parts.printer } : {}),
+    printer:
+      parts.printer ??
+      (cfg.printer.target !== undefined
+        ? slipPrinter(cfg.printer.target, cfg.printer.columns, cfg.language.cashier)
+        : null),
     ...(parts.onPrompt ? { onPrompt: parts.onPrompt } : {}),
     record: (f) => {
       inflight++;

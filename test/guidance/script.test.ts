@@ -218,7 +218,8 @@ describe('issuerScript: the real sale (issue 11)', () => {
           `${lang} ${rc}`,
         ).toBe(true);
         const label = createCatalog().text('label.auth_code', lang);
-        const i = lines.findIndex((l) => l.includes(label));
+        // the label as a line of its own (the opening question may name the approval code too)
+        const i = lines.findIndex((l) => l.startsWith(label));
         expect(i, `${lang} ${rc}`).toBeGreaterThan(lines.findIndex((l) => l.includes(`${rc} - `)));
       }
       for (const rc of ['05', '51', 'L_TIMEOUT']) {
