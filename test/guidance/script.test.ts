@@ -218,8 +218,8 @@ describe('issuerScript: the real sale (issue 11)', () => {
           `${lang} ${rc}`,
         ).toBe(true);
         const label = createCatalog().text('label.auth_code', lang);
-        // the label as a line of its own (the opening question may name the approval code too)
-        const i = lines.findIndex((l) => l.startsWith(label));
+        // the label's line with the blank (the opening question may name the approval code too)
+        const i = lines.findIndex((l) => l.startsWith(label) && l.includes(APPROVAL_CODE_BLANK));
         expect(i, `${lang} ${rc}`).toBeGreaterThan(lines.findIndex((l) => l.includes(`${rc} - `)));
       }
       for (const rc of ['05', '51', 'L_TIMEOUT']) {
