@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import stringWidth from 'string-width';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -223,4 +226,41 @@ describe('explain refuses what is not a response code', () => {
       expect((err as Error).message).not.toContain(code);
     },
   );
+});
+
+describe('explain --texts previews a merchant texts file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'explain-texts-'));
+  const file = join(dir, 'texts.yaml');
+  writeFileSync(
+    file,
+    'sv:\n  insufficient_funds.action: Annat kort\n  emv.07: NEKAD\nen:\n  insufficient_funds.action: Other card please\n',
+  );
+
+  it('an override shows on the glance page, as the agent with `texts:` would show it', () => {
+    const j = JSON.parse(explain('51', { texts: file, width: 20, height: 4, json: true })) as {
+      display: { pages: string[][] };
+    };
+    expect(j.display.pages[0]!.join('|')).toContain('Other card please');
+  });
+
+  it('a language the texts add can be previewed; what it does not say falls back to English', () => {
+    const out = explain('51', { texts: file, lang: 'sv', width: 16, height: 2 });
+    expect(out).toContain('|NEKAD 51        |');
+    expect(out).toContain('|Annat kort      |');
+    expect(() => explain('51', { lang: 'sv' })).toThrow(expect.objectContaining({ code: 'E_LANG' }));
+  });
+
+  it('a file that is not a texts file: E_CONFIG naming the file, not its content', () => {
+    const bad = join(dir, 'env');
+    writeFileSync(bad, 'DB_PASSWORD: hunter2\n');
+    let err: unknown;
+    try {
+      explain('51', { texts: bad });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'E_CONFIG' });
+    expect((err as Error).message).not.toMatch(/hunter2|DB_PASSWORD/);
+    expect(() => explain('51', { texts: join(dir, 'missing.yaml') })).toThrow(/missing\.yaml/);
+  });
 });

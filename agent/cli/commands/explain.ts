@@ -12,13 +12,16 @@ import { DISPLAY_LIMITS } from '../../../hardware/display/types.js';
 import { type CodeRow, lookupCode } from '../../../protocol/response-codes/index.js';
 import { screenRows } from '../../../hardware/display/console.js';
 import { ScreenBook } from '../../pipeline/screens.js';
+import { FileProblem, readDataFile, showPath } from '../../config/data-file.js';
 import {
+  type CatalogOverrides,
   createCatalog,
   type Geometry,
   GuidanceError,
   isLang,
   issuerScript,
   issuerScriptPages,
+  parseOverrides,
   LANGS,
   type Lang,
   padColumns,
@@ -35,6 +38,8 @@ export interface ExplainOptions {
   columns?: string | number;
   /** EMV tag 5F2D value of the sample card, e.g. "defr": picks the customer's language. */
   cardLang?: string;
+  /** A merchant's texts file (as `texts:` in the config): preview its overrides and languages. */
+  texts?: string;
   json?: boolean;
 }
 
@@ -99,10 +104,11 @@ interface Resolved {
   columns: number;
 }
 
-function resolve(opts: ExplainOptions): Resolved {
+function resolve(opts: ExplainOptions, added: readonly string[]): Resolved {
   const lang = (opts.lang ?? 'en').trim().toLowerCase();
-  if (!isLang(lang)) {
-    throw new GuidanceError('E_LANG', `unknown language "${opts.lang}"; use one of: ${LANGS.join(', ')}`);
+  if (!isLang(lang) && !added.includes(lang)) {
+    const all = [...LANGS, ...added.filter((l) => !isLang(l))];
+    throw new GuidanceError('E_LANG', `unknown language "${opts.lang}"; use one of: ${all.join(', ')}`);
   }
   // the sizes the agent's displays take (the title row needs one line of them)
   const geo = {
@@ -110,11 +116,27 @@ function resolve(opts: ExplainOptions): Resolved {
     height: intOption('height', opts.height, 4, DISPLAY_LIMITS.minHeight, DISPLAY_LIMITS.maxHeight),
   };
   const columns = intOption('columns', opts.columns, 32, 16, 132);
-  return { lang, customerLang: pickCustomerLang(opts.cardLang ?? null, lang), geo, columns };
+  // a language a texts file adds is not one of the built-in Lang values: the catalog falls back
+  // to English, key by key, for what it does not say
+  const l = lang as Lang;
+  return { lang: l, customerLang: pickCustomerLang(opts.cardLang ?? null, l), geo, columns };
 }
 
 function retryText(row: CodeRow): string {
   return row.retryAfterMin !== null ? `${row.retry} (after ${row.retryAfterMin} min)` : row.retry;
+}
+
+/** The overrides of a texts file: errors name the file and the reason, never its content. */
+function readTexts(file: string): CatalogOverrides {
+  let data: unknown;
+  try {
+    data = readDataFile(file);
+  } catch (e) {
+    if (e instanceof FileProblem)
+      throw new GuidanceError('E_CONFIG', `--texts ${showPath(file)}: ${e.reason}`);
+    throw e;
+  }
+  return parseOverrides(data);
 }
 
 /** A W×H screen drawn with a frame, one per page. */
@@ -128,7 +150,8 @@ export function drawScreen(lines: readonly string[], geo: Geometry): string[] {
 
 /** Builds the explain output (text, or one JSON object with json: true). Throws GuidanceError. */
 export function explain(code: string, opts: ExplainOptions = {}): string {
-  const r = resolve(opts);
+  const overrides = opts.texts !== undefined ? readTexts(opts.texts) : undefined;
+  const r = resolve(opts, overrides ? Object.keys(overrides) : []);
   if (code.trim() === '')
     throw new GuidanceError('E_USAGE', 'give a response code, e.g. "51", "1A", "116" or "L_TIMEOUT"');
   // field 39 is 2 characters (3 in ISO 8583:1993), a local fault L_NAME: anything longer is not a
@@ -140,7 +163,7 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
       'not a response code: give the 2- or 3-character field 39 value (e.g. "51", "1A", "116") or a local fault such as "L_TIMEOUT"',
     );
   const row = lookupCode(c);
-  const catalog = createCatalog();
+  const catalog = createCatalog(overrides ? { overrides } : {});
   // the very screen the running agent shows for this code, drawn as the display draws it
   const book = new ScreenBook(catalog, r.geo);
   const cardLang = opts.cardLang?.toLowerCase() ?? null;
@@ -242,6 +265,7 @@ export function register(program: Command): void {
       '4',
     )
     .option('--columns <N>', 'receipt printer columns for the script (32 = 58 mm, 48 = 80 mm)', '32')
+    .option('--texts <file>', "preview a merchant's texts file (YAML or JSON, as `texts:` in the config)")
     .option('--card-lang <5F2D>', 'card language preference (EMV 5F2D, e.g. "defr") for the customer text')
     .option('--json', 'print one JSON object')
     .action((code: string, opts: ExplainOptions) => {
