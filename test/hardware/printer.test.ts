@@ -8,7 +8,6 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issuerScript, LANGS } from '../../agent/guidance/index.js';
-import type { FailureRecord } from '../../agent/record.js';
 import {
   codePageFor,
   decodeEscPos,
@@ -19,33 +18,10 @@ import {
   PrinterError,
 } from '../../hardware/printer/index.js';
 import { findPans } from '../../protocol/card/pan.js';
+import { saleRecord } from '../helpers/sale.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const rec: FailureRecord = {
-  id: '01JQ7Z8K4M2N5P6R7S8T9V0W1X',
-  seq: 7,
-  boot_id: 'b',
-  terminal_id: 'TID00042',
-  merchant_id: 'MID000000123456',
-  occurred_at: '2026-01-15T23:30:05.250Z',
-  utc_offset_min: 120,
-  mti: '0210',
-  processing_code: '000000',
-  amount_minor: 123456,
-  currency: '978',
-  pan_masked: '476173******0119',
-  card_brand: 'visa',
-  entry_mode: '051',
-  stan: '000321',
-  rrn: '601523000321',
-  auth_code: null,
-  rc: '01',
-  rc_source: 'issuer',
-  category: 'issuer_decline',
-  retry: 'after_customer_action',
-  notes: null,
-  synced_at: null,
-};
+const rec = saleRecord({ entry_mode: '051', rc: '01' });
 const term = { merchantName: 'KAHVILA AURORA', timezone: 'Europe/Helsinki', acquirer: 'NORDIC ACQ' };
 
 describe('ESC/POS slip', () => {
