@@ -35,6 +35,8 @@ type Lines = readonly string[];
 
 export class ScreenBook {
   private readonly memo = new Map<string, Map<string, Screen>>();
+  /** The same with "do not retry this card" (the repeat-decline guard said stop). */
+  private readonly stopMemo = new Map<string, Map<string, Screen>>();
   private readonly detailMemo = new Map<string, Screen>();
   private readonly approvedMemo = new Map<string, Screen>();
   private readonly readyMemo = new Map<string, Screen>();
@@ -80,17 +82,17 @@ export class ScreenBook {
    * change it: the customer's text is on the detail pages.
    */
   failure(row: CodeRow, cashierLang: string, _cardLangPref: string | null, stop: boolean): Screen {
-    let byCode = this.memo.get(row.code);
+    // HOT PATH: looked up by the code and the cashier language strings themselves (no key built)
+    const memo = stop ? this.stopMemo : this.memo;
+    let byCode = memo.get(row.code);
     if (!byCode) {
       byCode = new Map();
-      this.memo.set(row.code, byCode);
+      memo.set(row.code, byCode);
     }
-    // the common case (no stop) looks up by the cashier language string itself
-    const memoKey = stop ? `${cashierLang}|stop` : cashierLang;
-    let s = byCode.get(memoKey);
+    let s = byCode.get(cashierLang);
     if (!s) {
       s = this.glance(row, cashierLang, stop);
-      byCode.set(memoKey, s);
+      byCode.set(cashierLang, s);
     }
     return s;
   }
