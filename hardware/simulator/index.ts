@@ -5,8 +5,8 @@ export { CARD_BRANDS, CARD_GROUPS, CardPopulation, luhnCheckDigit } from './card
 export type { PtyPairHandle, TcpServerHandle } from './outputs.js';
 export { isCharDevice, pumpToTty, SimulatorError, serveTcp, startPtyPair } from './outputs.js';
 export { Rng } from './rng.js';
-export type { Scenario, ScenarioName } from './scenarios.js';
-export { isScenarioName, SCENARIO_NAMES, SCENARIOS } from './scenarios.js';
+export type { SalePace, Scenario, ScenarioName } from './scenarios.js';
+export { CASHIER_PACE, isScenarioName, SCENARIO_NAMES, SCENARIOS } from './scenarios.js';
 export type { LinkExpect, Outcome, ScriptOptions, ScriptStep, ScriptSummary } from './script.js';
 export { buildScript, resolveOptions, scriptSteps, summarize, TEST_PANS } from './script.js';
 export type { SimulatorStreamOptions } from './stream.js';
