@@ -1,5 +1,5 @@
 /**
- * The simulated shop's cards: a population of a few hundred test card numbers, so that what the
+ * The simulated shop's cards: a population of about 1,550 test card numbers, so that what the
  * agent learns per card (the repeat-decline guard, agent/guidance/decline-tracker.ts) behaves as
  * it would at a real counter: most cards are seen once, regulars come back several times a day,
  * and a few problem cards (expired, lost or stolen, always short of funds) are tried again and
