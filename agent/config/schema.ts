@@ -74,6 +74,16 @@ export const configSchema = z
         scenario: z.string().min(1).default('shift'),
         /** Frames per second (a transaction is two or three frames). Default: the scenario's own rate. */
         rate: z.number().positive().max(5000).optional(),
+        /**
+         * A cashier's pace instead of a rate: quiet seconds between one sale and the next, [min, max]
+         * or one number. Default: the scenario's (shift: 2.5-5 s); not with rate.
+         */
+        pace_s: z
+          .union([
+            z.number().positive().max(3600),
+            z.tuple([z.number().min(0).max(3600), z.number().positive().max(3600)]),
+          ])
+          .optional(),
         /** The default seed opens the demo with a decline within a second. */
         seed: z.number().int().default(7),
         /** Stop after this many seconds (0 = run until stopped). */

@@ -1,10 +1,12 @@
 /** The simulated payment module: scenarios, scripts with expected outcomes, streams, outputs. */
 
+export type { CardBrandRow, CardGroupName, CardGroupRow, DrawnCard } from './cards.js';
+export { CARD_BRANDS, CARD_GROUPS, CardPopulation, luhnCheckDigit } from './cards.js';
 export type { PtyPairHandle, TcpServerHandle } from './outputs.js';
 export { isCharDevice, pumpToTty, SimulatorError, serveTcp, startPtyPair } from './outputs.js';
 export { Rng } from './rng.js';
-export type { Scenario, ScenarioName } from './scenarios.js';
-export { isScenarioName, SCENARIO_NAMES, SCENARIOS } from './scenarios.js';
+export type { SalePace, Scenario, ScenarioName } from './scenarios.js';
+export { CASHIER_PACE, isScenarioName, SCENARIO_NAMES, SCENARIOS } from './scenarios.js';
 export type { LinkExpect, Outcome, ScriptOptions, ScriptStep, ScriptSummary } from './script.js';
 export { buildScript, resolveOptions, scriptSteps, summarize, TEST_PANS } from './script.js';
 export type { SimulatorStreamOptions } from './stream.js';

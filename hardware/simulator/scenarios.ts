@@ -18,11 +18,31 @@ export type TxnOutcome =
   | 'pin_cancel'
   | (string & {});
 
+/**
+ * A cashier's pace: sales one after another with a pause between them, instead of frames at a
+ * steady rate. Both ranges are drawn uniformly (a seeded stream of its own, so the frames are the
+ * same as at any rate).
+ */
+export interface SalePace {
+  /** Quiet seconds from a sale's last frame to the next sale's first (the next customer): [min, max]. */
+  betweenSalesS: readonly [number, number];
+  /** Milliseconds between the frames of one sale (card, PIN, request, host's answer): [min, max]. */
+  frameGapMs: readonly [number, number];
+}
+
+/** The demo's pace: the next customer 2.5-5 s after the last sale ends, a sale taking 0.3-2 s. */
+export const CASHIER_PACE: SalePace = { betweenSalesS: [2.5, 5], frameGapMs: [150, 600] };
+
 export interface Scenario {
   name: string;
   description: string;
-  /** Default frames per second. */
+  /**
+   * Frames per second when the scenario has no pace; with a pace, the rate `--print --duration`
+   * sizes its script with.
+   */
   rate: number;
+  /** Play sale by sale at this pace unless a rate is given (the demo's shift). */
+  pace?: SalePace;
   /** Weights of transaction outcomes. */
   mix: Readonly<Record<string, number>>;
   /** Noise steps between transactions: probability per transaction. */
@@ -60,8 +80,9 @@ export const SCENARIOS = {
     name: 'shift',
     description:
       'a normal shift: mostly approvals, a realistic mix of declines (51, 05, 55, 54, 91, 1A, 43, 61, 65, 14, 96) and host timeouts',
-    // slow enough that each screen can be read: it is the demo's scenario
+    // the demo's scenario: one terminal at a cashier's pace, each failure readable until the next sale
     rate: 3,
+    pace: CASHIER_PACE,
     mix: SHIFT_MIX,
   },
   outage: {

@@ -26,6 +26,7 @@ import {
   withCheck,
 } from '../../protocol/framing/index.js';
 import { DIALECTS, type DialectName, encodeMessage } from '../../protocol/iso8583/index.js';
+import { CardPopulation } from './cards.js';
 import { Rng } from './rng.js';
 import { SCENARIOS, type Scenario, type ScenarioName } from './scenarios.js';
 
@@ -75,7 +76,7 @@ export interface ScriptStep {
   gapAfterMs: number;
 }
 
-/** Luhn-valid test card numbers (public test PANs). */
+/** Luhn-valid public test card numbers (the damaged samples of noise steps use the first). */
 export const TEST_PANS = [
   '4761739001010119',
   '5413330089010434',
@@ -105,6 +106,8 @@ const BINARY_NOISE = ['garbage', 'truncated', 'bad_length', 'oversize', 'malform
 
 class Builder {
   readonly rng: Rng;
+  /** The shop's cards (cards.ts), made from the seed. */
+  readonly cards: CardPopulation;
   readonly sc: Scenario;
   readonly dialect;
   readonly maxFrame: number;
@@ -119,6 +122,7 @@ class Builder {
 
   constructor(readonly o: Required<Omit<ScriptOptions, 'tpdu'>> & { tpdu: boolean }) {
     this.rng = new Rng(o.seed);
+    this.cards = new CardPopulation(o.seed);
     this.sc = SCENARIOS[o.scenario];
     this.dialect = DIALECTS[o.dialect];
     this.maxFrame = o.maxFrameBytes;
@@ -199,7 +203,8 @@ function* transaction(b: Builder, txn: number, outcomeKey: string, inOutage: boo
   const { rng, o } = b;
   const entry: Entry =
     outcomeKey === 'removed_early' ? 'chip' : rng.weighted({ chip: 50, contactless: 40, swipe: 10 });
-  const pan = rng.pick(TEST_PANS);
+  // one draw of the script's stream, as when it picked from five cards: outcomes stay as they were
+  const pan = b.cards.draw(outcomeKey, rng.next()).pan;
   const amount = String(rng.int(100, 25000)).padStart(12, '0');
   const money = { amount, currency: o.currency };
   yield b.eventStep(txn, CARD_EVENT[entry], {}, null);

@@ -57,20 +57,23 @@ describe('run: where events come from', () => {
     }
   });
 
-  it('runs a scenario at its own rate unless one is given; the demo shift at 3 frames/s', async () => {
-    for (const [scenario, rate, want] of [
-      ['burst', undefined, 500],
-      ['shift', undefined, 3],
-      ['burst', 7, 7],
+  it('runs a scenario at its own rate or pace unless one is given; the demo shift at a cashier pace', async () => {
+    for (const [scenario, timing, want, wantPace] of [
+      ['burst', {}, 500, null],
+      ['shift', {}, null, [2.5, 5]],
+      ['shift', { rate: 40 }, 40, null],
+      ['shift', { pace_s: [1, 2] }, null, [1, 2]],
+      ['burst', { pace_s: 3 }, null, [3, 3]],
+      ['burst', { rate: 7 }, 7, null],
     ] as const) {
       const { lines, logger } = captureLogger();
       const cfg = loadConfig({
-        flags: { simulate: { enabled: true, scenario, ...(rate !== undefined ? { rate } : {}) } },
+        flags: { simulate: { enabled: true, scenario, ...timing } },
       });
       const l = await linkOpener(cfg)(() => {}, logger);
       await l.close();
       const started = lines.map((x) => JSON.parse(x)).find((x) => x.event === 'simulator_started');
-      expect(started?.rate).toBe(want);
+      expect([started?.rate, started?.pace_s]).toEqual([want, wantPace]);
     }
   });
 

@@ -14,7 +14,15 @@ import { KEYPAD_HINT, readKeypad } from '../../run/keyboard.js';
 import { scrubPans } from '../../../protocol/card/pan.js';
 import { onStdoutClosed } from '../stdout.js';
 import { frameStream, openSerialLink, openTcpLink } from '../../../hardware/serial/index.js';
-import { createSimulatorStream, isScenarioName, SCENARIO_NAMES } from '../../../hardware/simulator/index.js';
+import {
+  CASHIER_PACE,
+  createSimulatorStream,
+  isScenarioName,
+  type SalePace,
+  type Scenario,
+  SCENARIO_NAMES,
+  SCENARIOS,
+} from '../../../hardware/simulator/index.js';
 import { FRAMINGS, type LinkEventSink } from '../../../protocol/framing/index.js';
 import { DIALECTS, isDialectName } from '../../../protocol/iso8583/index.js';
 
@@ -23,6 +31,7 @@ interface RunFlags {
   simulate?: boolean;
   scenario?: string;
   rate?: string;
+  pace?: string;
   duration?: string;
   seed?: string;
   serial?: string;
@@ -55,6 +64,14 @@ function num(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
+/** `--pace 2.5-5` (seconds between sales, a range) or `--pace 4` (always 4 s). */
+function paceArg(v: string): number | [number, number] {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?)\s*)?$/.exec(v);
+  if (!m)
+    throw new ConfigError('--pace', v, 'seconds between sales: a number or a range MIN-MAX, e.g. 2.5-5');
+  return m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
+}
+
 /** CLI flags as a tree of config keys (they override the file and the environment). */
 export function flagsToConfig(f: RunFlags): Record<string, unknown> {
   const t: Record<string, Record<string, unknown> | string> = {};
@@ -68,6 +85,7 @@ export function flagsToConfig(f: RunFlags): Record<string, unknown> {
   if (f.simulate) sec('simulate').enabled = true;
   if (f.scenario !== undefined) sec('simulate').scenario = f.scenario;
   if (f.rate !== undefined) sec('simulate').rate = num('--rate', f.rate);
+  if (f.pace !== undefined) sec('simulate').pace_s = paceArg(f.pace);
   if (f.duration !== undefined) sec('simulate').duration_s = num('--duration', f.duration);
   if (f.seed !== undefined) sec('simulate').seed = num('--seed', f.seed);
   if (f.serial !== undefined) sec('serial').device = f.serial;
@@ -111,6 +129,7 @@ export function linkOpener(
       );
     }
     const rate = cfg.simulate.rate;
+    const pace = paceOf(cfg, SCENARIOS[scenario]);
     return (sink, log) => {
       const stream = createSimulatorStream({
         scenario,
@@ -119,13 +138,19 @@ export function linkOpener(
         dialect,
         seed: cfg.simulate.seed,
         ...(rate !== undefined ? { rate } : {}),
+        ...(pace !== undefined ? { pace } : {}),
         terminalId: cfg.terminal.id.padEnd(8, ' '),
         merchantId: cfg.terminal.merchant_id.padEnd(15, ' '),
         ...(cfg.simulate.duration_s > 0 ? { duration: cfg.simulate.duration_s } : {}),
       });
       const framer = frameStream(stream, framing, sink);
       log.info(
-        { event: 'simulator_started', scenario, rate: stream.rate },
+        {
+          event: 'simulator_started',
+          scenario,
+          rate: stream.rate,
+          pace_s: stream.pace ? stream.pace.betweenSalesS : null,
+        },
         `simulated payment module: scenario ${scenario}`,
       );
       return {
@@ -156,6 +181,22 @@ export function linkOpener(
     link.onEvent(sink);
     return link;
   };
+}
+
+/** simulate.pace_s as the simulator's pace (undefined: the scenario's own timing). */
+function paceOf(cfg: AgentConfig, scenario: Scenario): SalePace | undefined {
+  const p = cfg.simulate.pace_s;
+  if (p === undefined) return undefined;
+  if (cfg.simulate.rate !== undefined)
+    throw new ConfigError(
+      'simulate.pace_s',
+      String(p),
+      'give simulate.rate (--rate) or a pace (--pace), not both',
+    );
+  const [lo, hi] = typeof p === 'number' ? [p, p] : p;
+  if (lo > hi)
+    throw new ConfigError('simulate.pace_s', `${lo}-${hi}`, 'the range is MIN-MAX, MIN not above MAX');
+  return { betweenSalesS: [lo, hi], frameGapMs: (scenario.pace ?? CASHIER_PACE).frameGapMs };
 }
 
 export async function runAgent(flags: RunFlags): Promise<void> {
@@ -248,7 +289,11 @@ export function register(program: Command): void {
     .option('--config <file>', 'config file (JSON or YAML); see docs/config.md')
     .option('--simulate', 'run the simulated payment module in-process (no hardware needed)')
     .option('--scenario <name>', `simulator scenario: ${SCENARIO_NAMES.join(', ')}`)
-    .option('--rate <n>', 'simulator frames per second (a transaction is 2-3 frames)')
+    .option('--rate <n>', 'simulator frames per second (a transaction is 2-4 frames)')
+    .option(
+      '--pace <s>',
+      "simulator: seconds between one sale and the next, MIN-MAX or one number (default: the scenario's; shift 2.5-5)",
+    )
     .option('--duration <s>', 'stop after this many seconds (simulator)')
     .option('--seed <n>', 'simulator random seed')
     .option('--serial <path>', 'serial device of the payment module, or tcp://HOST:PORT')

@@ -13,6 +13,7 @@ import {
   pumpToTty,
   SCENARIO_NAMES,
   SCENARIOS,
+  type Scenario,
   type ScenarioName,
   type SimulatorStreamOptions,
   scriptSteps,
@@ -98,7 +99,7 @@ export function register(program: Command): void {
     .option('--merchant <id>', 'merchant id, 15 characters (field 42)')
     .addHelpText(
       'after',
-      `\nScenarios:\n${SCENARIO_NAMES.map((n) => `  ${n.padEnd(14)} ${SCENARIOS[n].description} (default ${SCENARIOS[n].rate}/s)`).join('\n')}\n\nExamples:\n  pos-agent simulate --scenario shift --pty /tmp/pos-module\n  pos-agent simulate --scenario noise --framing binary --tpdu --tcp 7000\n  pos-agent simulate --scenario outage --count 50 --print`,
+      `\nScenarios:\n${SCENARIO_NAMES.map((n) => `  ${n.padEnd(14)} ${SCENARIOS[n].description} (default ${timing(SCENARIOS[n])})`).join('\n')}\n\nExamples:\n  pos-agent simulate --scenario shift --pty /tmp/pos-module\n  pos-agent simulate --scenario noise --framing binary --tpdu --tcp 7000\n  pos-agent simulate --scenario outage --count 50 --print`,
     )
     .action(async (flags: SimulateFlags) => {
       await simulate(flags);
@@ -199,4 +200,9 @@ async function simulate(f: SimulateFlags): Promise<void> {
   process.stdout.write(
     `${JSON.stringify({ scenario, framing: f.framing, frames: sent, seconds: (Date.now() - t0) / 1000 })}\n`,
   );
+}
+
+/** A scenario's default timing for the help: its pace, else its rate. */
+function timing(sc: Scenario): string {
+  return sc.pace ? `a sale every ${sc.pace.betweenSalesS.join('-')} s` : `${sc.rate}/s`;
 }

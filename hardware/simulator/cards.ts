@@ -1,0 +1,172 @@
+/**
+ * The simulated shop's cards: a population of about 1,550 test card numbers, so that what the
+ * agent learns per card (the repeat-decline guard, agent/guidance/decline-tracker.ts) behaves as
+ * it would at a real counter: most cards are seen once, regulars come back several times a day,
+ * and a few problem cards (expired, lost or stolen, always short of funds) are tried again and
+ * again. With a handful of cards every card was declined many times and the guard fired on
+ * almost every sale.
+ *
+ * The shape is data (CARD_BRANDS, CARD_GROUPS below, docs/serial.md "Simulator"); the numbers are
+ * made from the seed: same seed, same cards, same order. Every number is Luhn-valid and starts
+ * with an issuer prefix of the networks' published test card numbers.
+ *
+ * How a card is chosen for a transaction: the transaction's outcome is drawn first (the
+ * scenario's mix); the groups that can carry that outcome compete by weight; within a group,
+ * walk-in cards are dealt one after another (each seen once until all have been), the others are
+ * picked at random.
+ */
+import { Rng } from './rng.js';
+
+export interface CardBrandRow {
+  brand: string;
+  /** Issuer prefixes (first six digits) of the network's published test numbers. */
+  iins: readonly string[];
+  length: number;
+  /** Share of the population, a weight. */
+  weight: number;
+}
+
+/** Brands of the population, one row per brand. */
+export const CARD_BRANDS: readonly CardBrandRow[] = [
+  { brand: 'visa', iins: ['411111', '400000', '401288', '476173'], length: 16, weight: 50 },
+  { brand: 'mastercard', iins: ['555555', '510510', '222300', '541333'], length: 16, weight: 32 },
+  { brand: 'amex', iins: ['378282', '371449', '374245'], length: 15, weight: 8 },
+  { brand: 'discover', iins: ['601111', '601100'], length: 16, weight: 5 },
+  { brand: 'jcb', iins: ['353011', '356600'], length: 16, weight: 5 },
+];
+
+export type CardGroupName = 'walk_in' | 'regular' | 'expired' | 'lost_stolen' | 'short';
+
+export interface CardGroupRow {
+  group: CardGroupName;
+  /** Cards in the group. */
+  cards: number;
+  /** Weight against the other groups that can carry the same outcome. */
+  weight: number;
+  /** Outcomes (field 39 codes or scenario outcome keys) this group's cards can have; 'any': all. */
+  outcomes: 'any' | readonly string[];
+  /** How a card is taken: dealt in turn (each once until all are used) or picked at random. */
+  draw: 'deal' | 'pick';
+}
+
+/** Outcomes a regular customer's card can have: approvals and declines that a later try may pass. */
+const SOFT = ['00', '51', '05', '55', '91', '1A', '61', '65', '96'] as const;
+const LOCAL = [
+  'host_timeout',
+  'silent_timeout',
+  'card_read_error',
+  'removed_early',
+  'pin_timeout',
+  'pin_cancel',
+];
+
+/**
+ * The population, one row per group. With the shift mix about 70 % of sales are walk-ins, 30 %
+ * regulars (about 6 visits each in a shift of 800 sales); about half of the expired-card and
+ * lost/stolen declines are the same few cards tried again (the guard's "do not retry this card"),
+ * and about a third of the insufficient-funds declines are the same few cards.
+ */
+export const CARD_GROUPS: readonly CardGroupRow[] = [
+  { group: 'walk_in', cards: 1500, weight: 70, outcomes: 'any', draw: 'deal' },
+  { group: 'regular', cards: 40, weight: 30, outcomes: [...SOFT, ...LOCAL], draw: 'pick' },
+  { group: 'expired', cards: 2, weight: 100, outcomes: ['54', '33'], draw: 'pick' },
+  { group: 'lost_stolen', cards: 2, weight: 70, outcomes: ['41', '43'], draw: 'pick' },
+  { group: 'short', cards: 4, weight: 40, outcomes: ['51', '61'], draw: 'pick' },
+];
+
+/** Salt of the population's own random stream (the script's stream stays as it was). */
+const POPULATION_SALT = 0x5eed_ca4d;
+
+export interface DrawnCard {
+  pan: string;
+  group: CardGroupName;
+  /** Index of the card in its group. */
+  index: number;
+}
+
+export function luhnCheckDigit(body: string): number {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    let d = body.charCodeAt(body.length - 1 - i) - 48;
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+export class CardPopulation {
+  /** Cards by group, in the order they were made. */
+  readonly cards: ReadonlyMap<CardGroupName, readonly string[]>;
+  private readonly rng: Rng;
+  private readonly dealt = new Map<CardGroupName, number>();
+  private readonly groups: readonly CardGroupRow[];
+
+  constructor(seed: number, groups: readonly CardGroupRow[] = CARD_GROUPS) {
+    this.rng = new Rng((seed ^ POPULATION_SALT) >>> 0);
+    const seen = new Set<string>();
+    const cards = new Map<CardGroupName, string[]>();
+    for (const g of groups) {
+      const list: string[] = [];
+      while (list.length < g.cards) {
+        const pan = this.makePan();
+        if (seen.has(pan)) continue;
+        seen.add(pan);
+        list.push(pan);
+      }
+      cards.set(g.group, list);
+    }
+    this.cards = cards;
+    this.groups = groups;
+  }
+
+  /** Number of cards in the population. */
+  get size(): number {
+    let n = 0;
+    for (const list of this.cards.values()) n += list.length;
+    return n;
+  }
+
+  /**
+   * The card for a transaction with this outcome. `u` in [0, 1) chooses the group (the caller's
+   * draw, so the script's own stream is used exactly as before); the card within the group comes
+   * from the population's stream.
+   */
+  draw(outcome: string, u: number): DrawnCard {
+    let total = 0;
+    for (const g of this.groups) if (carries(g, outcome)) total += g.weight;
+    let x = u * total;
+    let chosen: CardGroupRow | undefined;
+    for (const g of this.groups) {
+      if (!carries(g, outcome)) continue;
+      chosen = g;
+      x -= g.weight;
+      if (x < 0) break;
+    }
+    if (chosen === undefined) throw new Error(`no card group carries outcome ${outcome}`);
+    const list = this.cards.get(chosen.group)!;
+    let index: number;
+    if (chosen.draw === 'deal') {
+      const n = this.dealt.get(chosen.group) ?? 0;
+      this.dealt.set(chosen.group, n + 1);
+      index = n % list.length;
+    } else index = this.rng.int(0, list.length - 1);
+    return { pan: list[index]!, group: chosen.group, index };
+  }
+
+  private makePan(): string {
+    const weights: Record<string, number> = {};
+    for (const b of CARD_BRANDS) weights[b.brand] = b.weight;
+    const brand = this.rng.weighted(weights);
+    const row = CARD_BRANDS.find((b) => b.brand === brand)!;
+    let body = this.rng.pick(row.iins);
+    while (body.length < row.length - 1) body += String(this.rng.int(0, 9));
+    return body + String(luhnCheckDigit(body));
+  }
+}
+
+function carries(g: CardGroupRow, outcome: string): boolean {
+  return g.outcomes === 'any' || g.outcomes.includes(outcome);
+}
