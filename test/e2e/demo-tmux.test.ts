@@ -189,8 +189,14 @@ describe.skipIf(!requireTmux())('the demo in a terminal (tmux)', () => {
       // the first page carries the code (local faults have none to show)
       if (row.standard !== 'local')
         expect(statusOf(ep.screen.title), `failure ${i}`).toMatch(new RegExp(` ${rc}$`));
-      // ...on its first page (nobody has paged yet)
+      // ...on its first page (nobody has paged yet), with the action (or "do not retry this card")
       expect(pageOf(ep.screen.title)?.[0] ?? 1, `failure ${i}`).toBe(1);
+      const actions = [catalog.guidance(row, 'en').action, catalog.text('stop_retrying.action', 'en')];
+      const body = ep.screen.body.join(' ').replace(/\s+/g, ' ');
+      expect(
+        actions.some((a) => body.includes(a)),
+        `failure ${i} (${rc}): ${body}`,
+      ).toBe(true);
       if (ep.touched || ep.endedAt === null) return;
       expect(ep.steady, `failure ${i} (${rc}) changed while up`).toBe(true);
       // it ended with the next sale: the ready screen (or, read late, that sale's own screen),
