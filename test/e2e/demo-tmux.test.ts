@@ -20,7 +20,7 @@ import { lookupCode } from '../../protocol/response-codes/index.js';
 
 // a shift whose first sales decline (65, 51, 54, then approvals and 51s), sales 2-2.5 s apart
 const SEED = 131;
-const PACE_S = [2, 2.5] as const;
+const PACE_S = [1.5, 2] as const;
 const catalog = createCatalog();
 const APPROVED = catalog.text('emv.03', 'en');
 const READY = catalog.text('emv.14', 'en');
