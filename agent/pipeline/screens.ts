@@ -7,8 +7,8 @@
  *    gives way (first its catalog short form, then whole words, then graphemes). The page: on a
  *    display with one text line the action ("Other card/less"); with more lines the short reason,
  *    then the action. When the repeat-decline guard says stop, the action is "do not retry".
- *    Local faults (L_TIMEOUT ...) are the agent's own names, not a code a bank knows: their title
- *    row is the status alone.
+ *    Local faults (L_TIMEOUT ...) are the agent's own names, too long for a title row: it shows
+ *    their two-letter terminal code instead (LOCAL_DISPLAY_CODES: "TRY AGAIN TO").
  *  - detail(): the pages INFO opens: the explanation (reason first, then what to do), "do not
  *    retry" when the guard says so, what to tell the customer (» prefix, in the customer's
  *    language when the card asks for one we have), then the numbered next steps.
@@ -18,7 +18,7 @@
  */
 import { lcdWidth } from '../../hardware/display/lcd-charset.js';
 import type { Screen } from '../../hardware/display/types.js';
-import type { CodeRow } from '../../protocol/response-codes/index.js';
+import { type CodeRow, displayCode } from '../../protocol/response-codes/index.js';
 import {
   type Catalog,
   cutToWidth,
@@ -148,7 +148,7 @@ export class ScreenBook {
   /** "DECLINED 51" in at most `width` columns: the code whole, the status shortened to fit. */
   private title(row: CodeRow, status: string | null, lang: string, width: number): string {
     const long = status ?? this.catalog.text(`emv.${row.emvMessage}`, lang);
-    const code = row.code.startsWith('L_') ? '' : row.code;
+    const code = displayCode(row);
     const room = code === '' ? width : width - displayWidth(code) - 1;
     let word = long;
     if (titleWidth(word) > room && status === null) {

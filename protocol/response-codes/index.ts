@@ -30,7 +30,13 @@ import {
 export type { Category, LocalFault, RetryAdvice } from './categories.js';
 export { CATEGORIES, LOCAL_FAULTS, RETRY_ADVICE } from './categories.js';
 export type { Actor, Standard, VisaCategory } from './table.js';
-export { EMV_MESSAGES, MAP_1993_TO_1987, NETWORK_PROFILES } from './table.js';
+import { LOCAL_DISPLAY_CODES } from './table.js';
+export { EMV_MESSAGES, LOCAL_DISPLAY_CODES, MAP_1993_TO_1987, NETWORK_PROFILES } from './table.js';
+
+/** The code a display shows for a row: field 39 as received, or a local fault's terminal code. */
+export function displayCode(row: { code: string }): string {
+  return row.code.startsWith('L_') ? (LOCAL_DISPLAY_CODES[row.code] ?? '') : row.code;
+}
 
 export interface CodeRow {
   code: string;

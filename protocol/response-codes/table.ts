@@ -212,6 +212,22 @@ export const LOCAL_CODES: readonly RowSpec[] = [
 ];
 
 /**
+ * The code a display shows for a local fault: the L_ names are ours and too long for a 16-column
+ * title row ("TRY AGAIN TO", "ERROR MF"), so each has a two-letter terminal code, as card terminals
+ * show their own error codes. The record keeps the L_ name.
+ */
+export const LOCAL_DISPLAY_CODES: Readonly<Record<string, string>> = {
+  L_TIMEOUT: 'TO',
+  L_LINK_DOWN: 'LK',
+  L_CARD_READ: 'RD',
+  L_CARD_REMOVED: 'RM',
+  L_PIN_TIMEOUT: 'PT',
+  L_PIN_CANCEL: 'PC',
+  L_MALFORMED: 'MF',
+  L_REVERSAL_PENDING: 'RV',
+};
+
+/**
  * ISO 8583:1993 action codes (n3) with a 1987 equivalent (docs/sources.md §The 1993 to 1987 map:
  * a published map, our differences listed there). A mapped code takes the 1987 row's handling and
  * keeps its own 1993 meaning.
