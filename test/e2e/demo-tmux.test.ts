@@ -16,7 +16,7 @@ import { requireTmux, startTmux, type TmuxSession } from '../helpers/tmux.js';
 import { sleep } from '../helpers/wait.js';
 import { createCatalog } from '../../agent/guidance/index.js';
 import { buildScript } from '../../hardware/simulator/index.js';
-import { lookupCode } from '../../protocol/response-codes/index.js';
+import { displayCode, lookupCode } from '../../protocol/response-codes/index.js';
 
 // a shift whose first sales decline (65, 51, 54, then approvals and 51s), sales 2-2.5 s apart
 const SEED = 131;
@@ -186,9 +186,8 @@ describe.skipIf(!requireTmux())('the demo in a terminal (tmux)', () => {
     episodes.forEach((ep, i) => {
       const rc = expected[i]!;
       const row = lookupCode(rc);
-      // the first page carries the code (local faults have none to show)
-      if (row.standard !== 'local')
-        expect(statusOf(ep.screen.title), `failure ${i}`).toMatch(new RegExp(` ${rc}$`));
+      // the first page carries the code (a local fault: its terminal code)
+      expect(statusOf(ep.screen.title), `failure ${i}`).toMatch(new RegExp(` ${displayCode(row)}$`));
       // ...on its first page (nobody has paged yet), with the action (or "do not retry this card")
       expect(pageOf(ep.screen.title)?.[0] ?? 1, `failure ${i}`).toBe(1);
       const actions = [catalog.guidance(row, 'en').action, catalog.text('stop_retrying.action', 'en')];
