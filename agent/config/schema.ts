@@ -66,7 +66,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** ISO 8583 dialect of the host responses: ascii, ascii-hex, bcd, or a dialect JSON file. */
+    /** ISO 8583 dialect of the host responses: ascii, ascii-hex, bcd, iso93-ascii, iso93-bcd, or a dialect JSON file. */
     dialect: z.string().min(1).default('ascii'),
     simulate: z
       .object({

@@ -5,13 +5,19 @@
  * Validation errors name the JSON path and the reason (DialectError, code E_DIALECT).
  */
 import { lazy, zod } from '../zod.js';
-import { ASCII_DIALECT, ASCII_HEX_DIALECT, BCD_DIALECT } from './dialects.js';
-import { ISO8583_1987_FIELDS } from './fields-1987.js';
+import {
+  ASCII_DIALECT,
+  ASCII_HEX_DIALECT,
+  BCD_DIALECT,
+  ISO93_ASCII_DIALECT,
+  ISO93_BCD_DIALECT,
+} from './dialects.js';
 import {
   compileDialect,
   type CompiledDialect,
   DEFAULT_SENSITIVITY,
   type DialectDef,
+  type FieldDef,
   type FieldSpec,
   fieldSpecsOf,
 } from './spec.js';
@@ -41,7 +47,7 @@ const dialectSchema = lazy(() => {
     .object({
       name: z.string().min(1),
       description: z.string().optional(),
-      base: z.enum(['ascii', 'ascii-hex', 'bcd']).optional(),
+      base: z.enum(['ascii', 'ascii-hex', 'bcd', 'iso93-ascii', 'iso93-bcd']).optional(),
       mti: z.enum(['ascii', 'bcd']).optional(),
       bitmap: z.enum(['binary', 'hex']).optional(),
       numeric: z.enum(['ascii', 'bcd']).optional(),
@@ -71,6 +77,8 @@ const BASES: Record<string, DialectDef> = {
   ascii: ASCII_DIALECT,
   'ascii-hex': ASCII_HEX_DIALECT,
   bcd: BCD_DIALECT,
+  'iso93-ascii': ISO93_ASCII_DIALECT,
+  'iso93-bcd': ISO93_BCD_DIALECT,
 };
 
 export function dialectFromJson(json: unknown): CompiledDialect {
@@ -88,7 +96,8 @@ export function dialectFromJson(json: unknown): CompiledDialect {
   const j = parsed.data;
   const base = BASES[j.base ?? 'ascii']!;
   const overrides: Record<number, Partial<FieldSpec>> = { ...base.overrides };
-  const fields: Record<number, (typeof ISO8583_1987_FIELDS)[number]> = { ...base.fields };
+  const fields: Record<number, FieldDef> = { ...base.fields };
+  const baseSpecs = fieldSpecsOf(base);
   for (const [k, f] of Object.entries(j.fields ?? {})) {
     const id = Number(k);
     const prev = fields[id];
@@ -107,7 +116,8 @@ export function dialectFromJson(json: unknown): CompiledDialect {
     if (f.pad) ov.pad = f.pad;
     if (f.sensitivity) {
       // never relax card data: track data and the PIN block stay secret
-      if (DEFAULT_SENSITIVITY[id] === 'secret' && f.sensitivity !== 'secret')
+      const wasSecret = DEFAULT_SENSITIVITY[id] === 'secret' || baseSpecs[id]?.sensitivity === 'secret';
+      if (wasSecret && f.sensitivity !== 'secret')
         throw new DialectError(
           `dialect fields.${k}.sensitivity: field ${id} is secret card data and cannot be relaxed to "${f.sensitivity}"`,
         );

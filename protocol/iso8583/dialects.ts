@@ -1,5 +1,6 @@
 /**
- * Built-in dialects. Each is pure data: encoding choices over the ISO 8583:1987 field table.
+ * Built-in dialects. Each is pure data: encoding choices over a field table, ISO 8583:1987
+ * (fields-1987.ts) or ISO 8583:1993 (fields-1993.ts).
  * - `ascii`: ASCII MTI and fields, binary bitmap, ASCII LL/LLL prefixes, raw binary fields, field 55
  *   as raw bytes (EMV TLV). Byte-compatible with the `iso_8583` npm package for the fields both
  *   define the same way.
@@ -8,9 +9,13 @@
  * - `bcd`: jPOS ISO87BPackager, UnionPay-style: BCD MTI, numerics and length prefixes, binary bitmap,
  *   ASCII text fields, raw binary fields; field 55 raw bytes (LLLBINARY). Links usually wrap it in a
  *   2-byte length and a 5-byte TPDU (see protocol/framing).
+ * - `iso93-ascii`, `iso93-bcd`: the encoding choices of `ascii` and `bcd` over the 1993 table
+ *   (MTIs 1xxx, a three-digit action code in field 39). 1993 field 72 (data record) can carry
+ *   card-file records, so it is secret there; the other card-data fields mean the same in both.
  */
 import { ISO8583_1987_FIELDS } from './fields-1987.js';
-import { compileDialect, type CompiledDialect, type DialectDef } from './spec.js';
+import { ISO8583_1993_FIELDS } from './fields-1993.js';
+import { compileDialect, type CompiledDialect, type DialectDef, type FieldSpec } from './spec.js';
 
 export const ASCII_DIALECT: DialectDef = {
   name: 'ascii',
@@ -57,10 +62,33 @@ export const BCD_DIALECT: DialectDef = {
   },
 };
 
+/** 1993 card data beyond DEFAULT_SENSITIVITY (docs/codec.md §Card data in 1993). */
+const ISO93_SENSITIVITY: Readonly<Record<number, Partial<FieldSpec>>> = {
+  72: { sensitivity: 'secret' }, // data record: file-update records may hold PANs
+};
+
+export const ISO93_ASCII_DIALECT: DialectDef = {
+  ...ASCII_DIALECT,
+  name: 'iso93-ascii',
+  description: 'ISO 8583:1993 fields; ASCII fields and prefixes, binary bitmap',
+  fields: ISO8583_1993_FIELDS,
+  overrides: ISO93_SENSITIVITY,
+};
+
+export const ISO93_BCD_DIALECT: DialectDef = {
+  ...BCD_DIALECT,
+  name: 'iso93-bcd',
+  description: 'ISO 8583:1993 fields; BCD MTI, numerics and prefixes, binary bitmap',
+  fields: ISO8583_1993_FIELDS,
+  overrides: { ...ISO93_SENSITIVITY, 97: { pad: 'right' } },
+};
+
 export const DIALECTS = {
   ascii: compileDialect(ASCII_DIALECT),
   'ascii-hex': compileDialect(ASCII_HEX_DIALECT),
   bcd: compileDialect(BCD_DIALECT),
+  'iso93-ascii': compileDialect(ISO93_ASCII_DIALECT),
+  'iso93-bcd': compileDialect(ISO93_BCD_DIALECT),
 } as const satisfies Record<string, CompiledDialect>;
 
 export type DialectName = keyof typeof DIALECTS;

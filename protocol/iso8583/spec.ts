@@ -54,7 +54,7 @@ export interface DialectDef {
   /** Pad side for odd-length BCD fixed fields and for variable fields. */
   bcdPadFixed: BcdPad;
   bcdPadVariable: BcdPad;
-  /** Base field table; defaults to ISO 8583:1987. */
+  /** Base field table: ISO 8583:1987 (fields-1987.ts) or 1993 (fields-1993.ts). */
   fields: Readonly<Record<number, FieldDef>>;
   /** Per-field replacements applied after the encoding rules (partial). */
   overrides?: Readonly<Record<number, Partial<FieldSpec>>>;

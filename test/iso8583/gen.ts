@@ -19,6 +19,13 @@ import {
 } from '../../protocol/iso8583/index.js';
 
 export const DIALECT_NAMES: readonly DialectName[] = ['ascii', 'ascii-hex', 'bcd'];
+/** The built-in ISO 8583:1993 dialects (three-digit field 39, other field formats: fields-1993.ts). */
+export const DIALECT_NAMES_1993: readonly DialectName[] = ['iso93-ascii', 'iso93-bcd'];
+
+/** A response code as the dialect's field 39 carries it: '05' is '005' where field 39 is n3. */
+export function rcFor(d: CompiledDialect, rc: string): string {
+  return rc.padStart(d.specs[39]!.length, '0');
+}
 
 export const DIGITS = '0123456789';
 export const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join(

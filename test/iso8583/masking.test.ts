@@ -21,7 +21,7 @@ import {
   REDACTED,
 } from '../../protocol/iso8583/index.js';
 import { captureLogger } from '../helpers/log.js';
-import { DIALECT_NAMES } from './gen.js';
+import { DIALECT_NAMES, DIALECT_NAMES_1993, rcFor } from './gen.js';
 
 /** Luhn-valid PANs of 13-19 digits with a card-network first digit. */
 const panArb: fc.Arbitrary<string> = fc
@@ -82,7 +82,7 @@ function messageWithCard(d: CompiledDialect, c: Card, rc: string): IsoMessage {
       35: c.track2,
       36: `${c.pan}=${c.discretionary}`,
       37: '332710123456',
-      39: rc,
+      39: rcFor(d, rc),
       41: 'TERM0001',
       45: c.track1,
       48: `CARD ${c.pan} REF`,
@@ -104,116 +104,119 @@ function expectClean(text: string, c: Card, where: string): void {
   expect(text.toUpperCase().includes(c.pinBlock), `${where}: PIN block`).toBe(false);
 }
 
-describe.each(DIALECT_NAMES)('no full PAN or track/PIN data leaves the decoder, dialect %s', (name) => {
-  const d = DIALECTS[name];
+describe.each([...DIALECT_NAMES, ...DIALECT_NAMES_1993])(
+  'no full PAN or track/PIN data leaves the decoder, dialect %s',
+  (name) => {
+    const d = DIALECTS[name];
 
-  it('describeMessage: PAN masked, tracks and PIN redacted, EMV 5A/57 dropped, free-text PANs masked (property)', () => {
-    const view = new MessageView();
-    fc.assert(
-      fc.property(cardArb, (c) => {
-        const bytes = encodeMessage(d, messageWithCard(d, c, '05'));
-        expect(decodeInto(d, bytes, 0, bytes.length, view)).toBe(true);
-        const desc = describeMessage(view);
-        expectClean(JSON.stringify(desc), c, 'describeMessage');
-        // not vacuous: the masked forms and the safe data are there
-        expect(desc.fields[2]).toBe(maskPan(c.pan));
-        expect(desc.fields[34]).toBe(maskPan(c.pan));
-        expect(desc.fields[102]).toBe(maskPan(c.pan));
-        expect(desc.fields[103]).toBe(`acct:${maskPan(c.pan)}`);
-        for (const f of [35, 36, 45, 48, 52]) expect(desc.fields[f]).toBe(REDACTED);
-        expect(desc.fields[55]).toEqual({ '9F27': '80', '8A': '3035', '95': '0000048000', _dropped: '2' });
-        expect(desc.response_code).toBe('05');
-        // the view's own accessors
-        for (const f of view.fieldNumbers()) {
-          const v = view.get(f);
-          if (v === undefined || f === 55) continue; // 55 is raw EMV data; output goes through describeMessage
-          expect(findPans(v), `get(${f})`).toEqual(f === 102 || f === 103 ? [c.pan] : []);
-        }
-        expect(view.panMasked()).toBe(maskPan(c.pan));
-        expect(view.panDigest('device-secret')).toMatch(/^[0-9a-f]{32}$/);
-        expect(view.panDigest('device-secret')).not.toContain(c.pan);
-      }),
-      { numRuns: 150 },
-    );
-  });
+    it('describeMessage: PAN masked, tracks and PIN redacted, EMV 5A/57 dropped, free-text PANs masked (property)', () => {
+      const view = new MessageView();
+      fc.assert(
+        fc.property(cardArb, (c) => {
+          const bytes = encodeMessage(d, messageWithCard(d, c, '05'));
+          expect(decodeInto(d, bytes, 0, bytes.length, view)).toBe(true);
+          const desc = describeMessage(view);
+          expectClean(JSON.stringify(desc), c, 'describeMessage');
+          // not vacuous: the masked forms and the safe data are there
+          expect(desc.fields[2]).toBe(maskPan(c.pan));
+          expect(desc.fields[34]).toBe(maskPan(c.pan));
+          expect(desc.fields[102]).toBe(maskPan(c.pan));
+          expect(desc.fields[103]).toBe(`acct:${maskPan(c.pan)}`);
+          for (const f of [35, 36, 45, 48, 52]) expect(desc.fields[f]).toBe(REDACTED);
+          expect(desc.fields[55]).toEqual({ '9F27': '80', '8A': '3035', '95': '0000048000', _dropped: '2' });
+          expect(desc.response_code).toBe(rcFor(d, '05'));
+          // the view's own accessors
+          for (const f of view.fieldNumbers()) {
+            const v = view.get(f);
+            if (v === undefined || f === 55) continue; // 55 is raw EMV data; output goes through describeMessage
+            expect(findPans(v), `get(${f})`).toEqual(f === 102 || f === 103 ? [c.pan] : []);
+          }
+          expect(view.panMasked()).toBe(maskPan(c.pan));
+          expect(view.panDigest('device-secret')).toMatch(/^[0-9a-f]{32}$/);
+          expect(view.panDigest('device-secret')).not.toContain(c.pan);
+        }),
+        { numRuns: 150 },
+      );
+    });
 
-  it('errors on damaged messages carry no card data (property)', () => {
-    const view = new MessageView();
-    fc.assert(
-      fc.property(cardArb, fc.nat(), fc.integer({ min: 0, max: 255 }), (c, at, byte) => {
+    it('errors on damaged messages carry no card data (property)', () => {
+      const view = new MessageView();
+      fc.assert(
+        fc.property(cardArb, fc.nat(), fc.integer({ min: 0, max: 255 }), (c, at, byte) => {
+          const bytes = encodeMessage(d, messageWithCard(d, c, '51'));
+          // truncated anywhere, or one byte replaced
+          const cut = bytes.subarray(0, at % bytes.length);
+          const damaged = Buffer.from(bytes);
+          damaged[at % bytes.length] = byte;
+          for (const input of [cut, damaged]) {
+            if (decodeInto(d, input, 0, input.length, view)) continue;
+            const e = view.error()!;
+            expectClean(`${e.message}\n${JSON.stringify(e)}\n${e.stack}`, c, 'error');
+          }
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it('log lines with a described message, a decode error and PAN-bearing text are clean', () => {
+      const { lines, logger } = captureLogger({ rateLimit: false });
+      const view = new MessageView();
+      const cards = fc.sample(cardArb, { numRuns: 20, seed: 42 });
+      for (const c of cards) {
         const bytes = encodeMessage(d, messageWithCard(d, c, '51'));
-        // truncated anywhere, or one byte replaced
-        const cut = bytes.subarray(0, at % bytes.length);
-        const damaged = Buffer.from(bytes);
-        damaged[at % bytes.length] = byte;
-        for (const input of [cut, damaged]) {
-          if (decodeInto(d, input, 0, input.length, view)) continue;
-          const e = view.error()!;
-          expectClean(`${e.message}\n${JSON.stringify(e)}\n${e.stack}`, c, 'error');
-        }
-      }),
-      { numRuns: 150 },
-    );
-  });
-
-  it('log lines with a described message, a decode error and PAN-bearing text are clean', () => {
-    const { lines, logger } = captureLogger({ rateLimit: false });
-    const view = new MessageView();
-    const cards = fc.sample(cardArb, { numRuns: 20, seed: 42 });
-    for (const c of cards) {
-      const bytes = encodeMessage(d, messageWithCard(d, c, '51'));
-      expect(decodeInto(d, bytes, 0, bytes.length, view)).toBe(true);
-      logger.info({ event: 'decoded', message: describeMessage(view) }, 'response decoded');
-      expect(decodeInto(d, bytes, 0, bytes.length - 3, view)).toBe(false);
-      const err = view.error()!;
-      logger.warn({ event: 'decode_error', err }, 'bad response');
-      logger.error(err);
-      logger.info({ code: err.code, detail: err.toJSON() }, `could not decode message for card ${c.pan}`);
-    }
-    expect(lines.length).toBe(cards.length * 4);
-    // pino's epoch-millisecond "time" is a 13-digit number that can pass the Luhn check by chance
-    const all = lines.map((l) => l.replace(/"time":\d+,?/, '')).join('\n');
-    for (const c of cards) expectClean(all, c, 'log');
-    // not vacuous: the events and the masked PANs are in the log
-    expect(all).toContain('"event":"decoded"');
-    expect(all).toContain('E_TRUNCATED');
-    expect(all).toContain(maskPan(cards[0]!.pan));
-  });
-
-  it('the decode command output (NDJSON) is clean, good and bad messages alike', async () => {
-    const view = new MessageView();
-    const cards = fc.sample(cardArb, { numRuns: 30, seed: 7 });
-    const lines: string[] = [];
-    for (const c of cards) {
-      const bytes = encodeMessage(d, messageWithCard(d, c, '51'));
-      lines.push(bytes.toString('hex'));
-      lines.push(bytes.subarray(0, bytes.length - 5).toString('hex')); // truncated
-      // a non-digit in the amount (field 4), after the PAN
-      expect(decodeInto(d, bytes, 0, bytes.length, view)).toBe(true);
-      const bad = Buffer.from(bytes);
-      bad[view.offsetOf(4) + 3] = d.def.numeric === 'bcd' ? 0xaa : 0x58;
-      lines.push(bad.toString('hex'));
-    }
-    const chunks: string[] = [];
-    const out = new Writable({
-      write(chunk, _e, cb) {
-        chunks.push(String(chunk));
-        cb();
-      },
+        expect(decodeInto(d, bytes, 0, bytes.length, view)).toBe(true);
+        logger.info({ event: 'decoded', message: describeMessage(view) }, 'response decoded');
+        expect(decodeInto(d, bytes, 0, bytes.length - 3, view)).toBe(false);
+        const err = view.error()!;
+        logger.warn({ event: 'decode_error', err }, 'bad response');
+        logger.error(err);
+        logger.info({ code: err.code, detail: err.toJSON() }, `could not decode message for card ${c.pan}`);
+      }
+      expect(lines.length).toBe(cards.length * 4);
+      // pino's epoch-millisecond "time" is a 13-digit number that can pass the Luhn check by chance
+      const all = lines.map((l) => l.replace(/"time":\d+,?/, '')).join('\n');
+      for (const c of cards) expectClean(all, c, 'log');
+      // not vacuous: the events and the masked PANs are in the log
+      expect(all).toContain('"event":"decoded"');
+      expect(all).toContain('E_TRUNCATED');
+      expect(all).toContain(maskPan(cards[0]!.pan));
     });
-    const summary = await decodeStream(Readable.from([`${lines.join('\n')}\n`]), out, {
-      dialect: d,
-      hex: true,
-      lengthPrefix: false,
-      tpdu: false,
+
+    it('the decode command output (NDJSON) is clean, good and bad messages alike', async () => {
+      const view = new MessageView();
+      const cards = fc.sample(cardArb, { numRuns: 30, seed: 7 });
+      const lines: string[] = [];
+      for (const c of cards) {
+        const bytes = encodeMessage(d, messageWithCard(d, c, '51'));
+        lines.push(bytes.toString('hex'));
+        lines.push(bytes.subarray(0, bytes.length - 5).toString('hex')); // truncated
+        // a non-digit in the amount (field 4), after the PAN
+        expect(decodeInto(d, bytes, 0, bytes.length, view)).toBe(true);
+        const bad = Buffer.from(bytes);
+        bad[view.offsetOf(4) + 3] = d.def.numeric === 'bcd' ? 0xaa : 0x58;
+        lines.push(bad.toString('hex'));
+      }
+      const chunks: string[] = [];
+      const out = new Writable({
+        write(chunk, _e, cb) {
+          chunks.push(String(chunk));
+          cb();
+        },
+      });
+      const summary = await decodeStream(Readable.from([`${lines.join('\n')}\n`]), out, {
+        dialect: d,
+        hex: true,
+        lengthPrefix: false,
+        tpdu: false,
+      });
+      expect(summary.ok).toBe(cards.length);
+      expect(summary.ok + summary.bad).toBe(lines.length);
+      const text = chunks.join('');
+      expect(text.trim().split('\n')).toHaveLength(lines.length);
+      for (const c of cards) expectClean(text, c, 'NDJSON');
+      expect(text).toContain(`"2":"${maskPan(cards[0]!.pan)}"`);
+      expect(text).toContain('"error":"E_BAD_NUMERIC","field":4');
+      expect(text).toContain('"error":"E_TRUNCATED","field":103');
     });
-    expect(summary.ok).toBe(cards.length);
-    expect(summary.ok + summary.bad).toBe(lines.length);
-    const text = chunks.join('');
-    expect(text.trim().split('\n')).toHaveLength(lines.length);
-    for (const c of cards) expectClean(text, c, 'NDJSON');
-    expect(text).toContain(`"2":"${maskPan(cards[0]!.pan)}"`);
-    expect(text).toContain('"error":"E_BAD_NUMERIC","field":4');
-    expect(text).toContain('"error":"E_TRUNCATED","field":103');
-  });
-});
+  },
+);

@@ -121,11 +121,13 @@ export function linkOpener(
     }
     const scenario = cfg.simulate.scenario;
     const dialect = cfg.dialect;
-    if (!isDialectName(dialect)) {
+    // the simulator's scenarios are 0200/0210 exchanges with two-character response codes
+    const simDialects = Object.keys(DIALECTS).filter((n) => !n.startsWith('iso93-'));
+    if (!isDialectName(dialect) || !simDialects.includes(dialect)) {
       throw new ConfigError(
         'dialect',
         dialect,
-        `the simulator speaks the built-in dialects only: ${Object.keys(DIALECTS).join(', ')}`,
+        `the simulator speaks the built-in 1987 dialects only: ${simDialects.join(', ')}`,
       );
     }
     const rate = cfg.simulate.rate;
