@@ -36,6 +36,18 @@ function isBrokerUrl(v: string): boolean {
   }
 }
 
+/** Text shown on the display, in scripts and on slips: no control characters or bidi overrides. */
+const printable = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine(
+      (v) => !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(v),
+      'control characters are not allowed',
+    );
+
 export const configSchema = z
   .object({
     terminal: z
@@ -45,11 +57,11 @@ export const configSchema = z
         /** Merchant id as in field 42 (ans15). */
         merchant_id: ident(15).default('MERCHANT0000001'),
         /** Merchant name as printed on the cardholder's statement (for the issuer script). */
-        merchant_name: z.string().min(1).max(40).default('DEMO SHOP'),
+        merchant_name: printable(40).default('DEMO SHOP'),
         /** IANA time zone for local times in prompts and scripts; default the system's. */
         timezone: z.string().min(1).optional(),
         /** The acquirer (card-acceptance bank or processor), named in the issuer script; optional. */
-        acquirer: z.string().trim().min(1).max(40).optional(),
+        acquirer: printable(40).optional(),
       })
       .strict()
       .prefault({}),

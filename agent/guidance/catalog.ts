@@ -4,6 +4,8 @@
  * onMissing. Sensitive rows (lost, stolen, fraud, pick-up ...) always get the generic customer
  * text, whatever the catalog or an override says for that key.
  */
+import { scrubPans } from '../../protocol/card/pan.js';
+import { hasTrackShape } from '../../protocol/card/track.js';
 import { lazy, zod } from '../../protocol/zod.js';
 import type { CodeRow } from '../../protocol/response-codes/index.js';
 import { de } from './catalogs/de.js';
@@ -85,6 +87,10 @@ export function flatten(data: CatalogData): Map<string, string> {
 }
 
 const LANG_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
+/** Longest text a merchant may give (the longest built-in is a few hundred characters). */
+const MAX_TEXT = 1000;
+/** C0 controls but \n, DEL, C1 controls, and the Unicode bidirectional overrides and isolates. */
+const UNSAFE_TEXT = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 /** A key a foreign file parsed into (a base64 run, a line of text) is not quoted in the error. */
 const LANG_KEY_SHOWN = /^[A-Za-z0-9_-]{1,16}$/;
 // built by the first overrides: `explain` and a catalog without overrides never load zod
@@ -92,7 +98,18 @@ const overridesSchema = lazy(() => {
   const z = zod();
   return z.record(
     z.string().regex(LANG_TAG),
-    z.record(z.string().min(1), z.string().trim().min(1, 'texts must not be empty')),
+    z.record(
+      z.string().min(1),
+      z
+        .string()
+        .trim()
+        .min(1, 'texts must not be empty')
+        .max(MAX_TEXT, `at most ${MAX_TEXT} characters`)
+        // shown on the display, printed, written to a terminal: no escape sequences, no bidi tricks
+        .refine((t) => !UNSAFE_TEXT.test(t), 'control characters (other than line breaks) are not allowed')
+        // a merchant's text is shown to everyone: never a card number or track data in it
+        .refine((t) => scrubPans(t) === t && !hasTrackShape(t), 'must not hold a card number or track data'),
+    ),
   );
 });
 

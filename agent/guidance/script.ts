@@ -196,6 +196,9 @@ type AskKind = 'decline' | 'referral' | 'technical';
 
 function askKind(row: CodeRow): AskKind {
   if (row.textKey === 'refer_issuer') return 'referral';
+  // a local fault (card read, removed early, PIN timeout or cancel, host timeout) is no decline:
+  // nobody at the issuer said no; ask whether the payment reached them
+  if (row.standard === 'local') return 'technical';
   if (row.category === 'network' || row.category === 'system_fault' || row.category === 'approved')
     return 'technical';
   if (row.category === 'merchant_setup') return 'technical';

@@ -141,6 +141,7 @@ export class CashierDesk {
     return issuerScript(asRecord(this.sale), this.o.terminal, this.o.cashierLang, {
       columns,
       row: this.row,
+      catalog: this.o.screens.catalog, // the merchant's texts, as on the screen
     });
   }
 
@@ -167,7 +168,10 @@ export class CashierDesk {
       if (this.sale !== null) {
         const geo = this.o.screens.bodyGeometry;
         pages.push(
-          ...issuerScriptPages(asRecord(this.sale), this.o.terminal, this.o.cashierLang, geo, { row }),
+          ...issuerScriptPages(asRecord(this.sale), this.o.terminal, this.o.cashierLang, geo, {
+            row,
+            catalog: this.o.screens.catalog,
+          }),
         );
       }
       this.detailScreen = { ...base, pages };

@@ -43,7 +43,8 @@ export class ScreenBook {
   private readonly body: Geometry;
 
   constructor(
-    private readonly catalog: Catalog,
+    /** The catalog the screens come from (the merchant's texts included): the script uses it too. */
+    readonly catalog: Catalog,
     readonly geometry: Geometry,
   ) {
     this.body = { width: geometry.width, height: Math.max(1, geometry.height - 1) };

@@ -283,6 +283,7 @@ async function openAgent(
     terminal: {
       merchantName: cfg.terminal.merchant_name,
       ...(cfg.terminal.timezone !== undefined ? { timezone: cfg.terminal.timezone } : {}),
+      ...(cfg.terminal.acquirer !== undefined ? { acquirer: cfg.terminal.acquirer } : {}),
     },
     printer:
       parts.printer ??

@@ -42,6 +42,25 @@ export function keyOf(chunk: string): KeyName | 'stop' | null {
   }
 }
 
+/**
+ * The key presses in a chunk of terminal input: keys typed fast, held down or pasted come in one
+ * chunk ("\x1b[B\x1b[Bi"): an arrow's escape sequence is one piece, any other character one piece.
+ */
+export function keyPieces(chunk: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < chunk.length) {
+    if (chunk[i] === '\x1b' && (chunk[i + 1] === '[' || chunk[i + 1] === 'O') && i + 2 < chunk.length) {
+      out.push(chunk.slice(i, i + 3));
+      i += 3;
+    } else {
+      out.push(chunk[i]!);
+      i++;
+    }
+  }
+  return out;
+}
+
 export interface KeyboardInput {
   isTTY?: boolean;
   setRawMode?(on: boolean): unknown;
@@ -65,9 +84,11 @@ export function readKeypad(
   input.setRawMode(true);
   input.setEncoding('utf8');
   const onData = (chunk: string): void => {
-    const k = keyOf(chunk);
-    if (k === 'stop') onStop();
-    else if (k !== null) onKey(k);
+    for (const piece of keyPieces(chunk)) {
+      const k = keyOf(piece);
+      if (k === 'stop') onStop();
+      else if (k !== null) onKey(k);
+    }
   };
   input.on('data', onData);
   input.resume();

@@ -11,7 +11,7 @@
  * (print resolves when the bytes are handed to the OS or the socket).
  */
 import { once } from 'node:events';
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { encodeSlip, type SlipOptions } from './escpos.js';
 import { PrinterError } from './errors.js';
@@ -121,6 +121,16 @@ async function tcpSink(host: string, port: number, timeoutMs: number): Promise<S
 }
 
 async function fileSink(path: string): Promise<Sink> {
+  // a regular file (a paper roll kept as a file) or a character device (/dev/usb/lp0); a FIFO would
+  // block the open until a reader comes, a directory cannot take bytes: both refused before opening
+  const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null; // a new file
+    throw e;
+  });
+  if (st && !st.isFile() && !st.isCharacterDevice())
+    throw new Error(
+      st.isFIFO() ? 'a FIFO, not a printer' : st.isDirectory() ? 'a directory' : 'not a printer device',
+    );
   const fh: FileHandle = await open(path, 'a');
   return {
     write: async (bytes) => {
