@@ -283,7 +283,7 @@ export class Pipeline {
       case 'KEY': {
         const key = e.args.name ?? '';
         if (isKeyName(key)) this.desk.key(key);
-        else this.log.warn({ event: 'key_unknown', key: shortReason(key) }, 'unknown keypad key');
+        else this.log.warn({ event: 'key_unknown', name: shortReason(key) }, 'unknown keypad key');
         return;
       }
       case 'CARD_INSERTED':

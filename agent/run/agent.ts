@@ -151,7 +151,7 @@ async function openAgent(
         const k = `${lang}:${key}`;
         if (warned.has(k)) return;
         warned.add(k);
-        log.warn({ event: 'text_missing', lang, key }, 'text missing in catalog, English shown');
+        log.warn({ event: 'text_missing', lang, text_key: key }, 'text missing in catalog, English shown');
       },
     }),
   );
