@@ -75,6 +75,7 @@ export const de: CatalogData = {
     },
     'cat.unknown': {
       title: 'Abgelehnt',
+      reason: 'Grund unbekannt',
       action: 'Andere Zahlart',
       cashier: 'Abgelehnt (unbekannter Code). Um eine andere Zahlungsart bitten.',
       steps: ['Andere Karte oder Zahlungsart anbieten.', 'Code an den Netzbetreiber melden.'],
@@ -107,6 +108,7 @@ export const de: CatalogData = {
     },
     do_not_honour: {
       title: 'Abgelehnt',
+      reason: 'Ohne Angabe',
       action: 'Andere Karte',
       cashier: 'Von der Bank abgelehnt. Um eine andere Karte bitten.',
       customer: 'Ihre Bank hat die Zahlung abgelehnt. Bitte nutzen Sie eine andere Karte oder Zahlungsart.',
@@ -390,6 +392,7 @@ export const de: CatalogData = {
     },
     customer_cancel: {
       title: 'Abgebrochen',
+      reason: 'Kunde brach ab',
       action: 'Kunde fragen',
       status: 'ABGEBROCHEN',
       cashier: 'Der Kunde hat die Zahlung abgebrochen.',

@@ -67,6 +67,7 @@ export const en: CatalogData = {
     },
     'cat.unknown': {
       title: 'Declined',
+      reason: 'Unknown reason',
       action: 'Other payment',
       cashier: 'Declined (unknown code). Ask for another payment method.',
       steps: ['Offer another card or payment method.', 'Report the code to the payment provider.'],
@@ -99,6 +100,7 @@ export const en: CatalogData = {
     },
     do_not_honour: {
       title: 'Declined',
+      reason: 'No reason given',
       action: 'Ask other card',
       cashier: 'Declined by the bank. Ask for another card.',
       customer: 'Your bank declined the payment. Please use another card or payment method.',
@@ -271,6 +273,7 @@ export const en: CatalogData = {
     },
     try_again: {
       title: 'Try again',
+      reason: 'Temporary issue',
       action: 'Run it again',
       cashier: 'Please run the payment again.',
       customer: "Sorry, let's try that once more.",
@@ -355,6 +358,7 @@ export const en: CatalogData = {
     },
     customer_cancel: {
       title: 'Cancelled',
+      reason: 'Customer stopped',
       action: 'Ask: pay again?',
       status: 'CANCELLED',
       cashier: 'The customer cancelled the payment.',

@@ -68,6 +68,7 @@ export const fi: CatalogData = {
     },
     'cat.unknown': {
       title: 'Hylätty',
+      reason: 'Syy tuntematon',
       action: 'Muu maksutapa',
       cashier: 'Hylätty (tuntematon koodi). Pyydä toinen maksutapa.',
       steps: ['Tarjoa toista korttia tai maksutapaa.', 'Ilmoita koodi maksupalvelun tukeen.'],
@@ -100,6 +101,7 @@ export const fi: CatalogData = {
     },
     do_not_honour: {
       title: 'Hylätty',
+      reason: 'Ei syytä',
       action: 'Toinen kortti',
       cashier: 'Pankki hylkäsi maksun. Pyydä toinen kortti.',
       customer: 'Pankkisi hylkäsi maksun. Käytäthän toista korttia tai maksutapaa.',
@@ -279,6 +281,7 @@ export const fi: CatalogData = {
     },
     try_again: {
       title: 'Yritä uudelleen',
+      reason: 'Tilapäinen vika',
       action: 'Maksa uudelleen',
       cashier: 'Tee maksu uudelleen.',
       customer: 'Pahoittelut, yritetään vielä kerran.',
@@ -371,6 +374,7 @@ export const fi: CatalogData = {
     },
     customer_cancel: {
       title: 'Keskeytetty',
+      reason: 'Asiakas perui',
       action: 'Kysy asiakkaalta',
       status: 'KESKEYTETTY',
       cashier: 'Asiakas keskeytti maksun.',

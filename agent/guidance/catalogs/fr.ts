@@ -86,6 +86,7 @@ export const fr: CatalogData = {
     },
     'cat.unknown': {
       title: 'Refusé',
+      reason: 'Motif inconnu',
       action: 'Autre moyen',
       cashier: 'Refusé (code inconnu). Demander un autre moyen de paiement.',
       steps: [
@@ -126,6 +127,7 @@ export const fr: CatalogData = {
     },
     do_not_honour: {
       title: 'Refusé',
+      reason: 'Sans motif',
       action: 'Autre carte',
       cashier: 'Refusé par la banque. Demander une autre carte.',
       customer:
@@ -425,6 +427,7 @@ export const fr: CatalogData = {
     },
     customer_cancel: {
       title: 'Annulé',
+      reason: 'Client a annulé',
       action: 'Demander client',
       status: 'ANNULÉ',
       cashier: 'Le client a annulé le paiement.',

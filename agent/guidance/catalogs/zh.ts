@@ -63,6 +63,7 @@ export const zh: CatalogData = {
     },
     'cat.unknown': {
       title: '交易被拒',
+      reason: '原因不明',
       action: '换其他支付方式',
       cashier: '交易被拒（未知代码），请顾客换一种支付方式。',
       steps: ['请顾客换卡或换其他支付方式。', '把应答码报告给收单机构。'],
@@ -91,6 +92,7 @@ export const zh: CatalogData = {
     },
     do_not_honour: {
       title: '交易被拒',
+      reason: '银行未说明原因',
       action: '请换一张卡',
       cashier: '发卡行拒绝交易，请顾客换一张卡。',
       customer: '您的银行拒绝了这笔支付，请换一张卡或其他支付方式。',
@@ -248,6 +250,7 @@ export const zh: CatalogData = {
     },
     try_again: {
       title: '请重试',
+      reason: '临时故障',
       action: '请重新交易',
       cashier: '请重新发起一次交易。',
       customer: '抱歉，我们再试一次。',
@@ -325,6 +328,7 @@ export const zh: CatalogData = {
     },
     customer_cancel: {
       title: '已取消',
+      reason: '顾客取消',
       action: '询问顾客',
       status: '已取消',
       cashier: '顾客取消了交易。',
