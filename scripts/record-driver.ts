@@ -81,7 +81,7 @@ async function recordAll(): Promise<void> {
     for (let k = 0; k < n; k++) {
       const p = store.record(syntheticFailure(o.start + issued++, o.terminal)).then(
         (r) => {
-          process.stdout.write(`C ${r.id} ${r.seq}\n`); // synchronous on a pipe (Linux): after COMMIT
+          process.stdout.write(`C ${r.id} seq=${r.seq}\n`); // synchronous on a pipe (Linux): after COMMIT
           sync.notify();
         },
         (e: Error & { code?: string }) => {
