@@ -186,7 +186,8 @@ describe('pos-agent run', () => {
         expect(await second.exited).toBe(0);
 
         const rows = failureRows(db);
-        expect(rows.length).toBeGreaterThan(10);
+        // at least 5 committed before the kill (5 reached the broker) and 5 more after the restart
+        expect(rows.length).toBeGreaterThanOrEqual(10);
         const ids = new Set(rows.map((r) => r.id as string));
         await waitUntil(
           () => ids.size > 0 && [...ids].every((id) => sub.records().some((r) => r.id === id)),
