@@ -5,28 +5,17 @@
  *
  * socat missing: tests FAIL under CI=true (requireSocat throws) and may skip elsewhere.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './tmp.js';
+import { requireTool, toolPath } from './tools.js';
 import { sleep, waitUntil } from './wait.js';
 
-export function socatPath(): string | null {
-  try {
-    return execFileSync('sh', ['-c', 'command -v socat'], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-}
+export const socatPath = (): string | null => toolPath('socat');
 
 /** True when socat is here. Throws when it is missing under CI=true; false lets a test skip. */
-export function requireSocat(): boolean {
-  const p = socatPath();
-  if (p) return true;
-  if (process.env.CI === 'true')
-    throw new Error('socat is required under CI=true (apt-get install -y socat)');
-  return false;
-}
+export const requireSocat = (): boolean => requireTool('socat');
 
 export interface PtyPair {
   /** Link path of one end (give it to the code under test). */

@@ -5,25 +5,16 @@
  *
  * tmux missing: tests FAIL under CI=true (requireTmux throws) and may skip elsewhere.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { requireTool, toolPath } from './tools.js';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export function tmuxPath(): string | null {
-  try {
-    return execFileSync('sh', ['-c', 'command -v tmux'], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-}
+export const tmuxPath = (): string | null => toolPath('tmux');
 
 /** True when tmux is here. Throws when it is missing under CI=true; false lets a test skip. */
-export function requireTmux(): boolean {
-  if (tmuxPath()) return true;
-  if (process.env.CI === 'true') throw new Error('tmux is required under CI=true (apt-get install -y tmux)');
-  return false;
-}
+export const requireTmux = (): boolean => requireTool('tmux');
 
 export interface TmuxSession {
   /** The pane's text now, one string per row (trailing spaces trimmed by tmux). */
