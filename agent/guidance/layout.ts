@@ -192,8 +192,8 @@ export function wrapParagraph(paragraph: string, width: number): string[] {
         inkW += c.w;
       }
     }
-    if (inkW === 0) {
-      // only spaces: keep them unless at the start of a line
+    if (ink === '') {
+      // only spaces: keep them unless at the start of a line (a zero-width grapheme is ink)
       if (lineW > 0) {
         line += ' '.repeat(trail);
         lineW += trail;

@@ -239,6 +239,13 @@ describe('paging', () => {
   });
 });
 
+describe('zero-width graphemes (fast-check find, seed -1758030260)', () => {
+  it('a Hangul filler (width 0) alone or between words is kept, not dropped as a space', () => {
+    expect(layout('\u3164', { width: 2, height: 1 })).toEqual([['\u3164']]);
+    expect(layout('a \u3164 b', { width: 16, height: 1 })).toEqual([['a \u3164 b']]);
+  });
+});
+
 describe('layout properties (fast-check)', () => {
   const unit = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom('a', 'B', 'z', ' ', ' ', '-', '/', '.', ':') },
