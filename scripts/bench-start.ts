@@ -35,7 +35,7 @@ const o = new Command()
   .parse()
   .opts<{ samples: number; baseline?: string; json?: boolean }>();
 
-const MAIN = fileURLToPath(new URL('../agent/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../bin/pos-agent.js', import.meta.url));
 const SAMPLE_HEX = fileURLToPath(new URL('../../samples/0210-decline-51.hex', import.meta.url));
 const READY = '"event":"agent_started"';
 const READY_TIMEOUT_MS = 20_000;

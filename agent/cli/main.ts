@@ -1,12 +1,12 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env node
 /**
  * The `pos-agent` command line. Each subcommand lives in agent/cli/commands/<name>.ts and registers
  * itself on the commander program. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.
  */
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { scrubPans } from '../../protocol/card/pan.js';
 import { guardStdout, isClosedPipe } from './stdout.js';
+import { agentVersion } from '../version.js';
 
 /**
  * Command modules, loaded on demand: `pos-agent run` on a POS board should not carry the export,
@@ -22,27 +22,22 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   fleet: () => import('./commands/fleet.js'),
 };
 
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    };
-    return pkg.version;
-  } catch {
-    return '0.0.0';
-  }
-}
-
 export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command();
   program
     .name('pos-agent')
     .description('Transaction-failure agent for card-payment terminals')
-    .version(version())
+    .version(agentVersion())
     .showHelpAfterError()
     .exitOverride();
   const wanted = argv[2];
-  const names = wanted !== undefined && Object.hasOwn(COMMANDS, wanted) ? [wanted] : Object.keys(COMMANDS);
+  // `--version` needs no command; a known command needs only itself; help and the rest need all
+  const names =
+    wanted === '--version' || wanted === '-V'
+      ? []
+      : wanted !== undefined && Object.hasOwn(COMMANDS, wanted)
+        ? [wanted]
+        : Object.keys(COMMANDS);
   for (const name of names) (await COMMANDS[name]!()).register(program);
   return program;
 }

@@ -19,7 +19,7 @@
  *    an empty line.
  * Not on the hot path: prompts are laid out once per (text key, language) and memoized.
  */
-import { isPrintableAscii, textWidth } from '../../hardware/display/text-width.js';
+import { isSimpleNarrow, textWidth } from '../../hardware/display/text-width.js';
 import type { Geometry } from '../../hardware/display/types.js';
 import { GuidanceError } from './errors.js';
 
@@ -72,7 +72,7 @@ function noBreakAfter(g: string): boolean {
   return NO_BREAK_AFTER.has(g) || OPENING.test(g);
 }
 
-interface Cell {
+export interface Cell {
   g: string;
   w: number;
   /** The line may break before this cell. */
@@ -104,12 +104,16 @@ function graphemeWidth(g: string): number {
   return w;
 }
 
-/** The cells of a paragraph, each marked with whether the line may break before it. */
-function cellsOf(paragraph: string): Cell[] {
+/**
+ * The cells of a paragraph, each marked with whether the line may break before it. Exported for the
+ * test that checks the fast path (`segment` false) against Intl.Segmenter on the same text.
+ */
+export function cellsOf(paragraph: string, segment = !isSimpleNarrow(paragraph)): Cell[] {
   const out: Cell[] = [];
-  if (isPrintableAscii(paragraph)) {
-    // each printable ASCII character is a grapheme of its own, one cell wide, and every place
-    // between two characters is a word boundary for the rules below
+  if (!segment) {
+    // each character is a grapheme of its own, one cell wide (text-width.ts SIMPLE_NARROW), and
+    // breakBefore below allows a break only where a word segmenter also sees a word boundary
+    // (after a space or a hyphen): the segmenter is not needed
     for (let i = 0; i < paragraph.length; i++) out.push({ g: paragraph[i]!, w: 1, brk: true });
   } else {
     graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });

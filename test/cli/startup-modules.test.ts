@@ -1,14 +1,16 @@
 /**
  * Start-up (issue 10, item 8): each command loads only what it uses. The built CLI runs with a
  * module hook that names every file it loads (ES modules through a load hook, CommonJS through
- * Module.prototype._compile); the test checks which packages each command brought in. The time
+ * Module.prototype._compile); the test checks which packages each command brought in: files from
+ * node_modules directly, and the packages the bundle inlined into each of its files that was loaded
+ * (dist/bin/meta.json, esbuild's list of the sources in each output file). The time
  * itself is measured by `npm run bench:start`, never here.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { ROOT } from '../helpers/global-build.js';
@@ -46,6 +48,29 @@ Module.prototype._compile = function (content, file) {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The package of a node_modules path, e.g. `node_modules/@serialport/stream/x.js` → `@serialport/stream`. */
+function packageOf(path: string): string | null {
+  const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);
+  return m ? m[1]! : null;
+}
+
+/** Packages inlined into each file of the bundle (relative to the repo root, as esbuild names them). */
+function bundledPackages(): Map<string, Set<string>> {
+  const meta = JSON.parse(readFileSync(join(ROOT, 'dist/bin/meta.json'), 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  const out = new Map<string, Set<string>>();
+  for (const [file, o] of Object.entries(meta.outputs)) {
+    const names = new Set<string>();
+    for (const input of Object.keys(o.inputs)) {
+      const name = packageOf(input);
+      if (name !== null) names.add(name);
+    }
+    out.set(file, names);
+  }
+  return out;
+}
+
 /** Packages (node_modules names) whose files the command loaded, until it exits or prints `until`. */
 function packagesLoaded(args: string[], opts: { stdin?: string; until?: string } = {}): Promise<Set<string>> {
   const stdin = opts.stdin === undefined ? 'ignore' : openSync(opts.stdin, 'r');
@@ -75,7 +100,13 @@ function packagesLoaded(args: string[], opts: { stdin?: string; until?: string }
         return;
       }
       const names = new Set<string>();
-      for (const m of err.matchAll(/^MODULE .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) names.add(m[1]!);
+      const bundled = bundledPackages();
+      for (const m of err.matchAll(/^MODULE (.*)$/gm)) {
+        const file = m[1]!.startsWith('file:') ? fileURLToPath(m[1]!) : m[1]!;
+        const name = packageOf(file);
+        if (name !== null) names.add(name);
+        for (const inlined of bundled.get(relative(ROOT, file)) ?? []) names.add(inlined);
+      }
       resolve(names);
     });
   });

@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT } from '../helpers/global-build.js';
 import { createStore, insertRecords, makeRecord } from '../export/seed.js';
-
-const CLI = join(ROOT, 'dist/agent/cli/main.js');
+import { CLI } from '../helpers/cli.js';
 
 // a fake base64 private key body and a shadow-style line: none of it may ever be printed
 const KEY_LINE = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDfakeKEYzQ9x';

@@ -1,12 +1,19 @@
 /**
- * textWidth measures as string-width does (it is string-width, with printable ASCII counted by
- * length so that an ASCII-only start never loads it), and layout's ASCII fast path gives the same
+ * textWidth measures as string-width does (it is string-width, with simple narrow text counted by
+ * length so that a start in en/de/fr/fi/ru never loads it), and layout's ASCII fast path gives the same
  * lines as the grapheme path.
  */
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { layout } from '../../agent/guidance/layout.js';
-import { isPrintableAscii, textWidth } from '../../hardware/display/text-width.js';
+import fc from 'fast-check';
+import { cellsOf } from '../../agent/guidance/layout.js';
+import { BUILT_IN, flatten } from '../../agent/guidance/catalog.js';
+import {
+  isPrintableAscii,
+  isSimpleNarrow,
+  SIMPLE_NARROW,
+  textWidth,
+} from '../../hardware/display/text-width.js';
 
 const SAMPLES = [
   '',
@@ -34,19 +41,61 @@ describe('textWidth', () => {
       expect(isPrintableAscii(String.fromCharCode(c))).toBe(c >= 0x20 && c <= 0x7e);
   });
 
-  it('layout lays ASCII text out the same with and without its fast path', () => {
-    const text = 'Declined: not enough funds. Ask for another card or a smaller amount. PIN-pad/Wi-Fi ok.';
-    // the same text with a non-ASCII character at the end takes the grapheme path for the whole paragraph
-    for (const width of [16, 20, 32]) {
-      const fast = layout(text, { width, height: 8 });
-      const slow = layout(`${text}\u00a0`, { width, height: 8 });
-      expect(fast.flat().join('|')).toBe(
-        slow
-          .flat()
-          .join('|')
-          .replace(/\u00a0$/, '')
-          .trimEnd(),
-      );
+  it('every character of SIMPLE_NARROW is one cell and one grapheme, as string-width and ICU see it', () => {
+    const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      if (!SIMPLE_NARROW.test(ch)) continue;
+      expect(stringWidth(ch), `U+${c.toString(16)}`).toBe(1);
+      expect([...graphemes.segment(`a${ch}b`)].length, `U+${c.toString(16)}`).toBe(3);
     }
+    expect(isSimpleNarrow('Zahlung abgelehnt: Karte prüfen » €')).toBe(true);
+    for (const s of ['交易', 'e\u0301', '\u00ad', '©', 'tab\t']) expect(isSimpleNarrow(s)).toBe(false);
+  });
+
+  it('the fast path gives the cells and breaks the segmenter gives, for every built-in prompt', () => {
+    let checked = 0;
+    for (const data of Object.values(BUILT_IN))
+      for (const text of flatten(data).values())
+        for (const para of text.split('\n'))
+          if (isSimpleNarrow(para)) {
+            expect(cellsOf(para, false), para).toEqual(cellsOf(para, true));
+            checked++;
+          }
+    expect(checked).toBeGreaterThan(500);
+  });
+
+  it('the fast path gives the cells and breaks the segmenter gives, for random simple text', () => {
+    const alphabet = [
+      ' ',
+      ' ',
+      '-',
+      '/',
+      '.',
+      ',',
+      'a',
+      'Z',
+      '9',
+      'ü',
+      'ß',
+      'Ж',
+      'я',
+      'Ω',
+      '«',
+      '»',
+      '—',
+      '…',
+      '€',
+      '\u00a0',
+      '(',
+      ')',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 40 }), (chars) => {
+        const para = chars.join('');
+        expect(cellsOf(para, false)).toEqual(cellsOf(para, true));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The built CLI (dist/agent/cli/main.js) in a child process, for tests that need the real thing:
+ * The built CLI as users run it (the bundle dist/bin/pos-agent.js, the package's bin) in a child process, for tests that need the real thing:
  * signals, pipes, exit status, stderr. `spawnCli` runs it directly; `shellPipe` runs a bash
  * command line (a real shell pipe, e.g. `CLI decode | head -1`) and reports the exit status of the
  * pipeline's first command.
@@ -8,7 +8,7 @@ import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process'
 import { join } from 'node:path';
 import { ROOT } from './global-build.js';
 
-export const CLI = join(ROOT, 'dist/agent/cli/main.js');
+export const CLI = join(ROOT, 'dist/bin/pos-agent.js');
 
 export interface CliProc {
   child: ChildProcess;
@@ -54,7 +54,7 @@ export interface SpawnOptions {
   captureStdout?: boolean;
 }
 
-/** `node [nodeArgs] dist/agent/cli/main.js ...args`. */
+/** `node [nodeArgs] dist/bin/pos-agent.js ...args`. */
 export function spawnCli(args: string[], opts: SpawnOptions = {}): CliProc {
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, ...args], {
     cwd: ROOT,

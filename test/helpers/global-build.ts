@@ -1,7 +1,7 @@
 /**
  * Vitest globalSetup (and a helper tests may call in beforeAll): makes sure the compiled scripts
  * that tests spawn as child processes exist and are newer than their sources. Runs
- * `npx tsc -p tsconfig.json` once when dist is missing or stale. tsc still emits when some other
+ * `npm run build` (tsc, then the CLI bundle) once when dist is missing or stale. tsc still emits when some other
  * file has type errors, so only a missing output counts as failure.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,7 +13,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 /** Compiled outputs tests spawn, with the source trees they are built from. */
 const OUTPUTS: Array<{ out: string; sources: string[] }> = [
-  { out: 'dist/agent/cli/main.js', sources: ['agent', 'protocol', 'hardware'] },
+  { out: 'dist/bin/pos-agent.js', sources: ['agent', 'protocol', 'hardware', 'scripts/bundle.ts'] },
   {
     out: 'dist/scripts/record-driver.js',
     sources: [
@@ -60,6 +60,11 @@ export function ensureBuilt(): void {
       const out = String((e as { stdout?: Buffer }).stdout ?? '');
       if (!out.includes('error TS')) throw e;
     }
+    execFileSync(process.execPath, ['dist/scripts/bundle.js'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+      timeout: 120_000,
+    });
     // tsc leaves an output untouched when its content did not change: mark the build as fresh
     const now = new Date();
     for (const { out } of OUTPUTS) if (existsSync(join(ROOT, out))) utimesSync(join(ROOT, out), now, now);

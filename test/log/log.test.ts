@@ -10,6 +10,7 @@ import { LOG_RATE_PER_EVENT } from '../../agent/log.js';
 import { findPans, maskPan } from '../../protocol/card/pan.js';
 import { ensureBuilt, ROOT } from '../helpers/global-build.js';
 import { captureLogger } from '../helpers/log.js';
+import { CLI } from '../helpers/cli.js';
 
 const PAN = '4111111111111111';
 
@@ -153,7 +154,7 @@ describe('the CLI’s last-resort error line', () => {
     ensureBuilt();
     const r = spawnSync(
       process.execPath,
-      [join(ROOT, 'dist/agent/cli/main.js'), 'export', '--db', join(ROOT, 'no-such.db'), '--currency', PAN],
+      [CLI, 'export', '--db', join(ROOT, 'no-such.db'), '--currency', PAN],
       { encoding: 'utf8', timeout: 20_000 },
     );
     expect(r.status).toBe(2);

@@ -3,7 +3,6 @@
  * whole product works with no hardware: console display, a local SQLite file and an embedded MQTT
  * broker by default.
  */
-import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { ConfigError, loadConfig, redactConfig, type AgentConfig } from '../../config/index.js';
 import { createLogger, type Logger } from '../../log.js';
@@ -25,6 +24,7 @@ import {
 } from '../../../hardware/simulator/index.js';
 import { FRAMINGS, type LinkEventSink } from '../../../protocol/framing/index.js';
 import { DIALECTS, isDialectName } from '../../../protocol/iso8583/index.js';
+import { agentVersion } from '../../version.js';
 
 interface RunFlags {
   config?: string;
@@ -43,18 +43,6 @@ interface RunFlags {
   fleet?: string;
   terminal?: string;
   printConfig?: boolean;
-}
-
-function version(): string {
-  try {
-    return (
-      JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
-        version: string;
-      }
-    ).version;
-  } catch {
-    return '0.0.0';
-  }
 }
 
 function num(flag: string, v: string | undefined): number | undefined {
@@ -230,7 +218,7 @@ export async function runAgent(flags: RunFlags): Promise<void> {
   const display = await openDisplay(cfg, log, keyboard ? { hint: KEYPAD_HINT } : {});
   let agent: Agent;
   try {
-    agent = await startAgent(cfg, { display, openLink }, log, version());
+    agent = await startAgent(cfg, { display, openLink }, log, agentVersion());
   } catch (e) {
     offStdout();
     // an LCD keeps reconnecting (and the process alive) until it is closed

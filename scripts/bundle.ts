@@ -1,0 +1,83 @@
+/**
+ * Bundles the `pos-agent` command line into dist/bin/ with esbuild: one entry file
+ * (dist/bin/pos-agent.js, the package's bin) and a chunk per lazily loaded part (each command, the
+ * MQTT sync, the embedded broker, the printer), so a start-up reads a handful of files instead of
+ * resolving and linking some 150 modules one by one (a terminal reboots with the shop waiting:
+ * docs/startup.md has the figures).
+ *
+ * Left outside the bundle, loaded from node_modules at run time:
+ * - native addons (better-sqlite3, serialport) and what loads its own files by name (pino starts
+ *   pino-pretty in a worker thread; aedes, pg), which a bundler cannot inline;
+ * - what is loaded on first use through createRequire (zod, yaml, string-width): a bundler only
+ *   follows static imports.
+ * Everything else (commander, mqtt, csv-stringify, cli-progress and our own modules) is inlined.
+ *
+ *   node dist/scripts/bundle.js      (part of `npm run build`)
+ */
+import { build, type Plugin } from 'esbuild';
+import { rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OUT = `${ROOT}dist/bin`;
+
+/** Packages loaded from node_modules at run time (see the header). */
+export const EXTERNAL = [
+  'better-sqlite3',
+  'serialport',
+  'serialport/*',
+  '@serialport/*',
+  'pino',
+  'pino-pretty',
+  'aedes',
+  'pg',
+];
+
+/**
+ * commander loads node:child_process when it is loaded (for subcommands that are programs of their
+ * own, which we do not use), and with it net, dgram and the stream modules: ~5 ms of every start.
+ * Its copy gets a stand-in that loads the real module on first use.
+ */
+const lazyChildProcess: Plugin = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'child_process', namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents:
+        "let real;\nmodule.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:child_process'))[key] });\n",
+      loader: 'js',
+    }));
+  },
+};
+
+rmSync(OUT, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: ROOT,
+  entryPoints: { 'pos-agent': 'agent/cli/main.ts' },
+  outdir: OUT,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL,
+  // inlined CommonJS packages (commander, mqtt) require() node's own modules: give the bundle a
+  // require of its own, as an ES module has none
+  banner: {
+    js: "import { createRequire as __posAgentRequire } from 'node:module';\nconst require = __posAgentRequire(import.meta.url);",
+  },
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  logLevel: 'warning',
+  metafile: true,
+  plugins: [lazyChildProcess],
+});
+// which sources went into which file: the start-up test reads it to name the packages a command loaded
+writeFileSync(`${OUT}/meta.json`, JSON.stringify(result.metafile));
+const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
+process.stdout.write(`bundle: ${files.length} files in dist/bin\n`);
