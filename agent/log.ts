@@ -9,8 +9,11 @@
  * destination buffers at most LOG_BUFFER_MAX_BYTES while the reader is slow; lines beyond that
  * are dropped and counted (one `log_dropped` line once it drains).
  */
+import { createRequire } from 'node:module';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { luhnValid, maskPan, scrubPans } from '../protocol/card/pan.js';
+
+const requireLazy = createRequire(import.meta.url);
 
 export type { Logger } from 'pino';
 
@@ -93,7 +96,7 @@ export function createLogger(opts: LogOptions = {}): Logger {
   const pretty = opts.pretty ?? process.stdout.isTTY === true;
   let logger: Logger;
   if (opts.destination) logger = pino(options, opts.destination);
-  else if (pretty) logger = pino({ ...options, transport: prettyTransport() });
+  else if (pretty) logger = pino(options, prettyStream());
   else {
     // asynchronous, so a slow reader does not stall the agent; capped, so it cannot grow without bound
     const dest = pino.destination({ dest: 2, sync: false, maxLength: LOG_BUFFER_MAX_BYTES });
@@ -110,17 +113,20 @@ export function createLogger(opts: LogOptions = {}): Logger {
   return logger;
 }
 
-function prettyTransport() {
-  return {
-    target: 'pino-pretty',
-    options: {
-      colorize: true,
-      translateTime: 'SYS:HH:MM:ss.l',
-      singleLine: true,
-      ignore: 'pid,hostname',
-      destination: 2,
-    },
-  };
+/**
+ * For a person at a terminal: pino-pretty as a stream in this thread, loaded only then. (As a pino
+ * transport it would start a worker thread, and pino's worker file cannot be found from inside
+ * the bundle.)
+ */
+function prettyStream(): DestinationStream {
+  const pretty = requireLazy('pino-pretty') as (o: Record<string, unknown>) => DestinationStream;
+  return pretty({
+    colorize: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    singleLine: true,
+    ignore: 'pid,hostname',
+    destination: 2,
+  });
 }
 
 interface EventWindow {

@@ -1,19 +1,34 @@
 /**
- * zod, loaded on first use, one copy for the whole program. zod is about 95 modules (it loads every
- * locale) and costs about as much as a bare node start; `explain` and `decode` validate nothing, so
- * the modules that check user input (overrides, dialect files) build their schemas on first use.
- * It is require()d, zod's CommonJS build, because import() is asynchronous and the validators are
- * not. Every module of ours takes zod from here (`import type` from 'zod' for types only), so the
- * program never holds two copies.
+ * zod, loaded on first use, one copy for the whole program. `explain` and `decode` validate
+ * nothing, so the modules that check user input (config, overrides, dialect files, records)
+ * build their schemas on first use. It is loaded with require() because import() is
+ * asynchronous and the validators are not; what is loaded is protocol/zod-vendor.ts, the members
+ * we use (in the bundle, a file of its own with only those: ~15 ms instead of ~65 ms). Every
+ * module of ours takes zod from here (`import type` from 'zod' for types only).
  */
 import { createRequire } from 'node:module';
-import type * as Zod from 'zod';
+import type { z as Members } from './zod-vendor.js';
 
-let loaded: typeof Zod.z | undefined;
+export type ZodMembers = typeof Members;
 
-/** The `z` namespace of zod, loaded by the first call. */
-export function zod(): typeof Zod.z {
-  return (loaded ??= (createRequire(import.meta.url)('zod') as typeof Zod).z);
+let loaded: ZodMembers | undefined;
+
+/** zod's members that we use (the `z` namespace, trimmed), loaded by the first call. */
+export function zod(): ZodMembers {
+  return (loaded ??= load());
+}
+
+function load(): ZodMembers {
+  const req = createRequire(import.meta.url);
+  try {
+    // the same relative name finds dist/protocol/zod-vendor.js from the compiled tree and
+    // dist/bin/chunks/zod-vendor.js from the bundle's chunks
+    return (req('./zod-vendor.js') as { z: ZodMembers }).z;
+  } catch (e) {
+    // run from the TypeScript sources (the tests): the package itself has every member
+    if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
+    return (req('zod') as { z: ZodMembers }).z;
+  }
 }
 
 /** A value made by its first use: `const schema = lazy(() => zod().object(...))`. */

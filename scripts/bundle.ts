@@ -6,11 +6,12 @@
  * docs/startup.md has the figures).
  *
  * Left outside the bundle, loaded from node_modules at run time:
- * - native addons (better-sqlite3, serialport) and what loads its own files by name (pino starts
- *   pino-pretty in a worker thread; aedes, pg), which a bundler cannot inline;
- * - what is loaded on first use through createRequire (zod, yaml, string-width): a bundler only
- *   follows static imports.
- * Everything else (commander, mqtt, csv-stringify, cli-progress and our own modules) is inlined.
+ * - native addons (better-sqlite3, serialport) and what loads files of its own by name (aedes,
+ *   pg), which a bundler cannot inline; pino-pretty, loaded only for a person at a terminal;
+ * - what is loaded on first use through createRequire (yaml, string-width): a bundler only
+ *   follows static imports. zod too, but trimmed: protocol/zod-vendor.ts (the members we use) is
+ *   bundled into dist/bin/chunks/zod-vendor.js, where protocol/zod.ts looks for it.
+ * Everything else (commander, pino, mqtt, csv-stringify, cli-progress and our own modules) is inlined.
  *
  *   node dist/scripts/bundle.js      (part of `npm run build`)
  */
@@ -27,7 +28,6 @@ export const EXTERNAL = [
   'serialport',
   'serialport/*',
   '@serialport/*',
-  'pino',
   'pino-pretty',
   'aedes',
   'pg',
@@ -75,8 +75,28 @@ const result = await build({
   legalComments: 'linked',
   logLevel: 'warning',
   metafile: true,
+  // whitespace and syntax only: V8 parses every byte of a file it loads, and names stay readable
+  minifyWhitespace: true,
+  minifySyntax: true,
   plugins: [lazyChildProcess],
 });
+// the trimmed zod, beside the chunk that loads it by the relative name './zod-vendor.js'
+const loader = Object.entries(result.metafile.outputs).find(([, o]) => 'protocol/zod.ts' in o.inputs);
+if (!loader || !loader[0].startsWith('dist/bin/chunks/'))
+  throw new Error(`protocol/zod.ts is in ${loader?.[0] ?? 'no output'}, not in dist/bin/chunks/`);
+await build({
+  absWorkingDir: ROOT,
+  entryPoints: { 'zod-vendor': 'protocol/zod-vendor.ts' },
+  outdir: `${OUT}/chunks`,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+
 // which sources went into which file: the start-up test reads it to name the packages a command loaded
 writeFileSync(`${OUT}/meta.json`, JSON.stringify(result.metafile));
 const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));

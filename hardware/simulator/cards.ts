@@ -156,16 +156,26 @@ export class CardPopulation {
     return { pan: list[index]!, group: chosen.group, index };
   }
 
+  // made 1,548 times before the first sale (the agent's start-up waits for it): the brand table
+  // is read once, and the draws are exactly those of rng.weighted, rng.pick and rng.int
   private makePan(): string {
-    const weights: Record<string, number> = {};
-    for (const b of CARD_BRANDS) weights[b.brand] = b.weight;
-    const brand = this.rng.weighted(weights);
-    const row = CARD_BRANDS.find((b) => b.brand === brand)!;
+    let x = this.rng.next() * BRAND_WEIGHT_TOTAL;
+    let row = CARD_BRANDS[CARD_BRANDS.length - 1]!;
+    for (const b of CARD_BRANDS) {
+      x -= b.weight;
+      if (x < 0) {
+        row = b;
+        break;
+      }
+    }
     let body = this.rng.pick(row.iins);
-    while (body.length < row.length - 1) body += String(this.rng.int(0, 9));
-    return body + String(luhnCheckDigit(body));
+    while (body.length < row.length - 1) body += DIGITS[this.rng.int(0, 9)]!;
+    return body + DIGITS[luhnCheckDigit(body)]!;
   }
 }
+
+const BRAND_WEIGHT_TOTAL = CARD_BRANDS.reduce((sum, b) => sum + b.weight, 0);
+const DIGITS = '0123456789';
 
 function carries(g: CardGroupRow, outcome: string): boolean {
   return g.outcomes === 'any' || g.outcomes.includes(outcome);
