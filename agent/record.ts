@@ -16,6 +16,26 @@ export {
   type RetryAdvice,
 } from '../protocol/response-codes/index.js';
 
+/** Where a failed sale ended up; docs/outcomes.md has the state machine. */
+export const OUTCOMES = [
+  'declined',
+  'timed_out',
+  'reversal_sent',
+  'reversed',
+  'reversal_failed',
+  'approved_late',
+  'possible_double_charge',
+  'recovered',
+  'written_off',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+/**
+ * How a failed sale was recovered: same card later approved, another card for the same amount at
+ * the same terminal, or the host approved it after the timeout.
+ */
+export const RECOVERY_MEANS = ['same_card', 'other_card', 'late_approval'] as const;
+export type RecoveryMeans = (typeof RECOVERY_MEANS)[number];
+
 /** Where the response code came from. */
 export type RcSource = 'issuer' | 'host' | 'local';
 

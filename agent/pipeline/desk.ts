@@ -95,7 +95,23 @@ export class CashierDesk {
     this.detailScreen = null;
     this.glance = this.o.screens.failure(row, this.o.cashierLang, cardLang, stop);
     this.o.display.show(this.glance);
-    this.o.display.beep?.(stop || row.retry === 'never_same_card' ? 'do_not_retry' : 'declined');
+    this.o.display.beep?.(
+      row.category === 'approved'
+        ? 'approved'
+        : stop || row.retry === 'never_same_card'
+          ? 'do_not_retry'
+          : 'declined',
+    );
+  }
+
+  /**
+   * A sale's outcome changed after its failure screen (reversed, approved late ...): the outcome's
+   * screen, which stays like a failure's; the sale's record stays for the script.
+   */
+  outcome(row: CodeRow): void {
+    const sale = this.sale;
+    this.failure(row, null, false);
+    this.sale = sale;
   }
 
   /** The record of the failure just prompted (what the script shows). */

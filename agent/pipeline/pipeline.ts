@@ -1,14 +1,20 @@
 /**
  * The pipeline: link events in → decode → classify → prompt → record.
  *
- * HOT PATH (a host response): decodeInto a reused view, read field 39 into the view's scratch
- * bytes, classify with the code table's byte lookup, fetch the memoized screen for (row,
- * language) and show it. For an approval no string is built and nothing is allocated after
- * warm-up, and approvals stop there (test/hardware/hot-path-framing.test.ts; `npm run bench:alloc`
- * measures bytes per response). A decline allocates before its prompt: the keyed card hash
- * (HMAC-SHA256 of the PAN) for the decline tracker. After the prompt it becomes a record (strings
- * made here, once per failure) and goes to the store, whose group commit acknowledges it within
+ * HOT PATH (a host response): decodeInto a reused view, pair it with its request by message
+ * class and STAN (a numeric key), read field 39 into the view's scratch bytes, classify with the
+ * code table's byte lookup, fetch the memoized screen for (row, language) and show it. Up to the
+ * approval screen no string is built and nothing is allocated after warm-up
+ * (test/hardware/hot-path-framing.test.ts); after it, the approval goes to the ledger (strings
+ * made once per approval: `npm run bench:alloc` measures bytes per response). A decline allocates
+ * before its prompt: the keyed card hash (HMAC-SHA256 of the PAN) for the decline tracker. After
+ * the prompt it becomes a record and goes to the store, whose group commit acknowledges it within
  * milliseconds.
+ *
+ * OUTCOMES: a sale that timed out stays open (open-sales.ts): a reversal (0400/0420 copy or EVT
+ * REVERSAL_SENT), its answer (0410/0430) and a late answer (0210 after the timeout) move it on
+ * through the table in outcome-machine.ts; each move shows its screen and reaches the agent as an
+ * outcome change of the sale's record (PipelineOptions.outcome).
  */
 import type { Logger } from '../log.js';
 import { type Category, LOCAL_FAULTS, type RcSource } from '../record.js';
@@ -26,7 +32,16 @@ import {
 import { type CompiledDialect, decodeInto, MessageView, TlvReader } from '../../protocol/iso8583/index.js';
 import { eventArg } from './event-args.js';
 import { merchantAdviceCode } from './merchant-advice.js';
-import { PendingRequests, type PendingRequest } from './pending.js';
+import { isRequestMti, mtiClass, pairKey, PendingRequests, type PendingRequest } from './pending.js';
+import { OpenSales } from './open-sales.js';
+import {
+  nextOutcome,
+  OUTCOME_PROMPT,
+  REVERSAL_ACCEPTED,
+  type SaleEvent,
+  type SaleState,
+} from './outcome-machine.js';
+import type { Outcome, RecoveryMeans } from '../record.js';
 import { RecentResponses } from './recent.js';
 import type { TerminalInfo } from '../guidance/index.js';
 import { CashierDesk, type DeskDisplay, isKeyName, type SlipPrinter } from './desk.js';
@@ -39,13 +54,51 @@ export interface DeclineNoter {
   note(cardKey: string, row: CodeRow, atMs: number): { count: number; stop: boolean; reason: string | null };
 }
 
+/** What the pipeline knows of a failure beyond its record fields. */
+export interface FailureFacts {
+  /** The pipeline's reference for this failure: later outcome changes name it. */
+  ref: number;
+  outcome: Outcome;
+  /** The keyed card hash (hex), to find the sale again in later approvals; never stored in clear. */
+  cardKey: string | null;
+}
+
+/** An approved sale, for the approval ledger (no PAN: masked, and the keyed hash). */
+export interface ApprovedSale {
+  occurred_at: string;
+  mti: string | null;
+  amount_minor: number | null;
+  currency: string | null;
+  pan_masked: string | null;
+  card_key: string | null;
+  stan: string | null;
+  rrn: string | null;
+  auth_code: string | null;
+}
+
+/** A failure's outcome moved on (outcome-machine.ts). */
+export interface OutcomeMove {
+  ref: number;
+  outcome: Outcome;
+  atMs: number;
+  recoveredBy?: RecoveryMeans | null;
+  /** The approval that came late (approved_late): the agent puts it in the ledger and links it. */
+  approval?: ApprovedSale;
+}
+
 export interface PipelineOptions {
   dialect: CompiledDialect;
   codes: CodeTable;
   screens: ScreenBook;
   display: ScreenSink;
   /** Takes a failure; the agent wires it to store.record (durable) and then sync. */
-  record: (f: NewFailure) => void;
+  record: (f: NewFailure, facts: FailureFacts) => void;
+  /** An approval (after its screen): the agent keeps it in the ledger and looks for recoveries. */
+  approval?: (a: ApprovedSale) => void;
+  /** A failure's outcome changed: the agent stores it as a new version of the record. */
+  outcome?: (move: OutcomeMove) => void;
+  /** How long a timed-out sale waits for a reversal or a late answer (ms). Default 10 minutes. */
+  openSaleMs?: number;
   tracker: DeclineNoter;
   /** Device secret for the keyed card hash. */
   cardKey: Uint8Array;
@@ -73,16 +126,20 @@ export interface PipelineCounters {
   malformed: number;
   failures: number;
   approvals: number;
+  /** Outcome changes after the first record (reversed, approved late ...). */
+  outcomes: number;
+  /** Responses that matched no request (another terminal, an old STAN) and no open sale. */
+  unpaired: number;
   byCategory: Partial<Record<Category, number>>;
 }
-
-const RESPONSE_MTI_CLASSES = new Set([110, 210, 1110, 1210]);
 
 export class Pipeline {
   private readonly view = new MessageView();
   private readonly reqView = new MessageView();
   private readonly tlv = new TlvReader();
   private readonly pending = new PendingRequests();
+  private readonly open: OpenSales;
+  private nextRef = 0;
   private readonly recent = new RecentResponses();
   private readonly failedStans = new Int32Array(64).fill(-1);
   private failedNext = 0;
@@ -97,6 +154,8 @@ export class Pipeline {
     malformed: 0,
     failures: 0,
     approvals: 0,
+    outcomes: 0,
+    unpaired: 0,
     byCategory: {},
   };
   private readonly now: () => number;
@@ -107,6 +166,7 @@ export class Pipeline {
   constructor(private readonly o: PipelineOptions) {
     this.now = o.now ?? Date.now;
     this.log = o.logger;
+    this.open = new OpenSales(o.openSaleMs ?? 10 * 60_000);
     this.desk = new CashierDesk({
       display: o.display,
       screens: o.screens,
@@ -180,9 +240,12 @@ export class Pipeline {
       this.fail(this.o.codes.lookup(LOCAL_FAULTS.malformedResponse), 'local', null, null);
       return;
     }
-    if (!RESPONSE_MTI_CLASSES.has(v.mtiNum)) return; // reversal and network-management responses
+    const m = v.mtiNum;
+    if (isRequestMti(m)) return; // a request framed as a response: the request copies come as REQ
     const stanNum = v.num(11);
-    if (this.recent.seenOrAdd(v, stanNum)) {
+    const key = stanNum >= 0 ? pairKey(m, stanNum) : -1;
+    // a retransmission: the same message class, STAN and RRN as a recent response
+    if (this.recent.seenOrAdd(v, key)) {
       this.counters.duplicates++;
       this.log.info(
         { event: 'response_duplicate', stan: v.get(11) ?? null },
@@ -190,7 +253,32 @@ export class Pipeline {
       );
       return;
     }
-    const req = stanNum >= 0 ? this.pending.take(stanNum) : undefined;
+    const req = key >= 0 ? this.pending.peek(key) : undefined;
+    if (req !== undefined) {
+      if (!this.sameExchange(req, v)) {
+        // another terminal's answer, or one to an earlier attempt with the same STAN: not ours
+        this.counters.unpaired++;
+        this.log.warn(
+          { event: 'response_mismatch', mti: v.mti(), stan: req.stan },
+          'a response with our STAN for another terminal or transmission time: ignored',
+        );
+        return;
+      }
+      this.pending.take(key);
+    }
+    const cls = mtiClass(m);
+    const fnPair = (Math.floor(m / 10) % 10) >> 1;
+    if (cls === 4) {
+      this.onReversalResponse(v, req ?? null, stanNum);
+      return;
+    }
+    if ((cls !== 1 && cls !== 2) || fnPair !== 0) return; // advice and network-management answers
+    if (req === undefined && stanNum >= 0 && this.open.get(stanNum) !== undefined) {
+      this.onLateResponse(v, stanNum);
+      return;
+    }
+    // no request copy: a module that forwards responses only, or a request from before a restart
+    if (req === undefined) this.counters.unpaired++;
     const n = v.codeInto(39);
     if (n <= 0) {
       this.counters.malformed++;
@@ -204,6 +292,8 @@ export class Pipeline {
       this.count('approved');
       this.desk.approved();
       this.o.onPrompt?.(row);
+      // after the screen: the ledger (strings, once per approval)
+      if (this.o.approval) this.o.approval(this.approvedSale(v, req ?? null));
       return;
     }
     const mac = merchantAdviceCode(v);
@@ -211,9 +301,110 @@ export class Pipeline {
     this.fail(row, sourceOf(row), v, req ?? null);
   }
 
+  /** Does the response carry the request's terminal id (41) and transmission time (7), where both have them? */
+  private sameExchange(req: PendingRequest, v: MessageView): boolean {
+    if (req.sentTime >= 0) {
+      const t = v.num(7);
+      if (t >= 0 && t !== req.sentTime) return false;
+    }
+    if (req.terminal !== null) {
+      const n = v.codeInto(41);
+      if (n > 0) {
+        const want = req.terminal;
+        if (n !== want.length) return false;
+        for (let i = 0; i < n; i++) if (v.scratch[i] !== want.charCodeAt(i)) return false;
+      }
+    }
+    return true;
+  }
+
+  /** The approved sale for the ledger: the response's fields, else its request's. */
+  private approvedSale(v: MessageView, req: PendingRequest | null): ApprovedSale {
+    const amount = v.num(4);
+    return {
+      occurred_at: new Date(this.now()).toISOString(),
+      mti: v.mti(),
+      amount_minor: amount >= 0 ? amount : (req?.amountMinor ?? null),
+      currency: v.get(49) ?? req?.currency ?? null,
+      pan_masked: v.panMasked() ?? req?.panMasked ?? null,
+      card_key: v.has(2) ? v.panDigest(this.o.cardKey) : (req?.cardKey ?? null),
+      stan: v.get(11) ?? req?.stan ?? null,
+      rrn: v.get(37)?.trim() || null,
+      auth_code: v.get(38)?.trim() || null,
+    };
+  }
+
+  /** A sale response after its request timed out: approved late, or a late decline (nothing changes). */
+  private onLateResponse(v: MessageView, stanNum: number): void {
+    const n = v.codeInto(39);
+    const row = n > 0 ? this.o.codes.lookupBytes(v.scratch, 0, n) : null;
+    if (row === null || row.category !== 'approved') {
+      this.log.info(
+        { event: 'late_decline', stan: v.get(11) ?? null, rc: row?.code ?? null },
+        'a decline came after the timeout; the sale stays failed',
+      );
+      return;
+    }
+    this.counters.approvals++;
+    this.count('approved');
+    this.move(stanNum, 'late_approval', 'late_approval', this.approvedSale(v, null));
+  }
+
+  /** 0410/0430 (1430): the reversal of a sale accepted or refused. */
+  private onReversalResponse(v: MessageView, req: PendingRequest | null, stanNum: number): void {
+    const n = v.codeInto(39);
+    const row = n > 0 ? this.o.codes.lookupBytes(v.scratch, 0, n) : null;
+    const accepted = row !== null && (row.category === 'approved' || REVERSAL_ACCEPTED.has(row.code));
+    const original = req?.originalStan ?? originalStanOf(v) ?? (stanNum >= 0 ? String(stanNum) : null);
+    const origNum = original === null ? -1 : Number(original);
+    if (origNum < 0 || this.open.get(origNum) === undefined) {
+      this.counters.unpaired++;
+      this.log.warn(
+        { event: 'reversal_response_unmatched', stan: v.get(11) ?? null, rc: row?.code ?? null },
+        'a reversal answer for no sale this agent knows',
+      );
+      return;
+    }
+    this.move(origNum, accepted ? 'reversal_accepted' : 'reversal_refused', null);
+  }
+
+  /**
+   * Moves an open sale through the outcome table: the new state's screen, then the outcome change
+   * for its record. A move the table does not have is logged and changes nothing.
+   */
+  private move(
+    stanNum: number,
+    event: SaleEvent,
+    recoveredBy: RecoveryMeans | null,
+    approval?: ApprovedSale,
+  ): void {
+    const sale = this.open.get(stanNum);
+    if (sale === undefined) return;
+    const to = nextOutcome(sale.state, event);
+    if (to === null) {
+      this.log.info(
+        { event: 'outcome_unchanged', stan: sale.stan, state: sale.state, on: event },
+        "a message that does not change the sale's outcome",
+      );
+      return;
+    }
+    sale.state = to;
+    const prompt = OUTCOME_PROMPT[to];
+    if (prompt !== undefined) this.desk.outcome(this.o.codes.lookup(prompt));
+    if (!isOpenState(to)) this.open.close(stanNum);
+    this.counters.outcomes++;
+    this.log.info({ event: 'sale_outcome', stan: sale.stan, outcome: to, on: event }, 'sale outcome changed');
+    this.o.outcome?.({
+      ref: sale.ref,
+      outcome: to as Outcome,
+      atMs: this.now(),
+      recoveredBy,
+      ...(approval ? { approval } : {}),
+    });
+  }
+
   private onRequest(e: MessageEvent): void {
     this.counters.requests++;
-    this.desk.saleStarted();
     const v = this.reqView;
     if (!decodeInto(this.o.dialect, e.buf, e.offset, e.offset + e.length, v)) {
       const err = v.error()!;
@@ -225,8 +416,12 @@ export class Pipeline {
     }
     const stan = v.get(11);
     if (stan === undefined) return;
+    const cls = mtiClass(v.mtiNum);
+    // a sale's request starts a new sale on the screen; a reversal or network message does not
+    if (cls === 1 || cls === 2) this.desk.saleStarted();
     const amount = v.num(4);
-    this.pending.add({
+    const originalStan = cls === 4 ? (originalStanOf(v) ?? stan) : null;
+    this.pending.add(pairKey(v.mtiNum, Number(stan)), {
       stan,
       mti: v.mti(),
       processingCode: v.get(3) ?? null,
@@ -236,15 +431,22 @@ export class Pipeline {
       cardBrand: v.cardBrand(),
       cardKey: v.panDigest(this.o.cardKey),
       entryMode: v.get(22) ?? null,
+      terminal: v.get(41) ?? null,
+      sentTime: v.num(7),
+      originalStan,
       sentAt: this.now(),
     });
+    // the module reversing a sale that timed out (its copy of the 0400/0420)
+    if (originalStan !== null) this.move(Number(originalStan), 'reversal_sent', null);
   }
 
   private onSignal(e: SignalEvent): void {
     this.counters.events++;
     switch (e.name) {
       case 'HOST_TIMEOUT': {
-        const req = e.stan !== null ? this.pending.take(Number(e.stan)) : undefined;
+        const stan = e.stan !== null ? Number(e.stan) : -1;
+        if (stan >= 0 && this.open.get(stan) !== undefined) return; // our own timer was first
+        const req = stan >= 0 ? this.pending.takeSale(stan) : undefined;
         this.failLocal(LOCAL_FAULTS.hostTimeout, req ?? null, e);
         return;
       }
@@ -273,10 +475,15 @@ export class Pipeline {
         return;
       case 'REVERSAL_SENT': {
         const stan = e.stan !== null ? Number(e.stan) : -1;
+        if (stan >= 0 && this.open.get(stan) !== undefined) {
+          this.move(stan, 'reversal_sent', null);
+          return;
+        }
         if (stan >= 0 && this.failedStans.includes(stan)) {
           this.log.info({ event: 'reversal_sent', stan: e.stan }, 'reversal sent for a recorded failure');
           return;
         }
+        // a reversal for a sale this agent did not see fail (e.g. before a restart)
         this.failLocal(LOCAL_FAULTS.reversalPending, null, e);
         return;
       }
@@ -302,8 +509,19 @@ export class Pipeline {
 
   /** Requests whose response never came within the host timeout. */
   expireRequests(): void {
-    const expired = this.pending.expire(this.now() - this.o.hostTimeoutMs);
+    const now = this.now();
+    this.open.expire(now);
+    const expired = this.pending.expire(now - this.o.hostTimeoutMs);
     for (const req of expired) {
+      const cls = mtiClass(Number(req.mti));
+      if (cls !== 1 && cls !== 2) {
+        // a reversal or network message left unanswered: the sale's state does not change
+        this.log.warn(
+          { event: 'request_unanswered', mti: req.mti, stan: req.stan },
+          'no answer to a non-sale request',
+        );
+        continue;
+      }
       this.log.warn({ event: 'host_timeout', stan: req.stan }, 'no host response within the timeout');
       this.failLocal(LOCAL_FAULTS.hostTimeout, req, null);
     }
@@ -376,7 +594,17 @@ export class Pipeline {
     // fields from the response or the request copy (dialects differ) get the store's own rules
     const checked = emptyInvalidOptionalFields(rec);
     this.desk.recorded(checked);
-    o.record(checked);
+    const ref = ++this.nextRef;
+    const outcome: Outcome =
+      row.code === LOCAL_FAULTS.hostTimeout
+        ? 'timed_out'
+        : row.code === LOCAL_FAULTS.reversalPending
+          ? 'reversal_sent'
+          : 'declined';
+    // a sale the host can still answer or the module reverse stays open under its STAN
+    if (outcome !== 'declined' && stanStr !== null)
+      this.open.open(Number(stanStr), { ref, state: outcome, stan: stanStr, openedAt: at });
+    o.record(checked, { ref, outcome, cardKey });
   }
 
   /** The card's preferred language from EMV tag 5F2D in field 55, as the raw pairs ("defr"). */
@@ -400,6 +628,22 @@ function shortReason(text: string | undefined): string | null {
   if (text === undefined) return null;
   const b = Buffer.from(text, 'latin1');
   return scrubPans(quoteInput(b, 0, b.length));
+}
+
+/** States in which the host or the module can still move a sale on (open-sales.ts keeps them). */
+function isOpenState(s: SaleState): boolean {
+  return s === 'timed_out' || s === 'reversal_sent' || s === 'reversal_failed';
+}
+
+/**
+ * The original sale's STAN from the original data elements (1987: field 90, n42; 1993: field 56,
+ * n..35), which start with the original MTI (n4) and STAN (n6); null when absent, short or zeros.
+ */
+function originalStanOf(v: MessageView): string | null {
+  const ode = v.mtiNum >= 1000 ? v.get(56) : v.get(90);
+  if (ode === undefined || ode.length < 10) return null;
+  const stan = ode.slice(4, 10);
+  return /^\d{6}$/.test(stan) && stan !== '000000' ? stan : null;
 }
 
 /** Who produced a response code: the host/switch for network and set-up problems, else the issuer. */

@@ -1,6 +1,6 @@
 /**
- * Recently seen responses, to recognise a retransmitted one (same STAN and RRN) and record it
- * once. A fixed ring of STAN numbers and RRN bytes: comparing allocates nothing.
+ * Recently seen responses, to recognise a retransmitted one (same message class, STAN and RRN)
+ * and record it once. A fixed ring of STAN numbers and RRN bytes: comparing allocates nothing.
  */
 import type { MessageView } from '../../protocol/iso8583/index.js';
 
@@ -21,7 +21,8 @@ export class RecentResponses {
 
   /**
    * True when a response with this STAN and RRN was seen recently; otherwise remembers it.
-   * `stan` is field 11 as a number (-1 when absent): responses without a STAN are never duplicates.
+   * `stan` is the pairing key of class and STAN (pending.ts pairKey; -1 without a STAN): responses
+   * without a STAN are never duplicates.
    */
   seenOrAdd(view: MessageView, stan: number): boolean {
     if (stan < 0) return false;

@@ -41,5 +41,11 @@ export const LOCAL_FAULTS = {
   pinCancel: 'L_PIN_CANCEL', // cardholder cancelled at the PIN prompt
   malformedResponse: 'L_MALFORMED', // the host response could not be decoded
   reversalPending: 'L_REVERSAL_PENDING', // a reversal is outstanding; status unknown
+  // outcomes of a sale after the fact (agent/pipeline/outcome-machine.ts): screens, and the code
+  // of a record made for a double charge
+  reversed: 'L_REVERSED', // the timed-out payment was reversed: safe to retry
+  reversalFailed: 'L_REVERSAL_FAILED', // the reversal was refused: the customer may be charged
+  approvedLate: 'L_APPROVED_LATE', // approved after the timeout: do not charge again
+  doubleCharge: 'L_DOUBLE_CHARGE', // two approvals, same card and amount, within the window
 } as const;
 export type LocalFault = (typeof LOCAL_FAULTS)[keyof typeof LOCAL_FAULTS];

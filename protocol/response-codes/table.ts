@@ -201,7 +201,7 @@ export const NETWORK_CODES: readonly RowSpec[] = [
 // aligned data table (prettier-ignore keeps its rows as written)
 // prettier-ignore
 export const LOCAL_CODES: readonly RowSpec[] = [
-  ['L_TIMEOUT',          'network',                 'cashier',  'retry_now',             null, null, 0, '13', 'host_timeout',       'No response from the host within the timeout'],
+  ['L_TIMEOUT',          'network',                 'cashier',  'retry_later',           null, null, 0, '0E', 'host_timeout',       'No response from the host within the timeout; the module reverses the request'],
   ['L_LINK_DOWN',        'network',                 'cashier',  'retry_now',             null, null, 0, '0F', 'link_down',          'Host link is down'],
   ['L_CARD_READ',        'card_problem',            'cashier',  'retry_now',             null, null, 0, '06', 'card_read_error',    'Card could not be read (chip, stripe or contactless)'],
   ['L_CARD_REMOVED',     'card_problem',            'customer', 'retry_now',             null, null, 0, '13', 'card_removed',       'Card removed before the transaction completed'],
@@ -209,6 +209,10 @@ export const LOCAL_CODES: readonly RowSpec[] = [
   ['L_PIN_CANCEL',       'cardholder_verification', 'customer', 'after_customer_action', null, null, 0, '07', 'customer_cancel',    'PIN entry cancelled by the cardholder'],
   ['L_MALFORMED',        'system_fault',            'cashier',  'retry_later',           null, null, 0, '0F', 'malformed_response', 'Host response could not be decoded'],
   ['L_REVERSAL_PENDING', 'system_fault',            'cashier',  'retry_later',           2,    null, 0, '0E', 'reversal_pending',   'A reversal is outstanding; outcome of the last payment unknown'],
+  ['L_REVERSED',         'network',                 'cashier',  'retry_now',             null, null, 0, '13', 'reversed',           'The payment that timed out was reversed: safe to try again'],
+  ['L_REVERSAL_FAILED',  'system_fault',            'cashier',  'never_same_card',       null, null, 0, '0F', 'reversal_failed',    'The reversal of a timed-out payment was refused: the customer may be charged'],
+  ['L_APPROVED_LATE',    'approved',                'cashier',  'no_retry_needed',       null, null, 0, '03', 'approved_late',      'The host approved the payment after the timeout: do not charge again'],
+  ['L_DOUBLE_CHARGE',    'system_fault',            'cashier',  'no_retry_needed',       null, null, 0, '0E', 'double_charge',      'Two approvals for the same card and amount within the window: possible double charge'],
 ];
 
 /**
@@ -225,6 +229,10 @@ export const LOCAL_DISPLAY_CODES: Readonly<Record<string, string>> = {
   L_PIN_CANCEL: 'PC',
   L_MALFORMED: 'MF',
   L_REVERSAL_PENDING: 'RV',
+  L_REVERSED: 'RS',
+  L_REVERSAL_FAILED: 'RF',
+  L_APPROVED_LATE: 'AL',
+  L_DOUBLE_CHARGE: 'DC',
 };
 
 /**

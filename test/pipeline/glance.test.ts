@@ -29,7 +29,7 @@ const rows = allRows();
 describe('the glance screen fits and says status, code and action', () => {
   it('covers the whole table, local faults included', () => {
     expect(rows.length).toBeGreaterThan(150);
-    expect(rows.filter((r) => isLocal(r.code)).length).toBe(8);
+    expect(rows.filter((r) => isLocal(r.code)).length).toBe(12);
   });
 
   it.each(SIZES)('every code x language x stop on $width x $height', ({ width, height }) => {

@@ -345,13 +345,11 @@ export const de: CatalogData = {
     },
     host_timeout: {
       title: 'Keine Antwort',
-      action: 'Erneut versuchen',
-      cashier: 'Keine Antwort von der Bank. Noch einmal versuchen.',
-      customer: 'Die Bank hat nicht rechtzeitig geantwortet. Wir versuchen es noch einmal.',
-      steps: [
-        'Zahlung noch einmal versuchen.',
-        'Klappt es wieder nicht: Verbindung prüfen oder andere Zahlungsart anbieten.',
-      ],
+      action: 'Noch nicht neu',
+      cashier: 'Keine Antwort. NICHT wiederholen: Storno läuft.',
+      customer:
+        'Die Bank hat nicht geantwortet. Einen Moment: wir stellen sicher, dass nichts abgebucht wird.',
+      steps: ['Die Zahlung noch nicht neu starten.', 'Warten, bis hier „Storniert. Neu versuchen“ steht.'],
     },
     link_down: {
       title: 'Keine Verbindung',
@@ -415,6 +413,42 @@ export const de: CatalogData = {
       cashier: 'Die vorige Zahlung wird storniert. Warten, dann wiederholen.',
       customer: 'Einen Moment bitte, der vorige Versuch wird gerade storniert.',
       steps: ['Warten, bis das Storno bestätigt ist.', 'Dann die Zahlung neu starten.'],
+    },
+    reversed: {
+      title: 'Storniert',
+      action: 'Neu versuchen',
+      cashier: 'Storniert. Jetzt neu versuchen.',
+      customer: 'Der vorige Versuch wurde storniert. Wir können die Zahlung neu starten.',
+      steps: ['Die Zahlung neu starten.', 'Für den Versuch ohne Antwort wurde nichts abgebucht.'],
+    },
+    reversal_failed: {
+      title: 'Storno abgelehnt',
+      action: 'Hotline anrufen',
+      cashier: 'Storno abgelehnt: evtl. abgebucht. Nicht wiederholen; Hotline anrufen.',
+      customer: 'Einen Moment bitte: ich prüfe, ob die Zahlung durchgegangen ist.',
+      steps: [
+        'Nicht noch einmal kassieren.',
+        'Die Hotline des Zahlungsanbieters mit Terminal-ID und Tracenummer anrufen.',
+      ],
+    },
+    approved_late: {
+      title: 'Spät genehmigt',
+      action: 'Nicht nochmal',
+      status: 'SPÄT OK',
+      cashier: 'Spät genehmigt: nicht noch einmal kassieren.',
+      customer: 'Gute Nachricht: die Zahlung ist doch durchgegangen.',
+      steps: ['Die Zahlung nicht neu starten.', 'Dem Kunden den Beleg geben.'],
+    },
+    double_charge: {
+      title: 'Doppelt belastet?',
+      action: 'Letzte Zahlungen',
+      status: 'PRÜFEN',
+      cashier: 'Evtl. doppelt belastet: letzte Zahlungen prüfen.',
+      customer: 'Einen Moment bitte: ich prüfe, dass nur einmal abgebucht wurde.',
+      steps: [
+        'Die letzten Zahlungen mit gleicher Karte und gleichem Betrag prüfen.',
+        'Die zweite erstatten, wenn doppelt bezahlt wurde.',
+      ],
     },
     stop_retrying: {
       title: 'Nicht mehr versuchen',

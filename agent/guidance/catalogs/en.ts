@@ -316,12 +316,12 @@ export const en: CatalogData = {
     },
     host_timeout: {
       title: 'No answer',
-      action: 'Retry once',
-      cashier: 'No answer from the bank. Try once more.',
-      customer: "The bank didn't answer in time. Let's try once more.",
+      action: "Don't retry yet",
+      cashier: 'No answer. Do NOT retry yet: reversal in progress.',
+      customer: "The bank didn't answer. One moment: we are making sure you are not charged.",
       steps: [
-        'Try the payment once more.',
-        'If it fails again, check the connection or take another payment method.',
+        'Do not start the payment again yet.',
+        'Wait for "Reversed. Safe to try again" on this screen.',
       ],
     },
     link_down: {
@@ -378,6 +378,42 @@ export const en: CatalogData = {
       cashier: 'The previous payment is being reversed. Wait, then retry.',
       customer: 'One moment, please: the previous attempt is being cancelled.',
       steps: ['Wait until the reversal is confirmed.', 'Then start the payment again.'],
+    },
+    reversed: {
+      title: 'Reversed',
+      action: 'Safe to retry',
+      cashier: 'Reversed. Safe to try again.',
+      customer: 'The earlier attempt was cancelled. We can try the payment again.',
+      steps: ['Start the payment again.', 'The customer was not charged for the attempt that timed out.'],
+    },
+    reversal_failed: {
+      title: 'Reversal failed',
+      action: 'Call, no retry',
+      cashier: 'Reversal refused: may be charged. No retry; call help desk.',
+      customer: 'One moment, please: I need to check whether the payment went through.',
+      steps: [
+        'Do not charge the customer again.',
+        'Call the payment help desk with the terminal ID and the trace number.',
+      ],
+    },
+    approved_late: {
+      title: 'Approved late',
+      action: 'No 2nd charge',
+      status: 'APPROVED LATE',
+      cashier: 'Approved late: do not charge again.',
+      customer: 'Good news: the payment did go through after all.',
+      steps: ['Do not start the payment again.', 'Give the customer the receipt.'],
+    },
+    double_charge: {
+      title: 'Double charge?',
+      action: 'Check last sales',
+      status: 'CHECK',
+      cashier: 'Possible double charge: check the last sales.',
+      customer: 'One moment, please: I am checking that you were charged only once.',
+      steps: [
+        'Check the last sales on the terminal for the same card and amount.',
+        'Refund the second one if the customer paid twice.',
+      ],
     },
     stop_retrying: {
       title: 'Stop retrying',

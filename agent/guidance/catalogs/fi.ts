@@ -328,12 +328,12 @@ export const fi: CatalogData = {
     },
     host_timeout: {
       title: 'Ei vastausta',
-      action: 'Yritä uudelleen',
-      cashier: 'Pankki ei vastannut. Yritä kerran uudelleen.',
-      customer: 'Pankki ei vastannut ajoissa. Yritetään vielä kerran.',
+      action: 'Älä yritä vielä',
+      cashier: 'Ei vastausta. ÄLÄ yritä vielä: peruutus käynnissä.',
+      customer: 'Pankki ei vastannut. Hetki: varmistamme, ettei maksua veloiteta.',
       steps: [
-        'Yritä maksua kerran uudelleen.',
-        'Jos se epäonnistuu taas, tarkista yhteys tai tarjoa toista maksutapaa.',
+        'Älä aloita maksua vielä uudelleen.',
+        'Odota, että näytöllä lukee ”Peruttu. Voit yrittää uudelleen”.',
       ],
     },
     link_down: {
@@ -397,6 +397,42 @@ export const fi: CatalogData = {
       cashier: 'Edellistä maksua perutaan. Odota ja yritä sitten uudelleen.',
       customer: 'Hetkinen, edellistä yritystä perutaan parhaillaan.',
       steps: ['Odota, kunnes peruutus on vahvistettu.', 'Aloita maksu sitten alusta.'],
+    },
+    reversed: {
+      title: 'Peruttu',
+      action: 'Yritä uudelleen',
+      cashier: 'Peruttu. Voit yrittää uudelleen.',
+      customer: 'Edellinen yritys peruttiin. Voimme yrittää maksua uudelleen.',
+      steps: ['Aloita maksu uudelleen.', 'Vastaamatta jääneestä yrityksestä ei veloitettu.'],
+    },
+    reversal_failed: {
+      title: 'Peruutus hylätty',
+      action: 'Soita tukeen',
+      cashier: 'Peruutus hylätty: asiakasta on ehkä veloitettu. Älä yritä; soita tukeen.',
+      customer: 'Hetki, tarkistan, menikö maksu läpi.',
+      steps: [
+        'Älä veloita asiakasta uudelleen.',
+        'Soita maksupalvelun tukeen, kerro päätteen tunnus ja arkistointinumero.',
+      ],
+    },
+    approved_late: {
+      title: 'Hyväksytty myöh.',
+      action: 'Älä veloita',
+      status: 'HYVÄKSYTTY',
+      cashier: 'Hyväksytty myöhässä: älä veloita uudelleen.',
+      customer: 'Hyviä uutisia: maksu meni sittenkin läpi.',
+      steps: ['Älä aloita maksua uudelleen.', 'Anna asiakkaalle kuitti.'],
+    },
+    double_charge: {
+      title: 'Tuplaveloitus?',
+      action: 'Tarkista maksut',
+      status: 'TARKISTA',
+      cashier: 'Mahdollinen tuplaveloitus: tarkista viimeiset maksut.',
+      customer: 'Hetki, tarkistan, että veloitus tehtiin vain kerran.',
+      steps: [
+        'Tarkista viimeiset maksut samalla kortilla ja summalla.',
+        'Palauta toinen, jos asiakas maksoi kahdesti.',
+      ],
     },
     stop_retrying: {
       title: 'Älä yritä enää',

@@ -380,12 +380,12 @@ export const fr: CatalogData = {
     },
     host_timeout: {
       title: 'Pas de réponse',
-      action: 'Réessayer 1 fois',
-      cashier: 'Pas de réponse de la banque. Réessayer une fois.',
-      customer: "La banque n'a pas répondu à temps. Nous allons réessayer.",
+      action: 'Ne pas réessayer',
+      cashier: 'Pas de réponse. NE PAS réessayer : annulation en cours.',
+      customer: "La banque n'a pas répondu. Un instant : nous vérifions que vous n'êtes pas débité.",
       steps: [
-        'Relancer le paiement une fois.',
-        'En cas de nouvel échec, vérifier la connexion ou proposer un autre moyen de paiement.',
+        'Ne pas relancer le paiement pour le moment.',
+        'Attendre « Annulé. Vous pouvez réessayer » sur cet écran.',
       ],
     },
     link_down: {
@@ -450,6 +450,42 @@ export const fr: CatalogData = {
       cashier: 'Annulation du paiement précédent en cours. Patienter, puis réessayer.',
       customer: "Un instant, s'il vous plaît\u00a0: la tentative précédente est en cours d'annulation.",
       steps: ["Attendre la confirmation de l'annulation.", 'Puis relancer le paiement.'],
+    },
+    reversed: {
+      title: 'Annulé',
+      action: 'Réessayer',
+      cashier: 'Annulé. Vous pouvez réessayer.',
+      customer: 'La tentative précédente a été annulée. Nous pouvons relancer le paiement.',
+      steps: ['Relancer le paiement.', "Le client n'a pas été débité pour la tentative sans réponse."],
+    },
+    reversal_failed: {
+      title: 'Annulation refusée',
+      action: 'Appeler support',
+      cashier: 'Annulation refusée : ne pas réessayer, appeler le support.',
+      customer: 'Un instant, je vérifie si le paiement est passé.',
+      steps: [
+        'Ne pas débiter le client une seconde fois.',
+        "Appeler l'assistance du prestataire avec l'ID terminal et le numéro de trace.",
+      ],
+    },
+    approved_late: {
+      title: 'Accepté en retard',
+      action: 'Ne pas redébiter',
+      status: 'ACCEPTÉ TARD',
+      cashier: 'Accepté en retard : ne pas débiter à nouveau.',
+      customer: 'Bonne nouvelle : le paiement est bien passé.',
+      steps: ['Ne pas relancer le paiement.', 'Remettre le ticket au client.'],
+    },
+    double_charge: {
+      title: 'Double débit ?',
+      action: 'Voir derniers',
+      status: 'VÉRIFIER',
+      cashier: 'Double débit possible : vérifier les dernières ventes.',
+      customer: "Un instant, je vérifie que vous n'avez été débité qu'une fois.",
+      steps: [
+        'Vérifier les dernières ventes avec la même carte et le même montant.',
+        'Rembourser la seconde si le client a payé deux fois.',
+      ],
     },
     stop_retrying: {
       title: 'Ne plus réessayer',

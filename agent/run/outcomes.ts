@@ -1,0 +1,371 @@
+/**
+ * Follows each failed sale to its end, after the screen: the pipeline says what happened (a
+ * failure, an approval, a move of a sale's outcome); this keeper stores it durably and finds what
+ * only the history shows:
+ * - a failure followed, within `recoveryWindowMs`, by an approval with the same keyed card hash
+ *   (`same_card`) or the same amount and currency at this terminal (`other_card`) was recovered:
+ *   the failure's record gets a new version, outcome `recovered`, linked to that approval;
+ * - two approvals with the same card hash, amount and currency within `doubleChargeWindowMs` are a
+ *   possible double charge: a screen, an alarm, and on a record (the late-approved sale's, else a
+ *   record of its own, code L_DOUBLE_CHARGE, linked to the first approval).
+ * Approvals go to the store's ledger (no PAN: masked, and the keyed hash). The windows are held in
+ * memory and rebuilt from the store at start, so a restart does not forget them.
+ *
+ * Not on the hot path: everything here runs after the cashier's screen.
+ */
+import type { Logger } from '../log.js';
+import type { FailureRecord, Outcome, RecoveryMeans } from '../record.js';
+import { LOCAL_FAULTS } from '../record.js';
+import type { NewFailure } from '../store/index.js';
+import type { ApprovedSale, FailureFacts, OutcomeMove } from '../pipeline/pipeline.js';
+import { nextOutcome, type SaleEvent } from '../pipeline/outcome-machine.js';
+import type { CodeTable } from '../../protocol/response-codes/index.js';
+
+/** An approval in the ledger. */
+export interface Approval extends ApprovedSale {
+  id: string;
+  terminal_id: string;
+  merchant_id: string;
+}
+
+export type NewApproval = Omit<Approval, 'id'>;
+
+/** A failure whose outcome can still change, as the store lists them at start. */
+export interface OpenFailure {
+  id: string;
+  occurred_at: string;
+  terminal_id: string;
+  outcome: Outcome;
+  card_key: string | null;
+  amount_minor: number | null;
+  currency: string | null;
+  stan: string | null;
+  mti: string | null;
+}
+
+export interface OutcomeChange {
+  outcome: Outcome;
+  at: string;
+  linked_id?: string | null;
+  recovered_by?: RecoveryMeans | null;
+}
+
+/** What the keeper needs of the store (agent/store: record, update and the approval ledger). */
+export interface OutcomeStore {
+  record(f: NewFailure & { outcome: Outcome; card_key?: string | null }): Promise<FailureRecord>;
+  update(id: string, change: OutcomeChange): Promise<FailureRecord | null>;
+  recordApproval(a: NewApproval): Promise<Approval>;
+  recentApprovals(sinceIso: string): Approval[];
+  openFailures(sinceIso: string): OpenFailure[];
+}
+
+export interface OutcomeKeeperOptions {
+  store: OutcomeStore;
+  terminalId: string;
+  merchantId: string;
+  codes: CodeTable;
+  recoveryWindowMs: number;
+  doubleChargeWindowMs: number;
+  logger: Logger;
+  now?: () => number;
+  /** A record (first version or update) was committed. */
+  onStored?: (rec: FailureRecord) => void;
+  /** The store refused something (logged by the caller). */
+  onNotStored?: (err: Error & { code?: string }) => void;
+  /** A possible double charge was found: the cashier's screen. */
+  onDoubleCharge?: () => void;
+}
+
+/** A failure as the keeper follows it. */
+interface Followed {
+  id: string;
+  atMs: number;
+  outcome: Outcome;
+  cardKey: string | null;
+  amount: number | null;
+  currency: string | null;
+}
+
+/** Failures whose later outcome changes the keeper can still link (the pipeline's open sales are fewer). */
+const MAX_REFS = 4096;
+
+/** How long the double-charge alarm stays up after the last one found. */
+const ALARM_MS = 60 * 60_000;
+
+export class OutcomeKeeper {
+  /** Record ids by the pipeline's reference, once stored. */
+  private readonly ids = new Map<number, Promise<string | null>>();
+  private failures: Followed[] = [];
+  private approvals: Approval[] = [];
+  private alarmUntil = 0;
+  /** Everything handed to the store and not settled: stop() waits for it. */
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly now: () => number;
+  readonly counts = { recovered: 0, doubleCharges: 0, updates: 0 };
+
+  constructor(private readonly o: OutcomeKeeperOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /** Reloads the windows from the store (after a restart). */
+  warmStart(): void {
+    const now = this.now();
+    const since = new Date(
+      now - Math.max(this.o.recoveryWindowMs, this.o.doubleChargeWindowMs),
+    ).toISOString();
+    this.approvals = this.o.store.recentApprovals(since);
+    this.failures = this.o.store
+      .openFailures(new Date(now - this.o.recoveryWindowMs).toISOString())
+      .map((f) => ({
+        id: f.id,
+        atMs: Date.parse(f.occurred_at),
+        outcome: f.outcome,
+        cardKey: f.card_key,
+        amount: f.amount_minor,
+        currency: f.currency,
+      }));
+  }
+
+  /** Active alarms: 'possible_double_charge' for an hour after one is found. */
+  alarms(): string[] {
+    return this.now() < this.alarmUntil ? ['possible_double_charge'] : [];
+  }
+
+  /** Resolves when everything handed to the store so far is settled. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  failure(f: NewFailure, facts: FailureFacts): void {
+    const stored = this.track(this.o.store.record({ ...f, outcome: facts.outcome, card_key: facts.cardKey }));
+    const followed: Followed = {
+      id: '',
+      atMs: Date.parse(f.occurred_at),
+      outcome: facts.outcome,
+      cardKey: facts.cardKey,
+      amount: f.amount_minor,
+      currency: f.currency,
+    };
+    // the windows are minutes long: what is older can no longer be matched or moved
+    const horizon = followed.atMs - Math.max(this.o.recoveryWindowMs, this.o.doubleChargeWindowMs);
+    if (this.failures.length > 0 && this.failures[0]!.atMs < horizon)
+      this.failures = this.failures.filter((x) => x.atMs >= horizon);
+    if (this.ids.size >= MAX_REFS) this.ids.delete(this.ids.keys().next().value!);
+    this.ids.set(
+      facts.ref,
+      stored.then(
+        (rec) => {
+          followed.id = rec.id;
+          this.failures.push(followed);
+          this.o.onStored?.(rec);
+          return rec.id;
+        },
+        (err: Error & { code?: string }) => {
+          this.o.onNotStored?.(err);
+          return null;
+        },
+      ),
+    );
+  }
+
+  /** A sale's outcome moved on in the pipeline: a new version of its record. */
+  outcome(move: OutcomeMove): void {
+    const id = this.ids.get(move.ref);
+    if (id === undefined) return;
+    const at = new Date(move.atMs).toISOString();
+    const ledger = move.approval ? this.ledger(move.approval) : Promise.resolve(null);
+    void this.track(
+      Promise.all([id, ledger]).then(async ([recId, approval]) => {
+        if (recId === null) return;
+        const f = this.failures.find((x) => x.id === recId);
+        if (f) f.outcome = move.outcome;
+        await this.update(recId, {
+          outcome: move.outcome,
+          at,
+          linked_id: approval?.id ?? null,
+          recovered_by: move.recoveredBy ?? null,
+        });
+        if (approval) this.afterApproval(approval, recId);
+      }),
+    );
+  }
+
+  /** An approval: into the ledger, then the history decides what it means. */
+  approval(a: ApprovedSale): void {
+    void this.track(this.ledger(a).then((ap) => ap && this.afterApproval(ap, null)));
+  }
+
+  private ledger(a: ApprovedSale): Promise<Approval | null> {
+    return this.o.store
+      .recordApproval({ ...a, terminal_id: this.o.terminalId, merchant_id: this.o.merchantId })
+      .then(
+        (ap) => ap,
+        (err: Error & { code?: string }) => {
+          this.o.onNotStored?.(err);
+          return null;
+        },
+      );
+  }
+
+  /**
+   * A new approval: a double charge if an earlier one matches it (same card, amount, currency,
+   * within the window); otherwise it may recover a recent failure. `lateFor` is the record the
+   * approval came late for (already linked to it).
+   */
+  private afterApproval(ap: Approval, lateFor: string | null): void {
+    const atMs = Date.parse(ap.occurred_at);
+    this.approvals = this.approvals.filter(
+      (x) =>
+        Date.parse(x.occurred_at) >= atMs - Math.max(this.o.recoveryWindowMs, this.o.doubleChargeWindowMs),
+    );
+    const twin =
+      ap.card_key === null || ap.amount_minor === null
+        ? undefined
+        : this.approvals.findLast(
+            (x) =>
+              x.card_key === ap.card_key &&
+              x.amount_minor === ap.amount_minor &&
+              x.currency === ap.currency &&
+              Date.parse(x.occurred_at) >= atMs - this.o.doubleChargeWindowMs,
+          );
+    this.approvals.push(ap);
+    if (twin !== undefined) {
+      this.doubleCharge(twin, ap, lateFor);
+      return;
+    }
+    if (lateFor === null) this.recover(ap, atMs);
+  }
+
+  private recover(ap: Approval, atMs: number): void {
+    const open = this.failures.filter(
+      (f) =>
+        f.id !== '' &&
+        f.atMs <= atMs &&
+        f.atMs >= atMs - this.o.recoveryWindowMs &&
+        nextOutcome(f.outcome, 'paid_later') !== null,
+    );
+    let means: RecoveryMeans = 'same_card';
+    let f = ap.card_key === null ? undefined : open.findLast((x) => x.cardKey === ap.card_key);
+    if (f === undefined && ap.amount_minor !== null) {
+      means = 'other_card';
+      f = open.findLast((x) => x.amount === ap.amount_minor && x.currency === ap.currency);
+    }
+    if (f === undefined) return;
+    const to = nextOutcome(f.outcome, 'paid_later')!;
+    f.outcome = to as Outcome;
+    this.counts.recovered++;
+    this.o.logger.info(
+      { event: 'sale_recovered', record: f.id, approval: ap.id, by: means, outcome: to },
+      'a failed sale was paid afterwards',
+    );
+    void this.track(
+      this.update(f.id, {
+        outcome: to as Outcome,
+        at: ap.occurred_at,
+        linked_id: ap.id,
+        recovered_by: to === 'recovered' ? means : null,
+      }),
+    );
+  }
+
+  private doubleCharge(first: Approval, second: Approval, lateFor: string | null): void {
+    this.counts.doubleCharges++;
+    this.alarmUntil = this.now() + ALARM_MS;
+    this.o.onDoubleCharge?.();
+    this.o.logger.warn(
+      {
+        event: 'double_charge',
+        code: 'E_DOUBLE_CHARGE',
+        first: first.id,
+        second: second.id,
+        stan: second.stan,
+        amount_minor: second.amount_minor,
+        currency: second.currency,
+      },
+      'two approvals for the same card and amount: possible double charge',
+    );
+    const at = second.occurred_at;
+    // the late-approved sale, if one of the two approvals came late for a failure, carries it
+    const late = lateFor ?? this.recordLinkedTo(first.id);
+    const f = late === null ? undefined : this.failures.find((x) => x.id === late);
+    const event: SaleEvent = 'second_approval';
+    if (f !== undefined && nextOutcome(f.outcome, event) !== null) {
+      f.outcome = nextOutcome(f.outcome, event) as Outcome;
+      void this.track(
+        this.update(f.id, { outcome: f.outcome, at, linked_id: late === lateFor ? first.id : second.id }),
+      );
+      return;
+    }
+    // two plain approvals: a record of its own, so the merchant sees it with the failures
+    const row = this.o.codes.lookup(LOCAL_FAULTS.doubleCharge);
+    const d = new Date(Date.parse(at));
+    const rec: NewFailure & { outcome: Outcome; card_key: string | null } = {
+      terminal_id: this.o.terminalId,
+      merchant_id: this.o.merchantId,
+      occurred_at: at,
+      utc_offset_min: -d.getTimezoneOffset(),
+      mti: second.mti,
+      processing_code: null,
+      amount_minor: second.amount_minor,
+      currency: second.currency,
+      pan_masked: second.pan_masked,
+      card_brand: null,
+      entry_mode: null,
+      stan: second.stan,
+      rrn: second.rrn,
+      auth_code: second.auth_code,
+      rc: row.code,
+      rc_source: 'local',
+      category: row.category,
+      retry: row.retry,
+      notes: null,
+      outcome: 'possible_double_charge',
+      card_key: second.card_key,
+    };
+    void this.track(
+      this.o.store.record(rec).then(
+        (r) =>
+          this.update(r.id, {
+            outcome: 'possible_double_charge',
+            at,
+            linked_id: first.id,
+            recovered_by: null,
+          }),
+        (err: Error & { code?: string }) => this.o.onNotStored?.(err),
+      ),
+    );
+  }
+
+  /** The failure a ledger approval was linked to as its late approval (in memory), or null. */
+  private recordLinkedTo(approvalId: string): string | null {
+    return this.lateLinks.get(approvalId) ?? null;
+  }
+
+  /** Late approvals (ledger id) and the record they came late for. */
+  private readonly lateLinks = new Map<string, string>();
+
+  private async update(id: string, change: OutcomeChange): Promise<void> {
+    if (change.outcome === 'approved_late' && change.linked_id) {
+      if (this.lateLinks.size >= MAX_REFS) this.lateLinks.delete(this.lateLinks.keys().next().value!);
+      this.lateLinks.set(change.linked_id, id);
+    }
+    try {
+      const rec = await this.o.store.update(id, change);
+      if (rec !== null) {
+        this.counts.updates++;
+        this.o.onStored?.(rec);
+      }
+    } catch (err) {
+      this.o.onNotStored?.(err as Error & { code?: string });
+    }
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.pending.add(p);
+    const done = (): void => {
+      this.pending.delete(p);
+    };
+    p.then(done, done);
+    return p;
+  }
+}
