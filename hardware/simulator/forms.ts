@@ -3,8 +3,8 @@
  * (MTI 0200, a two-character field 39); in a 1993 dialect (iso93-ascii, iso93-bcd) every message
  * goes out in its 1993 form instead: the MTI of the table below, a three-digit action code taken
  * from the response-code table's own 1993 to 1987 map (so the agent classifies it as the code it
- * stands for), and the fields as 1993 defines them (protocol/iso8583/fields-1993.ts). Data here,
- * field layouts in script.ts.
+ * stands for), and the fields as 1993 defines them (protocol/iso8583/fields-1993.ts). The tables
+ * are here; the field layouts in builder.ts (sales) and sequences.ts (reversals, completions).
  */
 import { DIALECTS, type DialectName, ISO8583_1993_FIELDS } from '../../protocol/iso8583/index.js';
 import { MAP_1993_TO_1987 } from '../../protocol/response-codes/index.js';
@@ -32,9 +32,9 @@ export const MTI_1993: Readonly<Record<string, string>> = {
 };
 
 /**
- * 1993 function codes (field 24) by 1993 MTI and what the message is: an original authorisation
- * or financial request, the completion of an authorisation (amount the same or not), a full
- * reversal, an echo test.
+ * 1993 function codes (field 24) by what the message is: an original authorisation or financial
+ * request, the completion of an authorisation (amount the same or not), a full reversal, an echo
+ * test.
  */
 // prettier-ignore
 export const FUNCTION_CODE_1993 = {
