@@ -132,15 +132,16 @@ export class CardPopulation {
   /**
    * The card for a transaction with this outcome. `u` in [0, 1) chooses the group (the caller's
    * draw, so the script's own stream is used exactly as before); the card within the group comes
-   * from the population's stream.
+   * from the population's stream. `only` limits the groups (a scenario's `cardGroups`).
    */
-  draw(outcome: string, u: number): DrawnCard {
+  draw(outcome: string, u: number, only?: readonly CardGroupName[]): DrawnCard {
+    const can = (g: CardGroupRow) => carries(g, outcome) && (only === undefined || only.includes(g.group));
     let total = 0;
-    for (const g of this.groups) if (carries(g, outcome)) total += g.weight;
+    for (const g of this.groups) if (can(g)) total += g.weight;
     let x = u * total;
     let chosen: CardGroupRow | undefined;
     for (const g of this.groups) {
-      if (!carries(g, outcome)) continue;
+      if (!can(g)) continue;
       chosen = g;
       x -= g.weight;
       if (x < 0) break;

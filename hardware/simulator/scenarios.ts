@@ -8,7 +8,22 @@
  *   'card_read_error' card presented, EVT CARD_READ_ERROR, no request
  *   'removed_early'   EVT CARD_INSERTED, EVT CARD_REMOVED early=1, no request
  *   'pin_timeout' / 'pin_cancel'   card presented, EVT PIN_TIMEOUT / PIN_CANCEL, no request
+ * and the uncertain outcomes of the `timeouts` scenario, each a sequence of one or more sales
+ * (script.ts plays them; docs/serial.md "Uncertain outcomes" lists the frames):
+ *   'timeout_reversed'          REQ 0200, EVT HOST_TIMEOUT, REQ 0400, EVT REVERSAL_SENT, RSP 0410 00
+ *   'timeout_reversal_refused'  the same, RSP 0410 with a refusal (REVERSAL_REFUSALS)
+ *   'timeout_late'              REQ 0200, EVT HOST_TIMEOUT, a quiet while, RSP 0210 00 (approved late)
+ *   'timeout_late_repeated'     the same, the late 0210 sent twice
+ *   'timeout_advice'            REQ 0200, EVT HOST_TIMEOUT, REQ 0420, EVT REVERSAL_SENT, RSP 0430 00
+ *   'approved_repeated'         an approval whose 0210 is sent twice
+ *   'other_card'                a decline (OTHER_CARD_DECLINES), then the same amount on another card, approved
+ *   'same_card'                 a decline (SAME_CARD_DECLINES), then the same card and amount, approved
+ *   'double_approval'           two approvals, same card and amount, one sale after the other
+ *   'preauth_completion'        REQ 0100, RSP 0110 00; next sale REQ 0220 (completion), RSP 0230 00
+ *   'echo'                      REQ 0800 (echo test), RSP 0810 00: no card, no sale
  */
+import type { CardGroupName } from './cards.js';
+
 export type TxnOutcome =
   | 'host_timeout'
   | 'silent_timeout'
@@ -45,6 +60,10 @@ export interface Scenario {
   pace?: SalePace;
   /** Weights of transaction outcomes. */
   mix: Readonly<Record<string, number>>;
+  /** Outcomes played in this order before the mix takes over (each sequence once, for tests). */
+  opening?: readonly string[];
+  /** Card groups (cards.ts) the scenario draws from; default: all. */
+  cardGroups?: readonly CardGroupName[];
   /** Noise steps between transactions: probability per transaction. */
   noise?: number;
   /** Outage: every `every` transactions the host link goes down for `length` transactions. */
@@ -55,6 +74,15 @@ export interface Scenario {
     duplicateAfter: boolean;
   };
 }
+
+/** Reversal refusals (0410/0430 field 39): no such original on file, the host's system error. */
+export const REVERSAL_REFUSALS = ['25', '96'] as const;
+/** Declines after which the customer pays with another card: funds, expired, invalid card. */
+export const OTHER_CARD_DECLINES = ['51', '54', '14'] as const;
+/** Declines after which the same card passes: wrong PIN, issuer or host briefly unavailable. */
+export const SAME_CARD_DECLINES = ['55', '91', '96'] as const;
+/** How long the line stays quiet between a HOST_TIMEOUT and the late approval, ms (default). */
+export const LATE_GAP_MS = 1000;
 
 /** A realistic shift: mostly approvals, the common declines, a few host timeouts. */
 const SHIFT_MIX = {
@@ -112,6 +140,49 @@ export const SCENARIOS = {
     rate: 20,
     mix: { '00': 80, '51': 10, '05': 5, host_timeout: 5 },
     noise: 0.6,
+  },
+  timeouts: {
+    name: 'timeouts',
+    description:
+      'uncertain outcomes among approvals: host timeouts with reversals confirmed (0410 00) and refused (25, 96), late approvals (some retransmitted), 0420 advice reversals, retransmitted responses, a customer who pays with another card or the same card after a decline, double approvals, a pre-authorisation with its completion, echo tests',
+    rate: 5,
+    // every sequence once, in this order, between approvals; then the mix
+    opening: [
+      '00',
+      'timeout_reversed',
+      '00',
+      'timeout_reversal_refused',
+      'timeout_late',
+      '00',
+      'timeout_late_repeated',
+      'timeout_advice',
+      'approved_repeated',
+      'other_card',
+      '00',
+      'same_card',
+      'double_approval',
+      'preauth_completion',
+      'echo',
+      '00',
+    ],
+    mix: {
+      '00': 40,
+      '51': 3,
+      '05': 3,
+      timeout_reversed: 5,
+      timeout_reversal_refused: 3,
+      timeout_late: 3,
+      timeout_late_repeated: 2,
+      timeout_advice: 2,
+      approved_repeated: 3,
+      other_card: 4,
+      same_card: 4,
+      double_approval: 3,
+      preauth_completion: 2,
+      echo: 2,
+    },
+    // walk-ins only (each card seen once): a card or amount repeats only where a sequence says so
+    cardGroups: ['walk_in'],
   },
   burst: {
     name: 'burst',

@@ -13,68 +13,26 @@
 import { LOCAL_FAULTS } from '../../protocol/response-codes/index.js';
 import {
   DEFAULT_MAX_FRAME_BYTES,
-  encodeBinaryEvent,
-  encodeBinaryFrame,
-  encodeEventLine,
   encodeMessageLine,
   FRAME_ERROR_CODES,
   FrameError,
   type FrameErrorCode,
-  type FramingName,
-  type LinkEventName,
-  type TpduAddress,
   withCheck,
 } from '../../protocol/framing/index.js';
-import { DIALECTS, type DialectName, encodeMessage } from '../../protocol/iso8583/index.js';
-import { CardPopulation } from './cards.js';
-import { Rng } from './rng.js';
-import { SCENARIOS, type Scenario, type ScenarioName } from './scenarios.js';
+import { DIALECTS } from '../../protocol/iso8583/index.js';
+import {
+  Builder,
+  CARD_EVENT,
+  type Entry,
+  local,
+  type ResolvedOptions,
+  type ScriptOptions,
+  type ScriptStep,
+} from './builder.js';
+import { LATE_GAP_MS, SCENARIOS } from './scenarios.js';
+import { isSequence, sequence } from './sequences.js';
 
-export interface ScriptOptions {
-  scenario: ScenarioName;
-  framing: FramingName;
-  /** Binary framing with a 5-byte TPDU. */
-  tpdu?: boolean;
-  /** ISO 8583 dialect of the messages. Default 'ascii'. */
-  dialect?: DialectName;
-  seed?: number;
-  /** The agent's maxFrameBytes (oversize noise goes above it). Default 4096. */
-  maxFrameBytes?: number;
-  /** Quiet gap after a truncated binary frame, ms. Default 200 (link idle default: 50). */
-  idleGapMs?: number;
-  terminalId?: string;
-  merchantId?: string;
-  currency?: string;
-}
-
-export type LinkExpect =
-  | { kind: 'response' | 'request'; mti: string; stan: string | null; rc: string | null }
-  | { kind: 'event'; name: LinkEventName; stan: string | null }
-  /** One or more rejects totalling exactly `bytes`, each with a code in `codes`. */
-  | { kind: 'reject'; bytes: number; codes: readonly FrameErrorCode[] };
-
-export interface Outcome {
-  /** Field 39 as sent ('00' = approved), or a local fault code (LOCAL_FAULTS, e.g. 'L_TIMEOUT'). */
-  rc: string;
-  /** How the pipeline learns it: a response, an event, its own request timer, a failed decode. */
-  via: 'response' | 'event' | 'timeout' | 'decode';
-  stan: string | null;
-  /** A retransmission of an earlier response (same STAN and RRN): must not be recorded again. */
-  duplicate: boolean;
-}
-
-export interface ScriptStep {
-  index: number;
-  /** Transaction number, null for noise and link events. */
-  txn: number | null;
-  /** Human-readable, no card data: e.g. "RSP 0210 stan=000124 rc=51". */
-  label: string;
-  bytes: Buffer;
-  link: LinkExpect;
-  outcome: Outcome | null;
-  /** Keep the line quiet this long after the step. */
-  gapAfterMs: number;
-}
+export type { LinkExpect, Outcome, SaleExpect, SaleState, ScriptOptions, ScriptStep } from './builder.js';
 
 /** Luhn-valid public test card numbers (the damaged samples of noise steps use the first). */
 export const TEST_PANS = [
@@ -84,14 +42,6 @@ export const TEST_PANS = [
   '374245455400126',
   '6011000990139424',
 ] as const;
-
-type Entry = 'chip' | 'contactless' | 'swipe';
-const ENTRY_MODE: Record<Entry, string> = { chip: '051', contactless: '071', swipe: '901' };
-const CARD_EVENT: Record<Entry, LinkEventName> = {
-  chip: 'CARD_INSERTED',
-  contactless: 'CARD_TAPPED',
-  swipe: 'CARD_SWIPED',
-};
 
 const LINE_NOISE = [
   'garbage',
@@ -104,107 +54,12 @@ const LINE_NOISE = [
 ] as const;
 const BINARY_NOISE = ['garbage', 'truncated', 'bad_length', 'oversize', 'malformed'] as const;
 
-class Builder {
-  readonly rng: Rng;
-  /** The shop's cards (cards.ts), made from the seed. */
-  readonly cards: CardPopulation;
-  readonly sc: Scenario;
-  readonly dialect;
-  readonly maxFrame: number;
-  readonly reqTpdu: TpduAddress | null;
-  readonly rspTpdu: TpduAddress | null;
-  private index = 0;
-  private stanNo: number;
-  private rrnNo: number;
-  /** Simulated clock for fields 12/13: 2026-11-23 08:00:00 UTC plus 20 s per transaction. */
-  private clock = Date.UTC(2026, 10, 23, 8, 0, 0);
-  lastResponse: { bytes: Buffer; mti: string; stan: string; rc: string } | null = null;
-
-  constructor(readonly o: Required<Omit<ScriptOptions, 'tpdu'>> & { tpdu: boolean }) {
-    this.rng = new Rng(o.seed);
-    this.cards = new CardPopulation(o.seed);
-    this.sc = SCENARIOS[o.scenario];
-    this.dialect = DIALECTS[o.dialect];
-    this.maxFrame = o.maxFrameBytes;
-    this.reqTpdu = o.framing === 'binary' && o.tpdu ? { dest: 0x0001, src: 0x0000 } : null;
-    this.rspTpdu = o.framing === 'binary' && o.tpdu ? { dest: 0x0000, src: 0x0001 } : null;
-    this.stanNo = this.rng.int(1, 900000);
-    this.rrnNo = this.rng.int(100000, 999999) * 1_000_000;
-  }
-
-  step(
-    txn: number | null,
-    label: string,
-    bytes: Buffer,
-    link: LinkExpect,
-    outcome: Outcome | null,
-    gapAfterMs = 0,
-  ): ScriptStep {
-    return { index: this.index++, txn, label, bytes, link, outcome, gapAfterMs };
-  }
-
-  nextStan(): string {
-    this.stanNo = (this.stanNo % 999999) + 1;
-    return String(this.stanNo).padStart(6, '0');
-  }
-
-  nextRrn(): string {
-    this.rrnNo++;
-    return String(this.rrnNo % 1e12).padStart(12, '0');
-  }
-
-  tick(): { time: string; date: string } {
-    this.clock += 20_000;
-    const d = new Date(this.clock);
-    const p = (n: number) => String(n).padStart(2, '0');
-    return {
-      time: `${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`,
-      date: `${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}`,
-    };
-  }
-
-  message(kind: 'REQ' | 'RSP', iso: Buffer): Buffer {
-    return this.o.framing === 'line'
-      ? encodeMessageLine(kind, iso)
-      : encodeBinaryFrame(iso, kind === 'REQ' ? this.reqTpdu : this.rspTpdu);
-  }
-
-  event(name: LinkEventName, args: Record<string, string> = {}): Buffer {
-    return this.o.framing === 'line'
-      ? encodeEventLine(name, args)
-      : encodeBinaryEvent(name, args, this.rspTpdu);
-  }
-
-  eventStep(
-    txn: number | null,
-    name: LinkEventName,
-    args: Record<string, string>,
-    outcome: Outcome | null,
-  ): ScriptStep {
-    const stan = args['stan'] ?? null;
-    const shown = Object.entries(args)
-      .map(([k, v]) => ` ${k}=${v}`)
-      .join('');
-    return this.step(
-      txn,
-      `EVT ${name}${shown}`,
-      this.event(name, args),
-      { kind: 'event', name, stan },
-      outcome,
-    );
-  }
-}
-
-function local(rc: string, via: Outcome['via'], stan: string | null): Outcome {
-  return { rc, via, stan, duplicate: false };
-}
-
 function* transaction(b: Builder, txn: number, outcomeKey: string, inOutage: boolean): Generator<ScriptStep> {
   const { rng, o } = b;
   const entry: Entry =
     outcomeKey === 'removed_early' ? 'chip' : rng.weighted({ chip: 50, contactless: 40, swipe: 10 });
   // one draw of the script's stream, as when it picked from five cards: outcomes stay as they were
-  const pan = b.cards.draw(outcomeKey, rng.next()).pan;
+  const pan = b.cards.draw(outcomeKey, rng.next(), b.sc.cardGroups).pan;
   const amount = String(rng.int(100, 25000)).padStart(12, '0');
   const money = { amount, currency: o.currency };
   yield b.eventStep(txn, CARD_EVENT[entry], {}, null);
@@ -235,28 +90,9 @@ function* transaction(b: Builder, txn: number, outcomeKey: string, inOutage: boo
   }
 
   const stan = b.nextStan();
-  const { time, date } = b.tick();
-  const common: Record<number, string> = {
-    2: pan,
-    3: '000000',
-    4: amount,
-    11: stan,
-    12: time,
-    13: date,
-    22: ENTRY_MODE[entry],
-    41: o.terminalId,
-    42: o.merchantId,
-    49: o.currency,
-  };
-  const req = encodeMessage(b.dialect, { mti: '0200', fields: common });
+  const sent = { mti87: '0200', stan, fields: b.saleFields({ pan, amount, entry }, '0200', stan) };
   const silent = outcomeKey === 'silent_timeout';
-  yield b.step(
-    txn,
-    `REQ 0200 stan=${stan}`,
-    b.message('REQ', req),
-    { kind: 'request', mti: '0200', stan, rc: null },
-    silent ? local(LOCAL_FAULTS.hostTimeout, 'timeout', stan) : null,
-  );
+  yield b.request(txn, sent, silent ? local(LOCAL_FAULTS.hostTimeout, 'timeout', stan) : null);
   if (silent) return;
 
   if (outcomeKey === 'host_timeout') {
@@ -270,27 +106,8 @@ function* transaction(b: Builder, txn: number, outcomeKey: string, inOutage: boo
     return;
   }
 
-  const rc = outcomeKey;
-  const rspFields: Record<number, string> = { ...common, 37: b.nextRrn(), 39: rc };
-  if (rc === '00') rspFields[38] = authCode(rng);
-  const rsp = encodeMessage(b.dialect, { mti: '0210', fields: rspFields });
-  const rspBytes = b.message('RSP', rsp);
-  b.lastResponse = { bytes: rspBytes, mti: '0210', stan, rc };
-  yield b.step(
-    txn,
-    `RSP 0210 stan=${stan} rc=${rc}`,
-    rspBytes,
-    { kind: 'response', mti: '0210', stan, rc },
-    { rc, via: 'response', stan, duplicate: false },
-  );
+  yield b.response(txn, sent, outcomeKey, true);
   if (entry === 'chip') yield b.eventStep(txn, 'CARD_REMOVED', {}, null);
-}
-
-function authCode(rng: Rng): string {
-  const A = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
-  let s = '';
-  for (let i = 0; i < 6; i++) s += A[rng.int(0, A.length - 1)];
-  return s;
 }
 
 const KIND_TOKEN = /RSP |REQ |EVT /;
@@ -310,18 +127,15 @@ function noiseStep(b: Builder): ScriptStep {
     );
   const C = FRAME_ERROR_CODES;
   // a realistic 0210 to damage
-  const sample = encodeMessage(b.dialect, {
-    mti: '0210',
-    fields: {
-      2: TEST_PANS[0],
-      3: '000000',
-      4: '000000001999',
-      11: '999999',
-      37: '000000000000',
-      39: '05',
-      41: o.terminalId,
-      49: o.currency,
-    },
+  const sample = b.iso('0210', {
+    2: TEST_PANS[0],
+    3: '000000',
+    4: '000000001999',
+    11: '999999',
+    37: '000000000000',
+    39: b.rc('05'),
+    41: o.terminalId,
+    49: o.currency,
   });
   switch (variant) {
     case 'garbage': {
@@ -373,18 +187,16 @@ function noiseStep(b: Builder): ScriptStep {
       const cut = Buffer.from(sample.subarray(0, rng.int(Math.floor(sample.length / 3), sample.length - 3)));
       return b.step(
         null,
-        `RSP malformed 0210 (${cut.length} of ${sample.length} bytes)`,
+        `RSP malformed ${b.mti('0210')} (${cut.length} of ${sample.length} bytes)`,
         b.message('RSP', cut),
-        { kind: 'response', mti: '0210', stan: null, rc: null },
+        { kind: 'response', mti: b.mti('0210'), stan: null, rc: null },
         local(LOCAL_FAULTS.malformedResponse, 'decode', null),
       );
     }
   }
 }
 
-export function resolveOptions(
-  opts: ScriptOptions,
-): Required<Omit<ScriptOptions, 'tpdu'>> & { tpdu: boolean } {
+export function resolveOptions(opts: ScriptOptions): ResolvedOptions {
   const o = {
     scenario: opts.scenario,
     framing: opts.framing,
@@ -393,6 +205,7 @@ export function resolveOptions(
     seed: opts.seed ?? 1,
     maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     idleGapMs: opts.idleGapMs ?? 200,
+    lateGapMs: opts.lateGapMs ?? LATE_GAP_MS,
     terminalId: opts.terminalId ?? 'TERM0001',
     merchantId: opts.merchantId ?? 'MERCHANT0000001',
     currency: opts.currency ?? '978',
@@ -403,6 +216,8 @@ export function resolveOptions(
     throw new FrameError('E_USAGE', `unknown framing ${String(o.framing)}`);
   if (o.tpdu && o.framing !== 'binary') throw new FrameError('E_USAGE', '--tpdu needs binary framing');
   if (!Object.hasOwn(DIALECTS, o.dialect)) throw new FrameError('E_USAGE', `unknown dialect ${o.dialect}`);
+  if (!(o.lateGapMs >= 0 && Number.isFinite(o.lateGapMs)))
+    throw new FrameError('E_USAGE', 'late gap must be a number of milliseconds, 0 or more');
   if (!Number.isInteger(o.seed)) throw new FrameError('E_USAGE', 'seed must be an integer');
   if (o.terminalId.length !== 8) throw new FrameError('E_USAGE', 'terminal id must be 8 characters');
   if (o.merchantId.length !== 15) throw new FrameError('E_USAGE', 'merchant id must be 15 characters');
@@ -413,7 +228,9 @@ export function resolveOptions(
 export function* scriptSteps(opts: ScriptOptions): Generator<ScriptStep, never> {
   const b = new Builder(resolveOptions(opts));
   const sc = b.sc;
-  for (let txn = 0; ; txn++) {
+  const opening: readonly string[] = sc.opening ?? [];
+  let used = 1;
+  for (let txn = 0, played = 0; ; txn += used, played++) {
     const ou = sc.outage;
     if (ou && txn > 0 && txn % (ou.every + ou.length) === ou.every) {
       yield b.eventStep(
@@ -425,14 +242,17 @@ export function* scriptSteps(opts: ScriptOptions): Generator<ScriptStep, never> 
     }
     const inOutage = ou !== undefined && txn % (ou.every + ou.length) >= ou.every;
     const mix = inOutage ? ou.duringMix : sc.mix;
-    yield* transaction(b, txn, b.rng.weighted(mix), inOutage);
+    const key = played < opening.length ? opening[played]! : b.rng.weighted(mix);
+    used = 1;
+    if (isSequence(key)) used = yield* sequence(b, txn, key);
+    else yield* transaction(b, txn, key, inOutage);
     if (ou && txn % (ou.every + ou.length) === ou.every + ou.length - 1) {
       yield b.eventStep(null, 'LINK_UP', {}, null);
       if (ou.duplicateAfter && b.lastResponse) {
         const r = b.lastResponse;
         yield b.step(
           null,
-          `RSP 0210 stan=${r.stan} rc=${r.rc} (retransmitted)`,
+          `RSP ${r.mti} stan=${r.stan} rc=${r.rc} (retransmitted)`,
           r.bytes,
           { kind: 'response', mti: r.mti, stan: r.stan, rc: r.rc },
           { rc: r.rc, via: 'response', stan: r.stan, duplicate: true },
@@ -459,9 +279,9 @@ export interface ScriptSummary {
   bytes: number;
   /** Steps by what the framer yields: response, request, event, reject. */
   link: Record<string, number>;
-  /** Outcomes by rc (approvals '00' included), duplicates excluded. */
+  /** Outcomes by rc (approvals '00' or 1993 '000' included), duplicates excluded. */
   outcomes: Record<string, number>;
-  /** Outcomes that are failures (rc other than '00'), duplicates excluded. */
+  /** Outcomes that are failures (rc other than '00' / '000'), duplicates excluded. */
   failures: number;
   duplicates: number;
   rejectBytes: number;
@@ -487,7 +307,7 @@ export function summarize(steps: readonly ScriptStep[]): ScriptSummary {
       continue;
     }
     s.outcomes[st.outcome.rc] = (s.outcomes[st.outcome.rc] ?? 0) + 1;
-    if (st.outcome.rc !== '00') s.failures++;
+    if (st.outcome.rc !== '00' && st.outcome.rc !== '000') s.failures++;
   }
   return s;
 }

@@ -32,7 +32,7 @@ function collectInto(events: LinkEvent[]) {
 }
 
 describe('run: where events come from', () => {
-  it.each(['bcd', 'ascii-hex'] as const)(
+  it.each(['bcd', 'ascii-hex', 'iso93-bcd'] as const)(
     'the simulator speaks the configured dialect (%s)',
     async (dialect) => {
       const cfg = loadConfig({ flags: { simulate: { enabled: true, rate: 400 }, dialect } });

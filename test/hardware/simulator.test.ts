@@ -100,6 +100,9 @@ const VARIANTS: ScriptOptions[] = [];
 for (const scenario of SCENARIO_NAMES) {
   VARIANTS.push({ scenario, framing: 'line', seed: 7 });
   VARIANTS.push({ scenario, framing: 'binary', tpdu: true, dialect: 'bcd', seed: 7 });
+  // the 1993 forms: 1xxx MTIs, three-digit action codes (hardware/simulator/forms.ts)
+  VARIANTS.push({ scenario, framing: 'line', dialect: 'iso93-ascii', seed: 7 });
+  VARIANTS.push({ scenario, framing: 'binary', tpdu: true, dialect: 'iso93-bcd', seed: 7 });
 }
 VARIANTS.push({ scenario: 'noise', framing: 'binary', tpdu: false, dialect: 'ascii', seed: 99 });
 VARIANTS.push({ scenario: 'noise', framing: 'line', dialect: 'bcd', seed: 99 });

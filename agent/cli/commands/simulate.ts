@@ -21,7 +21,7 @@ import {
   startPtyPair,
 } from '../../../hardware/simulator/index.js';
 import { FRAMINGS, type FramingName } from '../../../protocol/framing/types.js';
-import { isDialectName } from '../../../protocol/iso8583/index.js';
+import { DIALECTS, isDialectName } from '../../../protocol/iso8583/index.js';
 import { createLogger } from '../../log.js';
 import { UsageError } from '../usage-error.js';
 
@@ -48,6 +48,7 @@ interface SimulateFlags {
   host: string;
   print?: boolean;
   withBytes?: boolean;
+  lateGapMs?: number;
   maxFrameBytes?: number;
   terminal?: string;
   merchant?: string;
@@ -62,7 +63,7 @@ export function register(program: Command): void {
     .option('--tpdu', 'binary framing: add a 5-byte TPDU (60 DDDD SSSS) to every frame')
     .addOption(
       new Option('--dialect <name>', 'ISO 8583 dialect of the messages')
-        .choices(['ascii', 'ascii-hex', 'bcd'])
+        .choices(Object.keys(DIALECTS))
         .default('ascii'),
     )
     .option('--rate <n>', "frames per second (default: the scenario's)", positive('rate', false))
@@ -95,11 +96,22 @@ export function register(program: Command): void {
       "the agent's maxFrameBytes (oversize noise goes above it)",
       positive('max-frame-bytes', true),
     )
+    .option(
+      '--late-gap-ms <n>',
+      'timeouts: quiet milliseconds between a host timeout and its late approval (default 1000)',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0)
+          throw new InvalidArgumentError('late gap must be an integer, 0 or more');
+        return n;
+      },
+    )
     .option('--terminal <id>', 'terminal id, 8 characters (field 41)')
     .option('--merchant <id>', 'merchant id, 15 characters (field 42)')
     .addHelpText(
       'after',
-      `\nScenarios:\n${SCENARIO_NAMES.map((n) => `  ${n.padEnd(14)} ${SCENARIOS[n].description} (default ${timing(SCENARIOS[n])})`).join('\n')}\n\nExamples:\n  pos-agent simulate --scenario shift --pty /tmp/pos-module\n  pos-agent simulate --scenario noise --framing binary --tpdu --tcp 7000\n  pos-agent simulate --scenario outage --count 50 --print`,
+      `\nScenarios:\n${SCENARIO_NAMES.map((n) => `  ${n.padEnd(14)} ${SCENARIOS[n].description} (default ${timing(SCENARIOS[n])})`).join('\n')}\n\nExamples:\n  pos-agent simulate --scenario shift --pty /tmp/pos-module\n  pos-agent simulate --scenario noise --framing binary --tpdu --tcp 7000\n  pos-agent simulate --scenario outage --count 50 --print
+  pos-agent simulate --scenario timeouts --dialect iso93-ascii --rate 20 --late-gap-ms 200 --pty /tmp/pos-module`,
     )
     .action(async (flags: SimulateFlags) => {
       await simulate(flags);
@@ -124,6 +136,7 @@ async function simulate(f: SimulateFlags): Promise<void> {
     ...(f.duration !== undefined ? { duration: f.duration } : {}),
     ...(f.count !== undefined ? { count: f.count } : {}),
     ...(f.maxFrameBytes !== undefined ? { maxFrameBytes: f.maxFrameBytes } : {}),
+    ...(f.lateGapMs !== undefined ? { lateGapMs: f.lateGapMs } : {}),
     ...(f.terminal !== undefined ? { terminalId: f.terminal } : {}),
     ...(f.merchant !== undefined ? { merchantId: f.merchant } : {}),
   };
@@ -144,6 +157,8 @@ async function simulate(f: SimulateFlags): Promise<void> {
         link: s.link,
         outcome: s.outcome,
         gap_after_ms: s.gapAfterMs,
+        ...(s.seq !== undefined ? { seq: s.seq } : {}),
+        ...(s.expect !== undefined ? { expect: s.expect } : {}),
       });
       if (!process.stdout.write(`${line}\n`)) await new Promise((r) => process.stdout.once('drain', r));
     }
