@@ -44,58 +44,47 @@ function sorted(xs: string[]): string[] {
   return [...xs].sort();
 }
 
-/**
- * Scenarios whose requests the pipeline does not answer yet: `timeouts` sends 0400/0420/0220/0800
- * requests whose 0410/0430/0230/0810 responses the pipeline drops, so each would expire as an
- * L_TIMEOUT (issue 12, item 1: pairing by message class and STAN). Remove once pairing lands.
- */
-const AWAITING_PAIRING: readonly ScenarioName[] = ['timeouts'];
-
 describe.each(['line', 'binary'] as const)('scenarios through the pipeline (%s framing)', (framing) => {
-  it.each(SCENARIO_NAMES.filter((n) => !AWAITING_PAIRING.includes(n)))(
-    '%s: records exactly the failures the script expects',
-    (scenario: ScenarioName) => {
-      const h = harness();
-      const framer = createFramer({ framing }, (e) => h.pipeline.onLinkEvent(e));
-      const all = buildScript({ scenario, framing, seed: 11 }, 600);
-      // end the script at its last concluded step: a request cut off by the step count has no answer
-      let last = all.length - 1;
-      while (last > 0 && all[last]!.outcome === null) last--;
-      const steps = all.slice(0, last + 1);
-      for (const step of steps) {
-        framer.push(step.bytes);
-        if (step.gapAfterMs > 0) framer.idle();
-        h.advance(20);
-      }
-      // let the silent timeouts expire
-      h.advance(HOST_TIMEOUT_MS + 1);
-      h.pipeline.expireRequests();
+  it.each(SCENARIO_NAMES)('%s: records exactly the failures the script expects', (scenario: ScenarioName) => {
+    const h = harness();
+    const framer = createFramer({ framing }, (e) => h.pipeline.onLinkEvent(e));
+    const all = buildScript({ scenario, framing, seed: 11 }, 600);
+    // end the script at its last concluded step: a request cut off by the step count has no answer
+    let last = all.length - 1;
+    while (last > 0 && all[last]!.outcome === null) last--;
+    const steps = all.slice(0, last + 1);
+    for (const step of steps) {
+      framer.push(step.bytes);
+      if (step.gapAfterMs > 0) framer.idle();
+      h.advance(20);
+    }
+    // let the silent timeouts expire
+    h.advance(HOST_TIMEOUT_MS + 1);
+    h.pipeline.expireRequests();
 
-      const expected = steps
-        .filter(
-          (s) =>
-            s.outcome !== null && !s.outcome.duplicate && lookupCode(s.outcome.rc).category !== 'approved',
-        )
-        .map((s) => s.outcome!.rc);
-      expect(expected.length).toBeGreaterThan(0);
-      expect(sorted(h.records.map((r) => r.rc))).toEqual(sorted(expected));
-      for (const r of h.records) {
-        expect(r.category).toBe(lookupCode(r.rc).category);
-        expect(r.terminal_id).toBe('TERM0001');
-      }
-      // responses carry their STAN and amount into the record
-      const fromResponses = h.records.filter((r) => r.rc_source !== 'local');
-      for (const r of fromResponses) {
-        expect(r.stan).toMatch(/^\d{6}$/);
-        expect(r.amount_minor).toBeGreaterThan(0);
-        expect(r.pan_masked).toMatch(/^\d{6}\*+\d{4}$/);
-      }
-      const duplicates = steps.filter((s) => s.outcome?.duplicate).length;
-      expect(h.pipeline.counters.duplicates).toBe(duplicates);
-      // nothing recorded carries a full card number
-      expect(findPans(JSON.stringify(h.records))).toEqual([]);
-    },
-  );
+    const expected = steps
+      .filter(
+        (s) => s.outcome !== null && !s.outcome.duplicate && lookupCode(s.outcome.rc).category !== 'approved',
+      )
+      .map((s) => s.outcome!.rc);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(sorted(h.records.map((r) => r.rc))).toEqual(sorted(expected));
+    for (const r of h.records) {
+      expect(r.category).toBe(lookupCode(r.rc).category);
+      expect(r.terminal_id).toBe('TERM0001');
+    }
+    // responses carry their STAN and amount into the record
+    const fromResponses = h.records.filter((r) => r.rc_source !== 'local');
+    for (const r of fromResponses) {
+      expect(r.stan).toMatch(/^\d{6}$/);
+      expect(r.amount_minor).toBeGreaterThan(0);
+      expect(r.pan_masked).toMatch(/^\d{6}\*+\d{4}$/);
+    }
+    const duplicates = steps.filter((s) => s.outcome?.duplicate).length;
+    expect(h.pipeline.counters.duplicates).toBe(duplicates);
+    // nothing recorded carries a full card number
+    expect(findPans(JSON.stringify(h.records))).toEqual([]);
+  });
 });
 
 describe('screens', () => {

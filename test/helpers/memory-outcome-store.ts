@@ -1,0 +1,88 @@
+/**
+ * An in-memory OutcomeStore (agent/run/outcomes.ts) for tests of the keeper's logic: records with
+ * versions, the approval ledger, ids in order. The real store's durability is tested with the store.
+ */
+import type {
+  Approval,
+  NewApproval,
+  OpenFailure,
+  OutcomeChange,
+  OutcomeStore,
+} from '../../agent/run/outcomes.js';
+import type { FailureRecord, Outcome } from '../../agent/record.js';
+import type { NewFailure } from '../../agent/store/index.js';
+
+export type StoredRecord = FailureRecord & {
+  version: number;
+  outcome: Outcome;
+  outcome_at: string | null;
+  linked_id: string | null;
+  recovered_by: string | null;
+  card_key: string | null;
+};
+
+export class MemoryOutcomeStore implements OutcomeStore {
+  readonly records = new Map<string, StoredRecord>();
+  readonly approvals: Approval[] = [];
+  private n = 0;
+
+  async record(f: NewFailure & { outcome: Outcome; card_key?: string | null }): Promise<FailureRecord> {
+    const id = `R${String(++this.n).padStart(4, '0')}`;
+    const rec: StoredRecord = {
+      ...f,
+      id,
+      seq: this.n,
+      boot_id: 'test',
+      synced_at: null,
+      version: 1,
+      outcome_at: null,
+      linked_id: null,
+      recovered_by: null,
+      card_key: f.card_key ?? null,
+    };
+    this.records.set(id, rec);
+    return rec;
+  }
+
+  async update(id: string, change: OutcomeChange): Promise<FailureRecord | null> {
+    const r = this.records.get(id);
+    if (!r) return null;
+    r.version++;
+    r.outcome = change.outcome;
+    r.outcome_at = change.at;
+    r.linked_id = change.linked_id ?? null;
+    r.recovered_by = change.recovered_by ?? null;
+    return r;
+  }
+
+  async recordApproval(a: NewApproval): Promise<Approval> {
+    const ap = { ...a, id: `A${String(++this.n).padStart(4, '0')}` };
+    this.approvals.push(ap);
+    return ap;
+  }
+
+  recentApprovals(sinceIso: string): Approval[] {
+    return this.approvals.filter((a) => a.occurred_at >= sinceIso);
+  }
+
+  openFailures(sinceIso: string): OpenFailure[] {
+    return [...this.records.values()]
+      .filter((r) => r.occurred_at >= sinceIso)
+      .map((r) => ({
+        id: r.id,
+        occurred_at: r.occurred_at,
+        terminal_id: r.terminal_id,
+        outcome: r.outcome,
+        card_key: r.card_key,
+        amount_minor: r.amount_minor,
+        currency: r.currency,
+        stan: r.stan,
+        mti: r.mti,
+      }));
+  }
+
+  /** The latest version of the record made for the sale with this STAN. */
+  byStan(stan: string): StoredRecord | undefined {
+    return [...this.records.values()].find((r) => r.stan === stan);
+  }
+}
