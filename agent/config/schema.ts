@@ -170,6 +170,8 @@ export const configSchema = z
         group_commit_max: z.number().int().min(1).max(100_000).default(512),
         /** At stop, longest wait for records the disk has not taken yet (full disk); then they are refused (E_STORE_CLOSED). */
         stop_grace_s: z.number().min(0).max(3600).default(10),
+        /** Days the approval ledger keeps an approval (the outcome matcher looks back this far at most). */
+        approval_retention_days: z.number().min(0.01).max(3650).default(7),
       })
       .strict()
       .prefault({}),

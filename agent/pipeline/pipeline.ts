@@ -11,7 +11,7 @@
  * milliseconds.
  */
 import type { Logger } from '../log.js';
-import { type Category, LOCAL_FAULTS, type RcSource } from '../record.js';
+import { type Category, initialOutcome, LOCAL_FAULTS, type RcSource } from '../record.js';
 import type { NewFailure } from '../store/index.js';
 import { emptyInvalidOptionalFields } from '../store/record-schema.js';
 import type { CodeRow, CodeTable } from '../../protocol/response-codes/index.js';
@@ -372,6 +372,7 @@ export class Pipeline {
       category: row.category,
       retry: stop ? 'never_same_card' : row.retry,
       notes: notes.length > 0 ? notes.join('; ') : null,
+      outcome: initialOutcome(row.code),
     };
     // fields from the response or the request copy (dialects differ) get the store's own rules
     const checked = emptyInvalidOptionalFields(rec);

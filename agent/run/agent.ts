@@ -180,6 +180,7 @@ async function openAgent(
     budgetBytes: Math.round(cfg.store.budget_mb * 1024 * 1024),
     groupCommitMs: cfg.store.group_commit_ms,
     groupCommitMax: cfg.store.group_commit_max,
+    approvalRetentionDays: cfg.store.approval_retention_days,
     bootId,
     logger: log,
   });
