@@ -5,7 +5,7 @@
  * approvals only for its retention; a database from before outcomes is migrated.
  */
 import { createHmac } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -280,6 +280,29 @@ describe('card key and approval ledger', () => {
     await s.close();
     s = mk({ path, approvalRetentionDays: 1 });
     expect(s.recentApprovals(iso(30 * day))).toEqual([]);
+  });
+});
+
+describe('salvage', () => {
+  it('a database lost after a crash: its rows come back as their newest version, with their card key', async () => {
+    const s0 = mk();
+    const key = cardKey(PAN);
+    const r = await s0.record({ ...syntheticFailure(1), card_key: key });
+    const plain = await s0.record(syntheticFailure(2));
+    const u = await s0.update(r.id, { outcome: 'reversed', at: T0, linked_id: LINK });
+    // the files as a SIGKILL leaves them: committed pages in the -wal, no clean close
+    const crashed = tempDir('store-outcomes-crash-');
+    for (const f of ['f.db', 'f.db-wal', 'f.db.hwm']) copyFileSync(join(dir, f), join(crashed, f));
+    await s0.close();
+    const path = join(crashed, 'f.db');
+    truncateSync(path, 0);
+    const s = mk({ path });
+    expect(s.alarms()).toContain('db_recreated');
+    expect(s.unsynced(10)).toEqual([plain, u]);
+    expect(s.openFailures('2000-01-01T00:00:00.000Z').map((o) => [o.id, o.card_key, o.outcome])).toEqual([
+      [r.id, key, 'reversed'],
+      [plain.id, null, 'declined'],
+    ]);
   });
 });
 
