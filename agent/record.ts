@@ -30,11 +30,24 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 /**
- * How a failed sale was recovered: same card later approved, another card for the same amount at
- * the same terminal, or the host approved it after the timeout.
+ * How a failed sale was recovered: same card later approved, another card for the same amount at the
+ * same terminal, or the host approved it after the timeout.
  */
 export const RECOVERY_MEANS = ['same_card', 'other_card', 'late_approval'] as const;
 export type RecoveryMeans = (typeof RECOVERY_MEANS)[number];
+/** Outcomes of a sale that was paid after all: not lost revenue. */
+export const RECOVERED_OUTCOMES: readonly Outcome[] = ['recovered', 'approved_late'];
+
+/** Outcomes that no longer change: store.openFailures() leaves them out (docs/outcomes.md). */
+export const FINAL_OUTCOMES: readonly Outcome[] = ['recovered', 'written_off', 'possible_double_charge'];
+
+/** The outcome a record gets at version 1 from its response code (and what older rows are given). */
+export function initialOutcome(rc: string): Outcome {
+  if (rc === 'L_TIMEOUT') return 'timed_out';
+  if (rc === 'L_REVERSAL_PENDING') return 'reversal_sent';
+  if (rc === 'L_DOUBLE_CHARGE') return 'possible_double_charge';
+  return 'declined';
+}
 
 /** Where the response code came from. */
 export type RcSource = 'issuer' | 'host' | 'local';
@@ -75,6 +88,18 @@ export interface FailureRecord {
    * when there was nothing to note.
    */
   notes: string | null;
+  /** 1 when recorded, +1 with each outcome change (a versioned update; receivers keep the newest). */
+  version: number;
+  /**
+   * Where the sale ended up. At version 1: 'declined' (a failure with a code or local fault),
+   * 'timed_out' (L_TIMEOUT) or 'reversal_sent' (a reversal with no failure known).
+   */
+  outcome: Outcome;
+  /** UTC ISO time of the last outcome change; null at version 1. */
+  outcome_at: string | null;
+  /** Ledger id (ULID) of the approval that recovered it, came late or doubled it. */
+  linked_id: string | null;
+  recovered_by: RecoveryMeans | null;
   /** UTC ISO-8601 time the broker acknowledged the record, null while unsynced. */
   synced_at: string | null;
 }

@@ -170,6 +170,8 @@ export const configSchema = z
         group_commit_max: z.number().int().min(1).max(100_000).default(512),
         /** At stop, longest wait for records the disk has not taken yet (full disk); then they are refused (E_STORE_CLOSED). */
         stop_grace_s: z.number().min(0).max(3600).default(10),
+        /** Days the approval ledger keeps an approval (the outcome matcher looks back this far at most). */
+        approval_retention_days: z.number().min(0.01).max(3650).default(7),
       })
       .strict()
       .prefault({}),
@@ -201,6 +203,16 @@ export const configSchema = z
       .object({
         /** A request with no response after this long is a host timeout. */
         host_timeout_ms: z.number().int().min(100).max(600_000).default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    /** Following a failed sale to its end (docs/outcomes.md). */
+    outcomes: z
+      .object({
+        /** A failure followed by an approval (same card, or same amount here) this soon was recovered. */
+        recovery_window_min: z.number().min(1).max(1440).default(30),
+        /** Two approvals of one card and amount this close are a possible double charge. */
+        double_charge_window_min: z.number().min(0.1).max(1440).default(10),
       })
       .strict()
       .prefault({}),

@@ -39,6 +39,21 @@ function needsWritableDir(err: unknown): boolean {
   );
 }
 
+/**
+ * A database of an agent or collector from before outcomes (schema v4) has no outcome columns; the
+ * export does not migrate (it never writes), so a temporary view of the same name (temp objects
+ * come first in name lookup, and live in memory) gives its rows what migration v4 would: version
+ * 1, the outcome their rc implies, no change.
+ */
+function withOutcomeColumns(db: ReadDb): void {
+  const cols = new Set(db.prepare("SELECT name FROM pragma_table_xinfo('failures')").pluck().all());
+  if (cols.has('outcome')) return;
+  db.exec(`CREATE TEMP VIEW failures AS SELECT *, 1 AS version,
+    CASE WHEN rc = 'L_TIMEOUT' THEN 'timed_out' ELSE 'declined' END AS outcome,
+    NULL AS outcome_at, NULL AS linked_id, NULL AS recovered_by${cols.has('notes') ? '' : ', NULL AS notes'}
+    FROM main.failures`);
+}
+
 function openAndCheck(file: string, shownAs: string): ReadDb {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
@@ -48,6 +63,7 @@ function openAndCheck(file: string, shownAs: string): ReadDb {
         'E_DB_INVALID',
         `--db: ${shownAs} has no failures table (not a pos-agent database)`,
       );
+    withOutcomeColumns(db);
   } catch (err) {
     db.close();
     throw err;

@@ -171,6 +171,19 @@ export function renderReport(d: ReportData): string {
   }
   parts.push(`</tbody></table><p class="note">${e(t.lostRevenueNote)}</p></section>`);
 
+  // Recovered afterwards: how many failures were paid after all, and how
+  if (d.recovered.n > 0) {
+    parts.push(
+      `<section id="recovered"><h2>${e(t.recovered)}</h2>`,
+      `<p>${e(fill(t.recoveredNote, { n: num(loc, d.recovered.n) }))}</p><table><tbody>`,
+    );
+    for (const r of d.recovered.byMeans) {
+      const label = (r.means && t.recoveryMeans[r.means]) || r.means || '—';
+      parts.push(`<tr><td>${e(label)}</td><td class="num">${e(num(loc, r.n))}</td></tr>`);
+    }
+    parts.push(`</tbody></table></section>`);
+  }
+
   // Table of failures
   parts.push(`<section id="failures"><h2>${e(t.table)}</h2>`);
   if (d.totals.records > d.table.length) {

@@ -4,7 +4,7 @@
  * Data, one table per language; placeholders are {name}.
  */
 import type { Lang } from '../guidance/langs.js';
-import type { Category, RetryAdvice } from '../record.js';
+import type { Category, RecoveryMeans, RetryAdvice } from '../record.js';
 
 export interface ReportTexts {
   /** BCP 47 tag for <html lang> and number/date formatting. */
@@ -31,6 +31,12 @@ export interface ReportTexts {
   share: string;
   lostRevenue: string;
   lostRevenueNote: string;
+  /** Heading of the recovered sales (failures paid afterwards, not lost revenue). */
+  recovered: string;
+  /** {n}: how many failures were recovered. */
+  recoveredNote: string;
+  /** How a failed sale was recovered (agent/record.ts RECOVERY_MEANS). */
+  recoveryMeans: Record<RecoveryMeans, string>;
   currency: string;
   amount: string;
   table: string;
@@ -74,7 +80,15 @@ const en: ReportTexts = {
   count: 'Count',
   share: 'Share',
   lostRevenue: 'Estimated lost revenue',
-  lostRevenueNote: 'Sum of the amounts of failed payments; a customer who paid another way is counted too.',
+  lostRevenueNote:
+    'Sum of the amounts of failed payments not recovered afterwards; a customer who paid another way (cash, another terminal) is still counted.',
+  recovered: 'Recovered afterwards',
+  recoveredNote: '{n} failed payments were paid afterwards and are not counted as lost revenue.',
+  recoveryMeans: {
+    same_card: 'same card, approved later',
+    other_card: 'another card, same amount',
+    late_approval: 'late approval by the bank',
+  },
   currency: 'Currency',
   amount: 'Amount',
   table: 'Failed payments',
@@ -146,7 +160,14 @@ const zh: ReportTexts = {
   count: '笔数',
   share: '占比',
   lostRevenue: '估计损失的营业额',
-  lostRevenueNote: '失败交易金额合计；其中可能包括顾客改用其他方式已付款的交易。',
+  lostRevenueNote: '事后未付款的失败交易金额合计；顾客改用其他方式（现金、其他终端）付款的仍计算在内。',
+  recovered: '事后已付款',
+  recoveredNote: '{n} 笔失败交易事后已付款，不计入损失的营业额。',
+  recoveryMeans: {
+    same_card: '同一张卡，稍后获批',
+    other_card: '另一张卡，相同金额',
+    late_approval: '银行延迟批准',
+  },
   currency: '币种',
   amount: '金额',
   table: '失败交易明细',
@@ -215,7 +236,15 @@ const de: ReportTexts = {
   share: 'Anteil',
   lostRevenue: 'Geschätzter Umsatzausfall',
   lostRevenueNote:
-    'Summe der Beträge fehlgeschlagener Zahlungen; Kunden, die anders bezahlt haben, sind mitgezählt.',
+    'Summe der Beträge fehlgeschlagener Zahlungen, die nicht nachträglich bezahlt wurden; Kunden, die anders bezahlt haben (bar, anderes Terminal), sind mitgezählt.',
+  recovered: 'Nachträglich bezahlt',
+  recoveredNote:
+    '{n} fehlgeschlagene Zahlungen wurden nachträglich bezahlt und zählen nicht zum Umsatzausfall.',
+  recoveryMeans: {
+    same_card: 'dieselbe Karte, später genehmigt',
+    other_card: 'andere Karte, gleicher Betrag',
+    late_approval: 'verspätete Genehmigung der Bank',
+  },
   currency: 'Währung',
   amount: 'Betrag',
   table: 'Fehlgeschlagene Zahlungen',
@@ -289,7 +318,15 @@ const fr: ReportTexts = {
   share: 'Part',
   lostRevenue: 'Chiffre d’affaires perdu (estimation)',
   lostRevenueNote:
-    'Somme des montants des paiements échoués ; un client qui a payé autrement est compté aussi.',
+    'Somme des montants des paiements refusés qui n’ont pas été payés ensuite ; un client qui a payé autrement (espèces, autre terminal) est encore compté.',
+  recovered: 'Payés ensuite',
+  recoveredNote:
+    '{n} paiements refusés ont été payés ensuite et ne sont pas comptés dans le chiffre d’affaires perdu.',
+  recoveryMeans: {
+    same_card: 'même carte, acceptée ensuite',
+    other_card: 'autre carte, même montant',
+    late_approval: 'autorisation tardive de la banque',
+  },
   currency: 'Devise',
   amount: 'Montant',
   table: 'Paiements échoués',
@@ -363,7 +400,15 @@ const ru: ReportTexts = {
   count: 'Кол-во',
   share: 'Доля',
   lostRevenue: 'Оценка упущенной выручки',
-  lostRevenueNote: 'Сумма неуспешных платежей; сюда входят и покупатели, которые потом оплатили иначе.',
+  lostRevenueNote:
+    'Сумма неуспешных платежей, которые не были оплачены позже; покупатели, оплатившие иначе (наличными, на другом терминале), всё ещё входят.',
+  recovered: 'Оплачено позже',
+  recoveredNote: 'Неуспешных платежей, оплаченных позже: {n}; они не входят в упущенную выручку.',
+  recoveryMeans: {
+    same_card: 'та же карта, одобрено позже',
+    other_card: 'другая карта, та же сумма',
+    late_approval: 'позднее одобрение банка',
+  },
   currency: 'Валюта',
   amount: 'Сумма',
   table: 'Неуспешные платежи',
@@ -434,7 +479,14 @@ const fi: ReportTexts = {
   share: 'Osuus',
   lostRevenue: 'Arvioitu menetetty myynti',
   lostRevenueNote:
-    'Epäonnistuneiden maksujen summa; mukana ovat myös asiakkaat, jotka maksoivat lopulta muulla tavalla.',
+    'Niiden epäonnistuneiden maksujen summa, joita ei maksettu myöhemmin; asiakas, joka maksoi muulla tavalla (käteinen, toinen pääte), on yhä mukana.',
+  recovered: 'Maksettu myöhemmin',
+  recoveredNote: 'Myöhemmin maksettuja epäonnistuneita maksuja: {n}; niitä ei lasketa menetetyksi myynniksi.',
+  recoveryMeans: {
+    same_card: 'sama kortti, hyväksytty myöhemmin',
+    other_card: 'toinen kortti, sama summa',
+    late_approval: 'pankin myöhäinen hyväksyntä',
+  },
   currency: 'Valuutta',
   amount: 'Summa',
   table: 'Epäonnistuneet maksut',

@@ -3,6 +3,7 @@
  * SQL text (only fixed column names, operators and `?` placeholders do). Used by the export command
  * (row stream, count) and the HTML report (aggregates). Tested directly in test/export/query.test.ts.
  */
+import { RECOVERED_OUTCOMES } from '../record.js';
 import { RECORD_COLUMNS } from '../store/schema.js';
 import { CURRENCIES, DEFAULT_EXPONENT, decimalToMinor } from '../../protocol/currency/iso4217.js';
 import type { Filters, TimeBound } from './filters.js';
@@ -124,6 +125,9 @@ export function reportTotals(f: Filters): SqlQuery {
   };
 }
 
+/** A failure paid afterwards (fixed SQL: the outcome names are constants of agent/record.ts). */
+const RECOVERED_SQL = `outcome IN (${RECOVERED_OUTCOMES.map((o) => `'${o}'`).join(', ')})`;
+
 /** Aggregates of the HTML report; all run over every matching row, not just the table's rows. */
 export type TimeBucket = 'hour' | 'day' | 'month';
 const BUCKET_FORMAT: Record<TimeBucket, string> = { hour: '%Y-%m-%d %H:00', day: '%Y-%m-%d', month: '%Y-%m' };
@@ -146,8 +150,14 @@ export function reportQueries(f: Filters, bucket: TimeBucket) {
       sql: `SELECT rc, rc_source, category, count(*) AS n FROM failures ${w.sql} GROUP BY rc, rc_source, category ORDER BY n DESC, rc LIMIT ?`,
       params: [...p, 15],
     },
+    // a failure paid afterwards (same card, another card, a late approval) is not lost revenue
     lostRevenue: {
-      sql: `SELECT currency, sum(amount_minor) AS total, count(*) AS n FROM failures ${andWhere(w, "category <> 'approved' AND amount_minor IS NOT NULL")} GROUP BY currency ORDER BY n DESC`,
+      sql: `SELECT currency, sum(amount_minor) AS total, count(*) AS n FROM failures ${andWhere(w, `category <> 'approved' AND amount_minor IS NOT NULL AND NOT ${RECOVERED_SQL}`)} GROUP BY currency ORDER BY n DESC`,
+      params: p,
+    },
+    // how they were paid: an approved_late record without a means was recovered by the late approval
+    recovered: {
+      sql: `SELECT coalesce(recovered_by, CASE WHEN outcome = 'approved_late' THEN 'late_approval' END) AS means, count(*) AS n FROM failures ${andWhere(w, `category <> 'approved' AND ${RECOVERED_SQL}`)} GROUP BY means ORDER BY n DESC, means`,
       params: p,
     },
   } satisfies Record<string, SqlQuery>;

@@ -1,9 +1,10 @@
 /**
  * Gathers the HTML report's data from the store: totals, failures by category and by time, top
- * response codes, lost revenue by currency (all aggregated in SQL over every matching row) and the
- * newest rows for the table (capped). Rendering is html.ts, which is pure.
+ * response codes, lost revenue by currency (failures not paid afterwards), the failures recovered
+ * afterwards by means (all aggregated in SQL over every matching row) and the newest rows for the
+ * table (capped). Rendering is html.ts, which is pure.
  */
-import type { Category, RcSource, RetryAdvice } from '../record.js';
+import type { Category, RcSource, RecoveryMeans, RetryAdvice } from '../record.js';
 import type { Annotator } from './annotate.js';
 import { currencyAlpha, formatMoney } from '../../protocol/currency/iso4217.js';
 import { all, iterateRecords, one, type ReadDb } from './db.js';
@@ -40,6 +41,8 @@ export interface ReportData {
   byTime: Array<{ bucket: string; n: number }>;
   topCodes: Array<{ rc: string; source: RcSource; category: Category; n: number; meaning: string }>;
   lostRevenue: Array<{ currency: string; alpha: string; totalMinor: number; n: number; formatted: string }>;
+  /** Failures paid afterwards (not in lostRevenue), by how; `means` null when a record names none. */
+  recovered: { n: number; byMeans: Array<{ means: RecoveryMeans | null; n: number }> };
   table: ReportRow[];
   tableLimit: number;
 }
@@ -122,6 +125,8 @@ export function buildReport(db: ReadDb, filters: Filters, opts: BuildOptions): R
       formatted: formatMoney(texts.locale, r.total, r.currency),
     }),
   );
+  const byMeans = all<{ means: RecoveryMeans | null; n: number }>(db, q.recovered);
+  const recovered = { n: byMeans.reduce((s, r) => s + r.n, 0), byMeans };
   const table: ReportRow[] = [];
   const scriptText = opts.scriptText ?? createScriptText();
   for (const r of iterateRecords(db, selectRows(filters, { newestFirst: true, limit: opts.tableLimit }))) {
@@ -150,6 +155,7 @@ export function buildReport(db: ReadDb, filters: Filters, opts: BuildOptions): R
     byTime,
     topCodes,
     lostRevenue,
+    recovered,
     table,
     tableLimit: opts.tableLimit,
   };

@@ -15,22 +15,34 @@
  *   seq_conflict  1 when another id has the same (fleet, terminal_id, seq); a NULL fleet (old row)
  *                 matches any fleet, so a conflict with an old row is flagged rather than missed
  *
+ * Versions of a record (agent/record.ts `version`): the collector keeps the newest version of an
+ * id. A higher version replaces the stored rows of its id (seq too); the same version with the same
+ * content is a redelivery; a lower one is stale (not stored, counted); the same version with other
+ * content is an id conflict as above. Records of agents from before versions count as version 1.
+ *
  * SQLite: versions 1 and 2 are the agent's shipped migrations (the collector used the agent schema
  * before v3, so an existing collector database is at user_version 2); v3 rebuilds the table without
  * UNIQUE (terminal_id, seq) and without id as primary key. The migration computes digests with the
- * SQL function `pos_record_digest`, which the SQLite sink registers before migrating.
+ * SQL function `pos_record_digest`, which the SQLite sink registers before migrating. v4 adds the
+ * outcome columns (existing rows: version 1, outcome from rc) and digests every row again over them.
  * PostgreSQL: the version lives in `pos_collector_schema` (one row per table); v1 is the table the
- * collector created before versioning, v2 adds the columns above and `notes` when missing (digests
- * filled by the sink).
+ * collector created before versioning, v2 adds the columns above and `notes` when missing, v3 the
+ * outcome columns (digests filled, or filled again, by the sink).
  */
 import { createHash } from 'node:crypto';
-import { MIGRATIONS, type Migration, RECORD_COLUMNS } from '../store/schema.js';
+import {
+  MIGRATIONS,
+  type Migration,
+  OUTCOME_COLUMNS,
+  PRE_OUTCOME_COLUMNS,
+  RECORD_COLUMNS,
+} from '../store/schema.js';
 
 /** The record's content columns: everything but synced_at (the collector stamps that itself). */
 export const DIGEST_COLUMNS = RECORD_COLUMNS.filter((c) => c !== 'synced_at');
 
-const TIME_COLUMNS = new Set<string>(['occurred_at']);
-const INT_COLUMNS = new Set<string>(['seq', 'utc_offset_min', 'amount_minor']);
+const TIME_COLUMNS = new Set<string>(['occurred_at', 'outcome_at']);
+const INT_COLUMNS = new Set<string>(['seq', 'utc_offset_min', 'amount_minor', 'version']);
 
 /**
  * Digest of a record's content, values in DIGEST_COLUMNS order. Values are normalized so a row read
@@ -60,7 +72,9 @@ export const SQLITE_DIGEST_FUNCTION = 'pos_record_digest';
 const V1_INDEXES = ['occurred_at', 'category', 'rc', 'terminal', 'stan', 'rrn', 'pan_last4'];
 
 /** The record columns of agent schema v2, the collector's table before v3 (no `notes` yet). */
-const V2_COLUMNS = RECORD_COLUMNS.filter((c) => c !== 'notes');
+const V2_COLUMNS = PRE_OUTCOME_COLUMNS.filter((c) => c !== 'notes');
+/** The digest columns as v3 computed them (no outcome columns yet). */
+const V3_DIGEST_COLUMNS = PRE_OUTCOME_COLUMNS.filter((c) => c !== 'synced_at');
 
 /** SQLite migrations of a collector database (applied by agent/store/migrate.ts). */
 export const COLLECTOR_MIGRATIONS: readonly Migration[] = [
@@ -101,7 +115,7 @@ CREATE TABLE failures_v3 (
   seq_conflict    INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO failures_v3 (${V2_COLUMNS.join(', ')}, fleet, digest)
-  SELECT ${V2_COLUMNS.join(', ')}, NULL, ${SQLITE_DIGEST_FUNCTION}(${DIGEST_COLUMNS.map((c) => (c === 'notes' ? 'NULL' : c)).join(', ')})
+  SELECT ${V2_COLUMNS.join(', ')}, NULL, ${SQLITE_DIGEST_FUNCTION}(${V3_DIGEST_COLUMNS.map((c) => (c === 'notes' ? 'NULL' : c)).join(', ')})
   FROM failures ORDER BY rowid;
 DROP TABLE failures;
 ALTER TABLE failures_v3 RENAME TO failures;
@@ -111,9 +125,24 @@ INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', 'collector');
 ${V1_INDEXES.map((i) => `CREATE INDEX failures_${i} ON failures (${i === 'terminal' ? 'terminal_id, occurred_at' : i === 'category' ? 'category, occurred_at' : i});`).join('\n')}
 `,
   },
+  {
+    version: 4,
+    description:
+      'collector: record versions and outcomes (version, outcome, outcome_at, linked_id, recovered_by); newest version per id',
+    sql: `
+ALTER TABLE failures ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE failures ADD COLUMN outcome TEXT NOT NULL DEFAULT 'declined';
+ALTER TABLE failures ADD COLUMN outcome_at TEXT;
+ALTER TABLE failures ADD COLUMN linked_id TEXT;
+ALTER TABLE failures ADD COLUMN recovered_by TEXT;
+UPDATE failures SET outcome = 'timed_out' WHERE rc = 'L_TIMEOUT';
+UPDATE failures SET digest = ${SQLITE_DIGEST_FUNCTION}(${DIGEST_COLUMNS.join(', ')});
+CREATE INDEX failures_id_version ON failures (id, version);
+`,
+  },
 ];
 
-export const COLLECTOR_SCHEMA_VERSION = 3;
+export const COLLECTOR_SCHEMA_VERSION = 4;
 
 /** SQLite: stores one record; a redelivery (same id, same digest) changes nothing. */
 export const SQLITE_INSERT = `INSERT INTO failures (${COLLECTOR_COLUMNS.join(', ')}) VALUES (${COLLECTOR_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id, digest) DO NOTHING`;
@@ -155,6 +184,11 @@ export const PG_COLUMN_TYPES: Record<(typeof RECORD_COLUMNS)[number], string> = 
   category: 'text NOT NULL',
   retry: 'text NOT NULL',
   notes: 'text',
+  version: 'bigint NOT NULL DEFAULT 1',
+  outcome: "text NOT NULL DEFAULT 'declined'",
+  outcome_at: 'timestamptz',
+  linked_id: 'text',
+  recovered_by: 'text',
   synced_at: 'timestamptz',
 };
 
@@ -171,12 +205,12 @@ export function pgIdent(name: string): string {
 }
 
 export const PG_SCHEMA_TABLE = 'pos_collector_schema';
-export const PG_SCHEMA_VERSION = 2;
+export const PG_SCHEMA_VERSION = 3;
 
 /** v1: the table as the collector created it before schema versions existed (id primary key). */
 export function pgV1Sql(table = 'failures'): string {
   const t = pgIdent(table);
-  const cols = RECORD_COLUMNS.map((c) => `  ${c} ${PG_COLUMN_TYPES[c]}`).join(',\n');
+  const cols = PRE_OUTCOME_COLUMNS.map((c) => `  ${c} ${PG_COLUMN_TYPES[c]}`).join(',\n');
   return [
     `CREATE TABLE IF NOT EXISTS ${t} (\n${cols},\n  pan_last4 text GENERATED ALWAYS AS (right(pan_masked, 4)) STORED\n)`,
     `CREATE INDEX IF NOT EXISTS ${pgIdent(`${table}_occurred_at`)} ON ${t} (occurred_at)`,
@@ -211,6 +245,33 @@ export function pgV2FinishSql(primaryKey: string | null, table = 'failures'): st
   WHERE EXISTS (SELECT 1 FROM ${t} g WHERE g.terminal_id = f.terminal_id AND g.seq = f.seq AND g.id <> f.id)`,
   ].join(';\n');
 }
+
+/** v3: the outcome columns (rows stored before get version 1 and the outcome their rc implies). */
+export function pgV3Sql(table = 'failures'): string {
+  const t = pgIdent(table);
+  const add = OUTCOME_COLUMNS.map((c) => `ADD COLUMN IF NOT EXISTS ${c} ${PG_COLUMN_TYPES[c]}`);
+  return [
+    `ALTER TABLE ${t}\n  ${add.join(',\n  ')}`,
+    `UPDATE ${t} SET outcome = 'timed_out' WHERE rc = 'L_TIMEOUT' AND version = 1`,
+    `CREATE INDEX IF NOT EXISTS ${pgIdent(`${table}_id_version`)} ON ${t} (id, version)`,
+  ].join(';\n');
+}
+
+/** The newest stored version of each id in $1. */
+export function pgVersionsSql(table = 'failures'): string {
+  return `SELECT id, max(version) AS version FROM ${pgIdent(table)} WHERE id = ANY($1::text[]) GROUP BY id`;
+}
+
+/** Deletes the rows of each id in $1 older than its version in $2 (a newer version replaces them). */
+export function pgDropOlderSql(table = 'failures'): string {
+  return `DELETE FROM ${pgIdent(table)} AS f USING unnest($1::text[], $2::bigint[]) AS p(id, version)
+  WHERE f.id = p.id AND f.version < p.version`;
+}
+
+/** SQLite: the newest stored version of @id (NULL when none). */
+export const SQLITE_VERSION_OF = 'SELECT max(version) FROM failures WHERE id = ?';
+/** SQLite: deletes the rows of an id older than a version (a newer version replaces them). */
+export const SQLITE_DROP_OLDER = 'DELETE FROM failures WHERE id = ? AND version < ?';
 
 /** Multi-row insert of `rows` records ($1…$n, COLLECTOR_COLUMNS per row); redeliveries ignored. */
 export function pgInsertSql(rows: number, table = 'failures'): string {

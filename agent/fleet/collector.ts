@@ -8,9 +8,11 @@
  * - the PUBACK of a message is sent only after its records are written (mqtt.js customHandleAcks);
  *   if the write fails, no PUBACK is sent and the collector stops, so the broker redelivers the
  *   message to this session (or another member of the share group) later;
- * - a record is identified by its id; redeliveries (same id, same content) are stored once, and a
- *   record that reuses another's (fleet, terminal, seq), or an id with different content, is stored
- *   and flagged (agent/fleet/collector-schema.ts), with an alarm, a counter and a log line.
+ * - a record is identified by its id and the newest version is kept: a higher version replaces the
+ *   stored one, a lower one is stale (ignored, counted, logged); redeliveries (same id, version
+ *   and content) are stored once, and a record that reuses another's (fleet, terminal, seq), or an
+ *   id and version with different content, is stored and flagged
+ *   (agent/fleet/collector-schema.ts), with an alarm, a counter and a log line.
  * Fleet and terminal come from the topic: a message whose payload names another fleet or terminal
  * (a terminal publishing another's records) is refused whole with PUBACK reason 0x87 and logged.
  * The collector announces an MQTT 5 maximum packet size, so a compliant broker never sends it a
@@ -23,8 +25,9 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { ExportError } from '../export/errors.js';
 import { type Logger, redactUrl } from '../log.js';
 import type { FailureRecord } from '../record.js';
+import { withOutcomeDefaults } from '../store/record-schema.js';
 import { recordPayloadSchema } from '../sync/payload-schema.js';
-import type { Conflict, RecordSink } from './sinks.js';
+import type { Conflict, RecordSink, Stale } from './sinks.js';
 import { collectFilter, parseTopic } from './topics.js';
 
 /** PUBACK reason code: payload format invalid (MQTT 5, 3.4.2.1). */
@@ -56,7 +59,11 @@ export interface CollectorStats {
   messages: number;
   records: number;
   inserted: number;
+  /** Newer versions of stored records (outcome changes) that replaced them. */
+  replaced: number;
   duplicates: number;
+  /** Records older than the version stored for their id (ignored). */
+  stale: number;
   invalidRecords: number;
   rejectedMessages: number;
   /** Records refused because their payload named another fleet or terminal than the topic. */
@@ -159,7 +166,8 @@ export function parseFailuresMessage(
   const mismatchedIds: string[] = [];
   const envelopeOk = env.fleet === t.fleet && env.terminal === t.terminal;
   for (const r of env.records) {
-    const p = recordPayloadSchema.safeParse(r);
+    // a record of an agent from before record versions counts as version 1
+    const p = recordPayloadSchema.safeParse(withOutcomeDefaults(r));
     if (!p.success) invalid++;
     else if (!envelopeOk || p.data.terminal_id !== t.terminal) {
       mismatched++;
@@ -195,7 +203,9 @@ export function startCollector(opts: CollectorOptions): Collector {
     messages: 0,
     records: 0,
     inserted: 0,
+    replaced: 0,
     duplicates: 0,
+    stale: 0,
     invalidRecords: 0,
     rejectedMessages: 0,
     refusedRecords: 0,
@@ -236,6 +246,20 @@ export function startCollector(opts: CollectorOptions): Collector {
           : 'records reuse a stored id with different content: both kept, flagged id_conflict',
       );
     }
+  };
+  const reportStale = (fleet: string, terminal: string, stale: readonly Stale[]) => {
+    stats.stale += stale.length;
+    log.info(
+      {
+        event: 'collect_stale_version',
+        fleet,
+        terminal,
+        records: stale.length,
+        ids: sample(stale.map((x) => x.id)),
+        versions: sample(stale.map((x) => `${x.version}<${x.stored_version}`)),
+      },
+      'records older than the version already stored (a late redelivery): ignored',
+    );
   };
   let fail: (e: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
@@ -306,7 +330,9 @@ export function startCollector(opts: CollectorOptions): Collector {
           (res) => {
             stats.records += parsed.records.length;
             stats.inserted += res.inserted;
+            stats.replaced += res.replaced;
             stats.duplicates += res.duplicates;
+            if (res.stale.length) reportStale(t.fleet, t.terminal, res.stale);
             if (res.conflicts.length) reportConflicts(t.fleet, t.terminal, res.conflicts);
             done(0); // PUBACK only now: the rows are committed
           },

@@ -1,7 +1,9 @@
 /**
  * Where `fleet collect` stores records: one narrow interface, two adapters over the collector's
- * schema (agent/fleet/collector-schema.ts: a record is its id; same id and same content is a
- * redelivery, stored once; an id conflict or a seq conflict is stored and flagged, never dropped).
+ * schema (agent/fleet/collector-schema.ts: a record is its id, newest version kept; a higher
+ * version replaces the stored one, a lower one is stale and ignored; same id, version and content
+ * is a redelivery, stored once; an id conflict or a seq conflict is stored and flagged, never
+ * dropped).
  *   SQLite (default): versioned migrations through agent/store/migrate.ts; one transaction per MQTT
  *     message, synchronous=FULL, so a row is on disk before the message is acknowledged. A new
  *     database file is created 0600 (its -wal and -shm inherit the mode).
@@ -21,6 +23,7 @@ import {
   PG_SCHEMA_TABLE,
   PG_SCHEMA_VERSION,
   pgConflictsOfSql,
+  pgDropOlderSql,
   pgFlagIdSql,
   pgFlagSeqSql,
   pgIdent,
@@ -28,11 +31,15 @@ import {
   pgV1Sql,
   pgV2AddColumnsSql,
   pgV2FinishSql,
+  pgV3Sql,
+  pgVersionsSql,
   recordDigest,
   SQLITE_DIGEST_FUNCTION,
+  SQLITE_DROP_OLDER,
   SQLITE_FLAG_ID,
   SQLITE_FLAG_SEQ,
   SQLITE_INSERT,
+  SQLITE_VERSION_OF,
 } from './collector-schema.js';
 
 /** A store `fleet collect` must not use (exit 2: bad input, nothing touched). */
@@ -54,11 +61,25 @@ export interface Conflict {
   kind: 'id' | 'seq';
 }
 
+/** A record older than the version stored for its id: not stored. */
+export interface Stale {
+  id: string;
+  terminal_id: string;
+  seq: number;
+  version: number;
+  /** The newest version stored (or arriving in the same message). */
+  stored_version: number;
+}
+
 export interface InsertResult {
-  /** New rows. */
+  /** New rows of ids not stored before. */
   inserted: number;
-  /** Records already stored with the same id and content (redeliveries). */
+  /** Newer versions that replaced the stored rows of their id. */
+  replaced: number;
+  /** Records already stored with the same id, version and content (redeliveries). */
   duplicates: number;
+  /** Records older than the version stored for their id (ignored). */
+  stale: Stale[];
   /** New rows that are in a conflict (one entry per row and kind). */
   conflicts: Conflict[];
 }
@@ -86,6 +107,17 @@ function rowValues(fleet: string, r: FailureRecord, receivedAt: string): unknown
   return vals;
 }
 
+/** Per id, the highest version among a message's records (an older one beside it is stale). */
+function newestInMessage(records: readonly FailureRecord[]): Map<string, number> {
+  const newest = new Map<string, number>();
+  for (const r of records) newest.set(r.id, Math.max(newest.get(r.id) ?? 0, r.version));
+  return newest;
+}
+
+function staleOf(r: FailureRecord, stored: number): Stale {
+  return { id: r.id, terminal_id: r.terminal_id, seq: r.seq, version: r.version, stored_version: stored };
+}
+
 /** Creates `file` with mode 0600 unless it exists (SQLite would create it 0644 under the usual umask). */
 function createPrivate(file: string): void {
   try {
@@ -105,10 +137,16 @@ export function sqliteSink(file: string): SqliteSink {
     db.function(SQLITE_DIGEST_FUNCTION, { deterministic: true, varargs: true }, (...v: unknown[]) =>
       recordDigest(v),
     );
-    // the agent's own store (schema v2, like a collector database before v3) writes meta rows;
-    // the collector never did: refuse to convert an agent's store into a collector's
+    // the agent's own store (schema v2 or later; a collector database before v3 had the agent's
+    // v2 schema) writes meta rows; the collector wrote none before v3 and marks its own since:
+    // refuse to convert an agent's store into a collector's, before any migration touches it
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version === 2 && db.prepare('SELECT 1 FROM meta LIMIT 1').get() !== undefined) {
+    const meta = (sql: string) => db.prepare(sql).pluck().get();
+    if (
+      version >= 2 &&
+      meta('SELECT 1 FROM meta LIMIT 1') !== undefined &&
+      meta("SELECT value FROM meta WHERE key = 'schema'") !== 'collector'
+    ) {
       throw new SinkError(
         'E_SINK_SCHEMA',
         `${file} is an agent's failure store, not a fleet collect database; give fleet collect its own --db`,
@@ -130,9 +168,20 @@ export function sqliteSink(file: string): SqliteSink {
   const flagSeq = db.prepare(SQLITE_FLAG_SEQ);
   const flagId = db.prepare(SQLITE_FLAG_ID);
   const flagsOf = db.prepare('SELECT id_conflict, seq_conflict FROM failures WHERE rowid = ?');
+  const versionOf = db.prepare(SQLITE_VERSION_OF).pluck();
+  const dropOlder = db.prepare(SQLITE_DROP_OLDER);
   const insertAll = db.transaction((fleet: string, records: readonly FailureRecord[], at: string) => {
-    const res: InsertResult = { inserted: 0, duplicates: 0, conflicts: [] };
+    const res: InsertResult = { inserted: 0, replaced: 0, duplicates: 0, stale: [], conflicts: [] };
+    const newest = newestInMessage(records);
     for (const r of records) {
+      const stored = versionOf.get(r.id) as number | null;
+      const top = Math.max(stored ?? 0, newest.get(r.id) ?? 0);
+      if (r.version < top) {
+        res.stale.push(staleOf(r, top));
+        continue;
+      }
+      const replacing = stored !== null && r.version > stored;
+      if (replacing) dropOlder.run(r.id, r.version);
       const vals = rowValues(fleet, r, at);
       const named: Record<string, unknown> = {};
       COLLECTOR_COLUMNS.forEach((c, i) => {
@@ -143,7 +192,8 @@ export function sqliteSink(file: string): SqliteSink {
         res.duplicates++;
         continue;
       }
-      res.inserted++;
+      if (replacing) res.replaced++;
+      else res.inserted++;
       flagSeq.run({ terminal_id: r.terminal_id, seq: r.seq });
       flagId.run({ id: r.id });
       const f = flagsOf.get(info.lastInsertRowid) as { id_conflict: number; seq_conflict: number };
@@ -213,6 +263,26 @@ async function inTransaction<T>(pool: PgQueryable, fn: (c: PgClient) => Promise<
   }
 }
 
+/** Digests of every stored row (after v2 added them, or v3 the columns they cover), in batches. */
+async function fillDigests(c: PgClient, table: string): Promise<void> {
+  const cols = DIGEST_COLUMNS.join(', ');
+  let after = '0';
+  for (;;) {
+    const batch = await c.query(
+      `SELECT row_id, ${cols} FROM ${pgIdent(table)} WHERE row_id > $1 ORDER BY row_id LIMIT 1000`,
+      [after],
+    );
+    if (batch.rows.length === 0) break;
+    const rowIds = batch.rows.map((r) => String(r.row_id));
+    const digests = batch.rows.map((r) => recordDigest(DIGEST_COLUMNS.map((k) => r[k])));
+    after = rowIds[rowIds.length - 1] as string;
+    await c.query(
+      `UPDATE ${pgIdent(table)} AS f SET digest = d.digest FROM unnest($1::bigint[], $2::text[]) AS d(row_id, digest) WHERE f.row_id = d.row_id`,
+      [rowIds, digests],
+    );
+  }
+}
+
 /**
  * Brings the collector table to PG_SCHEMA_VERSION, in one transaction under an advisory lock (two
  * collectors starting together on one database migrate once). Returns the versions applied.
@@ -242,22 +312,12 @@ export async function pgMigrate(pool: PgQueryable, table = 'failures'): Promise<
       await c.query(pgV1Sql(table));
       applied.push(1);
     }
+    if (version < 2) await c.query(pgV2AddColumnsSql(table));
+    if (version < 3) {
+      await c.query(pgV3Sql(table));
+      await fillDigests(c, table); // over the outcome columns too: every row, again
+    }
     if (version < 2) {
-      await c.query(pgV2AddColumnsSql(table));
-      // digests of the rows already stored, in batches (ids were the primary key until now)
-      const cols = DIGEST_COLUMNS.join(', ');
-      for (;;) {
-        const batch = await c.query(
-          `SELECT ${cols} FROM ${pgIdent(table)} WHERE digest IS NULL ORDER BY id LIMIT 1000`,
-        );
-        if (batch.rows.length === 0) break;
-        const ids = batch.rows.map((r) => r.id as string);
-        const digests = batch.rows.map((r) => recordDigest(DIGEST_COLUMNS.map((k) => r[k])));
-        await c.query(
-          `UPDATE ${pgIdent(table)} AS f SET digest = d.digest FROM unnest($1::text[], $2::text[]) AS d(id, digest) WHERE f.id = d.id`,
-          [ids, digests],
-        );
-      }
       const pk = await c.query(
         "SELECT conname FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'",
         [pgIdent(table)],
@@ -265,6 +325,7 @@ export async function pgMigrate(pool: PgQueryable, table = 'failures'): Promise<
       await c.query(pgV2FinishSql((pk.rows[0]?.conname as string | undefined) ?? null, table));
       applied.push(2);
     }
+    if (version < 3) applied.push(3);
     if (applied.length) {
       await c.query(
         `INSERT INTO ${pgIdent(PG_SCHEMA_TABLE)} (table_name, version) VALUES ($1, $2)
@@ -274,6 +335,39 @@ export async function pgMigrate(pool: PgQueryable, table = 'failures'): Promise<
     }
     return applied;
   });
+}
+
+/**
+ * The records of a message that are not older than what is stored (or arrives with them) for their
+ * id; the stale ones go to `stale`. The stored rows of an id a newer version replaces are deleted
+ * (inside the caller's transaction); `replacing` names those ids.
+ */
+async function newestOnly(
+  c: PgClient,
+  table: string,
+  records: readonly FailureRecord[],
+  stale: Stale[],
+): Promise<{ keep: FailureRecord[]; replacing: Set<string> }> {
+  const newest = newestInMessage(records);
+  const stored = new Map<string, number>();
+  const got = await c.query(pgVersionsSql(table), [[...newest.keys()]]);
+  for (const row of got.rows) stored.set(row.id as string, Number(row.version));
+  const keep: FailureRecord[] = [];
+  const replacing = new Set<string>();
+  for (const r of records) {
+    const top = Math.max(newest.get(r.id) ?? 0, stored.get(r.id) ?? 0);
+    if (r.version < top) stale.push(staleOf(r, top));
+    else {
+      keep.push(r);
+      const was = stored.get(r.id);
+      if (was !== undefined && r.version > was) replacing.add(r.id);
+    }
+  }
+  if (replacing.size > 0) {
+    const ids = [...replacing];
+    await c.query(pgDropOlderSql(table), [ids, ids.map((id) => newest.get(id))]);
+  }
+  return { keep, replacing };
 }
 
 export async function pgSink(pool: PgQueryable, table = 'failures'): Promise<RecordSink> {
@@ -289,22 +383,24 @@ export async function pgSink(pool: PgQueryable, table = 'failures'): Promise<Rec
         for (const key of terminals) {
           await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pos-agent collect ${key}`]);
         }
-        const res: InsertResult = { inserted: 0, duplicates: 0, conflicts: [] };
+        const res: InsertResult = { inserted: 0, replaced: 0, duplicates: 0, stale: [], conflicts: [] };
+        const { keep, replacing } = await newestOnly(c, table, records, res.stale);
         const newIds: string[] = [];
         const newDigests: string[] = [];
-        for (let i = 0; i < records.length; i += PG_MAX_ROWS_PER_INSERT) {
-          const chunk = records.slice(i, i + PG_MAX_ROWS_PER_INSERT);
+        for (let i = 0; i < keep.length; i += PG_MAX_ROWS_PER_INSERT) {
+          const chunk = keep.slice(i, i + PG_MAX_ROWS_PER_INSERT);
           const r = await c.query(pgInsertSql(chunk.length, table), pgInsertParams(fleet, chunk, at));
           for (const row of r.rows) {
             newIds.push(row.id as string);
             newDigests.push(row.digest as string);
           }
         }
-        res.inserted = newIds.length;
-        res.duplicates = records.length - newIds.length;
+        res.replaced = newIds.filter((id) => replacing.has(id)).length;
+        res.inserted = newIds.length - res.replaced;
+        res.duplicates = keep.length - newIds.length;
         if (newIds.length === 0) return res;
         const isNew = new Set(newIds);
-        const fresh = records.filter((r) => isNew.has(r.id));
+        const fresh = keep.filter((r) => isNew.has(r.id));
         await c.query(pgFlagSeqSql(table), [fresh.map((r) => r.terminal_id), fresh.map((r) => r.seq)]);
         await c.query(pgFlagIdSql(table), [newIds]);
         const flagged = await c.query(pgConflictsOfSql(table), [newIds, newDigests]);

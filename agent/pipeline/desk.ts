@@ -229,5 +229,16 @@ export class CashierDesk {
 
 /** The script needs the sale's fields only; the store adds id and seq later. */
 function asRecord(f: NewFailure): FailureRecord {
-  return { ...f, id: '', seq: 0, boot_id: '', synced_at: null };
+  const { card_key: _local, ...sale } = f;
+  return {
+    ...sale,
+    id: '',
+    seq: 0,
+    boot_id: '',
+    version: 1,
+    outcome_at: null,
+    linked_id: null,
+    recovered_by: null,
+    synced_at: null,
+  };
 }

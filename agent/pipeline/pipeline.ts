@@ -17,7 +17,7 @@
  * outcome change of the sale's record (PipelineOptions.outcome).
  */
 import type { Logger } from '../log.js';
-import { type Category, LOCAL_FAULTS, type RcSource } from '../record.js';
+import { type Category, initialOutcome, LOCAL_FAULTS, type RcSource } from '../record.js';
 import type { NewFailure } from '../store/index.js';
 import { emptyInvalidOptionalFields } from '../store/record-schema.js';
 import type { CodeRow, CodeTable } from '../../protocol/response-codes/index.js';
@@ -590,17 +590,13 @@ export class Pipeline {
       category: row.category,
       retry: stop ? 'never_same_card' : row.retry,
       notes: notes.length > 0 ? notes.join('; ') : null,
+      outcome: initialOutcome(row.code),
     };
     // fields from the response or the request copy (dialects differ) get the store's own rules
     const checked = emptyInvalidOptionalFields(rec);
     this.desk.recorded(checked);
     const ref = ++this.nextRef;
-    const outcome: Outcome =
-      row.code === LOCAL_FAULTS.hostTimeout
-        ? 'timed_out'
-        : row.code === LOCAL_FAULTS.reversalPending
-          ? 'reversal_sent'
-          : 'declined';
+    const outcome = checked.outcome;
     // a sale the host can still answer or the module reverse stays open under its STAN
     if (outcome !== 'declined' && stanStr !== null)
       this.open.open(Number(stanStr), { ref, state: outcome, stan: stanStr, openedAt: at });

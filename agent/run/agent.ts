@@ -13,7 +13,8 @@ import { Pipeline, type ScreenSink } from '../pipeline/pipeline.js';
 import type { SlipPrinter } from '../pipeline/desk.js';
 import { slipPrinter } from './printer.js';
 import { ScreenBook } from '../pipeline/screens.js';
-import type { FailureRecord } from '../record.js';
+import { type FailureRecord, LOCAL_FAULTS } from '../record.js';
+import { OutcomeKeeper } from './outcomes.js';
 import { type FailureStore, monotonicUlid, openStore } from '../store/index.js';
 // sync (MQTT.js) and the embedded broker (aedes) are loaded only when configured: the agent's
 // resident memory counts on a POS board
@@ -180,6 +181,7 @@ async function openAgent(
     budgetBytes: Math.round(cfg.store.budget_mb * 1024 * 1024),
     groupCommitMs: cfg.store.group_commit_ms,
     groupCommitMax: cfg.store.group_commit_max,
+    approvalRetentionDays: cfg.store.approval_retention_days,
     bootId,
     logger: log,
   });
@@ -213,6 +215,7 @@ async function openAgent(
   }
 
   let pipeline: Pipeline | null = null;
+  let keeperRef: OutcomeKeeper | null = null;
   const linkState = () => pipeline?.linkState ?? 'unknown';
   const syncModule = brokerUrl ? await import('../sync/sync.js') : null;
   const baseMetrics = syncModule ? syncModule.processMetrics(store, linkState) : null;
@@ -236,37 +239,42 @@ async function openAgent(
           heartbeatMs: cfg.broker.heartbeat_s * 1000,
           // counts by category from the pipeline: approvals included
           metrics: () => ({ ...baseMetrics(), counts: { ...pipeline!.counters.byCategory } }),
+          alarms: () => keeperRef?.alarms() ?? [],
           logger: log,
         })
       : null;
   if (sync) opened.sync = sync;
 
   const display = parts.display ?? { show: () => {} };
-  // Records handed to the store and not yet settled. One pair of handlers for all of them (no
-  // closures per failure); flush() and stop() wait until the count drops to zero.
-  let inflight = 0;
-  let drainWaiters: Array<() => void> = [];
-  const settled = (): void => {
-    if (--inflight > 0 || drainWaiters.length === 0) return;
-    const ws = drainWaiters;
-    drainWaiters = [];
-    for (const w of ws) w();
-  };
-  const drained = (): Promise<void> =>
-    inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => drainWaiters.push(resolve));
   const onStored = (rec: FailureRecord): void => {
-    settled();
     sync?.notify();
     parts.onCommitted?.(rec);
   };
   let stopping = false;
   const onNotStored = (err: Error & { code?: string }): void => {
-    settled();
     // at stop, records the disk did not take within the grace period: the store counts them in one line
     if (stopping && err.code === 'E_STORE_CLOSED') return;
     // the store keeps retrying disk errors itself; a rejection here is an invalid record or a full queue
     log.error({ event: 'record_failed', code: err.code ?? 'E_RECORD', err }, 'failure record was not stored');
   };
+  // Failures, approvals and outcome changes go to the store through the keeper, which follows each
+  // failed sale to its end (recoveries, double charges; docs/outcomes.md). flush() and stop() wait
+  // for what it handed to the store.
+  const keeper = new OutcomeKeeper({
+    store,
+    terminalId: cfg.terminal.id,
+    merchantId: cfg.terminal.merchant_id,
+    codes,
+    recoveryWindowMs: cfg.outcomes.recovery_window_min * 60_000,
+    doubleChargeWindowMs: cfg.outcomes.double_charge_window_min * 60_000,
+    logger: log,
+    onStored,
+    onNotStored,
+    onDoubleCharge: () => pipeline?.desk.outcome(codes.lookup(LOCAL_FAULTS.doubleCharge)),
+  });
+  keeper.warmStart();
+  keeperRef = keeper;
+  const drained = (): Promise<void> => keeper.settled();
   pipeline = new Pipeline({
     dialect,
     codes,
@@ -291,10 +299,9 @@ async function openAgent(
         ? slipPrinter(cfg.printer.target, cfg.printer.columns, cfg.language.cashier)
         : null),
     ...(parts.onPrompt ? { onPrompt: parts.onPrompt } : {}),
-    record: (f) => {
-      inflight++;
-      void store.record(f).then(onStored, onNotStored);
-    },
+    record: (f, facts) => keeper.failure(f, facts),
+    approval: (a) => keeper.approval(a),
+    outcome: (m) => keeper.outcome(m),
   });
   opened.pipeline = pipeline;
   pipeline.start();

@@ -16,43 +16,14 @@
 import type { Logger } from '../log.js';
 import type { FailureRecord, Outcome, RecoveryMeans } from '../record.js';
 import { LOCAL_FAULTS } from '../record.js';
-import type { NewFailure } from '../store/index.js';
+import type { Approval, NewApproval, NewFailure, OpenFailure, OutcomeChange } from '../store/index.js';
 import type { ApprovedSale, FailureFacts, OutcomeMove } from '../pipeline/pipeline.js';
 import { nextOutcome, type SaleEvent } from '../pipeline/outcome-machine.js';
 import type { CodeTable } from '../../protocol/response-codes/index.js';
 
-/** An approval in the ledger. */
-export interface Approval extends ApprovedSale {
-  id: string;
-  terminal_id: string;
-  merchant_id: string;
-}
-
-export type NewApproval = Omit<Approval, 'id'>;
-
-/** A failure whose outcome can still change, as the store lists them at start. */
-export interface OpenFailure {
-  id: string;
-  occurred_at: string;
-  terminal_id: string;
-  outcome: Outcome;
-  card_key: string | null;
-  amount_minor: number | null;
-  currency: string | null;
-  stan: string | null;
-  mti: string | null;
-}
-
-export interface OutcomeChange {
-  outcome: Outcome;
-  at: string;
-  linked_id?: string | null;
-  recovered_by?: RecoveryMeans | null;
-}
-
 /** What the keeper needs of the store (agent/store: record, update and the approval ledger). */
 export interface OutcomeStore {
-  record(f: NewFailure & { outcome: Outcome; card_key?: string | null }): Promise<FailureRecord>;
+  record(f: NewFailure): Promise<FailureRecord>;
   update(id: string, change: OutcomeChange): Promise<FailureRecord | null>;
   recordApproval(a: NewApproval): Promise<Approval>;
   recentApprovals(sinceIso: string): Approval[];
@@ -137,7 +108,7 @@ export class OutcomeKeeper {
   }
 
   failure(f: NewFailure, facts: FailureFacts): void {
-    const stored = this.track(this.o.store.record({ ...f, outcome: facts.outcome, card_key: facts.cardKey }));
+    const stored = this.track(this.o.store.record({ ...f, card_key: facts.cardKey }));
     const followed: Followed = {
       id: '',
       atMs: Date.parse(f.occurred_at),
@@ -299,7 +270,7 @@ export class OutcomeKeeper {
     // two plain approvals: a record of its own, so the merchant sees it with the failures
     const row = this.o.codes.lookup(LOCAL_FAULTS.doubleCharge);
     const d = new Date(Date.parse(at));
-    const rec: NewFailure & { outcome: Outcome; card_key: string | null } = {
+    const rec: NewFailure = {
       terminal_id: this.o.terminalId,
       merchant_id: this.o.merchantId,
       occurred_at: at,

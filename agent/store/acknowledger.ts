@@ -15,16 +15,15 @@ import { closeSync, constants, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
-import type { FailureRecord } from '../record.js';
 import { backoffDelay } from '../../protocol/retry/backoff.js';
 import type { Alarms } from './alarms.js';
 import { sqliteCode, StoreError } from './errors.js';
-import type { Ledger, Pending } from './pending.js';
+import type { Ledger, Pending, Stored } from './pending.js';
 import type { FlushWal } from './types.js';
 
 export interface Acknowledger {
   /** Takes a record SQLite has committed (or refused); kick() hands it over. */
-  take(p: Pending, outcome: FailureRecord | StoreError): void;
+  take(p: Pending, outcome: Stored | StoreError): void;
   /** Hands over what was taken: at once, or after the next flush ('full'). */
   kick(): void;
   /** Rows as the sync may see them: up to (not including) the first one whose flush is pending. */
@@ -93,7 +92,15 @@ export function walAcknowledger(d: AckDeps): Acknowledger {
   const fd = openWal(d.path, log);
   const flushWal = d.flushWal ?? fdatasync;
   let taken: Pending[] = []; // in commit order; refused ones wait their turn too, so settling stays FIFO
-  const hidden = new Set<string>(); // committed rows the sync must not see yet
+  // committed rows the sync must not see yet, by id, with how many of their writes wait (a record
+  // and its update can wait for the same flush)
+  const hidden = new Map<string, number>();
+  const hide = (id: string) => hidden.set(id, (hidden.get(id) ?? 0) + 1);
+  const unhide = (id: string) => {
+    const n = (hidden.get(id) ?? 0) - 1;
+    if (n > 0) hidden.set(id, n);
+    else hidden.delete(id);
+  };
   let flushing = false;
   let recovery: NodeJS.Timeout | null = null;
   let attempt = 0; // failed flushes (and checkpoints) since the last success
@@ -108,7 +115,7 @@ export function walAcknowledger(d: AckDeps): Acknowledger {
 
   function handOver(batch: Pending[]): void {
     for (const p of batch) {
-      if (!(p.outcome instanceof StoreError) && p.outcome) hidden.delete(p.outcome.id);
+      if (!(p.outcome instanceof StoreError) && p.outcome) unhide(p.outcome.id);
       ledger.deliver(p);
     }
   }
@@ -176,7 +183,7 @@ export function walAcknowledger(d: AckDeps): Acknowledger {
     take(p, outcome) {
       p.outcome = outcome;
       taken.push(p);
-      if (!(outcome instanceof StoreError)) hidden.add(outcome.id);
+      if (!(outcome instanceof StoreError) && outcome) hide(outcome.id);
     },
     kick,
     visible(rows) {

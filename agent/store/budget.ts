@@ -2,6 +2,8 @@
  * The size budget: after commits and acks, synced rows are purged oldest first until the used
  * pages are under 90% of budgetBytes; unsynced rows are never purged (alarm
  * 'store_budget_exceeded' instead). purge() also makes room when the disk is full.
+ * The approval ledger's retention: approvals older than the retention (days) are deleted, at most
+ * once a minute (from enforce(), so after commits and acks) and at open.
  */
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
@@ -16,7 +18,12 @@ export interface Budget {
   purge(n: number): number;
   /** Size of the database file's pages in bytes (used and free). */
   fileBytes(): number;
+  /** Deletes approvals older than the retention; returns how many. */
+  expireApprovals(nowMs?: number): number;
 }
+
+/** Longest time between two retention passes over the approval ledger. */
+const EXPIRE_EVERY_MS = 60_000;
 
 export function createBudget(
   db: Database.Database,
@@ -24,7 +31,10 @@ export function createBudget(
   tally: Tally,
   alarms: Alarms,
   log: Logger,
+  approvalRetentionDays = 7,
 ): Budget {
+  const expireStmt = db.prepare('DELETE FROM approvals WHERE occurred_at < ?');
+  let expiredAt = -Infinity;
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const pageCountStmt = db.prepare('PRAGMA page_count').pluck();
   const freelistStmt = db.prepare('PRAGMA freelist_count').pluck();
@@ -44,7 +54,22 @@ export function createBudget(
     }
   }
 
+  function expireApprovals(nowMs = Date.now()): number {
+    expiredAt = nowMs;
+    const before = new Date(nowMs - approvalRetentionDays * 86_400_000).toISOString();
+    try {
+      const n = expireStmt.run(before).changes;
+      if (n > 0)
+        log.info({ event: 'approvals_purged', rows: n, before }, 'purged approvals past their retention');
+      return n;
+    } catch (e) {
+      log.warn({ event: 'store_purge_failed', sqlite: sqliteCode(e) }, 'purge of old approvals failed');
+      return 0;
+    }
+  }
+
   function enforce(): void {
+    if (Date.now() - expiredAt >= EXPIRE_EVERY_MS) expireApprovals();
     if (!budget) return;
     let used = usedBytes();
     const detail = { used_bytes: used, budget_bytes: budget };
@@ -76,5 +101,5 @@ export function createBudget(
     });
   }
 
-  return { enforce, purge, fileBytes: () => (pageCountStmt.get() as number) * pageSize };
+  return { enforce, purge, expireApprovals, fileBytes: () => (pageCountStmt.get() as number) * pageSize };
 }

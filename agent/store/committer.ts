@@ -1,8 +1,9 @@
 /**
  * The committer: queue → SQLite. One schedule decides when the queue is written: a group commit
- * within groupCommitMs, at once (setImmediate) when groupCommitMax records wait, or a retry after a
- * backoff while the disk refuses writes. One transaction writes up to groupCommitMax records with
- * their seq (seq.ts) and hands each to the acknowledger.
+ * within groupCommitMs, at once (setImmediate) when groupCommitMax jobs wait, or a retry after a
+ * backoff while the disk refuses writes. One transaction writes up to groupCommitMax jobs (new
+ * records, outcome changes, approvals: writes.ts says what each writes, seq from seq.ts) in queue
+ * order and hands each result to the acknowledger.
  * - SQLITE_FULL (alarm 'disk_full') and I/O or busy errors (alarm 'store_io_error') keep the batch
  *   queued in memory and retry with backoff (protocol/retry/backoff.ts).
  * - Any other error (e.g. a constraint) commits the batch's rows one by one, so only the bad ones
@@ -10,16 +11,15 @@
  */
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
-import type { FailureRecord } from '../record.js';
 import { backoffDelay } from '../../protocol/retry/backoff.js';
 import type { Acknowledger } from './acknowledger.js';
 import type { Alarms } from './alarms.js';
 import type { Budget } from './budget.js';
 import { RETRYABLE, sqliteCode, StoreError } from './errors.js';
-import type { Pending } from './pending.js';
-import { RECORD_COLUMNS } from './schema.js';
+import type { Pending, Stored } from './pending.js';
 import type { SeqAllocator } from './seq.js';
 import type { Tally } from './types.js';
+import { createWriter, type Delta, emptyDelta } from './writes.js';
 
 export interface Committer {
   add(p: Pending): void;
@@ -47,20 +47,12 @@ interface CommitterDeps {
   log: Logger;
 }
 
-// named parameters: the statement binds by column name, not by position
-const INSERT = `INSERT INTO failures (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map((c) => `@${c}`).join(', ')})`;
-
 export function createCommitter(d: CommitterDeps): Committer {
   const { seq, ack, tally, alarms, log, groupMax } = d;
-  const insertStmt = d.db.prepare(INSERT);
-  const insertBatch = d.db.transaction((batch: Pending[], out: FailureRecord[]) => {
+  const writer = createWriter(d.db, d.bootId, seq);
+  const insertBatch = d.db.transaction((batch: Pending[], out: Stored[], delta: Delta) => {
     const next = new Map<string, number>();
-    for (const p of batch) {
-      const s = seq.take(p.f.terminal_id, next);
-      const rec: FailureRecord = { id: p.id, seq: s, boot_id: d.bootId, ...p.f, synced_at: null };
-      insertStmt.run(rec);
-      out.push(rec);
-    }
+    for (const p of batch) out.push(writer.apply(p.job, next, delta));
     seq.persist(next);
     return next;
   });
@@ -91,17 +83,16 @@ export function createCommitter(d: CommitterDeps): Committer {
     else if (!due) arm('group', d.groupMs);
   }
 
-  /** Writes one batch; the acknowledger gets each record (or its refusal) in queue order. */
+  /** Writes one batch; the acknowledger gets each result (or its refusal) in queue order. */
   function write(batch: Pending[]): void {
-    const out: FailureRecord[] = [];
-    seq.commit(insertBatch(batch, out));
-    tally.outboxDepth += out.length;
-    tally.total += out.length;
-    for (let i = 0; i < out.length; i++) {
-      const rec = out[i] as FailureRecord;
-      tally.counts[rec.category] = (tally.counts[rec.category] ?? 0) + 1;
-      ack.take(batch[i] as Pending, rec);
-    }
+    const out: Stored[] = [];
+    const delta = emptyDelta();
+    seq.commit(insertBatch(batch, out, delta));
+    tally.outboxDepth += delta.outboxDepth;
+    tally.total += delta.total;
+    for (const [c, n] of Object.entries(delta.counts) as Array<[keyof Tally['counts'], number]>)
+      tally.counts[c] = (tally.counts[c] ?? 0) + n;
+    for (let i = 0; i < out.length; i++) ack.take(batch[i] as Pending, out[i] as Stored);
   }
 
   /** Commits one batch from the head of the queue; false when the disk refused it (retry armed). */
@@ -164,10 +155,16 @@ export function createCommitter(d: CommitterDeps): Committer {
         write([p]);
       } catch (e2) {
         log.error(
-          { event: 'store_record_rejected', code: 'E_STORE_WRITE', sqlite: sqliteCode(e2), id: p.id },
+          {
+            event: 'store_record_rejected',
+            code: 'E_STORE_WRITE',
+            sqlite: sqliteCode(e2),
+            id: p.job.id,
+            job: p.job.kind,
+          },
           'record refused',
         );
-        const msg = `record ${p.id} refused: ${(e2 as Error).message}`;
+        const msg = `${p.job.kind} ${p.job.id} refused: ${(e2 as Error).message}`;
         ack.take(p, new StoreError('E_STORE_WRITE', msg, { cause: e2 }));
       }
     }

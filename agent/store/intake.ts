@@ -1,39 +1,53 @@
 /**
- * What record() accepts: a full PAN in any text field is masked (defence in depth; the decoder
- * masks first), the record is checked by its zod schema, whose output is a fresh copy: what was
- * checked is what gets written, whatever the caller does with its object later.
+ * What the store accepts: a full PAN in any text field is masked (defence in depth; the decoder
+ * masks first), the input is checked by its zod schema, whose output is a fresh copy: what was
+ * checked is what gets written, whatever the caller does with its object later. The card key is
+ * not scrubbed: its schema admits only a 32-64 character hex hash, which no PAN can be.
  */
 import type { Logger } from '../log.js';
 import { scrubPans } from '../../protocol/card/pan.js';
+import type { ZodType } from 'zod';
 import { StoreError } from './errors.js';
-import { newFailureSchema } from './record-schema.js';
-import type { NewFailure } from './types.js';
+import { newApprovalSchema, newFailureSchema, outcomeChangeSchema } from './record-schema.js';
+import type { NewApproval, NewFailure, OutcomeChange } from './types.js';
 
-function scrub(f: NewFailure, log: Logger): NewFailure {
+function scrub<T extends object>(f: T, log: Logger): T {
   let out = f;
   for (const key in f) {
-    const k = key as keyof NewFailure;
-    const v = f[k];
-    if (typeof v !== 'string') continue;
+    const v = f[key];
+    if (typeof v !== 'string' || key === 'card_key') continue;
     // scrubPans returns the same string when there is no PAN (one pass, nothing allocated)
     const clean = scrubPans(v);
     if (clean !== v) {
       if (out === f) out = { ...f };
-      (out as unknown as Record<string, unknown>)[k] = clean;
-      log.warn({ event: 'pan_masked_on_store', field: k }, 'a full PAN reached the store and was masked');
+      (out as Record<string, unknown>)[key] = clean;
+      log.warn({ event: 'pan_masked_on_store', field: key }, 'a full PAN reached the store and was masked');
     }
   }
   return out;
 }
 
-/** The record to queue (scrubbed, checked, copied), or the E_RECORD error that refuses it. */
-export function admit(f: NewFailure, log: Logger): NewFailure | StoreError {
-  const scrubbed = scrub(f, log);
-  const parsed = newFailureSchema.safeParse(scrubbed);
-  if (parsed.success) return parsed.data as NewFailure;
+function check<T>(schema: ZodType, what: string, v: unknown): T | StoreError {
+  const parsed = schema.safeParse(v);
+  if (parsed.success) return parsed.data as T;
   const issue = parsed.error.issues[0];
   return new StoreError(
     'E_RECORD',
-    `invalid failure record: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
+    `invalid ${what}: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
   );
+}
+
+/** The record to queue (scrubbed, checked, copied), or the E_RECORD error that refuses it. */
+export function admit(f: NewFailure, log: Logger): NewFailure | StoreError {
+  return check<NewFailure>(newFailureSchema, 'failure record', scrub(f, log));
+}
+
+/** The outcome change to queue (checked, copied), or the E_RECORD error that refuses it. */
+export function admitChange(c: OutcomeChange): OutcomeChange | StoreError {
+  return check<OutcomeChange>(outcomeChangeSchema, 'outcome change', c);
+}
+
+/** The approval to queue (scrubbed, checked, copied), or the E_RECORD error that refuses it. */
+export function admitApproval(a: NewApproval, log: Logger): NewApproval | StoreError {
+  return check<NewApproval>(newApprovalSchema, 'approval', scrub(a, log));
 }

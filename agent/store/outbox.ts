@@ -28,13 +28,15 @@ export function createOutbox(
   const rowsTermStmt = outbox(RECORD_COLUMNS.join(', '), true);
   const jsonStmt = outbox(json, false);
   const jsonTermStmt = outbox(json, true);
-  const markStmt = db.prepare('UPDATE failures SET synced_at = ? WHERE id = ? AND synced_at IS NULL');
+  const markStmt = db.prepare(
+    'UPDATE failures SET synced_at = ? WHERE id = ? AND seq = ? AND synced_at IS NULL',
+  );
   const oldestStmt = db
     .prepare('SELECT occurred_at FROM failures WHERE synced_at IS NULL ORDER BY seq LIMIT 1')
     .pluck();
-  const markAll = db.transaction((ids: string[], atIso: string) => {
+  const markAll = db.transaction((sent: ReadonlyArray<{ id: string; seq: number }>, atIso: string) => {
     let n = 0;
-    for (const id of ids) n += markStmt.run(atIso, id).changes;
+    for (const r of sent) n += markStmt.run(atIso, r.id, r.seq).changes;
     return n;
   });
   const all = (stmt: Database.Statement, termStmt: Database.Statement, a: number, l: number, t?: string) =>
@@ -45,9 +47,9 @@ export function createOutbox(
       ack.visible(all(rowsStmt, rowsTermStmt, afterSeq, limit, terminal) as FailureRecord[]),
     unsyncedJson: (limit, afterSeq = 0, terminal) =>
       ack.visible(all(jsonStmt, jsonTermStmt, afterSeq, limit, terminal) as UnsyncedJson[]),
-    markSynced(ids, atIso) {
-      if (ids.length === 0) return 0;
-      const changed = markAll(ids, atIso);
+    markSynced(sent, atIso) {
+      if (sent.length === 0) return 0;
+      const changed = markAll(sent, atIso);
       tally.outboxDepth -= changed;
       budget.enforce();
       return changed;

@@ -1,19 +1,27 @@
 /**
- * A record on its way through the store (queued, committed, flushed, handed to its caller), and the
- * ledger that hands it over: records are settled (resolved or rejected) in the order they were
- * queued, so flush() only has to compare two counters.
+ * A write on its way through the store (queued, committed, flushed, handed to its caller), and the
+ * ledger that hands it over: writes are settled (resolved or rejected) in the order they were
+ * queued, so flush() only has to compare two counters. A write is a job: a new record, an outcome
+ * change of a stored one (its next version), or an approval for the approval ledger.
  */
 import type { FailureRecord } from '../record.js';
 import { StoreError } from './errors.js';
-import type { NewFailure } from './types.js';
+import type { Approval, NewApproval, NewFailure, OutcomeChange } from './types.js';
+
+export type Job =
+  | { kind: 'record'; id: string; f: NewFailure }
+  | { kind: 'update'; id: string; change: OutcomeChange }
+  | { kind: 'approval'; id: string; a: NewApproval };
+
+/** What a committed job made: the record (new or its new version), the approval, or null (update of an unknown id). */
+export type Stored = FailureRecord | Approval | null;
 
 export interface Pending {
-  f: NewFailure;
-  id: string;
-  resolve: (r: FailureRecord) => void;
+  job: Job;
+  resolve: (r: Stored) => void;
   reject: (e: Error) => void;
-  /** Set once SQLite has taken (or refused) the record; handed to the caller after the flush. */
-  outcome: FailureRecord | StoreError | undefined;
+  /** Set once SQLite has taken (or refused) the job; handed to the caller after the flush. */
+  outcome: Stored | StoreError | undefined;
 }
 
 export class Ledger {
@@ -23,7 +31,7 @@ export class Ledger {
   private settled = 0;
   private waiters: Array<{ upTo: number; resolve: () => void }> = [];
 
-  /** Hands over what SQLite made of the record (its row, or the error that refused it). */
+  /** Hands over what SQLite made of the job (its row, null, or the error that refused it). */
   deliver(p: Pending): void {
     if (p.outcome instanceof StoreError || p.outcome === undefined)
       p.reject(p.outcome ?? new StoreError('E_STORE_CLOSED', 'record was never committed'));

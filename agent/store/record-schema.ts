@@ -7,12 +7,22 @@
  */
 import { hasTrackShape } from '../../protocol/card/track.js';
 import { zod } from '../../protocol/zod.js';
-import { CATEGORIES, RETRY_ADVICE } from '../record.js';
+import { CATEGORIES, initialOutcome, OUTCOMES, RECOVERY_MEANS, RETRY_ADVICE } from '../record.js';
 import type { NewFailure } from './store.js';
 
 const z = zod();
 
 const nullableText = (max: number) => z.string().max(max).nullable();
+const isoTime = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/, 'UTC ISO-8601 with Z');
+const ulid = z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'ULID');
+/**
+ * The keyed card hash as panDigest makes it (32 lowercase hex characters; up to 64 for a longer
+ * digest). Longer than any PAN (19 digits), so a card number is never taken for a card key.
+ */
+export const cardKeySchema = z
+  .string()
+  .regex(/^(?:[0-9a-f]{2}){16,32}$/, 'a hex card hash of 32 to 64 characters')
+  .nullable();
 /**
  * A value copied from the wire (ISO 8583 n/an fields): only the characters its field may hold, and
  * never the shape of track data (an `an` field 37 of "0044D3522921" is a track-2 piece a misframed
@@ -34,7 +44,7 @@ export const MAX_NOTES = 500;
 export const newFailureSchema = z.strictObject({
   terminal_id: z.string().min(1).max(64),
   merchant_id: z.string().max(64),
-  occurred_at: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/, 'UTC ISO-8601 with Z'),
+  occurred_at: isoTime,
   utc_offset_min: z
     .number()
     .int()
@@ -61,13 +71,42 @@ export const newFailureSchema = z.strictObject({
   category: z.enum(CATEGORIES),
   retry: z.enum(RETRY_ADVICE),
   notes: nullableText(MAX_NOTES),
+  outcome: z.enum(OUTCOMES),
+  card_key: cardKeySchema.optional(),
+});
+
+/** The fields an outcome change sets (store.update). */
+export const outcomeChangeSchema = z.strictObject({
+  outcome: z.enum(OUTCOMES),
+  at: isoTime,
+  linked_id: ulid.nullable().optional(),
+  recovered_by: z.enum(RECOVERY_MEANS).nullable().optional(),
+});
+
+/** An approval for the ledger (store.recordApproval): the failure record's rules for shared fields. */
+export const newApprovalSchema = z.strictObject({
+  terminal_id: z.string().min(1).max(64),
+  merchant_id: z.string().max(64),
+  occurred_at: isoTime,
+  mti: wireText(/^\d{4}$/, '4 digits'),
+  amount_minor: z.number().int().min(0).max(MAX_AMOUNT_MINOR).nullable(),
+  currency: wireText(/^[0-9A-Z]{3}$/, '3 digits or capital letters'),
+  pan_masked: z
+    .string()
+    .regex(/^(\d{6}\*{3,9}\d{4}|\*{1,12})$/, 'masked PAN: first 6, *, last 4')
+    .nullable(),
+  card_key: cardKeySchema,
+  stan: wireText(/^\d{1,12}$/, '1 to 12 digits'),
+  rrn: wireText(/^[0-9A-Za-z ]{1,12}$/, '1 to 12 letters, digits or spaces'),
+  auth_code: wireText(/^[0-9A-Za-z ]{1,8}$/, '1 to 8 letters, digits or spaces'),
 });
 
 /**
- * A stored or received record. Receivers also take records of agents made before `notes` existed
- * (no `notes` key) or before amounts were limited to 12 digits.
+ * A stored or received record (no card_key: it never leaves the agent). Receivers also take
+ * records of agents made before `notes` existed (no `notes` key), before amounts were limited to
+ * 12 digits, or before outcomes (no version/outcome keys: see withOutcomeDefaults).
  */
-export const failureRecordSchema = newFailureSchema.extend({
+export const failureRecordSchema = newFailureSchema.omit({ card_key: true }).extend({
   // the wire fields as earlier agents wrote them: length-checked only
   mti: nullableText(4),
   processing_code: nullableText(6),
@@ -78,11 +117,34 @@ export const failureRecordSchema = newFailureSchema.extend({
   auth_code: nullableText(8),
   amount_minor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
   notes: nullableText(MAX_NOTES).optional(),
-  id: z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'ULID'),
+  id: ulid,
+  version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  outcome_at: isoTime.nullable(),
+  linked_id: ulid.nullable(),
+  recovered_by: z.enum(RECOVERY_MEANS).nullable(),
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   boot_id: z.string().min(1).max(64),
   synced_at: z.string().nullable(),
 });
+
+/**
+ * A received record of an agent made before outcomes (no `version` key) gets what the store's
+ * migration v4 gives such rows: version 1, the outcome its rc implies, no change. Records that have
+ * `version` are left as they are (the schema then judges them). Returns a new object when it adds.
+ */
+export function withOutcomeDefaults(r: unknown): unknown {
+  if (typeof r !== 'object' || r === null || 'version' in r) return r;
+  const o = r as Record<string, unknown>;
+  const rc = typeof o.rc === 'string' ? o.rc : '';
+  return {
+    ...o,
+    version: 1,
+    outcome: o.outcome ?? initialOutcome(rc),
+    outcome_at: o.outcome_at ?? null,
+    linked_id: o.linked_id ?? null,
+    recovered_by: o.recovered_by ?? null,
+  };
+}
 
 /**
  * Why a value breaks an optional field's rule, in fixed words read off the schema (never the value:

@@ -1,7 +1,9 @@
 /**
  * Salvage after a quarantine: copies every row still readable in the quarantined database file into
- * the new one, keeping id, seq, boot id and synced_at (so unsynced rows are sent, synced ones are
- * not sent again). A row whose (terminal, seq) is taken gets the terminal's next seq. Reads by rowid
+ * the new one, keeping id, seq, boot id, version and synced_at (so unsynced rows are sent, synced
+ * ones are not sent again) and the local card key; rows of a file from before outcomes get version 1
+ * and the outcome their rc implies. The approval ledger is not salvaged: it is a short-lived local
+ * index for the outcome matcher, not a record. A row whose (terminal, seq) is taken gets the terminal's next seq. Reads by rowid
  * in chunks; a chunk that hits a damaged page is read row by row, and a damaged range is skipped by
  * probing further ahead, so one bad page does not cost the rows behind it. The quarantined file is
  * never modified (SQLite would delete the -wal of a 0-byte database on a read-write open). Rows that do not pass
@@ -22,8 +24,8 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { findPans } from '../../protocol/card/pan.js';
 import type { FailureRecord } from '../record.js';
-import { failureRecordSchema } from './record-schema.js';
-import { RECORD_COLUMNS } from './schema.js';
+import { failureRecordSchema, withOutcomeDefaults } from './record-schema.js';
+import { OUTCOME_COLUMNS, RECORD_COLUMNS } from './schema.js';
 
 export interface SalvageResult {
   /** Rows the file held, when it can still tell (COUNT(*)); null when it cannot. */
@@ -130,11 +132,12 @@ export function salvageInto(file: string, into: Database.Database, seqFloor: num
     }
     let read: Database.Statement;
     try {
-      // a file of an older schema lacks the newer columns (notes): read them as NULL
+      // a file of an older schema lacks the newer columns (notes, the outcome ones): read them as
+      // NULL; a row without version gets the defaults (withOutcomeDefaults)
       const has = new Set(
         src.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('failures') as string[],
       );
-      const cols = RECORD_COLUMNS.map((c) => (has.has(c) ? c : `NULL AS ${c}`));
+      const cols = [...RECORD_COLUMNS, 'card_key'].map((c) => (has.has(c) ? c : `NULL AS ${c}`));
       read = src.prepare(
         `SELECT rowid AS rowid_, ${cols.join(', ')} FROM failures WHERE rowid > ? ORDER BY rowid LIMIT ?`,
       );
@@ -143,20 +146,27 @@ export function salvageInto(file: string, into: Database.Database, seqFloor: num
       return res;
     }
     const insert = into.prepare(
-      `INSERT INTO failures (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`,
+      `INSERT INTO failures (${RECORD_COLUMNS.join(', ')}, card_key) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')}, ?)`,
     );
     const maxSeq = into.prepare('SELECT MAX(seq) FROM failures WHERE terminal_id = ?').pluck();
-    const taken: FailureRecord[] = [];
-    const put = (row: Record<string, unknown>): void => {
-      delete row.rowid_;
-      const ok = failureRecordSchema.safeParse(row);
+    type Kept = FailureRecord & { card_key: Buffer | null };
+    const taken: Kept[] = [];
+    const values = (r: Kept, seq = r.seq) => [
+      ...RECORD_COLUMNS.map((c) => (c === 'seq' ? seq : r[c])),
+      r.card_key,
+    ];
+    const put = (raw: Record<string, unknown>): void => {
+      const { rowid_: _rowid, card_key: key, ...row } = raw;
+      if (row.version === null) for (const c of OUTCOME_COLUMNS) delete row[c];
+      const ok = failureRecordSchema.safeParse(withOutcomeDefaults(row));
       if (!ok.success || findPans(JSON.stringify(row)).length > 0) {
         res.invalid++;
         return;
       }
-      const r = ok.data as FailureRecord;
+      const cardKey = key instanceof Buffer && key.length >= 16 && key.length <= 32 ? key : null;
+      const r: Kept = { ...(ok.data as FailureRecord), card_key: cardKey };
       try {
-        insert.run(...RECORD_COLUMNS.map((c) => r[c]));
+        insert.run(...values(r));
         res.recovered++;
       } catch (e) {
         if (errCode(e) === 'SQLITE_CONSTRAINT_UNIQUE')
@@ -192,7 +202,7 @@ export function salvageInto(file: string, into: Database.Database, seqFloor: num
       }
       for (const r of taken) {
         const seq = Math.max((maxSeq.get(r.terminal_id) as number | null) ?? 0, seqFloor) + 1;
-        insert.run(...RECORD_COLUMNS.map((c) => (c === 'seq' ? seq : r[c])));
+        insert.run(...values(r, seq));
         res.recovered++;
         res.resequenced++;
       }

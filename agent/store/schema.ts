@@ -7,6 +7,11 @@
  * v2 adds `meta` (key/value: created_at, seq_floor after a recreated database) and `terminal_seq`
  * (last seq per terminal, so seq keeps counting up after old synced rows are purged).
  * v3 adds `notes` (problems with the input a record was made from; see agent/record.ts).
+ * v4 adds the outcome of a record and its version (existing rows: version 1, outcome from rc),
+ * the local-only `card_key` (never in RECORD_COLUMNS: not synced, not exported) and the local
+ * approval ledger `approvals` (no PAN: masked PAN and card hash only). A card key is stored as its
+ * bytes (BLOB), not as hex text: 32 hex characters can hold a 13-19 digit Luhn-valid run that a
+ * card-data scan of the file would rightly flag.
  */
 export interface Migration {
   version: number;
@@ -79,6 +84,35 @@ INSERT INTO terminal_seq (terminal_id, last_seq)
 ALTER TABLE failures ADD COLUMN notes TEXT;
 `,
   },
+  {
+    version: 4,
+    description:
+      'outcomes: version, outcome, outcome_at, linked_id, recovered_by; local card_key; the approval ledger',
+    sql: `
+ALTER TABLE failures ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE failures ADD COLUMN outcome TEXT NOT NULL DEFAULT 'declined';
+ALTER TABLE failures ADD COLUMN outcome_at TEXT;
+ALTER TABLE failures ADD COLUMN linked_id TEXT;
+ALTER TABLE failures ADD COLUMN recovered_by TEXT;
+ALTER TABLE failures ADD COLUMN card_key BLOB;
+UPDATE failures SET outcome = 'timed_out' WHERE rc = 'L_TIMEOUT';
+CREATE TABLE approvals (
+  id           TEXT PRIMARY KEY,
+  terminal_id  TEXT NOT NULL,
+  merchant_id  TEXT NOT NULL,
+  occurred_at  TEXT NOT NULL,
+  mti          TEXT,
+  amount_minor INTEGER,
+  currency     TEXT,
+  pan_masked   TEXT,
+  card_key     BLOB,
+  stan         TEXT,
+  rrn          TEXT,
+  auth_code    TEXT
+);
+CREATE INDEX approvals_occurred_at ON approvals (occurred_at);
+`,
+  },
 ];
 
 /** Schema version after all migrations (stored in PRAGMA user_version). */
@@ -108,5 +142,32 @@ export const RECORD_COLUMNS = [
   'category',
   'retry',
   'notes',
+  'version',
+  'outcome',
+  'outcome_at',
+  'linked_id',
+  'recovered_by',
   'synced_at',
+] as const;
+
+/** The columns migration v4 added to the record (receivers keep the newest version of a record). */
+export const OUTCOME_COLUMNS = ['version', 'outcome', 'outcome_at', 'linked_id', 'recovered_by'] as const;
+const isOutcomeColumn = (c: string) => (OUTCOME_COLUMNS as readonly string[]).includes(c);
+/** The record's columns before v4 (what older databases hold; shipped migrations are built on it). */
+export const PRE_OUTCOME_COLUMNS = RECORD_COLUMNS.filter((c) => !isOutcomeColumn(c));
+
+/** Columns of the approval ledger (local only), in NewApproval order after the id. */
+export const APPROVAL_COLUMNS = [
+  'id',
+  'terminal_id',
+  'merchant_id',
+  'occurred_at',
+  'mti',
+  'amount_minor',
+  'currency',
+  'pan_masked',
+  'card_key',
+  'stan',
+  'rrn',
+  'auth_code',
 ] as const;

@@ -9,19 +9,23 @@
  *   (alarm 'db_recreated') and its readable rows salvaged (salvage.ts). connection.ts sets WAL and
  *   synchronous=NORMAL on every open and reads them back (a mismatch throws), so a COMMIT is a few
  *   write() calls that do not wait for the disk.
- * - intake.ts: record() masks, checks and copies the record before it is queued.
- * - committer.ts: group commit. One transaction commits the queue within groupCommitMs or as soon
- *   as groupCommitMax rows wait; seq (seq.ts: per terminal, no gaps, never reused, guarded by the
+ * - intake.ts: record(), update() and recordApproval() mask, check and copy their input before it
+ *   is queued.
+ * - committer.ts: group commit. One transaction commits the queue (new records, outcome changes,
+ *   approvals: writes.ts) within groupCommitMs or as soon as groupCommitMax jobs wait; seq (seq.ts: per terminal, no gaps, never reused, guarded by the
  *   high-water mark `<db>.hwm`) is assigned inside it. SQLITE_FULL and I/O errors keep the batch
  *   queued and retry with backoff.
  * - acknowledger.ts: when a committed record is handed to its caller. 'full' mode (the default):
  *   after an fdatasync of the WAL in libuv's thread pool, so an acknowledged record survives power
  *   loss while the event loop goes on; a failed flush is recovered by a checkpoint, never retried.
  *   'normal' mode: at COMMIT (survives a process crash). Until then the sync does not see the row.
- * - budget.ts: synced rows are purged oldest first to stay under budgetBytes; unsynced rows never.
- * - outbox.ts: the read side (unsynced rows, markSynced, stats). alarms.ts: the one alarm set.
+ * - budget.ts: synced rows are purged oldest first to stay under budgetBytes; unsynced rows never;
+ *   approvals past their retention.
+ * - outbox.ts: the read side (unsynced rows, markSynced, stats); approvals.ts: the approval ledger
+ *   and the open failures for the outcome matcher. alarms.ts: the one alarm set.
  */
 import type { FailureRecord } from '../record.js';
+import { createLedgerReads } from './approvals.js';
 import { silentLogger } from '../log.js';
 import { type Acknowledger, immediateAcknowledger, walAcknowledger } from './acknowledger.js';
 import { createAlarms } from './alarms.js';
@@ -29,19 +33,23 @@ import { createBudget } from './budget.js';
 import { createCommitter } from './committer.js';
 import { StoreError } from './errors.js';
 import { writeHighWater, HWM_BLOCK } from './high-water.js';
-import { admit } from './intake.js';
+import { admit, admitApproval, admitChange } from './intake.js';
 import { openDatabase } from './open.js';
 import { createOutbox } from './outbox.js';
-import { Ledger } from './pending.js';
+import { type Job, Ledger, type Stored } from './pending.js';
 import { createSeqAllocator } from './seq.js';
-import type { Durability, FailureStore, StoreOptions, Tally } from './types.js';
+import type { Approval, Durability, FailureStore, StoreOptions, Tally } from './types.js';
 import { monotonicUlid } from './ulid.js';
 
 export { StoreError, type StoreErrorCode } from './errors.js';
 export type {
+  Approval,
   Durability,
   FailureStore,
+  NewApproval,
   NewFailure,
+  OpenFailure,
+  OutcomeChange,
   StoreOptions,
   StoreStats,
   UnsyncedJson,
@@ -114,7 +122,8 @@ export function openStore(opts: StoreOptions): FailureStore {
     db.close();
     throw e;
   }
-  const budget = createBudget(db, budgetBytes, tally, alarms, log);
+  const budget = createBudget(db, budgetBytes, tally, alarms, log, opts.approvalRetentionDays ?? 7);
+  budget.expireApprovals();
   const groupMs = Math.max(0, opts.groupCommitMs ?? 2);
   const committer = createCommitter({
     db,
@@ -163,26 +172,50 @@ export function openStore(opts: StoreOptions): FailureStore {
     return { unwritten: ledger.refused };
   }
 
+  /** Queues a checked job (or refuses it: closed, bad input, backlog full). */
+  function enqueue<T extends Stored>(make: () => Job | StoreError): Promise<T> {
+    if (closed) return Promise.reject(new StoreError('E_STORE_CLOSED', 'store is closed'));
+    const job = make();
+    if (job instanceof StoreError) return Promise.reject(job);
+    const queued = committer.queued;
+    if (queued + ack.waiting >= maxQueued) {
+      log.error(
+        { event: 'store_backlog_full', code: 'E_STORE_BACKLOG', queued, job: job.kind },
+        'record refused',
+      );
+      const msg = `${queued} records already wait for the disk; ${job.kind} refused`;
+      return Promise.reject(new StoreError('E_STORE_BACKLOG', msg));
+    }
+    return new Promise<T>((resolve, reject) => {
+      ledger.enqueued++;
+      committer.add({ job, resolve: resolve as (r: Stored) => void, reject, outcome: undefined });
+    });
+  }
+
   return {
     db,
     path: opts.path,
     durability,
     movedAside,
-    record(f): Promise<FailureRecord> {
-      if (closed) return Promise.reject(new StoreError('E_STORE_CLOSED', 'store is closed'));
-      const checked = admit(f, log);
-      if (checked instanceof StoreError) return Promise.reject(checked);
-      const queued = committer.queued;
-      if (queued + ack.waiting >= maxQueued) {
-        log.error({ event: 'store_backlog_full', code: 'E_STORE_BACKLOG', queued }, 'record refused');
-        const msg = `${queued} records already wait for the disk; record refused`;
-        return Promise.reject(new StoreError('E_STORE_BACKLOG', msg));
-      }
-      return new Promise<FailureRecord>((resolve, reject) => {
-        ledger.enqueued++;
-        committer.add({ f: checked, id: ulid(), resolve, reject, outcome: undefined });
+    record(f) {
+      return enqueue<FailureRecord>(() => {
+        const checked = admit(f, log);
+        return checked instanceof StoreError ? checked : { kind: 'record', id: ulid(), f: checked };
       });
     },
+    update(id, change) {
+      return enqueue<FailureRecord | null>(() => {
+        const checked = admitChange(change);
+        return checked instanceof StoreError ? checked : { kind: 'update', id, change: checked };
+      });
+    },
+    recordApproval(a) {
+      return enqueue<Approval>(() => {
+        const checked = admitApproval(a, log);
+        return checked instanceof StoreError ? checked : { kind: 'approval', id: ulid(), a: checked };
+      });
+    },
+    ...createLedgerReads(db),
     ...createOutbox(db, opts.path, tally, ack, budget),
     alarms: () => alarms.list(),
     counts: () => ({ ...tally.counts }),

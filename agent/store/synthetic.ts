@@ -4,7 +4,7 @@
  * size (~400 bytes of JSON), PAN already masked as the pipeline would hand it over.
  */
 import { cardBrand, maskPan } from '../../protocol/card/pan.js';
-import type { Category, RetryAdvice } from '../record.js';
+import { type Category, initialOutcome, type RetryAdvice } from '../record.js';
 import type { NewFailure } from './store.js';
 
 /** Luhn-valid test PANs (network test cards); only their masked form is ever used. */
@@ -48,5 +48,6 @@ export function syntheticFailure(i: number, terminal = 'T0001', merchant = 'M000
     category,
     retry,
     notes: null,
+    outcome: initialOutcome(rc),
   };
 }

@@ -56,6 +56,8 @@ export interface SyncOptions {
   batchBytes?: number;
   /** Most unacknowledged `failures` messages (default 10; Mosquitto allows 20 by default). */
   inflight?: number;
+  /** Alarms of other parts of the agent for the status (e.g. the outcome keeper's double charge). */
+  alarms?: () => string[];
   /** Metrics heartbeat period (default 30 s). */
   heartbeatMs?: number;
   /** Reconnect backoff bounds (defaults 500 ms and 30 s). */
@@ -155,7 +157,8 @@ export function startSync(opts: SyncOptions): SyncHandle {
   let rejectStreak = 0;
   let reconnectTimer: NodeJS.Timeout | null = null;
   let lastError = '';
-  let markIds: string[] = [];
+  /** Records acknowledged by the broker, each as the version sent (id and seq), to mark synced. */
+  let markIds: Array<{ id: string; seq: number }> = [];
   let markTimer: NodeJS.Immediate | null = null;
   const syncAlarms = new Set<string>();
   const counters: SyncCounters = {
@@ -200,7 +203,7 @@ export function startSync(opts: SyncOptions): SyncHandle {
       rss_mb: app.rss_mb,
       heap_used_mb: app.heap_used_mb,
       db_bytes: st.dbBytes,
-      alarms: [...new Set([...store.alarms(), ...syncAlarms])].sort(),
+      alarms: [...new Set([...store.alarms(), ...syncAlarms, ...(opts.alarms?.() ?? [])])].sort(),
     };
   }
 
@@ -221,12 +224,12 @@ export function startSync(opts: SyncOptions): SyncHandle {
     }
   }
 
-  function onAck(c: Conn, ids: string[], err: Error | undefined): void {
+  function onAck(c: Conn, ids: Array<{ id: string; seq: number }>, err: Error | undefined): void {
     c.inflight--;
     c.sentAt.shift();
     if (!err) {
       counters.acked_records += ids.length;
-      for (const id of ids) markIds.push(id);
+      for (const r of ids) markIds.push(r);
       if (!markTimer) markTimer = setImmediate(flushMarks); // coalesce PUBACKs read in one tick
       syncAlarms.delete('publish_rejected');
       rejectStreak = 0;
@@ -257,14 +260,14 @@ export function startSync(opts: SyncOptions): SyncHandle {
       const rows = store.unsyncedJson(batchSize, c.cursor, opts.terminal);
       if (rows.length === 0) return;
       const parts: string[] = [];
-      const ids: string[] = [];
+      const ids: Array<{ id: string; seq: number }> = [];
       let bytes = headBytes;
       let last = c.cursor;
       for (const r of rows) {
         const n = Buffer.byteLength(r.json) + 1;
         if (parts.length > 0 && bytes + n > batchBytes) break;
         parts.push(r.json);
-        ids.push(r.id);
+        ids.push({ id: r.id, seq: r.seq });
         bytes += n;
         last = r.seq;
       }

@@ -35,6 +35,11 @@ const SEED_VALUES: Record<(typeof RECORD_COLUMNS)[number], string> = {
   category: "CASE i % 4 WHEN 0 THEN 'insufficient_funds' WHEN 1 THEN 'issuer_decline' ELSE 'network' END",
   retry: "'retry_later'",
   notes: 'NULL',
+  version: '1',
+  outcome: "CASE i % 4 WHEN 3 THEN 'timed_out' ELSE 'declined' END",
+  outcome_at: 'NULL',
+  linked_id: 'NULL',
+  recovered_by: 'NULL',
   synced_at: 'NULL',
 };
 

@@ -40,6 +40,11 @@ export function makeRecord(i: number, over: Partial<FailureRecord> = {}): Failur
     category: 'insufficient_funds',
     retry: 'retry_later',
     notes: null,
+    version: 1,
+    outcome: 'declined',
+    outcome_at: null,
+    linked_id: null,
+    recovered_by: null,
     synced_at: null,
     ...over,
   };

@@ -1,8 +1,11 @@
 /**
  * `fleet collect` against a real Mosquitto: duplicates across reconnects are stored once, two
- * collectors in a shared-subscription group split the stream with nothing lost, and a message is
- * acknowledged only after its rows are written (a failed write is redelivered).
+ * collectors in a shared-subscription group split the stream with nothing lost, a message is
+ * acknowledged only after its rows are written (a failed write is redelivered), and an outcome
+ * change sent by an agent's sync replaces the stored version (a stale one is ignored).
  */
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
@@ -18,6 +21,9 @@ import { makeRecord } from '../export/seed.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitUntil } from '../helpers/wait.js';
 import { exitWithin, spawnCli } from '../helpers/cli.js';
+import { openStore } from '../../agent/store/index.js';
+import { syntheticFailure } from '../../agent/store/synthetic.js';
+import { startTestSync } from '../helpers/sync.js';
 import { haveMosquitto, type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { failures, metrics, recordAt, status } from './payloads.js';
 
@@ -231,6 +237,74 @@ describe.skipIf(!available)('fleet collect: no genuine record dropped (issue 9 i
     expect(alarm).toHaveLength(1);
     expect(alarm[0]).toContain('"code":"seq_conflict"');
     expect(lines.filter((l) => l.includes('"event":"collect_seq_conflict"')).length).toBeGreaterThan(0);
+  });
+
+  it("an agent's outcome change reaches the collector as the record's next version; a stale one is ignored", async () => {
+    const file = join(tmp, 'versions.db');
+    const { lines, log } = capturingLogger();
+    const c = startCollector({
+      broker: broker.url,
+      fleet: 'ov',
+      clientId: 'collect-ov',
+      sink: sqliteSink(file),
+      log,
+    });
+    await c.ready;
+    const store = openStore({ path: join(tmp, 'agent-ov.db'), bootId: 'b1', synchronous: 'normal' });
+    const sync = startTestSync({ url: broker.url, fleet: 'ov', terminal: 'T0001', store });
+    const key = createHmac('sha256', 'k').update('4761739001010119').digest('hex').slice(0, 32);
+    const first = await store.record({ ...syntheticFailure(4), card_key: key }); // L_TIMEOUT
+    const other = await store.record(syntheticFailure(1));
+    sync.notify();
+    await waitFor(() => c.stats.inserted === 2, 'version 1 of both records at the collector');
+    await waitFor(() => store.stats().outboxDepth === 0, 'both marked synced at the agent');
+    const changed = await store.update(first.id, {
+      outcome: 'approved_late',
+      at: new Date().toISOString(),
+      linked_id: '01JD6ZQ3R5W7Y9A1C3E5G7J9KN',
+      recovered_by: 'late_approval',
+    });
+    expect(changed).toMatchObject({ version: 2, seq: 3 });
+    sync.notify();
+    await waitFor(() => c.stats.replaced === 1, 'version 2 replacing version 1');
+    await waitFor(() => store.stats().outboxDepth === 0, 'version 2 marked synced at the agent');
+    // a late re-send of version 1 (another publisher: a copy of the agent's first message)
+    const pub = await publisher();
+    await publishBatches(pub, 'ov', [{ terminal: 'T0001', records: [{ ...first, synced_at: null }] }]);
+    await pub.endAsync();
+    await waitFor(() => c.stats.stale === 1, 'the stale version 1 counted');
+    await sync.stop();
+    await store.close();
+    await c.stop();
+    expect(c.stats).toMatchObject({ inserted: 2, replaced: 1, stale: 1, idConflicts: 0, seqConflicts: 0 });
+    const db = new Database(file, { readonly: true });
+    const rows = db
+      .prepare('SELECT id, seq, version, outcome, linked_id, recovered_by FROM failures ORDER BY seq')
+      .all();
+    db.close();
+    expect(rows).toEqual([
+      { id: other.id, seq: 2, version: 1, outcome: 'declined', linked_id: null, recovered_by: null },
+      {
+        id: first.id,
+        seq: 3,
+        version: 2,
+        outcome: 'approved_late',
+        linked_id: '01JD6ZQ3R5W7Y9A1C3E5G7J9KN',
+        recovered_by: 'late_approval',
+      },
+    ]);
+    const stale = lines.find((l) => l.includes('"event":"collect_stale_version"')) ?? '';
+    expect(stale).toContain(first.id);
+    expect(stale).toContain('1<2');
+    // the agent's local card key never left it
+    for (const f of [file, `${file}-wal`]) {
+      try {
+        expect(readFileSync(f).includes(Buffer.from(key))).toBe(false);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
+    expect(lines.join('\n')).not.toContain(key);
   });
 
   it('refuses records naming another terminal or fleet than their topic with PUBACK 0x87, and logs them', async () => {

@@ -28,7 +28,7 @@ import {
   sqliteSink,
 } from '../../agent/fleet/sinks.js';
 import type { FailureRecord } from '../../agent/record.js';
-import { MIGRATIONS, RECORD_COLUMNS } from '../../agent/store/schema.js';
+import { MIGRATIONS, PRE_OUTCOME_COLUMNS } from '../../agent/store/schema.js';
 import { makeRecord } from '../export/seed.js';
 import { tempDir } from '../helpers/tmp.js';
 import { havePostgres, type Postgres, startPostgres } from '../helpers/postgres.js';
@@ -62,9 +62,21 @@ async function conflictScenario(sink: RecordSink, rows: () => Promise<Row[]>) {
   const first = run(0, 5, 'TERM0001');
   const ins = async (fleet: string, recs: FailureRecord[]) =>
     (await sink.insert(fleet, recs)) as InsertResult;
-  expect(await ins('A', first)).toEqual({ inserted: 5, duplicates: 0, conflicts: [] });
+  expect(await ins('A', first)).toEqual({
+    inserted: 5,
+    replaced: 0,
+    duplicates: 0,
+    stale: [],
+    conflicts: [],
+  });
   // a redelivery (same ids, same content)
-  expect(await ins('A', first)).toEqual({ inserted: 0, duplicates: 5, conflicts: [] });
+  expect(await ins('A', first)).toEqual({
+    inserted: 0,
+    replaced: 0,
+    duplicates: 5,
+    stale: [],
+    conflicts: [],
+  });
   // the agent's database was wiped: seq restarts at 1 under new ids
   const wiped = run(100, 3, 'TERM0001');
   const w = await ins('A', wiped);
@@ -72,7 +84,13 @@ async function conflictScenario(sink: RecordSink, rows: () => Promise<Row[]>) {
   expect(w.conflicts.map((c) => [c.kind, c.id, c.seq])).toEqual(wiped.map((r) => ['seq', r.id, r.seq]));
   // another fleet with the same terminal id and the same seqs: different terminals, no conflict
   const other = run(200, 3, 'TERM0001');
-  expect(await ins('B', other)).toEqual({ inserted: 3, duplicates: 0, conflicts: [] });
+  expect(await ins('B', other)).toEqual({
+    inserted: 3,
+    replaced: 0,
+    duplicates: 0,
+    stale: [],
+    conflicts: [],
+  });
   // the same id with different content: kept too, both flagged
   const changed = { ...(first[4] as FailureRecord), rc: '05', category: 'issuer_decline' as const, seq: 99 };
   const c = await ins('A', [changed]);
@@ -97,6 +115,64 @@ async function conflictScenario(sink: RecordSink, rows: () => Promise<Row[]>) {
   expect(all.filter((r) => r.seq_conflict)).toHaveLength(6);
 }
 
+interface VRow {
+  id: string;
+  seq: number;
+  version: number;
+  outcome: string;
+  recovered_by: string | null;
+}
+
+const LINK = '01JD6ZQ3R5W7Y9A1C3E5G7J9KN';
+
+/**
+ * Record versions against one sink: an outcome change (a higher version, under a new seq) replaces
+ * the stored row; a late redelivery of the old version is stale (not stored, reported); the same
+ * version again is a duplicate; the same version with other content is an id conflict, and the next
+ * version replaces both.
+ */
+async function versionScenario(sink: RecordSink, rows: (id: string) => Promise<VRow[]>) {
+  const ins = async (recs: FailureRecord[]) => (await sink.insert('A', recs)) as InsertResult;
+  const [a, b] = run(300, 2, 'TERM0002') as [FailureRecord, FailureRecord];
+  const none = { inserted: 0, replaced: 0, duplicates: 0, stale: [], conflicts: [] };
+  expect(await ins([a, b])).toEqual({ ...none, inserted: 2 });
+  const a2: FailureRecord = {
+    ...a,
+    seq: 3,
+    version: 2,
+    outcome: 'recovered',
+    outcome_at: '2026-11-23T08:05:00.000Z',
+    linked_id: LINK,
+    recovered_by: 'other_card',
+  };
+  expect(await ins([a2])).toEqual({ ...none, replaced: 1 });
+  expect(await ins([a])).toEqual({
+    ...none,
+    stale: [{ id: a.id, terminal_id: 'TERM0002', seq: 1, version: 1, stored_version: 2 }],
+  });
+  expect(await ins([a2])).toEqual({ ...none, duplicates: 1 });
+  expect(await rows(a.id)).toEqual([
+    { id: a.id, seq: 3, version: 2, outcome: 'recovered', recovered_by: 'other_card' },
+  ]);
+  // the same version with other content: an id conflict, both kept
+  const other: FailureRecord = { ...a2, recovered_by: 'same_card' };
+  const c = await ins([other]);
+  expect(c).toMatchObject({ inserted: 1, replaced: 0, stale: [] });
+  expect(c.conflicts).toEqual([{ kind: 'id', id: a.id, terminal_id: 'TERM0002', seq: 3 }]);
+  expect(await rows(a.id)).toHaveLength(2);
+  // the next version replaces both; in one message with its older version, the older is stale
+  const a3: FailureRecord = { ...a2, seq: 4, version: 3, outcome: 'possible_double_charge' };
+  const r = await ins([a2, a3]);
+  expect(r).toMatchObject({ replaced: 1, duplicates: 0, conflicts: [] });
+  expect(r.stale.map((s) => [s.version, s.stored_version])).toEqual([[2, 3]]);
+  expect(await rows(a.id)).toEqual([
+    { id: a.id, seq: 4, version: 3, outcome: 'possible_double_charge', recovered_by: 'other_card' },
+  ]);
+  expect(await rows(b.id)).toEqual([
+    { id: b.id, seq: 2, version: 1, outcome: 'declined', recovered_by: null },
+  ]);
+}
+
 function sqliteRows(file: string): Row[] {
   const db = new Database(file, { readonly: true });
   try {
@@ -117,8 +193,8 @@ function legacySqlite(file: string, recs: FailureRecord[]): void {
   const db = new Database(file);
   for (const m of MIGRATIONS.filter((x) => x.version <= 2)) db.exec(m.sql);
   db.pragma('user_version = 2');
-  // the agent schema v2 had no `notes`
-  const cols = RECORD_COLUMNS.filter((c) => c !== 'notes');
+  // the agent schema v2 had no `notes` (nor the outcome columns of v4)
+  const cols = PRE_OUTCOME_COLUMNS.filter((c) => c !== 'notes');
   const stmt = db.prepare(
     `INSERT OR IGNORE INTO failures (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
   );
@@ -140,6 +216,16 @@ describe('SQLite sink', () => {
     db.close();
   });
 
+  it('keeps the newest version of a record: replaces, ignores a stale one, flags a same-version conflict', async () => {
+    const file = join(tmp, 'versions.db');
+    const sink = sqliteSink(file);
+    const db = new Database(file, { readonly: true });
+    const stmt = db.prepare('SELECT id, seq, version, outcome, recovered_by FROM failures WHERE id = ?');
+    await versionScenario(sink, async (id) => stmt.all(id) as VRow[]);
+    db.close();
+    sink.close();
+  });
+
   it('creates the database, its -wal and -shm 0600', () => {
     const file = join(tmp, 'mode.db');
     const sink = sqliteSink(file); // the migrations have written: -wal and -shm exist now
@@ -156,7 +242,9 @@ describe('SQLite sink', () => {
     // a redelivery of an old record is recognized (digests were computed by the migration)
     expect(sink.insert('A', [old[0] as FailureRecord])).toEqual({
       inserted: 0,
+      replaced: 0,
       duplicates: 1,
+      stale: [],
       conflicts: [],
     });
     // what the old table refused: a new id on an existing (terminal, seq)
@@ -215,6 +303,21 @@ describe.skipIf(!pgAvailable)('PostgreSQL sink against a real server', () => {
     await reader.end();
   });
 
+  it('keeps the newest version of a record: replaces, ignores a stale one, flags a same-version conflict', async () => {
+    const table = freshTable();
+    const sink = await pgSink(await openPgPool(pg.url), table);
+    const reader = await openPgPool(pg.url);
+    await versionScenario(sink, async (id) => {
+      const r = await reader.query(
+        `SELECT id, seq, version, outcome, recovered_by FROM ${pgIdent(table)} WHERE id = $1`,
+        [id],
+      );
+      return r.rows.map((x) => ({ ...x, seq: Number(x.seq), version: Number(x.version) }) as VRow);
+    });
+    await sink.close();
+    await reader.end();
+  });
+
   it('migrates a table of the old schema (id primary key) and two collectors start together', async () => {
     const table = freshTable();
     const pool = await openPgPool(pg.url);
@@ -223,8 +326,8 @@ describe.skipIf(!pgAvailable)('PostgreSQL sink against a real server', () => {
     // as the old adapter inserted: ON CONFLICT (id) DO NOTHING, synced_at = receive time
     for (const r of old) {
       await pool.query(
-        `INSERT INTO ${table} (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
-        RECORD_COLUMNS.map((c) => (c === 'synced_at' ? '2026-11-23T09:00:00.000Z' : r[c])),
+        `INSERT INTO ${table} (${PRE_OUTCOME_COLUMNS.join(', ')}) VALUES (${PRE_OUTCOME_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
+        PRE_OUTCOME_COLUMNS.map((c) => (c === 'synced_at' ? '2026-11-23T09:00:00.000Z' : r[c])),
       );
     }
     const [a, b] = await Promise.all([
@@ -233,7 +336,9 @@ describe.skipIf(!pgAvailable)('PostgreSQL sink against a real server', () => {
     ]);
     expect(await a.insert('A', [old[0] as FailureRecord])).toEqual({
       inserted: 0,
+      replaced: 0,
       duplicates: 1,
+      stale: [],
       conflicts: [],
     });
     const res = await b.insert('A', run(50, 2, 'TERM0001'));
@@ -249,7 +354,7 @@ describe.skipIf(!pgAvailable)('PostgreSQL sink against a real server', () => {
     ).toEqual(old.map((r) => r.id).sort());
     expect(rows.filter((r) => r.seq_conflict)).toHaveLength(4);
     const v = await pool.query('SELECT version FROM pos_collector_schema WHERE table_name = $1', [table]);
-    expect(v.rows).toEqual([{ version: 2 }]);
+    expect(v.rows).toEqual([{ version: 3 }]);
     await a.close();
     await b.close();
     await pool.end();

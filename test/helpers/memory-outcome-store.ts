@@ -2,34 +2,28 @@
  * An in-memory OutcomeStore (agent/run/outcomes.ts) for tests of the keeper's logic: records with
  * versions, the approval ledger, ids in order. The real store's durability is tested with the store.
  */
+import type { OutcomeStore } from '../../agent/run/outcomes.js';
+import type { FailureRecord } from '../../agent/record.js';
 import type {
   Approval,
   NewApproval,
+  NewFailure,
   OpenFailure,
   OutcomeChange,
-  OutcomeStore,
-} from '../../agent/run/outcomes.js';
-import type { FailureRecord, Outcome } from '../../agent/record.js';
-import type { NewFailure } from '../../agent/store/index.js';
+} from '../../agent/store/index.js';
 
-export type StoredRecord = FailureRecord & {
-  version: number;
-  outcome: Outcome;
-  outcome_at: string | null;
-  linked_id: string | null;
-  recovered_by: string | null;
-  card_key: string | null;
-};
+export type StoredRecord = FailureRecord & { card_key: string | null };
 
 export class MemoryOutcomeStore implements OutcomeStore {
   readonly records = new Map<string, StoredRecord>();
   readonly approvals: Approval[] = [];
   private n = 0;
 
-  async record(f: NewFailure & { outcome: Outcome; card_key?: string | null }): Promise<FailureRecord> {
+  async record(f: NewFailure): Promise<FailureRecord> {
     const id = `R${String(++this.n).padStart(4, '0')}`;
+    const { card_key, ...fields } = f;
     const rec: StoredRecord = {
-      ...f,
+      ...fields,
       id,
       seq: this.n,
       boot_id: 'test',
@@ -38,7 +32,7 @@ export class MemoryOutcomeStore implements OutcomeStore {
       outcome_at: null,
       linked_id: null,
       recovered_by: null,
-      card_key: f.card_key ?? null,
+      card_key: card_key ?? null,
     };
     this.records.set(id, rec);
     return rec;

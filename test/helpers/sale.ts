@@ -25,6 +25,11 @@ export function saleRecord(over: Partial<FailureRecord> = {}): FailureRecord {
     category: 'issuer_decline',
     retry: 'after_customer_action',
     notes: null,
+    version: 1,
+    outcome: 'declined',
+    outcome_at: null,
+    linked_id: null,
+    recovered_by: null,
     synced_at: null,
     ...over,
   };

@@ -43,9 +43,8 @@ describe('store alarms', () => {
 describe('store ledger', () => {
   function pending(i: number, log: string[]): Pending {
     return {
-      f: syntheticFailure(i),
-      id: `id-${i}`,
-      resolve: (r) => log.push(`resolved ${r.id}`),
+      job: { kind: 'record', id: `id-${i}`, f: syntheticFailure(i) },
+      resolve: (r) => log.push(`resolved ${r?.id}`),
       reject: (e) => log.push(`rejected ${(e as StoreError).code}`),
       outcome: undefined,
     };

@@ -8,6 +8,7 @@ import { SCHEMA_VERSION } from '../../agent/store/schema.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { monotonicUlid, ULID_RE, ulidTime } from '../../agent/store/ulid.js';
 import { findPans } from '../../protocol/card/pan.js';
+import type { FailureRecord } from '../../agent/record.js';
 import { captureLogger } from '../helpers/log.js';
 import { waitUntil } from '../helpers/wait.js';
 
@@ -65,13 +66,8 @@ describe('store', () => {
     expect(out[0]).toEqual(recs[0]);
     expect(s.stats()).toMatchObject({ outboxDepth: 1000, total: 1000 });
     expect(s.unsynced(10, 995).map((r) => r.seq)).toEqual([996, 997, 998, 999, 1000]);
-    expect(
-      s.markSynced(
-        recs.slice(0, 600).map((r) => r.id),
-        new Date().toISOString(),
-      ),
-    ).toBe(600);
-    expect(s.markSynced([recs[0]?.id as string], new Date().toISOString())).toBe(0);
+    expect(s.markSynced(recs.slice(0, 600), new Date().toISOString())).toBe(600);
+    expect(s.markSynced([recs[0] as FailureRecord], new Date().toISOString())).toBe(0);
     expect(s.stats().outboxDepth).toBe(400);
     expect(s.unsynced(1)[0]?.seq).toBe(601);
     expect(s.counts().insufficient_funds).toBeGreaterThan(0);
@@ -97,7 +93,7 @@ describe('store', () => {
     s = mk();
     const b = await s.record(syntheticFailure(10));
     expect(b.seq).toBe(11);
-    s.markSynced([...a.map((r) => r.id), b.id], new Date().toISOString());
+    s.markSynced([...a, b], new Date().toISOString());
     s.db.prepare('DELETE FROM failures').run();
     await s.close();
     s = mk();
@@ -414,10 +410,7 @@ describe('store', () => {
     expect(s.alarms()).toContain('store_budget_exceeded');
     expect(s.stats().total).toBe(3000); // nothing dropped: all unsynced
     expect(lines.some((l) => l.includes('"code":"store_budget_exceeded"'))).toBe(true);
-    s.markSynced(
-      recs.slice(0, 2800).map((r) => r.id),
-      new Date().toISOString(),
-    );
+    s.markSynced(recs.slice(0, 2800), new Date().toISOString());
     expect(s.alarms()).not.toContain('store_budget_exceeded');
     const st = s.stats();
     expect(st.outboxDepth).toBe(200);

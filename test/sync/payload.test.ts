@@ -125,10 +125,25 @@ describe('payload JSON Schema', () => {
       id: '01JD6ZQ3R5W7Y9A1C3E5G7J9KM',
       seq: 1,
       boot_id: 'b',
+      version: 1,
+      outcome_at: null,
+      linked_id: null,
+      recovered_by: null,
       synced_at: null,
     };
     const good = { v: 1, fleet: 'f', terminal: 't', boot_id: 'b', records: [rec] };
     expect(validate(root, root, good)).toEqual([]);
+    // an outcome change is a later version of the record
+    const changed = { ...rec, version: 2, outcome: 'recovered', outcome_at: '2026-11-23T10:00:00.000Z' };
+    const later = { ...changed, linked_id: '01JD6ZQ3R5W7Y9A1C3E5G7J9KN', recovered_by: 'other_card' };
+    expect(validate(root, root, { ...good, records: [later] })).toEqual([]);
+    for (const bad of [
+      { ...rec, card_key: 'ab'.repeat(16) }, // local only: never on the wire
+      { ...later, recovered_by: 'cash' },
+      { ...later, outcome: 'lost' },
+      { ...later, version: 0 },
+    ])
+      expect(validate(root, root, { ...good, records: [bad] }).length).toBeGreaterThan(0);
     expect(
       validate(root, root, { ...good, records: [{ ...rec, pan_masked: '4761739001010119' }] }).length,
     ).toBeGreaterThan(0);

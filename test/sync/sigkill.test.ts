@@ -3,7 +3,9 @@
  * moments while recording and syncing, 12 rounds on one database file (SIGKILL_ROUNDS=N for a longer
  * run; each round is a process start). Afterwards: every record it
  * reported committed is in the database, intact (integrity_check, schema-valid rows, gapless seq),
- * and reached the broker; no output carries a full PAN.
+ * and reached the broker; no output carries a full PAN. The same with outcome changes (store.update)
+ * interleaved: every change reported committed survives as its version and seq, and reaches the
+ * broker.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -31,6 +33,8 @@ const DRIVER = join(ROOT, 'dist/scripts/record-driver.js');
 interface Run {
   child: ChildProcess;
   committed: Array<{ id: string; seq: number }>;
+  /** Outcome changes reported committed (U lines). */
+  updated: Array<{ id: string; seq: number; version: number }>;
   stdout: string;
   stderr: string;
   exited: Promise<number | null>;
@@ -42,6 +46,7 @@ function runDriver(args: string[]): Run {
   const run: Run = {
     child,
     committed: [],
+    updated: [],
     stdout: '',
     stderr: '',
     exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
@@ -63,6 +68,8 @@ function runDriver(args: string[]): Run {
         run.committed.push({ id: m[1] as string, seq: Number(m[2]) });
         first();
       }
+      const u = /^U (\S{26}) seq=(\d+) v=(\d+)$/.exec(l);
+      if (u) run.updated.push({ id: u[1] as string, seq: Number(u[2]), version: Number(u[3]) });
     }
   });
   child.stderr?.on('data', (d: Buffer) => {
@@ -126,7 +133,7 @@ describe.skipIf(!HAVE)('SIGKILL during recording and syncing', () => {
     const ids = new Set(rows.map((r) => r.id as string));
     for (const r of reported) expect(ids.has(r.id)).toBe(true);
     for (const r of rows) {
-      const { pan_last4: _generated, ...rec } = r;
+      const { pan_last4: _generated, card_key: _local, ...rec } = r;
       failureRecordSchema.parse(rec); // every column present and valid: nothing half-written
     }
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
@@ -163,6 +170,79 @@ describe.skipIf(!HAVE)('SIGKILL during recording and syncing', () => {
     }
     console.log(
       `sigkill: ${ROUNDS} rounds, ${reported.length} reported commits, ${rows.length} rows, ${got.length - gotIds.size} duplicates on the wire`,
+    );
+  }, 120_000);
+});
+
+describe.skipIf(!HAVE)('SIGKILL while recording, changing outcomes and syncing', () => {
+  let dir: string;
+  let broker: Mosquitto;
+  let c: Collector;
+  beforeAll(async () => {
+    ensureBuilt();
+    dir = tempDir('sigkill-upd-');
+    broker = await startMosquitto();
+    c = await collect(broker.url, 'pos/v1/kill/Tupd/#', 'collector-upd');
+  }, 180_000);
+  afterAll(async () => {
+    await c?.close();
+    await broker?.close();
+  });
+
+  it('every outcome change reported committed survives as its version and seq, and reaches the broker', async () => {
+    const db = join(dir, 'upd.db');
+    const base = ['--db', db, '--broker', broker.url, '--fleet', 'kill', '--terminal', 'Tupd'];
+    const committed: Array<{ id: string; seq: number }> = [];
+    const updated: Array<{ id: string; seq: number; version: number }> = [];
+    const ROUNDS_U = 5;
+    for (let round = 0; round < ROUNDS_U; round++) {
+      const args = [
+        '--count',
+        '300',
+        '--rate',
+        '3000',
+        '--update-every',
+        '3',
+        '--start',
+        String(round * 300),
+      ];
+      const run = runDriver([...base, ...args]);
+      await run.firstCommit;
+      await sleep(Math.floor(Math.random() * 100));
+      run.child.kill('SIGKILL');
+      await run.exited;
+      committed.push(...run.committed);
+      updated.push(...run.updated);
+    }
+    expect(updated.length).toBeGreaterThan(0);
+    const raw = new Database(db, { readonly: true });
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    const rows = raw.prepare('SELECT * FROM failures ORDER BY seq').all() as Array<Record<string, unknown>>;
+    raw.close();
+    const byId = new Map(rows.map((r) => [r.id as string, r]));
+    for (const r of committed) expect(byId.has(r.id)).toBe(true);
+    // each record is changed once: the row is the reported version, under the reported seq
+    for (const u of updated)
+      expect(byId.get(u.id)).toMatchObject({ seq: u.seq, version: 2, outcome: 'reversal_sent' });
+    for (const r of rows) {
+      const { pan_last4: _generated, card_key: _local, ...rec } = r;
+      failureRecordSchema.parse(rec);
+    }
+    expect(new Set(rows.map((r) => r.seq)).size).toBe(rows.length); // a seq is never shared
+
+    const last = runDriver([...base, '--count', '0', '--drain']);
+    expect(await last.exited).toBe(0);
+    await waitUntil(
+      () => {
+        const got = new Map<string, number>();
+        for (const r of c.records()) got.set(r.id, Math.max(got.get(r.id) ?? 0, Number(r.version)));
+        return rows.every((r) => got.get(r.id as string) === r.version);
+      },
+      20000,
+      'the newest version of every row at the broker',
+    );
+    console.log(
+      `sigkill with updates: ${ROUNDS_U} rounds, ${committed.length} reported commits, ${updated.length} reported updates, ${rows.length} rows`,
     );
   }, 120_000);
 });

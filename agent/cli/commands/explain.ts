@@ -28,7 +28,7 @@ import {
   pickCustomerLang,
   type TerminalInfo,
 } from '../../guidance/index.js';
-import type { FailureRecord } from '../../record.js';
+import { type FailureRecord, initialOutcome } from '../../record.js';
 
 export interface ExplainOptions {
   lang?: string;
@@ -75,6 +75,11 @@ export function sampleRecord(row: CodeRow): FailureRecord {
     category: row.category,
     retry: row.retry,
     notes: null,
+    version: 1,
+    outcome: initialOutcome(row.code),
+    outcome_at: null,
+    linked_id: null,
+    recovered_by: null,
     synced_at: null,
   };
 }
