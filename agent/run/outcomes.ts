@@ -19,6 +19,7 @@ import { LOCAL_FAULTS } from '../record.js';
 import type { Approval, NewApproval, NewFailure, OpenFailure, OutcomeChange } from '../store/index.js';
 import type { ApprovedSale, FailureFacts, OutcomeMove } from '../pipeline/pipeline.js';
 import { nextOutcome, type SaleEvent } from '../pipeline/outcome-machine.js';
+import { RecentIndex } from './recent-index.js';
 import type { CodeTable } from '../../protocol/response-codes/index.js';
 
 /** What the keeper needs of the store (agent/store: record, update and the approval ledger). */
@@ -66,8 +67,12 @@ const ALARM_MS = 60 * 60_000;
 export class OutcomeKeeper {
   /** Record ids by the pipeline's reference, once stored. */
   private readonly ids = new Map<number, Promise<string | null>>();
-  private failures: Followed[] = [];
-  private approvals: Approval[] = [];
+  /** Failures of the recovery window, by card hash and by amount; and by id (bounded). */
+  private readonly failuresByCard: RecentIndex<Followed>;
+  private readonly failuresByAmount: RecentIndex<Followed>;
+  private readonly failuresById = new Map<string, Followed>();
+  /** Approvals of the double-charge window, by card hash, amount and currency. */
+  private readonly approvalsByTwin: RecentIndex<{ atMs: number; ap: Approval }>;
   private alarmUntil = 0;
   /** Everything handed to the store and not settled: stop() waits for it. */
   private readonly pending = new Set<Promise<unknown>>();
@@ -76,6 +81,21 @@ export class OutcomeKeeper {
 
   constructor(private readonly o: OutcomeKeeperOptions) {
     this.now = o.now ?? Date.now;
+    this.failuresByCard = new RecentIndex(o.recoveryWindowMs);
+    this.failuresByAmount = new RecentIndex(o.recoveryWindowMs);
+    this.approvalsByTwin = new RecentIndex(o.doubleChargeWindowMs);
+  }
+
+  private follow(f: Followed): void {
+    if (f.cardKey !== null) this.failuresByCard.add(f.cardKey, f);
+    if (f.amount !== null) this.failuresByAmount.add(`${f.amount}|${f.currency}`, f);
+    if (this.failuresById.size >= MAX_REFS) this.failuresById.delete(this.failuresById.keys().next().value!);
+    this.failuresById.set(f.id, f);
+  }
+
+  private remember(ap: Approval): void {
+    const key = twinKey(ap);
+    if (key !== null) this.approvalsByTwin.add(key, { atMs: Date.parse(ap.occurred_at), ap });
   }
 
   /** Reloads the windows from the store (after a restart). */
@@ -84,17 +104,16 @@ export class OutcomeKeeper {
     const since = new Date(
       now - Math.max(this.o.recoveryWindowMs, this.o.doubleChargeWindowMs),
     ).toISOString();
-    this.approvals = this.o.store.recentApprovals(since);
-    this.failures = this.o.store
-      .openFailures(new Date(now - this.o.recoveryWindowMs).toISOString())
-      .map((f) => ({
+    for (const ap of this.o.store.recentApprovals(since)) this.remember(ap);
+    for (const f of this.o.store.openFailures(new Date(now - this.o.recoveryWindowMs).toISOString()))
+      this.follow({
         id: f.id,
         atMs: Date.parse(f.occurred_at),
         outcome: f.outcome,
         cardKey: f.card_key,
         amount: f.amount_minor,
         currency: f.currency,
-      }));
+      });
   }
 
   /** Active alarms: 'possible_double_charge' for an hour after one is found. */
@@ -117,17 +136,13 @@ export class OutcomeKeeper {
       amount: f.amount_minor,
       currency: f.currency,
     };
-    // the windows are minutes long: what is older can no longer be matched or moved
-    const horizon = followed.atMs - Math.max(this.o.recoveryWindowMs, this.o.doubleChargeWindowMs);
-    if (this.failures.length > 0 && this.failures[0]!.atMs < horizon)
-      this.failures = this.failures.filter((x) => x.atMs >= horizon);
     if (this.ids.size >= MAX_REFS) this.ids.delete(this.ids.keys().next().value!);
     this.ids.set(
       facts.ref,
       stored.then(
         (rec) => {
           followed.id = rec.id;
-          this.failures.push(followed);
+          this.follow(followed);
           this.o.onStored?.(rec);
           return rec.id;
         },
@@ -148,7 +163,7 @@ export class OutcomeKeeper {
     void this.track(
       Promise.all([id, ledger]).then(async ([recId, approval]) => {
         if (recId === null) return;
-        const f = this.failures.find((x) => x.id === recId);
+        const f = this.failuresById.get(recId);
         if (f) f.outcome = move.outcome;
         await this.update(recId, {
           outcome: move.outcome,
@@ -185,21 +200,10 @@ export class OutcomeKeeper {
    */
   private afterApproval(ap: Approval, lateFor: string | null): void {
     const atMs = Date.parse(ap.occurred_at);
-    this.approvals = this.approvals.filter(
-      (x) =>
-        Date.parse(x.occurred_at) >= atMs - Math.max(this.o.recoveryWindowMs, this.o.doubleChargeWindowMs),
-    );
+    const key = twinKey(ap);
     const twin =
-      ap.card_key === null || ap.amount_minor === null
-        ? undefined
-        : this.approvals.findLast(
-            (x) =>
-              x.card_key === ap.card_key &&
-              x.amount_minor === ap.amount_minor &&
-              x.currency === ap.currency &&
-              Date.parse(x.occurred_at) >= atMs - this.o.doubleChargeWindowMs,
-          );
-    this.approvals.push(ap);
+      key === null ? undefined : this.approvalsByTwin.latest(key, atMs - this.o.doubleChargeWindowMs)?.ap;
+    this.remember(ap);
     if (twin !== undefined) {
       this.doubleCharge(twin, ap, lateFor);
       return;
@@ -208,18 +212,14 @@ export class OutcomeKeeper {
   }
 
   private recover(ap: Approval, atMs: number): void {
-    const open = this.failures.filter(
-      (f) =>
-        f.id !== '' &&
-        f.atMs <= atMs &&
-        f.atMs >= atMs - this.o.recoveryWindowMs &&
-        nextOutcome(f.outcome, 'paid_later') !== null,
-    );
+    const since = atMs - this.o.recoveryWindowMs;
+    const open = (f: Followed): boolean =>
+      f.id !== '' && f.atMs <= atMs && nextOutcome(f.outcome, 'paid_later') !== null;
     let means: RecoveryMeans = 'same_card';
-    let f = ap.card_key === null ? undefined : open.findLast((x) => x.cardKey === ap.card_key);
+    let f = ap.card_key === null ? undefined : this.failuresByCard.latest(ap.card_key, since, open);
     if (f === undefined && ap.amount_minor !== null) {
       means = 'other_card';
-      f = open.findLast((x) => x.amount === ap.amount_minor && x.currency === ap.currency);
+      f = this.failuresByAmount.latest(`${ap.amount_minor}|${ap.currency}`, since, open);
     }
     if (f === undefined) return;
     const to = nextOutcome(f.outcome, 'paid_later')!;
@@ -258,7 +258,7 @@ export class OutcomeKeeper {
     const at = second.occurred_at;
     // the late-approved sale, if one of the two approvals came late for a failure, carries it
     const late = lateFor ?? this.recordLinkedTo(first.id);
-    const f = late === null ? undefined : this.failures.find((x) => x.id === late);
+    const f = late === null ? undefined : this.failuresById.get(late);
     const event: SaleEvent = 'second_approval';
     if (f !== undefined && nextOutcome(f.outcome, event) !== null) {
       f.outcome = nextOutcome(f.outcome, event) as Outcome;
@@ -339,4 +339,11 @@ export class OutcomeKeeper {
     p.then(done, done);
     return p;
   }
+}
+
+/** The key two approvals of a possible double charge share: card hash, amount, currency. */
+function twinKey(ap: Approval): string | null {
+  return ap.card_key === null || ap.amount_minor === null
+    ? null
+    : `${ap.card_key}|${ap.amount_minor}|${ap.currency}`;
 }

@@ -212,7 +212,7 @@ export const LOCAL_CODES: readonly RowSpec[] = [
   ['L_REVERSED',         'network',                 'cashier',  'retry_now',             null, null, 0, '13', 'reversed',           'The payment that timed out was reversed: safe to try again'],
   ['L_REVERSAL_FAILED',  'system_fault',            'cashier',  'never_same_card',       null, null, 0, '0F', 'reversal_failed',    'The reversal of a timed-out payment was refused: the customer may be charged'],
   ['L_APPROVED_LATE',    'approved',                'cashier',  'no_retry_needed',       null, null, 0, '03', 'approved_late',      'The host approved the payment after the timeout: do not charge again'],
-  ['L_DOUBLE_CHARGE',    'system_fault',            'cashier',  'no_retry_needed',       null, null, 0, '0E', 'double_charge',      'Two approvals for the same card and amount within the window: possible double charge'],
+  ['L_DOUBLE_CHARGE',    'system_fault',            'cashier',  'after_customer_action', null, null, 0, '0E', 'double_charge',      'Two approvals for the same card and amount within the window: possible double charge'],
 ];
 
 /**

@@ -144,8 +144,10 @@ describe('network retry rules', () => {
   });
 
   it('technical codes allow one immediate retry; soft declines need the customer', () => {
-    for (const code of ['19', '91', '96', '68', 'L_TIMEOUT', 'L_CARD_READ'])
+    for (const code of ['19', '91', '96', '68', 'L_CARD_READ', 'L_REVERSED'])
       expect(lookupCode(code).retry, code).toBe('retry_now');
+    // a timeout is reversed first: no retry until "Reversed. Safe to try again" (docs/outcomes.md)
+    expect(lookupCode('L_TIMEOUT').retry).toBe('retry_later');
     for (const code of ['55', '1A', '01', '02', 'L_PIN_TIMEOUT'])
       expect(lookupCode(code).retry, code).toBe('after_customer_action');
     expect(lookupCode('51')).toMatchObject({ retry: 'retry_later', retryAfterMin: 1440, visaCategory: 2 });
