@@ -269,12 +269,14 @@ export class Pipeline {
     const cls = mtiClass(m);
     const fnPair = (Math.floor(m / 10) % 10) >> 1;
     if (cls === 4) {
-      this.onReversalResponse(v, req ?? null, stanNum);
+      if (req === undefined && !this.forOurTerminal(v)) this.mismatch(v);
+      else this.onReversalResponse(v, req ?? null, stanNum);
       return;
     }
     if ((cls !== 1 && cls !== 2) || fnPair !== 0) return; // advice and network-management answers
     if (req === undefined && stanNum >= 0 && this.open.get(stanNum) !== undefined) {
-      this.onLateResponse(v, stanNum);
+      if (this.forOurTerminal(v)) this.onLateResponse(v, stanNum);
+      else this.mismatch(v);
       return;
     }
     // no request copy: a module that forwards responses only, or a request from before a restart
@@ -299,6 +301,29 @@ export class Pipeline {
     const mac = merchantAdviceCode(v);
     if (mac !== null) row = applyMerchantAdvice(row, mac);
     this.fail(row, sourceOf(row), v, req ?? null);
+  }
+
+  /**
+   * With no request copy to compare: does the response name this terminal in field 41 (or none)?
+   * A late answer or a reversal answer for another terminal must never move one of our sales.
+   */
+  private forOurTerminal(v: MessageView): boolean {
+    const n = v.codeInto(41);
+    if (n <= 0) return true;
+    const want = this.o.terminalId;
+    let end = n;
+    while (end > 0 && v.scratch[end - 1] === 0x20) end--; // ans8 is space-padded
+    if (end !== want.length) return false;
+    for (let i = 0; i < end; i++) if (v.scratch[i] !== want.charCodeAt(i)) return false;
+    return true;
+  }
+
+  private mismatch(v: MessageView): void {
+    this.counters.unpaired++;
+    this.log.warn(
+      { event: 'response_mismatch', mti: v.mti(), stan: v.get(11) ?? null },
+      'a response with our STAN for another terminal: ignored',
+    );
   }
 
   /** Does the response carry the request's terminal id (41) and transmission time (7), where both have them? */

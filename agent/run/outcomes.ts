@@ -204,6 +204,14 @@ export class OutcomeKeeper {
     const twin =
       key === null ? undefined : this.approvalsByTwin.latest(key, atMs - this.o.doubleChargeWindowMs)?.ap;
     this.remember(ap);
+    if (twin !== undefined && sameApproval(twin, ap)) {
+      // the host's answer again (a retransmission seen across a restart): one approval, not two
+      this.o.logger.info(
+        { event: 'approval_repeated', first: twin.id, second: ap.id },
+        'an approval seen twice',
+      );
+      return;
+    }
     if (twin !== undefined) {
       this.doubleCharge(twin, ap, lateFor);
       return;
@@ -346,4 +354,15 @@ function twinKey(ap: Approval): string | null {
   return ap.card_key === null || ap.amount_minor === null
     ? null
     : `${ap.card_key}|${ap.amount_minor}|${ap.currency}`;
+}
+
+/** The same approval twice: the same STAN, RRN and authorization code (each present). */
+function sameApproval(a: Approval, b: Approval): boolean {
+  return (
+    a.rrn !== null &&
+    a.rrn === b.rrn &&
+    a.auth_code !== null &&
+    a.auth_code === b.auth_code &&
+    a.stan === b.stan
+  );
 }

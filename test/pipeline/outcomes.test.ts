@@ -137,6 +137,17 @@ describe('pairing and outcomes in the pipeline', () => {
     expect(h.records).toHaveLength(1);
   });
 
+  it("another terminal's late 0210 or 0410 never moves one of our sales", () => {
+    const h = harness();
+    h.msg('REQ', '0200', sale('000181'));
+    h.evt('HOST_TIMEOUT', { stan: '000181' });
+    h.msg('RSP', '0210', { ...sale('000181'), 41: 'TERM0099', 37: '607312000181', 39: '00' });
+    h.msg('RSP', '0410', { ...sale('000182'), 41: 'TERM0099', 39: '00', 90: f90('000181') });
+    expect(h.moves).toEqual([]);
+    expect(h.pipeline.counters.unpaired).toBe(2);
+    expect(h.top().code).toBe('L_TIMEOUT');
+  });
+
   it('an ordinary answer retransmitted is one record', () => {
     const h = harness();
     h.msg('REQ', '0200', sale('000131'));
