@@ -3,15 +3,15 @@
  * package as a whole: the bundle (scripts/bundle.ts) builds it into a file of its own with only
  * these members, which loads in ~15 ms where all of zod (every schema type, every locale) takes
  * ~65 ms, most of the agent's start-up (docs/startup.md). A member missing here is a type error at
- * its use: add it to both lists.
+ * its use: add it to the list.
  */
-import {
+export {
   array,
   boolean,
   coerce,
-  enum as enum_,
+  enum,
   literal,
-  null as null_,
+  null,
   number,
   object,
   partialRecord,
@@ -27,26 +27,3 @@ import {
   ZodNumber,
   ZodString,
 } from 'zod';
-
-export const z = {
-  array,
-  boolean,
-  coerce,
-  enum: enum_,
-  literal,
-  null: null_,
-  number,
-  object,
-  partialRecord,
-  prettifyError,
-  record,
-  strictObject,
-  string,
-  toJSONSchema,
-  tuple,
-  union,
-  unknown,
-  ZodNullable,
-  ZodNumber,
-  ZodString,
-};

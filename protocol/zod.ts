@@ -7,7 +7,7 @@
  * module of ours takes zod from here (`import type` from 'zod' for types only).
  */
 import { createRequire } from 'node:module';
-import type { z as Members } from './zod-vendor.js';
+import type * as Members from './zod-vendor.js';
 
 export type ZodMembers = typeof Members;
 
@@ -23,11 +23,11 @@ function load(): ZodMembers {
   try {
     // the same relative name finds dist/protocol/zod-vendor.js from the compiled tree and
     // dist/bin/chunks/zod-vendor.js from the bundle's chunks
-    return (req('./zod-vendor.js') as { z: ZodMembers }).z;
+    return req('./zod-vendor.js') as ZodMembers;
   } catch (e) {
     // run from the TypeScript sources (the tests): the package itself has every member
     if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
-    return (req('zod') as { z: ZodMembers }).z;
+    return req('zod') as ZodMembers;
   }
 }
 

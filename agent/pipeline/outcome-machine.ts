@@ -61,6 +61,23 @@ export const TRANSITIONS: readonly Transition[] = [
 
 const NEXT = new Map<string, SaleState>(TRANSITIONS.map((t) => [`${t.from}|${t.on}`, t.to]));
 
+/** What the host or the payment module says of a sale after its request (not later sales). */
+const HOST_EVENTS: ReadonlySet<SaleEvent> = new Set([
+  'reversal_sent',
+  'reversal_accepted',
+  'reversal_refused',
+  'late_approval',
+]);
+
+const OPEN = new Set(
+  TRANSITIONS.filter((t) => t.from !== 'pending' && HOST_EVENTS.has(t.on)).map((t) => t.from),
+);
+
+/** A state the host or the module can still move a sale out of: the pipeline keeps such sales open. */
+export function isOpenState(state: SaleState): boolean {
+  return OPEN.has(state);
+}
+
 /** The state `event` moves a sale in `state` to, or null when the table has no such move. */
 export function nextOutcome(state: SaleState, event: SaleEvent): SaleState | null {
   return NEXT.get(`${state}|${event}`) ?? null;

@@ -49,6 +49,12 @@ export function mtiClass(mtiNum: number): number {
   return Math.floor(mtiNum / 100) % 10;
 }
 
+/** A sale's request or its answer: authorization or financial class, function 0 or 1 (not an advice). */
+export function isSaleMti(mtiNum: number): boolean {
+  const cls = mtiClass(mtiNum);
+  return (cls === 1 || cls === 2) && Math.floor(mtiNum / 10) % 10 <= 1;
+}
+
 export class PendingRequests {
   private readonly byKey = new Map<number, PendingRequest>();
 
@@ -74,15 +80,12 @@ export class PendingRequests {
     return r;
   }
 
-  /** The pending sale (class 1 or 2 request) with this STAN, whatever its class: for EVT lines, which name a STAN only. */
+  /** The pending sale request with this STAN, whatever its class: for EVT lines, which name a STAN only. */
   takeSale(stan: number): PendingRequest | undefined {
     for (const [key, r] of this.byKey) {
-      if (key % 1_000_000 !== stan % 1_000_000) continue;
-      const cls = Math.floor(key / 10_000_000) % 10;
-      if (cls === 1 || cls === 2) {
-        this.byKey.delete(key);
-        return r;
-      }
+      if (key % 1_000_000 !== stan % 1_000_000 || !isSaleMti(Number(r.mti))) continue;
+      this.byKey.delete(key);
+      return r;
     }
     return undefined;
   }

@@ -18,7 +18,7 @@
  */
 import type { Logger } from '../log.js';
 import { type Category, initialOutcome, LOCAL_FAULTS, type RcSource } from '../record.js';
-import type { NewFailure } from '../store/index.js';
+import type { NewApproval, NewFailure } from '../store/index.js';
 import { emptyInvalidOptionalFields } from '../store/record-schema.js';
 import type { CodeRow, CodeTable } from '../../protocol/response-codes/index.js';
 import { applyMerchantAdvice } from '../../protocol/response-codes/index.js';
@@ -32,16 +32,23 @@ import {
 import { type CompiledDialect, decodeInto, MessageView, TlvReader } from '../../protocol/iso8583/index.js';
 import { eventArg } from './event-args.js';
 import { merchantAdviceCode } from './merchant-advice.js';
-import { isRequestMti, mtiClass, pairKey, PendingRequests, type PendingRequest } from './pending.js';
+import {
+  isRequestMti,
+  isSaleMti,
+  mtiClass,
+  pairKey,
+  PendingRequests,
+  type PendingRequest,
+} from './pending.js';
 import { OpenSales } from './open-sales.js';
 import {
+  isOpenState,
   nextOutcome,
   OUTCOME_PROMPT,
   REVERSAL_ACCEPTED,
   type SaleEvent,
-  type SaleState,
 } from './outcome-machine.js';
-import type { Outcome, RecoveryMeans } from '../record.js';
+import type { Outcome } from '../record.js';
 import { RecentResponses } from './recent.js';
 import type { TerminalInfo } from '../guidance/index.js';
 import { CashierDesk, type DeskDisplay, isKeyName, type SlipPrinter } from './desk.js';
@@ -58,30 +65,18 @@ export interface DeclineNoter {
 export interface FailureFacts {
   /** The pipeline's reference for this failure: later outcome changes name it. */
   ref: number;
-  outcome: Outcome;
   /** The keyed card hash (hex), to find the sale again in later approvals; never stored in clear. */
   cardKey: string | null;
 }
 
-/** An approved sale, for the approval ledger (no PAN: masked, and the keyed hash). */
-export interface ApprovedSale {
-  occurred_at: string;
-  mti: string | null;
-  amount_minor: number | null;
-  currency: string | null;
-  pan_masked: string | null;
-  card_key: string | null;
-  stan: string | null;
-  rrn: string | null;
-  auth_code: string | null;
-}
+/** An approved sale, for the approval ledger (no PAN: masked, and the keyed hash); the agent adds its ids. */
+export type ApprovedSale = Omit<NewApproval, 'terminal_id' | 'merchant_id'>;
 
 /** A failure's outcome moved on (outcome-machine.ts). */
 export interface OutcomeMove {
   ref: number;
   outcome: Outcome;
   atMs: number;
-  recoveredBy?: RecoveryMeans | null;
   /** The approval that came late (approved_late): the agent puts it in the ledger and links it. */
   approval?: ApprovedSale;
 }
@@ -266,14 +261,12 @@ export class Pipeline {
       }
       this.pending.take(key);
     }
-    const cls = mtiClass(m);
-    const fnPair = (Math.floor(m / 10) % 10) >> 1;
-    if (cls === 4) {
+    if (mtiClass(m) === 4) {
       if (req === undefined && !this.forOurTerminal(v)) this.mismatch(v);
       else this.onReversalResponse(v, req ?? null, stanNum);
       return;
     }
-    if ((cls !== 1 && cls !== 2) || fnPair !== 0) return; // advice and network-management answers
+    if (!isSaleMti(m)) return; // advice and network-management answers
     if (req === undefined && stanNum >= 0 && this.open.get(stanNum) !== undefined) {
       if (this.forOurTerminal(v)) this.onLateResponse(v, stanNum);
       else this.mismatch(v);
@@ -281,14 +274,13 @@ export class Pipeline {
     }
     // no request copy: a module that forwards responses only, or a request from before a restart
     if (req === undefined) this.counters.unpaired++;
-    const n = v.codeInto(39);
-    if (n <= 0) {
+    let row = this.responseRow(v);
+    if (row === null) {
       this.counters.malformed++;
       this.log.warn({ event: 'response_without_rc', stan: v.get(11) ?? null }, 'response has no field 39');
       this.fail(this.o.codes.lookup(LOCAL_FAULTS.malformedResponse), 'local', v, req ?? null);
       return;
     }
-    let row = this.o.codes.lookupBytes(v.scratch, 0, n);
     if (row.category === 'approved') {
       this.counters.approvals++;
       this.count('approved');
@@ -303,19 +295,18 @@ export class Pipeline {
     this.fail(row, sourceOf(row), v, req ?? null);
   }
 
+  /** The code table's row for field 39 (read without allocating), or null when there is none. */
+  private responseRow(v: MessageView): CodeRow | null {
+    const n = v.codeInto(39);
+    return n > 0 ? this.o.codes.lookupBytes(v.scratch, 0, n) : null;
+  }
+
   /**
    * With no request copy to compare: does the response name this terminal in field 41 (or none)?
    * A late answer or a reversal answer for another terminal must never move one of our sales.
    */
   private forOurTerminal(v: MessageView): boolean {
-    const n = v.codeInto(41);
-    if (n <= 0) return true;
-    const want = this.o.terminalId;
-    let end = n;
-    while (end > 0 && v.scratch[end - 1] === 0x20) end--; // ans8 is space-padded
-    if (end !== want.length) return false;
-    for (let i = 0; i < end; i++) if (v.scratch[i] !== want.charCodeAt(i)) return false;
-    return true;
+    return field41Is(v, this.o.terminalId);
   }
 
   private mismatch(v: MessageView): void {
@@ -332,15 +323,7 @@ export class Pipeline {
       const t = v.num(7);
       if (t >= 0 && t !== req.sentTime) return false;
     }
-    if (req.terminal !== null) {
-      const n = v.codeInto(41);
-      if (n > 0) {
-        const want = req.terminal;
-        if (n !== want.length) return false;
-        for (let i = 0; i < n; i++) if (v.scratch[i] !== want.charCodeAt(i)) return false;
-      }
-    }
-    return true;
+    return req.terminal === null || field41Is(v, req.terminal);
   }
 
   /** The approved sale for the ledger: the response's fields, else its request's. */
@@ -352,7 +335,8 @@ export class Pipeline {
       amount_minor: amount >= 0 ? amount : (req?.amountMinor ?? null),
       currency: v.get(49) ?? req?.currency ?? null,
       pan_masked: v.panMasked() ?? req?.panMasked ?? null,
-      card_key: v.has(2) ? v.panDigest(this.o.cardKey) : (req?.cardKey ?? null),
+      // the request copy's hash when there is one: one HMAC per sale, not two
+      card_key: req?.cardKey ?? (v.has(2) ? v.panDigest(this.o.cardKey) : null),
       stan: v.get(11) ?? req?.stan ?? null,
       rrn: v.get(37)?.trim() || null,
       auth_code: v.get(38)?.trim() || null,
@@ -361,8 +345,7 @@ export class Pipeline {
 
   /** A sale response after its request timed out: approved late, or a late decline (nothing changes). */
   private onLateResponse(v: MessageView, stanNum: number): void {
-    const n = v.codeInto(39);
-    const row = n > 0 ? this.o.codes.lookupBytes(v.scratch, 0, n) : null;
+    const row = this.responseRow(v);
     if (row === null || row.category !== 'approved') {
       this.log.info(
         { event: 'late_decline', stan: v.get(11) ?? null, rc: row?.code ?? null },
@@ -372,13 +355,12 @@ export class Pipeline {
     }
     this.counters.approvals++;
     this.count('approved');
-    this.move(stanNum, 'late_approval', 'late_approval', this.approvedSale(v, null));
+    this.move(stanNum, 'late_approval', this.approvedSale(v, null));
   }
 
   /** 0410/0430 (1430): the reversal of a sale accepted or refused. */
   private onReversalResponse(v: MessageView, req: PendingRequest | null, stanNum: number): void {
-    const n = v.codeInto(39);
-    const row = n > 0 ? this.o.codes.lookupBytes(v.scratch, 0, n) : null;
+    const row = this.responseRow(v);
     const accepted = row !== null && (row.category === 'approved' || REVERSAL_ACCEPTED.has(row.code));
     const original = req?.originalStan ?? originalStanOf(v) ?? (stanNum >= 0 ? String(stanNum) : null);
     const origNum = original === null ? -1 : Number(original);
@@ -390,24 +372,20 @@ export class Pipeline {
       );
       return;
     }
-    this.move(origNum, accepted ? 'reversal_accepted' : 'reversal_refused', null);
+    this.move(origNum, accepted ? 'reversal_accepted' : 'reversal_refused');
   }
 
   /**
    * Moves an open sale through the outcome table: the new state's screen, then the outcome change
    * for its record. A move the table does not have is logged and changes nothing.
    */
-  private move(
-    stanNum: number,
-    event: SaleEvent,
-    recoveredBy: RecoveryMeans | null,
-    approval?: ApprovedSale,
-  ): void {
+  private move(stanNum: number, event: SaleEvent, approval?: ApprovedSale): void {
     const sale = this.open.get(stanNum);
     if (sale === undefined) return;
     const to = nextOutcome(sale.state, event);
     if (to === null) {
-      this.log.info(
+      // e.g. the module's 0400 copy and its EVT REVERSAL_SENT both announce one reversal
+      this.log.debug(
         { event: 'outcome_unchanged', stan: sale.stan, state: sale.state, on: event },
         "a message that does not change the sale's outcome",
       );
@@ -423,7 +401,6 @@ export class Pipeline {
       ref: sale.ref,
       outcome: to as Outcome,
       atMs: this.now(),
-      recoveredBy,
       ...(approval ? { approval } : {}),
     });
   }
@@ -441,11 +418,10 @@ export class Pipeline {
     }
     const stan = v.get(11);
     if (stan === undefined) return;
-    const cls = mtiClass(v.mtiNum);
     // a sale's request starts a new sale on the screen; a reversal or network message does not
-    if (cls === 1 || cls === 2) this.desk.saleStarted();
+    if (isSaleMti(v.mtiNum)) this.desk.saleStarted();
     const amount = v.num(4);
-    const originalStan = cls === 4 ? (originalStanOf(v) ?? stan) : null;
+    const originalStan = mtiClass(v.mtiNum) === 4 ? (originalStanOf(v) ?? stan) : null;
     this.pending.add(pairKey(v.mtiNum, Number(stan)), {
       stan,
       mti: v.mti(),
@@ -462,7 +438,7 @@ export class Pipeline {
       sentAt: this.now(),
     });
     // the module reversing a sale that timed out (its copy of the 0400/0420)
-    if (originalStan !== null) this.move(Number(originalStan), 'reversal_sent', null);
+    if (originalStan !== null) this.move(Number(originalStan), 'reversal_sent');
   }
 
   private onSignal(e: SignalEvent): void {
@@ -501,7 +477,7 @@ export class Pipeline {
       case 'REVERSAL_SENT': {
         const stan = e.stan !== null ? Number(e.stan) : -1;
         if (stan >= 0 && this.open.get(stan) !== undefined) {
-          this.move(stan, 'reversal_sent', null);
+          this.move(stan, 'reversal_sent');
           return;
         }
         if (stan >= 0 && this.failedStans.includes(stan)) {
@@ -538,8 +514,7 @@ export class Pipeline {
     this.open.expire(now);
     const expired = this.pending.expire(now - this.o.hostTimeoutMs);
     for (const req of expired) {
-      const cls = mtiClass(Number(req.mti));
-      if (cls !== 1 && cls !== 2) {
+      if (!isSaleMti(Number(req.mti))) {
         // a reversal or network message left unanswered: the sale's state does not change
         this.log.warn(
           { event: 'request_unanswered', mti: req.mti, stan: req.stan },
@@ -570,7 +545,7 @@ export class Pipeline {
     const o = this.o;
     const at = this.now();
     // repeated declines of the same card (keyed hash, never the number)
-    const cardKey = v !== null && v.has(2) ? v.panDigest(o.cardKey) : (req?.cardKey ?? null);
+    const cardKey = req?.cardKey ?? (v !== null && v.has(2) ? v.panDigest(o.cardKey) : null);
     let stop = false;
     if (cardKey !== null && row.category !== 'network' && row.category !== 'system_fault') {
       const t = o.tracker.note(cardKey, row, at);
@@ -621,11 +596,10 @@ export class Pipeline {
     const checked = emptyInvalidOptionalFields(rec);
     this.desk.recorded(checked);
     const ref = ++this.nextRef;
-    const outcome = checked.outcome;
     // a sale the host can still answer or the module reverse stays open under its STAN
-    if (outcome !== 'declined' && stanStr !== null)
-      this.open.open(Number(stanStr), { ref, state: outcome, stan: stanStr, openedAt: at });
-    o.record(checked, { ref, outcome, cardKey });
+    if (isOpenState(checked.outcome) && stanStr !== null)
+      this.open.open(Number(stanStr), { ref, state: checked.outcome, stan: stanStr, openedAt: at });
+    o.record(checked, { ref, cardKey });
   }
 
   /** The card's preferred language from EMV tag 5F2D in field 55, as the raw pairs ("defr"). */
@@ -651,9 +625,19 @@ function shortReason(text: string | undefined): string | null {
   return scrubPans(quoteInput(b, 0, b.length));
 }
 
-/** States in which the host or the module can still move a sale on (open-sales.ts keeps them). */
-function isOpenState(s: SaleState): boolean {
-  return s === 'timed_out' || s === 'reversal_sent' || s === 'reversal_failed';
+/**
+ * Does field 41 of the message hold `terminal` (trailing spaces aside: ans8 is space-padded), or
+ * is it absent? Compares bytes in the view's scratch: no string is made.
+ */
+function field41Is(v: MessageView, terminal: string): boolean {
+  let n = v.codeInto(41);
+  if (n <= 0) return true;
+  while (n > 0 && v.scratch[n - 1] === 0x20) n--;
+  let want = terminal.length;
+  while (want > 0 && terminal.charCodeAt(want - 1) === 0x20) want--;
+  if (n !== want) return false;
+  for (let i = 0; i < n; i++) if (v.scratch[i] !== terminal.charCodeAt(i)) return false;
+  return true;
 }
 
 /**

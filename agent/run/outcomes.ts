@@ -71,6 +71,8 @@ export class OutcomeKeeper {
   private readonly failuresByCard: RecentIndex<Followed>;
   private readonly failuresByAmount: RecentIndex<Followed>;
   private readonly failuresById = new Map<string, Followed>();
+  /** Late approvals (ledger id) and the record each came late for (bounded). */
+  private readonly lateLinks = new Map<string, string>();
   /** Approvals of the double-charge window, by card hash, amount and currency. */
   private readonly approvalsByTwin: RecentIndex<{ atMs: number; ap: Approval }>;
   private alarmUntil = 0;
@@ -89,8 +91,7 @@ export class OutcomeKeeper {
   private follow(f: Followed): void {
     if (f.cardKey !== null) this.failuresByCard.add(f.cardKey, f);
     if (f.amount !== null) this.failuresByAmount.add(`${f.amount}|${f.currency}`, f);
-    if (this.failuresById.size >= MAX_REFS) this.failuresById.delete(this.failuresById.keys().next().value!);
-    this.failuresById.set(f.id, f);
+    remember(this.failuresById, f.id, f);
   }
 
   private remember(ap: Approval): void {
@@ -131,13 +132,13 @@ export class OutcomeKeeper {
     const followed: Followed = {
       id: '',
       atMs: Date.parse(f.occurred_at),
-      outcome: facts.outcome,
+      outcome: f.outcome,
       cardKey: facts.cardKey,
       amount: f.amount_minor,
       currency: f.currency,
     };
-    if (this.ids.size >= MAX_REFS) this.ids.delete(this.ids.keys().next().value!);
-    this.ids.set(
+    remember(
+      this.ids,
       facts.ref,
       stored.then(
         (rec) => {
@@ -165,11 +166,14 @@ export class OutcomeKeeper {
         if (recId === null) return;
         const f = this.failuresById.get(recId);
         if (f) f.outcome = move.outcome;
+        const late = move.outcome === 'approved_late';
+        // which record a late approval came for: a second approval of it is that sale's double charge
+        if (late && approval) remember(this.lateLinks, approval.id, recId);
         await this.update(recId, {
           outcome: move.outcome,
           at,
           linked_id: approval?.id ?? null,
-          recovered_by: move.recoveredBy ?? null,
+          recovered_by: late ? 'late_approval' : null,
         });
         if (approval) this.afterApproval(approval, recId);
       }),
@@ -265,7 +269,7 @@ export class OutcomeKeeper {
     );
     const at = second.occurred_at;
     // the late-approved sale, if one of the two approvals came late for a failure, carries it
-    const late = lateFor ?? this.recordLinkedTo(first.id);
+    const late = lateFor ?? this.lateLinks.get(first.id) ?? null;
     const f = late === null ? undefined : this.failuresById.get(late);
     const event: SaleEvent = 'second_approval';
     if (f !== undefined && nextOutcome(f.outcome, event) !== null) {
@@ -299,35 +303,13 @@ export class OutcomeKeeper {
       retry: row.retry,
       notes: null,
       outcome: 'possible_double_charge',
+      linked_id: first.id,
       card_key: second.card_key,
     };
-    void this.track(
-      this.o.store.record(rec).then(
-        (r) =>
-          this.update(r.id, {
-            outcome: 'possible_double_charge',
-            at,
-            linked_id: first.id,
-            recovered_by: null,
-          }),
-        (err: Error & { code?: string }) => this.o.onNotStored?.(err),
-      ),
-    );
+    void this.track(this.o.store.record(rec).then(this.o.onStored, this.o.onNotStored));
   }
-
-  /** The failure a ledger approval was linked to as its late approval (in memory), or null. */
-  private recordLinkedTo(approvalId: string): string | null {
-    return this.lateLinks.get(approvalId) ?? null;
-  }
-
-  /** Late approvals (ledger id) and the record they came late for. */
-  private readonly lateLinks = new Map<string, string>();
 
   private async update(id: string, change: OutcomeChange): Promise<void> {
-    if (change.outcome === 'approved_late' && change.linked_id) {
-      if (this.lateLinks.size >= MAX_REFS) this.lateLinks.delete(this.lateLinks.keys().next().value!);
-      this.lateLinks.set(change.linked_id, id);
-    }
     try {
       const rec = await this.o.store.update(id, change);
       if (rec !== null) {
@@ -365,4 +347,10 @@ function sameApproval(a: Approval, b: Approval): boolean {
     a.auth_code === b.auth_code &&
     a.stan === b.stan
   );
+}
+
+/** Sets key → value in a map that keeps at most MAX_REFS entries (the oldest goes first). */
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (map.size >= MAX_REFS && !map.has(key)) map.delete(map.keys().next().value!);
+  map.set(key, value);
 }

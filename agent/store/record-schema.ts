@@ -72,6 +72,7 @@ export const newFailureSchema = z.strictObject({
   retry: z.enum(RETRY_ADVICE),
   notes: nullableText(MAX_NOTES),
   outcome: z.enum(OUTCOMES),
+  linked_id: ulid.nullable().optional(),
   card_key: cardKeySchema.optional(),
 });
 
@@ -84,22 +85,20 @@ export const outcomeChangeSchema = z.strictObject({
 });
 
 /** An approval for the ledger (store.recordApproval): the failure record's rules for shared fields. */
-export const newApprovalSchema = z.strictObject({
-  terminal_id: z.string().min(1).max(64),
-  merchant_id: z.string().max(64),
-  occurred_at: isoTime,
-  mti: wireText(/^\d{4}$/, '4 digits'),
-  amount_minor: z.number().int().min(0).max(MAX_AMOUNT_MINOR).nullable(),
-  currency: wireText(/^[0-9A-Z]{3}$/, '3 digits or capital letters'),
-  pan_masked: z
-    .string()
-    .regex(/^(\d{6}\*{3,9}\d{4}|\*{1,12})$/, 'masked PAN: first 6, *, last 4')
-    .nullable(),
-  card_key: cardKeySchema,
-  stan: wireText(/^\d{1,12}$/, '1 to 12 digits'),
-  rrn: wireText(/^[0-9A-Za-z ]{1,12}$/, '1 to 12 letters, digits or spaces'),
-  auth_code: wireText(/^[0-9A-Za-z ]{1,8}$/, '1 to 8 letters, digits or spaces'),
-});
+export const newApprovalSchema = newFailureSchema
+  .pick({
+    terminal_id: true,
+    merchant_id: true,
+    occurred_at: true,
+    mti: true,
+    amount_minor: true,
+    currency: true,
+    pan_masked: true,
+    stan: true,
+    rrn: true,
+    auth_code: true,
+  })
+  .extend({ card_key: cardKeySchema });
 
 /**
  * A stored or received record (no card_key: it never leaves the agent). Receivers also take

@@ -8,6 +8,8 @@ type StoreSet =
   'id' | 'seq' | 'boot_id' | 'synced_at' | 'version' | 'outcome_at' | 'linked_id' | 'recovered_by';
 
 export type NewFailure = Omit<FailureRecord, StoreSet> & {
+  /** What the record is about from the start: the first approval of a double charge. */
+  linked_id?: string | null;
   /**
    * The keyed card hash (hex, as the pipeline's panDigest makes it): kept in a local column so
    * recoveries are found after a restart; never in the record handed back, the sync payload,

@@ -1,7 +1,7 @@
 /**
  * What each queued job writes inside the committer's transaction (committer.ts), by named
  * parameters:
- * - record: a new failure row at version 1 with the terminal's next seq; its card key goes to the
+ * - record: a new failure row at version 1 with the terminal's next seq (linked_id if given); its card key goes to the
  *   local card_key column as bytes and never into the record handed back;
  * - update: an outcome change as the record's next version: version+1, outcome, outcome_at,
  *   linked_id and recovered_by set (an omitted linked_id/recovered_by keeps the stored one), the
@@ -49,7 +49,7 @@ export function createWriter(db: Database.Database, bootId: string, seq: SeqAllo
     next: Map<string, number>,
     delta: Delta,
   ) {
-    const { card_key, outcome, ...f } = job.f;
+    const { card_key, outcome, linked_id, ...f } = job.f;
     const rec: FailureRecord = {
       id,
       seq: seq.take(f.terminal_id, next),
@@ -58,7 +58,7 @@ export function createWriter(db: Database.Database, bootId: string, seq: SeqAllo
       version: 1,
       outcome,
       outcome_at: null,
-      linked_id: null,
+      linked_id: linked_id ?? null,
       recovered_by: null,
       synced_at: null,
     };

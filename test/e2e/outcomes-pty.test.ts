@@ -193,7 +193,7 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_MOSQUITTO)('uncertain outcomes over a pty, 
         stan: '000222',
         rc: 'L_DOUBLE_CHARGE',
         outcome: 'possible_double_charge',
-        version: 2,
+        version: 1, // made once, linked to the first approval from the start
         linked_id: expect.stringMatching(/^[0-9A-Z]{26}$/),
         recovered_by: null,
       },

@@ -1,8 +1,10 @@
 /**
- * An in-memory OutcomeStore (agent/run/outcomes.ts) for tests of the keeper's logic: records with
+ * An in-memory OutcomeStore (agent/run/outcomes.ts) and a keeper on it, for tests of the keeper's logic: records with
  * versions, the approval ledger, ids in order. The real store's durability is tested with the store.
  */
-import type { OutcomeStore } from '../../agent/run/outcomes.js';
+import { silentLogger } from '../../agent/log.js';
+import { OutcomeKeeper, type OutcomeStore } from '../../agent/run/outcomes.js';
+import { createCodeTable } from '../../protocol/response-codes/index.js';
 import type { FailureRecord } from '../../agent/record.js';
 import type {
   Approval,
@@ -30,7 +32,7 @@ export class MemoryOutcomeStore implements OutcomeStore {
       synced_at: null,
       version: 1,
       outcome_at: null,
-      linked_id: null,
+      linked_id: fields.linked_id ?? null,
       recovered_by: null,
       card_key: card_key ?? null,
     };
@@ -79,4 +81,18 @@ export class MemoryOutcomeStore implements OutcomeStore {
   byStan(stan: string): StoredRecord | undefined {
     return [...this.records.values()].find((r) => r.stan === stan);
   }
+}
+
+/** A keeper for TERM0001 on `store`: 30 min recovery window, 10 min double-charge window. */
+export function testKeeper(store: OutcomeStore, now?: () => number): OutcomeKeeper {
+  return new OutcomeKeeper({
+    store,
+    terminalId: 'TERM0001',
+    merchantId: 'MERCHANT0000001',
+    codes: createCodeTable(),
+    recoveryWindowMs: 30 * 60_000,
+    doubleChargeWindowMs: 10 * 60_000,
+    logger: silentLogger(),
+    ...(now ? { now } : {}),
+  });
 }

@@ -89,7 +89,7 @@ describe('pairing and outcomes in the pipeline', () => {
     h.advance(6_000); // no answer within the 5 s host timeout
     expect(h.records).toHaveLength(1);
     expect(h.records[0]!.f.rc).toBe('L_TIMEOUT');
-    expect(h.records[0]!.facts.outcome).toBe('timed_out');
+    expect(h.records[0]!.f.outcome).toBe('timed_out');
     expect(h.top()).toMatchObject({ code: 'L_TIMEOUT', title: 'PLEASE WAIT TO' });
     expect(h.text()).toMatch(/PLEASE WAIT TO No answer Don't retry yet/);
     h.pipeline.desk.key('INFO'); // the detail pages say it in full
@@ -127,7 +127,7 @@ describe('pairing and outcomes in the pipeline', () => {
     h.msg('RSP', '0210', late);
     h.msg('RSP', '0210', late); // the host sends it again
     expect(h.moves).toHaveLength(1);
-    expect(h.moves[0]).toMatchObject({ outcome: 'approved_late', recoveredBy: 'late_approval' });
+    expect(h.moves[0]).toMatchObject({ outcome: 'approved_late' });
     expect(h.moves[0]!.approval).toMatchObject({ stan: '000121', rrn: '607312000121', auth_code: 'A1B2C3' });
     expect(h.moves[0]!.approval!.pan_masked).toBe('476173******0119');
     expect(h.text()).toMatch(/APPROVED LATE AL .*No 2nd charge/);
@@ -155,7 +155,7 @@ describe('pairing and outcomes in the pipeline', () => {
     h.msg('RSP', '0210', rsp);
     h.msg('RSP', '0210', rsp);
     expect(h.records).toHaveLength(1);
-    expect(h.records[0]!.facts.outcome).toBe('declined');
+    expect(h.records[0]!.f.outcome).toBe('declined');
   });
 
   it('pairs by class and STAN: a 0410 does not answer a 0200 with the same STAN, a 0230 is consumed quietly', () => {

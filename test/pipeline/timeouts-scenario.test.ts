@@ -6,29 +6,17 @@
  * (the real store's side: test/e2e/outcomes-pty.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../agent/log.js';
-import { OutcomeKeeper } from '../../agent/run/outcomes.js';
 import { buildScript } from '../../hardware/simulator/index.js';
 import { createFramer } from '../../protocol/framing/index.js';
 import { DIALECTS } from '../../protocol/iso8583/index.js';
-import { createCodeTable } from '../../protocol/response-codes/index.js';
-import { MemoryOutcomeStore } from '../helpers/memory-outcome-store.js';
+import { MemoryOutcomeStore, testKeeper } from '../helpers/memory-outcome-store.js';
 import { testPipeline } from '../helpers/pipeline.js';
 
 describe.each(['ascii', 'iso93-ascii'] as const)('the timeouts scenario (%s)', (dialect) => {
   it('every sale ends where the script says: reversed, refused, approved late, recovered, double charge', async () => {
     const store = new MemoryOutcomeStore();
     let now = Date.parse('2026-12-03T10:00:00Z');
-    const keeper = new OutcomeKeeper({
-      store,
-      terminalId: 'TERM0001',
-      merchantId: 'MERCHANT0000001',
-      codes: createCodeTable(),
-      recoveryWindowMs: 30 * 60_000,
-      doubleChargeWindowMs: 10 * 60_000,
-      logger: silentLogger(),
-      now: () => now,
-    });
+    const keeper = testKeeper(store, () => now);
     const pipeline = testPipeline({
       dialect: DIALECTS[dialect],
       hostTimeoutMs: 60_000, // the script says when the host timed out (EVT HOST_TIMEOUT)

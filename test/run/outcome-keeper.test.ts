@@ -4,24 +4,12 @@
  * one card and amount are.
  */
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../agent/log.js';
 import type { ApprovedSale } from '../../agent/pipeline/pipeline.js';
-import { OutcomeKeeper } from '../../agent/run/outcomes.js';
-import { createCodeTable } from '../../protocol/response-codes/index.js';
-import { MemoryOutcomeStore } from '../helpers/memory-outcome-store.js';
+import { MemoryOutcomeStore, testKeeper } from '../helpers/memory-outcome-store.js';
 
 function keeper() {
   const store = new MemoryOutcomeStore();
-  const k = new OutcomeKeeper({
-    store,
-    terminalId: 'TERM0001',
-    merchantId: 'MERCHANT0000001',
-    codes: createCodeTable(),
-    recoveryWindowMs: 30 * 60_000,
-    doubleChargeWindowMs: 10 * 60_000,
-    logger: silentLogger(),
-  });
-  return { store, k };
+  return { store, k: testKeeper(store) };
 }
 
 const approval = (stan: string, rrn: string, at: string): ApprovedSale => ({
@@ -54,7 +42,12 @@ describe('double charges', () => {
     expect(k.counts.doubleCharges).toBe(1);
     expect(k.alarms()).toEqual(['possible_double_charge']);
     const [rec] = [...store.records.values()];
-    expect(rec).toMatchObject({ rc: 'L_DOUBLE_CHARGE', outcome: 'possible_double_charge', stan: '000002' });
+    expect(rec).toMatchObject({
+      rc: 'L_DOUBLE_CHARGE',
+      outcome: 'possible_double_charge',
+      stan: '000002',
+      version: 1,
+    });
     expect(rec!.linked_id).toBe(store.approvals[0]!.id);
   });
 });
