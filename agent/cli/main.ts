@@ -29,7 +29,11 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
     .description('Transaction-failure agent for card-payment terminals')
     .version(agentVersion())
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // commander prints its own usage errors, quoting the argument it refused (`argument
+    // '4111…' is invalid`): they pass the same PAN scrubber as every other error line; the
+    // subcommands inherit this output configuration
+    .configureOutput({ outputError: (text, write) => write(scrubPans(text)) });
   const wanted = argv[2];
   // `--version` needs no command; a known command needs only itself; help and the rest need all
   const names =

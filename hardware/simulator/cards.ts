@@ -1,5 +1,5 @@
 /**
- * The simulated shop's cards: a population of about 1,550 test card numbers, so that what the
+ * The simulated shop's cards: a population of about 1,550 synthetic card numbers, so that what the
  * agent learns per card (the repeat-decline guard, agent/guidance/decline-tracker.ts) behaves as
  * it would at a real counter: most cards are seen once, regulars come back several times a day,
  * and a few problem cards (expired, lost or stolen, always short of funds) are tried again and
@@ -8,7 +8,8 @@
  *
  * The shape is data (CARD_BRANDS, CARD_GROUPS below, docs/serial.md "Simulator"); the numbers are
  * made from the seed: same seed, same cards, same order. Every number is Luhn-valid and starts
- * with an issuer prefix of the networks' published test card numbers.
+ * with an issuer prefix of the networks' published test card numbers; the rest is random, so a
+ * number may exist on a real card: the simulator's frames are card data like a real module's.
  *
  * How a card is chosen for a transaction: the transaction's outcome is drawn first (the
  * scenario's mix); the groups that can carry that outcome compete by weight; within a group,

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT } from '../helpers/global-build.js';
 import { createStore, insertRecords, makeRecord } from '../export/seed.js';
 import { CLI } from '../helpers/cli.js';
+import { findPans } from '../../protocol/card/pan.js';
 
 // a fake base64 private key body and a shadow-style line: none of it may ever be printed
 const KEY_LINE = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDfakeKEYzQ9x';
@@ -114,6 +115,21 @@ describe('through the built CLI: nothing of a foreign file or a password reaches
     expect(url.code).toBe(2);
     expect(url.out).toContain('--broker');
     expect(url.out).not.toContain('TopSecret1');
+  });
+
+  it("a card number given as a command-line argument is masked in commander's own usage errors", async () => {
+    const pan = '4111111111111111';
+    for (const args of [
+      ['script', '--columns', pan],
+      [`--${pan}`],
+      ['simulate', '--dialect', pan],
+      ['explain', '51', '--lang', pan],
+    ]) {
+      const r = await runCli(args);
+      expect([args[0], r.code]).toEqual([args[0], 2]);
+      expect(r.out).toContain('411111******1111');
+      expect(findPans(r.out)).toEqual([]);
+    }
   });
 });
 

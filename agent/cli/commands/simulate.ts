@@ -90,7 +90,10 @@ export function register(program: Command): void {
       '--print',
       'print the script (labels, expected link result and outcome) as NDJSON instead of sending it',
     )
-    .option('--with-bytes', "--print: add each frame's wire bytes as hex (test card numbers included)")
+    .option(
+      '--with-bytes',
+      "--print: add each frame's wire bytes as hex, card numbers included (synthetic, on test-card prefixes: treat as card data)",
+    )
     .option(
       '--max-frame-bytes <n>',
       "the agent's maxFrameBytes (oversize noise goes above it)",
