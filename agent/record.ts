@@ -37,6 +37,8 @@ export const RECOVERY_MEANS = ['same_card', 'other_card', 'late_approval'] as co
 export type RecoveryMeans = (typeof RECOVERY_MEANS)[number];
 /** Outcomes of a sale that was paid after all: not lost revenue. */
 export const RECOVERED_OUTCOMES: readonly Outcome[] = ['recovered', 'approved_late'];
+/** Outcomes of a sale that was paid at least once (a double charge too): never lost revenue. */
+export const PAID_OUTCOMES: readonly Outcome[] = [...RECOVERED_OUTCOMES, 'possible_double_charge'];
 
 /** Outcomes that no longer change: store.openFailures() leaves them out (docs/outcomes.md). */
 export const FINAL_OUTCOMES: readonly Outcome[] = ['recovered', 'written_off', 'possible_double_charge'];

@@ -3,7 +3,7 @@
  * SQL text (only fixed column names, operators and `?` placeholders do). Used by the export command
  * (row stream, count) and the HTML report (aggregates). Tested directly in test/export/query.test.ts.
  */
-import { RECOVERED_OUTCOMES } from '../record.js';
+import { PAID_OUTCOMES, RECOVERED_OUTCOMES } from '../record.js';
 import { RECORD_COLUMNS } from '../store/schema.js';
 import { CURRENCIES, DEFAULT_EXPONENT, decimalToMinor } from '../../protocol/currency/iso4217.js';
 import type { Filters, TimeBound } from './filters.js';
@@ -126,7 +126,10 @@ export function reportTotals(f: Filters): SqlQuery {
 }
 
 /** A failure paid afterwards (fixed SQL: the outcome names are constants of agent/record.ts). */
-const RECOVERED_SQL = `outcome IN (${RECOVERED_OUTCOMES.map((o) => `'${o}'`).join(', ')})`;
+/** `outcome IN ('a', 'b')` for a list of our own outcome names (constants, never input). */
+const outcomeIn = (outcomes: readonly string[]) => `outcome IN (${outcomes.map((o) => `'${o}'`).join(', ')})`;
+const RECOVERED_SQL = outcomeIn(RECOVERED_OUTCOMES);
+const PAID_SQL = outcomeIn(PAID_OUTCOMES);
 
 /** Aggregates of the HTML report; all run over every matching row, not just the table's rows. */
 export type TimeBucket = 'hour' | 'day' | 'month';
@@ -150,9 +153,10 @@ export function reportQueries(f: Filters, bucket: TimeBucket) {
       sql: `SELECT rc, rc_source, category, count(*) AS n FROM failures ${w.sql} GROUP BY rc, rc_source, category ORDER BY n DESC, rc LIMIT ?`,
       params: [...p, 15],
     },
-    // a failure paid afterwards (same card, another card, a late approval) is not lost revenue
+    // a failure paid afterwards (same card, another card, a late approval), or paid twice (a
+    // possible double charge), is not lost revenue
     lostRevenue: {
-      sql: `SELECT currency, sum(amount_minor) AS total, count(*) AS n FROM failures ${andWhere(w, `category <> 'approved' AND amount_minor IS NOT NULL AND NOT ${RECOVERED_SQL}`)} GROUP BY currency ORDER BY n DESC`,
+      sql: `SELECT currency, sum(amount_minor) AS total, count(*) AS n FROM failures ${andWhere(w, `category <> 'approved' AND amount_minor IS NOT NULL AND NOT ${PAID_SQL}`)} GROUP BY currency ORDER BY n DESC`,
       params: p,
     },
     // how they were paid: an approved_late record without a means was recovered by the late approval

@@ -32,14 +32,26 @@ const DB = join(tmp, 'outcomes.db');
 const LINK = '01JD6ZQ3R5W7Y9A1C3E5G7J9KN';
 const AT = '2026-11-23T12:00:00.000Z';
 
-/** 12 EUR failures of 10.00 each: 3 same card, 2 other card, 1 approved late (no means), 6 lost. */
-const records: FailureRecord[] = Array.from({ length: 12 }, (_, i) => {
+/**
+ * 13 EUR records of 10.00 each: 3 same card, 2 other card, 1 approved late (no means), 6 lost, and
+ * a possible double charge (money taken twice: not lost).
+ */
+const records: FailureRecord[] = Array.from({ length: 13 }, (_, i) => {
   const base = makeRecord(i, { amount_minor: 1000, currency: '978' });
   const changed = (over: Partial<FailureRecord>) => ({ ...base, version: 2, outcome_at: AT, ...over });
   if (i < 3) return changed({ outcome: 'recovered', linked_id: LINK, recovered_by: 'same_card' });
   if (i < 5) return changed({ outcome: 'recovered', linked_id: LINK, recovered_by: 'other_card' });
   if (i === 5) return changed({ outcome: 'approved_late', linked_id: LINK });
   if (i === 6) return changed({ outcome: 'reversed' }); // reversed, not paid: still lost
+  if (i === 12)
+    return {
+      ...base,
+      rc: 'L_DOUBLE_CHARGE',
+      rc_source: 'local' as const,
+      category: 'system_fault' as const,
+      outcome: 'possible_double_charge' as const,
+      linked_id: LINK,
+    };
   return base;
 });
 
@@ -79,7 +91,7 @@ describe('report: lost revenue and recovered sales', () => {
       generatedAt: new Date(AT),
     });
     db.close();
-    expect(d.totals.failures).toBe(12);
+    expect(d.totals.failures).toBe(13);
     expect(d.lostRevenue).toEqual([
       expect.objectContaining({ alpha: 'EUR', n: 6, totalMinor: 6000, formatted: '€60.00' }),
     ]);
