@@ -43,12 +43,33 @@ export const PAID_OUTCOMES: readonly Outcome[] = [...RECOVERED_OUTCOMES, 'possib
 /** Outcomes that no longer change: store.openFailures() leaves them out (docs/outcomes.md). */
 export const FINAL_OUTCOMES: readonly Outcome[] = ['recovered', 'written_off', 'possible_double_charge'];
 
-/** The outcome a record gets at version 1 from its response code (and what older rows are given). */
+/**
+ * The outcome a record gets at version 1 from its response code; any other code: 'declined'. The
+ * same rule gives rows from before outcomes theirs (the store's and the collector's migrations,
+ * the export's view of an old file: initialOutcomeSql). A code added here later cannot change how
+ * an old row migrates: no row from before it was added carries it.
+ */
+export const INITIAL_OUTCOMES: Readonly<Record<string, Outcome>> = {
+  L_TIMEOUT: 'timed_out',
+  L_REVERSAL_PENDING: 'reversal_sent',
+  L_DOUBLE_CHARGE: 'possible_double_charge',
+};
+
 export function initialOutcome(rc: string): Outcome {
-  if (rc === 'L_TIMEOUT') return 'timed_out';
-  if (rc === 'L_REVERSAL_PENDING') return 'reversal_sent';
-  if (rc === 'L_DOUBLE_CHARGE') return 'possible_double_charge';
-  return 'declined';
+  return Object.hasOwn(INITIAL_OUTCOMES, rc) ? INITIAL_OUTCOMES[rc]! : 'declined';
+}
+
+/** initialOutcome as an SQL expression over the column `rc` (constants of ours, never input). */
+export function initialOutcomeSql(rc = 'rc'): string {
+  const whens = Object.entries(INITIAL_OUTCOMES).map(([code, o]) => `WHEN '${code}' THEN '${o}'`);
+  return `CASE ${rc} ${whens.join(' ')} ELSE 'declined' END`;
+}
+
+/** `rc IN (...)`: the rows whose first outcome is not 'declined' (what a migration must set). */
+export function notDeclinedSql(rc = 'rc'): string {
+  return `${rc} IN (${Object.keys(INITIAL_OUTCOMES)
+    .map((c) => `'${c}'`)
+    .join(', ')})`;
 }
 
 /** Where the response code came from. */

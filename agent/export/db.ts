@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { FailureRecord } from '../record.js';
+import { type FailureRecord, initialOutcomeSql } from '../record.js';
 import { inspectDbFile } from '../store/db-file.js';
 import { ExportError } from './errors.js';
 import type { SqlQuery } from './query.js';
@@ -49,7 +49,7 @@ function withOutcomeColumns(db: ReadDb): void {
   const cols = new Set(db.prepare("SELECT name FROM pragma_table_xinfo('failures')").pluck().all());
   if (cols.has('outcome')) return;
   db.exec(`CREATE TEMP VIEW failures AS SELECT *, 1 AS version,
-    CASE WHEN rc = 'L_TIMEOUT' THEN 'timed_out' ELSE 'declined' END AS outcome,
+    ${initialOutcomeSql()} AS outcome,
     NULL AS outcome_at, NULL AS linked_id, NULL AS recovered_by${cols.has('notes') ? '' : ', NULL AS notes'}
     FROM main.failures`);
 }

@@ -30,6 +30,7 @@
  * outcome columns (digests filled, or filled again, by the sink).
  */
 import { createHash } from 'node:crypto';
+import { initialOutcomeSql, notDeclinedSql } from '../record.js';
 import {
   MIGRATIONS,
   type Migration,
@@ -135,7 +136,7 @@ ALTER TABLE failures ADD COLUMN outcome TEXT NOT NULL DEFAULT 'declined';
 ALTER TABLE failures ADD COLUMN outcome_at TEXT;
 ALTER TABLE failures ADD COLUMN linked_id TEXT;
 ALTER TABLE failures ADD COLUMN recovered_by TEXT;
-UPDATE failures SET outcome = 'timed_out' WHERE rc = 'L_TIMEOUT';
+UPDATE failures SET outcome = ${initialOutcomeSql()} WHERE ${notDeclinedSql()};
 UPDATE failures SET digest = ${SQLITE_DIGEST_FUNCTION}(${DIGEST_COLUMNS.join(', ')});
 CREATE INDEX failures_id_version ON failures (id, version);
 `,
@@ -252,7 +253,7 @@ export function pgV3Sql(table = 'failures'): string {
   const add = OUTCOME_COLUMNS.map((c) => `ADD COLUMN IF NOT EXISTS ${c} ${PG_COLUMN_TYPES[c]}`);
   return [
     `ALTER TABLE ${t}\n  ${add.join(',\n  ')}`,
-    `UPDATE ${t} SET outcome = 'timed_out' WHERE rc = 'L_TIMEOUT' AND version = 1`,
+    `UPDATE ${t} SET outcome = ${initialOutcomeSql()} WHERE version = 1 AND ${notDeclinedSql()}`,
     `CREATE INDEX IF NOT EXISTS ${pgIdent(`${table}_id_version`)} ON ${t} (id, version)`,
   ].join(';\n');
 }

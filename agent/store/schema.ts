@@ -13,6 +13,8 @@
  * bytes (BLOB), not as hex text: 32 hex characters can hold a 13-19 digit Luhn-valid run that a
  * card-data scan of the file would rightly flag.
  */
+import { initialOutcomeSql, notDeclinedSql } from '../record.js';
+
 export interface Migration {
   version: number;
   description: string;
@@ -95,7 +97,7 @@ ALTER TABLE failures ADD COLUMN outcome_at TEXT;
 ALTER TABLE failures ADD COLUMN linked_id TEXT;
 ALTER TABLE failures ADD COLUMN recovered_by TEXT;
 ALTER TABLE failures ADD COLUMN card_key BLOB;
-UPDATE failures SET outcome = 'timed_out' WHERE rc = 'L_TIMEOUT';
+UPDATE failures SET outcome = ${initialOutcomeSql()} WHERE ${notDeclinedSql()};
 CREATE TABLE approvals (
   id           TEXT PRIMARY KEY,
   terminal_id  TEXT NOT NULL,

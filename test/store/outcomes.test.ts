@@ -319,15 +319,18 @@ describe('migration v4', () => {
     );
     ins.run('01JD6ZQ3R5W7Y9A1C3E5G7J9KA', 1, 'L_TIMEOUT', 'local');
     ins.run('01JD6ZQ3R5W7Y9A1C3E5G7J9KB', 2, '91', 'host');
-    db.prepare("INSERT INTO terminal_seq VALUES ('T0001', 2)").run();
+    ins.run('01JD6ZQ3R5W7Y9A1C3E5G7J9KC', 3, 'L_REVERSAL_PENDING', 'local');
+    db.prepare("INSERT INTO terminal_seq VALUES ('T0001', 3)").run();
     db.close();
     const s = mk({ path, synchronous: 'normal' });
     expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(s.unsynced(10).map((r) => [r.rc, r.version, r.outcome, r.outcome_at])).toEqual([
       ['L_TIMEOUT', 1, 'timed_out', null],
       ['91', 1, 'declined', null],
+      // the same rule as a new record's (initialOutcome), not a second copy that disagrees
+      ['L_REVERSAL_PENDING', 1, 'reversal_sent', null],
     ]);
     const u = await s.update('01JD6ZQ3R5W7Y9A1C3E5G7J9KA', { outcome: 'reversal_sent', at: T0 });
-    expect(u).toMatchObject({ version: 2, seq: 3 });
+    expect(u).toMatchObject({ version: 2, seq: 4 });
   });
 });
