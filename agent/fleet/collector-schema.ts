@@ -258,21 +258,30 @@ export function pgV3Sql(table = 'failures'): string {
   ].join(';\n');
 }
 
-/** The newest stored version of each id in $1. */
+/**
+ * The newest stored version of each record ($1 ids, $2 fleets, $3 terminals): a record is its id
+ * within its fleet and terminal, so another fleet's row with the same id is never taken for it.
+ */
 export function pgVersionsSql(table = 'failures'): string {
-  return `SELECT id, max(version) AS version FROM ${pgIdent(table)} WHERE id = ANY($1::text[]) GROUP BY id`;
+  return `SELECT f.id, max(f.version) AS version FROM ${pgIdent(table)} AS f
+  JOIN unnest($1::text[], $2::text[], $3::text[]) AS p(id, fleet, terminal_id)
+    ON f.id = p.id AND f.fleet = p.fleet AND f.terminal_id = p.terminal_id
+  GROUP BY f.id`;
 }
 
-/** Deletes the rows of each id in $1 older than its version in $2 (a newer version replaces them). */
+/** Deletes the rows of each record ($1 ids, $2 fleets, $3 terminals) older than its version in $4. */
 export function pgDropOlderSql(table = 'failures'): string {
-  return `DELETE FROM ${pgIdent(table)} AS f USING unnest($1::text[], $2::bigint[]) AS p(id, version)
-  WHERE f.id = p.id AND f.version < p.version`;
+  return `DELETE FROM ${pgIdent(table)} AS f
+  USING unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS p(id, fleet, terminal_id, version)
+  WHERE f.id = p.id AND f.fleet = p.fleet AND f.terminal_id = p.terminal_id AND f.version < p.version`;
 }
 
-/** SQLite: the newest stored version of @id (NULL when none). */
-export const SQLITE_VERSION_OF = 'SELECT max(version) FROM failures WHERE id = ?';
-/** SQLite: deletes the rows of an id older than a version (a newer version replaces them). */
-export const SQLITE_DROP_OLDER = 'DELETE FROM failures WHERE id = ? AND version < ?';
+/** SQLite: the newest stored version of a record (id, fleet, terminal; NULL when none). */
+export const SQLITE_VERSION_OF =
+  'SELECT max(version) FROM failures WHERE id = ? AND fleet = ? AND terminal_id = ?';
+/** SQLite: deletes a record's rows older than a version (id, fleet, terminal, version). */
+export const SQLITE_DROP_OLDER =
+  'DELETE FROM failures WHERE id = ? AND fleet = ? AND terminal_id = ? AND version < ?';
 
 /** Multi-row insert of `rows` records ($1…$n, COLLECTOR_COLUMNS per row); redeliveries ignored. */
 export function pgInsertSql(rows: number, table = 'failures'): string {

@@ -174,14 +174,14 @@ export function sqliteSink(file: string): SqliteSink {
     const res: InsertResult = { inserted: 0, replaced: 0, duplicates: 0, stale: [], conflicts: [] };
     const newest = newestInMessage(records);
     for (const r of records) {
-      const stored = versionOf.get(r.id) as number | null;
+      const stored = versionOf.get(r.id, fleet, r.terminal_id) as number | null;
       const top = Math.max(stored ?? 0, newest.get(r.id) ?? 0);
       if (r.version < top) {
         res.stale.push(staleOf(r, top));
         continue;
       }
       const replacing = stored !== null && r.version > stored;
-      if (replacing) dropOlder.run(r.id, r.version);
+      if (replacing) dropOlder.run(r.id, fleet, r.terminal_id, r.version);
       const vals = rowValues(fleet, r, at);
       const named: Record<string, unknown> = {};
       COLLECTOR_COLUMNS.forEach((c, i) => {
@@ -345,12 +345,19 @@ export async function pgMigrate(pool: PgQueryable, table = 'failures'): Promise<
 async function newestOnly(
   c: PgClient,
   table: string,
+  fleet: string,
   records: readonly FailureRecord[],
   stale: Stale[],
 ): Promise<{ keep: FailureRecord[]; replacing: Set<string> }> {
   const newest = newestInMessage(records);
   const stored = new Map<string, number>();
-  const got = await c.query(pgVersionsSql(table), [[...newest.keys()]]);
+  const terminalOf = new Map(records.map((r) => [r.id, r.terminal_id]));
+  const ids = [...newest.keys()];
+  const got = await c.query(pgVersionsSql(table), [
+    ids,
+    ids.map(() => fleet),
+    ids.map((id) => terminalOf.get(id)),
+  ]);
   for (const row of got.rows) stored.set(row.id as string, Number(row.version));
   const keep: FailureRecord[] = [];
   const replacing = new Set<string>();
@@ -365,7 +372,12 @@ async function newestOnly(
   }
   if (replacing.size > 0) {
     const ids = [...replacing];
-    await c.query(pgDropOlderSql(table), [ids, ids.map((id) => newest.get(id))]);
+    await c.query(pgDropOlderSql(table), [
+      ids,
+      ids.map(() => fleet),
+      ids.map((id) => terminalOf.get(id)),
+      ids.map((id) => newest.get(id)),
+    ]);
   }
   return { keep, replacing };
 }
@@ -384,7 +396,7 @@ export async function pgSink(pool: PgQueryable, table = 'failures'): Promise<Rec
           await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pos-agent collect ${key}`]);
         }
         const res: InsertResult = { inserted: 0, replaced: 0, duplicates: 0, stale: [], conflicts: [] };
-        const { keep, replacing } = await newestOnly(c, table, records, res.stale);
+        const { keep, replacing } = await newestOnly(c, table, fleet, records, res.stale);
         const newIds: string[] = [];
         const newDigests: string[] = [];
         for (let i = 0; i < keep.length; i += PG_MAX_ROWS_PER_INSERT) {

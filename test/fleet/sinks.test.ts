@@ -171,6 +171,12 @@ async function versionScenario(sink: RecordSink, rows: (id: string) => Promise<V
   expect(await rows(b.id)).toEqual([
     { id: b.id, seq: 2, version: 1, outcome: 'declined', recovered_by: null },
   ]);
+  // another fleet's terminal publishing the same id at a higher version is a record of its own
+  // (stored, flagged as an id conflict): it never replaces fleet A's row
+  const spoof: FailureRecord = { ...a3, terminal_id: 'TERM0666', version: 9 };
+  const s9 = (await sink.insert('B', [spoof])) as InsertResult;
+  expect(s9).toMatchObject({ inserted: 1, replaced: 0, stale: [] });
+  expect((await rows(a.id)).map((r) => r.version).sort()).toEqual([3, 9]);
 }
 
 function sqliteRows(file: string): Row[] {
