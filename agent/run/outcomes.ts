@@ -106,7 +106,7 @@ export class OutcomeKeeper {
       now - Math.max(this.o.recoveryWindowMs, this.o.doubleChargeWindowMs),
     ).toISOString();
     for (const ap of this.o.store.recentApprovals(since)) this.remember(ap);
-    for (const f of this.o.store.openFailures(new Date(now - this.o.recoveryWindowMs).toISOString()))
+    for (const f of this.o.store.openFailures(new Date(now - this.o.recoveryWindowMs).toISOString())) {
       this.follow({
         id: f.id,
         atMs: Date.parse(f.occurred_at),
@@ -115,6 +115,9 @@ export class OutcomeKeeper {
         amount: f.amount_minor,
         currency: f.currency,
       });
+      // a second approval of a late-approved sale is that sale's double charge, after a restart too
+      if (f.outcome === 'approved_late' && f.linked_id !== null) remember(this.lateLinks, f.linked_id, f.id);
+    }
   }
 
   /** Active alarms: 'possible_double_charge' for an hour after one is found. */

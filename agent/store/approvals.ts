@@ -21,7 +21,8 @@ const OPEN_COLUMNS = [
   'currency',
   'stan',
   'mti',
-] as const;
+  'linked_id',
+] as const satisfies readonly (keyof OpenFailure)[];
 
 function hexKeys<T extends { card_key: unknown }>(rows: T[]): T[] {
   for (const r of rows) r.card_key = r.card_key instanceof Buffer ? r.card_key.toString('hex') : null;

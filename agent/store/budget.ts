@@ -2,7 +2,8 @@
  * The size budget: after commits and acks, synced rows are purged oldest first until the used
  * pages are under 90% of budgetBytes; unsynced rows are never purged (alarm
  * 'store_budget_exceeded' instead). purge() also makes room when the disk is full.
- * The approval ledger's retention: approvals older than the retention (days) are deleted, at most
+ * The approval ledger's retention: approvals older than the retention (days) are deleted, and the
+ * card keys of failures as old are cleared (they only match failures with approvals), at most
  * once a minute (from enforce(), so after commits and acks) and at open.
  */
 import type Database from 'better-sqlite3';
@@ -34,6 +35,10 @@ export function createBudget(
   approvalRetentionDays = 7,
 ): Budget {
   const expireStmt = db.prepare('DELETE FROM approvals WHERE occurred_at < ?');
+  // a failure's card key serves only to match it with approvals of the ledger: it goes with them
+  const forgetKeysStmt = db.prepare(
+    'UPDATE failures SET card_key = NULL WHERE occurred_at < ? AND card_key IS NOT NULL',
+  );
   let expiredAt = -Infinity;
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const pageCountStmt = db.prepare('PRAGMA page_count').pluck();
@@ -59,8 +64,12 @@ export function createBudget(
     const before = new Date(nowMs - approvalRetentionDays * 86_400_000).toISOString();
     try {
       const n = expireStmt.run(before).changes;
-      if (n > 0)
-        log.info({ event: 'approvals_purged', rows: n, before }, 'purged approvals past their retention');
+      const keys = forgetKeysStmt.run(before).changes;
+      if (n > 0 || keys > 0)
+        log.info(
+          { event: 'approvals_purged', rows: n, card_keys: keys, before },
+          "purged approvals and failures' card keys past their retention",
+        );
       return n;
     } catch (e) {
       log.warn({ event: 'store_purge_failed', sqlite: sqliteCode(e) }, 'purge of old approvals failed');

@@ -57,6 +57,8 @@ export interface OpenFailure {
   currency: string | null;
   stan: string | null;
   mti: string | null;
+  /** The approval it is linked to (for approved_late: the late approval). */
+  linked_id: string | null;
 }
 export type Durability = 'full' | 'normal';
 

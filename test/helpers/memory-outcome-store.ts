@@ -74,6 +74,7 @@ export class MemoryOutcomeStore implements OutcomeStore {
         currency: r.currency,
         stan: r.stan,
         mti: r.mti,
+        linked_id: r.linked_id,
       }));
   }
 

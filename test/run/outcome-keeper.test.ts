@@ -50,4 +50,46 @@ describe('double charges', () => {
     });
     expect(rec!.linked_id).toBe(store.approvals[0]!.id);
   });
+
+  it('after a restart, a second approval of a late-approved sale moves that sale (no record of its own)', async () => {
+    const store = new MemoryOutcomeStore();
+    const t0 = Date.now() - 60_000;
+    const at = (ms: number) => new Date(t0 + ms).toISOString();
+    // a sale timed out and was approved late, then the agent restarted
+    const first = await store.recordApproval({
+      ...approval('000007', '607312000007', at(1000)),
+      terminal_id: 'TERM0001',
+      merchant_id: 'MERCHANT0000001',
+    });
+    const rec = await store.record({
+      terminal_id: 'TERM0001',
+      merchant_id: 'MERCHANT0000001',
+      occurred_at: at(0),
+      utc_offset_min: 0,
+      mti: '0200',
+      processing_code: '000000',
+      amount_minor: 1250,
+      currency: '978',
+      pan_masked: '476173******0119',
+      card_brand: 'visa',
+      entry_mode: '071',
+      stan: '000007',
+      rrn: null,
+      auth_code: null,
+      rc: 'L_TIMEOUT',
+      rc_source: 'local',
+      category: 'network',
+      retry: 'retry_later',
+      notes: null,
+      outcome: 'timed_out',
+      card_key: 'ab'.repeat(16),
+    });
+    await store.update(rec.id, { outcome: 'approved_late', at: at(1000), linked_id: first.id });
+    const k = testKeeper(store);
+    k.warmStart();
+    k.approval(approval('000008', '607312000008', at(5000)));
+    await k.settled();
+    expect(store.records.size).toBe(1);
+    expect(store.records.get(rec.id)).toMatchObject({ outcome: 'possible_double_charge', version: 3 });
+  });
 });

@@ -210,6 +210,7 @@ describe('card key and approval ledger', () => {
         currency: '978',
         stan: r.stan,
         mti: '0210',
+        linked_id: null,
       },
     ]);
     // a final outcome leaves the open list; a PAN is never taken for a card key
@@ -272,11 +273,25 @@ describe('card key and approval ledger', () => {
     const iso = (ago: number) => new Date(Date.now() - ago).toISOString();
     await s.recordApproval(approval(1, iso(8 * day)));
     const kept = await s.recordApproval(approval(2, iso(6 * day)));
+    // failures' card keys go with the approvals they could match
+    const oldFailure = await s.record({
+      ...syntheticFailure(1),
+      occurred_at: iso(8 * day),
+      card_key: cardKey(PAN),
+    });
+    const newFailure = await s.record({
+      ...syntheticFailure(2),
+      occurred_at: iso(6 * day),
+      card_key: cardKey(PAN),
+    });
     await s.close();
     // the open pass purges the 8-day-old one; with a 1-day retention, the 6-day-old one too
     s = mk({ path, approvalRetentionDays: 7, logger });
     expect(s.recentApprovals(iso(30 * day)).map((a) => a.id)).toEqual([kept.id]);
     expect(lines.some((l) => l.includes('"event":"approvals_purged"') && l.includes('"rows":1'))).toBe(true);
+    const keys = new Map(s.openFailures(iso(30 * day)).map((f) => [f.id, f.card_key]));
+    expect(keys.get(oldFailure.id)).toBeNull(); // the record stays, its card key is gone
+    expect(keys.get(newFailure.id)).toBe(cardKey(PAN));
     await s.close();
     s = mk({ path, approvalRetentionDays: 1 });
     expect(s.recentApprovals(iso(30 * day))).toEqual([]);
