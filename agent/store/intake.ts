@@ -8,7 +8,12 @@ import type { Logger } from '../log.js';
 import { scrubPans } from '../../protocol/card/pan.js';
 import type { ZodType } from 'zod';
 import { StoreError } from './errors.js';
-import { newApprovalSchema, newFailureSchema, outcomeChangeSchema } from './record-schema.js';
+import {
+  emptyInvalidApprovalFields,
+  newApprovalSchema,
+  newFailureSchema,
+  outcomeChangeSchema,
+} from './record-schema.js';
 import type { NewApproval, NewFailure, OutcomeChange } from './types.js';
 
 function scrub<T extends object>(f: T, log: Logger): T {
@@ -47,7 +52,15 @@ export function admitChange(c: OutcomeChange): OutcomeChange | StoreError {
   return check<OutcomeChange>(outcomeChangeSchema, 'outcome change', c);
 }
 
-/** The approval to queue (scrubbed, checked, copied), or the E_RECORD error that refuses it. */
+/**
+ * The approval to queue (scrubbed, checked, copied), or the E_RECORD error that refuses it. A bad
+ * optional field (an RRN that is not one, a currency that is not three characters) is emptied and
+ * logged by name, as a failure record's is noted: the approval still counts for the matcher.
+ */
 export function admitApproval(a: NewApproval, log: Logger): NewApproval | StoreError {
-  return check<NewApproval>(newApprovalSchema, 'approval', scrub(a, log));
+  const clean = { ...scrub(a, log) };
+  const emptied = emptyInvalidApprovalFields(clean);
+  if (emptied.length > 0)
+    log.warn({ event: 'approval_fields_emptied', fields: emptied }, 'approval stored without its bad fields');
+  return check<NewApproval>(newApprovalSchema, 'approval', clean);
 }

@@ -8,7 +8,8 @@
 import { hasTrackShape } from '../../protocol/card/track.js';
 import { zod } from '../../protocol/zod.js';
 import { CATEGORIES, initialOutcome, OUTCOMES, RECOVERY_MEANS, RETRY_ADVICE } from '../record.js';
-import type { NewFailure } from './store.js';
+import type { ZodType } from 'zod';
+import type { NewApproval, NewFailure } from './types.js';
 
 const z = zod();
 
@@ -168,26 +169,48 @@ for (const [key, field] of Object.entries(newFailureSchema.shape)) {
 }
 
 /**
- * The optional (nullable) fields of `f` that break their rule are set to null, and each is named,
- * with the rule it broke, in `notes` (appended to what is there, cut to MAX_NOTES): a bad optional
- * field never costs the whole record. Mutates and returns `f`; the required fields are left for the
- * store to judge.
+ * Sets the optional (nullable) fields of `o` that break their rule in `schema` to null and returns
+ * each as "key: the rule it broke" (fixed words, never the value). The required fields are left
+ * for the caller to judge.
  */
-export function emptyInvalidOptionalFields(f: NewFailure): NewFailure {
-  const parsed = newFailureSchema.safeParse(f);
-  if (parsed.success) return f;
-  const o = f as unknown as Record<string, unknown>;
-  let notes = f.notes === null || f.notes === '' ? '' : f.notes;
+function emptyInvalid(schema: ZodType, o: Record<string, unknown>, only?: ReadonlySet<string>): string[] {
+  const parsed = schema.safeParse(o);
+  if (parsed.success) return [];
+  const emptied: string[] = [];
   for (const issue of parsed.error.issues) {
     const key = issue.path[0];
     if (typeof key !== 'string') continue;
     const why = OPTIONAL_FIELD_RULES.get(key);
     if (why === undefined || o[key] === null) continue; // null: emptied for an earlier issue
+    if (only !== undefined && !only.has(key)) continue;
     o[key] = null;
-    notes = notes === '' ? `${key}: ${why}` : `${notes}; ${key}: ${why}`;
+    emptied.push(`${key}: ${why}`);
   }
-  if (notes !== (f.notes ?? '')) {
-    f.notes = notes.length > MAX_NOTES ? `${notes.slice(0, MAX_NOTES - 1)}…` : notes;
-  }
+  return emptied;
+}
+
+/**
+ * The optional fields of `f` that break their rule are set to null, and each is named, with the
+ * rule it broke, in `notes` (appended to what is there, cut to MAX_NOTES): a bad optional field
+ * never costs the whole record. Mutates and returns `f`.
+ */
+export function emptyInvalidOptionalFields(f: NewFailure): NewFailure {
+  const emptied = emptyInvalid(newFailureSchema, f as unknown as Record<string, unknown>);
+  if (emptied.length === 0) return f;
+  const notes = [f.notes ?? '', ...emptied].filter((n) => n !== '').join('; ');
+  f.notes = notes.length > MAX_NOTES ? `${notes.slice(0, MAX_NOTES - 1)}…` : notes;
   return f;
+}
+
+/** An approval's fields as the host sent them: a bad one is the host's, not a fault of ours. */
+const APPROVAL_WIRE_FIELDS: ReadonlySet<string> = new Set(['mti', 'currency', 'stan', 'rrn', 'auth_code']);
+
+/**
+ * The same for an approval of the ledger (which has no notes): a bad field received from the host
+ * is emptied, so the approval still counts for recoveries and double charges; what we made
+ * ourselves (the masked PAN, the card hash) must be right or the approval is refused. Mutates
+ * `a`; returns what it emptied.
+ */
+export function emptyInvalidApprovalFields(a: NewApproval): string[] {
+  return emptyInvalid(newApprovalSchema, a as unknown as Record<string, unknown>, APPROVAL_WIRE_FIELDS);
 }

@@ -265,6 +265,19 @@ describe('card key and approval ledger', () => {
     }
   });
 
+  it('keeps an approval whose field from the host is bad: that field is emptied and named in the log', async () => {
+    const { lines, logger } = captureLogger();
+    const s = mk({ logger });
+    const at = new Date().toISOString();
+    // track data where the RRN goes, a currency that is not one
+    const odd = await s.recordApproval(approval(5, at, { rrn: '=2512101', currency: 'EURO' }));
+    expect(odd).toMatchObject({ rrn: null, currency: null, stan: '000005', pan_masked: maskPan(PAN) });
+    const warn = lines.find((l) => l.includes('"event":"approval_fields_emptied"'));
+    expect(warn).toContain('rrn: ');
+    expect(warn).not.toContain('2512101');
+    await s.close();
+  });
+
   it('purges approvals past the retention (at open, and at most once a minute after commits)', async () => {
     const { lines, logger } = captureLogger();
     const path = join(dir, 'f.db');
