@@ -34,6 +34,7 @@ import { initialOutcomeSql, notDeclinedSql } from '../record.js';
 import {
   MIGRATIONS,
   type Migration,
+  ADD_OUTCOME_COLUMNS_SQL,
   OUTCOME_COLUMNS,
   PRE_OUTCOME_COLUMNS,
   RECORD_COLUMNS,
@@ -131,12 +132,7 @@ ${V1_INDEXES.map((i) => `CREATE INDEX failures_${i} ON failures (${i === 'termin
     description:
       'collector: record versions and outcomes (version, outcome, outcome_at, linked_id, recovered_by); newest version per id',
     sql: `
-ALTER TABLE failures ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE failures ADD COLUMN outcome TEXT NOT NULL DEFAULT 'declined';
-ALTER TABLE failures ADD COLUMN outcome_at TEXT;
-ALTER TABLE failures ADD COLUMN linked_id TEXT;
-ALTER TABLE failures ADD COLUMN recovered_by TEXT;
-UPDATE failures SET outcome = ${initialOutcomeSql()} WHERE ${notDeclinedSql()};
+${ADD_OUTCOME_COLUMNS_SQL}
 UPDATE failures SET digest = ${SQLITE_DIGEST_FUNCTION}(${DIGEST_COLUMNS.join(', ')});
 CREATE INDEX failures_id_version ON failures (id, version);
 `,

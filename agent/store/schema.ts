@@ -21,6 +21,17 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * Migration v4's record columns for a `failures` table (the agent's store and the collector's):
+ * existing rows get version 1 and the outcome their rc implies.
+ */
+export const ADD_OUTCOME_COLUMNS_SQL = `ALTER TABLE failures ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE failures ADD COLUMN outcome TEXT NOT NULL DEFAULT 'declined';
+ALTER TABLE failures ADD COLUMN outcome_at TEXT;
+ALTER TABLE failures ADD COLUMN linked_id TEXT;
+ALTER TABLE failures ADD COLUMN recovered_by TEXT;
+UPDATE failures SET outcome = ${initialOutcomeSql()} WHERE ${notDeclinedSql()};`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -91,13 +102,8 @@ ALTER TABLE failures ADD COLUMN notes TEXT;
     description:
       'outcomes: version, outcome, outcome_at, linked_id, recovered_by; local card_key; the approval ledger',
     sql: `
-ALTER TABLE failures ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE failures ADD COLUMN outcome TEXT NOT NULL DEFAULT 'declined';
-ALTER TABLE failures ADD COLUMN outcome_at TEXT;
-ALTER TABLE failures ADD COLUMN linked_id TEXT;
-ALTER TABLE failures ADD COLUMN recovered_by TEXT;
+${ADD_OUTCOME_COLUMNS_SQL}
 ALTER TABLE failures ADD COLUMN card_key BLOB;
-UPDATE failures SET outcome = ${initialOutcomeSql()} WHERE ${notDeclinedSql()};
 CREATE TABLE approvals (
   id           TEXT PRIMARY KEY,
   terminal_id  TEXT NOT NULL,
