@@ -2,8 +2,10 @@
  * `npm run bench:alloc`: JavaScript heap bytes allocated per host response on the hot path, from
  * the chunk the serial stream hands over to the prompt shown: frameStream (the production framing,
  * line or binary) → Pipeline (decode, classify, prompt; a failure's record handed to a no-op
- * store). Four cases: approvals and declines, line and binary framing; each response arrives as
- * its own chunk with its own STAN (so none is taken for a retransmission).
+ * store). Cases: approvals and declines, line and binary framing; each response arrives as its
+ * own chunk with its own STAN (so none is taken for a retransmission). An approval is measured
+ * twice: to its prompt (no ledger), and with the approval handed on for the ledger after the
+ * prompt, as the agent does (`approved+ledger`: the entry's fields, made once per approval).
  *
  * How: after warm-up and a full GC, the heap in use is read before and after N responses; the
  * young generation is sized (npm script flags) so that the N responses fit without a collection,
@@ -39,19 +41,21 @@ function sleep(ms: number): Promise<void> {
 
 interface CaseResult {
   framing: FramingName;
-  outcome: 'approved' | 'declined';
+  outcome: 'approved' | 'approved+ledger' | 'declined';
   responses: number;
   bytes_per_response: number;
   prompts: number;
   records: number;
 }
 
-async function measure(framing: FramingName, rc: string): Promise<CaseResult> {
+async function measure(framing: FramingName, rc: string, ledger = false): Promise<CaseResult> {
   let prompts = 0;
   let records = 0;
+  let entries = 0;
   const pipeline = testPipeline({
     display: { show: () => void prompts++ },
     record: () => void records++,
+    ...(ledger ? { approval: () => void entries++ } : {}),
   });
   const { stream, emit } = directStream();
   const framed = frameStream(stream, { framing }, (e) => pipeline.onLinkEvent(e));
@@ -61,6 +65,7 @@ async function measure(framing: FramingName, rc: string): Promise<CaseResult> {
     const run = responseChunks(framing, rc, n, WARM + 1);
     prompts = 0;
     records = 0;
+    entries = 0;
     let gcs = 0;
     const obs = new PerformanceObserver((list) => {
       gcs += list.getEntries().length;
@@ -75,12 +80,13 @@ async function measure(framing: FramingName, rc: string): Promise<CaseResult> {
     await sleep(50); // GC entries are delivered asynchronously
     obs.disconnect();
     if (prompts !== n) throw new Error(`${framing} ${rc}: ${prompts} prompts for ${n} responses`);
+    if (ledger && entries !== n) throw new Error(`${framing}: ${entries} ledger entries for ${n} approvals`);
     if (gcs === 0 || n < 100) {
       framed.detach();
       if (gcs !== 0) throw new Error(`${framing} ${rc}: a GC ran during every attempt`);
       return {
         framing,
-        outcome: rc === '00' ? 'approved' : 'declined',
+        outcome: rc !== '00' ? 'declined' : ledger ? 'approved+ledger' : 'approved',
         responses: n,
         bytes_per_response: Math.max(0, Math.round((after - before) / n)),
         prompts,
@@ -114,7 +120,10 @@ async function measureCardHash(): Promise<number> {
 
 async function main(): Promise<void> {
   const results: CaseResult[] = [];
-  for (const framing of FRAMINGS) for (const rc of ['00', '51']) results.push(await measure(framing, rc));
+  for (const framing of FRAMINGS) {
+    for (const rc of ['00', '51']) results.push(await measure(framing, rc));
+    results.push(await measure(framing, '00', true));
+  }
   const cardHash = await measureCardHash();
   if (json) {
     console.log(JSON.stringify({ cases: results, card_hash_bytes: cardHash }));
@@ -123,7 +132,7 @@ async function main(): Promise<void> {
   console.log('JavaScript heap bytes per host response, chunk in → prompt shown (typical 0210, ascii)');
   for (const r of results)
     console.log(
-      `${r.framing.padEnd(6)} ${r.outcome.padEnd(8)} ${String(r.bytes_per_response).padStart(6)} B/response` +
+      `${r.framing.padEnd(6)} ${r.outcome.padEnd(15)} ${String(r.bytes_per_response).padStart(6)} B/response` +
         `  (${r.responses.toLocaleString('en')} responses, ${r.records.toLocaleString('en')} records, no GC)`,
     );
   console.log(`of a decline, before its prompt: the keyed card hash (HMAC-SHA256) ${cardHash} B`);
