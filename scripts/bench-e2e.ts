@@ -26,6 +26,7 @@ import { SCENARIOS, startPtyPair } from '../hardware/simulator/index.js';
 import { encodeMessageLine } from '../protocol/framing/index.js';
 import { DIALECTS, decodeInto, MessageView } from '../protocol/iso8583/index.js';
 import { typical0210Bytes } from './sample-messages.js';
+import { luhnValid } from '../protocol/card/pan.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
@@ -83,6 +84,13 @@ function shiftCodes(): string[] {
 }
 const RATE = arg('--rate', 500);
 const SECONDS = arg('--seconds', 10);
+
+/** A Luhn-valid card number of `length` digits on the Visa test prefix 476173, the k-th of the bench's. */
+function benchPan(k: number, length: number): string {
+  const body = `476173${String(k).padStart(length - 7, '0')}`;
+  for (let d = 0; d < 10; d++) if (luhnValid(`${body}${d}`)) return `${body}${d}`;
+  throw new Error('no check digit');
+}
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -200,16 +208,23 @@ async function main(): Promise<void> {
   if (!decodeInto(DIALECTS.ascii, frames[0]!.bytes, 0, frames[0]!.bytes.length, probe))
     throw new Error('bad sample');
   const stanAt = probe.offsetOf(11);
-  // The frames are prepared before the clock starts (1,024 distinct STANs, more than the agent's
+  const panAt = probe.offsetOf(2);
+  const panLength = probe.unitsOf(2);
+  const amountAt = probe.offsetOf(4);
+  // The frames are prepared before the clock starts (a STAN each, more than the agent's
   // retransmission memory), so the driver itself makes no garbage in this process while timing.
+  // Each sale has a card and an amount of its own, as at a counter: one card charged the same
+  // amount a thousand times would be a thousand possible double charges (docs/outcomes.md).
+  const total = Math.round(RATE * SECONDS);
   const lines: Buffer[] = [];
-  for (let k = 0; k < 1024; k++) {
+  for (let k = 0; k < Math.max(1024, total); k++) {
     const f = frames[k % frames.length]!;
     const msg = Buffer.from(f.bytes);
-    msg.write(String(100000 + k).padStart(6, '0'), stanAt, 'latin1');
+    msg.write(String(100000 + (k % 900000)).padStart(6, '0'), stanAt, 'latin1');
+    msg.write(benchPan(k, panLength), panAt, 'latin1');
+    msg.write(String(150 + ((k * 37) % 9000)).padStart(12, '0'), amountAt, 'latin1');
     lines.push(encodeMessageLine('RSP', msg));
   }
-  const total = Math.round(RATE * SECONDS);
   // the floor first, while the agent does not hold the port yet
   const floorSorted = (await floorLatencies(agentEnd, pty.simPath, lines, total)).sort((a, b) => a - b);
   dbg('floor');

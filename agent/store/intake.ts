@@ -58,9 +58,12 @@ export function admitChange(c: OutcomeChange): OutcomeChange | StoreError {
  * logged by name, as a failure record's is noted: the approval still counts for the matcher.
  */
 export function admitApproval(a: NewApproval, log: Logger): NewApproval | StoreError {
-  const clean = { ...scrub(a, log) };
+  const scrubbed = scrub(a, log);
+  const first = check<NewApproval>(newApprovalSchema, 'approval', scrubbed);
+  if (!(first instanceof StoreError)) return first; // the usual case: one parse
+  const clean = { ...scrubbed };
   const emptied = emptyInvalidApprovalFields(clean);
-  if (emptied.length > 0)
-    log.warn({ event: 'approval_fields_emptied', fields: emptied }, 'approval stored without its bad fields');
+  if (emptied.length === 0) return first;
+  log.warn({ event: 'approval_fields_emptied', fields: emptied }, 'approval stored without its bad fields');
   return check<NewApproval>(newApprovalSchema, 'approval', clean);
 }
