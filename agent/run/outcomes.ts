@@ -48,6 +48,9 @@ export interface OutcomeKeeperOptions {
   onDoubleCharge?: () => void;
 }
 
+/** An approval as the double-charge window keeps it. */
+type Seen = Pick<Approval, 'id' | 'stan' | 'rrn' | 'auth_code'> & { atMs: number };
+
 /** A failure as the keeper follows it. */
 interface Followed {
   id: string;
@@ -73,8 +76,8 @@ export class OutcomeKeeper {
   private readonly failuresById = new Map<string, Followed>();
   /** Late approvals (ledger id) and the record each came late for (bounded). */
   private readonly lateLinks = new Map<string, string>();
-  /** Approvals of the double-charge window, by card hash, amount and currency. */
-  private readonly approvalsByTwin: RecentIndex<{ atMs: number; ap: Approval }>;
+  /** Approvals of the double-charge window, by card hash, amount and currency (what a match needs). */
+  private readonly approvalsByTwin: RecentIndex<Seen>;
   private alarmUntil = 0;
   /** Everything handed to the store and not settled: stop() waits for it. */
   private readonly pending = new Set<Promise<unknown>>();
@@ -96,7 +99,14 @@ export class OutcomeKeeper {
 
   private remember(ap: Approval): void {
     const key = twinKey(ap);
-    if (key !== null) this.approvalsByTwin.add(key, { atMs: Date.parse(ap.occurred_at), ap });
+    if (key !== null)
+      this.approvalsByTwin.add(key, {
+        atMs: Date.parse(ap.occurred_at),
+        id: ap.id,
+        stan: ap.stan,
+        rrn: ap.rrn,
+        auth_code: ap.auth_code,
+      });
   }
 
   /** Reloads the windows from the store (after a restart). */
@@ -209,7 +219,7 @@ export class OutcomeKeeper {
     const atMs = Date.parse(ap.occurred_at);
     const key = twinKey(ap);
     const twin =
-      key === null ? undefined : this.approvalsByTwin.latest(key, atMs - this.o.doubleChargeWindowMs)?.ap;
+      key === null ? undefined : this.approvalsByTwin.latest(key, atMs - this.o.doubleChargeWindowMs);
     this.remember(ap);
     if (twin !== undefined && sameApproval(twin, ap)) {
       // the host's answer again (a retransmission seen across a restart): one approval, not two
@@ -254,7 +264,7 @@ export class OutcomeKeeper {
     );
   }
 
-  private doubleCharge(first: Approval, second: Approval, lateFor: string | null): void {
+  private doubleCharge(first: Seen, second: Approval, lateFor: string | null): void {
     this.counts.doubleCharges++;
     this.alarmUntil = this.now() + ALARM_MS;
     this.o.onDoubleCharge?.();
@@ -342,7 +352,7 @@ function twinKey(ap: Approval): string | null {
 }
 
 /** The same approval twice: the same STAN, RRN and authorization code (each present). */
-function sameApproval(a: Approval, b: Approval): boolean {
+function sameApproval(a: Seen, b: Approval): boolean {
   return (
     a.rrn !== null &&
     a.rrn === b.rrn &&
