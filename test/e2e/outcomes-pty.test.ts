@@ -78,6 +78,12 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_MOSQUITTO)('uncertain outcomes over a pty, 
       fleetDb,
     ]);
     procs.push(collector);
+    // subscribed before the agent publishes: a first session gets nothing sent before it
+    await waitUntil(
+      () => logEvents(collector.stderr()).some((e) => e.event === 'collect_subscribed'),
+      20_000,
+      'collector subscribed',
+    );
     const agent = spawnCli(['run', '--config', config, '--serial', pair.a]);
     procs.push(agent);
     await waitUntil(
@@ -227,7 +233,8 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_MOSQUITTO)('uncertain outcomes over a pty, 
         return fleetRows === want;
       },
       20_000,
-      () => `the newest versions at the collector: ${fleetRows}`,
+      () =>
+        `the newest versions at the collector: ${fleetRows}; collector: ${collector.stderr().slice(-1500)}`,
     );
     // no full card number on the screen, in the logs or at the collector
     expect(findPans(agent.stdout() + agent.stderr() + collector.stderr())).toEqual([]);
