@@ -5,6 +5,7 @@
  * table (capped). Rendering is html.ts, which is pure.
  */
 import type { Category, RcSource, RecoveryMeans, RetryAdvice } from '../record.js';
+import { currentCode } from '../pipeline/outcome-machine.js';
 import type { Annotator } from './annotate.js';
 import { currencyAlpha, formatMoney } from '../../protocol/currency/iso4217.js';
 import { all, iterateRecords, one, type ReadDb } from './db.js';
@@ -140,7 +141,7 @@ export function buildReport(db: ReadDb, filters: Filters, opts: BuildOptions): R
       rc: r.rc,
       category: r.category,
       retry: r.retry,
-      nextStep: opts.annotator.nextStep(r.rc, r.category, opts.lang),
+      nextStep: opts.annotator.nextStep(currentCode(r.rc, r.outcome), r.category, opts.lang),
       script: scriptText(r, opts.lang),
     });
   }

@@ -97,5 +97,14 @@ export const OUTCOME_PROMPT: Readonly<Partial<Record<SaleState, string>>> = {
   possible_double_charge: LOCAL_FAULTS.doubleCharge,
 };
 
+/**
+ * The code whose texts say what to do about a record now: its outcome's prompt when the outcome has
+ * one (a timeout that was reversed says "safe to try again", no longer "do not retry yet"), else
+ * its response code.
+ */
+export function currentCode(rc: string, outcome: SaleState): string {
+  return OUTCOME_PROMPT[outcome] ?? rc;
+}
+
 /** Codes that accept a reversal: the approval codes of 1987 and 1993, and 1993's 400 (accepted). */
 export const REVERSAL_ACCEPTED = new Set(['00', '000', '400']);

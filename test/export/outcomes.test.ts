@@ -12,6 +12,8 @@ import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnnotator } from '../../agent/export/annotate.js';
+import { codeSource } from '../../agent/export/guidance-source.js';
+import { csvRow, toRaw } from '../../agent/export/stream.js';
 import { openReadOnly } from '../../agent/export/db.js';
 import { parseFilters } from '../../agent/export/filters.js';
 import { renderReport } from '../../agent/export/html.js';
@@ -79,6 +81,19 @@ async function exportTo(db: string, format: ExportRequest['format'], lang: Expor
   );
   return readFileSync(out, 'utf8');
 }
+
+describe('the next step follows the outcome', () => {
+  it('a timeout that was reversed says what the reversal means, not "do not retry yet"', () => {
+    const a = createAnnotator(codeSource());
+    const step = (rc: string, outcome: FailureRecord['outcome']) => {
+      const raw = toRaw({ ...makeRecord(1), rc, category: 'network', outcome });
+      return csvRow(raw, 'en', a).at(-1);
+    };
+    expect(step('L_TIMEOUT', 'timed_out')).toBe(a.nextStep('L_TIMEOUT', 'network', 'en'));
+    expect(step('L_TIMEOUT', 'reversed')).toBe(a.nextStep('L_REVERSED', 'network', 'en'));
+    expect(step('L_TIMEOUT', 'reversed')).not.toBe(step('L_TIMEOUT', 'timed_out'));
+  });
+});
 
 describe('report: lost revenue and recovered sales', () => {
   it('counts only failures not paid afterwards, and says how many were recovered and how', () => {
