@@ -239,4 +239,63 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_MOSQUITTO)('uncertain outcomes over a pty, 
     // no full card number on the screen, in the logs or at the collector
     expect(findPans(agent.stdout() + agent.stderr() + collector.stderr())).toEqual([]);
   });
+
+  it('ISO 8583:1993 over the pty: a 1210 with 000 is an approval, with 116 insufficient funds', async () => {
+    const dir = tempDir('outcomes-pty93-');
+    pair = await createPtyPair(dir);
+    const db = join(dir, 'agent93.db');
+    const config = join(dir, 'agent93.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        terminal: { id: 'TERM0042' },
+        broker: { url: 'none' },
+        display: { driver: 'console' },
+        dialect: 'iso93-ascii',
+        store: { path: db },
+      }),
+    );
+    const agent = spawnCli(['run', '--config', config, '--serial', pair.a]);
+    procs.push(agent);
+    await waitUntil(
+      () => logEvents(agent.stderr()).some((e) => e.event === 'link_state' && e.state === 'open'),
+      20_000,
+      'agent link open',
+    );
+    const fd = openSync(pair.b, constants.O_RDWR | constants.O_NOCTTY);
+    const msg = (kind: 'REQ' | 'RSP', mti: string, fields: Record<number, string>) => {
+      const b = encodeMessageLine(kind, encodeMessage(DIALECTS['iso93-ascii'], { mti, fields }));
+      let off = 0;
+      while (off < b.length) off += writeSync(fd, b, off);
+    };
+    try {
+      msg('REQ', '1200', sale('000301'));
+      msg('RSP', '1210', { ...sale('000301'), 39: '000' });
+      await waitUntil(() => agent.stdout().includes('[APPROVED]'), 10_000, 'approval screen');
+      msg('REQ', '1200', sale('000302'));
+      msg('RSP', '1210', { ...sale('000302'), 39: '116' });
+      await waitUntil(() => agent.stdout().includes('116'), 10_000, 'decline screen');
+      await waitUntil(
+        () => {
+          const d = new Database(db, { readonly: true });
+          try {
+            return (d.prepare('SELECT count(*) AS n FROM failures').get() as { n: number }).n === 1;
+          } finally {
+            d.close();
+          }
+        },
+        10_000,
+        'the decline stored',
+      );
+    } finally {
+      closeSync(fd);
+    }
+    const d = new Database(db, { readonly: true });
+    const rows = d.prepare('SELECT mti, stan, rc, category, outcome FROM failures').all();
+    d.close();
+    expect(rows).toEqual([
+      { mti: '1210', stan: '000302', rc: '116', category: 'insufficient_funds', outcome: 'declined' },
+    ]);
+    expect(logEvents(agent.stderr()).filter((e) => e.event === 'response_malformed')).toEqual([]);
+  });
 });
