@@ -1,7 +1,7 @@
 /** The simulated payment module: scenarios, scripts with expected outcomes, streams, outputs. */
 
 export type { CardBrandRow, CardGroupName, CardGroupRow, DrawnCard } from './cards.js';
-export { CARD_BRANDS, CARD_GROUPS, CardPopulation, luhnCheckDigit } from './cards.js';
+export { CARD_BRANDS, CARD_GROUPS, CardPopulation } from './cards.js';
 export type { PtyPairHandle, TcpServerHandle } from './outputs.js';
 export { isCharDevice, pumpToTty, SimulatorError, serveTcp, startPtyPair } from './outputs.js';
 export type { IsoVersion } from './forms.js';
