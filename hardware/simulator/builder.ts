@@ -142,9 +142,8 @@ export class Builder {
   private rrnNo: number;
   /** Simulated clock for fields 7, 12, 13: 2026-11-23 08:00:00 UTC plus 20 s per transaction. */
   private clock = Date.UTC(2026, 10, 23, 8, 0, 0);
-  lastResponse: { bytes: Buffer; mti: string; stan: string; rc: string } | null = null;
-  /** The approval code (field 38) of the last approval. */
-  lastAuthCode: string | null = null;
+  /** The last response to a sale (for a retransmission: `again`). */
+  lastResponse: ScriptStep | null = null;
 
   constructor(readonly o: ResolvedOptions) {
     this.rng = new Rng(o.seed);
@@ -248,25 +247,31 @@ export class Builder {
   /**
    * The host's response to `sent`: its fields echoed with an RRN and field 39 (`rc87` in this
    * version's form), an approval code when approved. The step's outcome is the sale's
-   * (`saleOutcome`), or none for a reversal, completion or network-management response.
+   * (`saleOutcome`), or none for a reversal, completion or network-management response. Returned
+   * with the approval code it carries (field 38), if any.
    */
-  response(txn: number | null, sent: Sent, rc87: string, saleOutcome: boolean): ScriptStep {
+  response(
+    txn: number | null,
+    sent: Sent,
+    rc87: string,
+    saleOutcome: boolean,
+  ): ScriptStep & { authCode: string | null } {
     const rc = this.rc(rc87);
     const fields: Record<number, string> = { ...sent.fields };
     if (sent.mti87 !== '0800') fields[37] = this.nextRrn(); // network management has no RRN
     fields[39] = rc;
-    if (rc87 === '00' && saleOutcome) fields[38] = this.lastAuthCode = authCode(this.rng);
+    if (rc87 === '00' && saleOutcome) fields[38] = authCode(this.rng);
     const mti87 = RESPONSE_OF[sent.mti87]!;
     const mti = this.mti(mti87);
-    const bytes = this.message('RSP', this.iso(mti87, fields));
-    if (saleOutcome) this.lastResponse = { bytes, mti, stan: sent.stan, rc };
-    return this.step(
+    const step = this.step(
       txn,
       `RSP ${mti} stan=${sent.stan} rc=${rc}`,
-      bytes,
+      this.message('RSP', this.iso(mti87, fields)),
       { kind: 'response', mti, stan: sent.stan, rc },
       saleOutcome ? { rc, via: 'response', stan: sent.stan, duplicate: false } : null,
     );
+    if (saleOutcome) this.lastResponse = step;
+    return Object.assign(step, { authCode: fields[38] ?? null });
   }
 
   /** The same response bytes again (a host or module retransmission). */

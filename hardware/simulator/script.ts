@@ -248,16 +248,7 @@ export function* scriptSteps(opts: ScriptOptions): Generator<ScriptStep, never> 
     else yield* transaction(b, txn, key, inOutage);
     if (ou && txn % (ou.every + ou.length) === ou.every + ou.length - 1) {
       yield b.eventStep(null, 'LINK_UP', {}, null);
-      if (ou.duplicateAfter && b.lastResponse) {
-        const r = b.lastResponse;
-        yield b.step(
-          null,
-          `RSP ${r.mti} stan=${r.stan} rc=${r.rc} (retransmitted)`,
-          r.bytes,
-          { kind: 'response', mti: r.mti, stan: r.stan, rc: r.rc },
-          { rc: r.rc, via: 'response', stan: r.stan, duplicate: true },
-        );
-      }
+      if (ou.duplicateAfter && b.lastResponse) yield b.again(null, b.lastResponse);
     }
     if (sc.noise !== undefined && b.rng.next() < sc.noise) yield noiseStep(b);
   }

@@ -137,7 +137,7 @@ export function* sequence(b: Builder, txn: number, key: SequenceKey): Generator<
       if (sale.entry === 'chip') yield mark(b.eventStep(txn, 'CARD_REMOVED', {}, null));
       // later, without the card: the final amount (at most the authorised one) as a completion advice
       const final = Math.max(100, Math.round(Number(sale.amount) * (0.5 + b.rng.next() / 2)));
-      const done = completionOf(b, auth, String(final).padStart(12, '0'), b.lastAuthCode ?? '');
+      const done = completionOf(b, auth, String(final).padStart(12, '0'), approved.authCode ?? '');
       yield mark(b.request(txn + 1, done));
       yield mark(b.response(txn + 1, done, '00', false));
       return 2;
