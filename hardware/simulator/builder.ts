@@ -15,6 +15,7 @@ import {
   type FrameErrorCode,
 } from '../../protocol/framing/index.js';
 import { DIALECTS, type DialectName, encodeMessage } from '../../protocol/iso8583/index.js';
+import { LOCAL_FAULTS } from '../../protocol/response-codes/index.js';
 import { CardPopulation } from './cards.js';
 import { actionCodeFor, FUNCTION_CODE_1993, type IsoVersion, mtiFor, versionOf } from './forms.js';
 import { Rng } from './rng.js';
@@ -96,8 +97,8 @@ export interface ScriptStep {
 }
 
 export type Entry = 'chip' | 'contactless' | 'swipe';
-export const ENTRY_MODE: Record<Entry, string> = { chip: '051', contactless: '071', swipe: '901' };
-export const CARD_EVENT: Record<Entry, LinkEventName> = {
+const ENTRY_MODE: Record<Entry, string> = { chip: '051', contactless: '071', swipe: '901' };
+const CARD_EVENT: Record<Entry, LinkEventName> = {
   chip: 'CARD_INSERTED',
   contactless: 'CARD_TAPPED',
   swipe: 'CARD_SWIPED',
@@ -198,8 +199,30 @@ export class Builder {
     return actionCodeFor(this.version, rc87);
   }
 
-  /** The fields of a sale's request: 1987 time n6, date n4, entry mode; 1993 date-time n12, function code. */
-  saleFields(sale: Sale, mti87: string, stan: string, seconds = 20): Record<number, string> {
+  /**
+   * A new customer's sale: how the card is read (unless `entry` is given), a card of the
+   * scenario's groups that can carry `outcome`, an amount. Always these draws in this order (same
+   * seed, same script).
+   */
+  sale(outcome: string, entry?: Entry): Sale {
+    entry ??= this.rng.weighted({ chip: 50, contactless: 40, swipe: 10 });
+    // one draw of the script's stream, as when it picked from five cards: outcomes stay as they were
+    const pan = this.cards.draw(outcome, this.rng.next(), this.sc.cardGroups).pan;
+    const amount = String(this.rng.int(100, 25000)).padStart(12, '0');
+    return { pan, amount, entry };
+  }
+
+  /** The card presented: its CARD_INSERTED, CARD_TAPPED or CARD_SWIPED event. */
+  cardEvent(txn: number, sale: Sale): ScriptStep {
+    return this.eventStep(txn, CARD_EVENT[sale.entry], {}, null);
+  }
+
+  /**
+   * The module's request for a sale, `seconds` after the last message: a new STAN; 1987 time n6,
+   * date n4, entry mode; 1993 date-time n12, function code.
+   */
+  saleRequest(sale: Sale, mti87 = '0200', seconds = 20): Sent {
+    const stan = this.nextStan();
     const t = this.tick(seconds);
     const f: Record<number, string> = {
       2: sale.pan,
@@ -219,7 +242,30 @@ export class Builder {
       f[12] = t.local12;
       f[24] = FUNCTION_OF[mti87] ?? FUNCTION_CODE_1993.financial;
     }
-    return f;
+    return { mti87, stan, fields: f };
+  }
+
+  /** The card presented and the module's request for a sale: returns what was sent. */
+  *start(txn: number, sale: Sale, mti87 = '0200', seconds = 20): Generator<ScriptStep, Sent> {
+    yield this.cardEvent(txn, sale);
+    const sent = this.saleRequest(sale, mti87, seconds);
+    yield this.request(txn, sent);
+    return sent;
+  }
+
+  /** The module gave up waiting for the host's answer to `sent` (the pipeline's host timeout). */
+  hostTimeout(txn: number, sent: Sent): ScriptStep {
+    return this.eventStep(
+      txn,
+      'HOST_TIMEOUT',
+      { stan: sent.stan, amount: sent.fields[4]!, currency: this.o.currency },
+      local(LOCAL_FAULTS.hostTimeout, 'event', sent.stan),
+    );
+  }
+
+  /** After a sale the customer takes a chip card out (a tapped or swiped card is never in). */
+  *removed(txn: number, sale: Sale): Generator<ScriptStep> {
+    if (sale.entry === 'chip') yield this.eventStep(txn, 'CARD_REMOVED', {}, null);
   }
 
   iso(mti87: string, fields: Record<number, string>): Buffer {
