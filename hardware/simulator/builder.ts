@@ -118,15 +118,17 @@ export interface Sent {
   fields: Record<number, string>;
 }
 
-/** The function code (field 24) of a 1993 request, by its 1987 MTI. */
-const FUNCTION_OF: Readonly<Record<string, string>> = {
+/**
+ * The function code (field 24) of a sale's 1993 request, by its 1987 MTI. Completions, reversals
+ * and echo tests set their own (sequences.ts).
+ */
+const SALE_FUNCTION = {
   '0100': FUNCTION_CODE_1993.authorisation,
   '0200': FUNCTION_CODE_1993.financial,
-  '0220': FUNCTION_CODE_1993.completion_same,
-  '0400': FUNCTION_CODE_1993.reversal,
-  '0420': FUNCTION_CODE_1993.reversal,
-  '0800': FUNCTION_CODE_1993.echo,
-};
+} as const;
+
+/** A sale's request: a pre-authorisation (0100) or a financial request (0200). */
+type SaleMti = keyof typeof SALE_FUNCTION;
 
 export class Builder {
   readonly rng: Rng;
@@ -221,7 +223,7 @@ export class Builder {
    * The module's request for a sale, `seconds` after the last message: a new STAN; 1987 time n6,
    * date n4, entry mode; 1993 date-time n12, function code.
    */
-  saleRequest(sale: Sale, mti87 = '0200', seconds = 20): Sent {
+  saleRequest(sale: Sale, mti87: SaleMti = '0200', seconds = 20): Sent {
     const stan = this.nextStan();
     const t = this.tick(seconds);
     const f: Record<number, string> = {
@@ -240,13 +242,13 @@ export class Builder {
       f[22] = ENTRY_MODE[sale.entry];
     } else {
       f[12] = t.local12;
-      f[24] = FUNCTION_OF[mti87] ?? FUNCTION_CODE_1993.financial;
+      f[24] = SALE_FUNCTION[mti87];
     }
     return { mti87, stan, fields: f };
   }
 
   /** The card presented and the module's request for a sale: returns what was sent. */
-  *start(txn: number, sale: Sale, mti87 = '0200', seconds = 20): Generator<ScriptStep, Sent> {
+  *start(txn: number, sale: Sale, mti87: SaleMti = '0200', seconds = 20): Generator<ScriptStep, Sent> {
     yield this.cardEvent(txn, sale);
     const sent = this.saleRequest(sale, mti87, seconds);
     yield this.request(txn, sent);
