@@ -4,7 +4,7 @@
  */
 export { codePageFor, type CodePage } from './codepages.js';
 export { type DecodedSlip, decodeEscPos, escPosLines } from './decode.js';
-export { encodeSlip, PRINTER_COLUMNS, type SlipOptions } from './escpos.js';
+export { encodeSlip, isPrinterColumns, PRINTER_COLUMNS, type SlipOptions } from './escpos.js';
 export { PrinterError, type PrinterErrorCode } from './errors.js';
 export {
   openPrinter,
