@@ -8,11 +8,10 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issuerScript, LANGS } from '../../agent/guidance/index.js';
+import { decodeEscPos, escPosLines } from '../../hardware/printer/decode.js';
 import {
   codePageFor,
-  decodeEscPos,
   encodeSlip,
-  escPosLines,
   openPrinter,
   parsePrinterTarget,
   PrinterError,
