@@ -23,7 +23,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${ROOT}dist/bin`;
 
 /** Packages loaded from node_modules at run time (see the header). */
-export const EXTERNAL = [
+const EXTERNAL = [
   'better-sqlite3',
   'serialport',
   'serialport/*',

@@ -7,6 +7,7 @@ import type * as Zod from 'zod';
 import { zod } from '../../protocol/zod.js';
 import { FRAMINGS } from '../../protocol/framing/types.js';
 import { DISPLAY_LIMITS, LCD_LIMITS } from '../../hardware/display/types.js';
+import { isPrinterColumns, PRINTER_COLUMNS } from '../../hardware/printer/escpos.js';
 import { LANGS } from '../guidance/langs.js';
 
 const z = zod();
@@ -220,8 +221,11 @@ export const configSchema = z
       .object({
         /** The receipt printer for the PRINT key: tcp://HOST[:9100], serial:PATH[@BAUD] or a file. */
         target: z.string().trim().min(1).optional(),
-        /** Paper columns: 32 (58 mm), 42 or 48 (80 mm). */
-        columns: z.union([z.literal(32), z.literal(42), z.literal(48)]).default(32),
+        /** Paper columns: 32 (58 mm), 42 or 48 (80 mm): the printer's own check (PRINTER_COLUMNS). */
+        columns: z
+          .number()
+          .refine(isPrinterColumns, `paper columns are ${PRINTER_COLUMNS.join(', ')}`)
+          .default(32),
       })
       .strict()
       .prefault({}),

@@ -1,12 +1,14 @@
 /**
  * The character set of an HD44780-class LCD (ROM A00): the characters it has a code for, and the
- * Latin replacements for those it lacks (Cyrillic transliterated, ß → ss, € → EUR). Data, shared by
- * the LCD driver (lcd.ts) and whoever must know how wide a text comes out on it (the agent's title
- * rows, so that a code at the end of a title survives the transliteration).
+ * Latin replacements for those it lacks (Cyrillic transliterated, ß → ss; the typographic
+ * look-alikes shared with the printer, look-alikes.ts: € → EUR). Data and one per-character rule
+ * (lcdCodes), shared by the LCD driver (lcd.ts) and whoever must know how wide a text comes out on
+ * it (the agent's title rows, so that a code at the end of a title survives the transliteration).
  */
+import { LOOK_ALIKES } from './look-alikes.js';
 
 /** Characters with their own code in the HD44780 A00 ROM. */
-export const ROM_A00: Readonly<Record<string, number>> = {
+const ROM_A00: Readonly<Record<string, number>> = {
   ä: 0xe1,
   ö: 0xef,
   ü: 0xf5,
@@ -21,8 +23,12 @@ export const ROM_A00: Readonly<Record<string, number>> = {
   '←': 0x7f,
 };
 
-/** Replacements for characters the ROM lacks (before diacritics are stripped). */
-export const TRANSLIT: Readonly<Record<string, string>> = {
+/**
+ * Replacements for letters and signs the ROM lacks (before diacritics are stripped), besides the
+ * typographic look-alikes both devices share (look-alikes.ts). '\\' and '~' are here because the
+ * ROM has ¥ and → at their codes.
+ */
+const TRANSLIT: Readonly<Record<string, string>> = {
   ß: 'ss',
   Ä: 'A',
   Ö: 'O',
@@ -33,19 +39,6 @@ export const TRANSLIT: Readonly<Record<string, string>> = {
   ø: 'o',
   Å: 'A',
   å: 'a',
-  Œ: 'OE',
-  œ: 'oe',
-  '“': '"',
-  '”': '"',
-  '„': '"',
-  '«': '"',
-  '»': '"',
-  '‘': "'",
-  '’': "'",
-  '–': '-',
-  '—': '-',
-  '…': '...',
-  '€': 'EUR',
   '£': 'GBP',
   '\\': '/',
   '~': '-',
@@ -119,9 +112,26 @@ export const TRANSLIT: Readonly<Record<string, string>> = {
   я: 'ya',
 };
 
-/** Cells `text` takes on the LCD: a replacement's length for the characters the ROM lacks, else 1. */
+/**
+ * The ROM bytes of one character: its own code; else its replacement (TRANSLIT, LOOK_ALIKES) or
+ * the character without its diacritics, each character of that in 0x20-0x7D or '?'. A combining
+ * mark alone takes no byte.
+ */
+export function lcdCodes(ch: string): number[] {
+  const rom = ROM_A00[ch];
+  if (rom !== undefined) return [rom];
+  const s = TRANSLIT[ch] ?? LOOK_ALIKES[ch] ?? ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  const out: number[] = [];
+  for (const c of s) {
+    const code = c.codePointAt(0)!;
+    out.push(code >= 0x20 && code <= 0x7d ? code : 0x3f);
+  }
+  return out;
+}
+
+/** Cells `text` takes on the LCD: the bytes of each character (lcdCodes). */
 export function lcdWidth(text: string): number {
   let n = 0;
-  for (const ch of text) n += ROM_A00[ch] !== undefined ? 1 : (TRANSLIT[ch]?.length ?? 1);
+  for (const ch of text) n += lcdCodes(ch).length;
   return n;
 }

@@ -16,7 +16,7 @@
 import type { HardwareLogger } from '../logger.js';
 import { type Link, openSerialLink, type SerialBinding } from '../serial/index.js';
 import { PagedDisplay, type PagerOptions, titleRow } from './pager.js';
-import { ROM_A00, TRANSLIT } from './lcd-charset.js';
+import { lcdCodes } from './lcd-charset.js';
 import { checkGeometry, DisplayError, LCD_LIMITS, type Screen } from './types.js';
 
 export const LCD_COMMAND = 0xfe;
@@ -34,17 +34,7 @@ export function toLcdBytes(text: string, width: number): Buffer {
   };
   for (const ch of text) {
     if (n >= width) break;
-    const rom = ROM_A00[ch];
-    if (rom !== undefined) {
-      put(rom);
-      continue;
-    }
-    const t = TRANSLIT[ch];
-    const s = t ?? ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-    for (const c of s) {
-      const code = c.codePointAt(0)!;
-      put(code >= 0x20 && code <= 0x7d ? code : 0x3f);
-    }
+    for (const code of lcdCodes(ch)) put(code);
   }
   return out;
 }

@@ -1,16 +1,14 @@
 /**
  * Display width of text in character cells (East Asian wide characters and emoji count two,
- * combining marks and controls none), as string-width measures it. Printable ASCII, which is
- * most of what a display shows, is its length; string-width (its Intl.Segmenter and tables cost
- * some 20-40 ms to load, counted in every start-up) is loaded on the first other text.
+ * combining marks and controls none), as string-width measures it. Simple narrow text (printable
+ * ASCII, most Latin, Greek and Cyrillic: SIMPLE_NARROW), which is most of what a display shows, is
+ * its length; string-width (its Intl.Segmenter and tables cost some 20-40 ms to load, counted in
+ * every start-up) is loaded on the first other text.
  */
 import { createRequire } from 'node:module';
 
 const requireLazy = createRequire(import.meta.url);
 let stringWidth: ((s: string) => number) | null = null;
-
-/** Only characters 0x20-0x7e: each one cell wide. */
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * Only characters that are each one grapheme and one cell wide, whatever surrounds them: printable
@@ -23,11 +21,6 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 export const SIMPLE_NARROW =
   /^[\x20-\x7e\u00a0-\u00a8\u00aa-\u00ac\u00af-\u024f\u0391-\u03a1\u03a3-\u03c9\u0400-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u203b\u203d-\u2048\u204a-\u205e\u20a0-\u20c0]*$/;
 
-/** True when every character of `s` is printable ASCII (one cell each, one grapheme each). */
-export function isPrintableAscii(s: string): boolean {
-  return PRINTABLE_ASCII.test(s);
-}
-
 /** True when every character of `s` is one grapheme and one cell (SIMPLE_NARROW). */
 export function isSimpleNarrow(s: string): boolean {
   return SIMPLE_NARROW.test(s);
@@ -35,7 +28,7 @@ export function isSimpleNarrow(s: string): boolean {
 
 /** Width of `s` in display cells. */
 export function textWidth(s: string): number {
-  if (PRINTABLE_ASCII.test(s) || SIMPLE_NARROW.test(s)) return s.length;
+  if (SIMPLE_NARROW.test(s)) return s.length;
   stringWidth ??= (requireLazy('string-width') as { default: (s: string) => number }).default;
   return stringWidth(s);
 }

@@ -1,8 +1,9 @@
 /**
- * ESC/POS bytes → the text a printer would print, for tests and for checking a capture file
- * (`pos-agent script --print slip.bin`): reads exactly the commands escpos.ts sends (ESC @, ESC t
- * for the pages in codepages.ts, FS & / FS ., ESC d, GS V, LF) and throws on any other control
- * byte, so a stray or unknown command is found, not printed as text.
+ * ESC/POS bytes → the text a printer would print, for the tests (a slip encodeSlip made, or one
+ * that `pos-agent script --print FILE` or the PRINT key wrote to a file); no command reads slips
+ * back, so the printer's index does not export it. Reads exactly the commands escpos.ts sends
+ * (ESC @, ESC t for the pages in codepages.ts, FS & / FS ., ESC d, GS V, LF) and throws on any
+ * other control byte, so a stray or unknown command is found, not printed as text.
  */
 import { type CodePage, SINGLE_BYTE_PAGES } from './codepages.js';
 

@@ -17,6 +17,12 @@ export const LF = 0x0a;
 
 /** Paper widths in characters of the default font: 58 mm paper 32, 80 mm paper 48 (42 on some). */
 export const PRINTER_COLUMNS = [32, 42, 48] as const;
+export type PrinterColumns = (typeof PRINTER_COLUMNS)[number];
+
+/** True when `columns` is a paper width of PRINTER_COLUMNS: the one check of a column count. */
+export function isPrinterColumns(columns: unknown): columns is PrinterColumns {
+  return (PRINTER_COLUMNS as readonly unknown[]).includes(columns);
+}
 
 export interface SlipOptions {
   /** Characters per line; a line wider than this is refused (E_WIDTH). */
@@ -29,11 +35,12 @@ export interface SlipOptions {
   cut?: boolean;
 }
 
+/** Throws PrinterError E_USAGE unless `columns` is a paper width (isPrinterColumns). */
 export function checkColumns(columns: number): void {
-  if (!Number.isInteger(columns) || columns < 16 || columns > 64) {
+  if (!isPrinterColumns(columns)) {
     throw new PrinterError(
       'E_USAGE',
-      `printer columns must be a whole number from 16 to 64 (32, 42 or 48), got ${String(columns)}`,
+      `printer columns must be ${PRINTER_COLUMNS.join(', ')}, got ${String(columns)}`,
     );
   }
 }

@@ -1,10 +1,9 @@
 /**
- * The receipt printer: ESC/POS slips to a TCP, serial or file target (docs/printer.md), and the
- * decoder that reads such bytes back into text lines.
+ * The receipt printer: ESC/POS slips to a TCP, serial or file target (docs/printer.md). The
+ * decoder that reads such bytes back (decode.ts) is for tests and is not exported here.
  */
 export { codePageFor, type CodePage } from './codepages.js';
-export { type DecodedSlip, decodeEscPos, escPosLines } from './decode.js';
-export { encodeSlip, PRINTER_COLUMNS, type SlipOptions } from './escpos.js';
+export { encodeSlip, isPrinterColumns, PRINTER_COLUMNS, type SlipOptions } from './escpos.js';
 export { PrinterError, type PrinterErrorCode } from './errors.js';
 export {
   openPrinter,

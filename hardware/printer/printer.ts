@@ -13,7 +13,7 @@
 import { once } from 'node:events';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
-import { encodeSlip, type SlipOptions } from './escpos.js';
+import { checkColumns, encodeSlip, type SlipOptions } from './escpos.js';
 import { PrinterError } from './errors.js';
 
 export interface PrinterOptions {
@@ -169,7 +169,7 @@ async function serialSink(path: string, baudRate: number): Promise<Sink> {
 export async function openPrinter(target: string, opts: PrinterOptions): Promise<Printer> {
   const t = parsePrinterTarget(target);
   const slipOpts: SlipOptions = { columns: opts.columns, lang: opts.lang };
-  encodeSlip([], slipOpts); // checks the columns before anything is opened
+  checkColumns(opts.columns); // before anything is opened
   const name = describe(t);
   let sink: Sink;
   try {

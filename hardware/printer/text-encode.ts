@@ -1,20 +1,11 @@
 /**
  * Text → printer bytes in a code page (codepages.ts). A character the page lacks is replaced by
- * a plain look-alike (typographic quotes and dashes, the ellipsis, non-breaking spaces, "€" as
- * "EUR" where the page has none), else by "?": the printer never gets a byte it would print as
- * something else.
+ * a plain look-alike (display/look-alikes.ts: typographic quotes and dashes, the ellipsis,
+ * non-breaking spaces, "€" as "EUR" where the page has none), else by "?": the printer never gets
+ * a byte it would print as something else.
  */
+import { LOOK_ALIKES } from '../display/look-alikes.js';
 import { type CodePage, SINGLE_BYTE_PAGES } from './codepages.js';
-
-/** Look-alikes for characters a page may lack (tried only when the page lacks the character). */
-// prettier-ignore
-const FALLBACK: Readonly<Record<string, string>> = {
-  '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201c': '"', '\u201d': '"', '\u201e': '"',
-  '\u00ab': '"', '\u00bb': '"', '\u2039': "'", '\u203a': "'",
-  '\u2013': '-', '\u2014': '-', '\u2010': '-', '\u2011': '-', '\u2212': '-',
-  '\u2026': '...', '\u00a0': ' ', '\u202f': ' ', '\u2009': ' ', '\u00ad': '',
-  '\u0153': 'oe', '\u0152': 'OE', '\u20ac': 'EUR', '\u2116': 'No.',
-};
 
 const singleByteMaps = new Map<CodePage, Map<string, number>>();
 
@@ -79,7 +70,8 @@ function pushChar(out: number[], ch: string, page: CodePage, depth = 0): void {
       return;
     }
   }
-  const alt = FALLBACK[ch];
+  // look-alikes are tried only when the page lacks the character
+  const alt = LOOK_ALIKES[ch];
   if (alt !== undefined && depth === 0) {
     for (const c of alt) pushChar(out, c, page, 1);
     return;

@@ -15,6 +15,7 @@ import {
   type FrameErrorCode,
 } from '../../protocol/framing/index.js';
 import { DIALECTS, type DialectName, encodeMessage } from '../../protocol/iso8583/index.js';
+import { LOCAL_FAULTS } from '../../protocol/response-codes/index.js';
 import { CardPopulation } from './cards.js';
 import { actionCodeFor, FUNCTION_CODE_1993, type IsoVersion, mtiFor, versionOf } from './forms.js';
 import { Rng } from './rng.js';
@@ -96,8 +97,8 @@ export interface ScriptStep {
 }
 
 export type Entry = 'chip' | 'contactless' | 'swipe';
-export const ENTRY_MODE: Record<Entry, string> = { chip: '051', contactless: '071', swipe: '901' };
-export const CARD_EVENT: Record<Entry, LinkEventName> = {
+const ENTRY_MODE: Record<Entry, string> = { chip: '051', contactless: '071', swipe: '901' };
+const CARD_EVENT: Record<Entry, LinkEventName> = {
   chip: 'CARD_INSERTED',
   contactless: 'CARD_TAPPED',
   swipe: 'CARD_SWIPED',
@@ -117,15 +118,17 @@ export interface Sent {
   fields: Record<number, string>;
 }
 
-/** The function code (field 24) of a 1993 request, by its 1987 MTI. */
-const FUNCTION_OF: Readonly<Record<string, string>> = {
+/**
+ * The function code (field 24) of a sale's 1993 request, by its 1987 MTI. Completions, reversals
+ * and echo tests set their own (sequences.ts).
+ */
+const SALE_FUNCTION = {
   '0100': FUNCTION_CODE_1993.authorisation,
   '0200': FUNCTION_CODE_1993.financial,
-  '0220': FUNCTION_CODE_1993.completion_same,
-  '0400': FUNCTION_CODE_1993.reversal,
-  '0420': FUNCTION_CODE_1993.reversal,
-  '0800': FUNCTION_CODE_1993.echo,
-};
+} as const;
+
+/** A sale's request: a pre-authorisation (0100) or a financial request (0200). */
+type SaleMti = keyof typeof SALE_FUNCTION;
 
 export class Builder {
   readonly rng: Rng;
@@ -142,9 +145,8 @@ export class Builder {
   private rrnNo: number;
   /** Simulated clock for fields 7, 12, 13: 2026-11-23 08:00:00 UTC plus 20 s per transaction. */
   private clock = Date.UTC(2026, 10, 23, 8, 0, 0);
-  lastResponse: { bytes: Buffer; mti: string; stan: string; rc: string } | null = null;
-  /** The approval code (field 38) of the last approval. */
-  lastAuthCode: string | null = null;
+  /** The last response to a sale (for a retransmission: `again`). */
+  lastResponse: ScriptStep | null = null;
 
   constructor(readonly o: ResolvedOptions) {
     this.rng = new Rng(o.seed);
@@ -199,8 +201,30 @@ export class Builder {
     return actionCodeFor(this.version, rc87);
   }
 
-  /** The fields of a sale's request: 1987 time n6, date n4, entry mode; 1993 date-time n12, function code. */
-  saleFields(sale: Sale, mti87: string, stan: string, seconds = 20): Record<number, string> {
+  /**
+   * A new customer's sale: how the card is read (unless `entry` is given), a card of the
+   * scenario's groups that can carry `outcome`, an amount. Always these draws in this order (same
+   * seed, same script).
+   */
+  sale(outcome: string, entry?: Entry): Sale {
+    entry ??= this.rng.weighted({ chip: 50, contactless: 40, swipe: 10 });
+    // one draw of the script's stream, as when it picked from five cards: outcomes stay as they were
+    const pan = this.cards.draw(outcome, this.rng.next(), this.sc.cardGroups).pan;
+    const amount = String(this.rng.int(100, 25000)).padStart(12, '0');
+    return { pan, amount, entry };
+  }
+
+  /** The card presented: its CARD_INSERTED, CARD_TAPPED or CARD_SWIPED event. */
+  cardEvent(txn: number, sale: Sale): ScriptStep {
+    return this.eventStep(txn, CARD_EVENT[sale.entry], {}, null);
+  }
+
+  /**
+   * The module's request for a sale, `seconds` after the last message: a new STAN; 1987 time n6,
+   * date n4, entry mode; 1993 date-time n12, function code.
+   */
+  saleRequest(sale: Sale, mti87: SaleMti = '0200', seconds = 20): Sent {
+    const stan = this.nextStan();
     const t = this.tick(seconds);
     const f: Record<number, string> = {
       2: sale.pan,
@@ -218,9 +242,32 @@ export class Builder {
       f[22] = ENTRY_MODE[sale.entry];
     } else {
       f[12] = t.local12;
-      f[24] = FUNCTION_OF[mti87] ?? FUNCTION_CODE_1993.financial;
+      f[24] = SALE_FUNCTION[mti87];
     }
-    return f;
+    return { mti87, stan, fields: f };
+  }
+
+  /** The card presented and the module's request for a sale: returns what was sent. */
+  *start(txn: number, sale: Sale, mti87: SaleMti = '0200', seconds = 20): Generator<ScriptStep, Sent> {
+    yield this.cardEvent(txn, sale);
+    const sent = this.saleRequest(sale, mti87, seconds);
+    yield this.request(txn, sent);
+    return sent;
+  }
+
+  /** The module gave up waiting for the host's answer to `sent` (the pipeline's host timeout). */
+  hostTimeout(txn: number, sent: Sent): ScriptStep {
+    return this.eventStep(
+      txn,
+      'HOST_TIMEOUT',
+      { stan: sent.stan, amount: sent.fields[4]!, currency: this.o.currency },
+      local(LOCAL_FAULTS.hostTimeout, 'event', sent.stan),
+    );
+  }
+
+  /** After a sale the customer takes a chip card out (a tapped or swiped card is never in). */
+  *removed(txn: number, sale: Sale): Generator<ScriptStep> {
+    if (sale.entry === 'chip') yield this.eventStep(txn, 'CARD_REMOVED', {}, null);
   }
 
   iso(mti87: string, fields: Record<number, string>): Buffer {
@@ -248,25 +295,31 @@ export class Builder {
   /**
    * The host's response to `sent`: its fields echoed with an RRN and field 39 (`rc87` in this
    * version's form), an approval code when approved. The step's outcome is the sale's
-   * (`saleOutcome`), or none for a reversal, completion or network-management response.
+   * (`saleOutcome`), or none for a reversal, completion or network-management response. Returned
+   * with the approval code it carries (field 38), if any.
    */
-  response(txn: number | null, sent: Sent, rc87: string, saleOutcome: boolean): ScriptStep {
+  response(
+    txn: number | null,
+    sent: Sent,
+    rc87: string,
+    saleOutcome: boolean,
+  ): ScriptStep & { authCode: string | null } {
     const rc = this.rc(rc87);
     const fields: Record<number, string> = { ...sent.fields };
     if (sent.mti87 !== '0800') fields[37] = this.nextRrn(); // network management has no RRN
     fields[39] = rc;
-    if (rc87 === '00' && saleOutcome) fields[38] = this.lastAuthCode = authCode(this.rng);
+    if (rc87 === '00' && saleOutcome) fields[38] = authCode(this.rng);
     const mti87 = RESPONSE_OF[sent.mti87]!;
     const mti = this.mti(mti87);
-    const bytes = this.message('RSP', this.iso(mti87, fields));
-    if (saleOutcome) this.lastResponse = { bytes, mti, stan: sent.stan, rc };
-    return this.step(
+    const step = this.step(
       txn,
       `RSP ${mti} stan=${sent.stan} rc=${rc}`,
-      bytes,
+      this.message('RSP', this.iso(mti87, fields)),
       { kind: 'response', mti, stan: sent.stan, rc },
       saleOutcome ? { rc, via: 'response', stan: sent.stan, duplicate: false } : null,
     );
+    if (saleOutcome) this.lastResponse = step;
+    return Object.assign(step, { authCode: fields[38] ?? null });
   }
 
   /** The same response bytes again (a host or module retransmission). */

@@ -16,6 +16,7 @@
  * walk-in cards are dealt one after another (each seen once until all have been), the others are
  * picked at random.
  */
+import { luhnCheckDigit } from '../../protocol/card/pan.js';
 import { Rng } from './rng.js';
 
 export interface CardBrandRow {
@@ -83,19 +84,6 @@ export interface DrawnCard {
   group: CardGroupName;
   /** Index of the card in its group. */
   index: number;
-}
-
-export function luhnCheckDigit(body: string): number {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = body.charCodeAt(body.length - 1 - i) - 48;
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10;
 }
 
 export class CardPopulation {

@@ -22,7 +22,7 @@ export function versionOf(dialect: DialectName): IsoVersion {
  * 0400 and a 0420 both become 1420; network management 0800 becomes 1804 (function code in 24).
  */
 // prettier-ignore
-export const MTI_1993: Readonly<Record<string, string>> = {
+const MTI_1993: Readonly<Record<string, string>> = {
   '0100': '1100', '0110': '1110',
   '0200': '1200', '0210': '1210',
   '0220': '1220', '0230': '1230',
@@ -53,7 +53,7 @@ export const FUNCTION_CODE_1993 = {
  *   25  unable to locate record (a reversal of a sale the host never saw)  →  914  not able to
  *       trace back to original transaction
  */
-export const EXTRA_ACTION_CODES: Readonly<Record<string, string>> = { '1A': '112', '25': '914' };
+const EXTRA_ACTION_CODES: Readonly<Record<string, string>> = { '1A': '112', '25': '914' };
 
 /** Two-character code → 1993 action code: the first 1993 row of the map that names it. */
 export const ACTION_CODE_1993: Readonly<Record<string, string>> = (() => {

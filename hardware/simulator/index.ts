@@ -1,11 +1,11 @@
 /** The simulated payment module: scenarios, scripts with expected outcomes, streams, outputs. */
 
 export type { CardBrandRow, CardGroupName, CardGroupRow, DrawnCard } from './cards.js';
-export { CARD_BRANDS, CARD_GROUPS, CardPopulation, luhnCheckDigit } from './cards.js';
+export { CARD_BRANDS, CARD_GROUPS, CardPopulation } from './cards.js';
 export type { PtyPairHandle, TcpServerHandle } from './outputs.js';
 export { isCharDevice, pumpToTty, SimulatorError, serveTcp, startPtyPair } from './outputs.js';
 export type { IsoVersion } from './forms.js';
-export { ACTION_CODE_1993, EXTRA_ACTION_CODES, MTI_1993, versionOf } from './forms.js';
+export { ACTION_CODE_1993, versionOf } from './forms.js';
 export { Rng } from './rng.js';
 export type { SalePace, Scenario, ScenarioName } from './scenarios.js';
 export {
@@ -19,7 +19,7 @@ export {
   SCENARIOS,
 } from './scenarios.js';
 export type { SequenceKey } from './sequences.js';
-export { isSequence, SEQUENCE_KEYS } from './sequences.js';
+export { SEQUENCE_KEYS } from './sequences.js';
 export type {
   LinkExpect,
   Outcome,

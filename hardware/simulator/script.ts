@@ -20,15 +20,7 @@ import {
   withCheck,
 } from '../../protocol/framing/index.js';
 import { DIALECTS } from '../../protocol/iso8583/index.js';
-import {
-  Builder,
-  CARD_EVENT,
-  type Entry,
-  local,
-  type ResolvedOptions,
-  type ScriptOptions,
-  type ScriptStep,
-} from './builder.js';
+import { Builder, local, type ResolvedOptions, type ScriptOptions, type ScriptStep } from './builder.js';
 import { LATE_GAP_MS, SCENARIOS } from './scenarios.js';
 import { isSequence, sequence } from './sequences.js';
 
@@ -55,21 +47,16 @@ const LINE_NOISE = [
 const BINARY_NOISE = ['garbage', 'truncated', 'bad_length', 'oversize', 'malformed'] as const;
 
 function* transaction(b: Builder, txn: number, outcomeKey: string, inOutage: boolean): Generator<ScriptStep> {
-  const { rng, o } = b;
-  const entry: Entry =
-    outcomeKey === 'removed_early' ? 'chip' : rng.weighted({ chip: 50, contactless: 40, swipe: 10 });
-  // one draw of the script's stream, as when it picked from five cards: outcomes stay as they were
-  const pan = b.cards.draw(outcomeKey, rng.next(), b.sc.cardGroups).pan;
-  const amount = String(rng.int(100, 25000)).padStart(12, '0');
-  const money = { amount, currency: o.currency };
-  yield b.eventStep(txn, CARD_EVENT[entry], {}, null);
+  const sale = b.sale(outcomeKey, outcomeKey === 'removed_early' ? 'chip' : undefined);
+  const money = { amount: sale.amount, currency: b.o.currency };
+  yield b.cardEvent(txn, sale);
 
   switch (outcomeKey) {
     case 'card_read_error':
       yield b.eventStep(
         txn,
         'CARD_READ_ERROR',
-        { reason: entry, ...money },
+        { reason: sale.entry, ...money },
         local(LOCAL_FAULTS.cardReadError, 'event', null),
       );
       return;
@@ -89,25 +76,19 @@ function* transaction(b: Builder, txn: number, outcomeKey: string, inOutage: boo
       return;
   }
 
-  const stan = b.nextStan();
-  const sent = { mti87: '0200', stan, fields: b.saleFields({ pan, amount, entry }, '0200', stan) };
+  const sent = b.saleRequest(sale);
   const silent = outcomeKey === 'silent_timeout';
-  yield b.request(txn, sent, silent ? local(LOCAL_FAULTS.hostTimeout, 'timeout', stan) : null);
+  yield b.request(txn, sent, silent ? local(LOCAL_FAULTS.hostTimeout, 'timeout', sent.stan) : null);
   if (silent) return;
 
   if (outcomeKey === 'host_timeout') {
-    yield b.eventStep(
-      txn,
-      'HOST_TIMEOUT',
-      { stan, ...money },
-      local(LOCAL_FAULTS.hostTimeout, 'event', stan),
-    );
-    if (inOutage) yield b.eventStep(txn, 'REVERSAL_SENT', { stan }, null);
+    yield b.hostTimeout(txn, sent);
+    if (inOutage) yield b.eventStep(txn, 'REVERSAL_SENT', { stan: sent.stan }, null);
     return;
   }
 
   yield b.response(txn, sent, outcomeKey, true);
-  if (entry === 'chip') yield b.eventStep(txn, 'CARD_REMOVED', {}, null);
+  yield* b.removed(txn, sale);
 }
 
 const KIND_TOKEN = /RSP |REQ |EVT /;
@@ -248,16 +229,7 @@ export function* scriptSteps(opts: ScriptOptions): Generator<ScriptStep, never> 
     else yield* transaction(b, txn, key, inOutage);
     if (ou && txn % (ou.every + ou.length) === ou.every + ou.length - 1) {
       yield b.eventStep(null, 'LINK_UP', {}, null);
-      if (ou.duplicateAfter && b.lastResponse) {
-        const r = b.lastResponse;
-        yield b.step(
-          null,
-          `RSP ${r.mti} stan=${r.stan} rc=${r.rc} (retransmitted)`,
-          r.bytes,
-          { kind: 'response', mti: r.mti, stan: r.stan, rc: r.rc },
-          { rc: r.rc, via: 'response', stan: r.stan, duplicate: true },
-        );
-      }
+      if (ou.duplicateAfter && b.lastResponse) yield b.again(null, b.lastResponse);
     }
     if (sc.noise !== undefined && b.rng.next() < sc.noise) yield noiseStep(b);
   }

@@ -7,17 +7,7 @@
  * state changes, what it must become (`expect`), so a test can check the agent step by step.
  * The outcome keys and their frames are listed in scenarios.ts and docs/serial.md.
  */
-import { LOCAL_FAULTS } from '../../protocol/response-codes/index.js';
-import {
-  type Builder,
-  CARD_EVENT,
-  type Entry,
-  local,
-  type Sale,
-  type SaleExpect,
-  type ScriptStep,
-  type Sent,
-} from './builder.js';
+import type { Builder, Sale, SaleExpect, ScriptStep, Sent } from './builder.js';
 import { FUNCTION_CODE_1993 } from './forms.js';
 import { OTHER_CARD_DECLINES, REVERSAL_REFUSALS, SAME_CARD_DECLINES } from './scenarios.js';
 
@@ -46,33 +36,45 @@ export function isSequence(key: string): key is SequenceKey {
 const DOUBLE_APPROVAL_S = 5;
 
 /**
- * Plays one sequence starting at transaction `txn`; returns how many transaction numbers it used
- * (a sale and the customer's next try are two sales; an echo test is none).
+ * Plays one sequence starting at transaction `txn`, every step marked with its key; returns how
+ * many transaction numbers it used (a sale and the customer's next try are two sales; an echo
+ * test is none).
  */
 export function* sequence(b: Builder, txn: number, key: SequenceKey): Generator<ScriptStep, number> {
-  const mark = (step: ScriptStep, expect?: SaleExpect): ScriptStep => {
-    step.seq = key;
-    if (expect) step.expect = expect;
-    return step;
-  };
+  const steps = play(b, txn, key);
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+    r.value.seq = key;
+    yield r.value;
+  }
+}
+
+/** The step, with the sale state it must lead to. */
+function expecting(step: ScriptStep, expect: SaleExpect): ScriptStep {
+  step.expect = expect;
+  return step;
+}
+
+function* play(b: Builder, txn: number, key: SequenceKey): Generator<ScriptStep, number> {
   switch (key) {
     case 'timeout_reversed':
     case 'timeout_reversal_refused':
     case 'timeout_advice': {
-      const sale = draw(b, 'host_timeout');
-      const s = yield* start(b, txn, sale, mark);
-      yield mark(hostTimeout(b, txn, s), { state: 'timed_out', stan: s.stan });
+      const sale = b.sale('host_timeout');
+      const s = yield* b.start(txn, sale);
+      yield expecting(b.hostTimeout(txn, s), { state: 'timed_out', stan: s.stan });
       // the advice: the module could not send the 0400 before its own deadline, so it tells the
       // host afterwards (0420), which acknowledges it (0430)
       const rev = reversalOf(b, s, key === 'timeout_advice' ? '0420' : '0400');
-      yield mark(b.request(txn, rev));
-      yield mark(b.eventStep(txn, 'REVERSAL_SENT', { stan: s.stan }, null), {
+      yield b.request(txn, rev);
+      yield expecting(b.eventStep(txn, 'REVERSAL_SENT', { stan: s.stan }, null), {
         state: 'reversal_sent',
         stan: s.stan,
       });
       const refused = key === 'timeout_reversal_refused';
       const rc = refused ? b.rng.pick(REVERSAL_REFUSALS) : '00';
-      yield mark(b.response(txn, rev, rc, false), {
+      yield expecting(b.response(txn, rev, rc, false), {
         state: refused ? 'reversal_failed' : 'reversed',
         stan: s.stan,
       });
@@ -80,66 +82,70 @@ export function* sequence(b: Builder, txn: number, key: SequenceKey): Generator<
     }
     case 'timeout_late':
     case 'timeout_late_repeated': {
-      const sale = draw(b, 'host_timeout');
-      const s = yield* start(b, txn, sale, mark);
-      const to = hostTimeout(b, txn, s);
+      const sale = b.sale('host_timeout');
+      const s = yield* b.start(txn, sale);
+      const to = b.hostTimeout(txn, s);
       to.gapAfterMs = b.o.lateGapMs; // the host answers after a while
-      yield mark(to, { state: 'timed_out', stan: s.stan });
+      yield expecting(to, { state: 'timed_out', stan: s.stan });
       const rsp = b.response(txn, s, '00', true);
-      yield mark(rsp, { state: 'approved_late', stan: s.stan });
-      if (key === 'timeout_late_repeated') yield mark(b.again(txn, rsp));
-      if (sale.entry === 'chip') yield mark(b.eventStep(txn, 'CARD_REMOVED', {}, null));
+      yield expecting(rsp, { state: 'approved_late', stan: s.stan });
+      if (key === 'timeout_late_repeated') yield b.again(txn, rsp);
+      yield* b.removed(txn, sale);
       return 1;
     }
     case 'approved_repeated': {
-      const sale = draw(b, '00');
-      const s = yield* start(b, txn, sale, mark);
+      const sale = b.sale('00');
+      const s = yield* b.start(txn, sale);
       const rsp = b.response(txn, s, '00', true);
-      yield mark(rsp);
-      yield mark(b.again(txn, rsp));
-      if (sale.entry === 'chip') yield mark(b.eventStep(txn, 'CARD_REMOVED', {}, null));
+      yield rsp;
+      yield b.again(txn, rsp);
+      yield* b.removed(txn, sale);
       return 1;
     }
     case 'other_card':
     case 'same_card': {
       const rc = b.rng.pick(key === 'other_card' ? OTHER_CARD_DECLINES : SAME_CARD_DECLINES);
-      const first = draw(b, rc);
-      const s1 = yield* start(b, txn, first, mark);
-      yield mark(b.response(txn, s1, rc, true));
-      if (first.entry === 'chip') yield mark(b.eventStep(txn, 'CARD_REMOVED', {}, null));
+      const first = b.sale(rc);
+      const s1 = yield* b.start(txn, first);
+      yield b.response(txn, s1, rc, true);
+      yield* b.removed(txn, first);
       // the customer pays the same amount: with another card (a walk-in card not seen before) or
       // with the same card again
-      const second: Sale = key === 'other_card' ? { ...draw(b, '00'), amount: first.amount } : first;
-      const s2 = yield* start(b, txn + 1, second, mark);
-      yield mark(b.response(txn + 1, s2, '00', true), { state: 'recovered', stan: s1.stan, other: s2.stan });
-      if (second.entry === 'chip') yield mark(b.eventStep(txn + 1, 'CARD_REMOVED', {}, null));
+      const second: Sale = key === 'other_card' ? { ...b.sale('00'), amount: first.amount } : first;
+      const s2 = yield* b.start(txn + 1, second);
+      yield expecting(b.response(txn + 1, s2, '00', true), {
+        state: 'recovered',
+        stan: s1.stan,
+        other: s2.stan,
+      });
+      yield* b.removed(txn + 1, second);
       return 2;
     }
     case 'double_approval': {
-      const sale = draw(b, '00');
-      const s1 = yield* start(b, txn, sale, mark);
-      yield mark(b.response(txn, s1, '00', true));
-      if (sale.entry === 'chip') yield mark(b.eventStep(txn, 'CARD_REMOVED', {}, null));
-      const s2 = yield* start(b, txn + 1, sale, mark, '0200', DOUBLE_APPROVAL_S);
-      yield mark(b.response(txn + 1, s2, '00', true), {
+      const sale = b.sale('00');
+      const s1 = yield* b.start(txn, sale);
+      yield b.response(txn, s1, '00', true);
+      yield* b.removed(txn, sale);
+      const s2 = yield* b.start(txn + 1, sale, '0200', DOUBLE_APPROVAL_S);
+      yield expecting(b.response(txn + 1, s2, '00', true), {
         state: 'possible_double_charge',
         stan: s2.stan,
         other: s1.stan,
       });
-      if (sale.entry === 'chip') yield mark(b.eventStep(txn + 1, 'CARD_REMOVED', {}, null));
+      yield* b.removed(txn + 1, sale);
       return 2;
     }
     case 'preauth_completion': {
-      const sale = draw(b, '00');
-      const auth = yield* start(b, txn, sale, mark, '0100');
+      const sale = b.sale('00');
+      const auth = yield* b.start(txn, sale, '0100');
       const approved = b.response(txn, auth, '00', true);
-      yield mark(approved);
-      if (sale.entry === 'chip') yield mark(b.eventStep(txn, 'CARD_REMOVED', {}, null));
+      yield approved;
+      yield* b.removed(txn, sale);
       // later, without the card: the final amount (at most the authorised one) as a completion advice
       const final = Math.max(100, Math.round(Number(sale.amount) * (0.5 + b.rng.next() / 2)));
-      const done = completionOf(b, auth, String(final).padStart(12, '0'), b.lastAuthCode ?? '');
-      yield mark(b.request(txn + 1, done));
-      yield mark(b.response(txn + 1, done, '00', false));
+      const done = completionOf(b, auth, String(final).padStart(12, '0'), approved.authCode ?? '');
+      yield b.request(txn + 1, done);
+      yield b.response(txn + 1, done, '00', false);
       return 2;
     }
     case 'echo': {
@@ -149,44 +155,11 @@ export function* sequence(b: Builder, txn: number, key: SequenceKey): Generator<
       if (b.version === '1987') fields[70] = '301';
       else fields[24] = FUNCTION_CODE_1993.echo;
       const echo: Sent = { mti87: '0800', stan, fields };
-      yield mark(b.request(null, echo));
-      yield mark(b.response(null, echo, '00', false));
+      yield b.request(null, echo);
+      yield b.response(null, echo, '00', false);
       return 0;
     }
   }
-}
-
-/** A new customer's sale: how the card is read, a card of the scenario's groups, an amount. */
-function draw(b: Builder, outcome: string): Sale {
-  const entry: Entry = b.rng.weighted({ chip: 50, contactless: 40, swipe: 10 });
-  const pan = b.cards.draw(outcome, b.rng.next(), b.sc.cardGroups).pan;
-  const amount = String(b.rng.int(100, 25000)).padStart(12, '0');
-  return { pan, amount, entry };
-}
-
-/** The card presented and the module's request: returns what was sent. */
-function* start(
-  b: Builder,
-  txn: number,
-  sale: Sale,
-  mark: (s: ScriptStep) => ScriptStep,
-  mti87 = '0200',
-  seconds = 20,
-): Generator<ScriptStep, Sent> {
-  yield mark(b.eventStep(txn, CARD_EVENT[sale.entry], {}, null));
-  const stan = b.nextStan();
-  const sent: Sent = { mti87, stan, fields: b.saleFields(sale, mti87, stan, seconds) };
-  yield mark(b.request(txn, sent));
-  return sent;
-}
-
-function hostTimeout(b: Builder, txn: number, s: Sent): ScriptStep {
-  return b.eventStep(
-    txn,
-    'HOST_TIMEOUT',
-    { stan: s.stan, amount: s.fields[4]!, currency: b.o.currency },
-    local(LOCAL_FAULTS.hostTimeout, 'event', s.stan),
-  );
 }
 
 /**

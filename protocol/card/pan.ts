@@ -10,13 +10,17 @@ export function maskPan(pan: string): string {
   return pan.slice(0, 6) + '*'.repeat(n - 10) + pan.slice(n - 4);
 }
 
-/** Luhn check over a digit string. */
-export function luhnValid(digits: string): boolean {
+/**
+ * The Luhn sum of a digit string, counted from the right: with `checkDigitFollows` the rightmost
+ * digit is doubled (the string is a body still without its check digit), else the one before it.
+ * -1 when a character is not a digit. The one Luhn implementation: luhnValid and luhnCheckDigit.
+ */
+function luhnSum(digits: string, checkDigitFollows: boolean): number {
   let sum = 0;
-  let dbl = false;
+  let dbl = checkDigitFollows;
   for (let i = digits.length - 1; i >= 0; i--) {
     let d = digits.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
+    if (d < 0 || d > 9) return -1;
     if (dbl) {
       d *= 2;
       if (d > 9) d -= 9;
@@ -24,7 +28,20 @@ export function luhnValid(digits: string): boolean {
     sum += d;
     dbl = !dbl;
   }
-  return sum % 10 === 0;
+  return sum;
+}
+
+/** Luhn check over a digit string. */
+export function luhnValid(digits: string): boolean {
+  const sum = luhnSum(digits, false);
+  return sum >= 0 && sum % 10 === 0;
+}
+
+/** The Luhn check digit (0-9) that completes `body`, a digit string; a RangeError for any other text. */
+export function luhnCheckDigit(body: string): number {
+  const sum = luhnSum(body, true);
+  if (sum < 0) throw new RangeError('luhnCheckDigit: body must be digits only');
+  return (10 - (sum % 10)) % 10;
 }
 
 /**

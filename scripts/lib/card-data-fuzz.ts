@@ -107,7 +107,7 @@ function luhnPan(r: Rand): string {
 }
 
 /** The card data planted in one input: what must never come out. */
-interface Card {
+export interface Card {
   pan: string;
   /** Plain strings (digits, text) searched for case-insensitively. */
   secrets: string[];
@@ -242,25 +242,28 @@ function mutate(r: Rand, src: Buffer, other: Buffer): Buffer {
 
 /**
  * What must not be in an output text: any Luhn-valid 13-19 digit run (so none of the input's own,
- * wherever they were), the planted PAN and the planted track, PIN and EMV data.
+ * wherever they were), the planted PAN and the planted track, PIN and EMV data. The first one
+ * found, with where it is; null when there is none.
  */
-function leaks(output: string, card: Card): string | null {
-  // decode's "names" are the dialect's field names, never input ("AUTHORIZATION" holds a planted
-  // cardholder name "ORIZAT" once in a while)
-  const text = output.replace(/"names":\{[^}]*\}/, '"names":{}');
-  const up = text.toUpperCase();
-  const at = (what: string, s: string): string => {
-    const i = up.indexOf(s.toUpperCase());
+export function leaks(output: string, card: Card): string | null {
+  const at = (text: string, what: string, s: string): string => {
+    const i = text.toUpperCase().indexOf(s.toUpperCase());
     return `${what} ${s} at: ${text.slice(Math.max(0, i - 120), i + s.length + 40)}`;
   };
-  const found = findPans(text);
+  const found = findPans(output);
   if (found.length > 0) {
     // findPans reports digits only: locate the run by its last digits
     const tail = found[0]!.slice(-8);
-    return at(`Luhn-valid run ${found[0]}`, tail);
+    return at(output, `Luhn-valid run ${found[0]}`, tail);
   }
-  if (up.includes(card.pan)) return at('full PAN', card.pan);
-  for (const s of card.secrets) if (s.length >= 6 && up.includes(s.toUpperCase())) return at('planted', s);
+  if (output.includes(card.pan)) return at(output, 'full PAN', card.pan);
+  // decode's "names" are the dialect's field names, never input ("AUTHORIZATION" holds a planted
+  // cardholder name "ORIZAT" once in a while): left out of the planted-secret check only, so a
+  // card number there is still caught above
+  const text = output.replace(/"names":\{[^}]*\}/, '"names":{}');
+  const up = text.toUpperCase();
+  for (const s of card.secrets)
+    if (s.length >= 6 && up.includes(s.toUpperCase())) return at(text, 'planted', s);
   return null;
 }
 

@@ -11,7 +11,7 @@ import { buildScript } from '../../agent/cli/commands/script.js';
 import { ExportError } from '../../agent/export/errors.js';
 import { issuerScript } from '../../agent/guidance/index.js';
 import type { FailureRecord } from '../../agent/record.js';
-import { decodeEscPos } from '../../hardware/printer/index.js';
+import { decodeEscPos } from '../../hardware/printer/decode.js';
 import { findPans } from '../../protocol/card/pan.js';
 import { killAll, spawnCli } from '../helpers/cli.js';
 import { failureRows } from '../helpers/db.js';

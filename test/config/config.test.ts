@@ -79,6 +79,7 @@ describe('config', () => {
         POS_AGENT_DISPLAY_WIDTH: '32',
         POS_AGENT_SIMULATE_ENABLED: 'true',
         POS_AGENT_SIMULATE_RATE: '2.5',
+        POS_AGENT_PRINTER_COLUMNS: '42',
       },
     });
     expect(cfg.terminal.merchant_id).toBe('123456789012345');
@@ -91,6 +92,7 @@ describe('config', () => {
     expect(cfg.display.width).toBe(32);
     expect(cfg.simulate.enabled).toBe(true);
     expect(cfg.simulate.rate).toBe(2.5);
+    expect(cfg.printer.columns).toBe(42);
   });
 
   it("an environment value that is not of its key's type is refused naming the key", () => {
@@ -108,6 +110,8 @@ describe('config', () => {
     [{ flags: { terminal: { id: 'a/b' } } }, 'terminal.id', 'a/b'],
     [{ flags: { broker: { url: 'http://example.com' } } }, 'broker.url', 'http://example.com'],
     [{ env: { POS_AGENT_BROKER_URL: 'foo' } }, 'broker.url', 'foo'],
+    [{ flags: { printer: { columns: 40 } } }, 'printer.columns', 40],
+    [{ env: { POS_AGENT_PRINTER_COLUMNS: '64' } }, 'printer.columns', 64],
   ])('rejects a bad value naming the key: %j', (opts, key, value) => {
     const e = errorOf(() => loadConfig(opts));
     expect(e.code).toBe('E_CONFIG');

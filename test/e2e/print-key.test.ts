@@ -7,7 +7,7 @@
 import { closeSync, constants, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeEscPos } from '../../hardware/printer/index.js';
+import { decodeEscPos } from '../../hardware/printer/decode.js';
 import { findPans } from '../../protocol/card/pan.js';
 import { encodeEventLine, encodeMessageLine } from '../../protocol/framing/index.js';
 import { DIALECTS, encodeMessage } from '../../protocol/iso8583/index.js';

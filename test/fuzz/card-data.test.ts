@@ -12,7 +12,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
-import { type FuzzReport, runCardDataFuzz } from '../../scripts/lib/card-data-fuzz.js';
+import { type FuzzReport, leaks, runCardDataFuzz } from '../../scripts/lib/card-data-fuzz.js';
 
 // a fixed seed in the suite, so CI is reproducible; other seeds: FUZZ_SEED=N or npm run fuzz
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
@@ -63,5 +63,17 @@ describe(`card-data fuzz, ${INPUTS} inputs (seed ${SEED}; rerun: FUZZ_SEED=${SEE
   it('event parser: a typed result, no card data in a refusal reason', () => {
     expect(counts('event'), `seed ${SEED}`).toEqual({});
     expect(findings('event'), `seed ${SEED}`).toEqual([]);
+  });
+});
+
+describe("the fuzz's leak check", () => {
+  const card = { pan: '4761739001010119', secrets: ['ORIZAT'] };
+
+  it("leaves decode's field names out of the planted-secret check only: a card number there is caught", () => {
+    expect(leaks('{"index":0,"names":{"38":"AUTHORIZATION ID"}}', card)).toBeNull();
+    expect(leaks('{"index":0,"fields":{"38":"ORIZAT"}}', card)).toMatch(/^planted ORIZAT/);
+    expect(leaks('{"index":0,"names":{"2":"PAN 5413330089010434"}}', card)).toMatch(
+      /^Luhn-valid run 5413330089010434/,
+    );
   });
 });

@@ -14,6 +14,7 @@ import {
   toLcdBytes,
 } from '../../hardware/display/index.js';
 import type { Display, Screen } from '../../hardware/display/index.js';
+import { lcdWidth } from '../../hardware/display/lcd-charset.js';
 import type { SerialBinding } from '../../hardware/serial/index.js';
 import { waitUntil } from '../helpers/wait.js';
 
@@ -68,6 +69,27 @@ describe('LCD byte protocol', () => {
     expect(toLcdBytes('余额不足', 6).toString('latin1')).toBe('????  ');
     expect(toLcdBytes('a\\b~c', 5).toString('latin1')).toBe('a/b-c');
     expect(toLcdBytes('x'.repeat(30), 20).length).toBe(20);
+  });
+
+  it('uses the look-alikes it shares with the printer: special spaces, soft hyphen, №, quotes, €', () => {
+    expect(toLcdBytes('1\u00a02\u202f3 a\u00adb \u2116 7', 12).toString('latin1')).toBe('1 2 3 ab No.');
+    expect(toLcdBytes('„x“ – 5 €…', 14).toString('latin1')).toBe('"x" - 5 EUR...');
+  });
+
+  it('lcdWidth counts exactly the bytes toLcdBytes writes for a text', () => {
+    for (const text of [
+      'Größe über',
+      'Отказ Щука',
+      '€ 5…',
+      'e\u0301te\u0301',
+      '余额',
+      '№ 1\u00ad2',
+      'a\\b~c',
+    ]) {
+      const bytes = toLcdBytes(text, 40);
+      const used = 40 - (bytes.toString('latin1').match(/ *$/)?.[0].length ?? 0);
+      expect(lcdWidth(text), text).toBe(used);
+    }
   });
 
   it('LcdDisplay writes init then pages; the page indicator shows on the title row', () => {

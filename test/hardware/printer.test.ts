@@ -8,11 +8,10 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issuerScript, LANGS } from '../../agent/guidance/index.js';
+import { decodeEscPos, escPosLines } from '../../hardware/printer/decode.js';
 import {
   codePageFor,
-  decodeEscPos,
   encodeSlip,
-  escPosLines,
   openPrinter,
   parsePrinterTarget,
   PrinterError,
@@ -72,6 +71,10 @@ describe('ESC/POS slip', () => {
     expect(() => encodeSlip(['金'.repeat(17)], { columns: 32, lang: 'zh' })).toThrow(PrinterError);
     expect(() => encodeSlip(['a\nb'], { columns: 32, lang: 'en' })).toThrow(/line break/);
     expect(() => encodeSlip([], { columns: 8, lang: 'en' })).toThrow(/columns/);
+    // only the paper widths of PRINTER_COLUMNS, as the config and `script --columns` take them
+    for (const columns of [16, 40, 64, 32.5]) {
+      expect(() => encodeSlip([], { columns, lang: 'en' }), String(columns)).toThrow(/must be 32, 42, 48/);
+    }
   });
 
   it('the decoder refuses unknown commands instead of printing them', () => {

@@ -8,12 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { cellsOf } from '../../agent/guidance/layout.js';
 import { BUILT_IN, flatten } from '../../agent/guidance/catalog.js';
-import {
-  isPrintableAscii,
-  isSimpleNarrow,
-  SIMPLE_NARROW,
-  textWidth,
-} from '../../hardware/display/text-width.js';
+import { isSimpleNarrow, SIMPLE_NARROW, textWidth } from '../../hardware/display/text-width.js';
 
 const SAMPLES = [
   '',
@@ -36,9 +31,9 @@ describe('textWidth', () => {
     expect(textWidth(s)).toBe(stringWidth(s));
   });
 
-  it('printable ASCII is exactly 0x20-0x7e', () => {
-    for (let c = 0; c < 256; c++)
-      expect(isPrintableAscii(String.fromCharCode(c))).toBe(c >= 0x20 && c <= 0x7e);
+  it('below U+00A0, SIMPLE_NARROW is exactly printable ASCII, 0x20-0x7e (no control character)', () => {
+    for (let c = 0; c < 0xa0; c++)
+      expect(isSimpleNarrow(String.fromCharCode(c)), `U+${c.toString(16)}`).toBe(c >= 0x20 && c <= 0x7e);
   });
 
   it('every character of SIMPLE_NARROW is one cell and one grapheme, as string-width and ICU see it', () => {

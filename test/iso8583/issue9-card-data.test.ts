@@ -8,7 +8,7 @@
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decodeStream } from '../../agent/decode/decode-stream.js';
-import { findPans, luhnValid, scrubPans } from '../../protocol/card/pan.js';
+import { findPans, luhnCheckDigit, luhnValid, scrubPans } from '../../protocol/card/pan.js';
 import {
   DIALECTS,
   decodeInto,
@@ -168,6 +168,15 @@ describe('issue 9 item 2: the free-text PAN scrubber and fields 14 and 48', () =
     // a 13-19 digit run that fails the Luhn check is not a PAN
     const notPan = `${PAN.slice(0, 15)}${(Number(PAN[15]) + 1) % 10}`;
     expect(luhnValid(notPan)).toBe(false);
+  });
+
+  it('luhnCheckDigit completes a body to the one Luhn-valid number (the simulator makes its cards with it)', () => {
+    expect(luhnCheckDigit(PAN.slice(0, -1))).toBe(Number(PAN.at(-1)));
+    for (const body of ['37424545540012', '601100099013942', '4', '000000000000']) {
+      const ok = [...'0123456789'].filter((c) => luhnValid(body + c));
+      expect(ok).toEqual([String(luhnCheckDigit(body))]);
+    }
+    expect(() => luhnCheckDigit('4761 7390')).toThrow(RangeError);
   });
 });
 

@@ -18,7 +18,7 @@ import { isLang, LANGS } from '../../guidance/langs.js';
 import type { FailureRecord } from '../../record.js';
 import { createCodeTable, type CodeRow } from '../../../protocol/response-codes/index.js';
 import { scrubPans } from '../../../protocol/card/pan.js';
-import { openPrinter, PRINTER_COLUMNS } from '../../../hardware/printer/index.js';
+import { isPrinterColumns, openPrinter, PRINTER_COLUMNS } from '../../../hardware/printer/index.js';
 
 export interface ScriptFlags {
   stan?: string;
@@ -80,7 +80,7 @@ export function buildScript(
     throw usageError('--lang', `unknown language "${lang}"; use one of: ${LANGS.join(', ')}`);
   }
   const columns = Number(f.columns ?? 32);
-  if (!(PRINTER_COLUMNS as readonly number[]).includes(columns)) {
+  if (!isPrinterColumns(columns)) {
     throw usageError('--columns', `"${String(f.columns)}": use ${PRINTER_COLUMNS.join(', ')}`);
   }
   const codes = createCodeTable(cfg.response_codes as Record<string, Partial<CodeRow>> | undefined);
