@@ -75,7 +75,8 @@ export function flatten(data: CatalogData): Map<string, string> {
   const generic = data.strings['common.customer_declined'] ?? '';
   for (const [key, e] of Object.entries(data.entries)) {
     m.set(`${key}.title`, e.title);
-    m.set(`${key}.reason`, e.reason ?? e.title);
+    // no reason of its own: guidanceFor shows the title, so a merchant's title override shows too
+    if (e.reason !== undefined) m.set(`${key}.reason`, e.reason);
     m.set(`${key}.action`, e.action);
     if (e.status !== undefined) m.set(`${key}.status`, e.status);
     m.set(`${key}.cashier`, e.cashier);
@@ -204,9 +205,13 @@ export function createCatalog(opts: CatalogOptions = {}): Catalog {
     // the generic action stands in (guidance() gives a row its category's action instead)
     const known = (part: string): boolean =>
       english.has(`${textKey}.${part}`) || has(`${textKey}.${part}`, lang);
+    const useReason =
+      has(`${textKey}.reason`, lang) || (!has(`${textKey}.title`, lang) && english.has(`${textKey}.reason`));
     return {
       title: text(`${textKey}.title`, lang),
-      reason: text(`${textKey}.${known('reason') ? 'reason' : 'title'}`, lang),
+      // the language's own reason, else its own title (a merchant's title override, a language a
+      // texts file adds), else English's reason or title
+      reason: text(`${textKey}.${useReason ? 'reason' : 'title'}`, lang),
       action: text(known('action') ? `${textKey}.action` : 'cat.unknown.action', lang),
       status: known('status') ? text(`${textKey}.status`, lang) : null,
       cashier: text(`${textKey}.cashier`, lang),
