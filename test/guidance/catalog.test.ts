@@ -228,6 +228,19 @@ describe('overrides from config', () => {
     expect(seen).toEqual(['en:acquirer_special.cashier']);
   });
 
+  it("a row's text key without an action of its own gets its category's action, and only that one is looked up", () => {
+    const seen: string[] = [];
+    const c = createCatalog({
+      overrides: { sv: { 'loyalty.title': 'Bonus slut', 'loyalty.cashier': 'Bonuspoängen räcker inte.' } },
+      onMissing: (l, k) => seen.push(`${l}:${k}`),
+    });
+    const row = { ...lookupCode('51'), textKey: 'loyalty' };
+    expect(c.guidance(row, 'sv').action).toBe(BUILT_IN.en.entries['cat.insufficient_funds']?.action);
+    expect(seen).toContain('sv:cat.insufficient_funds.action');
+    expect(seen).not.toContain('sv:cat.unknown.action');
+    expect(c.guidanceFor('loyalty', 'sv').action).toBe(BUILT_IN.en.entries['cat.unknown']?.action);
+  });
+
   it('rejects malformed overrides with E_CONFIG', () => {
     expect(() => createCatalog({ overrides: { de: { 'x.cashier': '   ' } } })).toThrow(GuidanceError);
     expect(() => createCatalog({ overrides: { 'Not A Lang': { k: 'v' } } })).toThrow(/language tag/);
