@@ -248,6 +248,9 @@ describe('explain --texts previews a merchant texts file', () => {
     expect(out).toContain('|NEKAD 51        |');
     expect(out).toContain('|Annat kort      |');
     expect(() => explain('51', { lang: 'sv' })).toThrow(expect.objectContaining({ code: 'E_LANG' }));
+    expect(() => explain('51', { texts: file, lang: 'xx' })).toThrow(
+      /use one of: en, zh, de, fr, ru, fi, sv$/,
+    );
   });
 
   it('a file that is not a texts file: E_CONFIG naming the file, not its content', () => {

@@ -75,7 +75,8 @@ export function flatten(data: CatalogData): Map<string, string> {
   const generic = data.strings['common.customer_declined'] ?? '';
   for (const [key, e] of Object.entries(data.entries)) {
     m.set(`${key}.title`, e.title);
-    m.set(`${key}.reason`, e.reason ?? e.title);
+    // no reason of its own: guidanceFor shows the title, so a merchant's title override shows too
+    if (e.reason !== undefined) m.set(`${key}.reason`, e.reason);
     m.set(`${key}.action`, e.action);
     if (e.status !== undefined) m.set(`${key}.status`, e.status);
     m.set(`${key}.cashier`, e.cashier);
@@ -199,15 +200,24 @@ export function createCatalog(opts: CatalogOptions = {}): Catalog {
     return resolve(lang)?.has(key) === true;
   }
 
-  function guidanceFor(textKey: string, lang: string, sensitive = false): GuidanceText {
+  function guidanceFor(
+    textKey: string,
+    lang: string,
+    sensitive = false,
+    fallbackAction = 'cat.unknown.action',
+  ): GuidanceText {
     // a key a config code table adds may come without short forms: its title is its reason, and
-    // the generic action stands in (guidance() gives a row its category's action instead)
+    // the generic action stands in (guidance() passes the row's category's action instead)
     const known = (part: string): boolean =>
       english.has(`${textKey}.${part}`) || has(`${textKey}.${part}`, lang);
+    const useReason =
+      has(`${textKey}.reason`, lang) || (!has(`${textKey}.title`, lang) && english.has(`${textKey}.reason`));
     return {
       title: text(`${textKey}.title`, lang),
-      reason: text(`${textKey}.${known('reason') ? 'reason' : 'title'}`, lang),
-      action: text(known('action') ? `${textKey}.action` : 'cat.unknown.action', lang),
+      // the language's own reason, else its own title (a merchant's title override, a language a
+      // texts file adds), else English's reason or title
+      reason: text(`${textKey}.${useReason ? 'reason' : 'title'}`, lang),
+      action: text(known('action') ? `${textKey}.action` : fallbackAction, lang),
       status: known('status') ? text(`${textKey}.status`, lang) : null,
       cashier: text(`${textKey}.cashier`, lang),
       customer: sensitive ? text('common.customer_declined', lang) : text(`${textKey}.customer`, lang),
@@ -226,10 +236,7 @@ export function createCatalog(opts: CatalogOptions = {}): Catalog {
       report('en', `${key}.cashier`);
       key = `cat.${row.category}`;
     }
-    const g = guidanceFor(key, lang, row.sensitive);
-    if (!english.has(`${key}.action`) && !has(`${key}.action`, lang))
-      g.action = text(`cat.${row.category}.action`, lang);
-    return g;
+    return guidanceFor(key, lang, row.sensitive, `cat.${row.category}.action`);
   }
 
   return {

@@ -6,7 +6,9 @@
  */
 import type { AgentConfig } from '../config/index.js';
 import { ConfigError, configHash } from '../config/index.js';
-import { FileProblem, readDataFile } from '../config/data-file.js';
+import { FileProblem } from '../config/data-file.js';
+import { terminalInfo } from '../config/guidance.js';
+import { loadTexts } from '../config/texts.js';
 import { createCatalog, DeclineTracker } from '../guidance/index.js';
 import type { Logger } from '../log.js';
 import { Pipeline, type ScreenSink } from '../pipeline/pipeline.js';
@@ -52,13 +54,6 @@ export interface Agent {
   flush(): Promise<void>;
   /** Stops in the order that loses nothing; resolves with how many records were never written. */
   stop(): Promise<{ unwritten: number }>;
-}
-
-function loadTexts(texts: AgentConfig['texts']): Record<string, Record<string, string>> | undefined {
-  if (texts === undefined) return undefined;
-  if (typeof texts !== 'string') return texts;
-  // parse errors say where, never what (the file may be anything)
-  return readDataFile(texts) as Record<string, Record<string, string>>;
 }
 
 /** Resolves true when `p` settles within `ms`, false otherwise (the timer does not hold the process). */
@@ -288,11 +283,7 @@ async function openAgent(
     customerFollowsCard: cfg.language.customer_follows_card,
     hostTimeoutMs: cfg.pipeline.host_timeout_ms,
     logger: log,
-    terminal: {
-      merchantName: cfg.terminal.merchant_name,
-      ...(cfg.terminal.timezone !== undefined ? { timezone: cfg.terminal.timezone } : {}),
-      ...(cfg.terminal.acquirer !== undefined ? { acquirer: cfg.terminal.acquirer } : {}),
-    },
+    terminal: terminalInfo(cfg),
     printer:
       parts.printer ??
       (cfg.printer.target !== undefined

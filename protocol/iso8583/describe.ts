@@ -6,7 +6,9 @@
  * numbers too: a PAN that lands in a numeric field of a misframed message is still a PAN), and a
  * binary value whose hex or whose bytes read as text hold a PAN, or a text value with control
  * characters, track-data shapes or binary data as hex in it (misframed secrets), or a PAN or hex
- * run once its separators are taken out (any punctuation between digit groups), redacted whole.
+ * run once its separators are taken out (space, underscore, slash, dash; other punctuation only
+ * between groups of 3 or more digits, so a date's "03.12.2026 10:42:07" is not read as one number),
+ * redacted whole.
  * When field 55 is not clean TLV, every field after it is withheld as well (see describeMessage).
  */
 import { scrubPans } from '../card/pan.js';
@@ -38,18 +40,27 @@ const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 /** A run of 16 or more hex digits: binary data written as hex (a PIN block, a cryptogram). */
 const HEX_RUN = /[0-9A-Fa-f]{16,}/g;
 
+/** The separators a PAN or PIN block is written in groups with: "4111 1111 ...", "0412-AC89-...". */
+const GROUP_SEPARATORS = /[ _/-]+/g;
+/**
+ * Other punctuation between two groups of 3 or more digits ("4111|1111*1111+1111", "4111.1111...").
+ * Not between shorter ones: the dots and colons of "03.12.2026 10:42:07" do not join a date and a
+ * time into a 14-digit number (a Luhn-valid 13-digit window in about a third of them).
+ */
+const DIGIT_GROUP_PUNCTUATION = /(?<=[0-9]{3})[^0-9A-Za-z=^]+(?=[0-9]{3})/g;
+
 /**
  * Secret card data that a misframed message (a length or bitmap off by a little) shifts into a
  * text field: track data by its shape, and binary data as hex text (the ascii-hex dialect writes a
- * PIN block so) as a 16+ hex-digit run mixing digits and letters.
+ * PIN block so) as a 16+ hex-digit run mixing digits and letters. `masked` is scrubPans(text).
  */
-function misplacedSecret(text: string): boolean {
+function misplacedSecret(text: string, masked: string): boolean {
   if (text.length < 5) return false;
   if (hasTrackShape(text)) return true;
-  // the same with every separator taken out: a PAN or PIN block written in groups with any
-  // punctuation between them ("4111_1111_1111_1111", "0412-AC89-ABCD-EF01") is still one
-  // (of the text with the PANs scrubPans finds already masked: those are shown masked, not withheld)
-  const compact = scrubPans(text).replace(/[^0-9A-Za-z=^]/g, '');
+  // the same with the separators taken out: a PAN or PIN block written in groups
+  // ("4111_1111_1111_1111", "0412-AC89-ABCD-EF01") is still one (of the text with the PANs
+  // scrubPans finds already masked: those are shown masked, not withheld)
+  const compact = masked.replace(GROUP_SEPARATORS, '').replace(DIGIT_GROUP_PUNCTUATION, '');
   for (const t of compact === text ? [text] : [text, compact]) {
     for (const m of t.matchAll(HEX_RUN)) if (/[0-9]/.test(m[0]) && /[A-Fa-f]/.test(m[0])) return true;
   }
@@ -99,7 +110,11 @@ export function describeMessage(view: MessageView): DescribedMessage {
     if (enc === ENC_BINARY || enc === ENC_HEX) fields[f] = binaryOut(Buffer.from(value, 'hex'));
     // control bytes in text are binary data in the wrong place (a misframed message): withheld,
     // also because JSON writes them as \u00XX, digits that could complete a PAN
-    else fields[f] = CONTROL.test(value) || misplacedSecret(value) ? REDACTED : scrubPans(value);
+    else if (CONTROL.test(value)) fields[f] = REDACTED;
+    else {
+      const masked = scrubPans(value);
+      fields[f] = misplacedSecret(value, masked) ? REDACTED : masked;
+    }
   }
   return { mti: view.mti(), fields, names, response_code: view.get(39) ?? null };
 }

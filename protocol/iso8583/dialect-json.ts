@@ -5,13 +5,7 @@
  * Validation errors name the JSON path and the reason (DialectError, code E_DIALECT).
  */
 import { lazy, zod } from '../zod.js';
-import {
-  ASCII_DIALECT,
-  ASCII_HEX_DIALECT,
-  BCD_DIALECT,
-  ISO93_ASCII_DIALECT,
-  ISO93_BCD_DIALECT,
-} from './dialects.js';
+import { DIALECT_DEFS, DIALECT_NAMES } from './dialects.js';
 import {
   compileDialect,
   type CompiledDialect,
@@ -47,7 +41,7 @@ const dialectSchema = lazy(() => {
     .object({
       name: z.string().min(1),
       description: z.string().optional(),
-      base: z.enum(['ascii', 'ascii-hex', 'bcd', 'iso93-ascii', 'iso93-bcd']).optional(),
+      base: z.enum(DIALECT_NAMES).optional(),
       mti: z.enum(['ascii', 'bcd']).optional(),
       bitmap: z.enum(['binary', 'hex']).optional(),
       numeric: z.enum(['ascii', 'bcd']).optional(),
@@ -73,14 +67,6 @@ function keyText(key: string): string {
   return /^[A-Za-z0-9_.-]{1,40}$/.test(key) ? key : '(a key not shown)';
 }
 
-const BASES: Record<string, DialectDef> = {
-  ascii: ASCII_DIALECT,
-  'ascii-hex': ASCII_HEX_DIALECT,
-  bcd: BCD_DIALECT,
-  'iso93-ascii': ISO93_ASCII_DIALECT,
-  'iso93-bcd': ISO93_BCD_DIALECT,
-};
-
 export function dialectFromJson(json: unknown): CompiledDialect {
   const parsed = dialectSchema().safeParse(json);
   if (!parsed.success) {
@@ -94,7 +80,7 @@ export function dialectFromJson(json: unknown): CompiledDialect {
     throw new DialectError(`dialect ${path}: ${message}`);
   }
   const j = parsed.data;
-  const base = BASES[j.base ?? 'ascii']!;
+  const base = DIALECT_DEFS[j.base ?? 'ascii'];
   const overrides: Record<number, Partial<FieldSpec>> = { ...base.overrides };
   const fields: Record<number, FieldDef> = { ...base.fields };
   const baseSpecs = fieldSpecsOf(base);

@@ -72,7 +72,7 @@ export const ISO93_ASCII_DIALECT: DialectDef = {
   name: 'iso93-ascii',
   description: 'ISO 8583:1993 fields; ASCII fields and prefixes, binary bitmap',
   fields: ISO8583_1993_FIELDS,
-  overrides: ISO93_SENSITIVITY,
+  overrides: { ...ASCII_DIALECT.overrides, ...ISO93_SENSITIVITY },
 };
 
 export const ISO93_BCD_DIALECT: DialectDef = {
@@ -80,18 +80,26 @@ export const ISO93_BCD_DIALECT: DialectDef = {
   name: 'iso93-bcd',
   description: 'ISO 8583:1993 fields; BCD MTI, numerics and prefixes, binary bitmap',
   fields: ISO8583_1993_FIELDS,
-  overrides: { ...ISO93_SENSITIVITY, 97: { pad: 'right' } },
+  overrides: { ...BCD_DIALECT.overrides, ...ISO93_SENSITIVITY },
 };
 
-export const DIALECTS = {
-  ascii: compileDialect(ASCII_DIALECT),
-  'ascii-hex': compileDialect(ASCII_HEX_DIALECT),
-  bcd: compileDialect(BCD_DIALECT),
-  'iso93-ascii': compileDialect(ISO93_ASCII_DIALECT),
-  'iso93-bcd': compileDialect(ISO93_BCD_DIALECT),
-} as const satisfies Record<string, CompiledDialect>;
+/** Every built-in dialect by name: the one list the codec, a dialect file's `base` and the CLI read. */
+export const DIALECT_DEFS = {
+  ascii: ASCII_DIALECT,
+  'ascii-hex': ASCII_HEX_DIALECT,
+  bcd: BCD_DIALECT,
+  'iso93-ascii': ISO93_ASCII_DIALECT,
+  'iso93-bcd': ISO93_BCD_DIALECT,
+} as const satisfies Record<string, DialectDef>;
 
-export type DialectName = keyof typeof DIALECTS;
+export type DialectName = keyof typeof DIALECT_DEFS;
+
+/** The built-in dialects' names, in the order of DIALECT_DEFS. */
+export const DIALECT_NAMES = Object.keys(DIALECT_DEFS) as [DialectName, ...DialectName[]];
+
+export const DIALECTS: Readonly<Record<DialectName, CompiledDialect>> = Object.fromEntries(
+  DIALECT_NAMES.map((n) => [n, compileDialect(DIALECT_DEFS[n])]),
+) as Record<DialectName, CompiledDialect>;
 
 export function isDialectName(name: string): name is DialectName {
   return Object.hasOwn(DIALECTS, name);

@@ -8,11 +8,10 @@ export { ISO8583_1987_FIELDS } from './fields-1987.js';
 export { ISO8583_1993_FIELDS } from './fields-1993.js';
 export {
   DIALECTS,
+  DIALECT_NAMES,
   ASCII_DIALECT,
   ASCII_HEX_DIALECT,
   BCD_DIALECT,
-  ISO93_ASCII_DIALECT,
-  ISO93_BCD_DIALECT,
   isDialectName,
   type DialectName,
 } from './dialects.js';

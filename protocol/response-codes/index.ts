@@ -30,12 +30,14 @@ import {
 export type { Category, LocalFault, RetryAdvice } from './categories.js';
 export { CATEGORIES, LOCAL_FAULTS, RETRY_ADVICE } from './categories.js';
 export type { Actor, Standard, VisaCategory } from './table.js';
-import { LOCAL_DISPLAY_CODES } from './table.js';
-export { EMV_MESSAGES, LOCAL_DISPLAY_CODES, MAP_1993_TO_1987, NETWORK_PROFILES } from './table.js';
+export { EMV_MESSAGES, MAP_1993_TO_1987, NETWORK_PROFILES } from './table.js';
+
+/** Each local fault's two-letter terminal code (the display column of LOCAL_CODES). */
+const LOCAL_DISPLAY = new Map<string, string>(LOCAL_CODES.map((s) => [s[0], s[1]]));
 
 /** The code a display shows for a row: field 39 as received, or a local fault's terminal code. */
 export function displayCode(row: { code: string }): string {
-  return row.code.startsWith('L_') ? (LOCAL_DISPLAY_CODES[row.code] ?? '') : row.code;
+  return row.code.startsWith('L_') ? (LOCAL_DISPLAY.get(row.code) ?? '') : row.code;
 }
 
 export interface CodeRow {
@@ -115,7 +117,7 @@ function builtInRows(): CodeRow[] {
       else if (range) out.push(fromSpec(range, code, '1993', meaning ?? range[9]));
     }
   }
-  for (const s of LOCAL_CODES) out.push(fromSpec(s, s[0], 'local'));
+  for (const [code, , ...rest] of LOCAL_CODES) out.push(fromSpec([code, ...rest], code, 'local'));
   return out;
 }
 

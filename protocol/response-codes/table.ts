@@ -197,43 +197,42 @@ export const NETWORK_CODES: readonly RowSpec[] = [
   ['Z5', 'issuer_decline',          'customer', 'after_customer_action', null, 2,    0, '07', 'do_not_honour',               'Valid account, amount not supported'],
 ];
 
-/** Failures that never got a host response (agent/record.ts LOCAL_FAULTS). Stored with rc_source 'local'. */
-// aligned data table (prettier-ignore keeps its rows as written)
-// prettier-ignore
-export const LOCAL_CODES: readonly RowSpec[] = [
-  ['L_TIMEOUT',          'network',                 'cashier',  'retry_later',           null, null, 0, '0E', 'host_timeout',       'No response from the host within the timeout; the module reverses the request'],
-  ['L_LINK_DOWN',        'network',                 'cashier',  'retry_now',             null, null, 0, '0F', 'link_down',          'Host link is down'],
-  ['L_CARD_READ',        'card_problem',            'cashier',  'retry_now',             null, null, 0, '06', 'card_read_error',    'Card could not be read (chip, stripe or contactless)'],
-  ['L_CARD_REMOVED',     'card_problem',            'customer', 'retry_now',             null, null, 0, '13', 'card_removed',       'Card removed before the transaction completed'],
-  ['L_PIN_TIMEOUT',      'cardholder_verification', 'customer', 'after_customer_action', null, null, 0, '13', 'pin_timeout',        'PIN entry timed out'],
-  ['L_PIN_CANCEL',       'cardholder_verification', 'customer', 'after_customer_action', null, null, 0, '07', 'customer_cancel',    'PIN entry cancelled by the cardholder'],
-  ['L_MALFORMED',        'system_fault',            'cashier',  'retry_later',           null, null, 0, '0F', 'malformed_response', 'Host response could not be decoded'],
-  ['L_REVERSAL_PENDING', 'system_fault',            'cashier',  'retry_later',           2,    null, 0, '0E', 'reversal_pending',   'A reversal is outstanding; outcome of the last payment unknown'],
-  ['L_REVERSED',         'network',                 'cashier',  'retry_now',             null, null, 0, '13', 'reversed',           'The payment that timed out was reversed: safe to try again'],
-  ['L_REVERSAL_FAILED',  'system_fault',            'cashier',  'never_same_card',       null, null, 0, '0F', 'reversal_failed',    'The reversal of a timed-out payment was refused: the customer may be charged'],
-  ['L_APPROVED_LATE',    'approved',                'cashier',  'no_retry_needed',       null, null, 0, '03', 'approved_late',      'The host approved the payment after the timeout: do not charge again'],
-  ['L_DOUBLE_CHARGE',    'system_fault',            'cashier',  'after_customer_action', null, null, 0, '0E', 'double_charge',      'Two approvals for the same card and amount within the window: possible double charge'],
+/**
+ * Failures that never got a host response (agent/record.ts LOCAL_FAULTS). Stored with rc_source
+ * 'local'. The second column is the code a display shows for it: the L_ names are ours and too
+ * long for a 16-column title row ("TRY AGAIN TO", "ERROR MF"), so each has a two-letter terminal
+ * code, as card terminals show their own error codes. The record keeps the L_ name.
+ */
+export type LocalRowSpec = readonly [
+  code: string,
+  display: string,
+  category: Category,
+  actor: Actor,
+  retry: RetryAdvice,
+  retryAfterMin: number | null,
+  visaCategory: VisaCategory,
+  sensitive: 0 | 1,
+  emvMessage: string,
+  textKey: string,
+  meaning: string,
 ];
 
-/**
- * The code a display shows for a local fault: the L_ names are ours and too long for a 16-column
- * title row ("TRY AGAIN TO", "ERROR MF"), so each has a two-letter terminal code, as card terminals
- * show their own error codes. The record keeps the L_ name.
- */
-export const LOCAL_DISPLAY_CODES: Readonly<Record<string, string>> = {
-  L_TIMEOUT: 'TO',
-  L_LINK_DOWN: 'LK',
-  L_CARD_READ: 'RD',
-  L_CARD_REMOVED: 'RM',
-  L_PIN_TIMEOUT: 'PT',
-  L_PIN_CANCEL: 'PC',
-  L_MALFORMED: 'MF',
-  L_REVERSAL_PENDING: 'RV',
-  L_REVERSED: 'RS',
-  L_REVERSAL_FAILED: 'RF',
-  L_APPROVED_LATE: 'AL',
-  L_DOUBLE_CHARGE: 'DC',
-};
+// aligned data table (prettier-ignore keeps its rows as written)
+// prettier-ignore
+export const LOCAL_CODES: readonly LocalRowSpec[] = [
+  ['L_TIMEOUT',          'TO', 'network',                 'cashier',  'retry_later',           null, null, 0, '0E', 'host_timeout',       'No response from the host within the timeout; the module reverses the request'],
+  ['L_LINK_DOWN',        'LK', 'network',                 'cashier',  'retry_now',             null, null, 0, '0F', 'link_down',          'Host link is down'],
+  ['L_CARD_READ',        'RD', 'card_problem',            'cashier',  'retry_now',             null, null, 0, '06', 'card_read_error',    'Card could not be read (chip, stripe or contactless)'],
+  ['L_CARD_REMOVED',     'RM', 'card_problem',            'customer', 'retry_now',             null, null, 0, '13', 'card_removed',       'Card removed before the transaction completed'],
+  ['L_PIN_TIMEOUT',      'PT', 'cardholder_verification', 'customer', 'after_customer_action', null, null, 0, '13', 'pin_timeout',        'PIN entry timed out'],
+  ['L_PIN_CANCEL',       'PC', 'cardholder_verification', 'customer', 'after_customer_action', null, null, 0, '07', 'customer_cancel',    'PIN entry cancelled by the cardholder'],
+  ['L_MALFORMED',        'MF', 'system_fault',            'cashier',  'retry_later',           null, null, 0, '0F', 'malformed_response', 'Host response could not be decoded'],
+  ['L_REVERSAL_PENDING', 'RV', 'system_fault',            'cashier',  'retry_later',           2,    null, 0, '0E', 'reversal_pending',   'A reversal is outstanding; outcome of the last payment unknown'],
+  ['L_REVERSED',         'RS', 'network',                 'cashier',  'retry_now',             null, null, 0, '13', 'reversed',           'The payment that timed out was reversed: safe to try again'],
+  ['L_REVERSAL_FAILED',  'RF', 'system_fault',            'cashier',  'never_same_card',       null, null, 0, '0F', 'reversal_failed',    'The reversal of a timed-out payment was refused: the customer may be charged'],
+  ['L_APPROVED_LATE',    'AL', 'approved',                'cashier',  'no_retry_needed',       null, null, 0, '03', 'approved_late',      'The host approved the payment after the timeout: do not charge again'],
+  ['L_DOUBLE_CHARGE',    'DC', 'system_fault',            'cashier',  'after_customer_action', null, null, 0, '0E', 'double_charge',      'Two approvals for the same card and amount within the window: possible double charge'],
+];
 
 /**
  * ISO 8583:1993 action codes (n3) with a 1987 equivalent (docs/sources.md §The 1993 to 1987 map:

@@ -85,6 +85,17 @@ describe('pos-agent script (in process)', () => {
     expect(text).toContain('Maksunvälittäjä');
   });
 
+  it("--lang takes a language the config's texts add, and an unknown one is refused with the full list", () => {
+    const cfg = join(dir, 'cfg-sv.yaml');
+    writeFileSync(cfg, "texts:\n  sv:\n    script.title: 'Kontakta kortutgivaren'\n");
+    expect(buildScript(undefined, { db, last: true, config: cfg, lang: 'sv' }).lines.join('\n')).toContain(
+      'Kontakta kortutgivaren',
+    );
+    expect(() => buildScript(undefined, { db, last: true, config: cfg, lang: 'xx' })).toThrow(
+      /use one of: en, zh, de, fr, ru, fi, sv$/,
+    );
+  });
+
   it('no such record: E_NOT_FOUND, exit 2', () => {
     for (const sel of [{ stan: '999999' }, { rrn: '000000000000' }]) {
       const err = (() => {

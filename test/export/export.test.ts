@@ -10,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../../agent/cli/commands/export.js';
+import { buildScript } from '../../agent/cli/commands/script.js';
 import { createAnnotator } from '../../agent/export/annotate.js';
 import { currencyExponent, decimalToMinor } from '../../protocol/currency/iso4217.js';
 import { iterateRecords, openReadOnly } from '../../agent/export/db.js';
@@ -383,6 +384,60 @@ describe('the export command', () => {
     expect(t.message).toMatch(/^--table-limit:/);
     const a = (await run(['--db', DB, '--min-amount', '1,5'])) as ExportError;
     expect(a.message).toMatch(/^--min-amount:/);
+  });
+
+  it("--issuer-script --config: the config's terminal, texts and code table, the same script as `pos-agent script`", async () => {
+    const cfg = join(tmp, 'script-cfg.yaml');
+    writeFileSync(
+      cfg,
+      [
+        'terminal:',
+        '  merchant_name: KAHVILA AURORA',
+        '  acquirer: NORDIC ACQUIRING',
+        'texts:',
+        '  en:',
+        "    script.title: 'Call the card issuer now'",
+        "    loyalty_decline.title: 'Loyalty points used up'",
+        "    loyalty_decline.cashier: 'Loyalty points used up.'",
+        "    loyalty_decline.steps: 'Offer another card.'",
+        'response_codes:',
+        '  Q9:',
+        '    category: issuer_decline',
+        '    textKey: loyalty_decline',
+        '',
+      ].join('\n'),
+    );
+    const out = join(tmp, 'cmd-script.csv');
+    const stderr = process.stderr.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      expect(
+        await run([
+          '--db',
+          DB,
+          '--rc',
+          'Q9',
+          '--issuer-script',
+          '--config',
+          cfg,
+          '--out',
+          out,
+          '--no-progress',
+        ]),
+      ).toBeUndefined();
+    } finally {
+      process.stderr.write = stderr;
+    }
+    const rows = parse(readFileSync(out), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows.slice(0, 5)) {
+      const script = row.issuer_script ?? '';
+      expect(script).toContain('Call the card issuer now');
+      expect(script).toContain('Loyalty points used up');
+      expect(script).toContain('NORDIC ACQUIRING');
+      const printed = buildScript(row.id, { db: DB, config: cfg, lang: 'en', columns: '48' });
+      expect(script).toBe(printed.lines.join('\n'));
+    }
   });
 
   it('exports through the command with repeatable options', async () => {

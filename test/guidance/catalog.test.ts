@@ -185,6 +185,28 @@ describe('overrides from config', () => {
     expect(c.languages()).toContain('sv');
   });
 
+  it("the glance screen's reason follows a title override and an added language's title", () => {
+    const c = createCatalog({
+      overrides: {
+        en: { 'insufficient_funds.title': 'Balance too low' },
+        sv: { 'insufficient_funds.title': 'Saldo för lågt', 'cat.unknown.title': 'Nekad' },
+        de: { 'cat.unknown.reason': 'Code unbekannt' },
+      },
+    });
+    expect(c.guidance(lookupCode('51'), 'en').reason).toBe('Balance too low');
+    expect(c.guidance(lookupCode('51'), 'sv').reason).toBe('Saldo för lågt');
+    // an entry with a short reason of its own keeps it; the added language's own title wins over it
+    expect(c.guidanceFor('cat.unknown', 'en').reason).toBe(BUILT_IN.en.entries['cat.unknown']?.reason);
+    expect(c.guidanceFor('cat.unknown', 'sv').reason).toBe('Nekad');
+    expect(c.guidanceFor('cat.unknown', 'de').reason).toBe('Code unbekannt');
+    // nothing of its own: English's reason, not its longer title
+    expect(c.guidanceFor('cat.unknown', 'xx').reason).toBe(BUILT_IN.en.entries['cat.unknown']?.reason);
+    // the built-ins are unchanged: a language without a reason for an entry shows its own title
+    expect(catalog.guidance(lookupCode('51'), 'de').reason).toBe(
+      BUILT_IN.de.entries.insufficient_funds?.title,
+    );
+  });
+
   it('an unknown language falls back to English and is reported once', () => {
     const seen: string[] = [];
     const c = createCatalog({ onMissing: (lang, key) => seen.push(`${lang}:${key}`) });
@@ -204,6 +226,19 @@ describe('overrides from config', () => {
     const row = { ...lookupCode('51'), textKey: 'acquirer_special' };
     expect(c.guidance(row, 'fi').cashier).toBe(BUILT_IN.fi.entries['cat.insufficient_funds']?.cashier);
     expect(seen).toEqual(['en:acquirer_special.cashier']);
+  });
+
+  it("a row's text key without an action of its own gets its category's action, and only that one is looked up", () => {
+    const seen: string[] = [];
+    const c = createCatalog({
+      overrides: { sv: { 'loyalty.title': 'Bonus slut', 'loyalty.cashier': 'Bonuspoängen räcker inte.' } },
+      onMissing: (l, k) => seen.push(`${l}:${k}`),
+    });
+    const row = { ...lookupCode('51'), textKey: 'loyalty' };
+    expect(c.guidance(row, 'sv').action).toBe(BUILT_IN.en.entries['cat.insufficient_funds']?.action);
+    expect(seen).toContain('sv:cat.insufficient_funds.action');
+    expect(seen).not.toContain('sv:cat.unknown.action');
+    expect(c.guidanceFor('loyalty', 'sv').action).toBe(BUILT_IN.en.entries['cat.unknown']?.action);
   });
 
   it('rejects malformed overrides with E_CONFIG', () => {

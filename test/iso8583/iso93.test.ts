@@ -20,6 +20,7 @@ import {
   isDialectName,
   MessageView,
 } from '../../protocol/iso8583/index.js';
+import { ASCII_DIALECT, BCD_DIALECT, DIALECT_DEFS, DIALECT_NAMES } from '../../protocol/iso8583/dialects.js';
 import { DIALECT_NAMES_1993, expectDecodedEquals, expectWalksAgree, messageArb } from './gen.js';
 
 const ASCII93 = DIALECTS['iso93-ascii'];
@@ -57,6 +58,18 @@ describe('the 1993 dialects are built in', () => {
     for (const name of DIALECT_NAMES_1993) expect(isDialectName(name), name).toBe(true);
     const custom = dialectFromJson({ name: 'acme93', base: 'iso93-bcd', bitmap: 'hex' });
     expect(custom.specs[39]).toMatchObject({ type: 'n', length: 3, encoding: 'bcd' });
+  });
+
+  it("extend their base dialect's encoding overrides (bcd: field 97 padded right) and list every name once", () => {
+    expect(DIALECT_DEFS['iso93-ascii'].overrides).toMatchObject(ASCII_DIALECT.overrides ?? {});
+    expect(DIALECT_DEFS['iso93-bcd'].overrides).toMatchObject(BCD_DIALECT.overrides ?? {});
+    expect(BCD93.specs[97]).toMatchObject({ pad: 'right' });
+    // the one record: its keys are the dialects' own names, the codec's and a dialect file's bases
+    for (const [name, def] of Object.entries(DIALECT_DEFS)) expect(def.name).toBe(name);
+    expect(Object.keys(DIALECTS)).toEqual(DIALECT_NAMES);
+    for (const base of DIALECT_NAMES)
+      expect(dialectFromJson({ name: 'x', base }).specs).toEqual(DIALECTS[base].specs);
+    expect(() => dialectFromJson({ name: 'x', base: 'iso93' })).toThrow(/base/);
   });
 
   it('use the 1993 formats where they differ from 1987', () => {

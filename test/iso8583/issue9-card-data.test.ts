@@ -210,6 +210,15 @@ describe('issue 9: secrets a misframed message shifts into a text field (found b
     expect(describeText(62, text)).toBe(REDACTED);
   });
 
+  it('dates and times stay: their dots and colons do not join short groups into one number', () => {
+    // each was withheld when any punctuation joined digits (a Luhn-valid 13-digit window)
+    for (const text of ['21.01.2026 00:32:08', '05.01.2024 16:48:08', '25.05.2020 08:36:28'])
+      expect(describeText(62, text)).toBe(text);
+    // groups of 3 or more digits are still joined across any punctuation
+    for (const text of ['4111.1111.1111.1111', 'x 411.111.111.111.1111 y'])
+      expect(describeText(62, text)).toBe(REDACTED);
+  });
+
   it('ordinary text, hex-free ids and short hex stay as they are', () => {
     for (const text of ['SHOP BERLIN MITTE', 'REF 12345678 OK', 'ID ABCDEF12', '2026-12-02 16:43'])
       expect(describeText(62, text)).toBe(text);

@@ -6,6 +6,7 @@ import {
   allRows,
   type CodeRow,
   createCodeTable,
+  displayCode,
   EMV_MESSAGES,
   lookupCode,
   lookupCodeBytes,
@@ -91,6 +92,22 @@ describe('table coverage', () => {
       expect(row.standard, code).toBe('local');
       expect(row.visaCategory).toBeNull();
     }
+  });
+
+  it('shows each local fault as its own two-letter terminal code (the display column of LOCAL_CODES)', () => {
+    const local = allRows().filter((r) => r.standard === 'local');
+    expect(local.map((r) => r.code).sort()).toEqual(Object.values(LOCAL_FAULTS).sort());
+    const shown = local.map((r) => displayCode(r));
+    for (const c of shown) expect(c).toMatch(/^[A-Z]{2}$/);
+    expect(new Set(shown).size).toBe(local.length);
+    expect(displayCode(lookupCode('L_TIMEOUT'))).toBe('TO');
+    expect(displayCode(lookupCode('L_DOUBLE_CHARGE'))).toBe('DC');
+    expect(displayCode(lookupCode('51'))).toBe('51');
+    // the column is not part of the row: a local row reads as every other
+    expect(lookupCode('L_MALFORMED')).toMatchObject({
+      category: 'system_fault',
+      textKey: 'malformed_response',
+    });
   });
 
   it('every row is well formed', () => {

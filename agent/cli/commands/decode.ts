@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
 import { decodeStream, resolveDialect } from '../../decode/decode-stream.js';
+import { DIALECT_NAMES } from '../../../protocol/iso8583/dialects.js';
 
 export function register(program: Command): void {
   program
     .command('decode')
     .description('decode ISO 8583 messages from stdin to NDJSON (PAN masked, card data redacted)')
-    .option(
-      '--dialect <name|file>',
-      'ascii, ascii-hex, bcd, iso93-ascii, iso93-bcd, or a dialect JSON file',
-      'ascii',
-    )
+    .option('--dialect <name|file>', `${DIALECT_NAMES.join(', ')}, or a dialect JSON file`, 'ascii')
     .option('--hex', 'one hex-encoded message per line (default: binary stream with 2-byte length prefixes)')
     .option('--length-prefix', 'with --hex: each line starts with a 2-byte big-endian length')
     .option('--tpdu', 'a 5-byte TPDU precedes each message (after the length prefix)')

@@ -12,16 +12,16 @@ import { DISPLAY_LIMITS } from '../../../hardware/display/types.js';
 import { type CodeRow, lookupCode } from '../../../protocol/response-codes/index.js';
 import { screenRows } from '../../../hardware/display/console.js';
 import { ScreenBook } from '../../pipeline/screens.js';
-import { FileProblem, readDataFile, showPath } from '../../config/data-file.js';
+import { FileProblem, showPath } from '../../config/data-file.js';
+import { loadTexts } from '../../config/texts.js';
 import {
+  type Catalog,
   type CatalogOverrides,
   createCatalog,
   type Geometry,
   GuidanceError,
-  isLang,
   issuerScript,
   issuerScriptPages,
-  parseOverrides,
   LANGS,
   type Lang,
   padColumns,
@@ -110,11 +110,13 @@ interface Resolved {
   columns: number;
 }
 
-function resolve(opts: ExplainOptions, added: readonly string[]): Resolved {
+function resolve(opts: ExplainOptions, catalog: Catalog): Resolved {
   const lang = (opts.lang ?? 'en').trim().toLowerCase();
-  if (!isLang(lang) && !added.includes(lang)) {
-    const all = [...LANGS, ...added.filter((l) => !isLang(l))];
-    throw new GuidanceError('E_LANG', `unknown language "${opts.lang}"; use one of: ${all.join(', ')}`);
+  if (!catalog.languages().includes(lang)) {
+    throw new GuidanceError(
+      'E_LANG',
+      `unknown language "${opts.lang}"; use one of: ${catalog.languages().join(', ')}`,
+    );
   }
   // the sizes the agent's displays take (the title row needs one line of them)
   const geo = {
@@ -133,16 +135,14 @@ function retryText(row: CodeRow): string {
 }
 
 /** The overrides of a texts file: errors name the file and the reason, never its content. */
-function readTexts(file: string): CatalogOverrides {
-  let data: unknown;
+function readTexts(file: string): CatalogOverrides | undefined {
   try {
-    data = readDataFile(file);
+    return loadTexts(file);
   } catch (e) {
     if (e instanceof FileProblem)
       throw new GuidanceError('E_CONFIG', `--texts ${showPath(file)}: ${e.reason}`);
     throw e;
   }
-  return parseOverrides(data);
 }
 
 /** A W×H screen drawn with a frame, one per page. */
@@ -157,7 +157,8 @@ export function drawScreen(lines: readonly string[], geo: Geometry): string[] {
 /** Builds the explain output (text, or one JSON object with json: true). Throws GuidanceError. */
 export function explain(code: string, opts: ExplainOptions = {}): string {
   const overrides = opts.texts !== undefined ? readTexts(opts.texts) : undefined;
-  const r = resolve(opts, overrides ? Object.keys(overrides) : []);
+  const catalog = createCatalog(overrides ? { overrides } : {});
+  const r = resolve(opts, catalog);
   if (code.trim() === '')
     throw new GuidanceError('E_USAGE', 'give a response code, e.g. "51", "1A", "116" or "L_TIMEOUT"');
   // field 39 is 2 characters (3 in ISO 8583:1993), a local fault L_NAME: anything longer is not a
@@ -169,7 +170,6 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
       'not a response code: give the 2- or 3-character field 39 value (e.g. "51", "1A", "116") or a local fault such as "L_TIMEOUT"',
     );
   const row = lookupCode(c);
-  const catalog = createCatalog(overrides ? { overrides } : {});
   // the very screen the running agent shows for this code, drawn as the display draws it
   const book = new ScreenBook(catalog, r.geo);
   const cardLang = opts.cardLang?.toLowerCase() ?? null;

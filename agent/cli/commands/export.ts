@@ -14,6 +14,7 @@ import { LANGS } from '../../guidance/langs.js';
 import { EXPORT_FORMATS, type ExportFormat, runExport } from '../../export/run.js';
 import { CATEGORIES } from '../../record.js';
 import { loadConfig } from '../../config/index.js';
+import { configGuidance, terminalInfo } from '../../config/guidance.js';
 import { createScriptText } from '../../export/script-text.js';
 
 const z = zod();
@@ -95,7 +96,7 @@ export function register(program: Command): void {
     )
     .option(
       '--config <file>',
-      "the agent's config: merchant name, acquirer and time zone for the issuer scripts",
+      "the agent's config: merchant name, acquirer, time zone, texts and code table for the issuer scripts",
     )
     .option('--no-progress', 'never show the progress bar (it shows only when stderr is a TTY)')
     .action(async (opts: Record<string, unknown>) => {
@@ -113,17 +114,7 @@ export function register(program: Command): void {
       const annotator = createAnnotator(await loadCodeSource());
       const cfgFile = typeof opts.config === 'string' ? opts.config : undefined;
       const cfg = cfgFile !== undefined ? loadConfig({ file: cfgFile, env: process.env }) : undefined;
-      const scriptText = createScriptText(
-        cfg
-          ? {
-              terminal: {
-                merchantName: cfg.terminal.merchant_name,
-                ...(cfg.terminal.timezone !== undefined ? { timezone: cfg.terminal.timezone } : {}),
-                ...(cfg.terminal.acquirer !== undefined ? { acquirer: cfg.terminal.acquirer } : {}),
-              },
-            }
-          : {},
-      );
+      const scriptText = createScriptText(cfg ? { terminal: terminalInfo(cfg), ...configGuidance(cfg) } : {});
       const result = await runExport(
         {
           db: o.db,

@@ -8,15 +8,14 @@
  * others are listed on stderr.
  */
 import { type Command, Option } from 'commander';
-import { ConfigError, loadConfig, type AgentConfig } from '../../config/index.js';
-import { FileProblem, readDataFile } from '../../config/data-file.js';
+import { loadConfig } from '../../config/index.js';
+import { configGuidance, terminalInfo } from '../../config/guidance.js';
 import { openReadOnly } from '../../export/db.js';
 import { usageError } from '../../export/errors.js';
 import { findRecord, type RecordSelector } from '../../export/find-record.js';
-import { createCatalog, issuerScript, type TerminalInfo } from '../../guidance/index.js';
-import { isLang, LANGS } from '../../guidance/langs.js';
+import { issuerScript } from '../../guidance/index.js';
+import { LANGS } from '../../guidance/langs.js';
 import type { FailureRecord } from '../../record.js';
-import { createCodeTable, type CodeRow } from '../../../protocol/response-codes/index.js';
 import { scrubPans } from '../../../protocol/card/pan.js';
 import { isPrinterColumns, openPrinter, PRINTER_COLUMNS } from '../../../hardware/printer/index.js';
 
@@ -54,17 +53,6 @@ function selector(id: string | undefined, f: ScriptFlags): RecordSelector {
   return { by: 'last' };
 }
 
-function loadTexts(cfg: AgentConfig): Record<string, Record<string, string>> | undefined {
-  if (cfg.texts === undefined) return undefined;
-  if (typeof cfg.texts !== 'string') return cfg.texts;
-  try {
-    return readDataFile(cfg.texts) as Record<string, Record<string, string>>;
-  } catch (e) {
-    if (e instanceof FileProblem) throw new ConfigError('texts', cfg.texts, e.reason);
-    throw e;
-  }
-}
-
 /** Finds the record and lays out its script (no printing). Throws typed errors (exit 2 / 1). */
 export function buildScript(
   id: string | undefined,
@@ -74,16 +62,14 @@ export function buildScript(
   const sel = selector(id, f);
   const cfg = loadConfig({ ...(f.config !== undefined ? { file: f.config } : {}), env });
   const lang = (f.lang ?? cfg.language.cashier).trim().toLowerCase();
-  const texts = loadTexts(cfg);
-  const catalog = createCatalog(texts ? { overrides: texts } : {});
-  if (!isLang(lang) && !catalog.languages().includes(lang)) {
-    throw usageError('--lang', `unknown language "${lang}"; use one of: ${LANGS.join(', ')}`);
+  const { catalog, codes } = configGuidance(cfg);
+  if (!catalog.languages().includes(lang)) {
+    throw usageError('--lang', `unknown language "${lang}"; use one of: ${catalog.languages().join(', ')}`);
   }
   const columns = Number(f.columns ?? 32);
   if (!isPrinterColumns(columns)) {
     throw usageError('--columns', `"${String(f.columns)}": use ${PRINTER_COLUMNS.join(', ')}`);
   }
-  const codes = createCodeTable(cfg.response_codes as Record<string, Partial<CodeRow>> | undefined);
   const db = openReadOnly(f.db ?? cfg.store.path);
   let found;
   try {
@@ -91,12 +77,7 @@ export function buildScript(
   } finally {
     db.close();
   }
-  const term: TerminalInfo = {
-    merchantName: cfg.terminal.merchant_name,
-    ...(cfg.terminal.timezone !== undefined ? { timezone: cfg.terminal.timezone } : {}),
-    ...(cfg.terminal.acquirer !== undefined ? { acquirer: cfg.terminal.acquirer } : {}),
-  };
-  const lines = issuerScript(found.record, term, lang, {
+  const lines = issuerScript(found.record, terminalInfo(cfg), lang, {
     columns,
     catalog,
     row: codes.lookup(found.record.rc),

@@ -15,8 +15,8 @@
  *   `emv.XX.short` (optional) is the status word for a title row too narrow for `emv.XX` and the
  *   code: at most 12 columns (a 16-column row, a space and a 3-digit code).
  *
- * Flattened catalog keys: `${key}.title`, `${key}.reason` (the title where no reason is given),
- * `${key}.action`, `${key}.status` (only where given), `${key}.cashier`, `${key}.customer`,
+ * Flattened catalog keys: `${key}.title`, `${key}.reason` and `${key}.status` (only where given:
+ * the glance page shows the title where there is no reason), `${key}.action`, `${key}.cashier`, `${key}.customer`,
  * `${key}.steps` (steps joined with "\n"), plus the strings as they are. Merchant overrides use
  * the same keys.
  */
