@@ -105,12 +105,7 @@ describe('pos-agent explain', () => {
       const j = JSON.parse(
         explain(code, { lang, width, height, json: true, ...(cardLang ? { cardLang } : {}) }),
       ) as { display: { title: string; pages: string[][] } };
-      const screen = new ScreenBook(createCatalog(), geometry).failure(
-        lookupCode(code),
-        lang,
-        cardLang,
-        false,
-      );
+      const screen = new ScreenBook(createCatalog(), geometry).failure(lookupCode(code), lang, false);
       const display = new ConsoleDisplay({ geometry, out: new PassThrough(), tty: false, pageMs: 0 });
       display.show(screen);
       const shown: string[][] = [];

@@ -93,7 +93,7 @@ export class CashierDesk {
     this.stop = stop;
     this.sale = null;
     this.detailScreen = null;
-    this.glance = this.o.screens.failure(row, this.o.cashierLang, cardLang, stop);
+    this.glance = this.o.screens.failure(row, this.o.cashierLang, stop);
     this.o.display.show(this.glance);
     this.o.display.beep?.(
       row.category === 'approved'

@@ -8,7 +8,7 @@
  *    display with one text line the action ("Other card/less"); with more lines the short reason,
  *    then the action. When the repeat-decline guard says stop, the action is "do not retry".
  *    Local faults (L_TIMEOUT ...) are the agent's own names, too long for a title row: it shows
- *    their two-letter terminal code instead (LOCAL_DISPLAY_CODES: "TRY AGAIN TO").
+ *    their two-letter terminal code instead (a column of LOCAL_CODES: "TRY AGAIN TO").
  *  - detail(): the pages INFO opens: the explanation (reason first, then what to do), "do not
  *    retry" when the guard says so, what to tell the customer (» prefix, in the customer's
  *    language when the card asks for one we have), then the numbered next steps.
@@ -78,11 +78,8 @@ export class ScreenBook {
     return s;
   }
 
-  /**
-   * The glance screen. `cardLangPref` (EMV 5F2D as lowercase pairs, "defr", or null) does not
-   * change it: the customer's text is on the detail pages.
-   */
-  failure(row: CodeRow, cashierLang: string, _cardLangPref: string | null, stop: boolean): Screen {
+  /** The glance screen, for the cashier (the customer's text, in the card's language, is on the detail pages). */
+  failure(row: CodeRow, cashierLang: string, stop: boolean): Screen {
     // HOT PATH: looked up by the code and the cashier language strings themselves (no key built)
     const memo = stop ? this.stopMemo : this.memo;
     let byCode = memo.get(row.code);

@@ -345,7 +345,15 @@ async function openAgent(
       if (broker) await broker.close();
       await display.close?.();
       log.info(
-        { event: 'agent_stopped', ...pipeline!.counters, byCategory: undefined, unwritten },
+        {
+          event: 'agent_stopped',
+          ...pipeline!.counters,
+          byCategory: undefined,
+          // found by the keeper after the fact: a double charge is a record of its own
+          recovered: keeper.counts.recovered,
+          double_charges: keeper.counts.doubleCharges,
+          unwritten,
+        },
         'agent stopped',
       );
       return { unwritten };

@@ -28,7 +28,7 @@ describe('classify → prompt allocates nothing after warm-up', () => {
       for (let i = 0; i < n; i++) {
         const [off, len] = spots[i % spots.length] as [number, number];
         const row = applyMerchantAdvice(lookupCodeBytes(frame, off, len), i % 7 === 0 ? '24' : null);
-        const screen = screens.failure(row, i % 2 === 0 ? 'de' : 'zh', null, i % 5 === 0);
+        const screen = screens.failure(row, i % 2 === 0 ? 'de' : 'zh', i % 5 === 0);
         sink += screen.pages.length + row.code.length;
       }
     };

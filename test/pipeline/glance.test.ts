@@ -46,7 +46,7 @@ describe('the glance screen fits and says status, code and action', () => {
         const stopAction = catalog.text('stop_retrying.action', lang);
         for (const row of rows) {
           const what = () => `${row.code} ${lang} ${width}x${height}${stop ? ' stop' : ''}`;
-          const s = book.failure(row, lang, null, stop);
+          const s = book.failure(row, lang, stop);
           const g = catalog.guidance(row, lang);
           const local = isLocal(row.code);
           // title row: fits, and ends with the whole code (a local fault: its terminal code)
@@ -116,30 +116,30 @@ describe('the glance screen fits and says status, code and action', () => {
   it('examples: DECLINED 51 / Other card/less on 16x2; reason and action on 20x4', () => {
     const b16 = new ScreenBook(catalog, { width: 16, height: 2 });
     const b20 = new ScreenBook(catalog, { width: 20, height: 4 });
-    expect(b16.failure(lookupCode('51'), 'en', null, false)).toMatchObject({
+    expect(b16.failure(lookupCode('51'), 'en', false)).toMatchObject({
       title: 'DECLINED 51',
       pages: [['Other card/less']],
     });
-    expect(b16.failure(lookupCode('51'), 'de', null, false).title).toBe('ABGELEHNT 51');
-    expect(b16.failure(lookupCode('51'), 'zh', null, false).title).toBe('交易被拒 51');
-    expect(b20.failure(lookupCode('54'), 'en', null, true)).toMatchObject({
+    expect(b16.failure(lookupCode('51'), 'de', false).title).toBe('ABGELEHNT 51');
+    expect(b16.failure(lookupCode('51'), 'zh', false).title).toBe('交易被拒 51');
+    expect(b20.failure(lookupCode('54'), 'en', true)).toMatchObject({
       title: 'DECLINED 54',
       pages: [['Card expired', "Don't retry card"]],
     });
     // the code is never cut: the status gives way (its short form here)
-    expect(b16.failure(lookupCode('96'), 'en', null, false).title).toBe('PROC. ERROR 96');
-    expect(b16.failure(lookupCode('96'), 'de', null, false).title).toBe('FEHLER 96');
-    expect(b16.failure(lookupCode('1A'), 'ru', null, false).title).toBe('ВСТАВЬТЕ 1A');
+    expect(b16.failure(lookupCode('96'), 'en', false).title).toBe('PROC. ERROR 96');
+    expect(b16.failure(lookupCode('96'), 'de', false).title).toBe('FEHLER 96');
+    expect(b16.failure(lookupCode('1A'), 'ru', false).title).toBe('ВСТАВЬТЕ 1A');
   });
 
   it('a PIN cancelled by the customer is CANCELLED, not DECLINED', () => {
     const b = new ScreenBook(catalog, { width: 16, height: 2 });
     const cancel = lookupCode('L_PIN_CANCEL');
-    expect(b.failure(cancel, 'en', null, false).title).toBe('CANCELLED PC');
-    expect(b.failure(cancel, 'de', null, false).title).toBe('ABGEBROCHEN PC');
-    expect(b.failure(lookupCode('17'), 'en', null, false).title).toBe('CANCELLED 17');
+    expect(b.failure(cancel, 'en', false).title).toBe('CANCELLED PC');
+    expect(b.failure(cancel, 'de', false).title).toBe('ABGEBROCHEN PC');
+    expect(b.failure(lookupCode('17'), 'en', false).title).toBe('CANCELLED 17');
     for (const lang of LANGS)
-      expect(b.failure(cancel, lang, null, false).title).not.toContain(catalog.text('emv.07', lang));
+      expect(b.failure(cancel, lang, false).title).not.toContain(catalog.text('emv.07', lang));
   });
 
   it('65 (a frequency limit) has its own text: a smaller amount does not help it', () => {
@@ -179,7 +179,7 @@ describe('on a character LCD', () => {
         for (const row of rows) {
           const code = displayCode(row);
           // the detail title has less room (its page indicator): checked on the narrowest display
-          const screens = [book.failure(row, lang, null, false)];
+          const screens = [book.failure(row, lang, false)];
           if (geometry.width === 16) screens.push(book.detail(row, lang, null, false));
           for (const s of screens) {
             expect(lcdTitle(s, geometry.width), `${row.code} ${lang} ${geometry.width}`).toMatch(
@@ -190,10 +190,7 @@ describe('on a character LCD', () => {
       }
     }
     expect(
-      lcdTitle(
-        new ScreenBook(catalog, { width: 20, height: 4 }).failure(lookupCode('1A'), 'ru', null, false),
-        20,
-      ),
+      lcdTitle(new ScreenBook(catalog, { width: 20, height: 4 }).failure(lookupCode('1A'), 'ru', false), 20),
     ).toMatch(/^VSTAVTE KARTU 1A +$/);
   });
 });
@@ -215,7 +212,7 @@ describe('the detail pages (INFO)', () => {
     const d = book.detail(lookupCode('54'), 'en', null, true);
     expect(d.pages[0]!.join(' ')).toMatch(/^Card expired/);
     expect(d.pages[1]!.join(' ')).toMatch(/^Stop retrying this card/);
-    expect(book.failure(lookupCode('54'), 'en', null, true).pages[0]).toContain("Don't retry card");
+    expect(book.failure(lookupCode('54'), 'en', true).pages[0]).toContain("Don't retry card");
   });
 
   it('customer text in the language the card asks for; the title row leaves room for the page indicator', () => {
@@ -250,9 +247,9 @@ describe('merchant overrides reach the short forms', () => {
     });
     expect(unknown).toEqual([]);
     const b = new ScreenBook(c, { width: 20, height: 4 });
-    expect(b.failure(lookupCode('51'), 'de', null, false).pages[0]).toEqual(['Konto leer', 'Weniger/Karte']);
-    expect(b.failure(lookupCode('05'), 'en', null, false).title).toBe('NO 05');
-    const sv = b.failure(lookupCode('51'), 'sv', null, false);
+    expect(b.failure(lookupCode('51'), 'de', false).pages[0]).toEqual(['Konto leer', 'Weniger/Karte']);
+    expect(b.failure(lookupCode('05'), 'en', false).title).toBe('NO 05');
+    const sv = b.failure(lookupCode('51'), 'sv', false);
     expect(sv.title).toBe('NEKAD 51');
     expect(sv.pages[0]).toContain('Annat kort');
   });
@@ -264,7 +261,7 @@ describe('merchant overrides reach the short forms', () => {
       },
     });
     for (const geometry of SIZES) {
-      const s = new ScreenBook(c, geometry).failure(lookupCode('51'), 'en', null, false);
+      const s = new ScreenBook(c, geometry).failure(lookupCode('51'), 'en', false);
       expect(s.pages).toHaveLength(1);
       expect(s.pages[0]!.length).toBeLessThanOrEqual(geometry.height - 1);
       for (const l of s.pages[0]!) expect(stringWidth(l)).toBeLessThanOrEqual(geometry.width);

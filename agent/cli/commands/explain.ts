@@ -173,7 +173,7 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
   // the very screen the running agent shows for this code, drawn as the display draws it
   const book = new ScreenBook(catalog, r.geo);
   const cardLang = opts.cardLang?.toLowerCase() ?? null;
-  const screen = book.failure(row, r.lang, cardLang, false);
+  const screen = book.failure(row, r.lang, false);
   const pages = screen.pages.map((_p, i) => screenRows(screen, i, r.geo));
   const info = book.detail(row, r.lang, cardLang, false);
   const infoPages = info.pages.map((_p, i) => screenRows(info, i, r.geo));
