@@ -1,7 +1,10 @@
 /**
  * The committer: queue → SQLite. One schedule decides when the queue is written: a group commit
- * within groupCommitMs, at once (setImmediate) when groupCommitMax jobs wait, or a retry after a
- * backoff while the disk refuses writes. One transaction writes up to groupCommitMax jobs (new
+ * within groupCommitMs of the first failure record or outcome change, within ledgerMs when only
+ * approvals wait (an approval matters for what later sales tell, not for the cashier: committing
+ * each one at once cost a flush per sale and showed in the frame-to-prompt p99), at once
+ * (setImmediate) when groupCommitMax jobs wait, or a retry after a backoff while the disk refuses
+ * writes. One transaction writes up to groupCommitMax jobs (new
  * records, outcome changes, approvals: writes.ts says what each writes, seq from seq.ts) in queue
  * order and hands each result to the acknowledger.
  * - SQLITE_FULL (alarm 'disk_full') and I/O or busy errors (alarm 'store_io_error') keep the batch
@@ -37,6 +40,8 @@ interface CommitterDeps {
   db: Database.Database;
   bootId: string;
   groupMs: number;
+  /** Longest an approval of the ledger waits when no record or change waits with it. */
+  ledgerMs: number;
   groupMax: number;
   retry: { minMs: number; maxMs: number };
   seq: SeqAllocator;
@@ -58,12 +63,14 @@ export function createCommitter(d: CommitterDeps): Committer {
   });
 
   let queue: Pending[] = [];
-  let due: 'group' | 'now' | 'retry' | null = null; // the one schedule
+  /** Records and outcome changes in the queue: they set the group-commit clock, approvals do not. */
+  let urgent = 0;
+  let due: 'group' | 'ledger' | 'now' | 'retry' | null = null; // the one schedule
   let handle: NodeJS.Timeout | NodeJS.Immediate | null = null;
   let attempt = 0; // failed writes since the last success
   let stopped = false;
 
-  function arm(kind: 'group' | 'now' | 'retry', ms = 0): void {
+  function arm(kind: 'group' | 'ledger' | 'now' | 'retry', ms = 0): void {
     cancel();
     due = kind;
     handle = kind === 'now' ? setImmediate(fire) : setTimeout(fire, ms);
@@ -80,7 +87,15 @@ export function createCommitter(d: CommitterDeps): Committer {
   function schedule(): void {
     if (stopped || due === 'retry' || due === 'now' || queue.length === 0) return;
     if (queue.length >= groupMax) arm('now');
-    else if (!due) arm('group', d.groupMs);
+    else if (urgent > 0) {
+      if (due !== 'group') arm('group', d.groupMs);
+    } else if (!due) arm('ledger', d.ledgerMs);
+  }
+
+  /** The queue after `n` jobs left its head. */
+  function dropHead(n: number): void {
+    for (let i = 0; i < n; i++) if ((queue[i] as Pending).job.kind !== 'approval') urgent--;
+    queue = n >= queue.length ? [] : queue.slice(n);
   }
 
   /** Writes one batch; the acknowledger gets each result (or its refusal) in queue order. */
@@ -108,7 +123,7 @@ export function createCommitter(d: CommitterDeps): Committer {
       }
       isolate(e, batch);
     }
-    queue = batch === queue ? [] : queue.slice(batch.length);
+    dropHead(batch.length);
     ack.kick();
     if (attempt > 0) {
       log.info(
@@ -173,6 +188,7 @@ export function createCommitter(d: CommitterDeps): Committer {
   return {
     add(p) {
       queue.push(p);
+      if (p.job.kind !== 'approval') urgent++;
       schedule();
     },
     get queued() {
@@ -190,7 +206,7 @@ export function createCommitter(d: CommitterDeps): Committer {
     },
     takeQueued() {
       const rest = queue;
-      queue = [];
+      dropHead(queue.length);
       return rest;
     },
   };

@@ -129,6 +129,7 @@ export function openStore(opts: StoreOptions): FailureStore {
     db,
     bootId: opts.bootId,
     groupMs,
+    ledgerMs: Math.max(groupMs, opts.ledgerCommitMs ?? 250),
     groupMax,
     retry,
     seq,

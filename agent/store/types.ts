@@ -70,6 +70,8 @@ export interface StoreOptions {
   budgetBytes?: number;
   /** Longest a record waits for its group commit (ms). Default 2. */
   groupCommitMs?: number;
+  /** Longest an approval of the ledger waits for its commit when no record waits (ms). Default 250. */
+  ledgerCommitMs?: number;
   /** Commit at once when this many records wait; also the largest transaction. Default 512. */
   groupCommitMax?: number;
   bootId: string;

@@ -265,6 +265,22 @@ describe('card key and approval ledger', () => {
     }
   });
 
+  it('an approval alone waits for the ledger commit; a record commits it at once with itself', async () => {
+    const s = mk({ ledgerCommitMs: 60_000 });
+    let committed = false;
+    const a = s.recordApproval(approval(7, new Date().toISOString())).then((x) => {
+      committed = true;
+      return x;
+    });
+    // a group commit (a few ms) passes: the approval alone is not written yet
+    await new Promise((r) => setTimeout(r, 50));
+    expect(committed).toBe(false);
+    await s.record(syntheticFailure(1));
+    expect((await a).stan).toBe('000007');
+    expect(committed).toBe(true);
+    await s.close();
+  });
+
   it('keeps an approval whose field from the host is bad: that field is emptied and named in the log', async () => {
     const { lines, logger } = captureLogger();
     const s = mk({ logger });
