@@ -2,7 +2,7 @@
  * The committer: queue → SQLite. One schedule decides when the queue is written: a group commit
  * within groupCommitMs of the first failure record or outcome change, within ledgerMs when only
  * approvals wait (an approval matters for what later sales tell, not for the cashier: committing
- * each one at once cost a flush per sale and showed in the frame-to-prompt p99), at once
+ * each one at once would cost a commit and a WAL flush per sale), at once
  * (setImmediate) when groupCommitMax jobs wait, or a retry after a backoff while the disk refuses
  * writes. One transaction writes up to groupCommitMax jobs (new
  * records, outcome changes, approvals: writes.ts says what each writes, seq from seq.ts) in queue
