@@ -203,19 +203,10 @@ export const NETWORK_CODES: readonly RowSpec[] = [
  * long for a 16-column title row ("TRY AGAIN TO", "ERROR MF"), so each has a two-letter terminal
  * code, as card terminals show their own error codes. The record keeps the L_ name.
  */
-export type LocalRowSpec = readonly [
-  code: string,
-  display: string,
-  category: Category,
-  actor: Actor,
-  retry: RetryAdvice,
-  retryAfterMin: number | null,
-  visaCategory: VisaCategory,
-  sensitive: 0 | 1,
-  emvMessage: string,
-  textKey: string,
-  meaning: string,
-];
+export type LocalRowSpec = readonly [code: string, display: string, ...RowRest];
+
+/** A row spec's columns after the code. */
+type RowRest = RowSpec extends readonly [string, ...infer Rest] ? Rest : never;
 
 // aligned data table (prettier-ignore keeps its rows as written)
 // prettier-ignore

@@ -49,6 +49,32 @@ const sale = (stan: string, pan = PAN, amount = '000000004250') => ({
 });
 const f90 = (stan: string) => `0200${stan}1203100000${'0'.repeat(22)}`;
 
+/**
+ * The built agent on the pty pair with `config` (a JSON file), once its link is open, and a way
+ * to send it frames as the payment module would: `msg(kind, mti, fields)` in `dialect`.
+ */
+async function agentOnPty(config: string, dialect: 'ascii' | 'iso93-ascii' = 'ascii') {
+  const agent = spawnCli(['run', '--config', config, '--serial', pair!.a]);
+  procs.push(agent);
+  await waitUntil(
+    () => logEvents(agent.stderr()).some((e) => e.event === 'link_state' && e.state === 'open'),
+    20_000,
+    'agent link open',
+  );
+  const fd = openSync(pair!.b, constants.O_RDWR | constants.O_NOCTTY);
+  const send = (b: Buffer) => {
+    let off = 0;
+    while (off < b.length) off += writeSync(fd, b, off);
+  };
+  return {
+    agent,
+    send,
+    msg: (kind: 'REQ' | 'RSP', mti: string, fields: Record<number, string>) =>
+      send(encodeMessageLine(kind, encodeMessage(DIALECTS[dialect], { mti, fields }))),
+    close: () => closeSync(fd),
+  };
+}
+
 describe.skipIf(!HAVE_SOCAT || !HAVE_MOSQUITTO)('uncertain outcomes over a pty, to the fleet', () => {
   it('reversal, late approval, retransmission, double charge and a recovered sale, each to the screen, the store and the collector', async () => {
     const dir = tempDir('outcomes-pty-');
@@ -84,20 +110,7 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_MOSQUITTO)('uncertain outcomes over a pty, 
       20_000,
       'collector subscribed',
     );
-    const agent = spawnCli(['run', '--config', config, '--serial', pair.a]);
-    procs.push(agent);
-    await waitUntil(
-      () => logEvents(agent.stderr()).some((e) => e.event === 'link_state' && e.state === 'open'),
-      20_000,
-      'agent link open',
-    );
-    const fd = openSync(pair.b, constants.O_RDWR | constants.O_NOCTTY);
-    const send = (b: Buffer) => {
-      let off = 0;
-      while (off < b.length) off += writeSync(fd, b, off);
-    };
-    const msg = (kind: 'REQ' | 'RSP', mti: string, fields: Record<number, string>) =>
-      send(encodeMessageLine(kind, encodeMessage(DIALECTS.ascii, { mti, fields })));
+    const { agent, send, msg, close } = await agentOnPty(config);
     const screens = () => agent.stdout();
     const outcomes = () =>
       logEvents(agent.stderr())
@@ -145,7 +158,7 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_MOSQUITTO)('uncertain outcomes over a pty, 
       msg('RSP', '0210', { ...sale('000232', OTHER_PAN, '000000003300'), 37: '607312000232', 39: '00' });
       await waitUntil(() => outcomes().includes('sale_recovered:other_card'), 10_000, 'recovered');
     } finally {
-      closeSync(fd);
+      close();
     }
     expect(outcomes()).toEqual([
       'sale_outcome:reversal_sent',
@@ -255,19 +268,7 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_MOSQUITTO)('uncertain outcomes over a pty, 
         store: { path: db },
       }),
     );
-    const agent = spawnCli(['run', '--config', config, '--serial', pair.a]);
-    procs.push(agent);
-    await waitUntil(
-      () => logEvents(agent.stderr()).some((e) => e.event === 'link_state' && e.state === 'open'),
-      20_000,
-      'agent link open',
-    );
-    const fd = openSync(pair.b, constants.O_RDWR | constants.O_NOCTTY);
-    const msg = (kind: 'REQ' | 'RSP', mti: string, fields: Record<number, string>) => {
-      const b = encodeMessageLine(kind, encodeMessage(DIALECTS['iso93-ascii'], { mti, fields }));
-      let off = 0;
-      while (off < b.length) off += writeSync(fd, b, off);
-    };
+    const { agent, msg, close } = await agentOnPty(config, 'iso93-ascii');
     try {
       msg('REQ', '1200', sale('000301'));
       msg('RSP', '1210', { ...sale('000301'), 39: '000' });
@@ -288,7 +289,7 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_MOSQUITTO)('uncertain outcomes over a pty, 
         'the decline stored',
       );
     } finally {
-      closeSync(fd);
+      close();
     }
     const d = new Database(db, { readonly: true });
     const rows = d.prepare('SELECT mti, stan, rc, category, outcome FROM failures').all();
