@@ -1,6 +1,6 @@
 /**
- * Message catalogs: the built-in languages plus merchant overrides from config, merged once at
- * creation. Lookups fall back to English; every missing (language, key) is reported once through
+ * Message catalogs: the built-in languages plus merchant overrides from config, merged for each
+ * language on its first lookup. Lookups fall back to English; every missing (language, key) is reported once through
  * onMissing. Sensitive rows (lost, stolen, fraud, pick-up ...) always get the generic customer
  * text, whatever the catalog or an override says for that key.
  */
@@ -141,16 +141,23 @@ export function parseOverrides(input: unknown): CatalogOverrides {
 export function createCatalog(opts: CatalogOptions = {}): Catalog {
   const overrides = opts.overrides ? parseOverrides(opts.overrides) : {};
   const onMissing = opts.onMissing;
+  // a language's texts are flattened (and its overrides applied) on its first lookup: a command
+  // that shows one language does not pay for six
   const merged = new Map<string, Map<string, string>>();
-  for (const lang of LANGS) merged.set(lang, flatten(BUILT_IN[lang]));
-  const builtInKeys = new Set((merged.get('en') as Map<string, string>).keys()); // before overrides
-  const entryKeys = new Set(Object.keys(BUILT_IN.en.entries));
-  for (const [lang, texts] of Object.entries(overrides)) {
-    const m = merged.get(lang) ?? new Map<string, string>();
-    for (const [k, v] of Object.entries(texts)) m.set(k, v);
-    merged.set(lang, m);
+  const languages = new Set<string>([...LANGS, ...Object.keys(overrides)]);
+  function texts(lang: string): Map<string, string> | undefined {
+    let m = merged.get(lang);
+    if (m === undefined && languages.has(lang)) {
+      m = isLang(lang) ? flatten(BUILT_IN[lang]) : new Map<string, string>();
+      for (const [k, v] of Object.entries(overrides[lang] ?? {})) m.set(k, v);
+      merged.set(lang, m);
+    }
+    return m;
   }
+  const english = texts('en') as Map<string, string>;
   if (opts.onUnknownKey) {
+    const builtInKeys = new Set(flatten(BUILT_IN.en).keys()); // without overrides
+    const entryKeys = new Set(Object.keys(BUILT_IN.en.entries));
     const extra = new Set(opts.textKeys ?? []);
     for (const [lang, texts] of Object.entries(overrides)) {
       for (const key of Object.keys(texts)) {
@@ -164,7 +171,6 @@ export function createCatalog(opts: CatalogOptions = {}): Catalog {
       }
     }
   }
-  const english = merged.get('en') as Map<string, string>;
   const reported = new Set<string>();
 
   function report(lang: string, key: string): void {
@@ -175,10 +181,10 @@ export function createCatalog(opts: CatalogOptions = {}): Catalog {
   }
 
   function resolve(lang: string): Map<string, string> | undefined {
-    const exact = merged.get(lang);
+    const exact = texts(lang);
     if (exact) return exact;
     const primary = lang.toLowerCase().split(/[-_]/)[0] ?? '';
-    return merged.get(primary);
+    return texts(primary);
   }
 
   function text(key: string, lang: string): string {
@@ -240,7 +246,7 @@ export function createCatalog(opts: CatalogOptions = {}): Catalog {
   }
 
   return {
-    languages: () => [...merged.keys()],
+    languages: () => [...languages],
     has,
     text,
     guidance,

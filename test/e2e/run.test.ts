@@ -48,7 +48,7 @@ describe('pos-agent run', () => {
       'run',
       '--simulate',
       '--duration',
-      '2',
+      '1',
       '--rate',
       '20',
       '--broker',
@@ -61,9 +61,9 @@ describe('pos-agent run', () => {
       env: { POS_AGENT_TEXTS: texts },
     });
     p.child.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
+    const refused = spawnCli([...common, '--lang', 'sv', '--db', join(dir, 'sv2.db')]);
     expect(await p.exited).toBe(0);
     expect(out.join('')).toContain('[GODKÄND]'); // the approval screen, in the added language
-    const refused = spawnCli([...common, '--lang', 'sv', '--db', join(dir, 'sv2.db')]);
     expect(await refused.exited).toBe(2);
     expect(refused.stderr()).toContain('language.cashier');
   });
@@ -81,14 +81,18 @@ describe('pos-agent run', () => {
         'config broker.ca',
       ],
     ];
-    for (const [cfg, want] of cases) {
-      const file = join(dir, `bad-${want.replace(/\W/g, '_')}.json`);
-      writeFileSync(file, JSON.stringify(cfg));
-      const p = spawnCli(['run', '--simulate', '--config', file, '--db', join(dir, 'bad2.db')]);
-      const code = await exitWithin(p, 15_000);
-      expect(code).toBe(2);
-      expect(p.stderr()).toContain(want);
-    }
+    // the cases run side by side: each is its own process, config file and database
+    await Promise.all(
+      cases.map(async ([cfg, want]) => {
+        const name = want.replace(/\W/g, '_');
+        const file = join(dir, `bad-${name}.json`);
+        writeFileSync(file, JSON.stringify(cfg));
+        const p = spawnCli(['run', '--simulate', '--config', file, '--db', join(dir, `bad-${name}.db`)]);
+        const code = await exitWithin(p, 15_000);
+        expect(code).toBe(2);
+        expect(p.stderr()).toContain(want);
+      }),
+    );
   });
 
   it('exits 2 naming the file when --db or <db>.key is a file the agent did not create; leaves it as it was', async () => {
@@ -97,16 +101,19 @@ describe('pos-agent run', () => {
     writeFileSync(notDb, secret);
     const badKeyDb = join(dir, 'keyed.db');
     writeFileSync(`${badKeyDb}.key`, secret);
-    for (const [db, named] of [
+    const cases = [
       [notDb, notDb],
       [badKeyDb, `${badKeyDb}.key`],
-    ] as const) {
-      const p = spawnCli(['run', '--simulate', '--broker', 'none', '--display', 'none', '--db', db]);
-      const code = await exitWithin(p, 15_000);
-      expect(code, p.stderr()).toBe(2);
-      expect(p.stderr()).toContain(named);
-      expect(p.stderr()).not.toContain('TopSecretSalt');
-    }
+    ] as const;
+    await Promise.all(
+      cases.map(async ([db, named]) => {
+        const p = spawnCli(['run', '--simulate', '--broker', 'none', '--display', 'none', '--db', db]);
+        const code = await exitWithin(p, 15_000);
+        expect(code, p.stderr()).toBe(2);
+        expect(p.stderr()).toContain(named);
+        expect(p.stderr()).not.toContain('TopSecretSalt');
+      }),
+    );
     expect(readFileSync(notDb, 'utf8')).toBe(secret);
     expect(readFileSync(`${badKeyDb}.key`, 'utf8')).toBe(secret);
     expect(existsSync(badKeyDb)).toBe(false); // refused before the database was touched

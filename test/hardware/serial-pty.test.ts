@@ -63,6 +63,8 @@ for (const f of FRAMINGS) {
         framing: f.framing,
         tpdu: f.framing === 'binary',
         maxFrameBytes: 256,
+        // well above the pauses below even on a loaded machine (a 3 ms sleep can take 100s of ms)
+        idleMs: 2000,
         logger: silentLogger(),
       });
       const seen = recordLink(link);

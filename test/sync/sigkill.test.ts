@@ -1,6 +1,6 @@
 /**
  * The driver process (store + sync, scripts/record-driver.ts) is killed with SIGKILL at random
- * moments while recording and syncing, 12 rounds on one database file (SIGKILL_ROUNDS=N for a longer
+ * moments while recording and syncing, 8 rounds on one database file (SIGKILL_ROUNDS=N for a longer
  * run; each round is a process start). Afterwards: every record it
  * reported committed is in the database, intact (integrity_check, schema-valid rows, gapless seq),
  * and reached the broker; no output carries a full PAN. The same with outcome changes (store.update)
@@ -27,7 +27,7 @@ import { sleep, waitUntil } from '../helpers/wait.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const HAVE = haveMosquitto();
-const ROUNDS = Number(process.env.SIGKILL_ROUNDS ?? 12);
+const ROUNDS = Number(process.env.SIGKILL_ROUNDS ?? 8);
 const DRIVER = join(ROOT, 'dist/scripts/record-driver.js');
 
 interface Run {
