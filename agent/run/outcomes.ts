@@ -49,7 +49,9 @@ export interface OutcomeKeeperOptions {
 }
 
 /** An approval as the double-charge window keeps it. */
-type Seen = Pick<Approval, 'id' | 'stan' | 'rrn' | 'auth_code'> & { atMs: number };
+type Seen = Pick<Approval, 'id' | 'stan' | 'rrn' | 'auth_code' | 'amount_minor' | 'currency'> & {
+  atMs: number;
+};
 
 /** A failure as the keeper follows it. */
 interface Followed {
@@ -71,13 +73,13 @@ export class OutcomeKeeper {
   /** Record ids by the pipeline's reference, once stored. */
   private readonly ids = new Map<number, Promise<string | null>>();
   /** Failures of the recovery window, by card hash and by amount; and by id (bounded). */
-  private readonly failuresByCard: RecentIndex<Followed>;
-  private readonly failuresByAmount: RecentIndex<Followed>;
+  private readonly failuresByCard: RecentIndex<string, Followed>;
+  private readonly failuresByAmount: RecentIndex<number, Followed>;
   private readonly failuresById = new Map<string, Followed>();
   /** Late approvals (ledger id) and the record each came late for (bounded). */
   private readonly lateLinks = new Map<string, string>();
-  /** Approvals of the double-charge window, by card hash, amount and currency (what a match needs). */
-  private readonly approvalsByTwin: RecentIndex<Seen>;
+  /** Approvals of the double-charge window, by card hash (a match also needs amount and currency). */
+  private readonly approvalsByCard: RecentIndex<string, Seen>;
   private alarmUntil = 0;
   /** Everything handed to the store and not settled: stop() waits for it. */
   private readonly pending = new Set<Promise<unknown>>();
@@ -88,24 +90,25 @@ export class OutcomeKeeper {
     this.now = o.now ?? Date.now;
     this.failuresByCard = new RecentIndex(o.recoveryWindowMs);
     this.failuresByAmount = new RecentIndex(o.recoveryWindowMs);
-    this.approvalsByTwin = new RecentIndex(o.doubleChargeWindowMs);
+    this.approvalsByCard = new RecentIndex(o.doubleChargeWindowMs);
   }
 
   private follow(f: Followed): void {
     if (f.cardKey !== null) this.failuresByCard.add(f.cardKey, f);
-    if (f.amount !== null) this.failuresByAmount.add(`${f.amount}|${f.currency}`, f);
+    if (f.amount !== null) this.failuresByAmount.add(f.amount, f);
     remember(this.failuresById, f.id, f);
   }
 
   private remember(ap: Approval): void {
-    const key = twinKey(ap);
-    if (key !== null)
-      this.approvalsByTwin.add(key, {
+    if (ap.card_key !== null && ap.amount_minor !== null)
+      this.approvalsByCard.add(ap.card_key, {
         atMs: Date.parse(ap.occurred_at),
         id: ap.id,
         stan: ap.stan,
         rrn: ap.rrn,
         auth_code: ap.auth_code,
+        amount_minor: ap.amount_minor,
+        currency: ap.currency,
       });
   }
 
@@ -217,9 +220,14 @@ export class OutcomeKeeper {
    */
   private afterApproval(ap: Approval, lateFor: string | null): void {
     const atMs = Date.parse(ap.occurred_at);
-    const key = twinKey(ap);
     const twin =
-      key === null ? undefined : this.approvalsByTwin.latest(key, atMs - this.o.doubleChargeWindowMs);
+      ap.card_key === null || ap.amount_minor === null
+        ? undefined
+        : this.approvalsByCard.latest(
+            ap.card_key,
+            atMs - this.o.doubleChargeWindowMs,
+            (s) => s.amount_minor === ap.amount_minor && s.currency === ap.currency,
+          );
     this.remember(ap);
     if (twin !== undefined && sameApproval(twin, ap)) {
       // the host's answer again (a retransmission seen across a restart): one approval, not two
@@ -244,7 +252,7 @@ export class OutcomeKeeper {
     let f = ap.card_key === null ? undefined : this.failuresByCard.latest(ap.card_key, since, open);
     if (f === undefined && ap.amount_minor !== null) {
       means = 'other_card';
-      f = this.failuresByAmount.latest(`${ap.amount_minor}|${ap.currency}`, since, open);
+      f = this.failuresByAmount.latest(ap.amount_minor, since, (x) => x.currency === ap.currency && open(x));
     }
     if (f === undefined) return;
     const to = nextOutcome(f.outcome, 'paid_later')!;
@@ -342,13 +350,6 @@ export class OutcomeKeeper {
     p.then(done, done);
     return p;
   }
-}
-
-/** The key two approvals of a possible double charge share: card hash, amount, currency. */
-function twinKey(ap: Approval): string | null {
-  return ap.card_key === null || ap.amount_minor === null
-    ? null
-    : `${ap.card_key}|${ap.amount_minor}|${ap.currency}`;
 }
 
 /** The same approval twice: the same STAN, RRN and authorization code (each present). */
