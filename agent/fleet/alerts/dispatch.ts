@@ -4,9 +4,10 @@
  *   keyed `${alert key}|${channel}:${target}`; a daily-digest rule's items are held for their day;
  * - foldDigests: once a day is over (in fleet.alerts.timezone), each recipient's held items of that
  *   day become one digest item, in one transaction;
- * - deliverDue: claims the due items, renders and sends each, and marks it sent, or pending again
- *   after the backoff delay (protocol/retry/backoff.ts), or failed when the receiver refused it or
- *   the attempts reached fleet.alerts.retry.max_attempts.
+ * - deliverDue: claims the due items for a lease, renders and sends each, and marks it delivered,
+ *   or pending again after the backoff delay (protocol/retry/backoff.ts), or failed when the
+ *   receiver refused it or the attempts reached fleet.alerts.retry.max_attempts. An item whose
+ *   lease ran out (a stop between sending and marking) is sent again with its key, and logged.
  */
 import type { Logger } from 'pino';
 import { backoffDelay } from '../../../protocol/retry/backoff.js';
@@ -108,9 +109,14 @@ export interface DeliverOptions {
   now: number;
   /** Most items claimed in one call. */
   limit?: number;
+  /** How long a claimed item is this sender's before another may take it (default 5 min). */
+  leaseMs?: number;
   /** The backoff's random source (tests). */
   rnd?: () => number;
 }
+
+/** Default lease: longer than an attempt can take (SMTP and webhook time limits are 30 s or less). */
+export const DEFAULT_LEASE_MS = 5 * 60_000;
 
 export interface DeliverStats {
   sent: number;
@@ -121,16 +127,21 @@ export interface DeliverStats {
 /** One pass over the due items: each sent, rescheduled or given up. */
 export async function deliverDue(o: DeliverOptions): Promise<DeliverStats> {
   const stats: DeliverStats = { sent: 0, retried: 0, failed: 0 };
-  const due = await o.outbox.claimDue(o.now, o.limit ?? 50);
+  const due = await o.outbox.claimDue(o.now, o.limit ?? 50, o.leaseMs ?? DEFAULT_LEASE_MS);
   const r = o.config.retry;
   await Promise.all(
     due.map(async (d) => {
       const base = { key: d.key, channel: d.channel, rule: d.rule_id, attempt: d.attempts };
+      if (d.reclaimed)
+        o.log.warn(
+          { event: 'alert_resend', ...base },
+          'sending again with the same idempotency key: an earlier attempt stopped before it was marked (it may have arrived)',
+        );
       try {
         const sender = o.senders[d.channel];
         if (!sender) throw new DeliveryError(`no ${d.channel} sender configured`, true);
         await sender.send(d, renderDelivery(d, o.config));
-        await o.outbox.markSent(d.key, Date.now());
+        await o.outbox.markDelivered(d.key, Date.now());
         stats.sent++;
         o.log.info({ event: 'alert_sent', ...base }, 'alert delivered');
       } catch (e) {

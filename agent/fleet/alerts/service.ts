@@ -4,7 +4,7 @@
  * deliveries to the outbox first (dispatch.ts toDeliveries) and delivers them: at once for
  * each-event rules, in a daily digest for the others. A timer (tickMs) re-evaluates the windows,
  * folds finished days into digests and retries what is due; each delivery pass runs alone.
- * At start, deliveries a crash left half-sent are sent again with their key, and logged.
+ * Deliveries a crash left half-sent are sent again with their key once their lease is over, and logged.
  */
 import type { Logger } from 'pino';
 import type { FailureRecord } from '../../record.js';
@@ -64,12 +64,6 @@ export async function runAlerts(o: AlertsOptions): Promise<AlertService> {
     }),
     ...(cfg.smtp ? { email: emailSender(cfg.smtp) } : {}),
   };
-  const resent = await o.outbox.recoverInterrupted();
-  if (resent > 0)
-    log.warn(
-      { event: 'alert_resend_after_crash', deliveries: resent },
-      'deliveries that may have been sent before a stop are sent again with the same idempotency key',
-    );
 
   let running: Promise<void> | undefined;
   let again = false;
