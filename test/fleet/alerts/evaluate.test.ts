@@ -6,9 +6,12 @@ import {
   initialAlertState,
   type TerminalState,
 } from '../../../agent/fleet/alerts/evaluate.js';
+import { ApprovalCounter, terminalFromWatch } from '../../../agent/fleet/alerts/feed.js';
 import { type AlertRule, parseAlertsConfig } from '../../../agent/fleet/alerts/rules.js';
+import { initialState, reduce } from '../../../agent/fleet/watch-state.js';
 import type { FailureRecord } from '../../../agent/record.js';
 import { makeRecord } from '../../export/seed.js';
+import { metrics, status } from '../payloads.js';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 const MIN = 60_000;
@@ -266,5 +269,43 @@ describe('terminal rules', () => {
     expect(alerts).toEqual([]); // merchant unknown yet
     evaluate(state, { type: 'record', at: T0, fleet: 'f', record: rec(1, T0) }, scoped);
     expect(evaluate(state, at(T0 + 1, { backlog: 5 }), scoped)).toHaveLength(1);
+  });
+});
+
+describe('feeds', () => {
+  it('turns heartbeat counts since boot into approvals between heartbeats', () => {
+    const c = new ApprovalCounter();
+    expect(c.delta('f', 'T1', 'b1', 40)).toBe(0); // first seen: its approvals may be hours old
+    expect(c.delta('f', 'T1', 'b1', 43)).toBe(3);
+    expect(c.delta('f', 'T2', 'b9', 7)).toBe(0);
+    expect(c.delta('f', 'T1', 'b1', 43)).toBe(0);
+    expect(c.delta('f', 'T1', 'b2', 2)).toBe(2); // rebooted: counts from zero
+    expect(c.delta('f', 'T1', 'b2', undefined)).toBe(0);
+  });
+
+  it("reads a terminal's state from fleet watch's reducer: silent after its quiet time, offline since its Last Will", () => {
+    let w = initialState({ silentAfterMs: 3 * MIN }, T0);
+    const msg = (topic: string, payload: unknown, at: number) =>
+      (w = reduce(w, { type: 'message', topic, payload: JSON.stringify(payload), at }));
+    msg('pos/v1/f/T1/status', status('f', 'T1', 'online'), T0);
+    msg('pos/v1/f/T1/metrics', metrics('f', 'T1', 250), T0 + MIN);
+    msg('pos/v1/f/T2/status', status('f', 'T2', 'offline', new Date(T0 + 30_000).toISOString()), T0 + 40_000);
+    const at = (now: number) =>
+      [...w.terminals.values()].map((v) => terminalFromWatch(v, w.config, now, null));
+    expect(at(T0 + 2 * MIN)).toEqual([
+      { fleet: 'f', terminal: 'T1', merchant_id: null, status: 'online', since: T0 + MIN, backlog: 250 },
+      { fleet: 'f', terminal: 'T2', merchant_id: null, status: 'offline', since: T0 + 30_000, backlog: null },
+    ]);
+    expect(at(T0 + 5 * MIN)[0]).toMatchObject({ status: 'silent', since: T0 + MIN });
+    const rs = rules(
+      { id: 'down', kind: 'terminal_offline', params: { after_min: 3 }, channels: hook },
+      { id: 'bl', kind: 'backlog', params: { over: 200 }, channels: hook },
+    );
+    const { alerts } = feed(rs, [{ type: 'terminals', at: T0 + 5 * MIN, terminals: at(T0 + 5 * MIN) }]);
+    expect(alerts.map((a) => a.key).sort()).toEqual([
+      `bl:backlog:f/T1:${T0 + 5 * MIN}`,
+      `down:offline:f/T1:${T0 + MIN}`,
+      `down:offline:f/T2:${T0 + 30_000}`,
+    ]);
   });
 });

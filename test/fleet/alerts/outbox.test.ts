@@ -1,8 +1,10 @@
 /** The SQLite outbox: keys stored once, claims leased so two senders never take one item. */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteOutbox } from '../../../agent/fleet/alerts/outbox-sqlite.js';
 import type { NewDelivery } from '../../../agent/fleet/alerts/outbox.js';
+import { ROOT } from '../../helpers/global-build.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const item = (i: number, day: string | null = null): NewDelivery => ({
@@ -54,5 +56,33 @@ describe('SQLite alert outbox', () => {
     expect(await o.counts()).toMatchObject({ held: 1, digested: 2, pending: 1 });
     expect(await o.held('2026-01-16')).toEqual([]);
     await o.close();
+  });
+});
+
+describe('start-up cost', () => {
+  it('loads nodemailer only when the first e-mail goes, not with the alerts module', () => {
+    // a resolve hook prints each package the import pulls in (ES modules and CommonJS alike)
+    const hook = [
+      "import { writeSync } from 'node:fs';",
+      'export async function resolve(s, c, next) {',
+      '  const r = await next(s, c);',
+      '  const m = /\\/node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(r.url);',
+      "  if (m) writeSync(1, m[1] + '\\n');",
+      '  return r;',
+      '}',
+    ].join('\n');
+    const script = [
+      "import { register } from 'node:module';",
+      `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`,
+      "await import('./dist/agent/fleet/alerts/index.js');",
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    const loaded = new Set(out.split('\n').filter(Boolean));
+    // better-sqlite3 is loaded (the outbox adapter): the probe sees packages load
+    expect(loaded.has('better-sqlite3')).toBe(true);
+    expect(loaded.has('nodemailer')).toBe(false);
   });
 });
