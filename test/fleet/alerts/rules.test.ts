@@ -1,12 +1,17 @@
 /** fleet.alerts: the config schema refuses bad rules naming the key, and a rule's JSON round-trips. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import {
   alertRuleJsonSchema,
   parseAlertRule,
   parseAlertsConfig,
+  RULE_KINDS,
   ruleToJson,
 } from '../../../agent/fleet/alerts/rules.js';
 import { ConfigError } from '../../../agent/config/load.js';
+import { ROOT } from '../../helpers/global-build.js';
 
 const SECRET = 'whsec-0123456789abcdef';
 
@@ -190,5 +195,22 @@ describe('fleet.alerts config', () => {
     const schema = alertRuleJsonSchema();
     expect(JSON.stringify(schema)).toContain('decline_rate');
     expect(JSON.stringify(schema)).toContain('threshold_pct');
+  });
+});
+
+describe('docs/fleet-server.md', () => {
+  const doc = readFileSync(join(ROOT, 'docs/fleet-server.md'), 'utf8');
+
+  it('shows a config example that parses, every kind in it', () => {
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(doc)![1]!;
+    const tree = parseYaml(yaml) as { fleet: { alerts: unknown } };
+    const cfg = parseAlertsConfig(tree.fleet.alerts);
+    expect(new Set(cfg.rules.map((r) => r.kind))).toEqual(new Set(RULE_KINDS));
+    expect(cfg.rules.some((r) => r.mode === 'daily-digest')).toBe(true);
+  });
+
+  it('quotes a refusal as the code words it', () => {
+    const e = refusal(config({ ...rate, params: { ...rate.params, window_min: 0 } }));
+    expect(doc.replace(/\s+/g, ' ')).toContain(e.message);
   });
 });
