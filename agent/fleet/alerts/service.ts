@@ -66,6 +66,7 @@ export async function runAlerts(o: AlertsOptions): Promise<AlertService> {
   };
 
   let running: Promise<void> | undefined;
+  let stopped = false;
   let again = false;
   const total: DeliverStats = { sent: 0, retried: 0, failed: 0 };
   const pass = async (): Promise<void> => {
@@ -96,6 +97,7 @@ export async function runAlerts(o: AlertsOptions): Promise<AlertService> {
   };
   /** Starts a delivery pass, or asks the running one to go round once more. */
   const kick = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
     if (running) {
       again = true;
       return running;
@@ -118,7 +120,19 @@ export async function runAlerts(o: AlertsOptions): Promise<AlertService> {
     return alerts;
   };
 
-  const timer = o.tickMs === 0 ? undefined : setInterval(() => void tick(), o.tickMs ?? 5000);
+  const timer =
+    o.tickMs === 0
+      ? undefined
+      : setInterval(
+          () =>
+            void tick().catch((e: unknown) =>
+              log.error(
+                { event: 'alert_tick_failed', code: 'E_ALERT_OUTBOX', err: e },
+                'alert evaluation failed',
+              ),
+            ),
+          o.tickMs ?? 5000,
+        );
   timer?.unref();
   const tick = async (): Promise<DeliverStats> => {
     const before = { ...total };
@@ -143,6 +157,7 @@ export async function runAlerts(o: AlertsOptions): Promise<AlertService> {
       while (running) await running;
     },
     async stop() {
+      stopped = true;
       if (timer) clearInterval(timer);
       while (running) await running;
       for (const s of Object.values(senders)) await s?.close?.();
