@@ -5,8 +5,9 @@
  * million-row export has a handful of distinct codes, and falls back to the per-category next step
  * of the report texts when the catalog has no text for a row.
  */
-import type { Category } from '../record.js';
+import type { Category, Outcome } from '../record.js';
 import type { Lang } from '../guidance/langs.js';
+import { currentCode } from '../pipeline/outcome-machine.js';
 import { REPORT_TEXTS } from './i18n.js';
 
 export interface Annotator {
@@ -16,6 +17,12 @@ export interface Annotator {
   localMeaning(rc: string, lang: Lang): string;
   /** Recommended next step for the merchant, in `lang`. */
   nextStep(rc: string, category: Category, lang: Lang): string;
+  /**
+   * The next step for a record as it stands now: nothing for a sale paid afterwards or written
+   * off; else the texts of its outcome's prompt (a reversed timeout: "safe to try again"), else of
+   * its response code.
+   */
+  nextStepNow(rc: string, outcome: Outcome, category: Category, lang: Lang): string;
 }
 
 /** What a code source may provide; either function may be missing or throw for a code. */
@@ -69,6 +76,11 @@ export function createAnnotator(source: CodeSource = {}): Annotator {
         steps.set(key, s);
       }
       return s;
+    },
+    nextStepNow(rc, outcome, category, lang) {
+      if (outcome === 'recovered' || outcome === 'written_off')
+        return REPORT_TEXTS[lang].settledSteps[outcome];
+      return api.nextStep(currentCode(rc, outcome), category, lang);
     },
   };
   return api;

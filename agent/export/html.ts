@@ -193,15 +193,15 @@ export function renderReport(d: ReportData): string {
   }
   parts.push(
     `<table><thead><tr><th>${e(t.time)}</th><th>${e(t.terminal)}</th><th class="num">${e(t.amount)}</th><th>${e(t.card)}</th>` +
-      `<th>${e(t.stan)}</th><th>${e(t.rrn)}</th><th>${e(t.code)}</th><th>${e(t.category)}</th><th>${e(t.retry)}</th><th>${e(t.nextStep)}</th></tr></thead><tbody>`,
+      `<th>${e(t.stan)}</th><th>${e(t.rrn)}</th><th>${e(t.code)}</th><th>${e(t.category)}</th><th>${e(t.retry)}</th><th>${e(t.outcome)}</th><th>${e(t.nextStep)}</th></tr></thead><tbody>`,
   );
   for (const r of d.table) {
     parts.push(
       `<tr class="has-script"><td class="nowrap">${e(r.time)}</td><td>${e(r.terminal)}</td><td class="num">${e(r.amount)}</td><td class="nowrap">${e(r.card)}</td>` +
         `<td class="code">${e(r.stan)}</td><td class="code">${e(r.rrn)}</td><td class="code">${e(r.rc)}</td>` +
         `<td><span class="dot" style="background:${CATEGORY_COLORS[r.category] ?? '#9ca3af'}"></span>${e(catLabel(r.category))}</td>` +
-        `<td>${e(t.retryAdvice[r.retry] ?? r.retry)}</td><td>${e(r.nextStep)}</td></tr>`,
-      `<tr class="script"><td colspan="10"><details class="script"><summary>${e(t.issuerScript)}</summary><pre>${e(r.script.join('\n'))}</pre></details></td></tr>`,
+        `<td>${e(t.retryAdvice[r.retry] ?? r.retry)}</td><td>${e(t.outcomes[r.outcome] ?? r.outcome)}</td><td>${e(r.nextStep)}</td></tr>`,
+      `<tr class="script"><td colspan="11"><details class="script"><summary>${e(t.issuerScript)}</summary><pre>${e(r.script.join('\n'))}</pre></details></td></tr>`,
     );
   }
   parts.push(`</tbody></table></section></body></html>\n`);

@@ -4,7 +4,7 @@
  * Data, one table per language; placeholders are {name}.
  */
 import type { Lang } from '../guidance/langs.js';
-import type { Category, RecoveryMeans, RetryAdvice } from '../record.js';
+import type { Category, Outcome, RecoveryMeans, RetryAdvice } from '../record.js';
 
 export interface ReportTexts {
   /** BCP 47 tag for <html lang> and number/date formatting. */
@@ -37,6 +37,12 @@ export interface ReportTexts {
   recoveredNote: string;
   /** How a failed sale was recovered (agent/record.ts RECOVERY_MEANS). */
   recoveryMeans: Record<RecoveryMeans, string>;
+  /** Column header: where the failed sale ended up. */
+  outcome: string;
+  /** Names of the outcomes (agent/record.ts OUTCOMES; docs/outcomes.md). */
+  outcomes: Record<Outcome, string>;
+  /** The merchant's next step for a sale that needs nothing more (paid later, or written off). */
+  settledSteps: Record<'recovered' | 'written_off', string>;
   currency: string;
   amount: string;
   table: string;
@@ -89,6 +95,19 @@ const en: ReportTexts = {
     other_card: 'another card, same amount',
     late_approval: 'late approval by the bank',
   },
+  outcome: 'Outcome',
+  outcomes: {
+    declined: 'declined',
+    timed_out: 'timed out',
+    reversal_sent: 'reversal sent',
+    reversed: 'reversed',
+    reversal_failed: 'reversal failed',
+    approved_late: 'approved late',
+    possible_double_charge: 'possible double charge',
+    recovered: 'paid afterwards',
+    written_off: 'written off',
+  },
+  settledSteps: { recovered: 'Paid afterwards: nothing to do', written_off: 'Written off: nothing to do' },
   currency: 'Currency',
   amount: 'Amount',
   table: 'Failed payments',
@@ -168,6 +187,19 @@ const zh: ReportTexts = {
     other_card: '另一张卡，相同金额',
     late_approval: '银行延迟批准',
   },
+  outcome: '结果',
+  outcomes: {
+    declined: '已拒绝',
+    timed_out: '超时',
+    reversal_sent: '已发冲正',
+    reversed: '已冲正',
+    reversal_failed: '冲正失败',
+    approved_late: '延迟批准',
+    possible_double_charge: '可能重复扣款',
+    recovered: '事后已付款',
+    written_off: '已核销',
+  },
+  settledSteps: { recovered: '事后已付款：无需处理', written_off: '已核销：无需处理' },
   currency: '币种',
   amount: '金额',
   table: '失败交易明细',
@@ -244,6 +276,22 @@ const de: ReportTexts = {
     same_card: 'dieselbe Karte, später genehmigt',
     other_card: 'andere Karte, gleicher Betrag',
     late_approval: 'verspätete Genehmigung der Bank',
+  },
+  outcome: 'Ergebnis',
+  outcomes: {
+    declined: 'abgelehnt',
+    timed_out: 'Zeitüberschreitung',
+    reversal_sent: 'Storno gesendet',
+    reversed: 'storniert',
+    reversal_failed: 'Storno fehlgeschlagen',
+    approved_late: 'verspätet genehmigt',
+    possible_double_charge: 'mögliche Doppelbelastung',
+    recovered: 'nachträglich bezahlt',
+    written_off: 'abgeschrieben',
+  },
+  settledSteps: {
+    recovered: 'Nachträglich bezahlt: nichts zu tun',
+    written_off: 'Abgeschrieben: nichts zu tun',
   },
   currency: 'Währung',
   amount: 'Betrag',
@@ -327,6 +375,19 @@ const fr: ReportTexts = {
     other_card: 'autre carte, même montant',
     late_approval: 'autorisation tardive de la banque',
   },
+  outcome: 'Issue',
+  outcomes: {
+    declined: 'refusé',
+    timed_out: 'sans réponse',
+    reversal_sent: 'annulation envoyée',
+    reversed: 'annulé',
+    reversal_failed: 'annulation refusée',
+    approved_late: 'accepté en retard',
+    possible_double_charge: 'double débit possible',
+    recovered: 'payé ensuite',
+    written_off: 'passé en perte',
+  },
+  settledSteps: { recovered: 'Payé ensuite : rien à faire', written_off: 'Passé en perte : rien à faire' },
   currency: 'Devise',
   amount: 'Montant',
   table: 'Paiements échoués',
@@ -409,6 +470,19 @@ const ru: ReportTexts = {
     other_card: 'другая карта, та же сумма',
     late_approval: 'позднее одобрение банка',
   },
+  outcome: 'Итог',
+  outcomes: {
+    declined: 'отклонено',
+    timed_out: 'нет ответа',
+    reversal_sent: 'отмена отправлена',
+    reversed: 'отменено',
+    reversal_failed: 'отмена не прошла',
+    approved_late: 'одобрено с опозданием',
+    possible_double_charge: 'возможно двойное списание',
+    recovered: 'оплачено позже',
+    written_off: 'списано',
+  },
+  settledSteps: { recovered: 'Оплачено позже: ничего не нужно', written_off: 'Списано: ничего не нужно' },
   currency: 'Валюта',
   amount: 'Сумма',
   table: 'Неуспешные платежи',
@@ -486,6 +560,22 @@ const fi: ReportTexts = {
     same_card: 'sama kortti, hyväksytty myöhemmin',
     other_card: 'toinen kortti, sama summa',
     late_approval: 'pankin myöhäinen hyväksyntä',
+  },
+  outcome: 'Lopputulos',
+  outcomes: {
+    declined: 'hylätty',
+    timed_out: 'ei vastausta',
+    reversal_sent: 'peruutus lähetetty',
+    reversed: 'peruttu',
+    reversal_failed: 'peruutus epäonnistui',
+    approved_late: 'hyväksytty myöhässä',
+    possible_double_charge: 'mahdollinen kaksoisveloitus',
+    recovered: 'maksettu myöhemmin',
+    written_off: 'kirjattu tappioksi',
+  },
+  settledSteps: {
+    recovered: 'Maksettu myöhemmin: ei toimenpiteitä',
+    written_off: 'Kirjattu tappioksi: ei toimenpiteitä',
   },
   currency: 'Valuutta',
   amount: 'Summa',

@@ -4,8 +4,7 @@
  * afterwards by means (all aggregated in SQL over every matching row) and the newest rows for the
  * table (capped). Rendering is html.ts, which is pure.
  */
-import type { Category, RcSource, RecoveryMeans, RetryAdvice } from '../record.js';
-import { currentCode } from '../pipeline/outcome-machine.js';
+import type { Category, Outcome, RcSource, RecoveryMeans, RetryAdvice } from '../record.js';
 import type { Annotator } from './annotate.js';
 import { currencyAlpha, formatMoney } from '../../protocol/currency/iso4217.js';
 import { all, iterateRecords, one, type ReadDb } from './db.js';
@@ -26,6 +25,8 @@ export interface ReportRow {
   rc: string;
   category: Category;
   retry: RetryAdvice;
+  /** Where the sale ended up (docs/outcomes.md). */
+  outcome: Outcome;
   nextStep: string;
   /** The contact-issuer script for this failure (printer lines, masked card only). */
   script: string[];
@@ -141,7 +142,8 @@ export function buildReport(db: ReadDb, filters: Filters, opts: BuildOptions): R
       rc: r.rc,
       category: r.category,
       retry: r.retry,
-      nextStep: opts.annotator.nextStep(currentCode(r.rc, r.outcome), r.category, opts.lang),
+      outcome: r.outcome,
+      nextStep: opts.annotator.nextStepNow(r.rc, r.outcome, r.category, opts.lang),
       script: scriptText(r, opts.lang),
     });
   }

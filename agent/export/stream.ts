@@ -8,7 +8,6 @@ import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { Category, FailureRecord, Outcome } from '../record.js';
-import { currentCode } from '../pipeline/outcome-machine.js';
 import { RECORD_COLUMNS } from '../store/schema.js';
 import type { Annotator } from './annotate.js';
 import { currencyAlpha, currencyExponent, minorToDecimal } from '../../protocol/currency/iso4217.js';
@@ -82,7 +81,7 @@ export function csvRow(raw: unknown[], lang: Lang, annotator: Annotator, scriptT
     amountMinor == null ? null : minorToDecimal(amountMinor, currencyExponent(currency)),
     currencyAlpha(currency),
     annotator.meaning(rc),
-    annotator.nextStep(currentCode(rc, raw[COL.outcome] as Outcome), raw[COL.category] as Category, lang),
+    annotator.nextStepNow(rc, raw[COL.outcome] as Outcome, raw[COL.category] as Category, lang),
   );
   if (script !== undefined) raw.push(script);
   return raw;

@@ -93,6 +93,35 @@ describe('the next step follows the outcome', () => {
     expect(step('L_TIMEOUT', 'reversed')).toBe(a.nextStep('L_REVERSED', 'network', 'en'));
     expect(step('L_TIMEOUT', 'reversed')).not.toBe(step('L_TIMEOUT', 'timed_out'));
   });
+
+  it('a sale paid afterwards or written off needs nothing more, in every language', () => {
+    const a = createAnnotator(codeSource());
+    for (const lang of LANGS) {
+      const step = (outcome: FailureRecord['outcome']) =>
+        csvRow(toRaw({ ...makeRecord(1), rc: '51', outcome }), lang, a).at(-1);
+      expect(step('recovered')).toBe(REPORT_TEXTS[lang].settledSteps.recovered);
+      expect(step('written_off')).toBe(REPORT_TEXTS[lang].settledSteps.written_off);
+      expect(step('declined')).toBe(a.nextStep('51', 'insufficient_funds', lang));
+    }
+  });
+
+  it("the report's table names each failure's outcome, in the report's language", async () => {
+    for (const lang of ['en', 'de'] as const) {
+      const t = REPORT_TEXTS[lang];
+      const html = await exportTo(DB, 'html', lang);
+      const table = /<section id="failures">.*?<\/section>/s.exec(html)?.[0] ?? '';
+      expect(table).toContain(`<th>${t.outcome}</th>`);
+      for (const o of [
+        'recovered',
+        'approved_late',
+        'reversed',
+        'declined',
+        'possible_double_charge',
+      ] as const)
+        expect(table).toContain(`<td>${t.outcomes[o]}</td>`);
+      expect(table).toContain(`<td>${t.settledSteps.recovered}</td>`);
+    }
+  });
 });
 
 describe('report: lost revenue and recovered sales', () => {
