@@ -82,6 +82,9 @@ describe.skipIf(!HAVE_SOCAT)('simulator → pty (socat) → serial link', () => 
         baudRate: 115200,
         framing: opts.framing,
         tpdu: opts.tpdu ?? false,
+        // a frame's bytes must not be dropped as idle when a loaded machine delays them; still well
+        // under the noise scenario's idle gaps (400 ms), which must drop what they interrupt
+        idleMs: 200,
         logger: silentLogger(),
       });
       const seen = tally(link);

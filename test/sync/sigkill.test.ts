@@ -39,6 +39,8 @@ interface Run {
   stderr: string;
   exited: Promise<number | null>;
   firstCommit: Promise<void>;
+  /** The first outcome change reported committed (or the exit). */
+  firstUpdate: Promise<void>;
 }
 
 function runDriver(args: string[]): Run {
@@ -51,11 +53,16 @@ function runDriver(args: string[]): Run {
     stderr: '',
     exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
     firstCommit: Promise.resolve(),
+    firstUpdate: Promise.resolve(),
   };
   let buffered = '';
   let first: () => void = () => {};
+  let firstU: () => void = () => {};
   run.firstCommit = new Promise((r) => {
     first = r;
+  });
+  run.firstUpdate = new Promise((r) => {
+    firstU = r;
   });
   child.stdout?.on('data', (d: Buffer) => {
     run.stdout += String(d);
@@ -69,13 +76,19 @@ function runDriver(args: string[]): Run {
         first();
       }
       const u = /^U (\S{26}) seq=(\d+) v=(\d+)$/.exec(l);
-      if (u) run.updated.push({ id: u[1] as string, seq: Number(u[2]), version: Number(u[3]) });
+      if (u) {
+        run.updated.push({ id: u[1] as string, seq: Number(u[2]), version: Number(u[3]) });
+        firstU();
+      }
     }
   });
   child.stderr?.on('data', (d: Buffer) => {
     run.stderr += String(d);
   });
-  void run.exited.then(() => first());
+  void run.exited.then(() => {
+    first();
+    firstU();
+  });
   return run;
 }
 
@@ -207,7 +220,9 @@ describe.skipIf(!HAVE)('SIGKILL while recording, changing outcomes and syncing',
         String(round * 300),
       ];
       const run = runDriver([...base, ...args]);
-      await run.firstCommit;
+      // killed after its first reported change (on a loaded machine the first commit can come long
+      // before it), at a random moment while records and changes still stream
+      await run.firstUpdate;
       await sleep(Math.floor(Math.random() * 100));
       run.child.kill('SIGKILL');
       await run.exited;
