@@ -338,7 +338,12 @@ export interface FleetStore extends RecordSink {
   /** One record by id (its newest version); null when absent or out of scope. */
   getFailure(scope: Scope, id: string): Promise<FailureRow | null>;
   countFailures(scope: Scope, q: CountQuery): Promise<CountRow[]>;
-  /** Record versions in the order received (received_at, then row), for alert evaluation. */
+  /**
+   * Record versions in the order received (received_at, then row), for alert evaluation; `next` is
+   * where to go on next time (the `after` given when nothing new). Two collectors commit
+   * concurrently, so a row can appear behind the cursor: re-read with an overlap and rely on the
+   * deliveries' idempotency keys to send nothing twice.
+   */
   recentFailures(scope: Scope, q: FeedQuery): Promise<Page<FailureRow>>;
 
   // terminals
