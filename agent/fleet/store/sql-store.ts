@@ -194,7 +194,14 @@ export function sqlFleetStore(b: Backend): FleetStore {
     };
     list('f.category', q.categories);
     list('f.outcome', q.outcomes);
-    if (q.caseStatuses) oneOf(q.caseStatuses, CASE_STATUSES, 'caseStatuses');
+    if (q.caseStatuses) {
+      oneOf(q.caseStatuses, CASE_STATUSES, 'caseStatuses');
+      // the scope on the case too (its merchant is the record's copy): lets a merchant's search
+      // by status use the cases' (merchant_id, status, occurred_at) index
+      const [csc, csp] = scopeSql(scope, 'c');
+      where.push(csc);
+      params.push(...csp);
+    }
     list('c.status', q.caseStatuses);
     // by case status, the cases' own (status, occurred_at) index leads: the same instant (copied
     // from the record), ordered from the table a rare status is found in without a long scan
