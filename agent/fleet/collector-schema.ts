@@ -28,6 +28,9 @@
  * PostgreSQL: the version lives in `pos_collector_schema` (one row per table); v1 is the table the
  * collector created before versioning, v2 adds the columns above and `notes` when missing, v3 the
  * outcome columns (digests filled, or filled again, by the sink).
+ * The fleet store's tables (terminals, users, sessions, cases, case_events, alert_rules,
+ * alert_deliveries) and the search indexes are one more step on both: SQLite v5, PostgreSQL v4
+ * (agent/fleet/store/migrations.ts).
  */
 import { createHash } from 'node:crypto';
 import { initialOutcomeSql, notDeclinedSql } from '../record.js';
@@ -39,6 +42,7 @@ import {
   PRE_OUTCOME_COLUMNS,
   RECORD_COLUMNS,
 } from '../store/schema.js';
+import { FLEET_MIGRATION_DESCRIPTION, fleetMigrationSql } from './store/migrations.js';
 
 /** The record's content columns: everything but synced_at (the collector stamps that itself). */
 export const DIGEST_COLUMNS = RECORD_COLUMNS.filter((c) => c !== 'synced_at');
@@ -137,9 +141,16 @@ UPDATE failures SET digest = ${SQLITE_DIGEST_FUNCTION}(${DIGEST_COLUMNS.join(', 
 CREATE INDEX failures_id_version ON failures (id, version);
 `,
   },
+  {
+    version: 5,
+    description: FLEET_MIGRATION_DESCRIPTION,
+    sql: fleetMigrationSql('sqlite')
+      .map((s) => `${s};`)
+      .join('\n'),
+  },
 ];
 
-export const COLLECTOR_SCHEMA_VERSION = 4;
+export const COLLECTOR_SCHEMA_VERSION = 5;
 
 /** SQLite: stores one record; a redelivery (same id, same digest) changes nothing. */
 export const SQLITE_INSERT = `INSERT INTO failures (${COLLECTOR_COLUMNS.join(', ')}) VALUES (${COLLECTOR_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id, digest) DO NOTHING`;
@@ -202,7 +213,7 @@ export function pgIdent(name: string): string {
 }
 
 export const PG_SCHEMA_TABLE = 'pos_collector_schema';
-export const PG_SCHEMA_VERSION = 3;
+export const PG_SCHEMA_VERSION = 4;
 
 /** v1: the table as the collector created it before schema versions existed (id primary key). */
 export function pgV1Sql(table = 'failures'): string {
@@ -318,4 +329,25 @@ export function pgConflictsOfSql(table = 'failures'): string {
   return `SELECT f.id, f.terminal_id, f.seq, f.id_conflict, f.seq_conflict FROM ${pgIdent(table)} AS f
   JOIN unnest($1::text[], $2::text[]) AS p(id, digest) ON f.id = p.id AND f.digest = p.digest
   WHERE f.id_conflict OR f.seq_conflict`;
+}
+
+/**
+ * pgInsertSql whose result also says, per inserted row, whether a row stored before this statement
+ * shares its (fleet, terminal, seq) under another id (seq_hit) or its id with other content
+ * (id_hit): the common case, no conflict, then needs no flagging statements. The subqueries see the
+ * table as it was before the statement, so conflicts among the rows of one statement are the
+ * caller's to find.
+ */
+export function pgInsertDetectSql(rows: number, table = 'failures'): string {
+  const t = pgIdent(table);
+  const ins = pgInsertSql(rows, table).replace(
+    /RETURNING id, digest$/,
+    'RETURNING id, digest, terminal_id, seq, fleet',
+  );
+  return `WITH ins AS (${ins})
+SELECT ins.id, ins.digest,
+  EXISTS (SELECT 1 FROM ${t} g WHERE g.terminal_id = ins.terminal_id AND g.seq = ins.seq AND g.id <> ins.id
+          AND (g.fleet = ins.fleet OR g.fleet IS NULL OR ins.fleet IS NULL)) AS seq_hit,
+  EXISTS (SELECT 1 FROM ${t} g WHERE g.id = ins.id AND g.digest <> ins.digest) AS id_hit
+FROM ins`;
 }
