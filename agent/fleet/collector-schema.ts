@@ -28,6 +28,9 @@
  * PostgreSQL: the version lives in `pos_collector_schema` (one row per table); v1 is the table the
  * collector created before versioning, v2 adds the columns above and `notes` when missing, v3 the
  * outcome columns (digests filled, or filled again, by the sink).
+ * The fleet store's tables (terminals, users, sessions, cases, case_events, alert_rules,
+ * alert_deliveries) and the search indexes are one more step on both: SQLite v5, PostgreSQL v4
+ * (agent/fleet/store/migrations.ts).
  */
 import { createHash } from 'node:crypto';
 import { initialOutcomeSql, notDeclinedSql } from '../record.js';
@@ -39,6 +42,7 @@ import {
   PRE_OUTCOME_COLUMNS,
   RECORD_COLUMNS,
 } from '../store/schema.js';
+import { FLEET_MIGRATION_DESCRIPTION, fleetMigrationSql } from './store/migrations.js';
 
 /** The record's content columns: everything but synced_at (the collector stamps that itself). */
 export const DIGEST_COLUMNS = RECORD_COLUMNS.filter((c) => c !== 'synced_at');
@@ -137,9 +141,16 @@ UPDATE failures SET digest = ${SQLITE_DIGEST_FUNCTION}(${DIGEST_COLUMNS.join(', 
 CREATE INDEX failures_id_version ON failures (id, version);
 `,
   },
+  {
+    version: 5,
+    description: FLEET_MIGRATION_DESCRIPTION,
+    sql: fleetMigrationSql('sqlite')
+      .map((s) => `${s};`)
+      .join('\n'),
+  },
 ];
 
-export const COLLECTOR_SCHEMA_VERSION = 4;
+export const COLLECTOR_SCHEMA_VERSION = 5;
 
 /** SQLite: stores one record; a redelivery (same id, same digest) changes nothing. */
 export const SQLITE_INSERT = `INSERT INTO failures (${COLLECTOR_COLUMNS.join(', ')}) VALUES (${COLLECTOR_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id, digest) DO NOTHING`;
@@ -202,7 +213,7 @@ export function pgIdent(name: string): string {
 }
 
 export const PG_SCHEMA_TABLE = 'pos_collector_schema';
-export const PG_SCHEMA_VERSION = 3;
+export const PG_SCHEMA_VERSION = 4;
 
 /** v1: the table as the collector created it before schema versions existed (id primary key). */
 export function pgV1Sql(table = 'failures'): string {

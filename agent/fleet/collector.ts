@@ -15,6 +15,9 @@
  *   (agent/fleet/collector-schema.ts), with an alarm, a counter and a log line.
  * Fleet and terminal come from the topic: a message whose payload names another fleet or terminal
  * (a terminal publishing another's records) is refused whole with PUBACK reason 0x87 and logged.
+ * With a sink that keeps terminal health (the fleet store), the collector also subscribes to the
+ * status and metrics topics (shared the same way) and stores each after the same checks: size,
+ * schema, and the payload's fleet and terminal against the topic's.
  * The collector announces an MQTT 5 maximum packet size, so a compliant broker never sends it a
  * bigger message, and refuses a bigger payload before parsing it.
  */
@@ -26,9 +29,10 @@ import { ExportError } from '../export/errors.js';
 import { type Logger, redactUrl } from '../log.js';
 import type { FailureRecord } from '../record.js';
 import { withOutcomeDefaults } from '../store/record-schema.js';
-import { recordPayloadSchema } from '../sync/payload-schema.js';
+import { metricsPayloadSchema, recordPayloadSchema, statusPayloadSchema } from '../sync/payload-schema.js';
 import type { Conflict, RecordSink, Stale } from './sinks.js';
-import { collectFilter, parseTopic } from './topics.js';
+import type { HealthUpdate } from './store/types.js';
+import { collectFilter, healthFilters, parseTopic } from './topics.js';
 
 /** PUBACK reason code: payload format invalid (MQTT 5, 3.4.2.1). */
 export const RC_PAYLOAD_INVALID = 0x99;
@@ -45,7 +49,8 @@ export interface CollectorOptions {
   fleet: string;
   shareGroup?: string;
   clientId: string;
-  sink: RecordSink;
+  /** Where records go; a sink with health() (the fleet store) gets status and metrics too. */
+  sink: RecordSink & { health?: (fleet: string, u: HealthUpdate) => Promise<void> };
   log: Logger;
   /** Broker-side session lifetime while the collector is away (default 7 days). */
   sessionExpirySec?: number;
@@ -74,6 +79,10 @@ export interface CollectorStats {
   seqConflicts: number;
   /** Stored records whose id was already stored with different content. */
   idConflicts: number;
+  /** Status and metrics messages stored. */
+  healthMessages: number;
+  /** Status and metrics messages refused (malformed, oversized, another terminal's). */
+  healthRefused: number;
 }
 
 export interface Collector {
@@ -193,6 +202,54 @@ export function parseFailuresMessage(
   return invalid ? { records, invalid, reason: 'invalid records in payload' } : { records, invalid };
 }
 
+export type ParsedHealth =
+  | { update: HealthUpdate; fleet: string }
+  | { refuse: number; reason: string; code: 'E_PAYLOAD' | 'E_TOPIC_MISMATCH' };
+
+/**
+ * Validates a status or metrics message: at most `maxBytes`, a v1 payload of its kind whose fleet
+ * and terminal are the topic's (a terminal may report only its own health). Pure.
+ */
+export function parseHealthMessage(
+  topic: string,
+  payload: Uint8Array,
+  receivedAt: string,
+  maxBytes = DEFAULT_MAX_PACKET_BYTES,
+): ParsedHealth {
+  const t = parseTopic(topic);
+  if (!t || t.kind === 'failures')
+    return { refuse: RC_PAYLOAD_INVALID, reason: `not a health topic: ${topic}`, code: 'E_PAYLOAD' };
+  if (payload.length > maxBytes) {
+    return {
+      refuse: RC_QUOTA_EXCEEDED,
+      reason: `payload of ${payload.length} bytes is over the limit of ${maxBytes}`,
+      code: 'E_PAYLOAD',
+    };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(payload).toString('utf8'));
+  } catch {
+    return { refuse: RC_PAYLOAD_INVALID, reason: 'payload is not JSON', code: 'E_PAYLOAD' };
+  }
+  const p = t.kind === 'status' ? statusPayloadSchema.safeParse(body) : metricsPayloadSchema.safeParse(body);
+  if (!p.success)
+    return { refuse: RC_PAYLOAD_INVALID, reason: `not a v1 ${t.kind} payload`, code: 'E_PAYLOAD' };
+  if (p.data.fleet !== t.fleet || p.data.terminal !== t.terminal) {
+    return {
+      refuse: RC_NOT_AUTHORIZED,
+      reason: `payload names fleet/terminal other than the topic's ${t.fleet}/${t.terminal}`,
+      code: 'E_TOPIC_MISMATCH',
+    };
+  }
+  const update = (
+    t.kind === 'status'
+      ? { kind: 'status', payload: p.data, receivedAt }
+      : { kind: 'metrics', payload: p.data, receivedAt }
+  ) as HealthUpdate;
+  return { update, fleet: t.fleet };
+}
+
 /** At most `n` items, for a log line. */
 function sample<T>(items: readonly T[], n = 20): T[] {
   return items.slice(0, n);
@@ -212,6 +269,8 @@ export function startCollector(opts: CollectorOptions): Collector {
     oversizeMessages: 0,
     seqConflicts: 0,
     idConflicts: 0,
+    healthMessages: 0,
+    healthRefused: 0,
   };
   const log = opts.log;
   const maxBytes = opts.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
@@ -282,6 +341,10 @@ export function startCollector(opts: CollectorOptions): Collector {
     resubscribe: true,
     ...opts.mqtt,
     customHandleAcks(topic, message, _packet, done) {
+      if (parseTopic(topic)?.kind !== 'failures' && opts.sink.health) {
+        void handleHealth(topic, message).then((rc) => done(rc));
+        return;
+      }
       stats.messages++;
       const parsed = parseFailuresMessage(topic, message, maxBytes);
       stats.invalidRecords += parsed.invalid;
@@ -354,7 +417,37 @@ export function startCollector(opts: CollectorOptions): Collector {
     },
   });
 
-  const filter = collectFilter(opts.fleet, opts.shareGroup);
+  /** Stores a status or metrics message; resolves to the PUBACK reason code (never rejects). */
+  async function handleHealth(topic: string, message: Uint8Array): Promise<number> {
+    const parsed = parseHealthMessage(topic, message, new Date().toISOString(), maxBytes);
+    if ('refuse' in parsed) {
+      stats.healthRefused++;
+      if (parsed.code === 'E_TOPIC_MISMATCH') {
+        const t = parseTopic(topic);
+        raise('topic_mismatch', { fleet: t?.fleet, terminal: t?.terminal });
+      }
+      log.warn(
+        { event: 'collect_health_refused', code: parsed.code, topic, reasonCode: parsed.refuse },
+        `refused: ${parsed.reason}`,
+      );
+      return parsed.refuse;
+    }
+    try {
+      await opts.sink.health?.(parsed.fleet, parsed.update);
+      stats.healthMessages++;
+      return 0;
+    } catch (err) {
+      // health is the latest state, not a record: the next message replaces it; acknowledged so
+      // one failing write does not stall the records behind it
+      log.error({ event: 'collect_health_failed', code: 'E_SINK', topic, err }, 'storing health failed');
+      return 0;
+    }
+  }
+
+  const filter = [
+    collectFilter(opts.fleet, opts.shareGroup),
+    ...(opts.sink.health ? healthFilters(opts.fleet, opts.shareGroup) : []),
+  ];
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((r) => {
     resolveReady = r;
@@ -374,8 +467,8 @@ export function startCollector(opts: CollectorOptions): Collector {
         log.error({ event: 'collect_subscribe_failed', err, filter }, 'subscribe failed');
         return;
       }
-      const code = granted?.[0]?.qos;
-      if (code !== undefined && code >= 0x80) {
+      const code = granted?.find((g) => g.qos >= 0x80)?.qos;
+      if (code !== undefined) {
         log.error(
           { event: 'collect_subscribe_refused', filter, reasonCode: code },
           'broker refused the subscription',
@@ -385,6 +478,12 @@ export function startCollector(opts: CollectorOptions): Collector {
       log.info({ event: 'collect_subscribed', filter }, 'subscribed');
       resolveReady();
     });
+  });
+  // metrics are QoS 0 (no acknowledgement, no customHandleAcks): stored as they come
+  client.on('message', (topic, message, packet) => {
+    if (packet.qos === 0 && opts.sink.health && parseTopic(topic)?.kind !== 'failures') {
+      void handleHealth(topic, message);
+    }
   });
   client.on('error', (err) => {
     if (stopping) return;

@@ -41,6 +41,8 @@ import {
   SQLITE_INSERT,
   SQLITE_VERSION_OF,
 } from './collector-schema.js';
+import { ingestPlan, toPgParams } from './store/ingest.js';
+import { fleetMigrationSql } from './store/migrations.js';
 
 /** A store `fleet collect` must not use (exit 2: bad input, nothing touched). */
 export class SinkError extends Error {
@@ -127,7 +129,11 @@ function createPrivate(file: string): void {
   }
 }
 
-export function sqliteSink(file: string): SqliteSink {
+/**
+ * Opens (creating it 0600 when missing) and migrates a collector database: the fleet store's too
+ * (agent/fleet/store/sqlite.ts). Refuses an agent's own store.
+ */
+export function openCollectorDb(file: string): Database.Database {
   if (file !== ':memory:') createPrivate(file);
   const db = new Database(file);
   try {
@@ -164,23 +170,45 @@ export function sqliteSink(file: string): SqliteSink {
     db.close();
     throw e;
   }
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+export function sqliteSink(file: string): SqliteSink {
+  const db = openCollectorDb(file);
+  return { ...sqliteSinkOn(db), close: () => db.close() };
+}
+
+/** The sink over an open, migrated collector database (close() leaves it open). */
+export function sqliteSinkOn(db: Database.Database): SqliteSink {
   const ins = db.prepare(SQLITE_INSERT);
   const flagSeq = db.prepare(SQLITE_FLAG_SEQ);
   const flagId = db.prepare(SQLITE_FLAG_ID);
   const flagsOf = db.prepare('SELECT id_conflict, seq_conflict FROM failures WHERE rowid = ?');
   const versionOf = db.prepare(SQLITE_VERSION_OF).pluck();
   const dropOlder = db.prepare(SQLITE_DROP_OLDER);
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (sql: string) => {
+    let st = statements.get(sql);
+    if (!st) {
+      st = db.prepare(sql);
+      statements.set(sql, st);
+    }
+    return st;
+  };
   const insertAll = db.transaction((fleet: string, records: readonly FailureRecord[], at: string) => {
     const res: InsertResult = { inserted: 0, replaced: 0, duplicates: 0, stale: [], conflicts: [] };
     const newest = newestInMessage(records);
+    const stored: FailureRecord[] = [];
+    const newIds = new Set<string>();
     for (const r of records) {
-      const stored = versionOf.get(r.id, fleet, r.terminal_id) as number | null;
-      const top = Math.max(stored ?? 0, newest.get(r.id) ?? 0);
+      const storedVersion = versionOf.get(r.id, fleet, r.terminal_id) as number | null;
+      const top = Math.max(storedVersion ?? 0, newest.get(r.id) ?? 0);
       if (r.version < top) {
         res.stale.push(staleOf(r, top));
         continue;
       }
-      const replacing = stored !== null && r.version > stored;
+      const replacing = storedVersion !== null && r.version > storedVersion;
       if (replacing) dropOlder.run(r.id, fleet, r.terminal_id, r.version);
       const vals = rowValues(fleet, r, at);
       const named: Record<string, unknown> = {};
@@ -193,7 +221,11 @@ export function sqliteSink(file: string): SqliteSink {
         continue;
       }
       if (replacing) res.replaced++;
-      else res.inserted++;
+      else {
+        res.inserted++;
+        newIds.add(r.id);
+      }
+      stored.push(r);
       flagSeq.run({ terminal_id: r.terminal_id, seq: r.seq });
       flagId.run({ id: r.id });
       const f = flagsOf.get(info.lastInsertRowid) as { id_conflict: number; seq_conflict: number };
@@ -201,6 +233,7 @@ export function sqliteSink(file: string): SqliteSink {
       if (f.id_conflict) res.conflicts.push({ ...ref, kind: 'id' });
       if (f.seq_conflict) res.conflicts.push({ ...ref, kind: 'seq' });
     }
+    for (const [sql, params] of ingestPlan(fleet, stored, newIds, at, 'sqlite')) prepared(sql).run(...params);
     return res;
   });
   return {
@@ -208,9 +241,7 @@ export function sqliteSink(file: string): SqliteSink {
     insert(fleet, records) {
       return insertAll(fleet, records, new Date().toISOString());
     },
-    close() {
-      db.close();
-    },
+    close() {},
   };
 }
 
@@ -326,6 +357,12 @@ export async function pgMigrate(pool: PgQueryable, table = 'failures'): Promise<
       applied.push(2);
     }
     if (version < 3) applied.push(3);
+    if (version < 4) {
+      if (table !== 'failures')
+        throw new Error('the fleet store tables need the records table named failures');
+      for (const sql of fleetMigrationSql('postgres')) await c.query(sql);
+      applied.push(4);
+    }
     if (applied.length) {
       await c.query(
         `INSERT INTO ${pgIdent(PG_SCHEMA_TABLE)} (table_name, version) VALUES ($1, $2)
@@ -413,6 +450,10 @@ export async function pgSink(pool: PgQueryable, table = 'failures'): Promise<Rec
         if (newIds.length === 0) return res;
         const isNew = new Set(newIds);
         const fresh = keep.filter((r) => isNew.has(r.id));
+        const firstSeen = new Set(fresh.filter((r) => !replacing.has(r.id)).map((r) => r.id));
+        for (const [sql, params] of ingestPlan(fleet, fresh, firstSeen, at, 'postgres')) {
+          await c.query(toPgParams(sql), params);
+        }
         await c.query(pgFlagSeqSql(table), [fresh.map((r) => r.terminal_id), fresh.map((r) => r.seq)]);
         await c.query(pgFlagIdSql(table), [newIds]);
         const flagged = await c.query(pgConflictsOfSql(table), [newIds, newDigests]);
@@ -431,9 +472,9 @@ export async function pgSink(pool: PgQueryable, table = 'failures'): Promise<Rec
 }
 
 /** Opens a pg Pool for a postgres:// URL (loaded only when used). */
-export async function openPgPool(url: string): Promise<PgQueryable> {
+export async function openPgPool(url: string, max = 2): Promise<PgQueryable> {
   const pg = await import('pg');
   const Pool = pg.default.Pool;
-  const pool = new Pool({ connectionString: url, max: 2 });
+  const pool = new Pool({ connectionString: url, max });
   return pool as unknown as PgQueryable;
 }

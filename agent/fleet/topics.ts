@@ -36,3 +36,11 @@ export function collectFilter(fleet: string, shareGroup?: string): string {
   const base = `pos/v1/${fleet}/+/failures`;
   return shareGroup ? `$share/${shareGroup}/${base}` : base;
 }
+
+/** Subscriptions of `fleet collect` for terminal health (status, metrics), shared like the failures. */
+export function healthFilters(fleet: string, shareGroup?: string): string[] {
+  return (['status', 'metrics'] as const).map((k) => {
+    const base = `pos/v1/${fleet}/+/${k}`;
+    return shareGroup ? `$share/${shareGroup}/${base}` : base;
+  });
+}

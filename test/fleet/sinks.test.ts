@@ -13,7 +13,7 @@ import {
   COLLECTOR_COLUMNS,
   COLLECTOR_SCHEMA_VERSION,
   DIGEST_COLUMNS,
-  pgIdent,
+  PG_SCHEMA_VERSION,
   pgInsertSql,
   pgV1Sql,
   recordDigest,
@@ -31,7 +31,7 @@ import type { FailureRecord } from '../../agent/record.js';
 import { MIGRATIONS, PRE_OUTCOME_COLUMNS } from '../../agent/store/schema.js';
 import { makeRecord } from '../export/seed.js';
 import { tempDir } from '../helpers/tmp.js';
-import { havePostgres, type Postgres, startPostgres } from '../helpers/postgres.js';
+import { freshSchemaUrl, havePostgres, type Postgres, startPostgres } from '../helpers/postgres.js';
 import { failures } from './payloads.js';
 
 const tmp = tempDir('pos-fleet-sink-');
@@ -284,38 +284,37 @@ describe('SQLite sink', () => {
 const pgAvailable = havePostgres(); // throws under CI=true when PostgreSQL is missing
 describe.skipIf(!pgAvailable)('PostgreSQL sink against a real server', () => {
   let pg: Postgres;
-  let n = 0;
   beforeAll(async () => {
     pg = await startPostgres();
   }, 60_000);
   afterAll(async () => {
     await pg?.close();
   });
-  /** A fresh table name per test (one database: CREATE DATABASE is slow). */
-  const freshTable = () => `failures_${++n}`;
-  async function pgRows(pool: PgQueryable, table = 'failures'): Promise<Row[]> {
+  /** A fresh schema per test (one database: CREATE DATABASE is slow). */
+  const fresh = () => freshSchemaUrl(pg);
+  async function pgRows(pool: PgQueryable): Promise<Row[]> {
     const r = await pool.query(
-      `SELECT id, seq, terminal_id, fleet, rc, id_conflict, seq_conflict FROM ${pgIdent(table)}`,
+      'SELECT id, seq, terminal_id, fleet, rc, id_conflict, seq_conflict FROM failures',
     );
     return r.rows.map((x) => ({ ...x, seq: Number(x.seq) }) as unknown as Row);
   }
 
   it('stores every genuine record: redeliveries once, seq and id conflicts kept and flagged', async () => {
-    const table = freshTable();
-    const sink = await pgSink(await openPgPool(pg.url), table);
-    const reader = await openPgPool(pg.url);
-    await conflictScenario(sink, () => pgRows(reader, table));
+    const url = await fresh();
+    const sink = await pgSink(await openPgPool(url));
+    const reader = await openPgPool(url);
+    await conflictScenario(sink, () => pgRows(reader));
     await sink.close();
     await reader.end();
   });
 
   it('keeps the newest version of a record: replaces, ignores a stale one, flags a same-version conflict', async () => {
-    const table = freshTable();
-    const sink = await pgSink(await openPgPool(pg.url), table);
-    const reader = await openPgPool(pg.url);
+    const url = await fresh();
+    const sink = await pgSink(await openPgPool(url));
+    const reader = await openPgPool(url);
     await versionScenario(sink, async (id) => {
       const r = await reader.query(
-        `SELECT id, seq, version, outcome, recovered_by FROM ${pgIdent(table)} WHERE id = $1`,
+        `SELECT id, seq, version, outcome, recovered_by FROM failures WHERE id = $1`,
         [id],
       );
       return r.rows.map((x) => ({ ...x, seq: Number(x.seq), version: Number(x.version) }) as VRow);
@@ -325,21 +324,18 @@ describe.skipIf(!pgAvailable)('PostgreSQL sink against a real server', () => {
   });
 
   it('migrates a table of the old schema (id primary key) and two collectors start together', async () => {
-    const table = freshTable();
-    const pool = await openPgPool(pg.url);
-    await pool.query(pgV1Sql(table));
+    const url = await fresh();
+    const pool = await openPgPool(url);
+    await pool.query(pgV1Sql());
     const old = run(0, 4, 'TERM0001');
     // as the old adapter inserted: ON CONFLICT (id) DO NOTHING, synced_at = receive time
     for (const r of old) {
       await pool.query(
-        `INSERT INTO ${table} (${PRE_OUTCOME_COLUMNS.join(', ')}) VALUES (${PRE_OUTCOME_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO failures (${PRE_OUTCOME_COLUMNS.join(', ')}) VALUES (${PRE_OUTCOME_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
         PRE_OUTCOME_COLUMNS.map((c) => (c === 'synced_at' ? '2026-11-23T09:00:00.000Z' : r[c])),
       );
     }
-    const [a, b] = await Promise.all([
-      pgSink(await openPgPool(pg.url), table),
-      pgSink(await openPgPool(pg.url), table),
-    ]);
+    const [a, b] = await Promise.all([pgSink(await openPgPool(url)), pgSink(await openPgPool(url))]);
     expect(await a.insert('A', [old[0] as FailureRecord])).toEqual({
       inserted: 0,
       replaced: 0,
@@ -350,7 +346,7 @@ describe.skipIf(!pgAvailable)('PostgreSQL sink against a real server', () => {
     const res = await b.insert('A', run(50, 2, 'TERM0001'));
     expect(res.inserted).toBe(2);
     expect(res.conflicts.map((c) => c.kind)).toEqual(['seq', 'seq']);
-    const rows = await pgRows(pool, table);
+    const rows = await pgRows(pool);
     expect(rows).toHaveLength(6);
     expect(
       rows
@@ -359,32 +355,32 @@ describe.skipIf(!pgAvailable)('PostgreSQL sink against a real server', () => {
         .sort(),
     ).toEqual(old.map((r) => r.id).sort());
     expect(rows.filter((r) => r.seq_conflict)).toHaveLength(4);
-    const v = await pool.query('SELECT version FROM pos_collector_schema WHERE table_name = $1', [table]);
-    expect(v.rows).toEqual([{ version: 3 }]);
+    const v = await pool.query("SELECT version FROM pos_collector_schema WHERE table_name = 'failures'");
+    expect(v.rows).toEqual([{ version: PG_SCHEMA_VERSION }]);
     await a.close();
     await b.close();
     await pool.end();
   });
 
   it('two collectors on one database flag a seq conflict even when they store it at the same moment', async () => {
-    const table = freshTable();
-    const a = await pgSink(await openPgPool(pg.url), table);
-    const b = await pgSink(await openPgPool(pg.url), table);
+    const url = await fresh();
+    const a = await pgSink(await openPgPool(url));
+    const b = await pgSink(await openPgPool(url));
     const rounds = 30;
     for (let i = 0; i < rounds; i++) {
       const [x, y] = run(1000 + 2 * i, 2, 'TERM0001', i + 1).map((r) => ({ ...r, seq: i + 1 }));
       await Promise.all([a.insert('A', [x as FailureRecord]), b.insert('A', [y as FailureRecord])]);
     }
-    const reader = await openPgPool(pg.url);
-    const rows = await pgRows(reader, table);
+    const reader = await openPgPool(url);
+    const rows = await pgRows(reader);
     expect(rows).toHaveLength(2 * rounds);
     expect(rows.filter((r) => !r.seq_conflict)).toEqual([]);
     await Promise.all([a.close(), b.close(), reader.end()]);
   });
 
   it('chunks a big batch below the parameter limit and passes values only as parameters', async () => {
-    const table = freshTable();
-    const sink = await pgSink(await openPgPool(pg.url), table);
+    const url = await fresh();
+    const sink = await pgSink(await openPgPool(url));
     const evil = "x'); DROP TABLE failures; --";
     const many = Array.from({ length: PG_MAX_ROWS_PER_INSERT + 5 }, (_, i) =>
       makeRecord(i, { merchant_id: evil, seq: i + 1 }),
@@ -394,8 +390,8 @@ describe.skipIf(!pgAvailable)('PostgreSQL sink against a real server', () => {
     const res = await sink.insert('A', many);
     expect(res).toMatchObject({ inserted: many.length, duplicates: 0 });
     await sink.close();
-    const pool = await openPgPool(pg.url);
-    const r = await pool.query(`SELECT count(*)::int AS n, min(merchant_id) AS m FROM ${table}`);
+    const pool = await openPgPool(url);
+    const r = await pool.query(`SELECT count(*)::int AS n, min(merchant_id) AS m FROM failures`);
     expect(r.rows[0]).toEqual({ n: many.length, m: evil });
     await pool.end();
   });

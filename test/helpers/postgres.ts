@@ -102,3 +102,22 @@ export async function startPostgres(): Promise<Postgres> {
     },
   };
 }
+
+let schemas = 0;
+
+/**
+ * A URL of `pg` whose connections work in a fresh, empty schema of their own (search_path), so
+ * tests share one cluster without sharing tables (CREATE DATABASE is slow).
+ */
+export async function freshSchemaUrl(pg: Postgres, prefix = 't'): Promise<string> {
+  const name = `${prefix}_${process.pid}_${++schemas}`;
+  const { default: pgLib } = await import('pg');
+  const c = new pgLib.Client({ connectionString: pg.url });
+  await c.connect();
+  try {
+    await c.query(`CREATE SCHEMA "${name}"`);
+  } finally {
+    await c.end();
+  }
+  return `${pg.url}?options=${encodeURIComponent(`-c search_path=${name}`)}`;
+}

@@ -9,7 +9,9 @@ import type * as Zod from 'zod';
 import { zod } from '../../../protocol/zod.js';
 import { ExportError, usageError } from '../../export/errors.js';
 import { DEFAULT_MAX_PACKET_BYTES, defaultClientId, startCollector } from '../../fleet/collector.js';
-import { openPgPool, pgSink, type RecordSink, sqliteSink } from '../../fleet/sinks.js';
+import { openPgFleetStore } from '../../fleet/store/postgres.js';
+import { sqliteFleetStore } from '../../fleet/store/sqlite.js';
+import type { FleetStore } from '../../fleet/store/types.js';
 import { validFleet } from '../../fleet/topics.js';
 import { startWatch } from '../../fleet/watch.js';
 import { createLogger, redactUrl } from '../../log.js';
@@ -151,7 +153,11 @@ export function register(program: Command): void {
         .conflicts('pg'),
     )
     .option('--pg <url>', 'PostgreSQL connection URL (postgres://user@host/db) instead of SQLite')
-    .option('--share <group>', 'MQTT 5 shared subscription group: collectors in one group split the stream')
+    .option(
+      '--group <name>',
+      'MQTT 5 shared subscription group ($share/NAME/...): collectors in one group split the stream',
+    )
+    .addOption(new Option('--share <group>', 'the same as --group (its first name)').hideHelp())
     .option('--client-id <id>', 'MQTT client id (default: stable, derived from host, store and group)')
     .option(
       '--session-expiry <seconds>',
@@ -167,8 +173,13 @@ export function register(program: Command): void {
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
     .action(async (o: Record<string, string | undefined>) => {
       const conn = connectionOptions(o as unknown as ConnOpts);
-      if (o.share !== undefined && !/^[^/#+\s]{1,64}$/.test(o.share)) {
-        throw usageError('--share', `"${o.share}" is not a share group name (no / # + or spaces)`);
+      if (o.group !== undefined && o.share !== undefined && o.group !== o.share) {
+        throw usageError('--group', `--group ${o.group} and --share ${o.share} name two groups; give one`);
+      }
+      const group = o.group ?? o.share;
+      const groupKey = o.group !== undefined ? '--group' : '--share';
+      if (group !== undefined && !/^[^/#+\s]{1,64}$/.test(group)) {
+        throw usageError(groupKey, `"${group}" is not a share group name (no / # + or spaces)`);
       }
       const expiry = check(
         '--session-expiry',
@@ -183,19 +194,19 @@ export function register(program: Command): void {
       const statsEvery = check('--stats-interval', z.coerce.number().min(0), o.statsInterval);
       const duration = o.duration === undefined ? undefined : check('--duration', positive, o.duration);
       const log = createLogger({ name: 'pos-agent-collect' });
-      let sink: RecordSink;
+      let sink: FleetStore;
       let storeKey: string;
       if (o.pg !== undefined) {
         if (!/^postgres(ql)?:\/\//.test(o.pg) || !URL.canParse(o.pg))
           throw usageError('--pg', 'use a postgres:// or postgresql:// URL that parses');
         storeKey = o.pg.replace(/:[^:@/]*@/, '@'); // no password in the id derivation
-        sink = await pgSink(await openPgPool(o.pg));
+        sink = await openPgFleetStore(o.pg, 2);
       } else {
         const file = o.db ?? DEFAULT_FLEET_DB;
         storeKey = resolve(file);
-        sink = sqliteSink(file);
+        sink = sqliteFleetStore(file);
       }
-      const clientId = o.clientId ?? defaultClientId(storeKey, o.share);
+      const clientId = o.clientId ?? defaultClientId(storeKey, group);
       const c = startCollector({
         broker: conn.broker,
         fleet: conn.fleet,
@@ -205,7 +216,7 @@ export function register(program: Command): void {
         log,
         sessionExpirySec: expiry,
         maxPacketBytes: maxPacket,
-        ...(o.share !== undefined ? { shareGroup: o.share } : {}),
+        ...(group !== undefined ? { shareGroup: group } : {}),
       });
       const statsTimer =
         statsEvery > 0

@@ -1,0 +1,82 @@
+/**
+ * What storing failure records does beyond the `failures` rows, as a plan of SQL statements the
+ * sink runs inside the same transaction as the rows (agent/fleet/sinks.ts, both backends): a case
+ * for each record seen the first time, the case moves its new version's outcome calls for
+ * (OUTCOME_CASE_MOVES, each with its case_events row written before the change, reading the old
+ * status), and the terminal's merchant, failure count and last failure. Pure: statements use `?`
+ * placeholders; the PostgreSQL adapter numbers them (toPgParams).
+ */
+import type { FailureRecord } from '../../record.js';
+import { OUTCOME_CASE_MOVES, SYSTEM_ACTOR } from './types.js';
+
+export type Statement = readonly [sql: string, params: unknown[]];
+
+/** Rows per multi-row statement (SQLite allows 32,766 parameters, PostgreSQL 65,535). */
+const CHUNK = 500;
+
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * The statements for `stored`: the records of one message stored now (new ids and newer versions,
+ * not duplicates or stale ones), all of fleet `fleet`; `newIds` those of ids not stored before (a
+ * newer version is not a new failure); `at` is the time received.
+ */
+export function ingestPlan(
+  fleet: string,
+  stored: readonly FailureRecord[],
+  newIds: ReadonlySet<string>,
+  at: string,
+  dialect: 'sqlite' | 'postgres',
+): Statement[] {
+  if (stored.length === 0) return [];
+  const out: Statement[] = [];
+  for (let i = 0; i < stored.length; i += CHUNK) {
+    const chunk = stored.slice(i, i + CHUNK);
+    const params: unknown[] = [];
+    for (const r of chunk) params.push(r.id, fleet, r.terminal_id, r.merchant_id, r.occurred_at, at, at);
+    out.push([
+      `INSERT INTO cases (record_id, fleet, terminal_id, merchant_id, occurred_at, created_at, updated_at) VALUES ${chunk
+        .map(() => '(?, ?, ?, ?, ?, ?, ?)')
+        .join(', ')} ON CONFLICT (record_id) DO NOTHING`,
+      params,
+    ]);
+  }
+  for (const move of OUTCOME_CASE_MOVES) {
+    const ids = stored.filter((r) => move.outcomes.includes(r.outcome)).map((r) => r.id);
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const where = `record_id IN (${marks(chunk.length)}) AND status IN (${marks(move.from.length)})`;
+      out.push([
+        `INSERT INTO case_events (case_id, at, actor, action, old, new) SELECT id, ?, ?, 'status', status, ? FROM cases WHERE ${where}`,
+        [at, SYSTEM_ACTOR, move.to, ...chunk, ...move.from],
+      ]);
+      out.push([
+        `UPDATE cases SET status = ?, version = version + 1, updated_at = ? WHERE ${where}`,
+        [move.to, at, ...chunk, ...move.from],
+      ]);
+    }
+  }
+  // one terminal per message in practice (the collector refuses records of another terminal)
+  const byTerminal = new Map<string, FailureRecord[]>();
+  for (const r of stored) byTerminal.set(r.terminal_id, [...(byTerminal.get(r.terminal_id) ?? []), r]);
+  const greatest = dialect === 'sqlite' ? 'max' : 'greatest';
+  for (const [terminal, recs] of byTerminal) {
+    const newest = recs.reduce((a, b) => (b.occurred_at > a.occurred_at ? b : a));
+    const fresh = recs.filter((r) => newIds.has(r.id)).length;
+    out.push([
+      `INSERT INTO terminals (fleet, terminal_id, merchant_id, last_seen, failures, last_failure_at) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (fleet, terminal_id) DO UPDATE SET merchant_id = excluded.merchant_id,
+    last_seen = ${greatest}(terminals.last_seen, excluded.last_seen),
+    failures = terminals.failures + excluded.failures,
+    last_failure_at = coalesce(${greatest}(terminals.last_failure_at, excluded.last_failure_at), excluded.last_failure_at)`,
+      [fleet, terminal, newest.merchant_id, at, fresh, newest.occurred_at],
+    ]);
+  }
+  return out;
+}
+
+/** `?` placeholders numbered for PostgreSQL ($1, $2, …); the SQL must hold no literal '?'. */
+export function toPgParams(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
