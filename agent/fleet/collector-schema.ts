@@ -330,3 +330,24 @@ export function pgConflictsOfSql(table = 'failures'): string {
   JOIN unnest($1::text[], $2::text[]) AS p(id, digest) ON f.id = p.id AND f.digest = p.digest
   WHERE f.id_conflict OR f.seq_conflict`;
 }
+
+/**
+ * pgInsertSql whose result also says, per inserted row, whether a row stored before this statement
+ * shares its (fleet, terminal, seq) under another id (seq_hit) or its id with other content
+ * (id_hit): the common case, no conflict, then needs no flagging statements. The subqueries see the
+ * table as it was before the statement, so conflicts among the rows of one statement are the
+ * caller's to find.
+ */
+export function pgInsertDetectSql(rows: number, table = 'failures'): string {
+  const t = pgIdent(table);
+  const ins = pgInsertSql(rows, table).replace(
+    /RETURNING id, digest$/,
+    'RETURNING id, digest, terminal_id, seq, fleet',
+  );
+  return `WITH ins AS (${ins})
+SELECT ins.id, ins.digest,
+  EXISTS (SELECT 1 FROM ${t} g WHERE g.terminal_id = ins.terminal_id AND g.seq = ins.seq AND g.id <> ins.id
+          AND (g.fleet = ins.fleet OR g.fleet IS NULL OR ins.fleet IS NULL)) AS seq_hit,
+  EXISTS (SELECT 1 FROM ${t} g WHERE g.id = ins.id AND g.digest <> ins.digest) AS id_hit
+FROM ins`;
+}

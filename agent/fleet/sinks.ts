@@ -11,6 +11,7 @@
  *     migrated under an advisory lock; each insert call is one transaction holding an advisory lock
  *     per (fleet, terminal), so collectors sharing the database never both miss a conflict.
  */
+import { createHash } from 'node:crypto';
 import { createDbFile } from '../store/db-file.js';
 import Database from 'better-sqlite3';
 import type { FailureRecord } from '../record.js';
@@ -27,7 +28,7 @@ import {
   pgFlagIdSql,
   pgFlagSeqSql,
   pgIdent,
-  pgInsertSql,
+  pgInsertDetectSql,
   pgV1Sql,
   pgV2AddColumnsSql,
   pgV2FinishSql,
@@ -41,7 +42,7 @@ import {
   SQLITE_INSERT,
   SQLITE_VERSION_OF,
 } from './collector-schema.js';
-import { ingestPlan, toPgParams } from './store/ingest.js';
+import { ingestPlan, pgPlan } from './store/ingest.js';
 import { fleetMigrationSql } from './store/migrations.js';
 
 /** A store `fleet collect` must not use (exit 2: bad input, nothing touched). */
@@ -419,51 +420,75 @@ async function newestOnly(
   return { keep, replacing };
 }
 
+/** A 64-bit advisory lock key for a text (the same in every collector). */
+export function lockKey(text: string): bigint {
+  return createHash('sha256').update(text).digest().readBigInt64BE(0);
+}
+
 export async function pgSink(pool: PgQueryable, table = 'failures'): Promise<RecordSink> {
   await pgMigrate(pool, table);
+  /** One message's records, inside the caller's transaction. */
+  async function insertIn(c: PgClient, fleet: string, records: readonly FailureRecord[], at: string) {
+    const res: InsertResult = { inserted: 0, replaced: 0, duplicates: 0, stale: [], conflicts: [] };
+    const { keep, replacing } = await newestOnly(c, table, fleet, records, res.stale);
+    const newIds: string[] = [];
+    const newDigests: string[] = [];
+    let hit = false;
+    for (let i = 0; i < keep.length; i += PG_MAX_ROWS_PER_INSERT) {
+      const chunk = keep.slice(i, i + PG_MAX_ROWS_PER_INSERT);
+      const r = await c.query(pgInsertDetectSql(chunk.length, table), pgInsertParams(fleet, chunk, at));
+      for (const row of r.rows) {
+        newIds.push(row.id as string);
+        newDigests.push(row.digest as string);
+        if (row.seq_hit || row.id_hit) hit = true;
+      }
+    }
+    res.replaced = newIds.filter((id) => replacing.has(id)).length;
+    res.inserted = newIds.length - res.replaced;
+    res.duplicates = keep.length - newIds.length;
+    if (newIds.length === 0) return res;
+    const isNew = new Set(newIds);
+    const fresh = keep.filter((r) => isNew.has(r.id));
+    const firstSeen = new Set(fresh.filter((r) => !replacing.has(r.id)).map((r) => r.id));
+    for (const [sql, params] of pgPlan(ingestPlan(fleet, fresh, firstSeen, at, 'postgres'))) {
+      await c.query(sql, params);
+    }
+    // conflicts among the message's own records, which the insert's check cannot see
+    const seqs = new Set(fresh.map((r) => `${r.terminal_id}\0${r.seq}`));
+    if (seqs.size < fresh.length || isNew.size < newIds.length) hit = true;
+    if (!hit) return res;
+    await c.query(pgFlagSeqSql(table), [fresh.map((r) => r.terminal_id), fresh.map((r) => r.seq)]);
+    await c.query(pgFlagIdSql(table), [newIds]);
+    const flagged = await c.query(pgConflictsOfSql(table), [newIds, newDigests]);
+    for (const row of flagged.rows) {
+      const ref = { id: row.id as string, terminal_id: row.terminal_id as string, seq: Number(row.seq) };
+      if (row.id_conflict) res.conflicts.push({ ...ref, kind: 'id' });
+      if (row.seq_conflict) res.conflicts.push({ ...ref, kind: 'seq' });
+    }
+    return res;
+  }
   return {
     kind: 'postgres',
     async insert(fleet, records) {
       const at = new Date().toISOString();
-      return inTransaction(pool, async (c) => {
-        // collectors sharing the database (a share group) store one terminal's messages one at a
-        // time, so two transactions never both miss the seq they conflict on
-        const terminals = [...new Set(records.map((r) => `${fleet}/${r.terminal_id}`))].sort();
-        for (const key of terminals) {
-          await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pos-agent collect ${key}`]);
-        }
-        const res: InsertResult = { inserted: 0, replaced: 0, duplicates: 0, stale: [], conflicts: [] };
-        const { keep, replacing } = await newestOnly(c, table, fleet, records, res.stale);
-        const newIds: string[] = [];
-        const newDigests: string[] = [];
-        for (let i = 0; i < keep.length; i += PG_MAX_ROWS_PER_INSERT) {
-          const chunk = keep.slice(i, i + PG_MAX_ROWS_PER_INSERT);
-          const r = await c.query(pgInsertSql(chunk.length, table), pgInsertParams(fleet, chunk, at));
-          for (const row of r.rows) {
-            newIds.push(row.id as string);
-            newDigests.push(row.digest as string);
-          }
-        }
-        res.replaced = newIds.filter((id) => replacing.has(id)).length;
-        res.inserted = newIds.length - res.replaced;
-        res.duplicates = keep.length - newIds.length;
-        if (newIds.length === 0) return res;
-        const isNew = new Set(newIds);
-        const fresh = keep.filter((r) => isNew.has(r.id));
-        const firstSeen = new Set(fresh.filter((r) => !replacing.has(r.id)).map((r) => r.id));
-        for (const [sql, params] of ingestPlan(fleet, fresh, firstSeen, at, 'postgres')) {
-          await c.query(toPgParams(sql), params);
-        }
-        await c.query(pgFlagSeqSql(table), [fresh.map((r) => r.terminal_id), fresh.map((r) => r.seq)]);
-        await c.query(pgFlagIdSql(table), [newIds]);
-        const flagged = await c.query(pgConflictsOfSql(table), [newIds, newDigests]);
-        for (const row of flagged.rows) {
-          const ref = { id: row.id as string, terminal_id: row.terminal_id as string, seq: Number(row.seq) };
-          if (row.id_conflict) res.conflicts.push({ ...ref, kind: 'id' });
-          if (row.seq_conflict) res.conflicts.push({ ...ref, kind: 'seq' });
-        }
+      // collectors sharing the database (a share group) store one terminal's messages one at a
+      // time, so two transactions never both miss the seq they conflict on; the lock keys are
+      // numbers, sent with BEGIN in one round trip
+      const locks = [...new Set(records.map((r) => `${fleet}/${r.terminal_id}`))]
+        .sort()
+        .map((key) => `SELECT pg_advisory_xact_lock(${lockKey(`pos-agent collect ${key}`)})`);
+      const c = await pool.connect();
+      try {
+        await c.query(['BEGIN', ...locks].join('; '));
+        const res = await insertIn(c, fleet, records, at);
+        await c.query('COMMIT');
         return res;
-      });
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        c.release();
+      }
     },
     async close() {
       await pool.end();

@@ -140,15 +140,20 @@ for (const [name, available, open] of BACKENDS) {
         // two records at the same instant: the row breaks the tie
         recs[4] = { ...(recs[4] as FailureRecord), occurred_at: recs[6]!.occurred_at };
         await insertAll(fresh, 'P', recs);
-        for (const [scope, expected] of [
-          [OPERATOR, recs],
-          [M1, recs.filter((r) => r.merchant_id === 'M1')],
+        for (const [scope, expected, byCase] of [
+          [OPERATOR, recs, false],
+          [M1, recs.filter((r) => r.merchant_id === 'M1'), false],
+          [OPERATOR, recs, true], // ordered by the case's copy of occurred_at
         ] as const) {
           const seen: string[] = [];
           let after: string | undefined;
           let pages = 0;
           do {
-            const p = await fresh.searchFailures(scope, { limit: 5, ...(after ? { after } : {}) });
+            const p = await fresh.searchFailures(scope, {
+              limit: 5,
+              ...(byCase ? { caseStatuses: ['open'] as const } : {}),
+              ...(after ? { after } : {}),
+            });
             seen.push(...p.items.map((r) => r.id));
             after = p.next ?? undefined;
             pages++;

@@ -9,7 +9,8 @@
 import type { FailureRecord } from '../../record.js';
 import { OUTCOME_CASE_MOVES, SYSTEM_ACTOR } from './types.js';
 
-export type Statement = readonly [sql: string, params: unknown[]];
+/** A statement; `independent` ones touch no row another statement of the plan reads or writes. */
+export type Statement = readonly [sql: string, params: unknown[], independent?: boolean];
 
 /** Rows per multi-row statement (SQLite allows 32,766 parameters, PostgreSQL 65,535). */
 const CHUNK = 500;
@@ -39,6 +40,7 @@ export function ingestPlan(
         .map(() => '(?, ?, ?, ?, ?, ?, ?)')
         .join(', ')} ON CONFLICT (record_id) DO NOTHING`,
       params,
+      true,
     ]);
   }
   for (const move of OUTCOME_CASE_MOVES) {
@@ -70,8 +72,27 @@ export function ingestPlan(
     failures = terminals.failures + excluded.failures,
     last_failure_at = coalesce(${greatest}(terminals.last_failure_at, excluded.last_failure_at), excluded.last_failure_at)`,
       [fleet, terminal, newest.merchant_id, at, fresh, newest.occurred_at],
+      true,
     ]);
   }
+  return out;
+}
+
+/**
+ * The plan for PostgreSQL in as few round trips as it allows: the independent statements as one
+ * (data-modifying WITH parts), then the others in order (a case move must see its new case).
+ */
+export function pgPlan(plan: readonly Statement[]): Array<[string, unknown[]]> {
+  const indep = plan.filter((s) => s[2] === true);
+  const rest = plan.filter((s) => s[2] !== true);
+  const out: Array<[string, unknown[]]> = [];
+  if (indep.length === 1) out.push([toPgParams(indep[0]![0]), indep[0]![1]]);
+  else if (indep.length > 1) {
+    const last = indep[indep.length - 1]!;
+    const withs = indep.slice(0, -1).map((s, i) => `s${i} AS (${s[0]})`);
+    out.push([toPgParams(`WITH ${withs.join(', ')} ${last[0]}`), indep.flatMap((s) => s[1])]);
+  }
+  for (const s of rest) out.push([toPgParams(s[0]), s[1]]);
   return out;
 }
 

@@ -194,15 +194,25 @@ export function sqlFleetStore(b: Backend): FleetStore {
     };
     list('f.category', q.categories);
     list('f.outcome', q.outcomes);
-    if (q.caseStatuses) oneOf(q.caseStatuses, CASE_STATUSES, 'caseStatuses');
+    if (q.caseStatuses) {
+      oneOf(q.caseStatuses, CASE_STATUSES, 'caseStatuses');
+      // the scope on the case too (its merchant is the record's copy): lets a merchant's search
+      // by status use the cases' (merchant_id, status, occurred_at) index
+      const [csc, csp] = scopeSql(scope, 'c');
+      where.push(csc);
+      params.push(...csp);
+    }
     list('c.status', q.caseStatuses);
+    // by case status, the cases' own (status, occurred_at) index leads: the same instant (copied
+    // from the record), ordered from the table a rare status is found in without a long scan
+    const at = q.caseStatuses ? 'c.occurred_at' : 'f.occurred_at';
     if (q.after !== undefined) {
-      const [at, rid] = decodeCursor(q.after, ['string', 'number']);
-      where.push(`(f.occurred_at, ${ROW}) < (${ts()}, ?)`);
-      params.push(at, rid);
+      const [key, rid] = decodeCursor(q.after, ['string', 'number']);
+      where.push(`${at} <= ${ts()}`, `(${at}, ${ROW}) < (${ts()}, ?)`);
+      params.push(key, key, rid);
     }
     const rows = await b.all(
-      `${FAILURE_SELECT} WHERE ${where.join(' AND ')} ORDER BY f.occurred_at DESC, ${ROW} DESC LIMIT ?`,
+      `${FAILURE_SELECT.replace('f.occurred_at AS k_at', `${at} AS k_at`)} WHERE ${where.join(' AND ')} ORDER BY ${at} DESC, ${ROW} DESC LIMIT ?`,
       [...params, limit + 1],
     );
     const more = rows.length > limit;

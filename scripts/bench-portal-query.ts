@@ -1,0 +1,166 @@
+/**
+ * Portal query benchmark: seeds --records failure records (default 1,000,000, with a case each)
+ * into a throwaway PostgreSQL, generated server-side in multi-row INSERT … SELECT batches, then
+ * times the searches the portal runs, through FleetStore.searchFailures (the real SQL, scope
+ * included): first page, a deep keyset page (half-way down), by last 4, by RRN, by STAN, by
+ * terminal and dates, by case status, and a merchant's first page, deep page and last-4 search.
+ * Prints p50 and p95 per query; with --json the last line is one JSON object.
+ *
+ *   npm run bench:portal -- [--records 1000000] [--runs 200] [--json]
+ * Goal (issue 13): p95 < 100 ms on 1,000,000 records.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { openPgPool } from '../agent/fleet/sinks.js';
+import { openPgFleetStore } from '../agent/fleet/store/postgres.js';
+import { encodeCursor } from '../agent/fleet/store/sql-store.js';
+import { type FailureQuery, OPERATOR, type Scope } from '../agent/fleet/store/types.js';
+import { freshSchemaUrl, startPostgres } from './lib/postgres.js';
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+const o = new Command()
+  .name('bench-portal-query')
+  .option('--records <n>', 'records to seed', int, 1_000_000)
+  .option('--runs <n>', 'runs per query', int, 200)
+  .option('--json', 'print one JSON object on the last line')
+  .parse()
+  .opts<{ records: number; runs: number; json?: boolean }>();
+
+const MERCHANTS = 200;
+const TERMINALS = 2000;
+const BATCH = 100_000;
+const CATEGORIES = [
+  'insufficient_funds',
+  'card_problem',
+  'issuer_decline',
+  'network',
+  'cardholder_verification',
+  'system_fault',
+];
+const CASE_STATUS = `CASE WHEN i % 1000 = 0 THEN 'issuer_contacted' WHEN i % 100 = 0 THEN 'customer_contacted' WHEN i % 7 = 0 THEN 'recovered' ELSE 'open' END`;
+
+/** One batch of records i in [from, to): a year of failures, newest at i = 0. */
+function seedSql(from: number, to: number): string {
+  return `INSERT INTO failures (id, seq, boot_id, terminal_id, merchant_id, occurred_at, utc_offset_min, mti, processing_code,
+    amount_minor, currency, pan_masked, card_brand, entry_mode, stan, rrn, auth_code, rc, rc_source, category, retry,
+    notes, version, outcome, synced_at, fleet, digest)
+  SELECT 'B' || lpad(i::text, 25, '0'), i / ${TERMINALS} + 1, 'boot', 'T' || lpad((i % ${TERMINALS})::text, 5, '0'),
+    'M' || lpad((i % ${TERMINALS} % ${MERCHANTS})::text, 5, '0'),
+    timestamptz '2026-11-23T00:00:00Z' - make_interval(secs => i * 31.5), 60, '0210', '000000',
+    1000 + i % 9000, '978', '476173******' || lpad(((i * 7919) % 10000)::text, 4, '0'), 'visa', '071',
+    lpad((i % 1000000)::text, 6, '0'), lpad(i::text, 12, '0'), NULL, '51', 'issuer',
+    (ARRAY['${CATEGORIES.join("','")}'])[i % ${CATEGORIES.length} + 1], 'retry_later', NULL, 1,
+    CASE WHEN i % 7 = 0 THEN 'recovered' ELSE 'declined' END,
+    timestamptz '2026-11-23T00:00:01Z' - make_interval(secs => i * 31.5), 'F' || (i % 5), md5(i::text)
+  FROM generate_series(${from}::bigint, ${to - 1}) AS i`;
+}
+
+function casesSql(from: number, to: number): string {
+  return `INSERT INTO cases (record_id, fleet, terminal_id, merchant_id, occurred_at, status, created_at, updated_at)
+  SELECT 'B' || lpad(i::text, 25, '0'), 'F' || (i % 5), 'T' || lpad((i % ${TERMINALS})::text, 5, '0'),
+    'M' || lpad((i % ${TERMINALS} % ${MERCHANTS})::text, 5, '0'),
+    timestamptz '2026-11-23T00:00:00Z' - make_interval(secs => i * 31.5), ${CASE_STATUS}, now(), now()
+  FROM generate_series(${from}::bigint, ${to - 1}) AS i`;
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+const r1 = (n: number) => Math.round(n * 10) / 10;
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+
+async function main() {
+  const pg = await startPostgres();
+  try {
+    const url = await freshSchemaUrl(pg, 'portal');
+    const store = await openPgFleetStore(url, 2);
+    const pool = await openPgPool(url, 1);
+    const t0 = Date.now();
+    for (let from = 0; from < o.records; from += BATCH) {
+      const to = Math.min(o.records, from + BATCH);
+      await pool.query(seedSql(from, to));
+      await pool.query(casesSql(from, to));
+      process.stderr.write(`\rseeded ${to} records`);
+    }
+    await pool.query('ANALYZE');
+    const seedS = (Date.now() - t0) / 1000;
+    process.stderr.write(` in ${seedS.toFixed(0)} s\n`);
+    const half = (
+      await pool.query(
+        `SELECT occurred_at, row_id FROM failures ORDER BY occurred_at DESC, row_id DESC OFFSET ${Math.floor(o.records / 2)} LIMIT 1`,
+      )
+    ).rows[0];
+    const deep = encodeCursor([(half?.occurred_at as Date).toISOString(), Number(half?.row_id)]);
+    const m7: Scope = { role: 'merchant', merchantIds: ['M00100'] };
+    const mHalf = (
+      await pool.query(
+        `SELECT occurred_at, row_id FROM failures WHERE merchant_id = 'M00100' ORDER BY occurred_at DESC, row_id DESC OFFSET ${Math.floor(o.records / MERCHANTS / 2)} LIMIT 1`,
+      )
+    ).rows[0];
+    const mDeep = encodeCursor([(mHalf?.occurred_at as Date).toISOString(), Number(mHalf?.row_id)]);
+    const rnd = (n: number) => Math.floor(Math.random() * n);
+    const day = (i: number) => new Date(Date.UTC(2026, 10, 23) - i * 31.5 * 1000).toISOString();
+    const queries: Array<[string, Scope, () => FailureQuery]> = [
+      ['first_page', OPERATOR, () => ({})],
+      ['deep_keyset_page', OPERATOR, () => ({ after: deep })],
+      ['by_last4', OPERATOR, () => ({ last4: pad(rnd(10000), 4) })],
+      ['by_rrn', OPERATOR, () => ({ rrn: pad(rnd(o.records), 12) })],
+      ['by_stan', OPERATOR, () => ({ stan: pad(rnd(Math.min(o.records, 1_000_000)), 6) })],
+      ['by_id', OPERATOR, () => ({ id: `B${pad(rnd(o.records), 25)}` })],
+      [
+        'terminal_and_dates',
+        OPERATOR,
+        () => {
+          const i = rnd(o.records);
+          return { terminal: `T${pad(rnd(TERMINALS), 5)}`, from: day(i + 200_000), to: day(i) };
+        },
+      ],
+      ['category_first_page', OPERATOR, () => ({ categories: ['network'] })],
+      ['case_status_issuer_contacted', OPERATOR, () => ({ caseStatuses: ['issuer_contacted'] })],
+      ['merchant_first_page', m7, () => ({})],
+      ['merchant_deep_keyset_page', m7, () => ({ after: mDeep })],
+      ['merchant_by_last4', m7, () => ({ last4: pad(rnd(10000), 4) })],
+      ['merchant_case_status_open', m7, () => ({ caseStatuses: ['customer_contacted'] })],
+    ];
+    const results: Record<string, { p50_ms: number; p95_ms: number; rows: number }> = {};
+    for (const [name, scope, q] of queries) {
+      const times: number[] = [];
+      let rows = 0;
+      for (let i = 0; i < o.runs + 5; i++) {
+        const t = performance.now();
+        const page = await store.searchFailures(scope, { limit: 50, ...q() });
+        const ms = performance.now() - t;
+        if (i >= 5) times.push(ms); // the first few warm the cache
+        rows += page.items.length;
+      }
+      times.sort((a, b) => a - b);
+      results[name] = {
+        p50_ms: r1(pct(times, 50)),
+        p95_ms: r1(pct(times, 95)),
+        rows: Math.round(rows / (o.runs + 5)),
+      };
+      if (!o.json) console.log(name.padEnd(32), results[name]);
+    }
+    const worst = Math.max(...Object.values(results).map((r) => r.p95_ms));
+    await store.close();
+    await pool.end();
+    const out = {
+      records: o.records,
+      runs: o.runs,
+      seed_s: r1(seedS),
+      worst_p95_ms: worst,
+      queries: results,
+    };
+    if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+    else console.log({ worst_p95_ms: worst });
+  } finally {
+    await pg.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
