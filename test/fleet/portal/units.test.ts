@@ -96,3 +96,17 @@ describe('search form', () => {
     expect(bad({ terminal: 'T 1' })).toBe('terminal');
   });
 });
+
+describe('docs/fleet-server.md', () => {
+  it('shows a fleet.serve example that parses, with every key of the schema', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const doc = readFileSync(new URL('../../../docs/fleet-server.md', import.meta.url), 'utf8');
+    const block = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .find((y) => y.includes('serve:'))!;
+    const tree = parse(block) as { fleet: { serve: Record<string, unknown> } };
+    const c = parseServeConfig(tree);
+    expect(Object.keys(c.serve).sort()).toEqual(Object.keys(tree.fleet.serve).sort());
+  });
+});
