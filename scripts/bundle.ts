@@ -6,7 +6,7 @@
  * docs/startup.md has the figures).
  *
  * Left outside the bundle, loaded from node_modules at run time:
- * - native addons (better-sqlite3, serialport) and what loads files of its own by name (aedes,
+ * - native addons (better-sqlite3, serialport, @node-rs/argon2 of the portal's passwords) and what loads files of its own by name (aedes,
  *   pg), which a bundler cannot inline; pino-pretty, loaded only for a person at a terminal;
  * - what is loaded on first use through createRequire (yaml, string-width): a bundler only
  *   follows static imports. zod too, but trimmed: protocol/zod-vendor.ts (the members we use) is
@@ -31,6 +31,7 @@ const EXTERNAL = [
   'pino-pretty',
   'aedes',
   'pg',
+  '@node-rs/argon2',
 ];
 
 /**

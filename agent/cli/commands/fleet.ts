@@ -100,8 +100,131 @@ function untilSignal(): { promise: Promise<void>; dispose: () => void } {
   return { promise, dispose };
 }
 
+/** The whole of stdin as text (the password of `fleet user add`), at most `max` bytes. */
+async function readStdin(max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of process.stdin as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > max) throw usageError('stdin', `the password: more than ${max} bytes`);
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `fleet serve` and `fleet user`: the portal's code (Fastify, argon2) is loaded only here. */
+function registerServe(fleet: Command): void {
+  addConnectionOptionsOptional(
+    fleet
+      .command('serve')
+      .description('collect, alert and serve the web portal over one fleet store (docs/fleet-server.md)'),
+  )
+    .option('--config <file>', 'config file (YAML or JSON) with fleet.serve and fleet.alerts')
+    .addOption(new Option('--db <file>', 'SQLite file of the fleet store').conflicts('pg'))
+    .option('--pg <url>', 'PostgreSQL URL of the fleet store instead of SQLite')
+    .option('--listen <host:port>', 'where the portal listens (default 127.0.0.1:8080)')
+    .option('--group <name>', 'MQTT 5 shared subscription group of the collectors')
+    .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
+    .action(async (o: Record<string, string | undefined>) => {
+      const { loadServeConfig } = await import('../../fleet/portal/config.js');
+      const config = loadServeConfig(o.config, {
+        db: o.db,
+        pg: o.pg,
+        broker: o.broker,
+        listen: o.listen,
+        group: o.group,
+        fleet: o.fleet,
+      });
+      const duration = o.duration === undefined ? undefined : check('--duration', positive, o.duration);
+      const mqttOpts = config.serve.broker
+        ? connectionOptions({
+            ...(o as unknown as ConnOpts),
+            broker: config.serve.broker,
+            fleet: config.serve.fleet,
+          }).mqtt
+        : {};
+      const log = createLogger({ name: 'pos-agent-serve' });
+      const { runServe } = await import('../../fleet/portal/serve.js');
+      const served = await runServe({ config, log, mqtt: mqttOpts });
+      process.stdout.write(`pos-agent fleet serve: portal at ${served.url}\n`);
+      const sig = untilSignal();
+      const timed =
+        duration !== undefined
+          ? new Promise<void>((r) => setTimeout(r, duration * 1000).unref())
+          : new Promise<void>(() => {});
+      try {
+        await Promise.race([sig.promise, timed, served.failed]);
+      } finally {
+        sig.dispose();
+        await served.stop();
+        log.info({ event: 'serve_stopped' }, 'fleet serve stopped');
+      }
+    });
+
+  const user = fleet.command('user').description("the portal's users");
+  user
+    .command('add <name>')
+    .description('add a portal user; the password is read from stdin')
+    .requiredOption('--role <role>', 'operator (every fleet) or merchant (its merchant ids only)')
+    .option('--merchant <id...>', 'merchant ids a merchant user sees (one or more)')
+    .option('--config <file>', 'the fleet serve config file (its fleet.serve.db or pg)')
+    .addOption(new Option('--db <file>', 'SQLite file of the fleet store').conflicts('pg'))
+    .option('--pg <url>', 'PostgreSQL URL of the fleet store')
+    .action(
+      async (
+        name: string,
+        o: { role: string; merchant?: string[]; config?: string; db?: string; pg?: string },
+      ) => {
+        if (o.role !== 'operator' && o.role !== 'merchant')
+          throw usageError('--role', `"${o.role}": operator or merchant`);
+        const merchants = o.merchant ?? [];
+        if (o.role === 'merchant' && merchants.length === 0)
+          throw usageError('--merchant', 'a merchant user needs at least one merchant id');
+        if (o.role === 'operator' && merchants.length > 0)
+          throw usageError('--merchant', 'an operator sees every merchant: give no --merchant');
+        for (const m of merchants)
+          if (!/^[\x20-\x7e]{1,15}$/.test(m))
+            throw usageError('--merchant', `"${m}": at most 15 printable characters`);
+        const { loadServeConfig } = await import('../../fleet/portal/config.js');
+        const { PASSWORD_MAX, PASSWORD_MIN, hashPassword } = await import('../../fleet/portal/auth.js');
+        const { serve } = loadServeConfig(o.config, { db: o.db, pg: o.pg });
+        const password = (await readStdin(PASSWORD_MAX + 2)).replace(/\r?\n$/, '');
+        if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX)
+          throw usageError('stdin', `the password: ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);
+        const store = serve.pg ? await openPgFleetStore(serve.pg, 1) : sqliteFleetStore(serve.db);
+        try {
+          const u = await store.createUser({
+            name,
+            role: o.role,
+            merchantIds: merchants,
+            passwordHash: await hashPassword(password),
+          });
+          process.stdout.write(
+            `user ${u.name} added (${u.role}${u.merchant_ids.length ? `: ${u.merchant_ids.join(', ')}` : ''})\n`,
+          );
+        } finally {
+          await store.close();
+        }
+      },
+    );
+}
+
+/** The MQTT options of `fleet serve`: the broker is optional there (the config may name it). */
+function addConnectionOptionsOptional(cmd: Command): Command {
+  return cmd
+    .option('--broker <url>', 'broker URL of the collector (or fleet.serve.broker); none: no collecting')
+    .option('--fleet <name>', 'fleet name, or + for every fleet')
+    .option('--username <name>', 'MQTT username (password from POS_AGENT_MQTT_PASSWORD)')
+    .option('--ca <file>', 'CA certificate (PEM) for mqtts://')
+    .option('--cert <file>', 'client certificate (PEM)')
+    .option('--key <file>', 'client key (PEM)');
+}
+
 export function register(program: Command): void {
-  const fleet = program.command('fleet').description("watch or collect a fleet's MQTT topics");
+  const fleet = program
+    .command('fleet')
+    .description("watch, collect or serve a fleet's MQTT topics (collector, web portal, alerts)");
+  registerServe(fleet);
 
   addConnectionOptions(
     fleet

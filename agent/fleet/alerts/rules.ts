@@ -295,7 +295,12 @@ export function alertRuleJsonSchema(): Record<string, unknown> {
 
 const HIDDEN = new Set(['secret', 'password']);
 
-function toConfigError(prefix: string, input: unknown, issues: readonly Zod.core.$ZodIssue[]): ConfigError {
+/** A zod issue as a ConfigError naming the key under `prefix` (secrets and unknown keys' values not shown). */
+export function toConfigError(
+  prefix: string,
+  input: unknown,
+  issues: readonly Zod.core.$ZodIssue[],
+): ConfigError {
   const issue = issues[0]!;
   let path = issue.path.map(String);
   let reason = issue.message;

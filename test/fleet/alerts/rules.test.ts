@@ -202,7 +202,10 @@ describe('docs/fleet-server.md', () => {
   const doc = readFileSync(join(ROOT, 'docs/fleet-server.md'), 'utf8');
 
   it('shows a config example that parses, every kind in it', () => {
-    const yaml = /```yaml\n([\s\S]*?)```/.exec(doc)![1]!;
+    // the §Alerts example: the YAML block with rules in it (§fleet serve has one of its own)
+    const yaml = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .find((y) => y.includes('rules:'))!;
     const tree = parseYaml(yaml) as { fleet: { alerts: unknown } };
     const cfg = parseAlertsConfig(tree.fleet.alerts);
     expect(new Set(cfg.rules.map((r) => r.kind))).toEqual(new Set(RULE_KINDS));
