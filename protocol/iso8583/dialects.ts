@@ -16,10 +16,16 @@
 import { ISO8583_1987_FIELDS } from './fields-1987.js';
 import { ISO8583_1993_FIELDS } from './fields-1993.js';
 import { compileDialect, type CompiledDialect, type DialectDef, type FieldSpec } from './spec.js';
+import { SUBFIELD_PRESETS } from './subfield-presets.js';
+
+/** Mastercard DE 48 subelements (subfield-presets.ts) on field 48 of the ISO 87 and 93 dialects. */
+const DE48: Partial<FieldSpec> = { subfields: SUBFIELD_PRESETS['mastercard-de48'] };
+/** Field 55 as BER-TLV where it is raw bytes. */
+const EMV55: Partial<FieldSpec> = { type: 'b', encoding: 'binary', subfields: SUBFIELD_PRESETS['emv-ber'] };
 
 export const ASCII_DIALECT: DialectDef = {
-  name: 'ascii',
-  description: 'ASCII fields and prefixes, binary bitmap (iso_8583 npm compatible)',
+  name: 'iso87-ascii',
+  description: 'ISO 8583:1987; ASCII fields and prefixes, binary bitmap (iso_8583 npm compatible)',
   mti: 'ascii',
   bitmap: 'binary',
   numeric: 'ascii',
@@ -28,7 +34,7 @@ export const ASCII_DIALECT: DialectDef = {
   bcdPadFixed: 'left',
   bcdPadVariable: 'right',
   fields: ISO8583_1987_FIELDS,
-  overrides: { 55: { type: 'b', encoding: 'binary' } },
+  overrides: { 48: DE48, 55: EMV55 },
 };
 
 export const ASCII_HEX_DIALECT: DialectDef = {
@@ -42,11 +48,13 @@ export const ASCII_HEX_DIALECT: DialectDef = {
   bcdPadFixed: 'left',
   bcdPadVariable: 'right',
   fields: ISO8583_1987_FIELDS,
+  overrides: { 48: DE48 },
 };
 
 export const BCD_DIALECT: DialectDef = {
-  name: 'bcd',
-  description: 'BCD MTI, numerics and prefixes, binary bitmap (jPOS ISO87BPackager, UnionPay-style)',
+  name: 'iso87-bcd',
+  description:
+    'ISO 8583:1987; BCD MTI, numerics and prefixes, binary bitmap (jPOS ISO87BPackager, UnionPay-style)',
   mti: 'bcd',
   bitmap: 'binary',
   numeric: 'bcd',
@@ -56,7 +64,8 @@ export const BCD_DIALECT: DialectDef = {
   bcdPadVariable: 'right',
   fields: ISO8583_1987_FIELDS,
   overrides: {
-    55: { type: 'b', encoding: 'binary' },
+    48: DE48,
+    55: EMV55,
     // jPOS IFB_AMOUNT with pad=false
     97: { pad: 'right' },
   },
@@ -83,22 +92,46 @@ export const ISO93_BCD_DIALECT: DialectDef = {
   overrides: { ...BCD_DIALECT.overrides, ...ISO93_SENSITIVITY },
 };
 
-/** Every built-in dialect by name: the one list the codec, a dialect file's `base` and the CLI read. */
+/** Every built-in dialect by its name: the one list the codec, a dialect file's `base` and the CLI read. */
 export const DIALECT_DEFS = {
-  ascii: ASCII_DIALECT,
+  'iso87-ascii': ASCII_DIALECT,
   'ascii-hex': ASCII_HEX_DIALECT,
-  bcd: BCD_DIALECT,
+  'iso87-bcd': BCD_DIALECT,
   'iso93-ascii': ISO93_ASCII_DIALECT,
   'iso93-bcd': ISO93_BCD_DIALECT,
 } as const satisfies Record<string, DialectDef>;
 
-export type DialectName = keyof typeof DIALECT_DEFS;
+/** The names the first dialects had, kept as aliases. */
+export const DIALECT_ALIASES = {
+  ascii: 'iso87-ascii',
+  bcd: 'iso87-bcd',
+} as const satisfies Record<string, keyof typeof DIALECT_DEFS>;
 
-/** The built-in dialects' names, in the order of DIALECT_DEFS. */
-export const DIALECT_NAMES = Object.keys(DIALECT_DEFS) as [DialectName, ...DialectName[]];
+export type DialectName = keyof typeof DIALECT_DEFS | keyof typeof DIALECT_ALIASES;
 
+/** The built-in dialects' names, then the aliases. */
+export const DIALECT_NAMES = [...Object.keys(DIALECT_DEFS), ...Object.keys(DIALECT_ALIASES)] as [
+  DialectName,
+  ...DialectName[],
+];
+
+/** The definition behind a name or alias. */
+export function dialectDefOf(name: DialectName): DialectDef {
+  return Object.hasOwn(DIALECT_ALIASES, name)
+    ? DIALECT_DEFS[DIALECT_ALIASES[name as keyof typeof DIALECT_ALIASES]]
+    : DIALECT_DEFS[name as keyof typeof DIALECT_DEFS];
+}
+
+const COMPILED = new Map<DialectDef, CompiledDialect>();
+
+/** Compiled built-in dialects by name and alias (an alias is the same object). */
 export const DIALECTS: Readonly<Record<DialectName, CompiledDialect>> = Object.fromEntries(
-  DIALECT_NAMES.map((n) => [n, compileDialect(DIALECT_DEFS[n])]),
+  DIALECT_NAMES.map((n) => {
+    const def = dialectDefOf(n);
+    let c = COMPILED.get(def);
+    if (!c) COMPILED.set(def, (c = compileDialect(def)));
+    return [n, c];
+  }),
 ) as Record<DialectName, CompiledDialect>;
 
 export function isDialectName(name: string): name is DialectName {

@@ -127,7 +127,7 @@ export function expectDecodedEquals(view: MessageView, d: CompiledDialect, msg: 
   const got = view.fieldNumbers();
   if (got.join(',') !== want.join(',')) problems.push(`fields [${got}] != [${want}]`);
   for (const f of want) {
-    const exp = expectedGet(d, f, msg.fields[f]!);
+    const exp = expectedGet(d, f, msg.fields[f]! as string | Uint8Array);
     const g = view.get(f);
     if (g !== exp) problems.push(`field ${f}: ${JSON.stringify(g)} != ${JSON.stringify(exp)}`);
     if (view.isRedacted(f) !== (d.specs[f]!.sensitivity === 'secret')) problems.push(`field ${f}: redaction`);

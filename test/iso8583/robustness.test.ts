@@ -58,7 +58,7 @@ const ALL: CompiledDialect[] = [DIALECTS.ascii, DIALECTS['ascii-hex'], DIALECTS.
 function corpus(d: CompiledDialect): Buffer[] {
   const out: Buffer[] = [];
   const t = typical0210('05');
-  const fields: Record<number, string | Uint8Array> = { ...t.fields };
+  const fields = { ...t.fields } as Record<number, string | Uint8Array>;
   // field 55 is text (hex characters) in ascii-hex; ascii-partial lacks field 7
   if (d.specs[55]!.type !== 'b')
     fields[55] = Buffer.from(fields[55] as Uint8Array)
