@@ -165,7 +165,7 @@ export function expectWalksAgree(
   )
     problems.push(`error fast=${F.error()?.message} exact=${X.error()?.message}`);
   if (F.limit !== X.limit) problems.push(`limit ${F.limit} != ${X.limit}`);
-  for (let f = 2; f <= 128; f++) {
+  for (let f = 2; f <= 192; f++) {
     const h = F.has(f);
     if (h !== X.has(f)) problems.push(`has(${f})`);
     else if (h && (F.offsetOf(f) !== X.offsetOf(f) || F.unitsOf(f) !== X.unitsOf(f)))
