@@ -66,6 +66,10 @@ export interface TlvSpec {
   tagLength?: number;
   /** Digits of a length (character formats; default 2). */
   lengthDigits?: number;
+  /** Character formats: tag then length (default), or length then tag (EuroPay DE 48: LLTT). */
+  layout?: 'tag-length' | 'length-tag';
+  /** The length counts the tag's characters too (EuroPay). */
+  lengthIncludesTag?: boolean;
   /** Bytes before the first element (Mastercard DE 48's transaction category code). */
   lead?: number;
   leadName?: string;
@@ -81,7 +85,7 @@ export const COMP_BITMAP = 2;
 export const COMP_TLV_BER = 3;
 export const COMP_TLV_CHARS = 4;
 
-/** Subfield numbers run 1..MAX_SUBFIELD. */
+/** Subfield numbers run 1..MAX_SUBFIELD (0..MAX_SUBFIELD in a positional composite, as jPOS's firstField 0). */
 export const MAX_SUBFIELD = 128;
 
 export interface CompiledComposite {
@@ -102,6 +106,9 @@ export interface CompiledComposite {
   readonly tagChars: number;
   readonly lengthDigits: number;
   readonly charsEbcdic: boolean;
+  /** Character TLV: length before tag, and whether it counts the tag. */
+  readonly lengthFirst: boolean;
+  readonly lengthIncludesTag: boolean;
   readonly lead: number;
   /** TLV: tag key → flags (as `flags`), names. */
   readonly tagFlags: ReadonlyMap<number, number>;
@@ -159,12 +166,16 @@ export function compileComposite(
   let tagChars = 0;
   let lengthDigits = 0;
   let charsEbcdic = false;
+  let lengthFirst = false;
+  let lengthIncludesTag = false;
   let lead = 0;
   if (spec.kind === 'tlv') {
     kind = spec.format === 'ber' ? COMP_TLV_BER : COMP_TLV_CHARS;
     tagChars = spec.format === 'ber' ? 0 : (spec.tagLength ?? 2);
     lengthDigits = spec.format === 'ber' ? 0 : (spec.lengthDigits ?? 2);
     charsEbcdic = spec.format === 'ebcdic';
+    lengthFirst = spec.layout === 'length-tag';
+    lengthIncludesTag = spec.lengthIncludesTag === true;
     lead = spec.lead ?? 0;
     for (const [tag, t] of Object.entries(spec.tags ?? {})) {
       const k = tagKey(spec.format, tag);
@@ -182,8 +193,9 @@ export function compileComposite(
     }
     for (const [k, s] of Object.entries(spec.fields)) {
       const id = Number(k);
-      if (!Number.isInteger(id) || id < 1 || id > MAX_SUBFIELD)
-        throw new RangeError(`${where}: subfield number ${k} is not 1..${MAX_SUBFIELD}`);
+      const first = spec.kind === 'positional' ? 0 : 1;
+      if (!Number.isInteger(id) || id < first || id > MAX_SUBFIELD)
+        throw new RangeError(`${where}: subfield number ${k} is not ${first}..${MAX_SUBFIELD}`);
       if (spec.kind === 'bitmap' && id > bitmapBytes * 8)
         throw new RangeError(`${where}: subfield ${id} has no bit in a ${bitmapBytes}-byte bitmap`);
       subs[id] = s;
@@ -208,6 +220,8 @@ export function compileComposite(
     tagChars,
     lengthDigits,
     charsEbcdic,
+    lengthFirst,
+    lengthIncludesTag,
     lead,
     tagFlags,
     tagNames,

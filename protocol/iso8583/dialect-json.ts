@@ -55,7 +55,7 @@ const dialectSchema = lazy(() => {
     .object({ ...fieldShape, sensitivity: z.enum(['pan', 'secret']).optional() })
     .strict();
   const subfieldsRecord = z.record(
-    z.string().regex(/^([1-9][0-9]?|1[01][0-9]|12[0-8])$/, 'subfield number 1..128'),
+    z.string().regex(/^([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/, 'subfield number 0..128'),
     subfieldSchema,
   );
   const composite = z.union([
@@ -76,6 +76,8 @@ const dialectSchema = lazy(() => {
         format: z.enum(['ber', 'ascii', 'ebcdic']),
         tagLength: z.number().int().min(1).max(4).optional(),
         lengthDigits: z.number().int().min(1).max(6).optional(),
+        layout: z.enum(['tag-length', 'length-tag']).optional(),
+        lengthIncludesTag: z.boolean().optional(),
         lead: z.number().int().min(0).max(64).optional(),
         leadName: z.string().min(1).optional(),
         codePage: codePage.optional(),

@@ -188,8 +188,10 @@ function encodeTlv(spec: TlvSpec, field: number, values: SubfieldValues): Buffer
       const ld = spec.lengthDigits ?? 2;
       if (tag.length !== tl) throw new EncodeError(field, `tag ${tag} is not ${tl} characters`);
       const value = rawBytes(v, spec);
-      if (value.length > 10 ** ld - 1) throw new EncodeError(field, `tag ${tag}: value too long`);
-      const head = `${tag}${String(value.length).padStart(ld, '0')}`;
+      const n = value.length + (spec.lengthIncludesTag ? tl : 0);
+      if (n > 10 ** ld - 1) throw new EncodeError(field, `tag ${tag}: value too long`);
+      const len = String(n).padStart(ld, '0');
+      const head = spec.layout === 'length-tag' ? `${len}${tag}` : `${tag}${len}`;
       parts.push(rawBytes(head, spec), value);
     }
   }

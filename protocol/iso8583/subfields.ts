@@ -264,13 +264,15 @@ export class SubfieldReader {
     const need = c.tagChars + c.lengthDigits;
     if (this.end - p < need) return this.fail(E.Truncated, p);
     const start = p;
+    const tagAt = c.lengthFirst ? p + c.lengthDigits : p;
+    const lenAt = c.lengthFirst ? p : p + c.tagChars;
     let key = 0;
     for (let i = 0; i < c.tagChars; i++)
-      key = key * 256 + (c.charsEbcdic ? ebcdicToLatin1(buf[p + i]!, 0) : buf[p + i]!);
-    p += c.tagChars;
-    const len = readPrefix(c.charsEbcdic ? 4 : 1, buf, p, c.lengthDigits);
-    if (len < 0) return this.fail(E.BadLength, p);
-    p += c.lengthDigits;
+      key = key * 256 + (c.charsEbcdic ? ebcdicToLatin1(buf[tagAt + i]!, 0) : buf[tagAt + i]!);
+    let len = readPrefix(c.charsEbcdic ? 4 : 1, buf, lenAt, c.lengthDigits);
+    if (c.lengthIncludesTag) len -= c.tagChars;
+    if (len < 0) return this.fail(E.BadLength, lenAt);
+    p += need;
     if (this.end - p < len) return this.fail(E.Truncated, p);
     this.key = key;
     this.start = start;
