@@ -2,7 +2,7 @@
  * Round trip for every built-in dialect: random valid messages built from the dialect's own field
  * specs (gen.ts messageArb: every field it defines, up to 192 with a tertiary bitmap) encode, decode
  * into a reused view and read back equal, card-data rules applied, and the decoder's fast and exact
- * walks agree. The suite runs ROUNDTRIP_N messages per dialect (default 400, seeded, so a failure
+ * walks agree. The suite runs ROUNDTRIP_N messages per dialect (default 250, seeded, so a failure
  * reproduces); `npm run roundtrip` runs 10,000 per dialect.
  */
 import fc from 'fast-check';
@@ -11,7 +11,7 @@ import { DIALECT_DEFS } from '../../protocol/iso8583/dialects.js';
 import { DIALECTS, decodeInto, encodeMessage, MessageView } from '../../protocol/iso8583/index.js';
 import { expectDecodedEquals, expectWalksAgree, messageArb } from './gen.js';
 
-const N = Number(process.env.ROUNDTRIP_N ?? 400);
+const N = Number(process.env.ROUNDTRIP_N ?? 250);
 const SEED = Number(process.env.ROUNDTRIP_SEED ?? 20261203);
 
 describe.each(Object.keys(DIALECT_DEFS) as (keyof typeof DIALECT_DEFS)[])(
