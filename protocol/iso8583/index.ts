@@ -31,4 +31,5 @@ export {
   type SubfieldValues,
 } from './encoder.js';
 export { TlvReader, TlvError, tagHex, SAFE_EMV_TAGS, SAFE_EMV_LENGTHS, CARD_DATA_EMV_TAGS } from './tlv.js';
-export { describeMessage, emvTags, REDACTED, type DescribedMessage } from './describe.js';
+export { describeMessage, emvTags, REDACTED, safeOutput, type DescribedMessage } from './describe.js';
+export { explainMessage, type ExplainedMessage, type ExplainedPart } from './explain.js';
