@@ -82,6 +82,27 @@ export function contentError(
   const chk = (spec >>> 3) & 3;
   if (e === ENC_ASCII) return chk === 0 ? -1 : textError(chk, buf, dv, p, bl, 0x30, 0x3d, 0x44);
   if (e === ENC_EBCDIC) return chk === 0 ? -1 : textError(chk, buf, dv, p, bl, 0xf0, 0x7e, 0xc4);
+  if (e === ENC_BCD && chk !== CHK_TRACK) {
+    // digits a byte at a time; an odd count has one pad nibble (0 or F) first or last
+    const odd = (units & 1) === 1;
+    let i = p;
+    let stop = p + (units >> 1);
+    if (odd && (spec & PK_PAD_LEFT) !== 0) {
+      const b = buf[i]!;
+      if ((b >> 4 !== 0 && b >> 4 !== 15) || (b & 15) > 9) return setErr(E.BadNumeric, i);
+      i++;
+      stop++;
+    }
+    for (; i < stop; i++) {
+      const b = buf[i]!;
+      if (b >> 4 > 9 || (b & 15) > 9) return setErr(E.BadNumeric, i);
+    }
+    if (odd && (spec & PK_PAD_LEFT) === 0) {
+      const b = buf[i]!;
+      if (b >> 4 > 9 || ((b & 15) !== 0 && (b & 15) !== 15)) return setErr(E.BadNumeric, i);
+    }
+    return -1;
+  }
   if (e === ENC_BCD || e === ENC_XN_BCD) {
     const q = e === ENC_XN_BCD ? p + 1 : p;
     const digits = e === ENC_XN_BCD ? units - 1 : units;
