@@ -3,7 +3,7 @@
  * pages are common on payment links and differ in six positions only (`^ ¬ [ ] Ý ¨`): 037 (US/Canada,
  * the jPOS default) and 1047 (Latin-1 open systems, z/OS UNIX). Both map the 256 byte values one to
  * one onto Latin-1 (U+0000..U+00FF), so each table is 256 Latin-1 code points, one row per high
- * nibble (docs/sources.md §EBCDIC code pages). Digits are F0-F9 in both; space is 40.
+ * nibble (docs/sources.md §ISO 8583 encodings). Digits are F0-F9 in both; space is 40.
  */
 
 export type CodePage = '037' | '1047';
