@@ -147,6 +147,10 @@ class DecodeTransform extends Transform {
 
   private inputError(reason: string, offset: number): void {
     this.summary.bad++;
+    if (this.opts.explain) {
+      this.batch += `message ${this.index++}: E_INPUT at offset ${offset}: ${reason}\n\n`;
+      return;
+    }
     this.addLine({ index: this.index++, error: 'E_INPUT', field: null, offset, reason });
   }
 
@@ -162,7 +166,9 @@ class DecodeTransform extends Transform {
       else this.addLine({ index: this.index++, ...describeMessage(view) });
     } else {
       this.summary.bad++;
-      this.addLine({ index: this.index++, ...view.error()!.toJSON() });
+      const err = view.error()!;
+      if (this.opts.explain) this.batch += `message ${this.index++}: ${err.message}\n\n`;
+      else this.addLine({ index: this.index++, ...err.toJSON() });
     }
   }
 

@@ -135,3 +135,34 @@ describe('explain on Visa Base I', () => {
     ]);
   });
 });
+
+describe('explain on bad input', () => {
+  it('a bad message is a line naming the error, field and offset; the others still explained', async () => {
+    const d = DIALECTS.ascii;
+    const good = encodeMessage(d, sale(d)).toString('hex');
+    const chunks: string[] = [];
+    const out = new Writable({
+      write(c, _e, cb) {
+        chunks.push(String(c));
+        cb();
+      },
+    });
+    const summary = await decodeStream(
+      Readable.from([`${good}\n${good.slice(0, 60)}\nabc\n${good}\n`]),
+      out,
+      {
+        dialect: d,
+        hex: true,
+        lengthPrefix: false,
+        tpdu: false,
+        explain: true,
+      },
+    );
+    expect(summary).toEqual({ ok: 2, bad: 2 });
+    const text = chunks.join('');
+    expect(text).toMatch(/^message 1: E_TRUNCATED at field \d+, offset \d+: truncated/m);
+    expect(text).toMatch(/^message 2: E_INPUT at offset 0: line is not an even number of hex digits$/m);
+    expect(text).toMatch(/^message 3: MTI 0210/m);
+    expect(text).not.toContain(PAN);
+  });
+});
