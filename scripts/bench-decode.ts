@@ -2,13 +2,24 @@
  * `npm run bench`: decode a typical 0210 response with our codec (into a reused view, reading the
  * response code, amount and STAN the way the pipeline does) and with the `iso_8583` package's
  * getIsoJSON, in the same run. Prints ns/message for each, the ratio, and the garbage collections
- * seen over 1,000,000 of our decodes. `--json` prints the figures as one JSON object on the last
- * line. Run through npm so the semi-space is pinned and GC counting is stable.
+ * seen over 1,000,000 of our decodes. Then two more messages, ours only: the same response as Visa
+ * Base I sends it (EBCDIC text, BCD, 1-byte lengths), and a response with composite fields (DE 48
+ * subelements, BER-TLV field 55) decoded without reading a subfield and decoded with DE 48
+ * subelement 84 read through a reused SubfieldReader; each with its GCs over 1,000,000 decodes.
+ * `--json` prints the figures as one JSON object on the last line. Run through npm so the
+ * semi-space is pinned and GC counting is stable.
  */
 import { createRequire } from 'node:module';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { DIALECTS, MessageView, decodeInto } from '../protocol/iso8583/index.js';
-import { typical0210Bytes } from './sample-messages.js';
+import {
+  type CompiledDialect,
+  DIALECTS,
+  MessageView,
+  SubfieldReader,
+  decodeInto,
+  tagKey,
+} from '../protocol/iso8583/index.js';
+import { base1_0210Bytes, composite0210Bytes, typical0210Bytes } from './sample-messages.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped CommonJS package used as the baseline
@@ -52,6 +63,43 @@ function oursLoop(n: number, view: MessageView): number {
     sink += view.codeInto(39);
   }
   return sink;
+}
+
+/** Decode, read the response code; with `sub`, also DE 48 subelement 84 (the merchant advice code). */
+function otherLoop(
+  d: CompiledDialect,
+  bytes: Uint8Array,
+  n: number,
+  view: MessageView,
+  sub: SubfieldReader | null,
+): number {
+  let sink = 0;
+  for (let i = 0; i < n; i++) {
+    if (!decodeInto(d, bytes, 0, bytes.length, view)) throw new Error('decode failed');
+    sink += view.codeInto(39);
+    if (sub !== null) {
+      if (!sub.find(view, 48, SE84)) throw new Error('no subelement 84');
+      sink += sub.codeInto(view.scratch);
+    }
+  }
+  return sink;
+}
+
+const SE84 = tagKey('ascii', '84');
+
+/** Median ns/message over rounds, and the GCs over n decodes. */
+async function measure(run: (n: number) => void): Promise<{ ns: number; gc: number }> {
+  run(50_000); // warm up
+  (globalThis as { gc?: () => void }).gc?.();
+  const g = await countGcs(() => run(N_OURS));
+  const ns: number[] = [];
+  const per = Math.max(1, Math.floor(N_OURS / ROUNDS));
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    run(per);
+    ns.push(((performance.now() - t0) * 1e6) / per);
+  }
+  return { ns: Number(median(ns).toFixed(1)), gc: g.gcs };
 }
 
 function baselineLoop(n: number): number {
@@ -106,6 +154,14 @@ async function main(): Promise<void> {
   }
   const ours = median(oursNs);
   const base = median(baseNs);
+
+  // 3. Other messages, ours only.
+  const b1 = base1_0210Bytes('51');
+  const comp = composite0210Bytes('51');
+  const sub = new SubfieldReader();
+  const base1 = await measure((n) => otherLoop(DIALECTS.base1, b1, n, view, null));
+  const lazy = await measure((n) => otherLoop(DIALECTS.ascii, comp, n, view, null));
+  const read = await measure((n) => otherLoop(DIALECTS.ascii, comp, n, view, sub));
   const result = {
     message_bytes: msg.length,
     ours_ns: Number(ours.toFixed(1)),
@@ -115,6 +171,14 @@ async function main(): Promise<void> {
     gc_decodes: N_OURS,
     rounds: ROUNDS,
     baseline_gc: baseGcs,
+    base1_bytes: b1.length,
+    base1_ns: base1.ns,
+    base1_gc: base1.gc,
+    subfields_bytes: comp.length,
+    subfields_unread_ns: lazy.ns,
+    subfields_unread_gc: lazy.gc,
+    subfields_read_ns: read.ns,
+    subfields_read_gc: read.gc,
   };
   if (!json) {
     console.log(`message: typical 0210 response, ${msg.length} bytes (ascii dialect)`);
@@ -127,6 +191,12 @@ async function main(): Promise<void> {
     console.log(`ratio:    ${result.ratio}x faster`);
     console.log(
       `garbage:  ${gcRun.gcs} GCs over ${N_OURS.toLocaleString('en')} decodes into a reused view (iso_8583: ${baseGcs} GCs)`,
+    );
+    console.log(
+      `base1:    ${base1.ns} ns/message, ${base1.gc} GCs (the same response in Visa Base I, EBCDIC, ${b1.length} bytes)`,
+    );
+    console.log(
+      `subfields: ${lazy.ns} ns/message, ${lazy.gc} GCs, none read; ${read.ns} ns/message, ${read.gc} GCs with DE 48 SE 84 read (${comp.length} bytes)`,
     );
   }
   console.log(json ? JSON.stringify(result) : '');

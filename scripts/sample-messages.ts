@@ -34,3 +34,24 @@ export function typical0210(rc = '51'): IsoMessage {
 export function typical0210Bytes(rc = '51'): Buffer {
   return encodeMessage(DIALECTS.ascii, typical0210(rc));
 }
+
+/** The same response as Visa Base I sends it (BCD numerics, EBCDIC text, 1-byte lengths). */
+export function base1_0210Bytes(rc = '51'): Buffer {
+  return encodeMessage(DIALECTS.base1, typical0210(rc));
+}
+
+/**
+ * A Mastercard-style response with composite fields: DE 48 subelements (a transaction category code,
+ * then 42, 84 merchant advice code, 92 CVC2) and BER-TLV EMV data in field 55.
+ */
+export function composite0210Bytes(rc = '51'): Buffer {
+  const m = typical0210(rc);
+  return encodeMessage(DIALECTS.ascii, {
+    mti: m.mti,
+    fields: {
+      ...m.fields,
+      48: { lead: 'R', '42': '210', '61': '00000000', '84': '02', '92': '123' },
+      55: { '9F27': '00', '8A': '3531', '95': '0000008000', '5F2D': '6465656E', '9F36': '0042' },
+    },
+  });
+}

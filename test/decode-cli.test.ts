@@ -226,7 +226,7 @@ describe('resolveDialect', () => {
 
   it('an unknown name or a missing file is a UsageError', () => {
     expect(usage('ebcdic').message).toMatch(
-      /neither a built-in dialect \(ascii, ascii-hex, bcd, iso93-ascii, iso93-bcd\) nor a readable file/,
+      /neither a built-in dialect \(iso87-ascii, ascii-hex, iso87-bcd, iso93-ascii, .*ascii, bcd\) nor a readable file/,
     );
     expect(usage(join(dir, 'missing.json')).message).toMatch(/missing\.json/);
   });
@@ -325,6 +325,20 @@ describe('pos-agent decode (built CLI)', () => {
     expect(objs).toHaveLength(3);
     expect(objs[1]).toMatchObject({ index: 1, error: 'E_TRUNCATED' });
     expect(objs[2]).toMatchObject({ index: 2, response_code: '51' });
+  });
+
+  it('--explain with a dialect file: a table of parts, card data masked', async () => {
+    const file = join(ROOT, 'protocol', 'iso8583', 'dialects', 'jpos-iso87binary.json');
+    const bytes = encodeMessage(resolveDialect(file), msg('05', '000009'));
+    const { code, stdout } = await runCli(
+      ['decode', '--hex', '--dialect', file, '--explain'],
+      bytes.toString('hex'),
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^message 0: MTI 0210, dialect jpos-iso87binary, \d+ bytes/);
+    expect(stdout).toMatch(/\n\s+10\s+9\s+2\s+LL bcd \(1 byte\)\s+bcd n\s+.*476173\*{6}0119\n/);
+    expect(stdout).not.toContain(PAN);
+    expect(stdout).toMatch(/ 35 .*\[redacted\]/);
   });
 
   it('an unknown dialect is bad usage: exit 2 and a message on stderr', async () => {

@@ -79,7 +79,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** ISO 8583 dialect of the host responses: ascii, ascii-hex, bcd, iso93-ascii, iso93-bcd, or a dialect JSON file. */
+    /** ISO 8583 dialect of the host responses: a built-in name (iso87-ascii or ascii, ascii-hex, iso87-bcd or bcd, iso93-ascii, iso93-bcd, iso2003-binary, base24, base1) or a dialect JSON file. */
     dialect: z.string().min(1).default('ascii'),
     simulate: z
       .object({

@@ -2,7 +2,7 @@
  * The `decode` command's engine: ISO 8583 messages from a stream to NDJSON. Binary input is a stream
  * of messages each preceded by a 2-byte big-endian length (and an optional 5-byte TPDU); hex input
  * is one message per line. A bad message yields an error object naming field, offset and reason;
- * the others still decode.
+ * the others still decode. With `explain`, each message is a table of its parts instead.
  */
 import { type Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,11 +13,13 @@ import {
   decodeInto,
   describeMessage,
   dialectFromJson,
+  explainMessage,
   isDialectName,
   MessageView,
 } from '../../protocol/iso8583/index.js';
 import { UsageError } from '../cli/usage-error.js';
 import { FileProblem, parseJsonText, readTextFile, showPath } from '../config/data-file.js';
+import { explainText } from './explain-text.js';
 
 export function resolveDialect(nameOrFile: string): CompiledDialect {
   if (isDialectName(nameOrFile)) return DIALECTS[nameOrFile];
@@ -51,6 +53,8 @@ export interface DecodeOptions {
   lengthPrefix: boolean;
   /** A 5-byte TPDU follows the length prefix. */
   tpdu: boolean;
+  /** A table per message (explain-text.ts) instead of NDJSON: offsets, lengths, encodings, subfields. */
+  explain?: boolean;
 }
 
 export interface DecodeSummary {
@@ -143,6 +147,10 @@ class DecodeTransform extends Transform {
 
   private inputError(reason: string, offset: number): void {
     this.summary.bad++;
+    if (this.opts.explain) {
+      this.batch += `message ${this.index++}: E_INPUT at offset ${offset}: ${reason}\n\n`;
+      return;
+    }
     this.addLine({ index: this.index++, error: 'E_INPUT', field: null, offset, reason });
   }
 
@@ -154,10 +162,13 @@ class DecodeTransform extends Transform {
     const view = this.view;
     if (decodeInto(this.opts.dialect, buf, start, end, view)) {
       this.summary.ok++;
-      this.addLine({ index: this.index++, ...describeMessage(view) });
+      if (this.opts.explain) this.batch += explainText(this.index++, explainMessage(view));
+      else this.addLine({ index: this.index++, ...describeMessage(view) });
     } else {
       this.summary.bad++;
-      this.addLine({ index: this.index++, ...view.error()!.toJSON() });
+      const err = view.error()!;
+      if (this.opts.explain) this.batch += `message ${this.index++}: ${err.message}\n\n`;
+      else this.addLine({ index: this.index++, ...err.toJSON() });
     }
   }
 

@@ -13,31 +13,26 @@
  *   and good input costs little.
  * Every read is bounds-checked against `end`.
  */
+import { allDigits, contentErrCode, contentError } from './content.js';
+import { ebcdicHexVal, hexVal } from './encodings/binary.js';
+import { readPrefix } from './encodings/prefix.js';
 import { DecodeErrorCode as E, FIELD_BITMAP, FIELD_MTI } from './errors.js';
 import {
   byteLen,
-  CHK_DIGITS,
-  CHK_TRACK,
-  CHK_XN,
   type CompiledDialect,
-  ENC_ASCII,
-  ENC_BCD,
   ENC_BINARY,
-  ENC_HEX,
-  ENC_XN_BCD,
+  PK_LENGTH_SHIFT,
+  PK_PREFIX_BYTES_SHIFT,
+  PK_PREFIX_ENC_SHIFT,
 } from './spec.js';
 import { buildPlan, type Plan, planCacheOf, STEP_RUN, STEP_VAR } from './plan.js';
 import type { MessageView } from './view.js';
 
-// ---------------------------------------------------------------------------------------------
-// Shared rules
+/** `limit` of a view whose every field was decoded. */
+const FIELD_LIMIT = 193;
 
-function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 70) return c - 55;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
-}
+// ---------------------------------------------------------------------------------------------
+// Shared rules (content checks: content.ts; length prefixes: encodings/prefix.ts)
 
 // One DataView per underlying ArrayBuffer, cached: the framer hands us the same buffer again and
 // again, so this allocates only when the buffer changes.
@@ -55,114 +50,6 @@ function dataViewOf(buf: Uint8Array): DataView {
   dvBuf = buf;
   dvCached = new DataView(buf.buffer);
   return dvCached;
-}
-
-/** True when buf[p, p+n) are all ASCII digits; four bytes at a time. */
-function allDigits(buf: Uint8Array, dv: DataView, p: number, n: number): boolean {
-  let i = p;
-  const stop4 = p + (n & ~3);
-  const base = buf.byteOffset;
-  for (; i < stop4; i += 4) {
-    // each byte 0x30..0x39: high nibble 3, and low nibble + 6 does not carry into it
-    const x = dv.getUint32(base + i);
-    if ((x & 0xf0f0f0f0) !== 0x30303030 || ((x + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) return false;
-  }
-  const stop = p + n;
-  for (; i < stop; i++) if ((buf[i]! - 48) >>> 0 > 9) return false;
-  return true;
-}
-
-// Result of contentError beyond its return value (module state, no allocation).
-let contentErrCode = 0;
-
-/**
- * Checks a field's data against its content type. Returns -1 when valid, else the offset of the
- * first bad byte (and sets contentErrCode).
- */
-function contentError(
-  spec: number,
-  buf: Uint8Array,
-  dv: DataView,
-  p: number,
-  bl: number,
-  units: number,
-): number {
-  const e = spec & 7;
-  const chk = (spec >>> 3) & 3;
-  if (e === ENC_ASCII) {
-    if (chk === CHK_DIGITS) {
-      if (allDigits(buf, dv, p, bl)) return -1;
-      for (let i = p; i < p + bl; i++) {
-        const c = buf[i]!;
-        if (c < 48 || c > 57) return setErr(E.BadNumeric, i);
-      }
-    } else if (chk === CHK_TRACK) {
-      for (let i = p; i < p + bl; i++) {
-        const c = buf[i]!;
-        if ((c < 48 || c > 57) && c !== 61 && c !== 68) return setErr(E.BadTrack, i);
-      }
-    } else if (chk === CHK_XN) {
-      for (let i = p + 1; i < p + bl; i++) {
-        const c = buf[i]!;
-        if (c < 48 || c > 57) return setErr(E.BadNumeric, i);
-      }
-    }
-    return -1;
-  }
-  if (e === ENC_BCD || e === ENC_XN_BCD) {
-    const q = e === ENC_XN_BCD ? p + 1 : p;
-    const digits = e === ENC_XN_BCD ? units - 1 : units;
-    const odd = (digits & 1) === 1;
-    const padLeft = odd && (spec & 512) !== 0;
-    const track = chk === CHK_TRACK;
-    const total = (digits + 1) & ~1;
-    for (let nib = 0; nib < total; nib++) {
-      const b = buf[q + (nib >> 1)]!;
-      const v = (nib & 1) === 0 ? b >> 4 : b & 15;
-      if (odd && (padLeft ? nib === 0 : nib === total - 1)) {
-        if (v !== 0 && v !== 15) return setErr(E.BadNumeric, q + (nib >> 1));
-      } else if (v > 9 && !(track && v === 13)) {
-        return setErr(track ? E.BadTrack : E.BadNumeric, q + (nib >> 1));
-      }
-    }
-    return -1;
-  }
-  if (e === ENC_HEX) {
-    for (let i = p; i < p + bl; i++) if (hexVal(buf[i]!) < 0) return setErr(E.BadHex, i);
-  }
-  return -1;
-}
-
-function setErr(code: number, offset: number): number {
-  contentErrCode = code;
-  return offset;
-}
-
-/**
- * Reads a length prefix at p. Returns the length in units, -1 if the prefix is not a number.
- * The caller has checked that `pb` bytes are available.
- */
-function readPrefix(spec: number, buf: Uint8Array, p: number, pb: number): number {
-  const pe = (spec >>> 7) & 3;
-  let n = 0;
-  if (pe === 1) {
-    for (let i = 0; i < pb; i++) {
-      const c = buf[p + i]! - 48;
-      if (c < 0 || c > 9) return -1;
-      n = n * 10 + c;
-    }
-  } else if (pe === 2) {
-    for (let i = 0; i < pb; i++) {
-      const b = buf[p + i]!;
-      const hi = b >> 4;
-      const lo = b & 15;
-      if (hi > 9 || lo > 9) return -1;
-      n = n * 100 + hi * 10 + lo;
-    }
-  } else {
-    for (let i = 0; i < pb; i++) n = (n << 8) | buf[p + i]!;
-  }
-  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,9 +84,10 @@ function readHeader(
     p += 2;
   } else {
     if (end - p < 4) return (fail(view, E.Truncated, FIELD_MTI, p, 4, end - p), -1);
+    const zero = d.mtiEbcdic ? 0xf0 : 48;
     let m = 0;
     for (let i = 0; i < 4; i++) {
-      const c = buf[p + i]! - 48;
+      const c = buf[p + i]! - zero;
       if (c < 0 || c > 9) return (fail(view, E.BadMti, FIELD_MTI, p, 0, 0), -1);
       m = m * 10 + c;
     }
@@ -207,21 +95,26 @@ function readHeader(
     p += 4;
   }
 
-  // Primary bitmap, and the secondary when bit 1 is set. A binary bitmap is read in place; a
-  // hex-ASCII one is converted into view.bitmap.
+  // Primary bitmap, the secondary when bit 1 is set, and in a dialect with a tertiary bitmap the
+  // third when bit 65 is set (all three one after the other). A binary bitmap is read in place; a
+  // hex one (ASCII or EBCDIC characters) is converted into view.bitmap.
   let n = 8;
   if (d.bitmapHex) {
     const bm = view.bitmap;
+    const ebcdic = d.bitmapEbcdic;
     for (let part = 0; part * 8 < n; part++) {
       if (end - p < 16) return (fail(view, E.Truncated, FIELD_BITMAP, p, 16, end - p), -1);
       for (let i = 0; i < 8; i++) {
-        const hi = hexVal(buf[p + 2 * i]!);
-        const lo = hexVal(buf[p + 2 * i + 1]!);
+        const c0 = buf[p + 2 * i]!;
+        const c1 = buf[p + 2 * i + 1]!;
+        const hi = ebcdic ? ebcdicHexVal(c0) : hexVal(c0);
+        const lo = ebcdic ? ebcdicHexVal(c1) : hexVal(c1);
         if (hi < 0 || lo < 0) return (fail(view, E.BadHex, FIELD_BITMAP, p + 2 * i, 0, 0), -1);
         bm[part * 8 + i] = (hi << 4) | lo;
       }
       p += 16;
       if (part === 0 && (bm[0]! & 0x80) !== 0) n = 16;
+      else if (part === 1 && d.tertiary && (bm[8]! & 0x80) !== 0) n = 24;
     }
     view.bmBuf = bm;
     view.bmOff = 0;
@@ -230,12 +123,17 @@ function readHeader(
     if ((buf[p]! & 0x80) !== 0) {
       n = 16;
       if (end - p < 16) return (fail(view, E.Truncated, FIELD_BITMAP, p + 8, 8, end - p - 8), -1);
+      if (d.tertiary && (buf[p + 8]! & 0x80) !== 0) {
+        n = 24;
+        if (end - p < 24) return (fail(view, E.Truncated, FIELD_BITMAP, p + 16, 8, end - p - 16), -1);
+      }
     }
     view.bmBuf = buf;
     view.bmOff = p;
     p += n;
   }
   view.bmBytes = n;
+  view.skip65 = d.tertiary;
   return p;
 }
 
@@ -249,14 +147,25 @@ function planFor(d: CompiledDialect, bm: Uint8Array, off: number, n: number): Pl
   const base = bm.byteOffset + off;
   const k0 = dv.getInt32(base);
   const k1 = dv.getInt32(base + 4);
-  const k2 = n === 16 ? dv.getInt32(base + 8) : 0;
-  const k3 = n === 16 ? dv.getInt32(base + 12) : 0;
+  const k2 = n >= 16 ? dv.getInt32(base + 8) : 0;
+  const k3 = n >= 16 ? dv.getInt32(base + 12) : 0;
+  const k4 = n === 24 ? dv.getInt32(base + 16) : 0;
+  const k5 = n === 24 ? dv.getInt32(base + 20) : 0;
   const plans = cache.plans;
   for (let i = 0; i < plans.length; i++) {
     const pl = plans[i]!;
-    if (pl.k0 === k0 && pl.k1 === k1 && pl.k2 === k2 && pl.k3 === k3 && pl.bytes === n) return pl;
+    if (
+      pl.k0 === k0 &&
+      pl.k1 === k1 &&
+      pl.k2 === k2 &&
+      pl.k3 === k3 &&
+      pl.k4 === k4 &&
+      pl.k5 === k5 &&
+      pl.bytes === n
+    )
+      return pl;
   }
-  const plan = buildPlan(d, bm, off, n, k0, k1, k2, k3);
+  const plan = buildPlan(d, bm, off, n, [k0, k1, k2, k3, k4, k5]);
   cache.add(plan);
   return plan;
 }
@@ -291,10 +200,10 @@ function fastWalk(d: CompiledDialect, buf: Uint8Array, p: number, end: number, v
       // [STEP_VAR, f, spec, stepIndex]
       const f = ops[i + 1]!;
       const spec = ops[i + 2]!;
-      const pb = (spec >>> 5) & 3;
+      const pb = (spec >>> PK_PREFIX_BYTES_SHIFT) & 7;
       if (end - p < pb) return false;
-      const units = readPrefix(spec, buf, p, pb);
-      if (units < 0 || units > spec >>> 12) return false;
+      const units = readPrefix((spec >>> PK_PREFIX_ENC_SHIFT) & 7, buf, p, pb);
+      if (units < 0 || units > spec >>> PK_LENGTH_SHIFT) return false;
       p += pb;
       const bl = byteLen(spec & 7, units);
       if (end - p < bl) return false;
@@ -320,17 +229,19 @@ function exactWalk(d: CompiledDialect, buf: Uint8Array, p: number, end: number, 
   const bm = view.bmBuf;
   const bmOff = view.bmOff;
   let lastField = FIELD_BITMAP; // trailing bytes are reported against the last field decoded
-  for (let f = 2; f <= view.bmBytes * 8; f++) {
+  const top = view.bmBytes * 8;
+  for (let f = 2; f <= top; f++) {
     if ((bm[bmOff + ((f - 1) >> 3)]! & (0x80 >> ((f - 1) & 7))) === 0) continue;
+    if (f === 65 && d.tertiary) continue; // the third bitmap's bit
     const spec = d.packed[f]!;
     const e = spec & 7;
     if (e === 0) return fail(view, E.UnknownField, f, p, 0, 0);
-    const max = spec >>> 12;
+    const max = spec >>> PK_LENGTH_SHIFT;
     let units = max;
-    const pb = (spec >>> 5) & 3;
+    const pb = (spec >>> PK_PREFIX_BYTES_SHIFT) & 7;
     if (pb !== 0) {
       if (end - p < pb) return fail(view, E.Truncated, f, p, pb, end - p);
-      units = readPrefix(spec, buf, p, pb);
+      units = readPrefix((spec >>> PK_PREFIX_ENC_SHIFT) & 7, buf, p, pb);
       if (units < 0) return fail(view, E.BadLength, f, p, -1, 0);
       if (units > max) return fail(view, E.BadLength, f, p, units, max);
       p += pb;
@@ -346,10 +257,10 @@ function exactWalk(d: CompiledDialect, buf: Uint8Array, p: number, end: number, 
   }
   if (p !== end) {
     fail(view, E.Trailing, lastField, p, end - p, 0);
-    view.limit = 129; // every field decoded; the bytes after them are the problem
+    view.limit = FIELD_LIMIT; // every field decoded; the bytes after them are the problem
     return false;
   }
-  view.limit = 129;
+  view.limit = FIELD_LIMIT;
   return true;
 }
 
@@ -377,7 +288,7 @@ export function decodeInto(
   if (p < 0) return false;
   if (end > buf.length) end = buf.length;
   if (fastWalk(d, buf, p, end, view)) {
-    view.limit = 129;
+    view.limit = FIELD_LIMIT;
     return true;
   }
   return exactWalk(d, buf, p, end, view);

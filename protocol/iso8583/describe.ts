@@ -13,7 +13,7 @@
  */
 import { scrubPans } from '../card/pan.js';
 import { hasTrackShape } from '../card/track.js';
-import { ENC_BINARY, ENC_HEX } from './spec.js';
+import { ENC_BINARY, ENC_EBCDIC_HEX, ENC_HEX } from './spec.js';
 import { holdsCardDataTag, SAFE_EMV_LENGTHS, TlvReader, tagHex } from './tlv.js';
 import type { MessageView } from './view.js';
 
@@ -78,6 +78,18 @@ function binaryOut(bytes: Buffer): string {
   return carriesPan(hex) || carriesPan(bytes.toString('latin1')) ? REDACTED : hex;
 }
 
+/**
+ * A value read out of a message, for output: binary data (given as hex) withheld when it holds a
+ * PAN, text with control characters or misplaced secrets withheld, PANs in text masked. The same
+ * rules describeMessage applies to a field; the explain view applies them to subfields.
+ */
+export function safeOutput(value: string, binary: boolean): string {
+  if (binary) return binaryOut(Buffer.from(value, 'hex'));
+  if (CONTROL.test(value)) return REDACTED;
+  const masked = scrubPans(value);
+  return misplacedSecret(value, masked) ? REDACTED : masked;
+}
+
 export function describeMessage(view: MessageView): DescribedMessage {
   const fields: DescribedMessage['fields'] = {};
   const names: Record<string, string> = {};
@@ -107,14 +119,9 @@ export function describeMessage(view: MessageView): DescribedMessage {
     }
     const value = view.get(f) ?? '';
     const enc = d?.enc[f];
-    if (enc === ENC_BINARY || enc === ENC_HEX) fields[f] = binaryOut(Buffer.from(value, 'hex'));
     // control bytes in text are binary data in the wrong place (a misframed message): withheld,
     // also because JSON writes them as \u00XX, digits that could complete a PAN
-    else if (CONTROL.test(value)) fields[f] = REDACTED;
-    else {
-      const masked = scrubPans(value);
-      fields[f] = misplacedSecret(value, masked) ? REDACTED : masked;
-    }
+    fields[f] = safeOutput(value, enc === ENC_BINARY || enc === ENC_HEX || enc === ENC_EBCDIC_HEX);
   }
   return { mti: view.mti(), fields, names, response_code: view.get(39) ?? null };
 }

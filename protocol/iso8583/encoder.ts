@@ -1,58 +1,77 @@
 /**
  * ISO 8583 encoder for every dialect. Used by the simulator, tests and tools, not on the hot path:
  * written for clarity. Values are strings (digits for numeric fields, text for text fields, hex for
- * binary fields) or byte arrays for binary fields. A value that does not fit its spec throws
- * EncodeError: that is a caller bug, not bad wire data.
+ * binary fields) or byte arrays for binary fields; a composite field (composite.ts) also takes an
+ * object of subfield values keyed by subfield number or tag ("lead" and "header" for those parts),
+ * or its bytes as they are. A value that does not fit its spec throws EncodeError: that is a caller
+ * bug, not bad wire data.
  */
+import {
+  type BitmapSubfieldsSpec,
+  type CompositeSpec,
+  type PositionalSpec,
+  type SubfieldSpec,
+  type TlvSpec,
+} from './composite.js';
+import { asciiBytes } from './encodings/ascii.js';
+import { bcdPack } from './encodings/bcd.js';
+import { hexChars } from './encodings/binary.js';
+import { codePageIndex, ebcdicBytes } from './encodings/ebcdic.js';
+import { defaultPadding, pad } from './encodings/padding.js';
+import { prefixMax, writePrefix } from './encodings/prefix.js';
 import { EncodeError } from './errors.js';
 import type { CompiledDialect, FieldSpec } from './spec.js';
+
+/** Subfield values of a composite field. */
+export type SubfieldValues = Readonly<Record<string, string | Uint8Array>>;
+export type FieldValue = string | Uint8Array | SubfieldValues;
 
 export interface IsoMessage {
   /** Four digits, e.g. "0210". */
   mti: string;
-  fields: Readonly<Record<number, string | Uint8Array>>;
+  fields: Readonly<Record<number, FieldValue>>;
 }
 
 const DIGITS = /^[0-9]*$/;
 const TRACK = /^[0-9=D]*$/;
 const HEXRE = /^(?:[0-9a-fA-F]{2})*$/;
 
-function bcd(digits: string, padLeft: boolean, field: number): Buffer {
-  const s = digits.length % 2 === 1 ? (padLeft ? `0${digits}` : `${digits}0`) : digits;
-  const out = Buffer.alloc(s.length / 2);
-  for (let i = 0; i < s.length; i += 2) {
-    const hi = nibble(s.charCodeAt(i), field);
-    const lo = nibble(s.charCodeAt(i + 1), field);
-    out[i / 2] = (hi << 4) | lo;
-  }
+type Spec = FieldSpec | SubfieldSpec;
+
+function bcd(digits: string, spec: Pick<Spec, 'pad' | 'fill'>, field: number): Buffer {
+  const out = bcdPack(digits, spec.pad, spec.fill ?? '0');
+  if (out === null) throw new EncodeError(field, 'not a BCD digit');
   return out;
 }
 
-function nibble(c: number, field: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c === 61 || c === 68) return 13; // '=' or 'D' in track data
-  throw new EncodeError(field, 'not a BCD digit');
+/** Text in the field's character set. */
+function chars(v: string, spec: Spec, field: number): Buffer {
+  const out =
+    spec.encoding === 'ebcdic' ? ebcdicBytes(v, codePageIndex(spec.codePage ?? '037')) : asciiBytes(v);
+  if (out === null) throw new EncodeError(field, 'value is not single-byte text');
+  return out;
 }
 
-function prefixBytes(spec: FieldSpec, units: number): Buffer {
-  if (spec.prefix === 0) return Buffer.alloc(0);
-  const max = spec.prefix === 2 ? 99 : 999;
-  if (units > max)
-    throw new EncodeError(0, `length ${units} does not fit an L${'L'.repeat(spec.prefix - 1)} prefix`);
-  switch (spec.prefixEncoding) {
-    case 'ascii':
-      return Buffer.from(String(units).padStart(spec.prefix, '0'), 'latin1');
-    case 'bcd':
-      return bcd(String(units).padStart(spec.prefix === 2 ? 2 : 4, '0'), true, 0);
-    default:
-      return spec.prefix === 2 ? Buffer.from([units]) : Buffer.from([units >> 8, units & 255]);
-  }
+function isBytes(v: FieldValue): v is Uint8Array {
+  return v instanceof Uint8Array;
 }
 
-export function encodeField(spec: FieldSpec, field: number, value: string | Uint8Array): Buffer {
+export function encodeField(spec: Spec, field: number, value: FieldValue): Buffer {
   let data: Buffer;
   let units: number;
-  if (spec.type === 'b') {
+  const sub = (spec as FieldSpec).subfields;
+  if (sub && !isBytes(value) && typeof value !== 'string') {
+    data = encodeComposite(sub, field, value);
+    units = data.length;
+    if (spec.prefix === 0 && units !== spec.length)
+      throw new EncodeError(field, `fixed composite field needs ${spec.length} bytes, got ${units}`);
+  } else if (typeof value !== 'string' && !isBytes(value)) {
+    throw new EncodeError(field, 'subfield values for a field without subfields');
+  } else if (sub && isBytes(value) && spec.type !== 'b') {
+    // a composite text field given as its bytes: written as they are
+    data = Buffer.from(value);
+    units = data.length;
+  } else if (spec.type === 'b') {
     let bytes: Buffer;
     if (typeof value === 'string') {
       if (!HEXRE.test(value)) throw new EncodeError(field, 'binary value must be an even-length hex string');
@@ -61,14 +80,20 @@ export function encodeField(spec: FieldSpec, field: number, value: string | Uint
     units = bytes.length;
     if (spec.prefix === 0 && units !== spec.length)
       throw new EncodeError(field, `fixed binary field needs ${spec.length} bytes, got ${units}`);
-    data = spec.encoding === 'hex' ? Buffer.from(bytes.toString('hex').toUpperCase(), 'latin1') : bytes;
+    data =
+      spec.encoding === 'hex'
+        ? hexChars(bytes, false)
+        : spec.encoding === 'ebcdic-hex'
+          ? hexChars(bytes, true)
+          : bytes;
   } else {
     if (typeof value !== 'string') throw new EncodeError(field, 'text field needs a string value');
     let v = value;
     if (spec.prefix === 0) {
       if (v.length > spec.length) throw new EncodeError(field, `value longer than ${spec.length}`);
-      // fixed fields: numerics are zero-padded on the left, text space-padded on the right
-      v = spec.type === 'n' ? v.padStart(spec.length, '0') : v.padEnd(spec.length, ' ');
+      v = pad(v, spec.length, (spec as FieldSpec).padding ?? defaultPadding(spec.type));
+      if (v.length !== spec.length)
+        throw new EncodeError(field, `fixed field needs ${spec.length} characters`);
     }
     units = v.length;
     if (spec.type === 'n' && !DIGITS.test(v)) throw new EncodeError(field, 'numeric field needs digits');
@@ -78,17 +103,103 @@ export function encodeField(spec: FieldSpec, field: number, value: string | Uint
     if (spec.encoding === 'bcd') {
       data =
         spec.type === 'xn'
-          ? Buffer.concat([Buffer.from(v.slice(0, 1), 'latin1'), bcd(v.slice(1), spec.pad === 'left', field)])
-          : bcd(v, spec.pad === 'left', field);
-    } else {
-      data = Buffer.from(v, 'latin1');
-      if (data.length !== v.length || /[^\x00-\xff]/.test(v))
-        throw new EncodeError(field, 'value is not single-byte text');
-    }
+          ? v.length === 0
+            ? Buffer.alloc(0)
+            : Buffer.concat([
+                chars(v.slice(0, 1), { ...spec, encoding: 'ascii' }, field),
+                bcd(v.slice(1), spec, field),
+              ])
+          : bcd(v, spec, field);
+    } else data = chars(v, spec, field);
   }
   if (units > spec.length) throw new EncodeError(field, `length ${units} exceeds maximum ${spec.length}`);
-  return Buffer.concat([prefixBytes(spec, units), data]);
+  if (spec.prefix !== 0 && units > prefixMax(spec.prefixEncoding, spec.prefix))
+    throw new EncodeError(field, `length ${units} does not fit an ${'L'.repeat(spec.prefix)} prefix`);
+  return Buffer.concat([writePrefix(spec.prefixEncoding, spec.prefix, units), data]);
 }
+
+function subValue(values: SubfieldValues, key: string, field: number): string | Uint8Array {
+  const v = values[key]!;
+  if (typeof v !== 'string' && !isBytes(v)) throw new EncodeError(field, `subfield ${key}: bad value`);
+  return v;
+}
+
+function rawBytes(v: string | Uint8Array, spec: TlvSpec | BitmapSubfieldsSpec): Buffer {
+  if (isBytes(v)) return Buffer.from(v);
+  if (spec.kind === 'tlv' && spec.format === 'ebcdic')
+    return ebcdicBytes(v, codePageIndex(spec.codePage ?? '037'))!;
+  return Buffer.from(v, 'latin1');
+}
+
+/** The bytes of a composite field from its subfield values. */
+export function encodeComposite(spec: CompositeSpec, field: number, values: SubfieldValues): Buffer {
+  if (spec.kind === 'tlv') return encodeTlv(spec, field, values);
+  const parts: Buffer[] = [];
+  const ids = Object.keys(values)
+    .filter((k) => k !== 'header')
+    .map(Number)
+    .sort((a, b) => a - b);
+  for (const id of ids)
+    if (!spec.fields[id]) throw new EncodeError(field, `subfield ${id} is not defined for this field`);
+  if (spec.kind === 'positional') {
+    const p: PositionalSpec = spec;
+    const last = ids.length === 0 ? 0 : ids[ids.length - 1]!;
+    for (const k of Object.keys(p.fields)
+      .map(Number)
+      .sort((a, b) => a - b)) {
+      if (k > last) break;
+      if (values[k] === undefined)
+        throw new EncodeError(field, `subfield ${k} is missing before subfield ${last}`);
+      parts.push(encodeField(p.fields[k]!, field, subValue(values, String(k), field)));
+    }
+    return Buffer.concat(parts);
+  }
+  const header = Buffer.alloc(spec.header ?? 0);
+  if (values.header !== undefined) rawBytes(subValue(values, 'header', field), spec).copy(header);
+  const bitmap = Buffer.alloc(spec.bitmapBytes);
+  for (const id of ids) {
+    bitmap[(id - 1) >> 3]! |= 0x80 >> ((id - 1) & 7);
+    parts.push(encodeField(spec.fields[id]!, field, subValue(values, String(id), field)));
+  }
+  const bm = spec.bitmap === 'binary' ? bitmap : hexChars(bitmap, spec.bitmap === 'ebcdic');
+  return Buffer.concat([header, bm, ...parts]);
+}
+
+function encodeTlv(spec: TlvSpec, field: number, values: SubfieldValues): Buffer {
+  const parts: Buffer[] = [];
+  const lead = spec.lead ?? 0;
+  if (lead > 0) {
+    const v = values.lead === undefined ? ' '.repeat(lead) : subValue(values, 'lead', field);
+    const b = rawBytes(v, spec);
+    if (b.length !== lead) throw new EncodeError(field, `lead needs ${lead} bytes`);
+    parts.push(b);
+  }
+  for (const [tag, v0] of Object.entries(values)) {
+    if (tag === 'lead') continue;
+    const v = subValue(values, tag, field);
+    if (spec.format === 'ber') {
+      if (!/^(?:[0-9A-Fa-f]{2}){1,3}$/.test(tag)) throw new EncodeError(field, `tag ${tag} is not hex`);
+      const value = typeof v0 === 'string' ? Buffer.from(v0, 'hex') : Buffer.from(v);
+      const n = value.length;
+      const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 255];
+      parts.push(Buffer.from(tag, 'hex'), Buffer.from(len), value);
+    } else {
+      const tl = spec.tagLength ?? 2;
+      const ld = spec.lengthDigits ?? 2;
+      if (tag.length !== tl) throw new EncodeError(field, `tag ${tag} is not ${tl} characters`);
+      const value = rawBytes(v, spec);
+      const n = value.length + (spec.lengthIncludesTag ? tl : 0);
+      if (n > 10 ** ld - 1) throw new EncodeError(field, `tag ${tag}: value too long`);
+      const len = String(n).padStart(ld, '0');
+      const head = spec.layout === 'length-tag' ? `${len}${tag}` : `${tag}${len}`;
+      parts.push(rawBytes(head, spec), value);
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+const BITMAP_BIT_SECONDARY = 1;
+const BITMAP_BIT_TERTIARY = 65;
 
 /** Encodes a message (MTI, bitmap, fields in order). No link header. */
 export function encodeMessage(d: CompiledDialect, msg: IsoMessage): Buffer {
@@ -98,17 +209,24 @@ export function encodeMessage(d: CompiledDialect, msg: IsoMessage): Buffer {
     .filter((n) => msg.fields[n] !== undefined)
     .sort((a, b) => a - b);
   for (const id of ids) {
-    if (!Number.isInteger(id) || id < 2 || id > 128) throw new EncodeError(id, 'field number must be 2..128');
+    if (!Number.isInteger(id) || id < 2 || id > d.maxField)
+      throw new EncodeError(id, `field number must be 2..${d.maxField}`);
     if (!d.specs[id]) throw new EncodeError(id, `dialect ${d.name} does not define this field`);
   }
-  const secondary = ids.some((id) => id > 64);
-  const bitmap = Buffer.alloc(secondary ? 16 : 8);
-  if (secondary) bitmap[0]! |= 0x80;
-  for (const id of ids) bitmap[(id - 1) >> 3]! |= 0x80 >> ((id - 1) & 7);
+  const top = ids.length === 0 ? 0 : ids[ids.length - 1]!;
+  const bytes = top > 128 ? 24 : top > 64 ? 16 : 8;
+  const bitmap = Buffer.alloc(bytes);
+  const set = (f: number): void => {
+    bitmap[(f - 1) >> 3]! |= 0x80 >> ((f - 1) & 7);
+  };
+  if (bytes >= 16) set(BITMAP_BIT_SECONDARY);
+  if (bytes === 24) set(BITMAP_BIT_TERTIARY);
+  for (const id of ids) set(id);
 
   const parts: Buffer[] = [];
-  parts.push(d.mtiBcd ? bcd(msg.mti, true, 0) : Buffer.from(msg.mti, 'latin1'));
-  parts.push(d.bitmapHex ? Buffer.from(bitmap.toString('hex').toUpperCase(), 'latin1') : bitmap);
+  if (d.mtiBcd) parts.push(bcd(msg.mti, { pad: 'left' }, 0));
+  else parts.push(d.mtiEbcdic ? ebcdicBytes(msg.mti, 0)! : Buffer.from(msg.mti, 'latin1'));
+  parts.push(d.bitmapHex ? hexChars(bitmap, d.bitmapEbcdic) : bitmap);
   for (const id of ids) parts.push(encodeField(d.specs[id]!, id, msg.fields[id]!));
   return Buffer.concat(parts);
 }

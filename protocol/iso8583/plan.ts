@@ -13,7 +13,18 @@
  *   STEP_VAR, field, spec, stepIndex
  *   0, field                       (the bitmap names a field the dialect does not define)
  */
-import { byteLen, CHK_DIGITS, CHK_NONE, type CompiledDialect, ENC_ASCII, ENC_BINARY } from './spec.js';
+import {
+  byteLen,
+  CHK_DIGITS,
+  CHK_NONE,
+  type CompiledDialect,
+  ENC_ASCII,
+  ENC_BINARY,
+  ENC_EBCDIC,
+  FIELD_SLOTS,
+  PK_LENGTH_SHIFT,
+  PK_PREFIX_BYTES_SHIFT,
+} from './spec.js';
 
 export const STEP_VAR = 1;
 export const STEP_RUN = 2;
@@ -25,6 +36,8 @@ export class Plan {
     readonly k1: number,
     readonly k2: number,
     readonly k3: number,
+    readonly k4: number,
+    readonly k5: number,
     readonly bytes: number,
     readonly ops: Int32Array,
     /** Per field: index of the step that holds it (-1 when absent). */
@@ -78,15 +91,12 @@ export function buildPlan(
   bm: Uint8Array,
   off: number,
   n: number,
-  k0: number,
-  k1: number,
-  k2: number,
-  k3: number,
+  keys: readonly number[],
 ): Plan {
   const ops: number[] = [];
-  const fieldStep = new Int16Array(129).fill(-1);
-  const fieldRel = new Int32Array(129);
-  const fieldUnits = new Int32Array(129).fill(-1);
+  const fieldStep = new Int16Array(FIELD_SLOTS).fill(-1);
+  const fieldRel = new Int32Array(FIELD_SLOTS);
+  const fieldUnits = new Int32Array(FIELD_SLOTS).fill(-1);
   let steps = 0;
   let run: RunField[] = [];
   let runBytes = 0;
@@ -103,7 +113,7 @@ export function buildPlan(
         if (last >= 0 && ranges[last]! + ranges[last + 1]! === r.rel)
           ranges[last + 1] = ranges[last + 1]! + r.units;
         else ranges.push(r.rel, r.units);
-      } else if (!(e === ENC_BINARY || (e === ENC_ASCII && chk === CHK_NONE))) {
+      } else if (!(e === ENC_BINARY || ((e === ENC_ASCII || e === ENC_EBCDIC) && chk === CHK_NONE))) {
         other.push(r.spec, r.rel, r.units);
       }
     }
@@ -114,14 +124,15 @@ export function buildPlan(
 
   for (let f = 2; f <= n * 8; f++) {
     if ((bm[off + ((f - 1) >> 3)]! & (0x80 >> ((f - 1) & 7))) === 0) continue;
+    if (f === 65 && d.tertiary) continue; // the third bitmap's bit
     const spec = d.packed[f]!;
     if ((spec & 7) === 0) {
       flush();
       ops.push(0, f);
       break;
     }
-    if (((spec >>> 5) & 3) === 0) {
-      const units = spec >>> 12;
+    if (((spec >>> PK_PREFIX_BYTES_SHIFT) & 7) === 0) {
+      const units = spec >>> PK_LENGTH_SHIFT;
       fieldStep[f] = steps; // the run being built gets this index when flushed
       fieldRel[f] = runBytes;
       fieldUnits[f] = units;
@@ -134,5 +145,6 @@ export function buildPlan(
     }
   }
   flush();
-  return new Plan(k0, k1, k2, k3, n, Int32Array.from(ops), fieldStep, fieldRel, fieldUnits);
+  const [k0, k1, k2, k3, k4, k5] = keys as [number, number, number, number, number, number];
+  return new Plan(k0, k1, k2, k3, k4, k5, n, Int32Array.from(ops), fieldStep, fieldRel, fieldUnits);
 }

@@ -9,6 +9,7 @@
 import { createHmac } from 'node:crypto';
 import { cardBrand, maskPan } from '../card/pan.js';
 import { DecodeError, decodeErrorName } from './errors.js';
+import { ebcdicToLatin1 } from './encodings/ebcdic.js';
 import type { Plan } from './plan.js';
 import {
   byteLen,
@@ -16,11 +17,10 @@ import {
   ENC_ASCII,
   ENC_BCD,
   ENC_BINARY,
-  ENC_HEX,
-  ENC_XN_BCD,
+  ENC_EBCDIC,
+  FIELD_SLOTS,
 } from './spec.js';
-
-const HEX = '0123456789ABCDEF';
+import { rawText } from './text.js';
 
 export class MessageView {
   /** Buffer of the last decode (not copied). */
@@ -30,13 +30,15 @@ export class MessageView {
   dialect: CompiledDialect | null = null;
   /** MTI as a number (e.g. 210 for "0210"); -1 when not decoded. */
   mtiNum = -1;
-  /** Scratch for a hex-ASCII bitmap converted to binary. */
-  readonly bitmap = new Uint8Array(16);
+  /** Scratch for a hex bitmap converted to binary (up to three bitmaps). */
+  readonly bitmap = new Uint8Array(24);
   /** Where the binary bitmap is: in the message itself, or in `bitmap` for hex dialects. */
   bmBuf: Uint8Array = this.bitmap;
   bmOff = 0;
-  /** 8, or 16 with a secondary bitmap. */
+  /** 8, 16 with a secondary bitmap, 24 with a tertiary one. */
   bmBytes = 8;
+  /** Bit 65 announces the tertiary bitmap (not a field) in this view's dialect. */
+  skip65 = false;
   /**
    * Presence comes from the bitmap; after a failed decode only fields below `limit` are valid.
    * Per field the decoder stores just two numbers: where its data starts and its length in units.
@@ -49,9 +51,9 @@ export class MessageView {
    * layout[2f+1] its length in units (digits, characters or bytes).
    */
   plan: Plan | null = null;
-  readonly stepBase = new Int32Array(130);
-  readonly varUnits = new Int32Array(129);
-  readonly layout = new Int32Array(2 * 129);
+  readonly stepBase = new Int32Array(FIELD_SLOTS + 1);
+  readonly varUnits = new Int32Array(FIELD_SLOTS);
+  readonly layout = new Int32Array(2 * FIELD_SLOTS);
 
   /** Offset of a present field's data in `buf`. */
   offsetOf(field: number): number {
@@ -100,14 +102,15 @@ export class MessageView {
       field >= 2 &&
       field < this.limit &&
       (field - 1) >> 3 < this.bmBytes &&
-      (this.bmBuf[this.bmOff + ((field - 1) >> 3)]! & (0x80 >> ((field - 1) & 7))) !== 0
+      (this.bmBuf[this.bmOff + ((field - 1) >> 3)]! & (0x80 >> ((field - 1) & 7))) !== 0 &&
+      !(field === 65 && this.skip65)
     );
   }
 
   /** Field numbers present, in order (allocates; for output, not the hot path). */
   fieldNumbers(): number[] {
     const out: number[] = [];
-    for (let f = 2; f <= 128; f++) if (this.has(f)) out.push(f);
+    for (let f = 2; f <= this.bmBytes * 8; f++) if (this.has(f)) out.push(f);
     return out;
   }
 
@@ -166,6 +169,11 @@ export class MessageView {
       for (let i = 0; i < n; i++) this.scratch[i] = this.buf[o + i]!;
       return n;
     }
+    if (enc === ENC_EBCDIC) {
+      const cp = this.dialect.codePage[field]!;
+      for (let i = 0; i < n; i++) this.scratch[i] = ebcdicToLatin1(this.buf[o + i]!, cp);
+      return n;
+    }
     if (enc === ENC_BCD) {
       const padLeft = (n & 1) === 1 && this.dialect.padLeft[field] === 1;
       let nib = padLeft ? 1 : 0;
@@ -189,9 +197,10 @@ export class MessageView {
     const n = this.unitsOf(field);
     if (n > 15) return -1;
     let v = 0;
-    if (enc === ENC_ASCII) {
+    if (enc === ENC_ASCII || enc === ENC_EBCDIC) {
+      const zero = enc === ENC_ASCII ? 48 : 0xf0;
       for (let i = 0; i < n; i++) {
-        const d = this.buf[o + i]! - 48;
+        const d = this.buf[o + i]! - zero;
         if (d < 0 || d > 9) return -1;
         v = v * 10 + d;
       }
@@ -274,51 +283,6 @@ export class MessageView {
   /** Decodes a field to a string without the card-data rules. Internal to the boundary. */
   private rawString(field: number): string {
     const d = this.dialect!;
-    const o = this.offsetOf(field);
-    const n = this.unitsOf(field);
-    const bl = this.byteLength(field);
-    const buf = this.buf;
-    switch (d.enc[field]) {
-      case ENC_ASCII: {
-        let s = '';
-        for (let i = 0; i < bl; i++) s += String.fromCharCode(buf[o + i]!);
-        return s;
-      }
-      case ENC_HEX: {
-        let s = '';
-        for (let i = 0; i < bl; i++) s += String.fromCharCode(buf[o + i]!).toUpperCase();
-        return s;
-      }
-      case ENC_BINARY: {
-        let s = '';
-        for (let i = 0; i < bl; i++) {
-          const b = buf[o + i]!;
-          s += HEX[b >> 4]! + HEX[b & 15]!;
-        }
-        return s;
-      }
-      case ENC_BCD:
-        return bcdDigits(buf, o, n, (n & 1) === 1 && d.padLeft[field] === 1);
-      case ENC_XN_BCD:
-        // an empty variable amount has no sign byte: read nothing
-        if (n === 0) return '';
-        return (
-          String.fromCharCode(buf[o]!) +
-          bcdDigits(buf, o + 1, n - 1, ((n - 1) & 1) === 1 && d.padLeft[field] === 1)
-        );
-      default:
-        return '';
-    }
+    return rawText(d.packed[field]!, d.codePage[field]!, this.buf, this.offsetOf(field), this.unitsOf(field));
   }
-}
-
-function bcdDigits(buf: Uint8Array, o: number, n: number, padLeft: boolean): string {
-  let s = '';
-  let nib = padLeft ? 1 : 0;
-  for (let i = 0; i < n; i++, nib++) {
-    const b = buf[o + (nib >> 1)]!;
-    const d = (nib & 1) === 0 ? b >> 4 : b & 15;
-    s += d === 13 ? '=' : HEX[d]!;
-  }
-  return s;
 }

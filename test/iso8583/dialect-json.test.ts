@@ -167,7 +167,7 @@ describe('dialectFromJson: invalid dialects name the path', () => {
       { name: 'x', fields: { 48: { length: 2.5 } } },
       /^dialect fields\.48\.length: /,
     ],
-    ['field prefix 1', { name: 'x', fields: { 48: { prefix: 1 } } }, /^dialect fields\.48\.prefix: /],
+    ['field prefix 7', { name: 'x', fields: { 48: { prefix: 7 } } }, /^dialect fields\.48\.prefix: /],
     ['field pad', { name: 'x', fields: { 22: { pad: 'middle' } } }, /^dialect fields\.22\.pad: /],
     [
       'field sensitivity',

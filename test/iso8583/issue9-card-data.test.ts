@@ -120,7 +120,13 @@ describe('issue 9 item 2: the free-text PAN scrubber and fields 14 and 48', () =
       const view = new MessageView();
       const bytes = encodeMessage(d, {
         mti: '0210',
-        fields: { 14: '2512', 39: '05', 48: 'R92003123', 52: hex('0123456789ABCDEF') },
+        // field 48 is binary in Visa Base I
+        fields: {
+          14: '2512',
+          39: '05',
+          48: d.specs[48]!.type === 'b' ? Buffer.from('R92003123') : 'R92003123',
+          52: hex('0123456789ABCDEF'),
+        },
       });
       expect(decodeInto(d, bytes, 0, bytes.length, view), d.name).toBe(true);
       const desc = describeMessage(view);

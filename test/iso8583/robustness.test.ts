@@ -21,10 +21,12 @@ import {
   DIALECTS,
   decodeInto,
   describeMessage,
+  dialectFromJson,
   encodeMessage,
   type FieldDef,
   ISO8583_1987_FIELDS,
   MessageView,
+  SubfieldReader,
 } from '../../protocol/iso8583/index.js';
 import { typical0210 } from '../../scripts/sample-messages.js';
 import { messageArb, rng } from './gen.js';
@@ -53,31 +55,58 @@ const PARTIAL = compileDialect({
   ) as Record<number, FieldDef>,
 });
 
-const ALL: CompiledDialect[] = [DIALECTS.ascii, DIALECTS['ascii-hex'], DIALECTS.bcd, PARTIAL];
+// the EBCDIC ISO 93 packager translated from jPOS: EBCDIC MTI, bitmap, prefixes and text, and
+// bitmapped subfields behind a header in 44, 48 and 55
+const EBCDIC93 = dialectFromJson(
+  JSON.parse(
+    readFileSync(join(VECTORS, '../../../protocol/iso8583/dialects/jpos-iso93ebcdic-custom.json'), 'utf8'),
+  ),
+);
+const ALL: CompiledDialect[] = [
+  DIALECTS.ascii,
+  DIALECTS['ascii-hex'],
+  DIALECTS.bcd,
+  PARTIAL,
+  DIALECTS['iso2003-binary'],
+  DIALECTS.base24,
+  DIALECTS.base1,
+  EBCDIC93,
+];
 
 function corpus(d: CompiledDialect): Buffer[] {
   const out: Buffer[] = [];
   const t = typical0210('05');
-  const fields: Record<number, string | Uint8Array> = { ...t.fields };
+  const fields = { ...t.fields } as Record<number, string | Uint8Array>;
   // field 55 is text (hex characters) in ascii-hex; ascii-partial lacks field 7
   if (d.specs[55]!.type !== 'b')
     fields[55] = Buffer.from(fields[55] as Uint8Array)
       .toString('hex')
       .toUpperCase();
   if (d.name === 'ascii-partial') delete fields[7];
-  out.push(
-    encodeMessage(d, {
-      mti: t.mti,
-      fields: { ...fields, 35: '4761739001010119=2512101', 70: '301', 128: '0011223344556677' },
-    }),
-  );
-  out.push(encodeMessage(d, { mti: t.mti, fields }));
+  // the typical response does not fit the 2003 table (22, 28, 128 are other formats there)
+  if (d !== DIALECTS['iso2003-binary']) {
+    out.push(
+      encodeMessage(d, {
+        mti: t.mti,
+        fields: {
+          ...fields,
+          35: '4761739001010119=2512101',
+          70: '301',
+          128: '00112233445566778899'.slice(0, 2 * d.specs[128]!.length),
+        },
+      }),
+    );
+    out.push(encodeMessage(d, { mti: t.mti, fields }));
+  }
   if (d === DIALECTS['ascii-hex']) out.push(readFileSync(join(VECTORS, 'ISO87A.bin')));
   if (d === DIALECTS.bcd) out.push(readFileSync(join(VECTORS, 'ISO87B.bin')));
+  if (d === EBCDIC93) out.push(readFileSync(join(VECTORS, 'ISO93ebcdic-Custom-Img.bin')).subarray(9));
   for (const m of fc.sample(messageArb(d, { maxVar: 30 }), { numRuns: 40, seed: 1987 }))
     out.push(encodeMessage(d, m));
   return out;
 }
+
+const sub = new SubfieldReader();
 
 interface Stats {
   inputs: number;
@@ -116,6 +145,15 @@ function checkOne(
         view.codeInto(f);
         if (view.offsetOf(f) - start + view.byteLength(f) > len)
           throw new Error(`field ${f} extends past the input`);
+        // subfields of whatever was accepted: read in bounds, never a throw
+        if (sub.begin(view, f)) {
+          const fieldEnd = view.offsetOf(f) + view.byteLength(f);
+          while (sub.next()) {
+            sub.get();
+            if (sub.offset + sub.byteLength > fieldEnd || sub.start < view.offsetOf(f))
+              throw new Error(`subfield ${f}.${sub.key} extends past its field`);
+          }
+        }
       }
     }
     return;

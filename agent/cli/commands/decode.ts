@@ -10,19 +10,33 @@ export function register(program: Command): void {
     .option('--hex', 'one hex-encoded message per line (default: binary stream with 2-byte length prefixes)')
     .option('--length-prefix', 'with --hex: each line starts with a 2-byte big-endian length')
     .option('--tpdu', 'a 5-byte TPDU precedes each message (after the length prefix)')
+    .option(
+      '--explain',
+      'a table per message: each field and subfield with offset, length, prefix and encoding (card data masked)',
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 all messages decoded, 2 bad usage or at least one bad message.\n' +
-        'Example: echo 30323130... | pos-agent decode --hex',
+        'Example: echo 30323130... | pos-agent decode --hex\n' +
+        '         pos-agent decode --hex --dialect base1 --explain < trace.hex',
     )
-    .action(async (opts: { dialect: string; hex?: boolean; lengthPrefix?: boolean; tpdu?: boolean }) => {
-      const dialect = resolveDialect(opts.dialect);
-      const summary = await decodeStream(process.stdin, process.stdout, {
-        dialect,
-        hex: opts.hex === true,
-        lengthPrefix: opts.lengthPrefix === true,
-        tpdu: opts.tpdu === true,
-      });
-      if (summary.bad > 0) process.exitCode = 2;
-    });
+    .action(
+      async (opts: {
+        dialect: string;
+        hex?: boolean;
+        lengthPrefix?: boolean;
+        tpdu?: boolean;
+        explain?: boolean;
+      }) => {
+        const dialect = resolveDialect(opts.dialect);
+        const summary = await decodeStream(process.stdin, process.stdout, {
+          dialect,
+          hex: opts.hex === true,
+          lengthPrefix: opts.lengthPrefix === true,
+          tpdu: opts.tpdu === true,
+          explain: opts.explain === true,
+        });
+        if (summary.bad > 0) process.exitCode = 2;
+      },
+    );
 }
