@@ -30,7 +30,8 @@
  * outcome columns (digests filled, or filled again, by the sink).
  * The fleet store's tables (terminals, users, sessions, cases, case_events, alert_rules,
  * alert_deliveries) and the search indexes are one more step on both: SQLite v5, PostgreSQL v4
- * (agent/fleet/store/migrations.ts).
+ * (agent/fleet/store/migrations.ts); alert_deliveries as the alerts' one outbox (digest states,
+ * digest_day, reclaimed) the next: SQLite v6, PostgreSQL v5.
  */
 import { createHash } from 'node:crypto';
 import { initialOutcomeSql, notDeclinedSql } from '../record.js';
@@ -42,7 +43,12 @@ import {
   PRE_OUTCOME_COLUMNS,
   RECORD_COLUMNS,
 } from '../store/schema.js';
-import { FLEET_MIGRATION_DESCRIPTION, fleetMigrationSql } from './store/migrations.js';
+import {
+  DELIVERIES_MIGRATION_DESCRIPTION,
+  deliveriesMigrationSql,
+  FLEET_MIGRATION_DESCRIPTION,
+  fleetMigrationSql,
+} from './store/migrations.js';
 
 /** The record's content columns: everything but synced_at (the collector stamps that itself). */
 export const DIGEST_COLUMNS = RECORD_COLUMNS.filter((c) => c !== 'synced_at');
@@ -148,9 +154,16 @@ CREATE INDEX failures_id_version ON failures (id, version);
       .map((s) => `${s};`)
       .join('\n'),
   },
+  {
+    version: 6,
+    description: DELIVERIES_MIGRATION_DESCRIPTION,
+    sql: deliveriesMigrationSql('sqlite')
+      .map((s) => `${s};`)
+      .join('\n'),
+  },
 ];
 
-export const COLLECTOR_SCHEMA_VERSION = 5;
+export const COLLECTOR_SCHEMA_VERSION = 6;
 
 /** SQLite: stores one record; a redelivery (same id, same digest) changes nothing. */
 export const SQLITE_INSERT = `INSERT INTO failures (${COLLECTOR_COLUMNS.join(', ')}) VALUES (${COLLECTOR_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id, digest) DO NOTHING`;
@@ -213,7 +226,7 @@ export function pgIdent(name: string): string {
 }
 
 export const PG_SCHEMA_TABLE = 'pos_collector_schema';
-export const PG_SCHEMA_VERSION = 4;
+export const PG_SCHEMA_VERSION = 5;
 
 /** v1: the table as the collector created it before schema versions existed (id primary key). */
 export function pgV1Sql(table = 'failures'): string {

@@ -43,7 +43,7 @@ import {
   SQLITE_VERSION_OF,
 } from './collector-schema.js';
 import { ingestPlan, pgPlan } from './store/ingest.js';
-import { fleetMigrationSql } from './store/migrations.js';
+import { deliveriesMigrationSql, fleetMigrationSql } from './store/migrations.js';
 
 /** A store `fleet collect` must not use (exit 2: bad input, nothing touched). */
 export class SinkError extends Error {
@@ -363,6 +363,10 @@ export async function pgMigrate(pool: PgQueryable, table = 'failures'): Promise<
         throw new Error('the fleet store tables need the records table named failures');
       for (const sql of fleetMigrationSql('postgres')) await c.query(sql);
       applied.push(4);
+    }
+    if (version < 5) {
+      for (const sql of deliveriesMigrationSql('postgres')) await c.query(sql);
+      applied.push(5);
     }
     if (applied.length) {
       await c.query(

@@ -5,7 +5,18 @@
  * delivery outbox.
  */
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pgLib from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  COLLECTOR_MIGRATIONS,
+  COLLECTOR_SCHEMA_VERSION,
+  recordDigest,
+  SQLITE_DIGEST_FUNCTION,
+} from '../../agent/fleet/collector-schema.js';
+import { toPgParams } from '../../agent/fleet/store/ingest.js';
+import { fleetTablesSql } from '../../agent/fleet/store/migrations.js';
+import { migrate } from '../../agent/store/migrate.js';
 import type { FailureRecord } from '../../agent/record.js';
 import { openPgFleetStore, sqliteFleetStore } from '../../agent/fleet/store/index.js';
 import {
@@ -444,18 +455,78 @@ for (const [name, available, open] of BACKENDS) {
         ['k2', 'sending', 1],
       ]);
       expect(await s.claimDeliveries(t(2), 10, 30_000)).toEqual([]); // leased
-      await s.markDelivered(got[0]!.id, t(3));
-      await s.markFailed(got[1]!.id, 'HTTP 500', t(10));
+      await s.markDelivered(got[0]!.key, t(3));
+      await s.markFailed(got[1]!.key, 'HTTP 500', t(10));
       expect(await s.claimDeliveries(t(5), 10, 30_000)).toEqual([]);
       const again = await s.claimDeliveries(t(10), 10, 30_000);
-      expect(again.map((x) => [x.key, x.attempts, x.last_error])).toEqual([['k2', 2, 'HTTP 500']]);
-      await s.markFailed(again[0]!.id, 'HTTP 500', null);
+      // a retry is not a reclaim: its earlier attempt ended and was marked
+      expect(again.map((x) => [x.key, x.attempts, x.last_error, x.reclaimed])).toEqual([
+        ['k2', 2, 'HTTP 500', false],
+      ]);
+      await s.markFailed(again[0]!.key, 'HTTP 500', null);
       expect(await s.getDelivery('k2')).toMatchObject({ state: 'failed', attempts: 2 });
       expect(await s.getDelivery('k1')).toMatchObject({ state: 'delivered', delivered_at: t(3) });
       // a lease that ran out (a sender died) is taken again
       await s.enqueueDelivery({ ...d, key: 'k3' });
-      await s.claimDeliveries(t(20), 10, 1000);
-      expect((await s.claimDeliveries(t(22), 10, 1000)).map((x) => [x.key, x.attempts])).toEqual([['k3', 2]]);
+      expect((await s.claimDeliveries(t(20), 10, 1000)).map((x) => x.reclaimed)).toEqual([false]);
+      expect((await s.claimDeliveries(t(22), 10, 1000)).map((x) => [x.key, x.attempts, x.reclaimed])).toEqual(
+        [['k3', 2, true]],
+      );
+      // a late mark of the sender that lost its lease cannot undo a delivery
+      await s.markDelivered('k3', t(23));
+      await s.markFailed('k3', 'timeout', t(30));
+      expect(await s.getDelivery('k3')).toMatchObject({ state: 'delivered', delivered_at: t(23) });
+    });
+
+    it('holds digest deliveries until folded, and folds a day in one step', async () => {
+      const item = (key: string, day: string | null) => ({
+        key,
+        rule_id: 'digest-rule',
+        channel: 'email' as const,
+        target: 'ops@example.org',
+        payload: { n: key },
+        digest_day: day,
+      });
+      const at = '2026-02-01T00:00:00.000Z';
+      expect(
+        await s.enqueueDeliveries(
+          [item('h3', '2026-01-16'), item('h1', '2026-01-14'), item('h2', '2026-01-15'), item('h1', null)],
+          at,
+        ),
+      ).toBe(3);
+      expect(await s.getDelivery('h1')).toMatchObject({
+        state: 'held',
+        digest_day: '2026-01-14',
+        next_at: at,
+      });
+      // held deliveries are never due
+      expect(
+        (await s.claimDeliveries('9999-01-01T00:00:00.000Z', 100, 1)).filter((d) => d.key.startsWith('h')),
+      ).toEqual([]);
+      const held = await s.heldDeliveries('2026-01-16');
+      expect(held.map((d) => [d.key, d.payload])).toEqual([
+        ['h1', { n: 'h1' }],
+        ['h2', { n: 'h2' }],
+      ]);
+      await s.digestHeld({ ...item('hd', null), payload: { days: 2 } }, ['h1', 'h2'], at);
+      expect(await s.heldDeliveries('2026-01-16')).toEqual([]);
+      expect(await s.getDelivery('hd')).toMatchObject({
+        state: 'pending',
+        digest_day: null,
+        payload: { days: 2 },
+      });
+      const counts = await s.deliveryCounts();
+      expect(counts).toMatchObject({ held: 1, digested: 2 });
+      expect(Object.keys(counts).sort()).toEqual([
+        'delivered',
+        'digested',
+        'failed',
+        'held',
+        'pending',
+        'sending',
+      ]);
+      expect(await code(s.heldDeliveries('16.1.2026'))).toBe('E_QUERY');
+      expect(await code(s.enqueueDeliveries([item('bad', '2026-1-1')]))).toBe('E_QUERY');
     });
 
     it('gives concurrent senders disjoint deliveries', async () => {
@@ -480,3 +551,103 @@ for (const [name, available, open] of BACKENDS) {
     });
   });
 }
+
+describe('the migration step that makes alert_deliveries the one outbox', () => {
+  const row = (key: string, state: string) => [key, 'r', 'webhook', 'http://x/hook', '{"a":1}', state];
+  const V5_INSERT =
+    'INSERT INTO alert_deliveries (key, rule_id, channel, target, payload, state, attempts, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)';
+
+  it('SQLite v5 to v6: keeps the deliveries and takes over the rows of the retired alert_outbox', async () => {
+    const file = join(tmp, 'v5.db');
+    const db = new Database(file);
+    db.function(SQLITE_DIGEST_FUNCTION, { varargs: true }, (...v: unknown[]) => recordDigest(v));
+    migrate(
+      db,
+      COLLECTOR_MIGRATIONS.filter((m) => m.version <= 5),
+    );
+    db.prepare(V5_INSERT).run(
+      ...row('old', 'sending'),
+      '2026-01-01T00:00:00.000Z',
+      '2026-01-01T00:00:00.000Z',
+    );
+    // the alerts' own SQLite outbox as it was made beside the collector's tables
+    db.exec(`CREATE TABLE alert_outbox (key TEXT PRIMARY KEY, channel TEXT NOT NULL, target TEXT NOT NULL,
+      rule_id TEXT NOT NULL, payload TEXT NOT NULL, digest_day TEXT, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+      next_at INTEGER NOT NULL, last_error TEXT, created_at INTEGER NOT NULL, delivered_at INTEGER) STRICT`);
+    const ins = db.prepare(
+      'INSERT INTO alert_outbox (key, channel, target, rule_id, payload, digest_day, state, attempts, next_at, created_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const T = Date.parse('2026-01-15T10:00:00.123Z');
+    ins.run('ob-held', 'email', 'a@b.example', 'd', '{"x":1}', '2026-01-15', 'held', 0, T, T, null);
+    ins.run('ob-sent', 'webhook', 'http://x/hook', 'e', '{"x":2}', null, 'delivered', 1, T + 1, T, T + 999);
+    ins.run('old', 'webhook', 'http://x/hook', 'e', '{"x":3}', null, 'pending', 0, T, T, null); // a key in both: the store's row stays
+    db.close();
+
+    const s = sqliteFleetStore(file);
+    expect(await s.getDelivery('old')).toMatchObject({
+      state: 'sending',
+      payload: { a: 1 },
+      reclaimed: false,
+    });
+    expect(await s.getDelivery('ob-held')).toMatchObject({
+      state: 'held',
+      digest_day: '2026-01-15',
+      next_at: '2026-01-15T10:00:00.123Z',
+      created_at: '2026-01-15T10:00:00.123Z',
+      payload: { x: 1 },
+    });
+    expect(await s.getDelivery('ob-sent')).toMatchObject({
+      state: 'delivered',
+      attempts: 1,
+      next_at: '2026-01-15T10:00:00.124Z',
+      delivered_at: '2026-01-15T10:00:01.122Z',
+    });
+    expect(await s.deliveryCounts()).toMatchObject({ held: 1, sending: 1, delivered: 1 });
+    await s.close();
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(COLLECTOR_SCHEMA_VERSION);
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE name = 'alert_outbox'").all()).toEqual([]);
+    after.close();
+  });
+
+  it.skipIf(!pgAvailable)('PostgreSQL v4 to v5: keeps the deliveries, then holds digest items', async () => {
+    const url = await freshSchemaUrl(pg as Postgres, 'v4');
+    await (await openPgFleetStore(url)).close();
+    // back to v4: alert_deliveries as that step made it, one row in it
+    const c = new pgLib.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query('DROP TABLE alert_deliveries');
+      for (const sql of fleetTablesSql('postgres').filter((q) =>
+        / ON alert_deliveries | alert_deliveries \(/.test(q),
+      ))
+        await c.query(sql);
+      await c.query(toPgParams(V5_INSERT), [
+        ...row('old', 'pending'),
+        '2026-01-01T00:00:00.000Z',
+        '2026-01-01T00:00:00.000Z',
+      ]);
+      await c.query("UPDATE pos_collector_schema SET version = 4 WHERE table_name = 'failures'");
+    } finally {
+      await c.end();
+    }
+    const s = await openPgFleetStore(url);
+    expect(await s.getDelivery('old')).toMatchObject({
+      state: 'pending',
+      reclaimed: false,
+      digest_day: null,
+    });
+    await s.enqueueDeliveries([
+      {
+        key: 'h',
+        rule_id: 'd',
+        channel: 'email',
+        target: 'a@b.example',
+        payload: {},
+        digest_day: '2026-01-15',
+      },
+    ]);
+    expect((await s.heldDeliveries('2026-01-16')).map((d) => d.key)).toEqual(['h']);
+    await s.close();
+  });
+});

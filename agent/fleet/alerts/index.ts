@@ -26,7 +26,7 @@ export {
 export { ApprovalCounter, terminalFromRow, terminalFromWatch, type TerminalRowLike } from './feed.js';
 export { caseLink, renderAlert, renderDigest, terminalLink } from './message.js';
 export type { AlertOutbox, Delivery, DeliveryState, NewDelivery } from './outbox.js';
-export { openSqliteOutbox } from './outbox-sqlite.js';
+export { storeOutbox, type StoreOutboxOptions } from './outbox-store.js';
 export { DEFAULT_LEASE_MS, deliverDue, foldDigests, toDeliveries } from './dispatch.js';
 export { DeliveryError, type Sender, type Senders } from './send.js';
 export { emailSender } from './email.js';

@@ -7,13 +7,13 @@
  *
  * States: held (waiting for its day's digest) → digested; pending → sending (leased) → delivered,
  * or back to pending with a later next_at (a retry), or failed (refused, or out of attempts).
- * The fleet store (agent/fleet/store/) has the same fields and states in its alert_deliveries but
- * for the digest (held, digested, digest_day): outbox-sqlite.ts is a small stand-alone adapter of
- * this port until the store's takes it over.
+ * There is one outbox: the fleet store's alert_deliveries (agent/fleet/store/), on SQLite or
+ * PostgreSQL; outbox-store.ts adapts it to this port. The port keeps the alerts' own terms (epoch
+ * milliseconds, the payload as JSON text) so dispatch.ts and its tests need no database.
  */
+import type { DeliveryState } from '../store/types.js';
 
-export const DELIVERY_STATES = ['held', 'pending', 'sending', 'delivered', 'failed', 'digested'] as const;
-export type DeliveryState = (typeof DELIVERY_STATES)[number];
+export { DELIVERY_STATES, type DeliveryState } from '../store/types.js';
 export type Channel = 'email' | 'webhook';
 
 export interface NewDelivery {

@@ -226,3 +226,85 @@ export function fleetMigrationSql(d: Dialect): string[] {
 
 export const FLEET_MIGRATION_DESCRIPTION =
   'fleet store: terminals, users, sessions, cases and case_events, alert_rules, alert_deliveries; search indexes on the records';
+
+// ---- the next step: alert_deliveries becomes the one alert outbox -----------------------------
+
+/**
+ * alert_deliveries as the alerts' outbox needs it (SQLite v6, PostgreSQL v5): the digest states
+ * (held, digested) and the day a held item waits for, and `reclaimed` (the latest claim took it
+ * from an expired lease). The spec above stays as v5 created it; this is the table from now on.
+ */
+export const DELIVERIES_TABLE: TableSpec = {
+  name: 'alert_deliveries',
+  cols: [
+    ['id', 'id'],
+    ['key', 'text', 'NOT NULL UNIQUE'],
+    ['rule_id', 'text'],
+    ['channel', 'text', "NOT NULL CHECK (channel IN ('email','webhook'))"],
+    ['target', 'text', 'NOT NULL'],
+    ['payload', 'json', 'NOT NULL'],
+    [
+      'state',
+      'text',
+      "NOT NULL DEFAULT 'pending' CHECK (state IN ('held','pending','sending','delivered','failed','digested'))",
+    ],
+    ['attempts', 'int', 'NOT NULL DEFAULT 0'],
+    ['next_at', 'ts', 'NOT NULL'],
+    ['last_error', 'text'],
+    ['created_at', 'ts', 'NOT NULL'],
+    ['delivered_at', 'ts'],
+    ['digest_day', 'text'],
+    ['reclaimed', 'bool', 'NOT NULL DEFAULT <false>'],
+  ],
+  indexes: [
+    ['alert_deliveries_due', 'state, next_at'],
+    ['alert_deliveries_held', 'state, digest_day'],
+  ],
+};
+
+/** The columns alert_deliveries had before this step. */
+const V5_DELIVERY_COLS =
+  'id, key, rule_id, channel, target, payload, state, attempts, next_at, last_error, created_at, delivered_at';
+
+/** SQLite: epoch milliseconds (an INTEGER column) as our ISO text, exactly (no float rounding). */
+const msIso = (c: string) =>
+  `strftime('%Y-%m-%dT%H:%M:%S', ${c} / 1000, 'unixepoch') || '.' || printf('%03d', ${c} % 1000) || 'Z'`;
+
+/**
+ * The step's SQL. SQLite rebuilds the table (a CHECK cannot be altered there) and takes over the
+ * rows of `alert_outbox`, the stand-alone SQLite outbox of the alerts that this step retires (it
+ * lived in the same file when `fleet serve` ran on SQLite), then drops it. PostgreSQL alters the
+ * table in place (the alerts' own outbox was never there).
+ */
+export function deliveriesMigrationSql(d: Dialect): string[] {
+  const t = DELIVERIES_TABLE;
+  if (d === 'postgres') {
+    return [
+      `ALTER TABLE ${t.name} DROP CONSTRAINT alert_deliveries_state_check,
+  ADD CONSTRAINT alert_deliveries_state_check CHECK (state IN ('held','pending','sending','delivered','failed','digested')),
+  ADD COLUMN digest_day text,
+  ADD COLUMN reclaimed boolean NOT NULL DEFAULT false`,
+      `CREATE INDEX alert_deliveries_held ON ${t.name} (state, digest_day)`,
+    ];
+  }
+  const lines = t.cols.map((c) => colSql(d, c));
+  return [
+    `CREATE TABLE ${t.name}_v6 (\n${lines.join(',\n')}\n)`,
+    `INSERT INTO ${t.name}_v6 (${V5_DELIVERY_COLS}) SELECT ${V5_DELIVERY_COLS} FROM ${t.name} ORDER BY id`,
+    `DROP TABLE ${t.name}`,
+    `ALTER TABLE ${t.name}_v6 RENAME TO ${t.name}`,
+    ...t.indexes.map(([name, cols]) => `CREATE INDEX ${name} ON ${t.name} (${cols})`),
+    // the retired outbox's table as it was made (empty when it never was), its rows kept, then gone
+    `CREATE TABLE IF NOT EXISTS alert_outbox (key TEXT PRIMARY KEY, channel TEXT NOT NULL, target TEXT NOT NULL,
+  rule_id TEXT NOT NULL, payload TEXT NOT NULL, digest_day TEXT, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL, last_error TEXT, created_at INTEGER NOT NULL, delivered_at INTEGER)`,
+    `INSERT INTO ${t.name} (key, rule_id, channel, target, payload, state, attempts, next_at, last_error, created_at, delivered_at, digest_day)
+  SELECT key, rule_id, channel, target, payload, state, attempts, ${msIso('next_at')}, last_error, ${msIso('created_at')},
+    CASE WHEN delivered_at IS NULL THEN NULL ELSE ${msIso('delivered_at')} END, digest_day
+  FROM alert_outbox WHERE true ORDER BY created_at, key ON CONFLICT (key) DO NOTHING`,
+    'DROP TABLE alert_outbox',
+  ];
+}
+
+export const DELIVERIES_MIGRATION_DESCRIPTION =
+  "fleet store: alert_deliveries is the alerts' one outbox (held and digested states, digest_day, reclaimed); the alerts' alert_outbox table taken over and dropped";

@@ -22,6 +22,8 @@ import {
   DEFAULT_PAGE,
   DEFAULT_SILENT_AFTER_MS,
   type DeliveryRow,
+  DELIVERY_STATES,
+  type DeliveryState,
   type FailureQuery,
   type FailureRow,
   type FeedQuery,
@@ -623,10 +625,42 @@ export function sqlFleetStore(b: Backend): FleetStore {
       last_error: (r.last_error as string | null) ?? null,
       created_at: iso(r.created_at) as string,
       delivered_at: iso(r.delivered_at),
+      digest_day: (r.digest_day as string | null) ?? null,
+      reclaimed: bool(r.reclaimed),
     };
   }
   const DELIVERY_COLS =
-    'id, key, rule_id, channel, target, payload, state, attempts, next_at, last_error, created_at, delivered_at';
+    'id, key, rule_id, channel, target, payload, state, attempts, next_at, last_error, created_at, delivered_at, digest_day, reclaimed';
+
+  /** Stores each delivery whose key is new (held when it has a digest day); returns how many. */
+  async function enqueueOn(c: Conn, ds: readonly NewDelivery[], at: string): Promise<number> {
+    let n = 0;
+    for (const d of ds) {
+      if (d.digest_day != null && !/^\d{4}-\d\d-\d\d$/.test(d.digest_day)) {
+        throw new FleetStoreError('E_QUERY', `digest_day: "${d.digest_day}" is not YYYY-MM-DD`);
+      }
+      n += await c.run(
+        `INSERT INTO alert_deliveries (key, rule_id, channel, target, payload, state, attempts, next_at, created_at, digest_day)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ${ts()}, ${ts()}, ?) ON CONFLICT (key) DO NOTHING`,
+        [
+          d.key,
+          d.rule_id,
+          d.channel,
+          d.target,
+          JSON.stringify(d.payload),
+          d.digest_day == null ? 'pending' : 'held',
+          d.next_at ? instant(d.next_at, 'next_at') : at,
+          at,
+          d.digest_day ?? null,
+        ],
+      );
+    }
+    return n;
+  }
+  const enqueueDeliveries = (ds: readonly NewDelivery[], at?: string) => {
+    const when = at === undefined ? nowIso() : instant(at, 'at');
+    return b.tx((c) => enqueueOn(c, ds, when));
+  };
 
   return {
     kind: b.dialect,
@@ -709,29 +743,17 @@ export function sqlFleetStore(b: Backend): FleetStore {
       );
     },
     async enqueueDelivery(d: NewDelivery) {
-      const at = nowIso();
-      return (
-        (await b.run(
-          `INSERT INTO alert_deliveries (key, rule_id, channel, target, payload, state, attempts, next_at, created_at)
-           VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (key) DO NOTHING`,
-          [
-            d.key,
-            d.rule_id,
-            d.channel,
-            d.target,
-            JSON.stringify(d.payload),
-            d.next_at ? instant(d.next_at, 'next_at') : at,
-            at,
-          ],
-        )) === 1
-      );
+      return (await enqueueDeliveries([d])) === 1;
     },
+    enqueueDeliveries,
     async claimDeliveries(now, limit, leaseMs) {
       const n = instant(now, 'now');
       const lease = new Date(Date.parse(n) + leaseMs).toISOString();
       return b.tx(async (c) => {
+        // SET reads the row as it was: reclaimed says the claim took it from an expired lease
         const rows = await c.all(
-          `UPDATE alert_deliveries SET state = 'sending', attempts = attempts + 1, next_at = ${ts()}
+          `UPDATE alert_deliveries SET state = 'sending', attempts = attempts + 1, next_at = ${ts()},
+             reclaimed = (state = 'sending')
            WHERE id IN (SELECT id FROM alert_deliveries WHERE state IN ('pending', 'sending') AND next_at <= ${ts()}
                         ORDER BY next_at, id LIMIT ?${pg ? ' FOR UPDATE SKIP LOCKED' : ''})
            RETURNING ${DELIVERY_COLS}`,
@@ -740,26 +762,57 @@ export function sqlFleetStore(b: Backend): FleetStore {
         return rows.map(deliveryRow).sort((x, y) => x.id - y.id);
       });
     },
-    async markDelivered(id, at) {
+    async markDelivered(key, at) {
       await b.run(
-        `UPDATE alert_deliveries SET state = 'delivered', delivered_at = ?, last_error = NULL WHERE id = ?`,
-        [instant(at, 'at'), id],
+        `UPDATE alert_deliveries SET state = 'delivered', delivered_at = ${ts()}, last_error = NULL
+         WHERE key = ? AND state IN ('pending', 'sending', 'failed')`,
+        [instant(at, 'at'), key],
       );
     },
-    async markFailed(id, error, retryAt) {
+    async markFailed(key, error, retryAt) {
       const err = scrubPans(error).slice(0, 1000);
       if (retryAt === null) {
-        await b.run(`UPDATE alert_deliveries SET state = 'failed', last_error = ? WHERE id = ?`, [err, id]);
-      } else {
         await b.run(
-          `UPDATE alert_deliveries SET state = 'pending', last_error = ?, next_at = ? WHERE id = ?`,
-          [err, instant(retryAt, 'retryAt'), id],
+          `UPDATE alert_deliveries SET state = 'failed', last_error = ? WHERE key = ? AND state IN ('pending', 'sending')`,
+          [err, key],
+        );
+      } else {
+        // only a delivery still being sent: one another sender delivered meanwhile stays delivered
+        await b.run(
+          `UPDATE alert_deliveries SET state = 'pending', last_error = ?, next_at = ${ts()} WHERE key = ? AND state = 'sending'`,
+          [err, instant(retryAt, 'retryAt'), key],
         );
       }
     },
     async getDelivery(key) {
       const rows = await b.all(`SELECT ${DELIVERY_COLS} FROM alert_deliveries WHERE key = ?`, [key]);
       return rows[0] ? deliveryRow(rows[0]) : null;
+    },
+    async heldDeliveries(beforeDay) {
+      if (!/^\d{4}-\d\d-\d\d$/.test(beforeDay)) {
+        throw new FleetStoreError('E_QUERY', `beforeDay: "${beforeDay}" is not YYYY-MM-DD`);
+      }
+      const rows = await b.all(
+        `SELECT ${DELIVERY_COLS} FROM alert_deliveries WHERE state = 'held' AND digest_day < ? ORDER BY digest_day, id`,
+        [beforeDay],
+      );
+      return rows.map(deliveryRow);
+    },
+    async digestHeld(digest, heldKeys, at) {
+      const when = at === undefined ? nowIso() : instant(at, 'at');
+      await b.tx(async (c) => {
+        await enqueueOn(c, [digest], when);
+        for (const k of heldKeys) {
+          await c.run(`UPDATE alert_deliveries SET state = 'digested' WHERE key = ? AND state = 'held'`, [k]);
+        }
+      });
+    },
+    async deliveryCounts() {
+      const out = Object.fromEntries(DELIVERY_STATES.map((st) => [st, 0])) as Record<DeliveryState, number>;
+      for (const r of await b.all('SELECT state, count(*) AS n FROM alert_deliveries GROUP BY state')) {
+        out[r.state as DeliveryState] = Number(r.n);
+      }
+      return out;
     },
     close: () => b.close(),
   };

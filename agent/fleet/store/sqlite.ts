@@ -2,7 +2,11 @@
  * The FleetStore on SQLite (one box, the demo): the collector database of `fleet collect --db`
  * (same file, same migrations), one better-sqlite3 connection. Its calls are synchronous under
  * the promises, so a transaction that awaits is kept whole by a queue: one store call at a time.
+ * The queue is the file's, shared by every store this process opens on it: a second connection's
+ * BEGIN IMMEDIATE between the awaits of another's transaction would block the one thread both run
+ * on until the busy timeout, and fail (other processes wait their turn as usual).
  */
+import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openCollectorDb, sqliteSinkOn } from '../sinks.js';
 import { type Backend, type Conn, sqlFleetStore } from './sql-store.js';
@@ -10,6 +14,9 @@ import type { FleetStore } from './types.js';
 
 /** better-sqlite3 binds no booleans: 1 and 0 as SQLite stores them. */
 const bind = (params: readonly unknown[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+
+/** One queue of calls per database file of this process. */
+const queues = new Map<string | symbol, { tail: Promise<unknown>; users: number }>();
 
 export function sqliteFleetStore(file: string): FleetStore {
   const db = openCollectorDb(file);
@@ -36,10 +43,13 @@ export function sqliteFleetStore(file: string): FleetStore {
       return stmt(sql).run(...bind(params)).changes;
     },
   };
-  let queue: Promise<unknown> = Promise.resolve();
+  const key = file === ':memory:' || file === '' ? Symbol(file) : resolve(file);
+  const line = queues.get(key) ?? { tail: Promise.resolve() as Promise<unknown>, users: 0 };
+  queues.set(key, line);
+  line.users++;
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = queue.then(fn, fn);
-    queue = next.catch(() => {});
+    const next = line.tail.then(fn, fn);
+    line.tail = next.catch(() => {});
     return next;
   };
   const backend: Backend = {
@@ -60,7 +70,11 @@ export function sqliteFleetStore(file: string): FleetStore {
       }),
     insert: (fleet, records) => serial(async () => sink.insert(fleet, records)),
     isUniqueViolation: (e) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE',
-    close: () => serial(async () => void db.close()),
+    close: () =>
+      serial(async () => {
+        db.close();
+        if (--line.users === 0) queues.delete(key);
+      }),
   };
   return sqlFleetStore(backend);
 }

@@ -288,7 +288,12 @@ export interface AlertRuleRow {
   updated_at: string;
 }
 
-export const DELIVERY_STATES = ['pending', 'sending', 'delivered', 'failed'] as const;
+/**
+ * held (a daily digest's item, waiting for its day to end) → digested (folded into one digest item);
+ * pending → sending (leased) → delivered, or pending again at a later next_at (a retry), or failed
+ * (refused, or out of attempts).
+ */
+export const DELIVERY_STATES = ['held', 'pending', 'sending', 'delivered', 'failed', 'digested'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 export interface NewDelivery {
@@ -300,8 +305,10 @@ export interface NewDelivery {
   target: string;
   /** The message (masked card data only). */
   payload: Record<string, unknown>;
-  /** First attempt not before (default: now). */
+  /** First attempt not before (default: the enqueue time). */
   next_at?: string;
+  /** The day (YYYY-MM-DD) of the digest it waits for: stored held, never due; absent or null: pending. */
+  digest_day?: string | null;
 }
 
 export interface DeliveryRow {
@@ -312,11 +319,17 @@ export interface DeliveryRow {
   target: string;
   payload: Record<string, unknown>;
   state: DeliveryState;
+  /** Attempts started (each claim counts one). */
   attempts: number;
+  /** Due from then on (pending); the end of the lease (sending). */
   next_at: string;
   last_error: string | null;
   created_at: string;
   delivered_at: string | null;
+  /** The digest day it is held for (or was, once digested); null for other deliveries. */
+  digest_day: string | null;
+  /** Set by the latest claim: it took the delivery from an expired lease (a sender stopped mid-send). */
+  reclaimed: boolean;
 }
 
 // ---- the store ---------------------------------------------------------------------------------
@@ -383,18 +396,34 @@ export interface FleetStore extends RecordSink {
   putAlertRule(rule: Omit<AlertRuleRow, 'updated_at'>): Promise<AlertRuleRow>;
   deleteAlertRule(scope: Scope, id: string): Promise<boolean>;
 
-  // the alert outbox
+  // the alert outbox (the alerts' AlertOutbox port is agent/fleet/alerts/outbox-store.ts over these)
   /** Stores a delivery unless its key exists; true when stored now. */
   enqueueDelivery(d: NewDelivery): Promise<boolean>;
   /**
+   * Stores, in one transaction, the deliveries whose key it does not hold yet; resolves with how
+   * many were new. `at` (default now) is their created_at, and their next_at where none is given.
+   */
+  enqueueDeliveries(ds: readonly NewDelivery[], at?: string): Promise<number>;
+  /**
    * Takes up to `limit` deliveries due at `now` (pending, or sending with an expired lease) and
    * marks them sending until now + leaseMs, attempts + 1: two senders never take the same one.
+   * `reclaimed` tells the ones taken from an expired lease (to be sent again with the same key).
    */
   claimDeliveries(now: string, limit: number, leaseMs: number): Promise<DeliveryRow[]>;
-  markDelivered(id: number, at: string): Promise<void>;
-  /** A failed attempt: retry at `retryAt`, or give up (state failed) when it is null. */
-  markFailed(id: number, error: string, retryAt: string | null): Promise<void>;
+  /** By the delivery's key. */
+  markDelivered(key: string, at: string): Promise<void>;
+  /** A failed attempt (by key): pending again at `retryAt` if still sending, or failed when it is null. */
+  markFailed(key: string, error: string, retryAt: string | null): Promise<void>;
   getDelivery(key: string): Promise<DeliveryRow | null>;
+  /** Held deliveries of digest days before `beforeDay` (YYYY-MM-DD), by day, then as enqueued. */
+  heldDeliveries(beforeDay: string): Promise<DeliveryRow[]>;
+  /**
+   * In one transaction: enqueue `digest` (unless its key exists) and mark the held deliveries
+   * `heldKeys` digested. `at` as for enqueueDeliveries.
+   */
+  digestHeld(digest: NewDelivery, heldKeys: readonly string[], at?: string): Promise<void>;
+  /** How many deliveries are in each state. */
+  deliveryCounts(): Promise<Record<DeliveryState, number>>;
 
   close(): Promise<void>;
 }
