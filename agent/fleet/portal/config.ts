@@ -45,8 +45,6 @@ export interface ServeConfig {
   live_poll_ms: number;
   /** The portal's language when neither the user's choice nor Accept-Language names one. */
   language: Lang;
-  /** SQLite file of the alert outbox (default: beside the SQLite store, else pos-fleet-alerts.db). */
-  alerts_outbox?: string | undefined;
   /** Run the alerts here (one `fleet serve` of several should, see docs). */
   alerts: boolean;
 }
@@ -111,7 +109,6 @@ function makeSchema() {
     silent_after_s: int(10, 7 * 86_400).default(180),
     live_poll_ms: int(100, 60_000).default(1000),
     language: z.enum(LANGS).default('en'),
-    alerts_outbox: z.string().min(1).optional(),
     alerts: z.boolean().default(true),
   });
 }

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../../config/load.js';
 import { type AlertRule, parseAlertRule } from '../alerts/rules.js';
 import { type AlertService, runAlerts } from '../alerts/service.js';
-import { openSqliteOutbox } from '../alerts/outbox-sqlite.js';
+import { storeOutbox } from '../alerts/outbox-store.js';
 import type { AlertOutbox } from '../alerts/outbox.js';
 import { type Collector, defaultClientId, startCollector } from '../collector.js';
 import { openPgFleetStore } from '../store/postgres.js';
@@ -110,9 +110,7 @@ export async function runServe(o: {
     if (o.config.alerts) await syncConfigRules(store, o.config.alerts.rules);
     const alertsCfg = o.config.alerts;
     if (alertsCfg && serve.alerts) {
-      outbox = openSqliteOutbox(serve.alerts_outbox ?? (serve.pg ? 'pos-fleet-alerts.db' : serve.db));
-      const ob = outbox;
-      closers.push(() => ob.close());
+      outbox = storeOutbox(store); // the store's alert_deliveries: SQLite or PostgreSQL alike
       alerts = await runAlerts({
         config: { ...alertsCfg, rules: await runningRules(store, log) },
         outbox,
