@@ -279,6 +279,13 @@ describe('search and cases', () => {
     const r = await b.get(`/failures/${M1_IDS[1]}`);
     expect(r.body).toContain('data-testid="guidance-cashier"');
     expect(r.body).toContain('data-testid="issuer-script"');
+    // the script's lines as printed: 48 columns at most, each on its own line
+    const script = /data-testid="issuer-script">([^<]*)<\/pre>/
+      .exec(r.body)![1]!
+      .replace(/&[#a-z0-9]+;/g, '_')
+      .split('\n');
+    expect(script.length).toBeGreaterThan(8);
+    expect(Math.max(...script.map((l) => l.length))).toBeLessThanOrEqual(48);
     expect(r.body).toContain('data-print');
     expect(r.body).toContain('data-testid="timeline"');
     const de = await b.request('GET', `/failures/${M1_IDS[1]}`, undefined, {
