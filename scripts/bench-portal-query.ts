@@ -5,15 +5,23 @@
  * included): first page, a deep keyset page (half-way down), by last 4, by RRN, by STAN, by
  * terminal and dates, by case status, and a merchant's first page, deep page and last-4 search.
  * Prints p50 and p95 per query; with --json the last line is one JSON object.
+ * With --http (`npm run bench:portal-http`) it then starts the real server over the same database
+ * (runServe: Fastify, sessions in the store, the pages rendered) and times the signed-in failure
+ * list pages through HTTP, an operator's and a merchant's, from sending the GET to the last byte of
+ * the page (keep-alive, one request at a time, the client in the same process).
  *
- *   npm run bench:portal -- [--records 1000000] [--runs 200] [--json]
+ *   npm run bench:portal -- [--records 1000000] [--runs 200] [--json] [--http]
  * Goal (issue 13): p95 < 100 ms on 1,000,000 records.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { hashPassword } from '../agent/fleet/portal/auth.js';
+import { parseServeConfig } from '../agent/fleet/portal/config.js';
+import { runServe } from '../agent/fleet/portal/serve.js';
 import { openPgPool } from '../agent/fleet/sinks.js';
 import { openPgFleetStore } from '../agent/fleet/store/postgres.js';
 import { encodeCursor } from '../agent/fleet/store/sql-store.js';
 import { type FailureQuery, OPERATOR, type Scope } from '../agent/fleet/store/types.js';
+import { silentLogger } from '../agent/log.js';
 import { freshSchemaUrl, startPostgres } from './lib/postgres.js';
 
 const int = (v: string) => {
@@ -26,8 +34,9 @@ const o = new Command()
   .option('--records <n>', 'records to seed', int, 1_000_000)
   .option('--runs <n>', 'runs per query', int, 200)
   .option('--json', 'print one JSON object on the last line')
+  .option('--http', 'then time the failure list pages through the real server (HTTP, signed in)')
   .parse()
-  .opts<{ records: number; runs: number; json?: boolean }>();
+  .opts<{ records: number; runs: number; json?: boolean; http?: boolean }>();
 
 const MERCHANTS = 200;
 const TERMINALS = 2000;
@@ -64,6 +73,87 @@ function casesSql(from: number, to: number): string {
     'M' || lpad((i % ${TERMINALS} % ${MERCHANTS})::text, 5, '0'),
     timestamptz '2026-11-23T00:00:00Z' - make_interval(secs => i * 31.5), ${CASE_STATUS}, now(), now()
   FROM generate_series(${from}::bigint, ${to - 1}) AS i`;
+}
+
+type Timing = { p50_ms: number; p95_ms: number; rows: number };
+
+/** Signs `name` in through the sign-in form; the session cookie for the next requests. */
+async function signIn(base: string, name: string, password: string): Promise<string> {
+  const form = await fetch(`${base}/signin`);
+  const pre = form.headers.getSetCookie().map((c) => c.split(';')[0]!);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const res = await fetch(`${base}/signin`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: pre.join('; ') },
+    body: new URLSearchParams({ _csrf: csrf, name, password }).toString(),
+  });
+  await res.text();
+  if (res.status !== 303) throw new Error(`sign-in of ${name}: HTTP ${res.status}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .join('; ');
+}
+
+/** The signed-in failure list pages through the real server (runServe over the same database). */
+async function httpBench(
+  url: string,
+  cursors: { deep: string; merchantDeep: string },
+  rnd: (n: number) => number,
+): Promise<Record<string, Timing>> {
+  const served = await runServe({
+    config: parseServeConfig({
+      fleet: { serve: { pg: url, listen: '127.0.0.1:0', alerts: false, sign_in: { per_ip_per_min: 100 } } },
+    }),
+    log: silentLogger(),
+  });
+  try {
+    const password = 'bench password 1';
+    const hash = await hashPassword(password);
+    await served.store.createUser({ name: 'bench-op', role: 'operator', passwordHash: hash });
+    await served.store.createUser({
+      name: 'bench-m',
+      role: 'merchant',
+      merchantIds: ['M00100'],
+      passwordHash: hash,
+    });
+    const op = await signIn(served.url, 'bench-op', password);
+    const merchant = await signIn(served.url, 'bench-m', password);
+    const pages: Array<[string, string, () => string]> = [
+      ['first_page', op, () => '/failures'],
+      ['deep_keyset_page', op, () => `/failures?after=${cursors.deep}`],
+      ['by_last4', op, () => `/failures?last4=${pad(rnd(10000), 4)}`],
+      ['merchant_first_page', merchant, () => '/failures'],
+      ['merchant_deep_keyset_page', merchant, () => `/failures?after=${cursors.merchantDeep}`],
+      ['merchant_by_last4', merchant, () => `/failures?last4=${pad(rnd(10000), 4)}`],
+      ['merchant_case_status', merchant, () => '/failures?case=customer_contacted'],
+    ];
+    const out: Record<string, Timing> = {};
+    for (const [name, cookie, path] of pages) {
+      const times: number[] = [];
+      let rows = 0;
+      for (let i = 0; i < o.runs + 5; i++) {
+        const t = performance.now();
+        const res = await fetch(served.url + path(), { headers: { cookie } });
+        const body = await res.text();
+        const ms = performance.now() - t;
+        if (res.status !== 200) throw new Error(`${name}: HTTP ${res.status}`);
+        if (i >= 5) times.push(ms);
+        rows += body.split('data-testid="result-row"').length - 1;
+      }
+      times.sort((a, b) => a - b);
+      out[name] = {
+        p50_ms: r1(pct(times, 50)),
+        p95_ms: r1(pct(times, 95)),
+        rows: Math.round(rows / (o.runs + 5)),
+      };
+      if (!o.json) console.log(`http ${name}`.padEnd(32), out[name]);
+    }
+    return out;
+  } finally {
+    await served.stop();
+  }
 }
 
 const pct = (sorted: number[], p: number) =>
@@ -146,15 +236,18 @@ async function main() {
     const worst = Math.max(...Object.values(results).map((r) => r.p95_ms));
     await store.close();
     await pool.end();
+    const http = o.http ? await httpBench(url, { deep, merchantDeep: mDeep }, rnd) : undefined;
+    const httpWorst = http ? Math.max(...Object.values(http).map((r) => r.p95_ms)) : undefined;
     const out = {
       records: o.records,
       runs: o.runs,
       seed_s: r1(seedS),
       worst_p95_ms: worst,
       queries: results,
+      ...(http ? { http_worst_p95_ms: httpWorst, http } : {}),
     };
     if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-    else console.log({ worst_p95_ms: worst });
+    else console.log({ worst_p95_ms: worst, ...(http ? { http_worst_p95_ms: httpWorst } : {}) });
   } finally {
     await pg.close();
   }

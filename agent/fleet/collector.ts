@@ -20,6 +20,9 @@
  * schema, and the payload's fleet and terminal against the topic's.
  * The collector announces an MQTT 5 maximum packet size, so a compliant broker never sends it a
  * bigger message, and refuses a bigger payload before parsing it.
+ * Given `mqtt: { protocolVersion: 4 }` (a broker without MQTT 5: the embedded one of `fleet serve
+ * --demo`), the PUBACK still waits for the write; a refused message is acknowledged (3.1.1 has no
+ * reason codes) and logged the same; no shared subscription and no maximum packet size there.
  */
 import { scrubPans } from '../../protocol/card/pan.js';
 import { createHash } from 'node:crypto';
@@ -327,6 +330,84 @@ export function startCollector(opts: CollectorOptions): Collector {
   failed.catch(() => {});
   let stopping = false;
 
+  /**
+   * One QoS 1 message: `done` gets the PUBACK reason code (0: stored) or the write's error (no PUBACK:
+   * the broker redelivers it).
+   */
+  function onPublish(topic: string, message: Buffer, done: (rc: number | Error) => void): void {
+    if (parseTopic(topic)?.kind !== 'failures' && opts.sink.health) {
+      void handleHealth(topic, message).then((rc) => done(rc));
+      return;
+    }
+    stats.messages++;
+    const parsed = parseFailuresMessage(topic, message, maxBytes);
+    stats.invalidRecords += parsed.invalid;
+    if (parsed.refuse !== undefined) {
+      stats.rejectedMessages++;
+      if (parsed.refuse === RC_NOT_AUTHORIZED) {
+        stats.refusedRecords += parsed.refused ?? 0;
+        const t = parseTopic(topic);
+        const detail = {
+          topic,
+          records: parsed.refused ?? 0,
+          mismatched: parsed.mismatched ?? 0,
+          ids: parsed.mismatchedIds ?? [],
+        };
+        raise('topic_mismatch', { fleet: t?.fleet, terminal: t?.terminal });
+        log.error(
+          { event: 'collect_refused', code: 'E_TOPIC_MISMATCH', reasonCode: parsed.refuse, ...detail },
+          `refused: ${parsed.reason ?? 'payload does not match its topic'}`,
+        );
+      } else {
+        if (parsed.refuse === RC_QUOTA_EXCEEDED) stats.oversizeMessages++;
+        log.warn(
+          {
+            event: 'collect_payload_invalid',
+            code: 'E_PAYLOAD',
+            topic,
+            invalid: parsed.invalid,
+            reasonCode: parsed.refuse,
+          },
+          parsed.reason ?? 'invalid payload',
+        );
+      }
+      done(parsed.refuse);
+      return;
+    }
+    if (parsed.reason) {
+      log.warn(
+        { event: 'collect_payload_invalid', code: 'E_PAYLOAD', topic, invalid: parsed.invalid },
+        parsed.reason,
+      );
+    }
+    const t = parseTopic(topic) as { fleet: string; terminal: string };
+    Promise.resolve()
+      .then(() => opts.sink.insert(t.fleet, parsed.records))
+      .then(
+        (res) => {
+          stats.records += parsed.records.length;
+          stats.inserted += res.inserted;
+          stats.replaced += res.replaced;
+          stats.duplicates += res.duplicates;
+          if (res.stale.length) reportStale(t.fleet, t.terminal, res.stale);
+          if (res.conflicts.length) reportConflicts(t.fleet, t.terminal, res.conflicts);
+          done(0); // PUBACK only now: the rows are committed
+        },
+        (err: Error) => {
+          log.error(
+            { event: 'collect_store_failed', code: 'E_SINK', err },
+            'storing records failed; not acknowledging',
+          );
+          // No PUBACK: the broker keeps the message for this session and redelivers it.
+          done(err);
+          if (!stopping) {
+            stopping = true;
+            client.end(true, () => fail(new ExportError('E_SINK', `storing records failed: ${err.message}`)));
+          }
+        },
+      );
+  }
+
   const client = mqtt.connect(opts.broker, {
     protocolVersion: 5,
     clientId: opts.clientId,
@@ -341,79 +422,7 @@ export function startCollector(opts: CollectorOptions): Collector {
     resubscribe: true,
     ...opts.mqtt,
     customHandleAcks(topic, message, _packet, done) {
-      if (parseTopic(topic)?.kind !== 'failures' && opts.sink.health) {
-        void handleHealth(topic, message).then((rc) => done(rc));
-        return;
-      }
-      stats.messages++;
-      const parsed = parseFailuresMessage(topic, message, maxBytes);
-      stats.invalidRecords += parsed.invalid;
-      if (parsed.refuse !== undefined) {
-        stats.rejectedMessages++;
-        if (parsed.refuse === RC_NOT_AUTHORIZED) {
-          stats.refusedRecords += parsed.refused ?? 0;
-          const t = parseTopic(topic);
-          const detail = {
-            topic,
-            records: parsed.refused ?? 0,
-            mismatched: parsed.mismatched ?? 0,
-            ids: parsed.mismatchedIds ?? [],
-          };
-          raise('topic_mismatch', { fleet: t?.fleet, terminal: t?.terminal });
-          log.error(
-            { event: 'collect_refused', code: 'E_TOPIC_MISMATCH', reasonCode: parsed.refuse, ...detail },
-            `refused: ${parsed.reason ?? 'payload does not match its topic'}`,
-          );
-        } else {
-          if (parsed.refuse === RC_QUOTA_EXCEEDED) stats.oversizeMessages++;
-          log.warn(
-            {
-              event: 'collect_payload_invalid',
-              code: 'E_PAYLOAD',
-              topic,
-              invalid: parsed.invalid,
-              reasonCode: parsed.refuse,
-            },
-            parsed.reason ?? 'invalid payload',
-          );
-        }
-        done(parsed.refuse);
-        return;
-      }
-      if (parsed.reason) {
-        log.warn(
-          { event: 'collect_payload_invalid', code: 'E_PAYLOAD', topic, invalid: parsed.invalid },
-          parsed.reason,
-        );
-      }
-      const t = parseTopic(topic) as { fleet: string; terminal: string };
-      Promise.resolve()
-        .then(() => opts.sink.insert(t.fleet, parsed.records))
-        .then(
-          (res) => {
-            stats.records += parsed.records.length;
-            stats.inserted += res.inserted;
-            stats.replaced += res.replaced;
-            stats.duplicates += res.duplicates;
-            if (res.stale.length) reportStale(t.fleet, t.terminal, res.stale);
-            if (res.conflicts.length) reportConflicts(t.fleet, t.terminal, res.conflicts);
-            done(0); // PUBACK only now: the rows are committed
-          },
-          (err: Error) => {
-            log.error(
-              { event: 'collect_store_failed', code: 'E_SINK', err },
-              'storing records failed; not acknowledging',
-            );
-            // No PUBACK: the broker keeps the message for this session and redelivers it.
-            done(err);
-            if (!stopping) {
-              stopping = true;
-              client.end(true, () =>
-                fail(new ExportError('E_SINK', `storing records failed: ${err.message}`)),
-              );
-            }
-          },
-        );
+      onPublish(topic, message, done);
     },
   });
 
@@ -479,6 +488,17 @@ export function startCollector(opts: CollectorOptions): Collector {
       resolveReady();
     });
   });
+  // MQTT 3.1.1 (a broker without MQTT 5, such as the demo's embedded one, with mqtt: { protocolVersion:
+  // 4 }): mqtt.js calls customHandleAcks for MQTT 5 only; there the PUBACK waits for handleMessage's
+  // callback, so a record is still acknowledged only once stored (no PUBACK after a failed write).
+  // 3.1.1 has no reason codes: a refused message is acknowledged, and logged as under MQTT 5.
+  if (client.options.protocolVersion !== 5) {
+    client.handleMessage = (packet, cb) => {
+      if (packet.qos === 0) return cb();
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      onPublish(packet.topic, payload, (rc) => (rc instanceof Error ? cb(rc) : cb()));
+    };
+  }
   // metrics are QoS 0 (no acknowledgement, no customHandleAcks): stored as they come
   client.on('message', (topic, message, packet) => {
     if (packet.qos === 0 && opts.sink.health && parseTopic(topic)?.kind !== 'failures') {

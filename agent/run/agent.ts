@@ -42,6 +42,11 @@ export interface AgentParts {
   onPrompt?: (row: CodeRow) => void;
   /** Called after each failure is durably committed. */
   onCommitted?: (rec: FailureRecord) => void;
+  /**
+   * MQTT protocol of the sync: 4 against a broker known to speak 3.1.1 only (the embedded one of
+   * `fleet serve --demo`); default 5 with a fallback (4 when this agent started the embedded broker).
+   */
+  mqttProtocol?: 4 | 5;
 }
 
 export interface Agent {
@@ -229,6 +234,7 @@ async function openAgent(
           ...tls,
           // the embedded broker (aedes) speaks MQTT 3.1.1 only: don't try 5 first
           ...(broker ? { protocolVersion: 4 as const } : {}),
+          ...(parts.mqttProtocol ? { protocolVersion: parts.mqttProtocol } : {}),
           batchSize: cfg.broker.batch_size,
           inflight: cfg.broker.inflight,
           heartbeatMs: cfg.broker.heartbeat_s * 1000,

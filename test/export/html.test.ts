@@ -4,11 +4,10 @@
  * headless Chromium (Debian's /usr/bin/chromium via playwright-core): the charts render with a
  * non-zero size, the page logs no console errors, requests nothing from the network, and prints.
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
-import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnnotator } from '../../agent/export/annotate.js';
 import { openReadOnly } from '../../agent/export/db.js';
@@ -22,19 +21,8 @@ import { runExport } from '../../agent/export/run.js';
 import type { Category, FailureRecord } from '../../agent/record.js';
 import { findPans } from '../../protocol/card/pan.js';
 import { createStore, insertRecords, makeRecord } from './seed.js';
+import { haveChromium, launchChromium } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/tmp.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-function haveChromium(): boolean {
-  try {
-    accessSync(CHROMIUM, constants.X_OK);
-    return true;
-  } catch {
-    if (process.env.CI === 'true')
-      throw new Error(`${CHROMIUM} not found (CI=true): apt-get install -y chromium`);
-    return false;
-  }
-}
 
 const tmp = tempDir('pos-report-');
 const DB = join(tmp, 'report.db');
@@ -226,19 +214,7 @@ describe.skipIf(!haveChromium())('report in headless Chromium', () => {
       },
       { stdout: new PassThrough(), stderr: new PassThrough(), annotator: createAnnotator(codeSource()) },
     );
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];

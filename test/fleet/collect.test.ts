@@ -471,6 +471,68 @@ describe('fleet collect against an MQTT 3.1.1-only broker', () => {
   });
 });
 
+describe('fleet collect told to speak MQTT 3.1.1 (fleet serve --demo)', () => {
+  it('acknowledges only after the write there too: a failed write is redelivered; a spoofed message is not stored', async () => {
+    const embedded = await startEmbeddedBroker({ port: 0 });
+    const file = join(tmp, 'v311-ack.db');
+    const start = (sink: RecordSink) =>
+      startCollector({
+        broker: embedded.url,
+        fleet: 'demo',
+        clientId: 'collect-v311-ack',
+        sink,
+        log: silentLogger(),
+        mqtt: { protocolVersion: 4, properties: undefined },
+      });
+    let calls = 0;
+    const c = start({
+      kind: 'sqlite',
+      insert() {
+        calls++;
+        throw new Error('disk full (simulated)');
+      },
+      close() {},
+    });
+    try {
+      await c.ready;
+      const pub = await mqtt.connectAsync(embedded.url, { protocolVersion: 4 });
+      const batches = makeBatches(7000, 3, 2, 1);
+      for (const b of batches)
+        await pub.publishAsync(
+          `pos/v1/demo/${b.terminal}/failures`,
+          JSON.stringify(failures('demo', b.terminal, b.records)),
+          {
+            qos: 1,
+          },
+        );
+      const spoofed = makeRecord(7100, { terminal_id: 'T999' });
+      await pub.publishAsync(
+        'pos/v1/demo/T000/failures',
+        JSON.stringify(failures('demo', 'T999', [spoofed])),
+        {
+          qos: 1,
+        },
+      );
+      await pub.endAsync();
+      await expect(c.failed).rejects.toMatchObject({ code: 'E_SINK' });
+      expect(calls).toBeGreaterThan(0);
+      await c.stop();
+      // the same persistent session with a working store gets every message again
+      const again = start(sqliteSink(file));
+      await waitUntil(
+        () => again.stats.inserted === 6 && again.stats.rejectedMessages === 1,
+        15_000,
+        'redelivered',
+      );
+      await again.stop();
+      expect(ids(file)).toEqual(batches.flatMap((x) => x.records.map((r) => r.id)).sort());
+    } finally {
+      await c.stop().catch(() => {});
+      await embedded.close();
+    }
+  });
+});
+
 describe('fleet watch without a broker', () => {
   it('logs the repeated connection error once and reports that it never connected', async () => {
     const lines: string[] = [];

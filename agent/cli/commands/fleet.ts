@@ -112,6 +112,46 @@ async function readStdin(max: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** `fleet serve --demo` (agent/cli/commands/fleet-demo.ts) until a signal or --duration. */
+async function serveDemo(o: Record<string, string | undefined>): Promise<void> {
+  const duration = o.duration === undefined ? undefined : check('--duration', positive, o.duration);
+  if (o.listen !== undefined) {
+    const { parseListen } = await import('../../fleet/portal/config.js');
+    if (!parseListen(o.listen))
+      throw usageError('--listen', `"${o.listen}": HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080`);
+  }
+  // quiet by default: the person reads the banner; POS_AGENT_LOG_LEVEL=info shows everything
+  const level = process.env.POS_AGENT_LOG_LEVEL ?? 'warn';
+  const pretty = process.stderr.isTTY === true;
+  const log = createLogger({ name: 'pos-agent-serve', level, pretty });
+  const agentLog = createLogger({
+    name: 'pos-agent',
+    level: process.env.POS_AGENT_LOG_LEVEL ?? 'error',
+    pretty,
+  });
+  const { startDemo, demoBanner } = await import('./fleet-demo.js');
+  const sig = untilSignal();
+  let demo;
+  try {
+    demo = await startDemo({ ...(o.listen !== undefined ? { listen: o.listen } : {}), log, agentLog });
+  } catch (e) {
+    sig.dispose();
+    throw e;
+  }
+  process.stdout.write(demoBanner(demo));
+  const timed =
+    duration !== undefined
+      ? new Promise<void>((r) => setTimeout(r, duration * 1000).unref())
+      : new Promise<void>(() => {});
+  try {
+    await Promise.race([sig.promise, timed, demo.served.failed]);
+  } finally {
+    sig.dispose();
+    await demo.stop();
+    log.info({ event: 'serve_stopped' }, 'fleet serve --demo stopped, its temp dir removed');
+  }
+}
+
 /** `fleet serve` and `fleet user`: the portal's code (Fastify, argon2) is loaded only here. */
 function registerServe(fleet: Command): void {
   addConnectionOptionsOptional(
@@ -125,7 +165,14 @@ function registerServe(fleet: Command): void {
     .option('--listen <host:port>', 'where the portal listens (default 127.0.0.1:8080)')
     .option('--group <name>', 'MQTT 5 shared subscription group of the collectors')
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
+    .addOption(
+      new Option(
+        '--demo',
+        'no config: SQLite in a temp dir, the embedded broker, simulated terminals, demo users printed once',
+      ).conflicts(['config', 'db', 'pg', 'broker', 'group', 'fleet', 'username', 'ca', 'cert', 'key']),
+    )
     .action(async (o: Record<string, string | undefined>) => {
+      if (o.demo) return serveDemo(o);
       const { loadServeConfig } = await import('../../fleet/portal/config.js');
       const config = loadServeConfig(o.config, {
         db: o.db,

@@ -18,6 +18,11 @@ export function e(v: unknown): string {
   return escapeHtml(scrubPans(terminalSafe(String(v))));
 }
 
+/** A text of several lines escaped line by line (e() drops control characters, line feeds too). */
+export function eLines(v: string | readonly string[]): string {
+  return (typeof v === 'string' ? v.split('\n') : v).map((l) => e(l)).join('\n');
+}
+
 /** A query string from the defined, non-empty values. */
 export function qs(params: Record<string, string | undefined>): string {
   const u = new URLSearchParams();
@@ -80,7 +85,7 @@ export function page(c: PageContext, title: string, body: string): string {
     `<!doctype html><html lang="${c.tx.lang}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${e(title)} · ${e(c.tx.t('portal'))}</title>` +
-    `<link rel="stylesheet" href="/assets/portal.css"><script src="/assets/portal.js" defer></script></head>` +
+    `<link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/portal.css"><script src="/assets/portal.js" defer></script></head>` +
     `<body><header><a class="brand" href="/failures">${e(c.tx.t('portal'))}</a>${nav(c)}${langForm(c)}</header>` +
     `<main>${body}</main></body></html>`
   );

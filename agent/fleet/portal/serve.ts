@@ -81,6 +81,11 @@ export async function runServe(o: {
   /** Extra MQTT options (TLS files, user name, password). */
   mqtt?: Partial<IClientOptions>;
   clientId?: string;
+  /**
+   * The collector's MQTT 5 shared subscription group (default fleet.serve.group); null: a plain
+   * subscription, for a broker without shared subscriptions (the demo's embedded MQTT 3.1.1 one).
+   */
+  shareGroup?: string | null;
 }): Promise<Served> {
   const { serve } = o.config;
   const log = o.log;
@@ -161,7 +166,7 @@ export async function runServe(o: {
       collector = startCollector({
         broker: serve.broker,
         fleet: serve.fleet,
-        shareGroup: serve.group,
+        ...(o.shareGroup === null ? {} : { shareGroup: o.shareGroup ?? serve.group }),
         clientId: o.clientId ?? defaultClientId(storeKey, serve.group),
         sink,
         log,

@@ -18,7 +18,7 @@ import {
   NOTE_MAX,
 } from '../store/types.js';
 import { amountText, card, categoryLabel } from './format.js';
-import { csrfField, e, page, type PageContext, utc } from './html.js';
+import { csrfField, e, eLines, page, type PageContext, utc } from './html.js';
 import type { Texts } from './i18n.js';
 
 export interface FailurePageData {
@@ -89,7 +89,7 @@ export function failurePage(c: PageContext, d: FailurePageData): string {
   const script = issuerScript(f, { merchantName: '' }, tx.lang, {
     columns: PRINTER_80MM,
     catalog: d.catalog,
-  }).join('\n');
+  });
 
   const outcome = dl([
     [t('outcome'), tx.outcome(f.outcome)],
@@ -152,6 +152,6 @@ export function failurePage(c: PageContext, d: FailurePageData): string {
     kase +
     `<section class="script-section"><h2>${e(t('issuerScript'))}</h2>` +
     `<p class="noprint"><button type="button" data-print data-testid="print-script">${e(t('print'))}</button></p>` +
-    `<pre class="script" data-testid="issuer-script">${e(script)}</pre></section>`;
+    `<pre class="script" data-testid="issuer-script">${eLines(script)}</pre></section>`;
   return page(c, title, body);
 }

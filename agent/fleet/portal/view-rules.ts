@@ -5,7 +5,7 @@
  * the mask keeps the stored secret.
  */
 import type { AlertRuleRow } from '../store/types.js';
-import { csrfField, e, page, type PageContext, utc } from './html.js';
+import { csrfField, e, eLines, page, type PageContext, utc } from './html.js';
 
 export const SECRET_MASK = '********';
 
@@ -59,12 +59,12 @@ export function ruleEditPage(
     (d.saved ? `<p class="ok" data-testid="rule-saved">${e(t('saved'))}</p>` : '') +
     `<p>${e(t('ruleHelp'))}</p>` +
     `<form method="post" action="${action}" data-testid="rule-form">${csrfField(c.csrf)}` +
-    `<label>${e(t('ruleJson'))}<textarea class="json" name="rule" data-testid="rule-json" spellcheck="false">${e(d.json)}</textarea></label>` +
+    `<label>${e(t('ruleJson'))}<textarea class="json" name="rule" data-testid="rule-json" spellcheck="false">${eLines(d.json)}</textarea></label>` +
     `<p><label><input type="checkbox" name="enabled" value="1"${d.enabled ? ' checked' : ''} data-testid="rule-enabled"> ${e(t('enabled'))}</label></p>` +
     `<button type="submit" data-testid="rule-submit">${e(t('save'))}</button></form>` +
     (d.id !== null
       ? `<form method="post" action="/alerts/${encodeURIComponent(d.id)}/delete">${csrfField(c.csrf)}<button type="submit" data-testid="rule-delete">${e(t('delete'))}</button></form>`
       : '') +
-    `<details><summary>${e(t('schema'))}</summary><pre>${e(JSON.stringify(d.schema, null, 2))}</pre></details>`;
+    `<details><summary>${e(t('schema'))}</summary><pre>${eLines(JSON.stringify(d.schema, null, 2))}</pre></details>`;
   return page(c, d.id ?? t('newRule'), body);
 }

@@ -146,6 +146,52 @@ describe('CSRF', () => {
     expect(lines.filter((l) => l.includes('"portal_csrf_refused"')).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('refuses a forged token on every other form, changing nothing', async () => {
+    const b = new Browser(p);
+    await b.signIn('olga');
+    await b.get('/alerts/new');
+    const rule = {
+      id: 'csrf-rule',
+      kind: 'backlog',
+      params: { over: 100 },
+      channels: { webhooks: [{ url: 'https://hooks.example/x', secret: 'a-secret-of-16-chars' }] },
+    };
+    expect((await b.post('/alerts/new', { rule: JSON.stringify(rule), enabled: '1' })).status).toBe(303);
+    const before = lines.filter((l) => l.includes('"portal_csrf_refused"')).length;
+    const forged = { _csrf: `${b.csrf.slice(0, -4)}AAAA` };
+    const forms: Array<[string, Record<string, string>]> = [
+      ['/alerts/new', { rule: JSON.stringify({ ...rule, id: 'csrf-other' }), enabled: '1' }],
+      ['/alerts/csrf-rule', { rule: JSON.stringify({ ...rule, params: { over: 5 } }) }],
+      ['/alerts/csrf-rule/delete', {}],
+      ['/language', { lang: 'de', next: '/failures' }],
+      ['/signout', {}],
+    ];
+    for (const [path, fields] of forms) {
+      const r = await b.post(path, { ...forged, ...fields });
+      expect(r.status, path).toBe(403);
+    }
+    const rules = await p.store.listAlertRules({ role: 'operator' });
+    expect(rules.map((r) => r.id)).toContain('csrf-rule');
+    expect(rules.map((r) => r.id)).not.toContain('csrf-other');
+    expect(rules.find((r) => r.id === 'csrf-rule')!.enabled).toBe(true);
+    expect(JSON.stringify(rules.find((r) => r.id === 'csrf-rule')!.spec)).toContain('"over":100');
+    expect(b.cookies.has('pos_lang')).toBe(false);
+    // still signed in: the forged sign-out did not end the session
+    expect((await b.get('/failures')).status).toBe(200);
+    expect(lines.filter((l) => l.includes('"portal_csrf_refused"')).length - before).toBe(forms.length);
+    await p.store.deleteAlertRule({ role: 'operator' }, 'csrf-rule');
+  });
+
+  it("refuses the sign-in page's token after sign-in: the session has its own", async () => {
+    const b = new Browser(p);
+    await b.get('/signin');
+    const pre = b.csrf;
+    expect((await b.post('/signin', { name: 'mia', password: 'correct horse battery' })).status).toBe(303);
+    const r = await b.post(`/failures/${M1_IDS[0]}/case`, { _csrf: pre, version: '1', status: 'resolved' });
+    expect(r.status).toBe(403);
+    expect((await p.store.getCase({ role: 'operator' }, M1_IDS[0]!))!.status).toBe('open');
+  });
+
   it('refuses a sign-in form without its token', async () => {
     const b = new Browser(p);
     const r = await b.post('/signin', { name: 'olga', password: 'correct horse battery' }, { csrf: false });
@@ -279,6 +325,13 @@ describe('search and cases', () => {
     const r = await b.get(`/failures/${M1_IDS[1]}`);
     expect(r.body).toContain('data-testid="guidance-cashier"');
     expect(r.body).toContain('data-testid="issuer-script"');
+    // the script's lines as printed: 48 columns at most, each on its own line
+    const script = /data-testid="issuer-script">([^<]*)<\/pre>/
+      .exec(r.body)![1]!
+      .replace(/&[#a-z0-9]+;/g, '_')
+      .split('\n');
+    expect(script.length).toBeGreaterThan(8);
+    expect(Math.max(...script.map((l) => l.length))).toBeLessThanOrEqual(48);
     expect(r.body).toContain('data-print');
     expect(r.body).toContain('data-testid="timeline"');
     const de = await b.request('GET', `/failures/${M1_IDS[1]}`, undefined, {
@@ -383,6 +436,42 @@ describe('bad input', () => {
     expect(status.body).toContain('status: one of open');
     expect((await p.store.caseEvents({ role: 'operator' }, caseId)).length).toBe(before);
     expect((await p.store.getCase({ role: 'operator' }, M1_IDS[2]!))!.status).toBe('open');
+  });
+
+  it('refuses an oversized sign-in form with 413 before checking any password, also sent in chunks', async () => {
+    const b = new Browser(p);
+    await b.get('/signin');
+    const before = lines.filter((l) => l.includes('"too_large"')).length;
+    const big = await b.post('/signin', {
+      name: 'olga',
+      password: 'correct horse battery',
+      pad: 'x'.repeat(70_000),
+    });
+    expect(big.status).toBe(413);
+    // no Content-Length: the limit counts the bytes as they come
+    const { request } = await import('node:http');
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = request(`${p.url}/signin`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'transfer-encoding': 'chunked',
+          cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write(`_csrf=${encodeURIComponent(b.csrf)}&name=olga&password=correct+horse+battery&pad=`);
+      for (let i = 0; i < 10; i++) req.write('y'.repeat(8000));
+      req.end();
+    });
+    expect(chunked).toBe(413);
+    expect(b.cookies.has('pos_session')).toBe(false);
+    expect(lines.filter((l) => l.includes('"too_large"')).length - before).toBe(2);
+    expect(lines.some((l) => l.includes('"portal_sign_in"') && l.includes('"too_large"'))).toBe(false);
   });
 
   it('refuses an alert rule that the alerts schema refuses, naming the key', async () => {

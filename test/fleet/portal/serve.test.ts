@@ -12,12 +12,13 @@ import { parseServeConfig } from '../../../agent/fleet/portal/config.js';
 import { hashPassword } from '../../../agent/fleet/portal/auth.js';
 import { runServe, type Served } from '../../../agent/fleet/portal/serve.js';
 import { openPgFleetStore } from '../../../agent/fleet/store/postgres.js';
+import { OPERATOR } from '../../../agent/fleet/store/types.js';
 import { makeRecord } from '../../export/seed.js';
 import { captureLogger } from '../../helpers/log.js';
 import { haveMosquitto, type Mosquitto, startMosquitto } from '../../helpers/mosquitto.js';
 import { freshSchemaUrl, havePostgres, type Postgres, startPostgres } from '../../helpers/postgres.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { failures } from '../payloads.js';
+import { failures, status } from '../payloads.js';
 import { Browser, PASSWORD, startPortal, type TestPortal } from './harness.js';
 
 const tmp = tempDir('pos-serve-');
@@ -109,6 +110,40 @@ describe.skipIf(!haveMosquitto())('fleet serve with a broker', () => {
     expect((await b.get('/alerts')).body).toContain('data-id="m1-failures"');
     for (const x of [...received, list.body, page.body]) expect(findPans(x)).toEqual([]);
     expect(lines.some((l) => l.includes('"serve_started"'))).toBe(true);
+  });
+
+  it('refuses a spoofed topic: nothing stored, no live event, no alert, logged with a code', async () => {
+    const events: string[] = [];
+    const off = served.live.subscribe(OPERATOR, (ev) => {
+      if (ev.type === 'failure' && ev.failure) events.push(ev.failure.id);
+    });
+    // T1 publishes records of T9, and T9's status; then a record of its own as a marker
+    const spoofed = makeRecord(8, { merchant_id: 'M1', terminal_id: 'T9', pan_masked: '476173******8008' });
+    const marker = makeRecord(9, { merchant_id: 'M1', terminal_id: 'T1', pan_masked: '476173******9009' });
+    const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
+    await pub.publishAsync('pos/v1/shops/T1/failures', JSON.stringify(failures('shops', 'T9', [spoofed])), {
+      qos: 1,
+    });
+    await pub.publishAsync('pos/v1/shops/T1/status', JSON.stringify(status('shops', 'T9', 'online')), {
+      qos: 1,
+    });
+    await pub.publishAsync('pos/v1/shops/T1/failures', JSON.stringify(failures('shops', 'T1', [marker])), {
+      qos: 1,
+    });
+    await pub.endAsync();
+    await until(() => served.store.getFailure(OPERATOR, marker.id));
+    await until(async () => events.includes(marker.id));
+    await until(async () => received.some((x) => x.includes(marker.id)));
+    off();
+    expect(await served.store.getFailure(OPERATOR, spoofed.id)).toBeNull();
+    const terminals = await served.store.listTerminals(OPERATOR, { limit: 100 });
+    expect(terminals.items.map((t) => t.terminal_id)).not.toContain('T9');
+    expect(events).not.toContain(spoofed.id);
+    expect(received.some((x) => x.includes(spoofed.id))).toBe(false);
+    expect(lines.some((l) => l.includes('"collect_refused"') && l.includes('"E_TOPIC_MISMATCH"'))).toBe(true);
+    expect(
+      lines.some((l) => l.includes('"collect_health_refused"') && l.includes('"E_TOPIC_MISMATCH"')),
+    ).toBe(true);
   });
 });
 
