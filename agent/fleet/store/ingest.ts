@@ -18,8 +18,8 @@ const CHUNK = 500;
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /**
- * The statements for `stored`: the records of one message stored now (new ids and newer versions,
- * not duplicates or stale ones), all of fleet `fleet`; `newIds` those of ids not stored before (a
+ * The statements for `stored`: the records of one message or one batch of messages stored now (new
+ * ids and newer versions, not duplicates or stale ones), all of fleet `fleet`; `newIds` those of ids not stored before (a
  * newer version is not a new failure); `at` is the time received.
  */
 export function ingestPlan(
@@ -58,20 +58,31 @@ export function ingestPlan(
       ]);
     }
   }
-  // one terminal per message in practice (the collector refuses records of another terminal)
+  // one row per terminal (one terminal per message; a batch of messages has many), several per
+  // statement: an upsert must not touch one row twice, and the terminals are distinct here
   const byTerminal = new Map<string, FailureRecord[]>();
-  for (const r of stored) byTerminal.set(r.terminal_id, [...(byTerminal.get(r.terminal_id) ?? []), r]);
+  for (const r of stored) {
+    const list = byTerminal.get(r.terminal_id);
+    if (list) list.push(r);
+    else byTerminal.set(r.terminal_id, [r]);
+  }
   const greatest = dialect === 'sqlite' ? 'max' : 'greatest';
-  for (const [terminal, recs] of byTerminal) {
+  const rows = [...byTerminal].map(([terminal, recs]) => {
     const newest = recs.reduce((a, b) => (b.occurred_at > a.occurred_at ? b : a));
     const fresh = recs.filter((r) => newIds.has(r.id)).length;
+    return [fleet, terminal, newest.merchant_id, at, fresh, newest.occurred_at];
+  });
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
     out.push([
-      `INSERT INTO terminals (fleet, terminal_id, merchant_id, last_seen, failures, last_failure_at) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO terminals (fleet, terminal_id, merchant_id, last_seen, failures, last_failure_at) VALUES ${chunk
+        .map(() => '(?, ?, ?, ?, ?, ?)')
+        .join(', ')}
   ON CONFLICT (fleet, terminal_id) DO UPDATE SET merchant_id = excluded.merchant_id,
     last_seen = ${greatest}(terminals.last_seen, excluded.last_seen),
     failures = terminals.failures + excluded.failures,
     last_failure_at = coalesce(${greatest}(terminals.last_failure_at, excluded.last_failure_at), excluded.last_failure_at)`,
-      [fleet, terminal, newest.merchant_id, at, fresh, newest.occurred_at],
+      chunk.flat(),
       true,
     ]);
   }
