@@ -329,7 +329,8 @@ async function main() {
     const one = await run(1, clients, pg.url);
     const two = await run(2, clients, pg.url);
     // the bare rate of transactions as big as the two collectors' mean one
-    const batch = Math.max(1, Math.round(stats.get(2)?.per ?? 1));
+    const per = stats.get(2)?.per ?? NaN; // NaN: collectors that do not report transactions
+    const batch = Number.isFinite(per) ? Math.max(1, Math.round(per)) : 1;
     const floorBatched = await floor(floorUrl, 2, batch);
     const result = {
       terminals: o.terminals,
