@@ -6,11 +6,16 @@
  *                  failure), from the first publish to the last row committed;
  *   lag_p*_ms      at a steady --rate records/s for --seconds: the time from a record's publication
  *                  (its occurred_at) to the collector taking it into its transaction (its synced_at);
- * and the floor: the bare insert rate of the same PostgreSQL with the same transaction shape (BEGIN,
- * one multi-row INSERT of a message's records, COMMIT), on one connection and on two.
+ * and the floor: the bare insert rate of the same PostgreSQL with a message's transaction shape
+ * (BEGIN, one INSERT of a message's record, COMMIT), on one connection and on two; and, since the
+ * collectors store several messages per transaction (group commit), the bare rate of transactions
+ * of their mean batch (BEGIN, one multi-row INSERT, COMMIT) on two connections.
+ * Also reported, to tell whether the benchmark itself is the limit: how long the burst took to
+ * publish (broker PUBACKs to the terminals) against how long it took to store, and each run's
+ * transactions (messages per transaction). --prof DIR runs the collectors with --cpu-prof.
  * With --json the last line is one JSON object.
  *
- *   npm run bench:collect -- [--terminals 1000] [--records 10000] [--rate 1000] [--seconds 10] [--json]
+ *   npm run bench:collect -- [--terminals 1000] [--records 10000] [--rate 1000] [--seconds 10] [--json] [--prof DIR]
  * Goal (issue 13): two collectors reach 50% of the floor; lag p99 < 1 s at 1,000 records/s.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -45,6 +50,7 @@ const o = new Command()
   .option('--seconds <n>', 'length of the lag phase', int, 10)
   .option('--floor-records <n>', 'records of the bare insert measurement', int, 5000)
   .option('--json', 'print one JSON object on the last line')
+  .option('--prof <dir>', 'write a CPU profile of each collector into this directory')
   .parse()
   .opts<{
     terminals: number;
@@ -53,6 +59,7 @@ const o = new Command()
     seconds: number;
     floorRecords: number;
     json?: boolean;
+    prof?: string;
   }>();
 
 const CLI = join(import.meta.dirname, '..', 'bin', 'pos-agent.js');
@@ -81,6 +88,7 @@ const terminalId = (k: number) => `T${String(k).padStart(5, '0')}`;
 const payload = (terminal: string, recs: FailureRecord[]) =>
   JSON.stringify({ v: 1, fleet: FLEET, terminal, boot_id: 'bench-boot', records: recs });
 
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 const pct = (sorted: number[], p: number) =>
   sorted.length
     ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number)
@@ -102,22 +110,28 @@ async function waitCount(pool: PgQueryable, n: number, timeoutMs: number): Promi
   }
 }
 
-/** The bare insert rate: the collector's transaction shape, without MQTT or the collector's checks. */
-async function floor(url: string, connections: number): Promise<number> {
+/**
+ * The bare insert rate: transactions of `batch` records (BEGIN, one INSERT, COMMIT) on `connections`
+ * connections, without MQTT or the collector's checks, cases and terminals.
+ */
+async function floor(url: string, connections: number, batch = 1): Promise<number> {
   const pool = await openPgPool(url, connections);
-  const per = Math.ceil(o.floorRecords / connections);
+  const per = Math.ceil(o.floorRecords / connections / batch) * batch;
   const at = new Date().toISOString();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async (_, c) => {
       const conn = await pool.connect();
       try {
-        for (let i = 0; i < per; i++) {
-          const r = record(c * per + i, terminalId(i % o.terminals));
-          const vals: unknown[] = RECORD_COLUMNS.map((k) => (k === 'synced_at' ? at : r[k]));
-          vals.push(FLEET, recordDigest(DIGEST_COLUMNS.map((k) => r[k])));
+        for (let i = 0; i < per; i += batch) {
+          const vals: unknown[] = [];
+          for (let j = i; j < i + batch; j++) {
+            const r = record(c * per + j, terminalId(j % o.terminals));
+            vals.push(...RECORD_COLUMNS.map((k) => (k === 'synced_at' ? at : r[k])));
+            vals.push(FLEET, recordDigest(DIGEST_COLUMNS.map((k) => r[k])));
+          }
           await conn.query('BEGIN');
-          await conn.query(pgInsertSql(1), vals);
+          await conn.query(pgInsertSql(batch), vals);
           await conn.query('COMMIT');
         }
       } finally {
@@ -135,6 +149,7 @@ function collectors(url: string, n: number): ChildProcess[] {
     spawn(
       process.execPath,
       [
+        ...(o.prof ? ['--cpu-prof', '--cpu-prof-dir', o.prof] : []),
         CLI,
         'fleet',
         'collect',
@@ -155,8 +170,10 @@ function collectors(url: string, n: number): ChildProcess[] {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     ),
   ).map((c, k) => {
-    if (process.env.BENCH_LOG)
-      c.stderr?.on('data', (d: Buffer) => process.stderr.write(`[c${k}] ${d.toString()}`));
+    c.stderr?.on('data', (d: Buffer) => {
+      logs.set(c, (logs.get(c) ?? '') + d.toString());
+      if (process.env.BENCH_LOG) process.stderr.write(`[c${k}] ${d.toString()}`);
+    });
     return c;
   });
 }
@@ -181,6 +198,24 @@ async function subscribed(children: ChildProcess[]): Promise<void> {
 }
 
 let brokerUrl = '';
+const logs = new Map<ChildProcess, string>();
+
+/** Messages and transactions of stopped collectors, from their last log line (collect_stopped). */
+function transactions(children: ChildProcess[]): { messages: number; batches: number } {
+  let messages = 0;
+  let batches = 0;
+  for (const c of children) {
+    for (const line of (logs.get(c) ?? '').split('\n')) {
+      if (!line.includes('"collect_stopped"')) continue;
+      const e = JSON.parse(line) as { messages?: number; batches?: number };
+      messages += e.messages ?? 0;
+      batches += e.batches ?? 0;
+    }
+  }
+  return { messages, batches };
+}
+
+const stats = new Map<number, { messages: number; batches: number; per: number }>();
 
 async function run(n: number, clients: MqttClient[], pgUrl: string) {
   const url = await freshSchemaUrl({ url: pgUrl }, `c${n}`);
@@ -189,24 +224,32 @@ async function run(n: number, clients: MqttClient[], pgUrl: string) {
   const procs = collectors(url, n);
   try {
     await subscribed(procs);
-    // throughput: a burst, one record per message, terminals round-robin
+    // throughput: a burst, one record per message, terminals round-robin; the messages are made
+    // before the clock starts (as terminals that had them ready), and sent with up to `window`
+    // unacknowledged by the broker at a time
     let i = 0;
-    const t0 = Date.now();
-    for (let sent = 0; sent < o.records;) {
-      const batch: Array<Promise<unknown>> = [];
-      for (let k = 0; k < 500 && sent < o.records; k++, sent++, i++) {
-        const t = i % clients.length;
-        const term = terminalId(t);
-        batch.push(
-          (clients[t] as MqttClient).publishAsync(
-            `pos/v1/${FLEET}/${term}/failures`,
-            payload(term, [record(i, term)]),
-            { qos: 1 },
-          ),
-        );
-      }
-      await Promise.all(batch);
+    const burst: Array<{ client: MqttClient; topic: string; body: string }> = [];
+    for (; i < o.records; i++) {
+      const t = i % clients.length;
+      const term = terminalId(t);
+      burst.push({
+        client: clients[t] as MqttClient,
+        topic: `pos/v1/${FLEET}/${term}/failures`,
+        body: payload(term, [record(i, term)]),
+      });
     }
+    const window = 1000;
+    const t0 = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: window }, async () => {
+        while (next < burst.length) {
+          const m = burst[next++] as (typeof burst)[number];
+          await m.client.publishAsync(m.topic, m.body, { qos: 1 });
+        }
+      }),
+    );
+    const published = Date.now();
     const t1 = await waitCount(pool, o.records, 300_000);
     const recordsPerS = o.records / ((t1 - t0) / 1000);
     // lag at a steady rate: every 50 ms, rate/20 records
@@ -240,6 +283,10 @@ async function run(n: number, clients: MqttClient[], pgUrl: string) {
       .sort((a, b) => a - b);
     return {
       records_per_s: round(recordsPerS),
+      // the burst's publishing (every PUBACK from the broker to the terminals) against its storing:
+      // publishing done well before storing means the collectors, not the benchmark, set the rate
+      burst_published_s: round((published - t0) / 1000),
+      burst_stored_s: round((t1 - t0) / 1000),
       lag_rate_per_s: round(achieved),
       lag_p50_ms: round(pct(lags, 50)),
       lag_p99_ms: round(pct(lags, 99)),
@@ -251,6 +298,8 @@ async function run(n: number, clients: MqttClient[], pgUrl: string) {
       procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))),
     );
     await pool.end();
+    const t = transactions(procs);
+    stats.set(n, { ...t, per: t.batches ? round(t.messages / t.batches) : NaN });
   }
 }
 
@@ -279,17 +328,24 @@ async function main() {
     const floor2 = await floor(floorUrl, 2);
     const one = await run(1, clients, pg.url);
     const two = await run(2, clients, pg.url);
+    // the bare rate of transactions as big as the two collectors' mean one
+    const per = stats.get(2)?.per ?? NaN; // NaN: collectors that do not report transactions
+    const batch = Number.isFinite(per) ? Math.max(1, Math.round(per)) : 1;
+    const floorBatched = await floor(floorUrl, 2, batch);
     const result = {
       terminals: o.terminals,
       records: o.records,
       lag_target_rate_per_s: o.rate,
       floor_records_per_s: round(floor1),
       floor_2conn_records_per_s: round(floor2),
-      one,
-      two,
-      ratio_two_to_floor: round((two.records_per_s / floor1) * 100) / 100,
-      ratio_two_to_floor_2conn: round((two.records_per_s / floor2) * 100) / 100,
-      ratio_two_to_one: round((two.records_per_s / one.records_per_s) * 100) / 100,
+      floor_batched_2conn_records_per_s: round(floorBatched),
+      floor_batch_records: batch,
+      one: { ...one, transactions: stats.get(1)?.batches, messages_per_transaction: stats.get(1)?.per },
+      two: { ...two, transactions: stats.get(2)?.batches, messages_per_transaction: stats.get(2)?.per },
+      ratio_two_to_floor: ratio(two.records_per_s, floor1),
+      ratio_two_to_floor_2conn: ratio(two.records_per_s, floor2),
+      ratio_two_to_floor_batched: ratio(two.records_per_s, floorBatched),
+      ratio_two_to_one: ratio(two.records_per_s, one.records_per_s),
       columns: COLLECTOR_COLUMNS.length,
     };
     if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);

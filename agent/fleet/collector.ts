@@ -5,9 +5,12 @@
  * Loss-free by construction:
  * - MQTT 5, QoS 1, a persistent session (clean start off, a stable client id and a session expiry),
  *   so messages published while the collector is away are queued by the broker;
- * - the PUBACK of a message is sent only after its records are written (mqtt.js customHandleAcks);
- *   if the write fails, no PUBACK is sent and the collector stops, so the broker redelivers the
- *   message to this session (or another member of the share group) later;
+ * - the PUBACK of a message is sent only after its records are committed (held-acks.ts); if the
+ *   write fails, no PUBACK is sent and the collector stops, so the broker redelivers the message
+ *   to this session (or another member of the share group) later;
+ * - messages are stored by group commit (group-commit.ts): the messages that arrive while one
+ *   transaction runs share the next (the sink's insertBatch), up to the Receive Maximum the
+ *   collector announces (the unacknowledged messages the broker may send it);
  * - a record is identified by its id and the newest version is kept: a higher version replaces the
  *   stored one, a lower one is stale (ignored, counted, logged); redeliveries (same id, version
  *   and content) are stored once, and a record that reuses another's (fleet, terminal, seq), or an
@@ -33,7 +36,16 @@ import { type Logger, redactUrl } from '../log.js';
 import type { FailureRecord } from '../record.js';
 import { withOutcomeDefaults } from '../store/record-schema.js';
 import { metricsPayloadSchema, recordPayloadSchema, statusPayloadSchema } from '../sync/payload-schema.js';
-import type { Conflict, RecordSink, Stale } from './sinks.js';
+import { groupCommit } from './group-commit.js';
+import { holdAcks } from './held-acks.js';
+import {
+  addResult,
+  type Conflict,
+  emptyResult,
+  type InsertResult,
+  type RecordSink,
+  type Stale,
+} from './sinks.js';
 import type { HealthUpdate } from './store/types.js';
 import { collectFilter, healthFilters, parseTopic } from './topics.js';
 
@@ -47,6 +59,15 @@ export const RC_QUOTA_EXCEEDED = 0x97;
 /** Default maximum packet size announced to the broker (bytes); the agent's batches are 128 KiB. */
 export const DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
 
+/**
+ * Default MQTT 5 Receive Maximum: unacknowledged messages the broker may send the collector, so
+ * the most messages one transaction can hold (and at most this many payloads held in memory).
+ */
+export const DEFAULT_RECEIVE_MAXIMUM = 256;
+
+/** Records at most in one transaction (a message is never split). */
+export const MAX_BATCH_RECORDS = 4000;
+
 export interface CollectorOptions {
   broker: string;
   fleet: string;
@@ -59,6 +80,8 @@ export interface CollectorOptions {
   sessionExpirySec?: number;
   /** MQTT 5 maximum packet size announced in CONNECT, and the payload limit (default 256 KiB). */
   maxPacketBytes?: number;
+  /** MQTT 5 Receive Maximum announced in CONNECT (default DEFAULT_RECEIVE_MAXIMUM). */
+  receiveMaximum?: number;
   /** Extra mqtt.js options (TLS files, username, password). */
   mqtt?: Partial<IClientOptions>;
 }
@@ -86,6 +109,8 @@ export interface CollectorStats {
   healthMessages: number;
   /** Status and metrics messages refused (malformed, oversized, another terminal's). */
   healthRefused: number;
+  /** Transactions that stored records (messages / batches: messages per transaction). */
+  batches: number;
 }
 
 export interface Collector {
@@ -274,6 +299,7 @@ export function startCollector(opts: CollectorOptions): Collector {
     idConflicts: 0,
     healthMessages: 0,
     healthRefused: 0,
+    batches: 0,
   };
   const log = opts.log;
   const maxBytes = opts.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
@@ -330,15 +356,61 @@ export function startCollector(opts: CollectorOptions): Collector {
   failed.catch(() => {});
   let stopping = false;
 
-  /**
-   * One QoS 1 message: `done` gets the PUBACK reason code (0: stored) or the write's error (no PUBACK:
-   * the broker redelivers it).
-   */
-  function onPublish(topic: string, message: Buffer, done: (rc: number | Error) => void): void {
-    if (parseTopic(topic)?.kind !== 'failures' && opts.sink.health) {
-      void handleHealth(topic, message).then((rc) => done(rc));
-      return;
-    }
+  interface Batched {
+    fleet: string;
+    terminal: string;
+    records: FailureRecord[];
+  }
+  /** Logs a batch's stale records and conflicts per terminal (its fleet from the batch). */
+  const reportBatch = (items: readonly Batched[], res: InsertResult) => {
+    const fleetOf = (terminal: string) =>
+      [...new Set(items.filter((i) => i.terminal === terminal).map((i) => i.fleet))].join(',');
+    const byTerminal = <T extends { terminal_id: string }>(list: readonly T[]) => {
+      const m = new Map<string, T[]>();
+      for (const x of list) m.set(x.terminal_id, [...(m.get(x.terminal_id) ?? []), x]);
+      return m;
+    };
+    for (const [terminal, stale] of byTerminal(res.stale)) reportStale(fleetOf(terminal), terminal, stale);
+    for (const [terminal, c] of byTerminal(res.conflicts)) reportConflicts(fleetOf(terminal), terminal, c);
+  };
+  const sink = opts.sink;
+  const commits = groupCommit<Batched>({
+    weight: (i) => i.records.length,
+    maxWeight: MAX_BATCH_RECORDS,
+    async write(items) {
+      let res: InsertResult;
+      try {
+        const batch = items.map(({ fleet, records }) => ({ fleet, records }));
+        if (sink.insertBatch) res = await sink.insertBatch(batch);
+        else {
+          // a sink without batches: message by message (each acknowledged once all are stored)
+          res = emptyResult();
+          for (const b of batch) addResult(res, await sink.insert(b.fleet, b.records));
+        }
+      } catch (e) {
+        const err = e as Error;
+        log.error(
+          { event: 'collect_store_failed', code: 'E_SINK', messages: items.length, err },
+          'storing records failed; not acknowledging',
+        );
+        // No PUBACK: the broker keeps the messages for this session and redelivers them.
+        if (!stopping) {
+          stopping = true;
+          client.end(true, () => fail(new ExportError('E_SINK', `storing records failed: ${err.message}`)));
+        }
+        throw err;
+      }
+      stats.batches++;
+      for (const i of items) stats.records += i.records.length;
+      stats.inserted += res.inserted;
+      stats.replaced += res.replaced;
+      stats.duplicates += res.duplicates;
+      reportBatch(items, res);
+    },
+  });
+
+  /** A failures message: the PUBACK reason code once stored or refused; rejects if not stored. */
+  async function handleFailures(topic: string, message: Uint8Array): Promise<number> {
     stats.messages++;
     const parsed = parseFailuresMessage(topic, message, maxBytes);
     stats.invalidRecords += parsed.invalid;
@@ -371,8 +443,7 @@ export function startCollector(opts: CollectorOptions): Collector {
           parsed.reason ?? 'invalid payload',
         );
       }
-      done(parsed.refuse);
-      return;
+      return parsed.refuse;
     }
     if (parsed.reason) {
       log.warn(
@@ -380,33 +451,17 @@ export function startCollector(opts: CollectorOptions): Collector {
         parsed.reason,
       );
     }
+    // stopping: not stored, not acknowledged; the broker sends it again to this session later
+    if (stopping) throw new Error('collector stopping');
     const t = parseTopic(topic) as { fleet: string; terminal: string };
-    Promise.resolve()
-      .then(() => opts.sink.insert(t.fleet, parsed.records))
-      .then(
-        (res) => {
-          stats.records += parsed.records.length;
-          stats.inserted += res.inserted;
-          stats.replaced += res.replaced;
-          stats.duplicates += res.duplicates;
-          if (res.stale.length) reportStale(t.fleet, t.terminal, res.stale);
-          if (res.conflicts.length) reportConflicts(t.fleet, t.terminal, res.conflicts);
-          done(0); // PUBACK only now: the rows are committed
-        },
-        (err: Error) => {
-          log.error(
-            { event: 'collect_store_failed', code: 'E_SINK', err },
-            'storing records failed; not acknowledging',
-          );
-          // No PUBACK: the broker keeps the message for this session and redelivers it.
-          done(err);
-          if (!stopping) {
-            stopping = true;
-            client.end(true, () => fail(new ExportError('E_SINK', `storing records failed: ${err.message}`)));
-          }
-        },
-      );
+    await commits.add({ fleet: t.fleet, terminal: t.terminal, records: parsed.records });
+    return 0; // PUBACK only now: the rows are committed
   }
+
+  const handle = (topic: string, message: Uint8Array): Promise<number> =>
+    parseTopic(topic)?.kind !== 'failures' && opts.sink.health
+      ? handleHealth(topic, message)
+      : handleFailures(topic, message);
 
   const client = mqtt.connect(opts.broker, {
     protocolVersion: 5,
@@ -416,15 +471,30 @@ export function startCollector(opts: CollectorOptions): Collector {
       sessionExpiryInterval: opts.sessionExpirySec ?? 7 * 24 * 3600,
       // a compliant broker (Mosquitto) drops a bigger message for this client instead of sending it
       maximumPacketSize: maxBytes,
+      receiveMaximum: opts.receiveMaximum ?? DEFAULT_RECEIVE_MAXIMUM,
     },
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     resubscribe: true,
     ...opts.mqtt,
-    customHandleAcks(topic, message, _packet, done) {
-      onPublish(topic, message, done);
+    customHandleAcks(topic, message, packet, done) {
+      if (packet.qos !== 1) {
+        // QoS 2 (never granted: the subscription is QoS 1): one message at a time
+        handle(topic, message).then(
+          (rc) => done(rc),
+          (err: Error) => done(err),
+        );
+        return;
+      }
+      const ack = acks.hold(packet);
+      done(0); // mqtt.js goes on with the next message; the PUBACK waits for ack.settle
+      handle(topic, message).then(
+        (rc) => ack.settle(rc),
+        () => {}, // not stored: never acknowledged
+      );
     },
   });
+  const acks = holdAcks(client);
 
   /** Stores a status or metrics message; resolves to the PUBACK reason code (never rejects). */
   async function handleHealth(topic: string, message: Uint8Array): Promise<number> {
@@ -496,7 +566,11 @@ export function startCollector(opts: CollectorOptions): Collector {
     client.handleMessage = (packet, cb) => {
       if (packet.qos === 0) return cb();
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      onPublish(packet.topic, payload, (rc) => (rc instanceof Error ? cb(rc) : cb()));
+      // one message at a time (3.1.1 has no receive maximum to hold acknowledgements against)
+      handle(packet.topic, payload).then(
+        () => cb(),
+        (err: Error) => cb(err),
+      );
     };
   }
   // metrics are QoS 0 (no acknowledgement, no customHandleAcks): stored as they come
@@ -535,6 +609,7 @@ export function startCollector(opts: CollectorOptions): Collector {
     failed,
     async stop() {
       stopping = true;
+      await commits.drain(); // what is being stored is committed and acknowledged first
       await client.endAsync(false).catch(() => {});
       await opts.sink.close();
     },

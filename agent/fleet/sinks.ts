@@ -4,12 +4,15 @@
  * version replaces the stored one, a lower one is stale and ignored; same id, version and content
  * is a redelivery, stored once; an id conflict or a seq conflict is stored and flagged, never
  * dropped).
- *   SQLite (default): versioned migrations through agent/store/migrate.ts; one transaction per MQTT
- *     message, synchronous=FULL, so a row is on disk before the message is acknowledged. A new
+ *   SQLite (default): versioned migrations through agent/store/migrate.ts; one transaction per
+ *     insert call, synchronous=FULL, so a row is on disk before the message is acknowledged. A new
  *     database file is created 0600 (its -wal and -shm inherit the mode).
  *   PostgreSQL: a thin adapter over `pg`; its schema version is kept in `pos_collector_schema` and
  *     migrated under an advisory lock; each insert call is one transaction holding an advisory lock
  *     per (fleet, terminal), so collectors sharing the database never both miss a conflict.
+ * insertBatch stores the records of several MQTT messages in one transaction (the collector's
+ * group commit): the same checks as one message holding all their records, in about as many
+ * round trips as one message.
  */
 import { createHash } from 'node:crypto';
 import { createDbFile } from '../store/db-file.js';
@@ -27,6 +30,7 @@ import {
   pgDropOlderSql,
   pgFlagIdSql,
   pgFlagSeqSql,
+  pgBaseType,
   pgIdent,
   pgInsertDetectSql,
   pgV1Sql,
@@ -87,9 +91,20 @@ export interface InsertResult {
   conflicts: Conflict[];
 }
 
+/** The records of one message, all of fleet `fleet` (the topic's). */
+export interface SinkBatchItem {
+  fleet: string;
+  records: readonly FailureRecord[];
+}
+
 export interface RecordSink {
   /** Stores the records of one message, all of fleet `fleet` (the topic's). */
   insert(fleet: string, records: readonly FailureRecord[]): InsertResult | Promise<InsertResult>;
+  /**
+   * Stores the records of several messages in one transaction: all or none. The result is their
+   * sum. Optional: without it the collector stores message by message.
+   */
+  insertBatch?(batch: readonly SinkBatchItem[]): InsertResult | Promise<InsertResult>;
   close(): void | Promise<void>;
   readonly kind: 'sqlite' | 'postgres';
 }
@@ -97,7 +112,34 @@ export interface RecordSink {
 /** The SQLite sink: synchronous. */
 export interface SqliteSink extends RecordSink {
   insert(fleet: string, records: readonly FailureRecord[]): InsertResult;
+  insertBatch(batch: readonly SinkBatchItem[]): InsertResult;
   close(): void;
+}
+
+/** An empty result, to add results to. */
+export function emptyResult(): InsertResult {
+  return { inserted: 0, replaced: 0, duplicates: 0, stale: [], conflicts: [] };
+}
+
+/** Adds `b` into `a` (returns `a`). */
+export function addResult(a: InsertResult, b: InsertResult): InsertResult {
+  a.inserted += b.inserted;
+  a.replaced += b.replaced;
+  a.duplicates += b.duplicates;
+  a.stale.push(...b.stale);
+  a.conflicts.push(...b.conflicts);
+  return a;
+}
+
+/** The items of a batch by fleet, in first-seen order, each fleet's records in message order. */
+function byFleet(batch: readonly SinkBatchItem[]): Map<string, FailureRecord[]> {
+  const out = new Map<string, FailureRecord[]>();
+  for (const { fleet, records } of batch) {
+    const list = out.get(fleet);
+    if (list) list.push(...records);
+    else out.set(fleet, [...records]);
+  }
+  return out;
 }
 
 /** The row of a record: its columns (synced_at = time received), its fleet and content digest. */
@@ -197,8 +239,9 @@ export function sqliteSinkOn(db: Database.Database): SqliteSink {
     }
     return st;
   };
-  const insertAll = db.transaction((fleet: string, records: readonly FailureRecord[], at: string) => {
-    const res: InsertResult = { inserted: 0, replaced: 0, duplicates: 0, stale: [], conflicts: [] };
+  /** The records of one fleet, inside the caller's transaction. */
+  const insertIn = (fleet: string, records: readonly FailureRecord[], at: string) => {
+    const res = emptyResult();
     const newest = newestInMessage(records);
     const stored: FailureRecord[] = [];
     const newIds = new Set<string>();
@@ -236,11 +279,19 @@ export function sqliteSinkOn(db: Database.Database): SqliteSink {
     }
     for (const [sql, params] of ingestPlan(fleet, stored, newIds, at, 'sqlite')) prepared(sql).run(...params);
     return res;
+  };
+  const insertAll = db.transaction((batch: readonly SinkBatchItem[], at: string) => {
+    const res = emptyResult();
+    for (const [fleet, records] of byFleet(batch)) addResult(res, insertIn(fleet, records, at));
+    return res;
   });
   return {
     kind: 'sqlite',
     insert(fleet, records) {
-      return insertAll(fleet, records, new Date().toISOString());
+      return insertAll([{ fleet, records }], new Date().toISOString());
+    },
+    insertBatch(batch) {
+      return insertAll(batch, new Date().toISOString());
     },
     close() {},
   };
@@ -279,6 +330,28 @@ export interface PgQueryable {
 
 /** PostgreSQL limits a statement to 65,535 parameters: 24 columns × 2,000 rows stays below. */
 export const PG_MAX_ROWS_PER_INSERT = 2000;
+
+/**
+ * pgInsertDetectSql with one array parameter per column (unnest) instead of a VALUES row per
+ * record: the same text for any number of rows, so a batch of hundreds of records is planned as
+ * fast as one record (a 200-row VALUES took longer to plan than to run).
+ */
+export function pgInsertArraysSql(table = 'failures'): string {
+  const arrays = COLLECTOR_COLUMNS.map((c, i) => `$${i + 1}::${pgBaseType(c)}[]`).join(', ');
+  const values = `SELECT * FROM unnest(${arrays})`;
+  return pgInsertDetectSql(1, table).replace(/VALUES \([^)]*\)/, () => values);
+}
+
+/** Parameters matching pgInsertArraysSql: one array per column. */
+export function pgInsertArrayParams(
+  fleet: string,
+  records: readonly FailureRecord[],
+  receivedAt: string,
+): unknown[][] {
+  const cols: unknown[][] = COLLECTOR_COLUMNS.map(() => []);
+  for (const r of records) rowValues(fleet, r, receivedAt).forEach((v, i) => cols[i]?.push(v));
+  return cols;
+}
 
 async function inTransaction<T>(pool: PgQueryable, fn: (c: PgClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
@@ -424,23 +497,46 @@ async function newestOnly(
   return { keep, replacing };
 }
 
+/** The records without repeats of the same id and content (the first of each kept). */
+function onceEach(records: readonly FailureRecord[]): FailureRecord[] {
+  const seen = new Set<string>();
+  return records.filter((r) => {
+    const key = `${r.id}\0${recordDigest(DIGEST_COLUMNS.map((c) => r[c]))}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** A 64-bit advisory lock key for a text (the same in every collector). */
 export function lockKey(text: string): bigint {
   return createHash('sha256').update(text).digest().readBigInt64BE(0);
 }
 
-export async function pgSink(pool: PgQueryable, table = 'failures'): Promise<RecordSink> {
+/** The PostgreSQL sink: asynchronous, batches too. */
+export interface PgSink extends RecordSink {
+  insert(fleet: string, records: readonly FailureRecord[]): Promise<InsertResult>;
+  insertBatch(batch: readonly SinkBatchItem[]): Promise<InsertResult>;
+}
+
+export async function pgSink(pool: PgQueryable, table = 'failures'): Promise<PgSink> {
   await pgMigrate(pool, table);
-  /** One message's records, inside the caller's transaction. */
+  const insertSql = pgInsertArraysSql(table);
+  /** One fleet's records (of one message or a batch), inside the caller's transaction. */
   async function insertIn(c: PgClient, fleet: string, records: readonly FailureRecord[], at: string) {
-    const res: InsertResult = { inserted: 0, replaced: 0, duplicates: 0, stale: [], conflicts: [] };
-    const { keep, replacing } = await newestOnly(c, table, fleet, records, res.stale);
+    const res = emptyResult();
+    const newest = await newestOnly(c, table, fleet, records, res.stale);
+    const { replacing } = newest;
+    // a record twice with the same content (a redelivery beside the first delivery in a batch) is
+    // inserted once; the second is a duplicate like a redelivery of a stored one
+    const keep = onceEach(newest.keep);
+    res.duplicates = newest.keep.length - keep.length;
     const newIds: string[] = [];
     const newDigests: string[] = [];
     let hit = false;
     for (let i = 0; i < keep.length; i += PG_MAX_ROWS_PER_INSERT) {
       const chunk = keep.slice(i, i + PG_MAX_ROWS_PER_INSERT);
-      const r = await c.query(pgInsertDetectSql(chunk.length, table), pgInsertParams(fleet, chunk, at));
+      const r = await c.query(insertSql, pgInsertArrayParams(fleet, chunk, at));
       for (const row of r.rows) {
         newIds.push(row.id as string);
         newDigests.push(row.digest as string);
@@ -449,7 +545,7 @@ export async function pgSink(pool: PgQueryable, table = 'failures'): Promise<Rec
     }
     res.replaced = newIds.filter((id) => replacing.has(id)).length;
     res.inserted = newIds.length - res.replaced;
-    res.duplicates = keep.length - newIds.length;
+    res.duplicates += keep.length - newIds.length;
     if (newIds.length === 0) return res;
     const isNew = new Set(newIds);
     const fresh = keep.filter((r) => isNew.has(r.id));
@@ -471,33 +567,51 @@ export async function pgSink(pool: PgQueryable, table = 'failures'): Promise<Rec
     }
     return res;
   }
+  /** One transaction for a batch: the locks of all its (fleet, terminal) pairs, then each fleet's records. */
+  async function insertBatch(batch: readonly SinkBatchItem[]): Promise<InsertResult> {
+    const at = new Date().toISOString();
+    const fleets = byFleet(batch);
+    // collectors sharing the database (a share group) store one terminal's records one
+    // transaction at a time, so two transactions never both miss the seq they conflict on; the
+    // keys are taken in one order (sorted by name) by every collector, so none waits in a cycle,
+    // and sent as numbers with BEGIN in one round trip
+    const names = new Set<string>();
+    for (const [fleet, records] of fleets) for (const r of records) names.add(`${fleet}/${r.terminal_id}`);
+    const keys = [...names].sort().map((k) => lockKey(`pos-agent collect ${k}`).toString());
+    const c = await pool.connect();
+    try {
+      await c.query(pgBeginLockedSql(keys));
+      const res = emptyResult();
+      for (const [fleet, records] of fleets) addResult(res, await insertIn(c, fleet, records, at));
+      await c.query('COMMIT');
+      return res;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
   return {
     kind: 'postgres',
-    async insert(fleet, records) {
-      const at = new Date().toISOString();
-      // collectors sharing the database (a share group) store one terminal's messages one at a
-      // time, so two transactions never both miss the seq they conflict on; the lock keys are
-      // numbers, sent with BEGIN in one round trip
-      const locks = [...new Set(records.map((r) => `${fleet}/${r.terminal_id}`))]
-        .sort()
-        .map((key) => `SELECT pg_advisory_xact_lock(${lockKey(`pos-agent collect ${key}`)})`);
-      const c = await pool.connect();
-      try {
-        await c.query(['BEGIN', ...locks].join('; '));
-        const res = await insertIn(c, fleet, records, at);
-        await c.query('COMMIT');
-        return res;
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => {});
-        throw e;
-      } finally {
-        c.release();
-      }
-    },
+    insert: (fleet, records) => insertBatch([{ fleet, records }]),
+    insertBatch,
     async close() {
       await pool.end();
     },
   };
+}
+
+/**
+ * BEGIN and the transaction's advisory locks on `keys` (decimal 64-bit integers), taken in the
+ * order given, in one simple-protocol round trip.
+ */
+export function pgBeginLockedSql(keys: readonly string[]): string {
+  for (const k of keys) if (!/^-?\d{1,19}$/.test(k)) throw new RangeError(`not a lock key: ${k}`);
+  if (keys.length === 0) return 'BEGIN';
+  if (keys.length === 1) return `BEGIN; SELECT pg_advisory_xact_lock(${keys[0]})`;
+  // unnest yields the array in order and the aggregate takes the locks row by row
+  return `BEGIN; SELECT count(pg_advisory_xact_lock(k)) FROM unnest('{${keys.join(',')}}'::bigint[]) AS k`;
 }
 
 /** Opens a pg Pool for a postgres:// URL (loaded only when used). */

@@ -25,6 +25,8 @@ import {
   type PgQueryable,
   pgSink,
   type RecordSink,
+  type SinkBatchItem,
+  pgBeginLockedSql,
   sqliteSink,
 } from '../../agent/fleet/sinks.js';
 import type { FailureRecord } from '../../agent/record.js';
@@ -179,6 +181,86 @@ async function versionScenario(sink: RecordSink, rows: (id: string) => Promise<V
   expect((await rows(a.id)).map((r) => r.version).sort()).toEqual([3, 9]);
 }
 
+/** Messages of a batch: a redelivery, an outcome change and a late old version, a seq conflict. */
+function batchMessages(): SinkBatchItem[] {
+  const [a, b, c] = run(500, 3, 'TERM0001') as [FailureRecord, FailureRecord, FailureRecord];
+  const b2: FailureRecord = {
+    ...b,
+    seq: 4,
+    version: 2,
+    outcome: 'recovered',
+    outcome_at: '2026-11-23T08:05:00.000Z',
+    linked_id: LINK,
+    recovered_by: 'other_card',
+  };
+  return [
+    { fleet: 'A', records: [a, b, c] },
+    { fleet: 'A', records: [a] }, // a redelivery
+    { fleet: 'A', records: run(600, 1, 'TERM0002') },
+    { fleet: 'A', records: [b2] }, // the outcome changed
+    { fleet: 'B', records: run(700, 1, 'TERM0001') }, // another fleet's terminal of that name
+    { fleet: 'A', records: run(800, 1, 'TERM0003', 7) },
+    { fleet: 'A', records: run(900, 1, 'TERM0003', 7) }, // the same seq under another id
+    { fleet: 'A', records: [b] }, // a late redelivery of the old version
+  ];
+}
+
+/** What a sink stored, comparable across backends: records, cases, case events, terminals. */
+const SNAPSHOT_SQL = [
+  'SELECT id, version, seq, fleet, terminal_id, id_conflict, seq_conflict FROM failures ORDER BY id, version, seq',
+  'SELECT record_id, status, version FROM cases ORDER BY record_id',
+  'SELECT k.record_id, e.action, e.old, e.new FROM case_events e JOIN cases k ON k.id = e.case_id ORDER BY k.record_id, e.id',
+  'SELECT fleet, terminal_id, merchant_id, failures FROM terminals ORDER BY fleet, terminal_id',
+];
+const normalize = (rows: Array<Record<string, unknown>>) =>
+  rows.map((r) =>
+    Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [
+        k,
+        typeof v === 'boolean' || k.endsWith('_conflict')
+          ? Boolean(v)
+          : typeof v === 'bigint'
+            ? Number(v)
+            : v,
+      ]),
+    ),
+  );
+
+/**
+ * A batch in one call leaves the store as its messages stored one by one do; its result sums what
+ * the batch did (an older version beside a newer one in the batch is stale, as within a message).
+ */
+async function batchScenario(
+  batched: RecordSink,
+  single: RecordSink,
+  snapshot: (which: 'batched' | 'single') => Promise<unknown[]>,
+) {
+  const msgs = batchMessages();
+  const res = (await batched.insertBatch?.(msgs)) as InsertResult;
+  expect({ ...res, stale: res.stale.map((x) => [x.id, x.version, x.stored_version]) }).toEqual({
+    inserted: 7,
+    replaced: 0,
+    duplicates: 1,
+    stale: [
+      [msgs[0]?.records[1]?.id, 1, 2],
+      [msgs[0]?.records[1]?.id, 1, 2],
+    ],
+    // the second record of the seq (SQLite reports the row that met a conflict, PostgreSQL both)
+    conflicts: expect.arrayContaining([
+      { kind: 'seq', id: msgs[6]?.records[0]?.id, terminal_id: 'TERM0003', seq: 7 },
+    ]) as unknown,
+  });
+  for (const m of msgs) await single.insert(m.fleet, m.records);
+  const [x, y] = [await snapshot('batched'), await snapshot('single')];
+  expect(x).toEqual(y);
+  expect((x[0] as unknown[]).length).toBe(7);
+  // again, all of it: every record a duplicate (a twice) or stale (b twice), nothing changes
+  const again = (await batched.insertBatch?.(msgs)) as InsertResult;
+  expect(again).toMatchObject({ inserted: 0, replaced: 0, duplicates: 8, conflicts: [] });
+  expect(again.stale).toHaveLength(2);
+  expect(await snapshot('batched')).toEqual(x);
+}
+
 function sqliteRows(file: string): Row[] {
   const db = new Database(file, { readonly: true });
   try {
@@ -230,6 +312,21 @@ describe('SQLite sink', () => {
     await versionScenario(sink, async (id) => stmt.all(id) as VRow[]);
     db.close();
     sink.close();
+  });
+
+  it('stores a batch of messages in one transaction as it stores them one by one', async () => {
+    const files = { batched: join(tmp, 'batch-1.db'), single: join(tmp, 'batch-2.db') };
+    const [batched, single] = [sqliteSink(files.batched), sqliteSink(files.single)];
+    await batchScenario(batched, single, async (which) => {
+      const db = new Database(files[which], { readonly: true });
+      try {
+        return SNAPSHOT_SQL.map((sql) => normalize(db.prepare(sql).all() as Array<Record<string, unknown>>));
+      } finally {
+        db.close();
+      }
+    });
+    batched.close();
+    single.close();
   });
 
   it('creates the database, its -wal and -shm 0600', () => {
@@ -376,6 +473,67 @@ describe.skipIf(!pgAvailable)('PostgreSQL sink against a real server', () => {
     expect(rows).toHaveLength(2 * rounds);
     expect(rows.filter((r) => !r.seq_conflict)).toEqual([]);
     await Promise.all([a.close(), b.close(), reader.end()]);
+  });
+
+  it('stores a batch of messages in one transaction as it stores them one by one', async () => {
+    const urls = { batched: await fresh(), single: await fresh() };
+    const [batched, single] = [
+      await pgSink(await openPgPool(urls.batched)),
+      await pgSink(await openPgPool(urls.single)),
+    ];
+    const readers = { batched: await openPgPool(urls.batched), single: await openPgPool(urls.single) };
+    await batchScenario(batched, single, async (which) => {
+      const out: unknown[] = [];
+      for (const sql of SNAPSHOT_SQL) {
+        const rows = (await readers[which].query(sql)).rows.map((r) =>
+          Object.fromEntries(
+            Object.entries(r).map(([k, v]) => [k, /^(version|seq|failures)$/.test(k) ? Number(v) : v]),
+          ),
+        );
+        out.push(normalize(rows));
+      }
+      return out;
+    });
+    await Promise.all([batched.close(), single.close(), readers.batched.end(), readers.single.end()]);
+  });
+
+  it('stores a batch all or nothing: one bad record rolls back the batch', async () => {
+    const url = await fresh();
+    const sink = await pgSink(await openPgPool(url));
+    const bad = { ...makeRecord(1, { terminal_id: 'TERM0002' }), occurred_at: 'not a time' } as FailureRecord;
+    await expect(
+      sink.insertBatch([
+        { fleet: 'A', records: run(0, 3, 'TERM0001') },
+        { fleet: 'A', records: [bad] },
+      ]),
+    ).rejects.toThrow();
+    const pool = await openPgPool(url);
+    for (const t of ['failures', 'cases', 'terminals'])
+      expect((await pool.query(`SELECT count(*)::int AS n FROM ${t}`)).rows[0]).toEqual({ n: 0 });
+    await Promise.all([sink.close(), pool.end()]);
+  });
+
+  it("takes a batch's advisory locks in one statement, in the order given", async () => {
+    expect(pgBeginLockedSql([])).toBe('BEGIN');
+    expect(pgBeginLockedSql(['-5', '7'])).toBe(
+      "BEGIN; SELECT count(pg_advisory_xact_lock(k)) FROM unnest('{-5,7}'::bigint[]) AS k",
+    );
+    expect(() => pgBeginLockedSql(['1; DROP TABLE failures'])).toThrow(RangeError);
+    // two batches over the same terminals, from two sinks at once, many times: no deadlock, all stored
+    const url = await fresh();
+    const [a, b] = [await pgSink(await openPgPool(url)), await pgSink(await openPgPool(url))];
+    const terms = ['TERM0001', 'TERM0002', 'TERM0003', 'TERM0004'];
+    for (let i = 0; i < 20; i++) {
+      const batch = (base: number, order: string[]) =>
+        order.map((t, k) => ({ fleet: 'A', records: run(base + k, 1, t, base + k) }));
+      await Promise.all([
+        a.insertBatch(batch(10_000 + 10 * i, terms)),
+        b.insertBatch(batch(20_000 + 10 * i, [...terms].reverse())),
+      ]);
+    }
+    const pool = await openPgPool(url);
+    expect((await pool.query('SELECT count(*)::int AS n FROM failures')).rows[0]).toEqual({ n: 160 });
+    await Promise.all([a.close(), b.close(), pool.end()]);
   });
 
   it('chunks a big batch below the parameter limit and passes values only as parameters', async () => {

@@ -237,6 +237,25 @@ for (const [name, available, open] of BACKENDS) {
       expect(t).toMatchObject({ merchant_id: 'M1', failures: 4, state: 'unknown' });
     });
 
+    it('stores a batch of messages in one transaction: cases and terminals as for each message', async () => {
+      const [a, b] = mixed(2, 2200).map((r, i) => ({ ...r, terminal_id: `TB${i}`, merchant_id: 'M1' }));
+      const res = await s.insertBatch([
+        { fleet: 'BT', records: [a!] },
+        { fleet: 'BT', records: [b!] },
+        { fleet: 'BT', records: [a!] }, // a redelivery in the same batch
+        {
+          fleet: 'BT',
+          records: [{ ...b!, version: 2, seq: 20, outcome: 'recovered', outcome_at: b!.occurred_at }],
+        },
+      ]);
+      expect(res).toMatchObject({ inserted: 2, replaced: 0, duplicates: 1, conflicts: [] });
+      expect(res.stale.map((x) => x.id)).toEqual([b!.id]);
+      expect(await s.getCase(M1, a!.id)).toMatchObject({ status: 'open', terminal_id: 'TB0' });
+      expect(await s.getCase(M1, b!.id)).toMatchObject({ status: 'recovered' });
+      expect(await s.getTerminal(OPERATOR, 'BT', 'TB0')).toMatchObject({ failures: 1, merchant_id: 'M1' });
+      expect(await s.getTerminal(OPERATOR, 'BT', 'TB1')).toMatchObject({ failures: 1, merchant_id: 'M1' });
+    });
+
     it('changes a case by the moves table: status, assignee, notes, each audited; refuses bad moves, stale versions and other merchants', async () => {
       const r = makeRecord(3000, { terminal_id: 'T8', merchant_id: 'M1' });
       await s.insert('K', [r]);

@@ -156,6 +156,12 @@ export async function runServe(o: {
           if (r.inserted + r.replaced > 0) kick();
           return r;
         },
+        // the collector's group commit: several messages in one transaction
+        insertBatch: async (batch: Parameters<FleetStore['insertBatch']>[0]) => {
+          const r = await store.insertBatch(batch);
+          if (r.inserted + r.replaced > 0) kick();
+          return r;
+        },
         health: async (fleet: string, u: Parameters<FleetStore['health']>[1]) => {
           await store.health(fleet, u);
           kick();

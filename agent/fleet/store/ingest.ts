@@ -18,8 +18,27 @@ const CHUNK = 500;
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /**
- * The statements for `stored`: the records of one message stored now (new ids and newer versions,
- * not duplicates or stale ones), all of fleet `fleet`; `newIds` those of ids not stored before (a
+ * The rows of a multi-row INSERT: VALUES tuples on SQLite; on PostgreSQL one array per column
+ * (unnest), the same text for any number of rows, so a big batch is not slow to plan.
+ */
+function rowsOf(
+  rows: readonly unknown[][],
+  pgTypes: readonly string[],
+  dialect: Dialect,
+): [string, unknown[]] {
+  if (dialect === 'postgres') {
+    return [
+      `SELECT * FROM unnest(${pgTypes.map((t) => `?::${t}[]`).join(', ')})`,
+      pgTypes.map((_, i) => rows.map((r) => r[i])),
+    ];
+  }
+  return [`VALUES ${rows.map(() => `(${marks(pgTypes.length)})`).join(', ')}`, rows.flat()];
+}
+type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The statements for `stored`: the records of one message or one batch of messages stored now (new
+ * ids and newer versions, not duplicates or stale ones), all of fleet `fleet`; `newIds` those of ids not stored before (a
  * newer version is not a new failure); `at` is the time received.
  */
 export function ingestPlan(
@@ -27,18 +46,19 @@ export function ingestPlan(
   stored: readonly FailureRecord[],
   newIds: ReadonlySet<string>,
   at: string,
-  dialect: 'sqlite' | 'postgres',
+  dialect: Dialect,
 ): Statement[] {
   if (stored.length === 0) return [];
   const out: Statement[] = [];
   for (let i = 0; i < stored.length; i += CHUNK) {
     const chunk = stored.slice(i, i + CHUNK);
-    const params: unknown[] = [];
-    for (const r of chunk) params.push(r.id, fleet, r.terminal_id, r.merchant_id, r.occurred_at, at, at);
+    const [rows, params] = rowsOf(
+      chunk.map((r) => [r.id, fleet, r.terminal_id, r.merchant_id, r.occurred_at, at, at]),
+      ['text', 'text', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz'],
+      dialect,
+    );
     out.push([
-      `INSERT INTO cases (record_id, fleet, terminal_id, merchant_id, occurred_at, created_at, updated_at) VALUES ${chunk
-        .map(() => '(?, ?, ?, ?, ?, ?, ?)')
-        .join(', ')} ON CONFLICT (record_id) DO NOTHING`,
+      `INSERT INTO cases (record_id, fleet, terminal_id, merchant_id, occurred_at, created_at, updated_at) ${rows} ON CONFLICT (record_id) DO NOTHING`,
       params,
       true,
     ]);
@@ -58,20 +78,33 @@ export function ingestPlan(
       ]);
     }
   }
-  // one terminal per message in practice (the collector refuses records of another terminal)
+  // one row per terminal (one terminal per message; a batch of messages has many), several per
+  // statement: an upsert must not touch one row twice, and the terminals are distinct here
   const byTerminal = new Map<string, FailureRecord[]>();
-  for (const r of stored) byTerminal.set(r.terminal_id, [...(byTerminal.get(r.terminal_id) ?? []), r]);
+  for (const r of stored) {
+    const list = byTerminal.get(r.terminal_id);
+    if (list) list.push(r);
+    else byTerminal.set(r.terminal_id, [r]);
+  }
   const greatest = dialect === 'sqlite' ? 'max' : 'greatest';
-  for (const [terminal, recs] of byTerminal) {
+  const rows = [...byTerminal].map(([terminal, recs]) => {
     const newest = recs.reduce((a, b) => (b.occurred_at > a.occurred_at ? b : a));
     const fresh = recs.filter((r) => newIds.has(r.id)).length;
+    return [fleet, terminal, newest.merchant_id, at, fresh, newest.occurred_at];
+  });
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const [values, params] = rowsOf(
+      rows.slice(i, i + CHUNK),
+      ['text', 'text', 'text', 'timestamptz', 'integer', 'timestamptz'],
+      dialect,
+    );
     out.push([
-      `INSERT INTO terminals (fleet, terminal_id, merchant_id, last_seen, failures, last_failure_at) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO terminals (fleet, terminal_id, merchant_id, last_seen, failures, last_failure_at) ${values}
   ON CONFLICT (fleet, terminal_id) DO UPDATE SET merchant_id = excluded.merchant_id,
     last_seen = ${greatest}(terminals.last_seen, excluded.last_seen),
     failures = terminals.failures + excluded.failures,
     last_failure_at = coalesce(${greatest}(terminals.last_failure_at, excluded.last_failure_at), excluded.last_failure_at)`,
-      [fleet, terminal, newest.merchant_id, at, fresh, newest.occurred_at],
+      params,
       true,
     ]);
   }

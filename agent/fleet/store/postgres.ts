@@ -4,7 +4,6 @@
  * with `?` placeholders and numbered here.
  */
 import { openPgPool, type PgClient, type PgQueryable, pgSink } from '../sinks.js';
-import type { InsertResult } from '../sinks.js';
 import { toPgParams } from './ingest.js';
 import { type Backend, type Conn, sqlFleetStore } from './sql-store.js';
 import type { FleetStore } from './types.js';
@@ -41,7 +40,8 @@ export async function pgFleetStore(pool: PgQueryable): Promise<FleetStore> {
         c.release();
       }
     },
-    insert: async (fleet, records) => (await sink.insert(fleet, records)) as InsertResult,
+    insert: (fleet, records) => sink.insert(fleet, records),
+    insertBatch: (batch) => sink.insertBatch(batch),
     isUniqueViolation: (e) => (e as { code?: string }).code === '23505',
     close: async () => {
       await sink.close();

@@ -8,7 +8,7 @@
 import { scrubPans } from '../../../protocol/card/pan.js';
 import type { FailureRecord } from '../../record.js';
 import { RECORD_COLUMNS } from '../../store/schema.js';
-import type { InsertResult } from '../sinks.js';
+import type { InsertResult, SinkBatchItem } from '../sinks.js';
 import {
   type AlertRuleRow,
   type CaseChange,
@@ -57,6 +57,8 @@ export interface Backend extends Conn {
   tx<T>(fn: (c: Conn) => Promise<T>): Promise<T>;
   /** The collector's write (the sink), inside the backend's own transaction. */
   insert(fleet: string, records: readonly FailureRecord[]): Promise<InsertResult>;
+  /** Several messages' records in the sink's one transaction. */
+  insertBatch(batch: readonly SinkBatchItem[]): Promise<InsertResult>;
   close(): Promise<void>;
   /** True when `e` is a unique-constraint violation. */
   isUniqueViolation(e: unknown): boolean;
@@ -665,6 +667,7 @@ export function sqlFleetStore(b: Backend): FleetStore {
   return {
     kind: b.dialect,
     insert: (fleet, records) => b.insert(fleet, records),
+    insertBatch: (batch) => b.insertBatch(batch),
     health,
     searchFailures,
     getFailure,

@@ -69,6 +69,7 @@ export function sqliteFleetStore(file: string): FleetStore {
         }
       }),
     insert: (fleet, records) => serial(async () => sink.insert(fleet, records)),
+    insertBatch: (batch) => serial(async () => sink.insertBatch(batch)),
     isUniqueViolation: (e) => (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE',
     close: () =>
       serial(async () => {

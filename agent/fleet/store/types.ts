@@ -14,7 +14,7 @@
  * - No card data: records hold masked PANs only; free text (case notes) is scrubbed of PANs.
  */
 import type { Category, FailureRecord, Outcome } from '../../record.js';
-import type { InsertResult, RecordSink } from '../sinks.js';
+import type { InsertResult, RecordSink, SinkBatchItem } from '../sinks.js';
 import type { MetricsPayload, StatusPayload } from '../../sync/payloads.js';
 
 // ---- scope ------------------------------------------------------------------------------------
@@ -343,6 +343,11 @@ export interface FleetStore extends RecordSink {
    * and notes the terminal's merchant and last failure.
    */
   insert(fleet: string, records: readonly FailureRecord[]): Promise<InsertResult>;
+  /**
+   * The records of several messages in one transaction, as insert does for one (the collector's
+   * group commit): all stored or none; the result is their sum.
+   */
+  insertBatch(batch: readonly SinkBatchItem[]): Promise<InsertResult>;
   /** Status or metrics of a terminal; an older message than the stored one (by `at`) only bumps last_seen. */
   health(fleet: string, update: HealthUpdate): Promise<void>;
 
