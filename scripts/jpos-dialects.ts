@@ -13,6 +13,58 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type PrefixEncoding, prefixMax } from '../protocol/iso8583/encodings/prefix.js';
+import { DEFAULT_SENSITIVITY } from '../protocol/iso8583/spec.js';
+
+type Holds = 'public' | 'pan' | 'secret';
+
+/**
+ * What a field or subfield holds, read from its name in the packager: the first row whose pattern
+ * matches wins, a name no row matches is `public`. Merchant data and the outcome of a check (a
+ * result, response or reason code, an indicator, a length) hold none of the checked card data and
+ * come first; then account numbers; then secret card data. `pan` on a non-numeric subfield is
+ * `secret` (masking is for digits). A subfield left without a row's verdict would be withheld
+ * anyway: dialect files withhold subfields not marked public (docs/codec.md §Card data).
+ */
+const CARD_DATA_RULES: readonly (readonly [RegExp, Holds, string])[] = [
+  [
+    /card acceptor|merchant|biller|country code|currency code/i,
+    'public',
+    "the merchant's data, a country or currency",
+  ],
+  [
+    /\bresults?\b|respon[cs]e|reason|presence|indicator|\bind\b|capabilit|length|\bver(if(ication)?)? res|capture/i,
+    'public',
+    'the outcome or form of a check, not its data',
+  ],
+  [/\bpan\b|primary account|account (number|no\b|id)|payer account/i, 'pan', 'an account number'],
+  [
+    /track|\bcvv|\bcvc|card verification|verification data|card security code|\bpin\b|pin block|\bksn\b/i,
+    'secret',
+    'track data, a card verification value, a PIN block',
+  ],
+  [
+    /\bicc\b|chip data|cavv|ucaf|transstain|token/i,
+    'secret',
+    'chip or authentication data that may stand for the card',
+  ],
+  [
+    /cardholder (name|address|information|ident)|customer (name|address)|billing (address|postal|street)|street address|^address\b|address verif|avs request|name and address/i,
+    'secret',
+    "the cardholder's name or address",
+  ],
+  [
+    /first ?name|middle ?name|last ?name|\bssn\b|e-?mail|phone|birth/i,
+    'secret',
+    "the cardholder's personal data",
+  ],
+];
+
+/** The verdict of CARD_DATA_RULES on a name (and a type: `pan` is for digits). */
+export function holdsOf(name: string, type: string): Holds {
+  const row = CARD_DATA_RULES.find(([re]) => re.test(name));
+  const h = row ? row[1] : 'public';
+  return h === 'pan' && type !== 'n' ? 'secret' : h;
+}
 
 interface XmlField {
   attrs: Record<string, string>;
@@ -44,6 +96,8 @@ class Inexpressible extends Error {}
 
 interface Spec {
   name?: string;
+  sensitivity?: 'pan' | 'secret';
+  public?: true;
   type: string;
   length: number;
   prefix: number;
@@ -109,8 +163,19 @@ function isBitmapClass(cls: string): boolean {
   return /BITMAP/.test(cls);
 }
 
+/**
+ * The card-data keys of a subfield: `sensitivity` for a PAN or secret; `public: true` for the rest
+ * when the parent field is not card data itself (under one, a dialect file cannot make a subfield
+ * public: it stays withheld).
+ */
+function cardDataOf(name: string, type: string, parentHolds: string | undefined): Partial<Spec> {
+  const h = holdsOf(name, type);
+  if (h !== 'public') return { sensitivity: h };
+  return parentHolds === undefined ? { public: true } : {};
+}
+
 /** Subfields of an <isofieldpackager>, or a note why they stay opaque. */
-function compositeOf(f: XmlField, parent: Spec, notes: string[]): unknown {
+function compositeOf(f: XmlField, parent: Spec, parentHolds: string | undefined, notes: string[]): unknown {
   const id = f.attrs.id;
   const packager = (f.attrs.packager ?? '').replace(/^org\.jpos\.iso\.packager\./, '');
   const kids = f.children.filter((k) => Number(k.attrs.length) > 0 && !/IF_NOP/.test(k.attrs.class ?? ''));
@@ -124,10 +189,13 @@ function compositeOf(f: XmlField, parent: Spec, notes: string[]): unknown {
   }
   if (packager === 'EuroSubFieldPackager') {
     const lead = kids.find((k) => k.attrs.id === '0');
-    const tags: Record<string, { name: string }> = {};
+    const tags: Record<string, Partial<Spec>> = {};
     for (const k of kids)
       if (k.attrs.id !== '0')
-        tags[k.attrs.id!.padStart(2, '0')] = { name: k.attrs.name ?? `PDS ${k.attrs.id}` };
+        tags[k.attrs.id!.padStart(2, '0')] = {
+          name: k.attrs.name ?? `PDS ${k.attrs.id}`,
+          ...cardDataOf(k.attrs.name ?? '', 'ans', parentHolds),
+        };
     return {
       kind: 'tlv',
       format: 'ascii',
@@ -150,7 +218,11 @@ function compositeOf(f: XmlField, parent: Spec, notes: string[]): unknown {
       return undefined;
     }
     const s = specOf(k.attrs.class!, Number(k.attrs.length), k.attrs.pad === 'true');
-    fields[n] = { name: k.attrs.name ?? `Subfield ${n}`, ...s };
+    fields[n] = {
+      name: k.attrs.name ?? `Subfield ${n}`,
+      ...s,
+      ...cardDataOf(k.attrs.name ?? '', s.type, parentHolds),
+    };
   }
   if (!emit) return { kind: 'positional', fields };
   const header = Number(f.attrs.headerLength ?? 0);
@@ -205,8 +277,12 @@ export function translate(name: string, xml: string): { json: Record<string, unk
         s.length = max;
       }
     }
+    // fields the 1987 rules do not cover, classified by their name like subfields (never relaxed)
+    const own = holdsOf(f.attrs.name ?? '', s.type);
+    if (DEFAULT_SENSITIVITY[id] === undefined && own !== 'public') s.sensitivity = own;
+    const holds = DEFAULT_SENSITIVITY[id] ?? s.sensitivity;
     if (f.children.length > 0) {
-      const sub = compositeOf(f, s, notes);
+      const sub = compositeOf(f, s, holds, notes);
       if (sub) s.subfields = sub;
     }
     out[id] = s;
