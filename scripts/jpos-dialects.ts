@@ -171,7 +171,8 @@ function isBitmapClass(cls: string): boolean {
 function cardDataOf(name: string, type: string, parentHolds: string | undefined): Partial<Spec> {
   const h = holdsOf(name, type);
   if (h !== 'public') return { sensitivity: h };
-  return parentHolds === undefined ? { public: true } : {};
+  // binary subfields stay withheld: opaque bytes are where a misframed message puts a PIN block
+  return parentHolds === undefined && type !== 'b' ? { public: true } : {};
 }
 
 /** Subfields of an <isofieldpackager>, or a note why they stay opaque. */

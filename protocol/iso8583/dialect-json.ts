@@ -105,6 +105,7 @@ const dialectSchema = lazy(() => {
     .object({
       ...fieldShape,
       sensitivity: z.enum(['pan', 'secret', 'emv']).optional(),
+      public: z.boolean().optional(),
       subfields: composite.optional(),
     })
     .strict();
@@ -295,6 +296,15 @@ export function dialectFromJson(json: unknown): CompiledDialect {
           `dialect fields.${k}.sensitivity: field ${id} is secret card data and cannot be relaxed to "${f.sensitivity}"`,
         );
       ov.sensitivity = f.sensitivity;
+    }
+    if (f.public === true) {
+      // binary data shown as hex: only for a field that is not card data
+      const sens = ov.sensitivity ?? baseSpecs[id]?.sensitivity ?? DEFAULT_SENSITIVITY[id];
+      if (sens !== undefined)
+        throw new DialectError(
+          `dialect fields.${k}.public: field ${id} is card data ("${sens}") and cannot be public`,
+        );
+      ov.public = true;
     }
     // a new type without an explicit encoding takes the dialect's encoding for that type, not an
     // encoding the base inherited for the old type (e.g. field 55 made binary by the ascii base)
