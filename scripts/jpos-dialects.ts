@@ -13,7 +13,11 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type PrefixEncoding, prefixMax } from '../protocol/iso8583/encodings/prefix.js';
-import { DEFAULT_SENSITIVITY } from '../protocol/iso8583/spec.js';
+import { BASE1_FIELDS } from '../protocol/iso8583/fields-base1.js';
+import { ISO8583_1987_FIELDS } from '../protocol/iso8583/fields-1987.js';
+import { ISO8583_1993_FIELDS } from '../protocol/iso8583/fields-1993.js';
+import { ISO8583_2003_FIELDS } from '../protocol/iso8583/fields-2003.js';
+import { DEFAULT_SENSITIVITY, type FieldDef } from '../protocol/iso8583/spec.js';
 
 type Holds = 'public' | 'pan' | 'secret';
 
@@ -29,34 +33,26 @@ const CARD_DATA_RULES: readonly (readonly [RegExp, Holds, string])[] = [
   [
     /card acceptor|merchant|biller|country code|currency code/i,
     'public',
-    "the merchant's data, a country or currency",
+    'merchant data, country or currency',
   ],
   [
     /\bresults?\b|respon[cs]e|reason|presence|indicator|\bind\b|capabilit|length|\bver(if(ication)?)? res|capture/i,
     'public',
-    'the outcome or form of a check, not its data',
+    'result, indicator or length',
   ],
-  [/\bpan\b|primary account|account (number|no\b|id)|payer account/i, 'pan', 'an account number'],
+  [/\bpan\b|primary account|account (number|no\b|id)|payer account/i, 'pan', 'account number'],
   [
     /track|\bcvv|\bcvc|card verification|verification data|card security code|\bpin\b|pin block|\bksn\b/i,
     'secret',
-    'track data, a card verification value, a PIN block',
+    'track, card verification or PIN data',
   ],
-  [
-    /\bicc\b|chip data|cavv|ucaf|transstain|token/i,
-    'secret',
-    'chip or authentication data that may stand for the card',
-  ],
+  [/\bicc\b|chip data|cavv|ucaf|transstain|token/i, 'secret', 'chip or authentication data'],
   [
     /cardholder (name|address|information|ident)|customer (name|address)|billing (address|postal|street)|street address|^address\b|address verif|avs request|name and address/i,
     'secret',
-    "the cardholder's name or address",
+    'cardholder name or address',
   ],
-  [
-    /first ?name|middle ?name|last ?name|\bssn\b|e-?mail|phone|birth/i,
-    'secret',
-    "the cardholder's personal data",
-  ],
+  [/first ?name|middle ?name|last ?name|\bssn\b|e-?mail|phone|birth/i, 'secret', 'cardholder personal data'],
 ];
 
 /** The verdict of CARD_DATA_RULES on a name (and a type: `pan` is for digits). */
@@ -64,6 +60,23 @@ export function holdsOf(name: string, type: string): Holds {
   const row = CARD_DATA_RULES.find(([re]) => re.test(name));
   const h = row ? row[1] : 'public';
   return h === 'pan' && type !== 'n' ? 'secret' : h;
+}
+
+/**
+ * Our name for a private subfield: its place, and what CARD_DATA_RULES says it holds. jPOS's own
+ * descriptions are its text (AGPL) and are not copied: only the structure is translated.
+ */
+function subfieldName(field: string, key: string, name: string): string {
+  const row = CARD_DATA_RULES.find(([re]) => re.test(name));
+  return `Private subfield ${field}.${key}${row ? `: ${row[2]}` : ''}`;
+}
+
+/** Our names for standard fields: the table of the packager's ISO 8583 version (Base I: our Visa table). */
+function fieldTableOf(name: string): Readonly<Record<number, FieldDef>> {
+  if (/base1|visa/.test(name)) return BASE1_FIELDS;
+  if (/2003|cmf/.test(name)) return ISO8583_2003_FIELDS;
+  if (/93/.test(name)) return ISO8583_1993_FIELDS;
+  return ISO8583_1987_FIELDS;
 }
 
 interface XmlField {
@@ -194,7 +207,7 @@ function compositeOf(f: XmlField, parent: Spec, parentHolds: string | undefined,
     for (const k of kids)
       if (k.attrs.id !== '0')
         tags[k.attrs.id!.padStart(2, '0')] = {
-          name: k.attrs.name ?? `PDS ${k.attrs.id}`,
+          name: `PDS ${k.attrs.id!.padStart(2, '0')}`,
           ...cardDataOf(k.attrs.name ?? '', 'ans', parentHolds),
         };
     return {
@@ -204,7 +217,7 @@ function compositeOf(f: XmlField, parent: Spec, parentHolds: string | undefined,
       lengthDigits: 2,
       layout: 'length-tag',
       lengthIncludesTag: true,
-      ...(lead ? { lead: Number(lead.attrs.length), leadName: lead.attrs.name } : {}),
+      ...(lead ? { lead: Number(lead.attrs.length), leadName: 'Lead' } : {}),
       tags,
     };
   }
@@ -220,7 +233,7 @@ function compositeOf(f: XmlField, parent: Spec, parentHolds: string | undefined,
     }
     const s = specOf(k.attrs.class!, Number(k.attrs.length), k.attrs.pad === 'true');
     fields[n] = {
-      name: k.attrs.name ?? `Subfield ${n}`,
+      name: subfieldName(id!, String(n), k.attrs.name ?? ''),
       ...s,
       ...cardDataOf(k.attrs.name ?? '', s.type, parentHolds),
     };
@@ -253,6 +266,7 @@ export function translate(name: string, xml: string): { json: Record<string, unk
       `a ${attrs.headerLength}-byte message header before the MTI: framing, not part of the dialect (decode from the byte after it)`,
     );
   const out: Record<string, unknown> = {};
+  const table = fieldTableOf(name);
   const maxField = tertiary ? 192 : 128;
   for (let id = 2; id <= maxField; id++) {
     const f = byId.get(id);
@@ -263,7 +277,10 @@ export function translate(name: string, xml: string): { json: Record<string, unk
     if (id === 65 && tertiary) continue;
     let s: Spec;
     try {
-      s = { name: f.attrs.name, ...specOf(f.attrs.class!, Number(f.attrs.length), f.attrs.pad === 'true') };
+      s = {
+        name: table[id]?.name ?? `Field ${id}`,
+        ...specOf(f.attrs.class!, Number(f.attrs.length), f.attrs.pad === 'true'),
+      };
     } catch (e) {
       throw e instanceof Inexpressible ? new Inexpressible(`field ${id}: ${e.message}`) : e;
     }
