@@ -229,6 +229,7 @@ function compositeOf(
 }
 
 export function dialectFromJson(json: unknown): CompiledDialect {
+  refuseProtoKeys(json, []);
   const parsed = dialectSchema().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -266,6 +267,10 @@ export function dialectFromJson(json: unknown): CompiledDialect {
     const id = Number(k);
     if (id > 128 && !def.tertiaryBitmap)
       throw new DialectError(`dialect fields.${k}: fields above 128 need "tertiaryBitmap": true`);
+    if (id === 65 && def.tertiaryBitmap && f !== null)
+      throw new DialectError(
+        `dialect fields.65: with "tertiaryBitmap": true bit 65 announces the third bitmap and cannot be a field`,
+      );
     if (f === null) {
       delete fields[id];
       delete overrides[id];
@@ -289,11 +294,12 @@ export function dialectFromJson(json: unknown): CompiledDialect {
     if (f.padding) ov.padding = f.padding;
     if (f.codePage) ov.codePage = f.codePage;
     if (f.sensitivity) {
-      // never relax card data: track data and the PIN block stay secret
-      const wasSecret = DEFAULT_SENSITIVITY[id] === 'secret' || baseSpecs[id]?.sensitivity === 'secret';
-      if (wasSecret && f.sensitivity !== 'secret')
+      // stricter only: a field that is card data keeps its rule or becomes secret (an "emv" PAN
+      // or a "pan" track is another rule, not a stricter one)
+      const was = baseSpecs[id]?.sensitivity ?? DEFAULT_SENSITIVITY[id];
+      if (was !== undefined && f.sensitivity !== was && f.sensitivity !== 'secret')
         throw new DialectError(
-          `dialect fields.${k}.sensitivity: field ${id} is secret card data and cannot be relaxed to "${f.sensitivity}"`,
+          `dialect fields.${k}.sensitivity: field ${id} is card data ("${was}") and can only stay so or become "secret", not "${f.sensitivity}"`,
         );
       ov.sensitivity = f.sensitivity;
     }
@@ -324,6 +330,19 @@ export function dialectFromJson(json: unknown): CompiledDialect {
     return compileDialect(def);
   } catch (e) {
     throw new DialectError(`dialect: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * A "__proto__" key anywhere in the file: JSON.parse keeps it as a key, but object spreads and
+ * schema checks would drop or misread it, so it is refused by name rather than silently ignored.
+ */
+function refuseProtoKeys(v: unknown, path: string[]): void {
+  if (v === null || typeof v !== 'object') return;
+  for (const k of Object.keys(v)) {
+    if (k === '__proto__')
+      throw new DialectError(`dialect ${[...path, k].join('.')}: the key "__proto__" is not allowed`);
+    refuseProtoKeys((v as Record<string, unknown>)[k], [...path, keyText(k)]);
   }
 }
 

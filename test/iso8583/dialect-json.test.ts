@@ -182,6 +182,30 @@ describe('dialectFromJson: subfields of a dialect file are withheld unless marke
   });
 });
 
+describe('dialectFromJson: review findings refused by name', () => {
+  it('field 65 together with a tertiary bitmap', () => {
+    expect(
+      dialectError({ name: 'x', tertiaryBitmap: true, fields: { 65: { type: 'b', length: 8, prefix: 0 } } })
+        .message,
+    ).toMatch(/^dialect fields\.65: .*third bitmap/);
+  });
+  it('a card-data field given another rule than its own or secret', () => {
+    expect(dialectError({ name: 'x', fields: { 2: { sensitivity: 'emv' } } }).message).toMatch(
+      /^dialect fields\.2\.sensitivity: .*"pan"/,
+    );
+    expect(
+      dialectFromJson({ name: 'x', fields: { 2: { sensitivity: 'secret' } } }).specs[2]!.sensitivity,
+    ).toBe('secret');
+  });
+  it('a __proto__ key anywhere', () => {
+    const json = JSON.parse('{"name":"x","fields":{"48":{"__proto__":{"length":5}}}}') as unknown;
+    expect(dialectError(json).message).toBe(
+      'dialect fields.48.__proto__: the key "__proto__" is not allowed',
+    );
+    expect(dialectError(JSON.parse('{"name":"x","__proto__":{}}')).message).toMatch(/^dialect __proto__: /);
+  });
+});
+
 describe('dialectFromJson: invalid dialects name the path', () => {
   const cases: Array<[string, unknown, RegExp]> = [
     ['not an object', 42, /^dialect \(root\): /],
