@@ -13,6 +13,71 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type PrefixEncoding, prefixMax } from '../protocol/iso8583/encodings/prefix.js';
+import { BASE1_FIELDS } from '../protocol/iso8583/fields-base1.js';
+import { ISO8583_1987_FIELDS } from '../protocol/iso8583/fields-1987.js';
+import { ISO8583_1993_FIELDS } from '../protocol/iso8583/fields-1993.js';
+import { ISO8583_2003_FIELDS } from '../protocol/iso8583/fields-2003.js';
+import { DEFAULT_SENSITIVITY, type FieldDef } from '../protocol/iso8583/spec.js';
+
+type Holds = 'public' | 'pan' | 'secret';
+
+/**
+ * What a field or subfield holds, read from its name in the packager: the first row whose pattern
+ * matches wins, a name no row matches is `public`. Merchant data and the outcome of a check (a
+ * result, response or reason code, an indicator, a length) hold none of the checked card data and
+ * come first; then account numbers; then secret card data. `pan` on a non-numeric subfield is
+ * `secret` (masking is for digits). A subfield left without a row's verdict would be withheld
+ * anyway: dialect files withhold subfields not marked public (docs/codec.md §Card data).
+ */
+const CARD_DATA_RULES: readonly (readonly [RegExp, Holds, string])[] = [
+  [
+    /card acceptor|merchant|biller|country code|currency code/i,
+    'public',
+    'merchant data, country or currency',
+  ],
+  [
+    /\bresults?\b|respon[cs]e|reason|presence|indicator|\bind\b|capabilit|length|\bver(if(ication)?)? res|capture/i,
+    'public',
+    'result, indicator or length',
+  ],
+  [/\bpan\b|primary account|account (number|no\b|id)|payer account/i, 'pan', 'account number'],
+  [
+    /track|\bcvv|\bcvc|card verification|verification data|card security code|\bpin\b|pin block|\bksn\b/i,
+    'secret',
+    'track, card verification or PIN data',
+  ],
+  [/\bicc\b|chip data|cavv|ucaf|transstain|token/i, 'secret', 'chip or authentication data'],
+  [
+    /cardholder (name|address|information|ident)|customer (name|address)|billing (address|postal|street)|street address|^address\b|address verif|avs request|name and address/i,
+    'secret',
+    'cardholder name or address',
+  ],
+  [/first ?name|middle ?name|last ?name|\bssn\b|e-?mail|phone|birth/i, 'secret', 'cardholder personal data'],
+];
+
+/** The verdict of CARD_DATA_RULES on a name (and a type: `pan` is for digits). */
+export function holdsOf(name: string, type: string): Holds {
+  const row = CARD_DATA_RULES.find(([re]) => re.test(name));
+  const h = row ? row[1] : 'public';
+  return h === 'pan' && type !== 'n' ? 'secret' : h;
+}
+
+/**
+ * Our name for a private subfield: its place, and what CARD_DATA_RULES says it holds. jPOS's own
+ * descriptions are its text (AGPL) and are not copied: only the structure is translated.
+ */
+function subfieldName(field: string, key: string, name: string): string {
+  const row = CARD_DATA_RULES.find(([re]) => re.test(name));
+  return `Private subfield ${field}.${key}${row ? `: ${row[2]}` : ''}`;
+}
+
+/** Our names for standard fields: the table of the packager's ISO 8583 version (Base I: our Visa table). */
+function fieldTableOf(name: string): Readonly<Record<number, FieldDef>> {
+  if (/base1|visa/.test(name)) return BASE1_FIELDS;
+  if (/2003|cmf/.test(name)) return ISO8583_2003_FIELDS;
+  if (/93/.test(name)) return ISO8583_1993_FIELDS;
+  return ISO8583_1987_FIELDS;
+}
 
 interface XmlField {
   attrs: Record<string, string>;
@@ -44,6 +109,8 @@ class Inexpressible extends Error {}
 
 interface Spec {
   name?: string;
+  sensitivity?: 'pan' | 'secret';
+  public?: true;
   type: string;
   length: number;
   prefix: number;
@@ -109,8 +176,20 @@ function isBitmapClass(cls: string): boolean {
   return /BITMAP/.test(cls);
 }
 
+/**
+ * The card-data keys of a subfield: `sensitivity` for a PAN or secret; `public: true` for the rest
+ * when the parent field is not card data itself (under one, a dialect file cannot make a subfield
+ * public: it stays withheld).
+ */
+function cardDataOf(name: string, type: string, parentHolds: string | undefined): Partial<Spec> {
+  const h = holdsOf(name, type);
+  if (h !== 'public') return { sensitivity: h };
+  // binary subfields stay withheld: opaque bytes are where a misframed message puts a PIN block
+  return parentHolds === undefined && type !== 'b' ? { public: true } : {};
+}
+
 /** Subfields of an <isofieldpackager>, or a note why they stay opaque. */
-function compositeOf(f: XmlField, parent: Spec, notes: string[]): unknown {
+function compositeOf(f: XmlField, parent: Spec, parentHolds: string | undefined, notes: string[]): unknown {
   const id = f.attrs.id;
   const packager = (f.attrs.packager ?? '').replace(/^org\.jpos\.iso\.packager\./, '');
   const kids = f.children.filter((k) => Number(k.attrs.length) > 0 && !/IF_NOP/.test(k.attrs.class ?? ''));
@@ -124,10 +203,13 @@ function compositeOf(f: XmlField, parent: Spec, notes: string[]): unknown {
   }
   if (packager === 'EuroSubFieldPackager') {
     const lead = kids.find((k) => k.attrs.id === '0');
-    const tags: Record<string, { name: string }> = {};
+    const tags: Record<string, Partial<Spec>> = {};
     for (const k of kids)
       if (k.attrs.id !== '0')
-        tags[k.attrs.id!.padStart(2, '0')] = { name: k.attrs.name ?? `PDS ${k.attrs.id}` };
+        tags[k.attrs.id!.padStart(2, '0')] = {
+          name: `PDS ${k.attrs.id!.padStart(2, '0')}`,
+          ...cardDataOf(k.attrs.name ?? '', 'ans', parentHolds),
+        };
     return {
       kind: 'tlv',
       format: 'ascii',
@@ -135,7 +217,7 @@ function compositeOf(f: XmlField, parent: Spec, notes: string[]): unknown {
       lengthDigits: 2,
       layout: 'length-tag',
       lengthIncludesTag: true,
-      ...(lead ? { lead: Number(lead.attrs.length), leadName: lead.attrs.name } : {}),
+      ...(lead ? { lead: Number(lead.attrs.length), leadName: 'Lead' } : {}),
       tags,
     };
   }
@@ -150,7 +232,11 @@ function compositeOf(f: XmlField, parent: Spec, notes: string[]): unknown {
       return undefined;
     }
     const s = specOf(k.attrs.class!, Number(k.attrs.length), k.attrs.pad === 'true');
-    fields[n] = { name: k.attrs.name ?? `Subfield ${n}`, ...s };
+    fields[n] = {
+      name: subfieldName(id!, String(n), k.attrs.name ?? ''),
+      ...s,
+      ...cardDataOf(k.attrs.name ?? '', s.type, parentHolds),
+    };
   }
   if (!emit) return { kind: 'positional', fields };
   const header = Number(f.attrs.headerLength ?? 0);
@@ -180,6 +266,7 @@ export function translate(name: string, xml: string): { json: Record<string, unk
       `a ${attrs.headerLength}-byte message header before the MTI: framing, not part of the dialect (decode from the byte after it)`,
     );
   const out: Record<string, unknown> = {};
+  const table = fieldTableOf(name);
   const maxField = tertiary ? 192 : 128;
   for (let id = 2; id <= maxField; id++) {
     const f = byId.get(id);
@@ -190,7 +277,10 @@ export function translate(name: string, xml: string): { json: Record<string, unk
     if (id === 65 && tertiary) continue;
     let s: Spec;
     try {
-      s = { name: f.attrs.name, ...specOf(f.attrs.class!, Number(f.attrs.length), f.attrs.pad === 'true') };
+      s = {
+        name: table[id]?.name ?? `Field ${id}`,
+        ...specOf(f.attrs.class!, Number(f.attrs.length), f.attrs.pad === 'true'),
+      };
     } catch (e) {
       throw e instanceof Inexpressible ? new Inexpressible(`field ${id}: ${e.message}`) : e;
     }
@@ -205,8 +295,12 @@ export function translate(name: string, xml: string): { json: Record<string, unk
         s.length = max;
       }
     }
+    // fields the 1987 rules do not cover, classified by their name like subfields (never relaxed)
+    const own = holdsOf(f.attrs.name ?? '', s.type);
+    if (DEFAULT_SENSITIVITY[id] === undefined && own !== 'public') s.sensitivity = own;
+    const holds = DEFAULT_SENSITIVITY[id] ?? s.sensitivity;
     if (f.children.length > 0) {
-      const sub = compositeOf(f, s, notes);
+      const sub = compositeOf(f, s, holds, notes);
       if (sub) s.subfields = sub;
     }
     out[id] = s;

@@ -10,10 +10,17 @@
  * between groups of 3 or more digits, so a date's "03.12.2026 10:42:07" is not read as one number),
  * redacted whole.
  * When field 55 is not clean TLV, every field after it is withheld as well (see describeMessage).
+ * Binary data (a field or subfield of type b, in any of its encodings) leaves as hex only when its
+ * spec marks it `public`: opaque bytes are where a misframed message puts a PIN block, and no scan
+ * tells a PIN block from other bytes. A field with subfields leaves only through them, each under
+ * its own rule, never as its raw value (whose hex would carry a withheld subfield's bytes).
  */
 import { scrubPans } from '../card/pan.js';
 import { hasTrackShape } from '../card/track.js';
+import { COMP_TLV_BER, SUB_PUBLIC, tagText } from './composite.js';
+import { decodeErrorName } from './errors.js';
 import { ENC_BINARY, ENC_EBCDIC_HEX, ENC_HEX } from './spec.js';
+import { SubfieldReader } from './subfields.js';
 import { holdsCardDataTag, SAFE_EMV_LENGTHS, TlvReader, tagHex } from './tlv.js';
 import type { MessageView } from './view.js';
 
@@ -79,12 +86,13 @@ function binaryOut(bytes: Buffer): string {
 }
 
 /**
- * A value read out of a message, for output: binary data (given as hex) withheld when it holds a
- * PAN, text with control characters or misplaced secrets withheld, PANs in text masked. The same
- * rules describeMessage applies to a field; the explain view applies them to subfields.
+ * A value read out of a message, for output: binary data (given as hex) withheld unless `shown`
+ * (its spec marks it public) and then still when it holds a PAN, text with control characters or
+ * misplaced secrets withheld, PANs in text masked. The same rules describeMessage applies to a
+ * field and to a subfield.
  */
-export function safeOutput(value: string, binary: boolean): string {
-  if (binary) return binaryOut(Buffer.from(value, 'hex'));
+export function safeOutput(value: string, binary: boolean, shown = false): string {
+  if (binary) return shown ? binaryOut(Buffer.from(value, 'hex')) : REDACTED;
   if (CONTROL.test(value)) return REDACTED;
   const masked = scrubPans(value);
   return misplacedSecret(value, masked) ? REDACTED : masked;
@@ -117,13 +125,65 @@ export function describeMessage(view: MessageView): DescribedMessage {
       misframed = emv === REDACTED || Object.values(emv).includes(REDACTED);
       continue;
     }
+    if (d?.composites[f]) {
+      fields[f] = subfieldsOut(view, f);
+      continue;
+    }
     const value = view.get(f) ?? '';
-    const enc = d?.enc[f];
     // control bytes in text are binary data in the wrong place (a misframed message): withheld,
     // also because JSON writes them as \u00XX, digits that could complete a PAN
-    fields[f] = safeOutput(value, enc === ENC_BINARY || enc === ENC_HEX || enc === ENC_EBCDIC_HEX);
+    fields[f] = safeOutput(value, isBinary(d?.enc[f] ?? 0), d?.specs[f]?.public === true);
   }
-  return { mti: view.mti(), fields, names, response_code: view.get(39) ?? null };
+  const rc = fields[39];
+  return {
+    mti: view.mti(),
+    fields,
+    names,
+    response_code: typeof rc === 'string' && rc !== REDACTED ? rc : null,
+  };
+}
+
+function isBinary(enc: number): boolean {
+  return enc === ENC_BINARY || enc === ENC_HEX || enc === ENC_EBCDIC_HEX;
+}
+
+/** Key of the reader's current subfield: "lead", a BER tag in hex, a character tag, or the number. */
+export function subfieldKey(reader: SubfieldReader): string {
+  const c = reader.comp!;
+  return reader.key === -1 ? 'lead' : c.kind >= COMP_TLV_BER ? tagText(c, reader.key) : String(reader.key);
+}
+
+/**
+ * The output value of the reader's current subfield: withheld when secret (or under a secret
+ * field and not public), the EMV filter's verdict `emv` for a tag of field 55, binary data only
+ * when public, text through the same rules as a field's.
+ */
+export function subfieldOut(reader: SubfieldReader, emv: Record<string, string> | string | null): string {
+  const sens = reader.sensitivity();
+  if (sens === 2) return REDACTED;
+  if (sens === 3) {
+    const key = subfieldKey(reader);
+    return typeof emv === 'object' && emv !== null && emv[key] !== undefined ? emv[key] : REDACTED;
+  }
+  const c = reader.comp!;
+  const flags =
+    c.kind >= COMP_TLV_BER ? (c.tagFlags.get(reader.key) ?? 0) : reader.key === -1 ? 0 : c.flags[reader.key]!;
+  return safeOutput(reader.get() ?? '', isBinary(reader.word & 7), (flags & SUB_PUBLIC) !== 0);
+}
+
+const subReader = new SubfieldReader();
+
+/**
+ * A composite field as its subfields, { "1": "...", "10": "[redacted]" }, each under its own rule;
+ * `_error` names the bad data that stopped the walk (the subfields after it are not shown).
+ */
+function subfieldsOut(view: MessageView, f: number): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  if (!subReader.begin(view, f) && subReader.error === 0) return REDACTED;
+  while (subReader.next()) out[subfieldKey(subReader)] = subfieldOut(subReader, null);
+  if (subReader.error !== 0)
+    out._error = `${decodeErrorName(subReader.error)} at offset ${subReader.errorOffset - view.start}`;
+  return out;
 }
 
 /** EMV text tags (format ans): application label 50 and application preferred name 9F12. */

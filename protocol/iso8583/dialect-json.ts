@@ -6,7 +6,7 @@
  * (DialectError, code E_DIALECT).
  */
 import { lazy, zod } from '../zod.js';
-import type { CompositeSpec, SubfieldSpec } from './composite.js';
+import type { CompositeSpec, SubfieldSpec, TagSpec } from './composite.js';
 import { DIALECT_DEFS, DIALECT_NAMES, dialectDefOf } from './dialects.js';
 import { CODE_PAGES } from './encodings/ebcdic.js';
 import { prefixMax } from './encodings/prefix.js';
@@ -52,7 +52,11 @@ const dialectSchema = lazy(() => {
     codePage: codePage.optional(),
   };
   const subfieldSchema = z
-    .object({ ...fieldShape, sensitivity: z.enum(['pan', 'secret']).optional() })
+    .object({
+      ...fieldShape,
+      sensitivity: z.enum(['pan', 'secret']).optional(),
+      public: z.boolean().optional(),
+    })
     .strict();
   const subfieldsRecord = z.record(
     z.string().regex(/^([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/, 'subfield number 0..128'),
@@ -84,7 +88,13 @@ const dialectSchema = lazy(() => {
         tags: z
           .record(
             z.string().min(1).max(8),
-            z.object({ name: z.string().min(1), sensitivity: z.enum(['pan', 'secret']).optional() }).strict(),
+            z
+              .object({
+                name: z.string().min(1),
+                sensitivity: z.enum(['pan', 'secret']).optional(),
+                public: z.boolean().optional(),
+              })
+              .strict(),
           )
           .optional(),
       })
@@ -95,6 +105,7 @@ const dialectSchema = lazy(() => {
     .object({
       ...fieldShape,
       sensitivity: z.enum(['pan', 'secret', 'emv']).optional(),
+      public: z.boolean().optional(),
       subfields: composite.optional(),
     })
     .strict();
@@ -133,10 +144,38 @@ function keyText(key: string): string {
   return /^[A-Za-z0-9_.-]{1,40}$/.test(key) ? key : '(a key not shown)';
 }
 
-type JsonSubfield = Partial<Omit<SubfieldSpec, 'public'>>;
+type JsonSubfield = Partial<SubfieldSpec>;
+
+/**
+ * The card-data rule of a subfield or tag of a dialect file: shown only when marked `public`
+ * (masked when also `pan`), withheld otherwise, since nothing else tells a CVV2 from a city name.
+ * `public` is refused under a field that is card data itself (a file cannot relax card data) and
+ * together with `secret`.
+ */
+function cardDataOf(
+  where: string,
+  j: { sensitivity?: 'pan' | 'secret'; public?: boolean },
+  parent: string | undefined,
+): Pick<SubfieldSpec, 'sensitivity' | 'public'> {
+  if (j.public === true) {
+    if (parent !== undefined)
+      throw new DialectError(
+        `dialect ${where}.public: the field is card data ("${parent}"): its subfields cannot be made public`,
+      );
+    if (j.sensitivity === 'secret')
+      throw new DialectError(`dialect ${where}.public: a "secret" subfield cannot be public`);
+    return j.sensitivity ? { sensitivity: j.sensitivity, public: true } : { public: true };
+  }
+  return { sensitivity: j.sensitivity ?? 'secret' };
+}
 
 /** A subfield spec from JSON with the dialect's defaults filled in. */
-function subfieldOf(def: DialectDef, where: string, j: JsonSubfield): SubfieldSpec {
+function subfieldOf(
+  def: DialectDef,
+  where: string,
+  j: JsonSubfield,
+  parent: string | undefined,
+): SubfieldSpec {
   if (j.type === undefined || j.length === undefined)
     throw new DialectError(`dialect ${where}: a subfield needs type and length`);
   const prefix = j.prefix ?? 0;
@@ -151,7 +190,7 @@ function subfieldOf(def: DialectDef, where: string, j: JsonSubfield): SubfieldSp
   };
   if (j.fill ?? def.bcdFill) s.fill = j.fill ?? def.bcdFill;
   if (j.codePage ?? def.codePage) s.codePage = j.codePage ?? def.codePage;
-  if (j.sensitivity) s.sensitivity = j.sensitivity;
+  Object.assign(s, cardDataOf(where, j, parent));
   checkSpec(s, where);
   return s;
 }
@@ -159,13 +198,25 @@ function subfieldOf(def: DialectDef, where: string, j: JsonSubfield): SubfieldSp
 type JsonComposite = Exclude<NonNullable<NonNullable<JsonField>['subfields']>, string | null>;
 type JsonField = { subfields?: unknown } & Record<string, unknown>;
 
-function compositeOf(def: DialectDef, where: string, j: JsonComposite | string): CompositeSpec {
+function compositeOf(
+  def: DialectDef,
+  where: string,
+  j: JsonComposite | string,
+  parent: string | undefined,
+): CompositeSpec {
   if (typeof j === 'string') return SUBFIELD_PRESETS[j as keyof typeof SUBFIELD_PRESETS];
   const c = j as CompositeSpec & { fields?: Record<string, JsonSubfield> };
-  if (c.kind === 'tlv') return c;
+  if (c.kind === 'tlv') {
+    // BER-TLV tags leave through the EMV filter or as binary (describe.ts): the rule is for text tags
+    if (c.format === 'ber' || !c.tags) return c;
+    const tags: Record<string, TagSpec> = {};
+    for (const [t, spec] of Object.entries(c.tags))
+      tags[t] = { name: spec.name, ...cardDataOf(`${where}.tags.${keyText(t)}`, spec, parent) };
+    return { ...c, tags };
+  }
   const fields: Record<number, SubfieldSpec> = {};
   for (const [k, s] of Object.entries(c.fields ?? {}))
-    fields[Number(k)] = subfieldOf(def, `${where}.fields.${k}`, s);
+    fields[Number(k)] = subfieldOf(def, `${where}.fields.${k}`, s, parent);
   if (c.kind === 'bitmap') {
     for (const k of Object.keys(fields))
       if (Number(k) > c.bitmapBytes * 8)
@@ -178,6 +229,7 @@ function compositeOf(def: DialectDef, where: string, j: JsonComposite | string):
 }
 
 export function dialectFromJson(json: unknown): CompiledDialect {
+  refuseProtoKeys(json, []);
   const parsed = dialectSchema().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -215,6 +267,10 @@ export function dialectFromJson(json: unknown): CompiledDialect {
     const id = Number(k);
     if (id > 128 && !def.tertiaryBitmap)
       throw new DialectError(`dialect fields.${k}: fields above 128 need "tertiaryBitmap": true`);
+    if (id === 65 && def.tertiaryBitmap && f !== null)
+      throw new DialectError(
+        `dialect fields.65: with "tertiaryBitmap": true bit 65 announces the third bitmap and cannot be a field`,
+      );
     if (f === null) {
       delete fields[id];
       delete overrides[id];
@@ -238,13 +294,23 @@ export function dialectFromJson(json: unknown): CompiledDialect {
     if (f.padding) ov.padding = f.padding;
     if (f.codePage) ov.codePage = f.codePage;
     if (f.sensitivity) {
-      // never relax card data: track data and the PIN block stay secret
-      const wasSecret = DEFAULT_SENSITIVITY[id] === 'secret' || baseSpecs[id]?.sensitivity === 'secret';
-      if (wasSecret && f.sensitivity !== 'secret')
+      // stricter only: a field that is card data keeps its rule or becomes secret (an "emv" PAN
+      // or a "pan" track is another rule, not a stricter one)
+      const was = baseSpecs[id]?.sensitivity ?? DEFAULT_SENSITIVITY[id];
+      if (was !== undefined && f.sensitivity !== was && f.sensitivity !== 'secret')
         throw new DialectError(
-          `dialect fields.${k}.sensitivity: field ${id} is secret card data and cannot be relaxed to "${f.sensitivity}"`,
+          `dialect fields.${k}.sensitivity: field ${id} is card data ("${was}") and can only stay so or become "secret", not "${f.sensitivity}"`,
         );
       ov.sensitivity = f.sensitivity;
+    }
+    if (f.public === true) {
+      // binary data shown as hex: only for a field that is not card data
+      const sens = ov.sensitivity ?? baseSpecs[id]?.sensitivity ?? DEFAULT_SENSITIVITY[id];
+      if (sens !== undefined)
+        throw new DialectError(
+          `dialect fields.${k}.public: field ${id} is card data ("${sens}") and cannot be public`,
+        );
+      ov.public = true;
     }
     // a new type without an explicit encoding takes the dialect's encoding for that type, not an
     // encoding the base inherited for the old type (e.g. field 55 made binary by the ascii base)
@@ -253,8 +319,10 @@ export function dialectFromJson(json: unknown): CompiledDialect {
     // subfields the base gave a field do not survive a change of its type or encoding
     if (f.type || f.encoding) delete ov.subfields;
     if (f.subfields === null) delete ov.subfields;
-    else if (f.subfields !== undefined)
-      ov.subfields = compositeOf(def, `fields.${k}.subfields`, f.subfields as JsonComposite | string);
+    else if (f.subfields !== undefined) {
+      const parent = ov.sensitivity ?? baseSpecs[id]?.sensitivity ?? DEFAULT_SENSITIVITY[id];
+      ov.subfields = compositeOf(def, `fields.${k}.subfields`, f.subfields as JsonComposite | string, parent);
+    }
     overrides[id] = ov;
   }
   checkFields(def, Object.keys(j.fields ?? {}).map(Number));
@@ -262,6 +330,19 @@ export function dialectFromJson(json: unknown): CompiledDialect {
     return compileDialect(def);
   } catch (e) {
     throw new DialectError(`dialect: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * A "__proto__" key anywhere in the file: JSON.parse keeps it as a key, but object spreads and
+ * schema checks would drop or misread it, so it is refused by name rather than silently ignored.
+ */
+function refuseProtoKeys(v: unknown, path: string[]): void {
+  if (v === null || typeof v !== 'object') return;
+  for (const k of Object.keys(v)) {
+    if (k === '__proto__')
+      throw new DialectError(`dialect ${[...path, k].join('.')}: the key "__proto__" is not allowed`);
+    refuseProtoKeys((v as Record<string, unknown>)[k], [...path, keyText(k)]);
   }
 }
 

@@ -6,8 +6,9 @@
  * through the safe-tag filter). Values come from describeMessage itself for fields, and through the
  * same output rules (safeOutput) for subfields. Allocates freely: a tool, not the hot path.
  */
-import { COMP_TLV_BER, tagText } from './composite.js';
-import { describeMessage, REDACTED, safeOutput } from './describe.js';
+import { COMP_TLV_BER } from './composite.js';
+import { decodeErrorName } from './errors.js';
+import { describeMessage, REDACTED, subfieldKey, subfieldOut } from './describe.js';
 import {
   type CompiledDialect,
   ENC_ASCII,
@@ -139,21 +140,8 @@ export function explainMessage(view: MessageView): ExplainedMessage {
       const emv = desc.fields[f];
       const subs: ExplainedPart[] = [];
       while (reader.next()) {
-        const key =
-          reader.key === -1
-            ? 'lead'
-            : comp.kind >= COMP_TLV_BER
-              ? tagText(comp, reader.key)
-              : String(reader.key);
-        const sens = reader.sensitivity();
-        let value: string;
-        if (sens === 2) value = REDACTED;
-        else if (sens === 3)
-          value = typeof emv === 'object' && emv[key] !== undefined ? emv[key] : REDACTED; // EMV: the safe-tag filter's verdict
-        else {
-          const e = reader.word & 7;
-          value = safeOutput(reader.get() ?? '', e === ENC_BINARY || e === ENC_HEX || e === ENC_EBCDIC_HEX);
-        }
+        const key = subfieldKey(reader);
+        let value = subfieldOut(reader, typeof emv === 'object' ? emv : null);
         // after a field 55 that is not clean TLV, describe.ts withholds every field as possibly
         // misframed EMV data: their subfields too
         if (misframed && f > 55) value = REDACTED;
@@ -181,7 +169,7 @@ export function explainMessage(view: MessageView): ExplainedMessage {
       }
       p.subfields = subs;
       if (reader.error !== 0)
-        p.subfield_error = `subfield walk stopped at offset ${reader.errorOffset - start} (code ${reader.error})`;
+        p.subfield_error = `subfield walk stopped at offset ${reader.errorOffset - start}: ${decodeErrorName(reader.error)}${reader.errorKey >= 0 && reader.error !== 0 ? ` in subfield ${f}.${reader.errorKey}` : ''}`;
     }
     parts.push(p);
   }

@@ -23,7 +23,7 @@ export const ISO8583_1987_FIELDS: Readonly<Record<number, FieldDef>> = {
   15: { name: 'Date, Settlement', type: 'n', length: 4, prefix: 0 },
   16: { name: 'Date, Conversion', type: 'n', length: 4, prefix: 0 },
   17: { name: 'Date, Capture', type: 'n', length: 4, prefix: 0 },
-  18: { name: 'Merchants Type', type: 'n', length: 4, prefix: 0 },
+  18: { name: 'Merchant Type', type: 'n', length: 4, prefix: 0 },
   19: { name: 'Acquiring Institution Country Code', type: 'n', length: 3, prefix: 0 },
   20: { name: 'PAN Extended Country Code', type: 'n', length: 3, prefix: 0 },
   21: { name: 'Forwarding Institution Country Code', type: 'n', length: 3, prefix: 0 },

@@ -55,6 +55,8 @@ export interface FieldSpec extends FieldDef {
   /** EBCDIC code page of this field (default: the dialect's, else 037). */
   codePage?: CodePage;
   sensitivity?: Sensitivity;
+  /** Binary data shown as hex on output (describe.ts); other binary fields leave withheld. */
+  public?: boolean;
   /** A composite field: its subfields, read only when asked for (composite.ts). */
   subfields?: CompositeSpec;
 }

@@ -72,6 +72,8 @@ export class SubfieldReader {
   codePage = 0;
   error = 0;
   errorOffset = 0;
+  /** The subfield being read when the walk stopped (its number), or -2 when not known. */
+  errorKey = -2;
   buf: Uint8Array = new Uint8Array(0);
   comp: CompiledComposite | null = null;
   /** The parent field's sensitivity code (spec.ts sensitivityCode). */
@@ -106,6 +108,7 @@ export class SubfieldReader {
     this.end = end;
     this.parentSensitivity = parentSensitivity;
     this.error = 0;
+    this.errorKey = -2;
     this.idx = 0;
     this.key = 0;
     let p = start;
@@ -162,7 +165,10 @@ export class SubfieldReader {
       while (this.idx < bits) {
         const k = ++this.idx;
         if ((this.bitmap[(k - 1) >> 3]! & (0x80 >> ((k - 1) & 7))) === 0) continue;
-        if (c.subs[k] === undefined) return this.fail(E.UnknownField, this.p);
+        if (c.subs[k] === undefined) {
+          this.errorKey = k;
+          return this.fail(E.UnknownField, this.p);
+        }
         return this.readSub(c, k);
       }
       if (this.p !== this.end) return this.fail(E.Trailing, this.p);
@@ -229,6 +235,7 @@ export class SubfieldReader {
   }
 
   private readSub(c: CompiledComposite, k: number): boolean {
+    this.errorKey = k;
     const word = c.packed[k]!;
     const buf = this.buf;
     let p = this.p;

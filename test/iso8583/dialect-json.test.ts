@@ -150,6 +150,62 @@ describe('dialectFromJson: valid dialects', () => {
   });
 });
 
+describe('dialectFromJson: subfields of a dialect file are withheld unless marked public', () => {
+  const sub = (extra: Record<string, unknown>, parent = 60): unknown => ({
+    name: 's',
+    base: 'ascii',
+    fields: {
+      [parent]: {
+        type: 'ans',
+        length: 99,
+        prefix: 2,
+        subfields: { kind: 'positional', fields: { 1: { type: 'ans', length: 3, ...extra } } },
+      },
+    },
+  });
+
+  it('no mark: withheld; public: shown; public pan: masked', () => {
+    expect(dialectFromJson(sub({})).composites[60]!.subs[1]!.sensitivity).toBe('secret');
+    const shown = dialectFromJson(sub({ public: true })).composites[60]!.subs[1]!;
+    expect([shown.public, shown.sensitivity]).toEqual([true, undefined]);
+    const pan = dialectFromJson(sub({ public: true, sensitivity: 'pan' })).composites[60]!.subs[1]!;
+    expect([pan.public, pan.sensitivity]).toEqual([true, 'pan']);
+  });
+
+  it('public is refused under a card-data field and together with secret, naming the key', () => {
+    expect(dialectError(sub({ public: true }, 48)).message).toMatch(
+      /^dialect fields\.48\.subfields\.fields\.1\.public: .*card data/,
+    );
+    expect(dialectError(sub({ public: true, sensitivity: 'secret' })).message).toMatch(
+      /^dialect fields\.60\.subfields\.fields\.1\.public: /,
+    );
+  });
+});
+
+describe('dialectFromJson: review findings refused by name', () => {
+  it('field 65 together with a tertiary bitmap', () => {
+    expect(
+      dialectError({ name: 'x', tertiaryBitmap: true, fields: { 65: { type: 'b', length: 8, prefix: 0 } } })
+        .message,
+    ).toMatch(/^dialect fields\.65: .*third bitmap/);
+  });
+  it('a card-data field given another rule than its own or secret', () => {
+    expect(dialectError({ name: 'x', fields: { 2: { sensitivity: 'emv' } } }).message).toMatch(
+      /^dialect fields\.2\.sensitivity: .*"pan"/,
+    );
+    expect(
+      dialectFromJson({ name: 'x', fields: { 2: { sensitivity: 'secret' } } }).specs[2]!.sensitivity,
+    ).toBe('secret');
+  });
+  it('a __proto__ key anywhere', () => {
+    const json = JSON.parse('{"name":"x","fields":{"48":{"__proto__":{"length":5}}}}') as unknown;
+    expect(dialectError(json).message).toBe(
+      'dialect fields.48.__proto__: the key "__proto__" is not allowed',
+    );
+    expect(dialectError(JSON.parse('{"name":"x","__proto__":{}}')).message).toMatch(/^dialect __proto__: /);
+  });
+});
+
 describe('dialectFromJson: invalid dialects name the path', () => {
   const cases: Array<[string, unknown, RegExp]> = [
     ['not an object', 42, /^dialect \(root\): /],

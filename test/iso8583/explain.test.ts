@@ -166,3 +166,41 @@ describe('explain on bad input', () => {
     expect(text).not.toContain(PAN);
   });
 });
+
+describe('explain and describe: errors and response code', () => {
+  it('a subfield walk that stops names the error and the subfield; NDJSON says the same', async () => {
+    const { dialectFromJson, describeMessage } = await import('../../protocol/iso8583/index.js');
+    const d = dialectFromJson({
+      name: 'p',
+      base: 'ascii',
+      fields: {
+        60: {
+          type: 'ans',
+          length: 99,
+          prefix: 2,
+          subfields: { kind: 'positional', fields: { 1: { type: 'n', length: 6, public: true } } },
+        },
+      },
+    });
+    const bytes = encodeMessage(d, { mti: '0200', fields: { 60: '00x042' } });
+    const view = new MessageView();
+    expect(decodeInto(d, bytes, 0, bytes.length, view)).toBe(true);
+    const p = explainMessage(view).parts.find((x) => x.id === '60')!;
+    expect(p.subfield_error).toMatch(
+      /^subfield walk stopped at offset \d+: E_BAD_NUMERIC in subfield 60\.1$/,
+    );
+    expect(describeMessage(view).fields[60]).toEqual({
+      _error: expect.stringMatching(/^E_BAD_NUMERIC at offset \d+$/),
+    });
+  });
+
+  it('response_code is null when field 39 is withheld, never its raw bytes', async () => {
+    const { describeMessage } = await import('../../protocol/iso8583/index.js');
+    // control bytes in field 39 (a misframed message): the field is withheld, and so is the code
+    const d = DIALECTS['iso87-ascii'];
+    const bytes = encodeMessage(d, { mti: '0210', fields: { 39: '\u0000\u0000' } });
+    const view = new MessageView();
+    expect(decodeInto(d, bytes, 0, bytes.length, view)).toBe(true);
+    expect(describeMessage(view)).toMatchObject({ fields: { 39: '[redacted]' }, response_code: null });
+  });
+});

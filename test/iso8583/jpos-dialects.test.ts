@@ -20,6 +20,10 @@ import {
   MessageView,
   SubfieldReader,
 } from '../../protocol/iso8583/index.js';
+import { BASE1_FIELDS } from '../../protocol/iso8583/fields-base1.js';
+import { ISO8583_1987_FIELDS } from '../../protocol/iso8583/fields-1987.js';
+import { ISO8583_1993_FIELDS } from '../../protocol/iso8583/fields-1993.js';
+import { ISO8583_2003_FIELDS } from '../../protocol/iso8583/fields-2003.js';
 import { rawText } from '../../protocol/iso8583/text.js';
 import { expectDecodedEquals, expectWalksAgree, messageArb } from './gen.js';
 
@@ -89,6 +93,42 @@ describe('translated jPOS dialects', () => {
       );
     });
   }
+});
+
+describe('the translation carries our names, not jPOS text', () => {
+  const TABLES: [RegExp, Readonly<Record<number, { name: string }>>][] = [
+    [/base1|visa/, BASE1_FIELDS],
+    [/2003|cmf/, ISO8583_2003_FIELDS],
+    [/93/, ISO8583_1993_FIELDS],
+    [/./, ISO8583_1987_FIELDS],
+  ];
+  it.each(FILES)('%s: fields named as in our tables, subfields and tags neutrally', (name) => {
+    const json = JSON.parse(readFileSync(join(DIALECT_DIR, `${name}.json`), 'utf8')) as {
+      fields: Record<
+        string,
+        { name: string; subfields?: { fields?: object; tags?: object; leadName?: string } } | null
+      >;
+    };
+    const table = TABLES.find(([re]) => re.test(name))![1];
+    for (const [k, f] of Object.entries(json.fields)) {
+      if (!f) continue;
+      expect(f.name, `${name} ${k}`).toBe(table[Number(k)]?.name ?? `Field ${k}`);
+      for (const [sk, s] of Object.entries({ ...f.subfields?.fields, ...f.subfields?.tags }))
+        expect((s as { name: string }).name, `${name} ${k}.${sk}`).toMatch(
+          new RegExp(`^(Private subfield ${k}\\.${sk}(: [A-Za-z ,]+)?|PDS ${sk})$`),
+        );
+      if (f.subfields?.leadName) expect(f.subfields.leadName).toBe('Lead');
+    }
+  });
+  it('no jPOS description text (its typos are the telltale) in the files or our Base I table', () => {
+    const texts = [
+      ...FILES.map((n) => readFileSync(join(DIALECT_DIR, `${n}.json`), 'utf8')),
+      readFileSync(join(HERE, '../../protocol/iso8583/fields-base1.ts'), 'utf8'),
+      readFileSync(join(HERE, '../../protocol/iso8583/fields-1987.ts'), 'utf8'),
+    ].join('\n');
+    for (const t of ['RECORS', 'Responce', 'Merchants Type', 'MERCHANTS TYPE', 'Messagee', 'OWNDER'])
+      expect(texts).not.toContain(t);
+  });
 });
 
 describe('jPOS ISO87 vectors with the translated packagers: 64 of 64 fields', () => {
