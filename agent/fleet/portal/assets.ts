@@ -26,6 +26,7 @@ th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom:
 th { border-bottom: 2px solid #9ca3af; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.nowrap, td.code { white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.lines { white-space: pre-line; }
 form.search { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: end; background: #fff; padding: 10px; border: 1px solid #e5e7eb; margin-bottom: 12px; }
 form.search label { display: flex; flex-direction: column; font-size: 12px; color: #374151; }
 form.search input, form.search select { font-size: 13px; padding: 3px 5px; }

@@ -127,7 +127,7 @@ export function failurePage(c: PageContext, d: FailurePageData): string {
     const trail = d.events
       .map(
         (ev) =>
-          `<tr data-testid="audit-row"><td class="nowrap">${e(utc(ev.at))}</td><td class="nowrap">${e(ev.actor)}</td><td>${e(eventText(tx, ev))}</td></tr>`,
+          `<tr data-testid="audit-row"><td class="nowrap">${e(utc(ev.at))}</td><td class="nowrap">${e(ev.actor)}</td><td class="lines">${eLines(eventText(tx, ev))}</td></tr>`,
       )
       .join('');
     kase =

@@ -297,15 +297,18 @@ describe('search and cases', () => {
       version,
       status: 'issuer_contacted',
       assignee: 'mia',
-      note: 'Called the bank, ref 7781',
+      note: 'Called the bank, ref 7781\nCall back tomorrow',
     });
     expect(r.status).toBe(303);
     expect(r.location).toBe(`/failures/${id}?saved=1`);
     const after = await b.get(r.location!);
     expect(after.body).toContain('data-testid="case-notice"');
     const trail = after.body.slice(after.body.indexOf('data-testid="audit-trail"'));
-    expect(trail).toMatch(/<td class="nowrap">mia<\/td><td>status open → issuer contacted<\/td>/);
-    expect(trail).toContain('note: Called the bank, ref 7781');
+    expect(trail).toMatch(
+      /<td class="nowrap">mia<\/td><td class="lines">status open → issuer contacted<\/td>/,
+    );
+    // a note of two lines keeps them (escaped line by line, shown with white-space: pre-line)
+    expect(trail).toContain('note: Called the bank, ref 7781\nCall back tomorrow');
     expect(trail).toContain('assignee (nobody) → mia');
     expect(after.body).toMatch(/data-testid="case-status-now">issuer contacted</);
     // the same form again (the old version) is stale: nothing changes
