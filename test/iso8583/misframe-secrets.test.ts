@@ -25,6 +25,7 @@ import {
   type FieldValue,
   MessageView,
 } from '../../protocol/iso8583/index.js';
+import { DIALECT_DEFS } from '../../protocol/iso8583/dialects.js';
 import { explainText } from '../../agent/decode/explain-text.js';
 
 const DIALECT_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../protocol/iso8583/dialects');
@@ -126,18 +127,9 @@ function mutate(b: Buffer, m: { kind: string; at: number; byte: number; count: n
 }
 
 const TARGETS: [string, CompiledDialect][] = [
-  ...(
-    [
-      'iso87-ascii',
-      'ascii-hex',
-      'iso87-bcd',
-      'iso93-ascii',
-      'iso93-bcd',
-      'iso2003-binary',
-      'base24',
-      'base1',
-    ] as const
-  ).map((n) => [n, DIALECTS[n]] as [string, CompiledDialect]),
+  ...(Object.keys(DIALECT_DEFS) as Array<keyof typeof DIALECT_DEFS>).map(
+    (n) => [n, DIALECTS[n]] as [string, CompiledDialect],
+  ),
   ...readdirSync(DIALECT_DIR)
     .filter((f) => /^jpos-.*\.json$/.test(f))
     .map((f) => [f, load(f)] as [string, CompiledDialect]),

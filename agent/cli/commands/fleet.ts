@@ -100,6 +100,13 @@ function untilSignal(): { promise: Promise<void>; dispose: () => void } {
   return { promise, dispose };
 }
 
+/** Resolves after `s` seconds (a --duration; the timer does not hold the process), never without. */
+function afterSeconds(s: number | undefined): Promise<void> {
+  return s === undefined
+    ? new Promise<void>(() => {})
+    : new Promise<void>((r) => setTimeout(r, s * 1000).unref());
+}
+
 /** The whole of stdin as text (the password of `fleet user add`), at most `max` bytes. */
 async function readStdin(max: number): Promise<string> {
   const chunks: Buffer[] = [];
@@ -139,10 +146,7 @@ async function serveDemo(o: Record<string, string | undefined>): Promise<void> {
     throw e;
   }
   process.stdout.write(demoBanner(demo));
-  const timed =
-    duration !== undefined
-      ? new Promise<void>((r) => setTimeout(r, duration * 1000).unref())
-      : new Promise<void>(() => {});
+  const timed = afterSeconds(duration);
   try {
     await Promise.race([sig.promise, timed, demo.served.failed]);
   } finally {
@@ -195,10 +199,7 @@ function registerServe(fleet: Command): void {
       const served = await runServe({ config, log, mqtt: mqttOpts });
       process.stdout.write(`pos-agent fleet serve: portal at ${served.url}\n`);
       const sig = untilSignal();
-      const timed =
-        duration !== undefined
-          ? new Promise<void>((r) => setTimeout(r, duration * 1000).unref())
-          : new Promise<void>(() => {});
+      const timed = afterSeconds(duration);
       try {
         await Promise.race([sig.promise, timed, served.failed]);
       } finally {
@@ -396,10 +397,7 @@ export function register(program: Command): void {
             )
           : undefined;
       const sig = untilSignal();
-      const timed =
-        duration !== undefined
-          ? new Promise<void>((r) => setTimeout(r, duration * 1000).unref())
-          : new Promise<void>(() => {});
+      const timed = afterSeconds(duration);
       try {
         await Promise.race([sig.promise, timed, c.failed]);
       } finally {
