@@ -79,6 +79,9 @@ const result = await build({
   // whitespace and syntax only: V8 parses every byte of a file it loads, and names stay readable
   minifyWhitespace: true,
   minifySyntax: true,
+  // the catalogs' Cyrillic and Chinese as UTF-8, not \uXXXX escapes: a third of the bytes to read
+  // and parse (ru alone went from 75 to ~30 KB)
+  charset: 'utf8',
   plugins: [lazyChildProcess],
 });
 // the trimmed zod, beside the chunk that loads it by the relative name './zod-vendor.js'
