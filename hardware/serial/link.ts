@@ -13,7 +13,7 @@
  * (event: 'link_state').
  */
 import { existsSync, type FSWatcher, watch } from 'node:fs';
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { SerialPortMock } from 'serialport';
@@ -353,8 +353,10 @@ export function openTcpLink(opts: TcpLinkOptions): Link {
   const host = opts.host ?? '127.0.0.1';
   const transport: Transport = {
     target: `${host}:${opts.port}`,
-    connect: () =>
-      new Promise<Duplex>((resolve, reject) => {
+    // node:net loaded on the first connect: a serial or in-process link never needs it (start-up)
+    connect: async () => {
+      const { connect: netConnect } = await import('node:net');
+      return new Promise<Duplex>((resolve, reject) => {
         const sock: Socket = netConnect({ host, port: opts.port });
         sock.setNoDelay(true);
         const onErr = (e: Error) => reject(e);
@@ -364,7 +366,8 @@ export function openTcpLink(opts: TcpLinkOptions): Link {
           sock.on('error', () => {});
           resolve(sock);
         });
-      }),
+      });
+    },
     disconnect: (s) =>
       new Promise<void>((resolve) => {
         if (s.destroyed) return resolve();

@@ -328,21 +328,27 @@ function latin1(buf: Uint8Array, start: number, end: number): string {
 // ---------------------------------------------------------------------------------------------
 // Default table
 
-const DEFAULT_TABLE = createCodeTable();
+// built on first use, not when the module loads: the agent and `explain` build their own table
+// (with the config's overrides) and never need this one (start-up)
+let defaultTable: CodeTable | undefined;
+
+function builtInTable(): CodeTable {
+  return (defaultTable ??= createCodeTable());
+}
 
 /** Looks a code up in the built-in table. Never throws; unknown → fallback row (known=false). */
 export function lookupCode(code: string): CodeRow {
-  return DEFAULT_TABLE.lookup(code);
+  return builtInTable().lookup(code);
 }
 
 /** HOT PATH: lookupCode over bytes (e.g. field 39 inside the received frame). Zero allocation. */
 export function lookupCodeBytes(buf: Uint8Array, offset: number, length: number): CodeRow {
-  return DEFAULT_TABLE.lookupBytes(buf, offset, length);
+  return builtInTable().lookupBytes(buf, offset, length);
 }
 
 /** Every row of the built-in table. */
 export function allRows(): CodeRow[] {
-  return DEFAULT_TABLE.rows();
+  return builtInTable().rows();
 }
 
 // ---------------------------------------------------------------------------------------------

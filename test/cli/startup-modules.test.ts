@@ -42,6 +42,11 @@ Module.prototype._compile = function (content, file) {
   writeSync(2, 'MODULE ' + file + '\\n');
   return compile.call(this, content, file);
 };
+const before = new Set(process.moduleLoadList);
+process.on('exit', () => {
+  const added = process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule '));
+  writeSync(2, 'BUILTINS ' + added.map((m) => m.slice(13)).join(' ') + '\\n');
+});
 `,
   );
 });
@@ -73,6 +78,17 @@ function bundledPackages(): Map<string, Set<string>> {
 
 /** Packages (node_modules names) whose files the command loaded, until it exits or prints `until`. */
 function packagesLoaded(args: string[], opts: { stdin?: string; until?: string } = {}): Promise<Set<string>> {
+  return modulesLoaded(args, opts).then((m) => m.packages);
+}
+
+/**
+ * The packages and node's own modules (`net`, `child_process`, ...) the command loaded, until it
+ * exits or prints `until` (then SIGTERM: the modules its shutdown loads count too).
+ */
+function modulesLoaded(
+  args: string[],
+  opts: { stdin?: string; until?: string } = {},
+): Promise<{ packages: Set<string>; builtins: Set<string> }> {
   const stdin = opts.stdin === undefined ? 'ignore' : openSync(opts.stdin, 'r');
   const child = spawn(process.execPath, ['--import', hook, CLI, ...args], {
     cwd: dir,
@@ -80,6 +96,7 @@ function packagesLoaded(args: string[], opts: { stdin?: string; until?: string }
   });
   if (typeof stdin === 'number') closeSync(stdin);
   let err = '';
+  let stopSent = false;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -87,7 +104,11 @@ function packagesLoaded(args: string[], opts: { stdin?: string; until?: string }
     }, 20_000);
     child.stderr?.on('data', (d: Buffer) => {
       err += d.toString();
-      if (opts.until !== undefined && err.includes(opts.until)) child.kill('SIGTERM');
+      // once: a second SIGTERM while the agent stops would kill it before the hook lists modules
+      if (opts.until !== undefined && !stopSent && err.includes(opts.until)) {
+        stopSent = true;
+        child.kill('SIGTERM');
+      }
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
@@ -107,7 +128,16 @@ function packagesLoaded(args: string[], opts: { stdin?: string; until?: string }
         if (name !== null) names.add(name);
         for (const inlined of bundled.get(relative(ROOT, file)) ?? []) names.add(inlined);
       }
-      resolve(names);
+      const builtins = /^BUILTINS (.*)$/m.exec(err);
+      if (!builtins) {
+        reject(
+          new Error(
+            `${args.join(' ')}: the hook did not list node's modules (exit ${code ?? signal})\n${err.slice(-2000)}`,
+          ),
+        );
+        return;
+      }
+      resolve({ packages: names, builtins: new Set(builtins[1]!.split(' ')) });
     });
   });
 }
@@ -137,12 +167,16 @@ describe('start-up: a command loads what it uses', () => {
 
   it('run --simulate: no serial port, MQTT, broker, PostgreSQL or browser', async () => {
     const db = join(dir, 'run.db');
-    const p = await packagesLoaded(
+    const { packages: p, builtins } = await modulesLoaded(
       ['run', '--simulate', '--broker', 'none', '--display', 'none', '--db', db],
       {
         until: '"event":"agent_started"',
       },
     );
+    // the pty and TCP outputs of `simulate` are not the in-process simulator's: node's child_process
+    // (with dgram) costs ~14 ms of a start here. net is loaded anyway: stderr is a pipe.
+    expect(builtins.has('crypto')).toBe(true); // the list is node's modules at all
+    for (const name of ['child_process', 'dgram']) expect([name, builtins.has(name)]).toEqual([name, false]);
     expect(p.has('better-sqlite3')).toBe(true);
     // the config is checked with the trimmed zod the bundle carries (dist/bin/chunks/zod-vendor.js),
     // never the whole package

@@ -13,15 +13,17 @@ import { KEYPAD_HINT, readKeypad } from '../../run/keyboard.js';
 import { scrubPans } from '../../../protocol/card/pan.js';
 import { onStdoutClosed } from '../stdout.js';
 import { frameStream, openSerialLink, openTcpLink } from '../../../hardware/serial/index.js';
+// the simulator's own modules, not its index: the index also brings the pty and TCP outputs of
+// `pos-agent simulate` (child_process, net), which an in-process simulator never uses (start-up)
 import {
   CASHIER_PACE,
-  createSimulatorStream,
   isScenarioName,
   type SalePace,
   type Scenario,
   SCENARIO_NAMES,
   SCENARIOS,
-} from '../../../hardware/simulator/index.js';
+} from '../../../hardware/simulator/scenarios.js';
+import { createSimulatorStream } from '../../../hardware/simulator/stream.js';
 import { FRAMINGS, type LinkEventSink } from '../../../protocol/framing/index.js';
 import { DIALECTS, isDialectName } from '../../../protocol/iso8583/index.js';
 import { agentVersion } from '../../version.js';
@@ -211,6 +213,11 @@ export async function runAgent(flags: RunFlags): Promise<void> {
     stopRequested ??= why;
   };
   const offStdout = onStdoutClosed(() => requestStop('stdout closed'));
+  // Signals are ours before the agent starts: with no listener, a SIGTERM right after
+  // `agent_started` (a service manager stopping a unit that just came up) killed the process before
+  // it could flush; now it waits for the start and stops in order.
+  process.once('SIGTERM', () => requestStop('SIGTERM'));
+  process.once('SIGINT', () => requestStop('SIGINT'));
   // on a terminal, the console screen takes keys from the keyboard as a keypad would (the demo)
   const keyboard =
     cfg.display.driver === 'console' && process.stdin.isTTY === true && process.stdout.isTTY === true;
@@ -247,8 +254,6 @@ export async function runAgent(flags: RunFlags): Promise<void> {
   let durationTimer: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve) => {
     requestStop = (why) => void stop(why).then(resolve);
-    process.once('SIGTERM', () => requestStop('SIGTERM'));
-    process.once('SIGINT', () => requestStop('SIGINT'));
     if (cfg.simulate.enabled && cfg.simulate.duration_s > 0) {
       // let the last frames and the host timeout of the last request play out, then stop
       durationTimer = setTimeout(() => requestStop('duration reached'), cfg.simulate.duration_s * 1000 + 500);
