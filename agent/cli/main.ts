@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { scrubPans } from '../../protocol/card/pan.js';
 import { guardStdout, isClosedPipe } from './stdout.js';
-import { agentVersion } from '../version.js';
+import { agentVersion } from '../package.js';
 
 /**
  * Command modules, loaded on demand: `pos-agent run` on a POS board should not carry the export,

@@ -8,17 +8,12 @@ import { scrubPans } from '../../protocol/card/pan.js';
 import { hasTrackShape } from '../../protocol/card/track.js';
 import { lazy, zod } from '../../protocol/zod.js';
 import type { CodeRow } from '../../protocol/response-codes/index.js';
-import { de } from './catalogs/de.js';
-import { en } from './catalogs/en.js';
-import { fi } from './catalogs/fi.js';
-import { fr } from './catalogs/fr.js';
-import { ru } from './catalogs/ru.js';
+import { BUILT_IN } from './catalogs/built-in.js';
 import type { CatalogData } from './catalogs/types.js';
-import { zh } from './catalogs/zh.js';
 import { GuidanceError } from './errors.js';
 import { isLang, type Lang, LANGS } from './langs.js';
 
-export const BUILT_IN: Readonly<Record<Lang, CatalogData>> = { en, zh, de, fr, ru, fi };
+export { BUILT_IN } from './catalogs/built-in.js';
 
 export interface GuidanceText {
   /** Short reason (lists, the issuer script). Generic for sensitive rows in customer contexts. */

@@ -14,7 +14,47 @@ import { sensitiveHits } from './sensitive-words.js';
 const catalog = createCatalog({ onMissing: (lang, key) => missing.push(`${lang}:${key}`) });
 const missing: string[] = [];
 
+const ENTRY_FIELDS: Record<string, 'string' | 'steps'> = {
+  title: 'string',
+  reason: 'string',
+  action: 'string',
+  status: 'string',
+  cashier: 'string',
+  customer: 'string',
+  steps: 'steps',
+};
+
 describe('built-in catalogs', () => {
+  // the catalogs are JSON files (agent/guidance/catalogs/*.json): the type checker no longer sees
+  // them, so their shape (types.ts) is checked here
+  it('each file has the shape of CatalogData, and its own language', () => {
+    for (const lang of LANGS) {
+      const data = BUILT_IN[lang] as unknown as Record<string, unknown>;
+      expect(Object.keys(data).sort(), lang).toEqual(['decimalSeparator', 'entries', 'lang', 'strings']);
+      expect(data.lang).toBe(lang);
+      expect(data.decimalSeparator, lang).toMatch(/^[.,]$/);
+      for (const [key, e] of Object.entries(data.entries as Record<string, Record<string, unknown>>)) {
+        for (const [field, v] of Object.entries(e)) {
+          const kind = ENTRY_FIELDS[field];
+          expect(kind, `${lang} ${key}.${field}: not a field of an entry`).toBeDefined();
+          if (kind === 'string')
+            expect(typeof v === 'string' && v.trim() !== '', `${lang} ${key}.${field}`).toBe(true);
+          else
+            expect(
+              Array.isArray(v) &&
+                v.length > 0 &&
+                v.every((step) => typeof step === 'string' && step.trim() !== ''),
+              `${lang} ${key}.steps`,
+            ).toBe(true);
+        }
+        for (const required of ['title', 'action', 'cashier', 'steps'])
+          expect(e[required], `${lang} ${key}.${required}`).toBeDefined();
+      }
+      for (const [key, v] of Object.entries(data.strings as Record<string, unknown>))
+        expect(typeof v === 'string' && v.trim() !== '', `${lang} strings.${key}`).toBe(true);
+    }
+  });
+
   it('every language has exactly the English entries and all string keys', () => {
     const enKeys = Object.keys(BUILT_IN.en.entries).sort();
     for (const lang of LANGS) {

@@ -19,7 +19,7 @@ import { runServe, type Served } from '../../fleet/portal/serve.js';
 import type { Logger } from '../../log.js';
 import { type Agent, startAgent } from '../../run/agent.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../sync/broker.js';
-import { agentVersion } from '../../version.js';
+import { agentVersion } from '../../package.js';
 import { linkOpener } from './run.js';
 
 export const DEMO_FLEET = 'demo';

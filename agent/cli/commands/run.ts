@@ -26,7 +26,7 @@ import {
 import { createSimulatorStream } from '../../../hardware/simulator/stream.js';
 import { FRAMINGS, type LinkEventSink } from '../../../protocol/framing/index.js';
 import { DIALECTS, isDialectName } from '../../../protocol/iso8583/index.js';
-import { agentVersion } from '../../version.js';
+import { agentVersion } from '../../package.js';
 
 interface RunFlags {
   config?: string;

@@ -1,5 +1,6 @@
 /**
- * Shape of a built-in message catalog (one module per language). Data only.
+ * Shape of a built-in message catalog (one JSON file per language beside this one, read by
+ * built-in.ts; test/guidance/catalog.test.ts checks each file against it).
  *
  * entries: guidance per text key (a response-code row's `textKey`, a category `cat.<id>`, or
  *   `stop_retrying`). `cashier` is the explanation on the detail pages (one or two short
