@@ -106,7 +106,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: Ctx, g: Guards): v
     return reply.redirect('/signin', 303);
   });
 
-  app.post('/language', { preHandler: [g.auth, g.csrf] }, async (req, reply) => {
+  // before sign-in too: the sign-in page has the language form (its token is the pre-session's)
+  app.post('/language', { preHandler: g.csrf }, async (req, reply) => {
     const lang = field(req.body, 'lang');
     if (lang && (LANGS as readonly string[]).includes(lang))
       reply.setCookie(LANG_COOKIE, lang, {

@@ -104,6 +104,20 @@ describe('sign-in', () => {
     expect(off.location).toBe('/failures');
   });
 
+  it('switches the language on the sign-in page, before sign-in (the form is there), with its CSRF token', async () => {
+    const b = new Browser(p);
+    const page = await b.get('/signin');
+    expect(page.body).toContain('action="/language"');
+    const r = await b.post('/language', { lang: 'de', next: '/signin' });
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/signin');
+    expect((await b.get('/signin')).body).toContain('<html lang="de"');
+    // still no way around the token
+    const forged = await b.post('/language', { _csrf: 'forged', lang: 'fi', next: '/signin' });
+    expect(forged.status).toBe(403);
+    expect((await b.get('/signin')).body).toContain('<html lang="de"');
+  });
+
   it('ends the session at sign-out', async () => {
     const b = new Browser(p);
     await b.signIn('olga');
