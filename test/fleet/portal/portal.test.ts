@@ -246,6 +246,25 @@ describe('scope', () => {
     expect(last4.body).toContain('data-testid="no-results"');
     const byMerchant = await b.get('/failures?merchant=M2');
     expect(byMerchant.body).not.toContain('data-testid="result-row"');
+    // naming another merchant is refused and logged, as reaching for its failure by id is
+    expect(byMerchant.status).toBe(403);
+    const log = lines.find((l) => l.includes('"portal_scope_refused"') && l.includes('"merchant":"M2"'))!;
+    expect(log).toContain('"user":"mia"');
+    expect((await b.get('/failures?merchant=M1')).status).toBe(200);
+  });
+
+  it("reads another merchant's terminal as absent (404) and logs the attempt", async () => {
+    const b = new Browser(p);
+    await b.signIn('mia');
+    expect((await b.get('/terminals/shops/T1')).status).toBe(200);
+    const theirs = await b.get('/terminals/shops/T2');
+    const none = await b.get('/terminals/shops/NOPE');
+    expect([theirs.status, none.status]).toEqual([404, 404]);
+    const logged = lines.filter((l) => l.includes('"portal_scope_refused"') && l.includes('"fleet":"shops"'));
+    expect(logged.map((l) => [/"terminal":"(\w+)"/.exec(l)?.[1], /"exists":(\w+)/.exec(l)?.[1]])).toEqual([
+      ['T2', 'true'],
+      ['NOPE', 'false'],
+    ]);
   });
 
   it('an operator gets 404 for an unknown failure and sees every merchant', async () => {
