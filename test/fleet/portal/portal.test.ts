@@ -340,8 +340,13 @@ describe('search and cases', () => {
     expect(trail).toMatch(
       /<td class="nowrap">mia<\/td><td class="lines">status open → issuer contacted<\/td>/,
     );
-    // a note of two lines keeps them (escaped line by line, shown with white-space: pre-line)
+    // a note of two lines keeps them (escaped line by line, shown with white-space: pre-line),
+    // in the audit trail and in the timeline
     expect(trail).toContain('note: Called the bank, ref 7781\nCall back tomorrow');
+    const timeline = after.body.slice(after.body.indexOf('data-testid="timeline"'));
+    expect(timeline.slice(0, timeline.indexOf('</ol>'))).toContain(
+      'Called the bank, ref 7781\nCall back tomorrow',
+    );
     expect(trail).toContain('assignee (nobody) → mia');
     expect(after.body).toMatch(/data-testid="case-status-now">issuer contacted</);
     // the same form again (the old version) is stale: nothing changes
