@@ -92,6 +92,10 @@ describe('search form', () => {
     expect(bad({ last4: '12345' })).toBe('last4');
     expect(bad({ id: 'x'.repeat(300) })).toBe('id');
     expect(bad({ from: '2026-02-30' })).toBe('from');
+    // a day that does not exist is refused in `to` too (it became 2027-01-02 and 2026-03-03)
+    expect(bad({ to: '2026-13-01' })).toBe('to');
+    expect(bad({ to: '2026-02-30' })).toBe('to');
+    expect(bad({ to: '2026-11-23T25:00' })).toBe('to');
     expect(bad({ from: '2026-11-24', to: '2026-11-23' })).toBe('to');
     expect(bad({ category: 'approved' })).toBe('category');
     expect(bad({ terminal: 'T 1' })).toBe('terminal');
