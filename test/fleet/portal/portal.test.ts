@@ -445,6 +445,31 @@ describe('live updates', () => {
 });
 
 describe('bad input', () => {
+  it('refuses a case note holding track data or a CVV with 400 naming the note; nothing is stored or shown', async () => {
+    const b = new Browser(p);
+    await b.signIn('mia');
+    const id = M1_IDS[2]!;
+    const kase = (await p.store.getCase({ role: 'operator' }, id))!;
+    const before = await p.store.caseEvents({ role: 'operator' }, kase.id);
+    await b.get(`/failures/${id}`);
+    for (const [note, kind] of [
+      ['swiped ;4111111111111111=25121010000012300000?', 'track data'],
+      ['%B4111111111111111^DOE/JOHN^2512101000000000?', 'track data'],
+      ['card ok, cvv2: 123', 'a card security code'],
+    ]) {
+      const r = await b.post(`/failures/${id}/case`, {
+        version: String(kase.version),
+        status: 'resolved',
+        note: note!,
+      });
+      expect(r.status, note).toBe(400);
+      expect(r.body).toContain(`note: holds ${kind}; write the note without it`);
+      expect(r.body).not.toMatch(/2512|DOE|cvv2: 123/);
+    }
+    expect(await p.store.caseEvents({ role: 'operator' }, kase.id)).toEqual(before);
+    expect((await p.store.getCase({ role: 'operator' }, id))!.status).toBe(kase.status);
+  });
+
   it('refuses malformed search fields with a message naming the field', async () => {
     const b = new Browser(p);
     await b.signIn('olga');
