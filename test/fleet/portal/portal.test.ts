@@ -10,6 +10,7 @@ import type { FailureRecord } from '../../../agent/record.js';
 import { makeRecord } from '../../export/seed.js';
 import { captureLogger } from '../../helpers/log.js';
 import { Browser, startPortal, type TestPortal } from './harness.js';
+import { metrics, status } from '../payloads.js';
 
 const FULL_PAN = '4111111111111111';
 
@@ -251,6 +252,26 @@ describe('scope', () => {
     const log = lines.find((l) => l.includes('"portal_scope_refused"') && l.includes('"merchant":"M2"'))!;
     expect(log).toContain('"user":"mia"');
     expect((await b.get('/failures?merchant=M1')).status).toBe(200);
+  });
+
+  it("shows a terminal's page in the reader's language, its agent version and host link too", async () => {
+    const at = new Date().toISOString();
+    await p.store.health('shops', {
+      kind: 'status',
+      payload: { ...status('shops', 'T1', 'online'), at },
+      receivedAt: at,
+    });
+    await p.store.health('shops', {
+      kind: 'metrics',
+      payload: { ...metrics('shops', 'T1', 2), at },
+      receivedAt: at,
+    });
+    const b = new Browser(p);
+    await b.signIn('mia');
+    const de = await b.request('GET', '/terminals/shops/T1', undefined, { 'accept-language': 'de' });
+    expect(de.body).toContain('<dt>Agent-Version</dt><dd data-col="Agent-Version">0.1.0</dd>');
+    expect(de.body).toContain('<dt>Host-Verbindung</dt>');
+    expect(de.body).not.toMatch(/<dt>(version|link)<\/dt>/);
   });
 
   it("reads another merchant's terminal as absent (404) and logs the attempt", async () => {
