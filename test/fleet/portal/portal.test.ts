@@ -61,7 +61,21 @@ describe('sign-in', () => {
     const page = await b.get('/failures');
     expect(page.status).toBe(200);
     expect(page.body).toContain('olga');
-    expect(lines.some((l) => /"event":"portal_sign_in","ok":true,"user":"olga"/.test(l))).toBe(true);
+    expect(lines.some((l) => /"event":"portal_signed_in","ok":true,"user":"olga"/.test(l))).toBe(true);
+  });
+
+  it('writes a good sign-in even in a flood of refused ones (its own event for the log rate limit)', async () => {
+    const log = captureLogger({ rateLimit: 1 });
+    const q = await startPortal({ log: log.logger });
+    try {
+      const b = new Browser(q);
+      await b.signIn('olga', 'wrong password');
+      await b.signIn('olga', 'wrong password');
+      expect((await b.signIn('olga')).status).toBe(303);
+      expect(log.lines.filter((l) => /"ok":true,"user":"olga"/.test(l))).toHaveLength(1);
+    } finally {
+      await q.close();
+    }
   });
 
   it('refuses a wrong password and an unknown name with the same answer, and logs both', async () => {
