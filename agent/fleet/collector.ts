@@ -227,6 +227,10 @@ export function parseFailuresMessage(
     : { records, invalid, ...card };
 }
 
+/** Most alarms a metrics message may name, and the longest name. */
+export const MAX_ALARMS = 64;
+export const MAX_ALARM_NAME = 64;
+
 export type ParsedHealth =
   | { update: HealthUpdate; fleet: string }
   | { refuse: number; reason: string; code: 'E_PAYLOAD' | 'E_TOPIC_MISMATCH' };
@@ -265,6 +269,18 @@ export function parseHealthMessage(
       refuse: RC_NOT_AUTHORIZED,
       reason: `payload names fleet/terminal other than the topic's ${t.fleet}/${t.terminal}`,
       code: 'E_TOPIC_MISMATCH',
+    };
+  }
+  // alarms are names ('disk_full'): a long list or a long name is refused, not shown on every
+  // terminal row of the portal
+  if (
+    'alarms' in p.data &&
+    (p.data.alarms.length > MAX_ALARMS || p.data.alarms.some((a) => a.length > MAX_ALARM_NAME))
+  ) {
+    return {
+      refuse: RC_PAYLOAD_INVALID,
+      reason: `metrics.alarms: at most ${MAX_ALARMS} names of at most ${MAX_ALARM_NAME} characters`,
+      code: 'E_PAYLOAD',
     };
   }
   // every text of a health message is a name or an id: card data in one refuses the message

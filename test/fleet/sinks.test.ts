@@ -695,7 +695,7 @@ describe('parseHealthMessage', () => {
     expect(parse('status', status('shop', 'T1', 'online'))).toMatchObject({ fleet: 'shop' });
     expect(parse('metrics', metrics('shop', 'T1', 3))).toMatchObject({ fleet: 'shop' });
   });
-  it('refuses one with card data in any text (a PAN, track data, a CVV), naming the key only', () => {
+  it('refuses one with card data in any text (a PAN, track data, a CVV), naming the key only; and an alarm list too long', () => {
     const bad: Array<['status' | 'metrics', unknown, string]> = [
       ['status', { ...status('shop', 'T1', 'online'), version: '4111111111111111' }, 'status.version'],
       [
@@ -711,6 +711,15 @@ describe('parseHealthMessage', () => {
       ['metrics', { ...metrics('shop', 'T1', 3), alarms: ['ok', 'cvv 123'] }, 'metrics.alarms.1'],
       ['metrics', { ...metrics('shop', 'T1', 3), boot_id: '1111=2512101000' }, 'metrics.boot_id'],
     ];
+    for (const [alarms, what] of [
+      [Array.from({ length: 65 }, (_, i) => `a${i}`), '65 alarms'],
+      [['z'.repeat(100_000)], 'a name of 100,000 characters'],
+    ] as const) {
+      expect(parse('metrics', { ...metrics('shop', 'T1', 3), alarms }), what).toMatchObject({
+        refuse: RC_PAYLOAD_INVALID,
+        reason: 'metrics.alarms: at most 64 names of at most 64 characters',
+      });
+    }
     for (const [kind, body, key] of bad) {
       const p = parse(kind, body);
       expect(p, key).toEqual({
