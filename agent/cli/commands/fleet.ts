@@ -369,8 +369,7 @@ export function register(program: Command): void {
       let sink: FleetStore;
       let storeKey: string;
       if (o.pg !== undefined) {
-        if (!isPgUrl(o.pg))
-          throw usageError('--pg', 'use a postgres:// or postgresql:// URL that parses');
+        if (!isPgUrl(o.pg)) throw usageError('--pg', 'use a postgres:// or postgresql:// URL that parses');
         storeKey = o.pg.replace(/:[^:@/]*@/, '@'); // no password in the id derivation
         sink = await openPgFleetStore(o.pg, 2);
       } else {

@@ -76,10 +76,7 @@ function makeSchema() {
       .refine((v) => parseListen(v) !== null, 'HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080')
       .default(DEFAULT_LISTEN),
     db: z.string().min(1).default('pos-fleet.db'),
-    pg: z
-      .string()
-      .refine(isPgUrl, 'a postgres:// URL')
-      .optional(),
+    pg: z.string().refine(isPgUrl, 'a postgres:// URL').optional(),
     pg_pool: int(1, 100).default(8),
     broker: z
       .string()
