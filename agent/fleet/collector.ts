@@ -27,7 +27,6 @@
  * --demo`), the PUBACK still waits for the write; a refused message is acknowledged (3.1.1 has no
  * reason codes) and logged the same; no shared subscription and no maximum packet size there.
  */
-import { scrubPans } from '../../protocol/card/pan.js';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -36,6 +35,7 @@ import { type Logger, redactUrl } from '../log.js';
 import type { FailureRecord } from '../record.js';
 import { withOutcomeDefaults } from '../store/record-schema.js';
 import { metricsPayloadSchema, recordPayloadSchema, statusPayloadSchema } from '../sync/payload-schema.js';
+import { cleanRecord, healthCardData } from './card-data.js';
 import { groupCommit } from './group-commit.js';
 import { holdAcks } from './held-acks.js';
 import {
@@ -146,23 +146,8 @@ export interface ParsedFailures {
   refused?: number;
   /** Ids of the mismatched records (at most 10, for the log). */
   mismatchedIds?: string[];
-}
-
-/**
- * A record's text fields with any PAN masked (first 6, last 4): an agent never sends one, but the
- * collector stores what any client publishes, so it keeps card data out of its database itself.
- */
-function maskPans(r: FailureRecord): FailureRecord {
-  let out = r;
-  for (const [k, v] of Object.entries(r)) {
-    if (typeof v !== 'string') continue;
-    const clean = scrubPans(v);
-    if (clean !== v) {
-      if (out === r) out = { ...r };
-      (out as unknown as Record<string, unknown>)[k] = clean;
-    }
-  }
-  return out;
+  /** Records stored with fields emptied, or refused, for card data in them (at most 10, for the log). */
+  cardData?: Array<{ id: string; fields: string[]; refused: boolean }>;
 }
 
 /**
@@ -201,6 +186,7 @@ export function parseFailuresMessage(
   let invalid = 0;
   let mismatched = 0;
   const mismatchedIds: string[] = [];
+  const cardData: NonNullable<ParsedFailures['cardData']> = [];
   const envelopeOk = env.fleet === t.fleet && env.terminal === t.terminal;
   for (const r of env.records) {
     // a record of an agent from before record versions counts as version 1
@@ -209,7 +195,15 @@ export function parseFailuresMessage(
     else if (!envelopeOk || p.data.terminal_id !== t.terminal) {
       mismatched++;
       if (mismatchedIds.length < 10) mismatchedIds.push(p.data.id);
-    } else records.push(maskPans(p.data as FailureRecord));
+    } else {
+      // PANs masked; track data or a security code emptied, or the record refused (card-data.ts)
+      const clean = cleanRecord(p.data as FailureRecord);
+      if (clean.record) records.push(clean.record);
+      else invalid++;
+      const fields = clean.record ? clean.emptied : [clean.refused];
+      if (fields.length > 0 && cardData.length < 10)
+        cardData.push({ id: p.data.id, fields, refused: clean.record === undefined });
+    }
   }
   if (!envelopeOk || mismatched > 0) {
     return {
@@ -224,11 +218,18 @@ export function parseFailuresMessage(
       refuse: RC_NOT_AUTHORIZED,
     };
   }
+  const card = cardData.length > 0 ? { cardData } : {};
   if (records.length === 0) {
-    return { records, invalid, reason: 'no valid record in payload', refuse: RC_PAYLOAD_INVALID };
+    return { records, invalid, reason: 'no valid record in payload', refuse: RC_PAYLOAD_INVALID, ...card };
   }
-  return invalid ? { records, invalid, reason: 'invalid records in payload' } : { records, invalid };
+  return invalid
+    ? { records, invalid, reason: 'invalid records in payload', ...card }
+    : { records, invalid, ...card };
 }
+
+/** Most alarms a metrics message may name, and the longest name. */
+export const MAX_ALARMS = 64;
+export const MAX_ALARM_NAME = 64;
 
 export type ParsedHealth =
   | { update: HealthUpdate; fleet: string }
@@ -270,6 +271,22 @@ export function parseHealthMessage(
       code: 'E_TOPIC_MISMATCH',
     };
   }
+  // alarms are names ('disk_full'): a long list or a long name is refused, not shown on every
+  // terminal row of the portal
+  if (
+    'alarms' in p.data &&
+    (p.data.alarms.length > MAX_ALARMS || p.data.alarms.some((a) => a.length > MAX_ALARM_NAME))
+  ) {
+    return {
+      refuse: RC_PAYLOAD_INVALID,
+      reason: `metrics.alarms: at most ${MAX_ALARMS} names of at most ${MAX_ALARM_NAME} characters`,
+      code: 'E_PAYLOAD',
+    };
+  }
+  // every text of a health message is a name or an id: card data in one refuses the message
+  const card = healthCardData(p.data as unknown as Record<string, unknown>);
+  if (card !== null)
+    return { refuse: RC_PAYLOAD_INVALID, reason: `card data in ${t.kind}.${card}`, code: 'E_PAYLOAD' };
   const update = (
     t.kind === 'status'
       ? { kind: 'status', payload: p.data, receivedAt }
@@ -414,6 +431,12 @@ export function startCollector(opts: CollectorOptions): Collector {
     stats.messages++;
     const parsed = parseFailuresMessage(topic, message, maxBytes);
     stats.invalidRecords += parsed.invalid;
+    if (parsed.cardData) {
+      log.warn(
+        { event: 'collect_card_data', code: 'E_CARD_DATA', topic, records: parsed.cardData },
+        'card data in a received record: the field emptied, or the record refused',
+      );
+    }
     if (parsed.refuse !== undefined) {
       stats.rejectedMessages++;
       if (parsed.refuse === RC_NOT_AUTHORIZED) {

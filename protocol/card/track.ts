@@ -14,7 +14,19 @@ const TRACK2 = /\d{4}[=D]\d{7}|=\d{4}/;
 /** Track 1: '^' name '^' then expiry and service code; or '^' SURNAME '/'; or 'B' PAN '^'. */
 const TRACK1 = /\^[^^]{1,26}\^\d{7}|\^[A-Z][A-Z .'-]{0,25}\/|B\d{12,19}\^/;
 
+/**
+ * Track 2 in prose a person wrote (a case note, a URL): the PAN's tail with the separator and 7
+ * digits, or '=' and 7 digits (expiry and service code); a lone "=2512" is not enough there, as
+ * "ref=1234" is common in prose.
+ */
+const TRACK2_PROSE = /\d{4}[=D]\d{7}|=\d{7}/;
+
 /** True when the text holds what looks like a piece of track 1 or track 2 data. */
 export function hasTrackShape(text: string): boolean {
   return TRACK2.test(text) || TRACK1.test(text);
+}
+
+/** hasTrackShape for text a person wrote: a lone '=' and 4 digits does not count. */
+export function hasTrackShapeInProse(text: string): boolean {
+  return TRACK2_PROSE.test(text) || TRACK1.test(text);
 }

@@ -2,7 +2,7 @@
  * The broker ACL of docs/security.md, run for real: the `acl` block is read from the document and
  * given to Mosquitto, so the document and the test cannot drift apart. A terminal (user
  * FLEET/TERMINAL) publishes under its own topics only; the collector, a plain or a shared
- * subscriber, receives exactly those.
+ * subscriber, receives exactly those, and fleet serve's collector its status and metrics too.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,8 @@ import { makeRecord } from '../export/seed.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitUntil } from '../helpers/wait.js';
 import { haveMosquitto, type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
-import { failures } from './payloads.js';
+import type { HealthUpdate } from '../../agent/fleet/store/types.js';
+import { failures, metrics, status } from './payloads.js';
 
 const available = haveMosquitto();
 const tmp = tempDir('pos-fleet-acl-');
@@ -105,5 +106,40 @@ describe.skipIf(!available)('Mosquitto ACL of docs/security.md', () => {
     for (const c of [plain, shared]) {
       expect(c.stats).toMatchObject({ messages: 2, inserted: 2, rejectedMessages: 0 });
     }
+  });
+
+  it("lets fleet serve's collector (user pos-collector, a shared group) read each terminal's status and metrics", async () => {
+    const health: string[] = [];
+    const sink = Object.assign(sqliteSink(join(tmp, 'acl-health.db')), {
+      health: async (fleet: string, u: HealthUpdate) => {
+        health.push(`${fleet}/${u.payload.terminal}/${u.kind}`);
+      },
+    });
+    const c = startCollector({
+      broker: broker.url,
+      fleet: '+',
+      clientId: 'acl-collect-health',
+      sink,
+      log: silentLogger(),
+      mqtt: { username: 'pos-collector' },
+      shareGroup: 'serve',
+    });
+    await c.ready;
+    const t = await terminal('fa/TERM0003');
+    await t.publishAsync('pos/v1/fa/TERM0003/status', JSON.stringify(status('fa', 'TERM0003', 'online')), {
+      qos: 1,
+    });
+    await t.publishAsync('pos/v1/fa/TERM0003/metrics', JSON.stringify(metrics('fa', 'TERM0003', 4)), {
+      qos: 1,
+    });
+    await t.endAsync();
+    await waitUntil(
+      () => health.length >= 2,
+      10_000,
+      () => `status and metrics at the collector (got ${JSON.stringify(health)})`,
+    );
+    await c.stop();
+    expect(health.sort()).toEqual(['fa/TERM0003/metrics', 'fa/TERM0003/status']);
+    expect(c.stats).toMatchObject({ healthMessages: 2, healthRefused: 0 });
   });
 });

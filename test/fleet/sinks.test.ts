@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_MAX_PACKET_BYTES,
   parseFailuresMessage,
+  parseHealthMessage,
   RC_NOT_AUTHORIZED,
+  RC_PAYLOAD_INVALID,
   RC_QUOTA_EXCEEDED,
 } from '../../agent/fleet/collector.js';
 import {
@@ -34,7 +36,7 @@ import { MIGRATIONS, PRE_OUTCOME_COLUMNS } from '../../agent/store/schema.js';
 import { makeRecord } from '../export/seed.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freshSchemaUrl, havePostgres, type Postgres, startPostgres } from '../helpers/postgres.js';
-import { failures } from './payloads.js';
+import { failures, metrics, status } from './payloads.js';
 
 const tmp = tempDir('pos-fleet-sink-');
 
@@ -593,6 +595,54 @@ describe('parseFailuresMessage', () => {
     expect(p.records).toHaveLength(1);
     expect(findPans(JSON.stringify(p.records))).toEqual([]);
     expect(p.records[0]?.card_brand).toBe('411111******1111');
+    expect(p.records[0]?.merchant_id).toBe('4111-11**-****-1111');
+  });
+  it('keeps a zero-padded merchant id as it is: no card number begins with 0', () => {
+    // docs/fleet-server.md's own example: masked, the record went to a merchant nobody is
+    for (const merchant_id of ['M00000000000042', '000000000000042']) {
+      const body = failures('shop', 'T1', [makeRecord(1, { merchant_id })]);
+      const p = parseFailuresMessage('pos/v1/shop/T1/failures', Buffer.from(JSON.stringify(body)));
+      expect(p.records[0]?.merchant_id).toBe(merchant_id);
+    }
+  });
+  it('empties an optional field holding track data or a CVV, naming it in notes; refuses a record with them in a required field', () => {
+    const track2 = ';4111111111111111=25121010000012300000?';
+    const leaky = failures('shop', 'T1', [
+      makeRecord(1, { notes: `swiped ${track2}`, rrn: '1111=2512101' }),
+      makeRecord(2, { auth_code: 'cvv 123', card_brand: 'B^DOE/JOHN^2512101' }),
+      makeRecord(3, { merchant_id: 'M1 =2512101000' }),
+      makeRecord(4, { rc: 'CVC2: 987' }),
+      makeRecord(5),
+    ]);
+    const p = parseFailuresMessage('pos/v1/shop/T1/failures', Buffer.from(JSON.stringify(leaky)));
+    expect(p.records.map((r) => r.id)).toEqual([1, 2, 5].map((i) => makeRecord(i).id));
+    expect(p.invalid).toBe(2);
+    const [a, b] = p.records;
+    expect(a).toMatchObject({ rrn: null });
+    expect(a?.notes?.split('; ').sort()).toEqual([
+      'notes: held track data, emptied by the collector',
+      'rrn: held track data, emptied by the collector',
+    ]);
+    expect(b).toMatchObject({ auth_code: null, card_brand: null });
+    expect(b?.notes).toContain('auth_code: held a card security code');
+    const stored = JSON.stringify(p.records);
+    expect(stored).not.toMatch(/2512|987|\b123\b|DOE/);
+    // the seed's merchant id M00000000000042 holds a zero-padded Luhn window, not a card number
+    expect(findPans(stored).filter((pan) => pan[0] !== '0')).toEqual([]);
+    const named = (p.cardData ?? []).map((c) => ({
+      ...c,
+      fields: c.fields.map((f) => f.split(':')[0]).sort(),
+    }));
+    expect(named).toEqual([
+      { id: makeRecord(1).id, fields: ['notes', 'rrn'], refused: false },
+      { id: makeRecord(2).id, fields: ['auth_code', 'card_brand'], refused: false },
+      { id: makeRecord(3).id, fields: ['merchant_id'], refused: true },
+      { id: makeRecord(4).id, fields: ['rc'], refused: true },
+    ]);
+    expect(p.cardData?.[2]?.fields).toEqual(['merchant_id: holds track data']);
+    expect(p.cardData?.[3]?.fields).toEqual(['rc: holds a card security code']);
+    // the log names fields, never the values
+    expect(JSON.stringify(p.cardData)).not.toMatch(/2512|987|4111/);
   });
   it('gives digests no card-data scan flags (base64, not hex)', () => {
     for (let i = 0; i < 2000; i++) expect(findPans(recordDigest([String(i)]))).toEqual([]);
@@ -634,5 +684,49 @@ describe('parseFailuresMessage', () => {
     expect(
       parseFailuresMessage('pos/v1/shop/T1/failures', Buffer.from('{"v":2,"records":[]}')).reason,
     ).toMatch(/v1/);
+  });
+});
+
+describe('parseHealthMessage', () => {
+  const at = '2026-11-23T08:00:01.000Z';
+  const parse = (kind: 'status' | 'metrics', body: unknown) =>
+    parseHealthMessage(`pos/v1/shop/T1/${kind}`, Buffer.from(JSON.stringify(body)), at);
+  it("accepts a status and a metrics message of the topic's terminal", () => {
+    expect(parse('status', status('shop', 'T1', 'online'))).toMatchObject({ fleet: 'shop' });
+    expect(parse('metrics', metrics('shop', 'T1', 3))).toMatchObject({ fleet: 'shop' });
+  });
+  it('refuses one with card data in any text (a PAN, track data, a CVV), naming the key only; and an alarm list too long', () => {
+    const bad: Array<['status' | 'metrics', unknown, string]> = [
+      ['status', { ...status('shop', 'T1', 'online'), version: '4111111111111111' }, 'status.version'],
+      [
+        'status',
+        { ...status('shop', 'T1', 'online'), boot_id: ';4111111111111111=2512101?' },
+        'status.boot_id',
+      ],
+      [
+        'status',
+        { ...status('shop', 'T1', 'online'), config_hash: '4111-1111-1111-1111' },
+        'status.config_hash',
+      ],
+      ['metrics', { ...metrics('shop', 'T1', 3), alarms: ['ok', 'cvv 123'] }, 'metrics.alarms.1'],
+      ['metrics', { ...metrics('shop', 'T1', 3), boot_id: '1111=2512101000' }, 'metrics.boot_id'],
+    ];
+    for (const [alarms, what] of [
+      [Array.from({ length: 65 }, (_, i) => `a${i}`), '65 alarms'],
+      [['z'.repeat(100_000)], 'a name of 100,000 characters'],
+    ] as const) {
+      expect(parse('metrics', { ...metrics('shop', 'T1', 3), alarms }), what).toMatchObject({
+        refuse: RC_PAYLOAD_INVALID,
+        reason: 'metrics.alarms: at most 64 names of at most 64 characters',
+      });
+    }
+    for (const [kind, body, key] of bad) {
+      const p = parse(kind, body);
+      expect(p, key).toEqual({
+        refuse: RC_PAYLOAD_INVALID,
+        reason: `card data in ${key}`,
+        code: 'E_PAYLOAD',
+      });
+    }
   });
 });

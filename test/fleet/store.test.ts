@@ -289,6 +289,9 @@ for (const [name, available, open] of BACKENDS) {
       expect(await code(s.updateCase(M1, c.id, { status: 'customer_contacted' }, 'ann'))).toBe('E_CASE_MOVE');
       expect(await code(s.updateCase(M1, c.id, { note: ' ' }, 'ann'))).toBe('E_NOTE');
       expect(await code(s.updateCase(M1, c.id, { note: 'x'.repeat(2001) }, 'ann'))).toBe('E_NOTE');
+      // track data and a CVV cannot be masked in place: refused (a PAN alone is masked, above)
+      for (const note of [';4111111111111111=25121010000012300000?', 'exp =2512101, cvv2: 123'])
+        expect(await code(s.updateCase(M1, c.id, { note }, 'ann'))).toBe('E_NOTE');
       // refused changes wrote nothing
       expect(await s.getCase(M1, r.id)).toMatchObject({ status: 'written_off', version: 3 });
       expect(await s.caseEvents(M1, c.id)).toHaveLength(4);

@@ -17,6 +17,7 @@ import { startWatch } from '../../fleet/watch.js';
 import { createLogger, redactUrl } from '../../log.js';
 import { FileProblem, showPath } from '../../config/data-file.js';
 import { readPem } from '../../sync/pem.js';
+import { isPgUrl } from '../../fleet/pg-url.js';
 
 const z = zod();
 
@@ -368,8 +369,7 @@ export function register(program: Command): void {
       let sink: FleetStore;
       let storeKey: string;
       if (o.pg !== undefined) {
-        if (!/^postgres(ql)?:\/\//.test(o.pg) || !URL.canParse(o.pg))
-          throw usageError('--pg', 'use a postgres:// or postgresql:// URL that parses');
+        if (!isPgUrl(o.pg)) throw usageError('--pg', 'use a postgres:// or postgresql:// URL that parses');
         storeKey = o.pg.replace(/:[^:@/]*@/, '@'); // no password in the id derivation
         sink = await openPgFleetStore(o.pg, 2);
       } else {

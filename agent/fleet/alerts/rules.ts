@@ -13,6 +13,8 @@
  * (one message per alert) or daily-digest (one message per recipient per day).
  */
 import type * as Zod from 'zod';
+import { cardDataIn, idHoldsPan } from '../../../protocol/card/card-data.js';
+import { scrubPans } from '../../../protocol/card/pan.js';
 import { lazy, zod } from '../../../protocol/zod.js';
 import { ConfigError } from '../../config/load.js';
 import { showKey } from '../../config/data-file.js';
@@ -120,6 +122,19 @@ function isHttpUrl(v: string): boolean {
   }
 }
 
+/** The reason a rule's text is refused for card data in it (its value is then never shown). */
+export const CARD_DATA_REASON = 'holds card data (a card number, track data or a security code)';
+
+/** No card number, track data or security code: a rule is stored and sent as it is written. */
+function noCardData(v: string): boolean {
+  return scrubPans(v) === v && cardDataIn(v, true) === null;
+}
+
+/** The same for an id: a zero-padded one ("M00000000000042") is not a card number (idHoldsPan). */
+function idWithoutCardData(v: string): boolean {
+  return !idHoldsPan(v) && cardDataIn(v, true) === null;
+}
+
 function isSmtpUrl(v: string): boolean {
   try {
     const u = new URL(v);
@@ -148,17 +163,30 @@ function makeSchemas() {
   const fleet = z
     .string()
     .regex(/^[^/#+\s]{1,64}$/, 'a fleet name (no / # + or spaces)')
+    .refine(idWithoutCardData, CARD_DATA_REASON)
     .optional();
-  const merchant = ident.max(15, 'at most 15 characters (field 42)');
+  const merchant = ident
+    .max(15, 'at most 15 characters (field 42)')
+    .refine(idWithoutCardData, CARD_DATA_REASON);
   const minutes = (max: number) =>
     z.number('minutes: a number').positive('more than 0 minutes').max(max, `at most ${max} minutes`);
   const webhook = z.strictObject({
-    url: z.string().refine(isHttpUrl, 'an http:// or https:// URL with a host and no password'),
+    url: z
+      .string()
+      .refine(isHttpUrl, 'an http:// or https:// URL with a host and no password')
+      .refine(noCardData, CARD_DATA_REASON),
     secret: z.string().min(16, 'at least 16 characters').max(256),
   });
   const channels = z
     .strictObject({
-      email: z.array(z.string().regex(EMAIL, 'an e-mail address such as ops@example.com')).default([]),
+      email: z
+        .array(
+          z
+            .string()
+            .regex(EMAIL, 'an e-mail address such as ops@example.com')
+            .refine(noCardData, CARD_DATA_REASON),
+        )
+        .default([]),
       webhooks: z.array(webhook).default([]),
     })
     .refine((c) => c.email.length + c.webhooks.length > 0, 'at least one e-mail address or webhook');
@@ -317,7 +345,7 @@ export function toConfigError(
     .join('.');
   const last = path[path.length - 1] ?? '';
   // a secret's value is never shown, nor an unknown key's (it may be anything a foreign file holds)
-  const show = !HIDDEN.has(last) && issue.code !== 'unrecognized_keys';
+  const show = !HIDDEN.has(last) && issue.code !== 'unrecognized_keys' && reason !== CARD_DATA_REASON;
   return new ConfigError(key, value, reason, { show });
 }
 

@@ -48,6 +48,7 @@ form.case { display: grid; gap: 8px; max-width: 520px; }
 form.case textarea { width: 100%; min-height: 70px; font: inherit; }
 textarea.json { width: 100%; min-height: 260px; font: 12px/1.35 ui-monospace, monospace; }
 ol.timeline { padding-left: 20px; }
+ol.timeline li { white-space: pre-line; }
 .chart { max-width: 100%; height: auto; display: block; }
 .chart text { font-size: 12px; fill: #111827; }
 .chart text.axis { font-size: 11px; fill: #4b5563; }

@@ -12,6 +12,7 @@ import { ConfigError } from '../../config/load.js';
 import { FileProblem, readDataFile } from '../../config/data-file.js';
 import { LANGS, type Lang } from '../../guidance/langs.js';
 import { type AlertsConfig, parseAlertsConfig, toConfigError } from '../alerts/rules.js';
+import { isPgUrl } from '../pg-url.js';
 
 export interface ServeConfig {
   /** HOST:PORT the portal listens on. */
@@ -75,10 +76,7 @@ function makeSchema() {
       .refine((v) => parseListen(v) !== null, 'HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080')
       .default(DEFAULT_LISTEN),
     db: z.string().min(1).default('pos-fleet.db'),
-    pg: z
-      .string()
-      .refine((u) => /^postgres(ql)?:\/\//.test(u) && URL.canParse(u), 'a postgres:// URL')
-      .optional(),
+    pg: z.string().refine(isPgUrl, 'a postgres:// URL').optional(),
     pg_pool: int(1, 100).default(8),
     broker: z
       .string()

@@ -257,6 +257,18 @@ const T = {
     'Последний сигнал',
     'Viimeksi nähty',
   ],
+  agentVersion: [
+    'Agent version',
+    '代理版本',
+    'Agent-Version',
+    'Version de l’agent',
+    'Версия агента',
+    'Agentin versio',
+  ],
+  hostLink: ['Host link', '主机连接', 'Host-Verbindung', 'Liaison hôte', 'Связь с хостом', 'Yhteys isäntään'],
+  linkUp: ['up', '正常', 'verbunden', 'active', 'есть', 'toimii'],
+  linkDown: ['down', '中断', 'getrennt', 'coupée', 'нет', 'poikki'],
+  linkUnknown: ['unknown', '未知', 'unbekannt', 'inconnue', 'неизвестно', 'tuntematon'],
   failuresStored: [
     'Failures stored',
     '已存失败',

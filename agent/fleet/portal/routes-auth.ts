@@ -2,7 +2,8 @@
  * Sign-in, sign-out and the language choice. Sign-in is rate-limited per client IP
  * (@fastify/rate-limit, fleet.serve.sign_in.per_ip_per_min) and per user name (AttemptLimiter,
  * per_user_per_15min), and every attempt writes one audit line (`portal_sign_in`, ok or the
- * reason: unknown_user, bad_password, rate_limited_ip, rate_limited_user); the answer to a wrong
+ * reason: unknown_user, bad_password, rate_limited_ip, rate_limited_user; a good one
+ * `portal_signed_in`); the answer to a wrong
  * name and a wrong password is the same. A good sign-in ends the old session and starts a new one
  * (new token, new CSRF secret): a session id planted before sign-in is worth nothing after it.
  */
@@ -25,9 +26,17 @@ import { signInPage } from './view-signin.js';
 export function registerAuthRoutes(app: FastifyInstance, ctx: Ctx, g: Guards): void {
   const { store, log, config } = ctx;
   const perUser = new AttemptLimiter(config.sign_in.per_user_per_15min, 15 * 60_000);
+  // a sign-in has its own event, apart from the refusals: the log's per-event rate limit would
+  // otherwise fold it into a flood of refused attempts (log_suppressed), unseen
   const audit = (ok: boolean, name: string, ip: string, reason?: string) =>
     log[ok ? 'info' : 'warn'](
-      { event: 'portal_sign_in', ok, user: name.slice(0, 64), ip, ...(reason ? { reason } : {}) },
+      {
+        event: ok ? 'portal_signed_in' : 'portal_sign_in',
+        ok,
+        user: name.slice(0, 64),
+        ip,
+        ...(reason ? { reason } : {}),
+      },
       ok ? 'signed in' : 'sign-in refused',
     );
 
@@ -106,7 +115,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: Ctx, g: Guards): v
     return reply.redirect('/signin', 303);
   });
 
-  app.post('/language', { preHandler: [g.auth, g.csrf] }, async (req, reply) => {
+  // before sign-in too: the sign-in page has the language form (its token is the pre-session's)
+  app.post('/language', { preHandler: g.csrf }, async (req, reply) => {
     const lang = field(req.body, 'lang');
     if (lang && (LANGS as readonly string[]).includes(lang))
       reply.setCookie(LANG_COOKIE, lang, {

@@ -3,7 +3,8 @@
  * under the user's Scope inside the store's query. A merchant who asks for a failure outside its
  * scope gets 403 whether that record exists or not (the answer tells nothing), and the attempt is
  * logged (`portal_scope_refused`, with whether the record exists, for the person reading the log);
- * an operator gets 404 for a record that is not there.
+ * an operator gets 404 for a record that is not there. A merchant's search naming a merchant id
+ * that is not its own is refused (403) and logged the same way.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -38,6 +39,20 @@ export function registerFailureRoutes(app: FastifyInstance, ctx: Ctx, g: Guards)
 
   app.get('/failures', { preHandler: g.auth }, async (req, reply) => {
     const form = readSearchForm(req.query as Record<string, unknown>);
+    const me = userOf(req);
+    if (me.role === 'merchant' && form.merchant !== undefined && !me.merchant_ids.includes(form.merchant)) {
+      log.warn(
+        {
+          event: 'portal_scope_refused',
+          user: me.name,
+          merchant_ids: me.merchant_ids,
+          merchant: form.merchant.slice(0, 64),
+          ip: req.ip,
+        },
+        "a merchant searched another merchant's failures",
+      );
+      return refuse(req, reply, 403, '403', req.tx.t('forbidden'));
+    }
     try {
       const q = toFailureQuery(form, DEFAULT_PAGE);
       const result = await store.searchFailures(scopeFor(req), q);

@@ -1,11 +1,12 @@
 /**
  * The terminals list and one terminal's page, under the user's Scope. The state (online, offline,
  * silent) is derived by the store at read time with fleet.serve.silent_after_s, as `fleet watch`
- * derives it; the chart counts the last 24 hours' failures by reason.
+ * derives it; the chart counts the last 24 hours' failures by reason. A terminal outside a
+ * merchant's scope reads as absent (404), and the attempt is logged (`portal_scope_refused`).
  */
 import type { FastifyInstance } from 'fastify';
-import { FleetStoreError } from '../store/types.js';
-import { type Ctx, html, pageContext, refuse, scopeFor } from './context.js';
+import { FleetStoreError, OPERATOR } from '../store/types.js';
+import { type Ctx, html, pageContext, refuse, scopeFor, userOf } from './context.js';
 import type { Guards } from './server.js';
 import { terminalPage, terminalsPage } from './view-terminals.js';
 
@@ -58,7 +59,26 @@ export function registerTerminalRoutes(app: FastifyInstance, ctx: Ctx, g: Guards
         req.tx.t('badInput', { reason: 'fleet/terminal: names without / # + or spaces' }),
       );
     const row = await store.getTerminal(scopeFor(req), fleet, terminal, { silentAfterMs });
-    if (!row) return refuse(req, reply, 404, '404', req.tx.t('notFound'));
+    if (!row) {
+      const me = userOf(req);
+      if (me.role === 'merchant') {
+        // absent to the merchant either way; the log says whether it exists (for the operator)
+        const exists = (await store.getTerminal(OPERATOR, fleet, terminal, { silentAfterMs })) !== null;
+        ctx.log.warn(
+          {
+            event: 'portal_scope_refused',
+            user: me.name,
+            merchant_ids: me.merchant_ids,
+            fleet,
+            terminal,
+            exists,
+            ip: req.ip,
+          },
+          'a merchant asked for a terminal outside its merchant ids',
+        );
+      }
+      return refuse(req, reply, 404, '404', req.tx.t('notFound'));
+    }
     return html(reply, 200, terminalPage(pageContext(req, reply), row));
   });
 }

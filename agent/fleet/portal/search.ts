@@ -63,13 +63,12 @@ function instant(field: 'from' | 'to', v: string): string {
   const day = /^(\d{4})-(\d\d)-(\d\d)$/.exec(v);
   const minute = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)$/.exec(v);
   let t = Number.NaN;
-  if (day)
-    t = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])) + (field === 'to' ? 86_400_000 : 0);
+  if (day) t = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]));
   else if (minute) t = Date.parse(`${v}:00Z`);
-  const back = new Date(t);
-  if (!Number.isFinite(t) || (day && back.toISOString().slice(0, 10) !== v && field === 'from'))
+  // a day that does not exist (2026-02-30) rolls over in Date.UTC: it must read back as given
+  if (!Number.isFinite(t) || (day && new Date(t).toISOString().slice(0, 10) !== v))
     throw new SearchError(field, 'a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM (UTC)');
-  return back.toISOString();
+  return new Date(t + (day && field === 'to' ? 86_400_000 : 0)).toISOString();
 }
 
 /** The form fields from a parsed query string (first value of each, trimmed, empty left out). */

@@ -106,7 +106,7 @@ export function failurePage(c: PageContext, d: FailurePageData): string {
   moments.push([f.received_at, t('received')]);
   for (const ev of d.events) moments.push([ev.at, `${ev.actor}: ${eventText(tx, ev)}`]);
   moments.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const timeline = `<ol class="timeline" data-testid="timeline">${moments.map(([at, what]) => `<li><time datetime="${e(at)}">${e(utc(at))}</time> ${e(what)}</li>`).join('')}</ol>`;
+  const timeline = `<ol class="timeline" data-testid="timeline">${moments.map(([at, what]) => `<li><time datetime="${e(at)}">${e(utc(at))}</time> ${eLines(what)}</li>`).join('')}</ol>`;
 
   let kase = '';
   if (d.kase) {

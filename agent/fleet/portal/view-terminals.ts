@@ -88,6 +88,13 @@ export function terminalsPage(
   return page(c, t('terminals'), body);
 }
 
+/** The host link of a terminal's heartbeat, as a text key. */
+const LINK_TEXT: Record<string, 'linkUp' | 'linkDown' | 'linkUnknown'> = {
+  up: 'linkUp',
+  down: 'linkDown',
+  unknown: 'linkUnknown',
+};
+
 export function terminalPage(c: PageContext, r: TerminalRow): string {
   const { tx } = c;
   const t = tx.t;
@@ -100,8 +107,8 @@ export function terminalPage(c: PageContext, r: TerminalRow): string {
     [t('alarms'), v.alarms],
     [t('lastSeen'), v.last_seen],
     [t('failuresStored'), v.failures],
-    ['version', r.version ?? ''],
-    ['link', r.link ?? ''],
+    [t('agentVersion'), r.version ?? ''],
+    [t('hostLink'), r.link ? t(LINK_TEXT[r.link] ?? 'linkUnknown') : ''],
   ];
   const counts = Object.entries(r.counts)
     .filter(([k, n]) => k !== 'approved' && typeof n === 'number' && n > 0)

@@ -5,6 +5,7 @@
  * Scope is always a WHERE clause of the statement that reads the rows (scopeSql), never a filter
  * after fetching.
  */
+import { cardDataIn } from '../../../protocol/card/card-data.js';
 import { scrubPans } from '../../../protocol/card/pan.js';
 import type { FailureRecord } from '../../record.js';
 import { RECORD_COLUMNS } from '../../store/schema.js';
@@ -492,6 +493,10 @@ export function sqlFleetStore(b: Backend): FleetStore {
       if (note.length === 0 || note.length > NOTE_MAX) {
         throw new FleetStoreError('E_NOTE', `note: 1 to ${NOTE_MAX} characters, got ${note.length}`);
       }
+      // a PAN is masked in place; what is left of a track, or a CVV, cannot be: refused
+      const card = cardDataIn(note, true);
+      if (card !== null)
+        throw new FleetStoreError('E_NOTE', `note: holds ${card}; write the note without it`);
     }
     return b.tx(async (c) => {
       const [sc, sp] = scopeSql(scope, 'k');

@@ -113,6 +113,31 @@ describe('fleet.alerts config', () => {
     expect(e.reason).toContain(reason);
   });
 
+  it.each([
+    [
+      'channels.webhooks.0.url',
+      { webhooks: [{ url: 'https://h.example.com/x?card=4111111111111111', secret: SECRET }] },
+    ],
+    [
+      'channels.webhooks.0.url',
+      { webhooks: [{ url: 'https://h.example.com/t=;4111111111111111=2512101?', secret: SECRET }] },
+    ],
+    ['channels.webhooks.0.url', { webhooks: [{ url: 'https://h.example.com/?cvv=123', secret: SECRET }] }],
+    ['channels.email.0', { email: ['4111111111111111@shop.example'] }],
+  ])('refuses card data in %s, never showing it', (key, channels) => {
+    const e = refusal(config({ ...rate, channels }));
+    expect(e.key).toBe(`fleet.alerts.rules.0.${key}`);
+    expect(e.reason).toBe('holds card data (a card number, track data or a security code)');
+    expect(e.message).not.toMatch(/4111|2512|123/);
+    expect(() => parseAlertRule({ ...rate, channels })).toThrow(`rule.${key}: holds card data`);
+  });
+
+  it('refuses card data in a merchant id', () => {
+    const e = refusal(config({ ...rate, params: { ...rate.params, merchant_id: 'M=2512101000' } }));
+    expect(e.key).toBe('fleet.alerts.rules.0.params.merchant_id');
+    expect(e.message).not.toContain('2512');
+  });
+
   it('never shows a webhook secret in a refusal', () => {
     const e = refusal(
       config({ ...rate, channels: { webhooks: [{ url: 'https://h.example.com', secret: 'short-secret' }] } }),

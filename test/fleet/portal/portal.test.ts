@@ -10,6 +10,7 @@ import type { FailureRecord } from '../../../agent/record.js';
 import { makeRecord } from '../../export/seed.js';
 import { captureLogger } from '../../helpers/log.js';
 import { Browser, startPortal, type TestPortal } from './harness.js';
+import { metrics, status } from '../payloads.js';
 
 const FULL_PAN = '4111111111111111';
 
@@ -60,7 +61,21 @@ describe('sign-in', () => {
     const page = await b.get('/failures');
     expect(page.status).toBe(200);
     expect(page.body).toContain('olga');
-    expect(lines.some((l) => /"event":"portal_sign_in","ok":true,"user":"olga"/.test(l))).toBe(true);
+    expect(lines.some((l) => /"event":"portal_signed_in","ok":true,"user":"olga"/.test(l))).toBe(true);
+  });
+
+  it('writes a good sign-in even in a flood of refused ones (its own event for the log rate limit)', async () => {
+    const log = captureLogger({ rateLimit: 1 });
+    const q = await startPortal({ log: log.logger });
+    try {
+      const b = new Browser(q);
+      await b.signIn('olga', 'wrong password');
+      await b.signIn('olga', 'wrong password');
+      expect((await b.signIn('olga')).status).toBe(303);
+      expect(log.lines.filter((l) => /"ok":true,"user":"olga"/.test(l))).toHaveLength(1);
+    } finally {
+      await q.close();
+    }
   });
 
   it('refuses a wrong password and an unknown name with the same answer, and logs both', async () => {
@@ -102,6 +117,20 @@ describe('sign-in', () => {
     });
     expect(off.status).toBe(303);
     expect(off.location).toBe('/failures');
+  });
+
+  it('switches the language on the sign-in page, before sign-in (the form is there), with its CSRF token', async () => {
+    const b = new Browser(p);
+    const page = await b.get('/signin');
+    expect(page.body).toContain('action="/language"');
+    const r = await b.post('/language', { lang: 'de', next: '/signin' });
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/signin');
+    expect((await b.get('/signin')).body).toContain('<html lang="de"');
+    // still no way around the token
+    const forged = await b.post('/language', { _csrf: 'forged', lang: 'fi', next: '/signin' });
+    expect(forged.status).toBe(403);
+    expect((await b.get('/signin')).body).toContain('<html lang="de"');
   });
 
   it('ends the session at sign-out', async () => {
@@ -232,6 +261,45 @@ describe('scope', () => {
     expect(last4.body).toContain('data-testid="no-results"');
     const byMerchant = await b.get('/failures?merchant=M2');
     expect(byMerchant.body).not.toContain('data-testid="result-row"');
+    // naming another merchant is refused and logged, as reaching for its failure by id is
+    expect(byMerchant.status).toBe(403);
+    const log = lines.find((l) => l.includes('"portal_scope_refused"') && l.includes('"merchant":"M2"'))!;
+    expect(log).toContain('"user":"mia"');
+    expect((await b.get('/failures?merchant=M1')).status).toBe(200);
+  });
+
+  it("shows a terminal's page in the reader's language, its agent version and host link too", async () => {
+    const at = new Date().toISOString();
+    await p.store.health('shops', {
+      kind: 'status',
+      payload: { ...status('shops', 'T1', 'online'), at },
+      receivedAt: at,
+    });
+    await p.store.health('shops', {
+      kind: 'metrics',
+      payload: { ...metrics('shops', 'T1', 2), at },
+      receivedAt: at,
+    });
+    const b = new Browser(p);
+    await b.signIn('mia');
+    const de = await b.request('GET', '/terminals/shops/T1', undefined, { 'accept-language': 'de' });
+    expect(de.body).toContain('<dt>Agent-Version</dt><dd data-col="Agent-Version">0.1.0</dd>');
+    expect(de.body).toContain('<dt>Host-Verbindung</dt>');
+    expect(de.body).not.toMatch(/<dt>(version|link)<\/dt>/);
+  });
+
+  it("reads another merchant's terminal as absent (404) and logs the attempt", async () => {
+    const b = new Browser(p);
+    await b.signIn('mia');
+    expect((await b.get('/terminals/shops/T1')).status).toBe(200);
+    const theirs = await b.get('/terminals/shops/T2');
+    const none = await b.get('/terminals/shops/NOPE');
+    expect([theirs.status, none.status]).toEqual([404, 404]);
+    const logged = lines.filter((l) => l.includes('"portal_scope_refused"') && l.includes('"fleet":"shops"'));
+    expect(logged.map((l) => [/"terminal":"(\w+)"/.exec(l)?.[1], /"exists":(\w+)/.exec(l)?.[1]])).toEqual([
+      ['T2', 'true'],
+      ['NOPE', 'false'],
+    ]);
   });
 
   it('an operator gets 404 for an unknown failure and sees every merchant', async () => {
@@ -307,8 +375,13 @@ describe('search and cases', () => {
     expect(trail).toMatch(
       /<td class="nowrap">mia<\/td><td class="lines">status open → issuer contacted<\/td>/,
     );
-    // a note of two lines keeps them (escaped line by line, shown with white-space: pre-line)
+    // a note of two lines keeps them (escaped line by line, shown with white-space: pre-line),
+    // in the audit trail and in the timeline
     expect(trail).toContain('note: Called the bank, ref 7781\nCall back tomorrow');
+    const timeline = after.body.slice(after.body.indexOf('data-testid="timeline"'));
+    expect(timeline.slice(0, timeline.indexOf('</ol>'))).toContain(
+      'Called the bank, ref 7781\nCall back tomorrow',
+    );
     expect(trail).toContain('assignee (nobody) → mia');
     expect(after.body).toMatch(/data-testid="case-status-now">issuer contacted</);
     // the same form again (the old version) is stale: nothing changes
@@ -407,6 +480,31 @@ describe('live updates', () => {
 });
 
 describe('bad input', () => {
+  it('refuses a case note holding track data or a CVV with 400 naming the note; nothing is stored or shown', async () => {
+    const b = new Browser(p);
+    await b.signIn('mia');
+    const id = M1_IDS[2]!;
+    const kase = (await p.store.getCase({ role: 'operator' }, id))!;
+    const before = await p.store.caseEvents({ role: 'operator' }, kase.id);
+    await b.get(`/failures/${id}`);
+    for (const [note, kind] of [
+      ['swiped ;4111111111111111=25121010000012300000?', 'track data'],
+      ['%B4111111111111111^DOE/JOHN^2512101000000000?', 'track data'],
+      ['card ok, cvv2: 123', 'a card security code'],
+    ]) {
+      const r = await b.post(`/failures/${id}/case`, {
+        version: String(kase.version),
+        status: 'resolved',
+        note: note!,
+      });
+      expect(r.status, note).toBe(400);
+      expect(r.body).toContain(`note: holds ${kind}; write the note without it`);
+      expect(r.body).not.toMatch(/2512|DOE|cvv2: 123/);
+    }
+    expect(await p.store.caseEvents({ role: 'operator' }, kase.id)).toEqual(before);
+    expect((await p.store.getCase({ role: 'operator' }, id))!.status).toBe(kase.status);
+  });
+
   it('refuses malformed search fields with a message naming the field', async () => {
     const b = new Browser(p);
     await b.signIn('olga');

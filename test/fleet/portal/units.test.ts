@@ -7,6 +7,7 @@ import { ConfigError } from '../../../agent/config/load.js';
 import { parseServeConfig } from '../../../agent/fleet/portal/config.js';
 import { allRows, pickLang } from '../../../agent/fleet/portal/i18n.js';
 import { SearchError, toFailureQuery } from '../../../agent/fleet/portal/search.js';
+import { isPgUrl } from '../../../agent/fleet/pg-url.js';
 
 function configError(tree: unknown, flags = {}): string {
   try {
@@ -91,6 +92,10 @@ describe('search form', () => {
     expect(bad({ last4: '12345' })).toBe('last4');
     expect(bad({ id: 'x'.repeat(300) })).toBe('id');
     expect(bad({ from: '2026-02-30' })).toBe('from');
+    // a day that does not exist is refused in `to` too (it became 2027-01-02 and 2026-03-03)
+    expect(bad({ to: '2026-13-01' })).toBe('to');
+    expect(bad({ to: '2026-02-30' })).toBe('to');
+    expect(bad({ to: '2026-11-23T25:00' })).toBe('to');
     expect(bad({ from: '2026-11-24', to: '2026-11-23' })).toBe('to');
     expect(bad({ category: 'approved' })).toBe('category');
     expect(bad({ terminal: 'T 1' })).toBe('terminal');
@@ -108,5 +113,39 @@ describe('docs/fleet-server.md', () => {
     const tree = parse(block) as { fleet: { serve: Record<string, unknown> } };
     const c = parseServeConfig(tree);
     expect(Object.keys(c.serve).sort()).toEqual(Object.keys(tree.fleet.serve).sort());
+  });
+
+  it("takes the deploy's fleet.yaml as written: the store over the local socket, no host in its URL", async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const doc = readFileSync(new URL('../../../docs/fleet-server.md', import.meta.url), 'utf8');
+    const deploy = doc.slice(doc.indexOf('## Deploy with PostgreSQL and Mosquitto'));
+    const block = /```yaml\n([\s\S]*?)```/.exec(deploy)![1]!;
+    const c = parseServeConfig(parse(block));
+    expect(c.serve.pg).toBe('postgres://pos-fleet@/fleet?host=/run/postgresql');
+    expect(c.serve).toMatchObject({ secure_cookies: 'always', trust_proxy: true, group: 'fleet' });
+    // the units run the built program, never `npx` (which could fetch a registry package)
+    const units = [...deploy.matchAll(/```\n(\[Unit\][\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(units).toHaveLength(2);
+    for (const u of units) {
+      expect(u).toContain('ExecStart=/usr/bin/node /opt/pos-agent/dist/bin/pos-agent.js fleet ');
+      expect(u).toContain('--username pos-collector');
+      expect(u).toContain('EnvironmentFile=/etc/pos-fleet/mqtt.env');
+      expect(u).not.toContain('npx');
+    }
+    expect(units[0]).toContain(' fleet serve ');
+  });
+});
+
+describe('isPgUrl (fleet serve --pg, fleet collect --pg)', () => {
+  it('takes the socket form with no host, and refuses what is not a postgres URL', () => {
+    for (const u of [
+      'postgres://pos-fleet@/fleet?host=/run/postgresql',
+      'postgresql:///fleet',
+      'postgres://u@db.example:5432/fleet',
+    ])
+      expect(isPgUrl(u), u).toBe(true);
+    for (const u of ['mysql://x/db', 'postgres://u@db example/fleet', 'fleet'])
+      expect(isPgUrl(u), u).toBe(false);
   });
 });
