@@ -182,6 +182,72 @@ for (const [name, available, open] of BACKENDS) {
       }
     });
 
+    it('pages a search by case status alone exactly like the whole query: ties across pages, two rows of one case, records the scope hides', async () => {
+      const fresh = await open();
+      try {
+        // 30 failures of M1, three at each instant; stored one by one in a shuffled order, so the
+        // row (the tie-breaker) is neither the array's nor the ids' order
+        const base = Date.UTC(2026, 10, 1, 12, 0, 0);
+        const recs = Array.from({ length: 30 }, (_, k) =>
+          makeRecord(3000 + k, {
+            merchant_id: 'M1',
+            terminal_id: 'T1',
+            seq: k + 1,
+            occurred_at: new Date(base - Math.floor(k / 3) * 60_000).toISOString(),
+          }),
+        );
+        // what the store should hold, in row order: [id/amount, instant, record's merchant, case's]
+        const rows: Array<[string, string, string, string]> = [];
+        const key = (r: FailureRecord) => `${r.id}/${String(r.amount_minor)}`;
+        const store = async (r: FailureRecord, caseMerchant = r.merchant_id) => {
+          await fresh.insert('Q', [r]);
+          const old = rows.findIndex(([k]) => k.startsWith(`${r.id}/`));
+          if (r.version > 1 && old >= 0) rows.splice(old, 1); // a newer version replaces the row
+          rows.push([key(r), r.occurred_at, r.merchant_id, caseMerchant]);
+        };
+        for (let k = 0; k < 30; k++) await store(recs[(k * 7) % 30]!);
+        // the same id and version with other content: a second row of the same case
+        await store({ ...recs[10]!, amount_minor: 99_999 });
+        // newer versions under another merchant: the case keeps M1, so M1's case search does not
+        // show the record (nor does M2's); inside a window they leave it short of a page
+        for (const k of [4, 20]) await store({ ...recs[k]!, version: 2, merchant_id: 'M2' }, 'M1');
+
+        const newestFirst = (scope: Scope) =>
+          rows
+            .map((r, row) => ({ r, row }))
+            .filter(({ r }) => scope.role === 'operator' || (r[2] === 'M1' && r[3] === 'M1'))
+            .sort((a, b) => b.r[1].localeCompare(a.r[1]) || b.row - a.row)
+            .map(({ r }) => r[0]);
+        for (const scope of [M1, OPERATOR]) {
+          const expected = newestFirst(scope);
+          // the whole query, in one page (a filter on the record takes it)
+          const whole = await fresh.searchFailures(scope, { caseStatuses: ['open'], fleet: 'Q', limit: 500 });
+          expect(whole.items.map((r) => `${r.id}/${String(r.amount_minor)}`)).toEqual(expected);
+          for (const limit of [1, 2, 4, 5]) {
+            const seen: string[] = [];
+            let after: string | undefined;
+            let pages = 0;
+            do {
+              const p = await fresh.searchFailures(scope, {
+                caseStatuses: ['open'],
+                limit,
+                ...(after ? { after } : {}),
+              });
+              seen.push(...p.items.map((r) => `${r.id}/${String(r.amount_minor)}`));
+              if (p.next) expect(p.items).toHaveLength(limit);
+              after = p.next ?? undefined;
+              pages++;
+            } while (after);
+            expect(seen).toEqual(expected);
+            expect(pages).toBe(Math.ceil(expected.length / limit));
+          }
+        }
+        expect(newestFirst(M1)).toHaveLength(29); // 30 + 1 row of the conflict - 2 hidden
+      } finally {
+        await fresh.close();
+      }
+    });
+
     it('opens a case per failure; outcome versions move it, with an audit row in the same transaction', async () => {
       const [a, b, c] = mixed(3, 2000).map((r) => ({ ...r, terminal_id: 'T9', merchant_id: 'M1' }));
       await s.insert('C', [a!, b!, c!]);
