@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   COLLECTOR_MIGRATIONS,
   COLLECTOR_SCHEMA_VERSION,
+  PG_SCHEMA_VERSION,
   recordDigest,
   SQLITE_DIGEST_FUNCTION,
 } from '../../agent/fleet/collector-schema.js';
@@ -636,6 +637,69 @@ for (const [name, available, open] of BACKENDS) {
     });
   });
 }
+
+describe("the migration step that ends the cases' merchant index with the record id", () => {
+  it('SQLite v6 to v7: the index is rebuilt over the cases as they are', async () => {
+    const file = join(tmp, 'v6.db');
+    const db = new Database(file);
+    db.function(SQLITE_DIGEST_FUNCTION, { varargs: true }, (...v: unknown[]) => recordDigest(v));
+    migrate(
+      db,
+      COLLECTOR_MIGRATIONS.filter((m) => m.version <= 6),
+    );
+    const cols = (d: Database.Database) =>
+      d.prepare("SELECT name FROM pragma_index_info('cases_merchant_status') ORDER BY seqno").pluck().all();
+    expect(cols(db)).toEqual(['merchant_id', 'status', 'occurred_at']);
+    db.close();
+    const s = sqliteFleetStore(file);
+    const r = makeRecord(1, { merchant_id: 'M1' });
+    await s.insert('F', [r]);
+    expect((await s.searchFailures(M1, { caseStatuses: ['open'] })).items.map((x) => x.id)).toEqual([r.id]);
+    await s.close();
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(COLLECTOR_SCHEMA_VERSION);
+    expect(cols(after)).toEqual(['merchant_id', 'status', 'occurred_at', 'record_id']);
+    after.close();
+  });
+
+  it.skipIf(!pgAvailable)(
+    'PostgreSQL v5 to v6: the index is rebuilt over the cases as they are',
+    async () => {
+      const url = await freshSchemaUrl(pg as Postgres, 'v5');
+      const s5 = await openPgFleetStore(url);
+      const r = makeRecord(1, { merchant_id: 'M1' });
+      await s5.insert('F', [r]);
+      await s5.close();
+      const c = new pgLib.Client({ connectionString: url });
+      await c.connect();
+      const def = async () =>
+        (
+          await c.query(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'cases_merchant_status'",
+          )
+        ).rows;
+      try {
+        // back to v5: the index as v4 made it
+        await c.query('DROP INDEX cases_merchant_status');
+        await c.query('CREATE INDEX cases_merchant_status ON cases (merchant_id, status, occurred_at)');
+        await c.query("UPDATE pos_collector_schema SET version = 5 WHERE table_name = 'failures'");
+        const s = await openPgFleetStore(url);
+        expect((await s.searchFailures(M1, { caseStatuses: ['open'] })).items.map((x) => x.id)).toEqual([
+          r.id,
+        ]);
+        await s.close();
+        expect(await def()).toEqual([
+          { indexdef: expect.stringMatching(/\(merchant_id, status, occurred_at, record_id\)$/) as string },
+        ]);
+        expect((await c.query('SELECT version FROM pos_collector_schema')).rows).toEqual([
+          { version: PG_SCHEMA_VERSION },
+        ]);
+      } finally {
+        await c.end();
+      }
+    },
+  );
+});
 
 describe('the migration step that makes alert_deliveries the one outbox', () => {
   const row = (key: string, state: string) => [key, 'r', 'webhook', 'http://x/hook', '{"a":1}', state];
