@@ -257,10 +257,10 @@ export function sqlFleetStore(b: Backend): FleetStore {
   /**
    * The window of a search by case status alone: the instant of the `n`-th newest case in scope
    * with one of `statuses` (older than the cursor's instant, when there is one), or null when there
-   * are fewer. Read from the cases' (merchant_id, status, occurred_at) or (status, occurred_at)
-   * index alone, in its order, stopping at the n-th: the page's rows are then fetched between it
-   * and the cursor, a few dozen cases and their records, not every case of that status sorted.
-   * Those n cases have at least n rows when each has its record in scope (the usual case).
+   * are fewer. Read from the cases' (merchant_id, status, occurred_at, record_id) or (status,
+   * occurred_at) index alone, in its order, stopping at the n-th: the page's rows are then fetched
+   * between it and the cursor, a few dozen cases and their records, not every case of that status
+   * sorted. Those n cases have at least n rows when each has its record in scope (the usual case).
    */
   async function caseWindow(
     scope: Scope,
