@@ -31,7 +31,8 @@
  * The fleet store's tables (terminals, users, sessions, cases, case_events, alert_rules,
  * alert_deliveries) and the search indexes are one more step on both: SQLite v5, PostgreSQL v4
  * (agent/fleet/store/migrations.ts); alert_deliveries as the alerts' one outbox (digest states,
- * digest_day, reclaimed) the next: SQLite v6, PostgreSQL v5.
+ * digest_day, reclaimed) the next: SQLite v6, PostgreSQL v5; the record id at the end of the cases'
+ * (merchant_id, status, occurred_at) index the next: SQLite v7, PostgreSQL v6.
  */
 import { createHash } from 'node:crypto';
 import { initialOutcomeSql, notDeclinedSql } from '../record.js';
@@ -44,6 +45,8 @@ import {
   RECORD_COLUMNS,
 } from '../store/schema.js';
 import {
+  CASES_INDEX_MIGRATION_DESCRIPTION,
+  casesIndexMigrationSql,
   DELIVERIES_MIGRATION_DESCRIPTION,
   deliveriesMigrationSql,
   FLEET_MIGRATION_DESCRIPTION,
@@ -161,9 +164,16 @@ CREATE INDEX failures_id_version ON failures (id, version);
       .map((s) => `${s};`)
       .join('\n'),
   },
+  {
+    version: 7,
+    description: CASES_INDEX_MIGRATION_DESCRIPTION,
+    sql: casesIndexMigrationSql()
+      .map((s) => `${s};`)
+      .join('\n'),
+  },
 ];
 
-export const COLLECTOR_SCHEMA_VERSION = 6;
+export const COLLECTOR_SCHEMA_VERSION = 7;
 
 /** SQLite: stores one record; a redelivery (same id, same digest) changes nothing. */
 export const SQLITE_INSERT = `INSERT INTO failures (${COLLECTOR_COLUMNS.join(', ')}) VALUES (${COLLECTOR_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id, digest) DO NOTHING`;
@@ -226,7 +236,7 @@ export function pgIdent(name: string): string {
 }
 
 export const PG_SCHEMA_TABLE = 'pos_collector_schema';
-export const PG_SCHEMA_VERSION = 5;
+export const PG_SCHEMA_VERSION = 6;
 
 /** v1: the table as the collector created it before schema versions existed (id primary key). */
 export function pgV1Sql(table = 'failures'): string {

@@ -47,7 +47,7 @@ import {
   SQLITE_VERSION_OF,
 } from './collector-schema.js';
 import { ingestPlan, pgPlan } from './store/ingest.js';
-import { deliveriesMigrationSql, fleetMigrationSql } from './store/migrations.js';
+import { casesIndexMigrationSql, deliveriesMigrationSql, fleetMigrationSql } from './store/migrations.js';
 
 /** A store `fleet collect` must not use (exit 2: bad input, nothing touched). */
 export class SinkError extends Error {
@@ -440,6 +440,10 @@ export async function pgMigrate(pool: PgQueryable, table = 'failures'): Promise<
     if (version < 5) {
       for (const sql of deliveriesMigrationSql('postgres')) await c.query(sql);
       applied.push(5);
+    }
+    if (version < 6) {
+      for (const sql of casesIndexMigrationSql()) await c.query(sql);
+      applied.push(6);
     }
     if (applied.length) {
       await c.query(

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   COLLECTOR_MIGRATIONS,
   COLLECTOR_SCHEMA_VERSION,
+  PG_SCHEMA_VERSION,
   recordDigest,
   SQLITE_DIGEST_FUNCTION,
 } from '../../agent/fleet/collector-schema.js';
@@ -177,6 +178,72 @@ for (const [name, available, open] of BACKENDS) {
           );
           expect([...times].sort().reverse()).toEqual(times);
         }
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    it('pages a search by case status alone exactly like the whole query: ties across pages, two rows of one case, records the scope hides', async () => {
+      const fresh = await open();
+      try {
+        // 30 failures of M1, three at each instant; stored one by one in a shuffled order, so the
+        // row (the tie-breaker) is neither the array's nor the ids' order
+        const base = Date.UTC(2026, 10, 1, 12, 0, 0);
+        const recs = Array.from({ length: 30 }, (_, k) =>
+          makeRecord(3000 + k, {
+            merchant_id: 'M1',
+            terminal_id: 'T1',
+            seq: k + 1,
+            occurred_at: new Date(base - Math.floor(k / 3) * 60_000).toISOString(),
+          }),
+        );
+        // what the store should hold, in row order: [id/amount, instant, record's merchant, case's]
+        const rows: Array<[string, string, string, string]> = [];
+        const key = (r: FailureRecord) => `${r.id}/${String(r.amount_minor)}`;
+        const store = async (r: FailureRecord, caseMerchant = r.merchant_id) => {
+          await fresh.insert('Q', [r]);
+          const old = rows.findIndex(([k]) => k.startsWith(`${r.id}/`));
+          if (r.version > 1 && old >= 0) rows.splice(old, 1); // a newer version replaces the row
+          rows.push([key(r), r.occurred_at, r.merchant_id, caseMerchant]);
+        };
+        for (let k = 0; k < 30; k++) await store(recs[(k * 7) % 30]!);
+        // the same id and version with other content: a second row of the same case
+        await store({ ...recs[10]!, amount_minor: 99_999 });
+        // newer versions under another merchant: the case keeps M1, so M1's case search does not
+        // show the record (nor does M2's); inside a window they leave it short of a page
+        for (const k of [4, 20]) await store({ ...recs[k]!, version: 2, merchant_id: 'M2' }, 'M1');
+
+        const newestFirst = (scope: Scope) =>
+          rows
+            .map((r, row) => ({ r, row }))
+            .filter(({ r }) => scope.role === 'operator' || (r[2] === 'M1' && r[3] === 'M1'))
+            .sort((a, b) => b.r[1].localeCompare(a.r[1]) || b.row - a.row)
+            .map(({ r }) => r[0]);
+        for (const scope of [M1, OPERATOR]) {
+          const expected = newestFirst(scope);
+          // the whole query, in one page (a filter on the record takes it)
+          const whole = await fresh.searchFailures(scope, { caseStatuses: ['open'], fleet: 'Q', limit: 500 });
+          expect(whole.items.map((r) => `${r.id}/${String(r.amount_minor)}`)).toEqual(expected);
+          for (const limit of [1, 2, 4, 5]) {
+            const seen: string[] = [];
+            let after: string | undefined;
+            let pages = 0;
+            do {
+              const p = await fresh.searchFailures(scope, {
+                caseStatuses: ['open'],
+                limit,
+                ...(after ? { after } : {}),
+              });
+              seen.push(...p.items.map((r) => `${r.id}/${String(r.amount_minor)}`));
+              if (p.next) expect(p.items).toHaveLength(limit);
+              after = p.next ?? undefined;
+              pages++;
+            } while (after);
+            expect(seen).toEqual(expected);
+            expect(pages).toBe(Math.ceil(expected.length / limit));
+          }
+        }
+        expect(newestFirst(M1)).toHaveLength(29); // 30 + 1 row of the conflict - 2 hidden
       } finally {
         await fresh.close();
       }
@@ -573,6 +640,69 @@ for (const [name, available, open] of BACKENDS) {
     });
   });
 }
+
+describe("the migration step that ends the cases' merchant index with the record id", () => {
+  it('SQLite v6 to v7: the index is rebuilt over the cases as they are', async () => {
+    const file = join(tmp, 'v6.db');
+    const db = new Database(file);
+    db.function(SQLITE_DIGEST_FUNCTION, { varargs: true }, (...v: unknown[]) => recordDigest(v));
+    migrate(
+      db,
+      COLLECTOR_MIGRATIONS.filter((m) => m.version <= 6),
+    );
+    const cols = (d: Database.Database) =>
+      d.prepare("SELECT name FROM pragma_index_info('cases_merchant_status') ORDER BY seqno").pluck().all();
+    expect(cols(db)).toEqual(['merchant_id', 'status', 'occurred_at']);
+    db.close();
+    const s = sqliteFleetStore(file);
+    const r = makeRecord(1, { merchant_id: 'M1' });
+    await s.insert('F', [r]);
+    expect((await s.searchFailures(M1, { caseStatuses: ['open'] })).items.map((x) => x.id)).toEqual([r.id]);
+    await s.close();
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(COLLECTOR_SCHEMA_VERSION);
+    expect(cols(after)).toEqual(['merchant_id', 'status', 'occurred_at', 'record_id']);
+    after.close();
+  });
+
+  it.skipIf(!pgAvailable)(
+    'PostgreSQL v5 to v6: the index is rebuilt over the cases as they are',
+    async () => {
+      const url = await freshSchemaUrl(pg as Postgres, 'v5');
+      const s5 = await openPgFleetStore(url);
+      const r = makeRecord(1, { merchant_id: 'M1' });
+      await s5.insert('F', [r]);
+      await s5.close();
+      const c = new pgLib.Client({ connectionString: url });
+      await c.connect();
+      const def = async () =>
+        (
+          await c.query(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'cases_merchant_status'",
+          )
+        ).rows;
+      try {
+        // back to v5: the index as v4 made it
+        await c.query('DROP INDEX cases_merchant_status');
+        await c.query('CREATE INDEX cases_merchant_status ON cases (merchant_id, status, occurred_at)');
+        await c.query("UPDATE pos_collector_schema SET version = 5 WHERE table_name = 'failures'");
+        const s = await openPgFleetStore(url);
+        expect((await s.searchFailures(M1, { caseStatuses: ['open'] })).items.map((x) => x.id)).toEqual([
+          r.id,
+        ]);
+        await s.close();
+        expect(await def()).toEqual([
+          { indexdef: expect.stringMatching(/\(merchant_id, status, occurred_at, record_id\)$/) as string },
+        ]);
+        expect((await c.query('SELECT version FROM pos_collector_schema')).rows).toEqual([
+          { version: PG_SCHEMA_VERSION },
+        ]);
+      } finally {
+        await c.end();
+      }
+    },
+  );
+});
 
 describe('the migration step that makes alert_deliveries the one outbox', () => {
   const row = (key: string, state: string) => [key, 'r', 'webhook', 'http://x/hook', '{"a":1}', state];

@@ -308,3 +308,27 @@ export function deliveriesMigrationSql(d: Dialect): string[] {
 
 export const DELIVERIES_MIGRATION_DESCRIPTION =
   "fleet store: alert_deliveries is the alerts' one outbox (held and digested states, digest_day, reclaimed); the alerts' alert_outbox table taken over and dropped";
+
+// ---- the next step: a page of a merchant's cases from their index alone ------------------------
+
+/**
+ * cases_merchant_status from SQLite v7 and PostgreSQL v6 on: the record id added at its end, so a
+ * merchant's search by case status reads the page's cases (instant, status, record id to join
+ * on) from the index alone. SQLite also needs it to choose this index over (status, occurred_at)
+ * for a page bounded on both sides in occurred_at (a window and a cursor, sql-store.ts): with no
+ * statistics it guesses about one row from either, and then takes the cheaper to read, the one
+ * that covers the query. The table spec above stays as v5 created it.
+ */
+export const CASES_MERCHANT_INDEX = {
+  name: 'cases_merchant_status',
+  cols: 'merchant_id, status, occurred_at, record_id',
+} as const;
+
+/** The step's SQL: the same on both backends (the index is small next to the records). */
+export function casesIndexMigrationSql(): string[] {
+  const { name, cols } = CASES_MERCHANT_INDEX;
+  return [`DROP INDEX ${name}`, `CREATE INDEX ${name} ON cases (${cols})`];
+}
+
+export const CASES_INDEX_MIGRATION_DESCRIPTION =
+  "fleet store: the cases' (merchant_id, status, occurred_at) index carries the record id (a page of a merchant's cases from the index alone)";

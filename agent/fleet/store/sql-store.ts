@@ -142,9 +142,10 @@ export function sqlFleetStore(b: Backend): FleetStore {
   const forUpdate = pg ? ' FOR UPDATE' : '';
   const nowIso = () => new Date().toISOString();
 
-  const FAILURE_SELECT = `SELECT ${RECORD_COLUMNS.map((c) => `f.${c}`).join(', ')}, f.fleet, f.id_conflict, f.seq_conflict,
-    coalesce(c.status, 'open') AS case_status, ${ROW} AS rid, f.occurred_at AS k_at, f.synced_at AS k_received
-  FROM failures f LEFT JOIN cases c ON c.record_id = f.id`;
+  const FAILURE_COLS = `${RECORD_COLUMNS.map((c) => `f.${c}`).join(', ')}, f.fleet, f.id_conflict, f.seq_conflict,
+    coalesce(c.status, 'open') AS case_status, ${ROW} AS rid, f.synced_at AS k_received`;
+  const FAILURES_AND_CASES = 'failures f LEFT JOIN cases c ON c.record_id = f.id';
+  const FAILURE_SELECT = `SELECT ${FAILURE_COLS}, f.occurred_at AS k_at FROM ${FAILURES_AND_CASES}`;
 
   function failureRow(r: Row): FailureRow {
     const out: Record<string, unknown> = {};
@@ -199,6 +200,8 @@ export function sqlFleetStore(b: Backend): FleetStore {
     };
     list('f.category', q.categories);
     list('f.outcome', q.outcomes);
+    // a search by case status and nothing else on the record (its scope aside): the cases lead
+    const caseOnly = where.length === 1 && q.caseStatuses?.length ? q.caseStatuses : undefined;
     if (q.caseStatuses) {
       oneOf(q.caseStatuses, CASE_STATUSES, 'caseStatuses');
       // the scope on the case too (its merchant is the record's copy): lets a merchant's search
@@ -211,15 +214,38 @@ export function sqlFleetStore(b: Backend): FleetStore {
     // by case status, the cases' own (status, occurred_at) index leads: the same instant (copied
     // from the record), ordered from the table a rare status is found in without a long scan
     const at = q.caseStatuses ? 'c.occurred_at' : 'f.occurred_at';
-    if (q.after !== undefined) {
-      const [key, rid] = decodeCursor(q.after, ['string', 'number']);
+    const cursor = q.after === undefined ? undefined : decodeCursor(q.after, ['string', 'number']);
+    if (cursor) {
+      const [key, rid] = cursor;
       where.push(`${at} <= ${ts()}`, `(${at}, ${ROW}) < (${ts()}, ?)`);
       params.push(key, key, rid);
     }
-    const rows = await b.all(
-      `${FAILURE_SELECT.replace('f.occurred_at AS k_at', `${at} AS k_at`)} WHERE ${where.join(' AND ')} ORDER BY ${at} DESC, ${ROW} DESC LIMIT ?`,
-      [...params, limit + 1],
-    );
+    // a search by case status alone reads the cases first, then each one's record. The status
+    // rejects a record without a case, so an inner join is the same rows; written as CROSS JOIN,
+    // which SQLite takes as "this table outer" (without it, it may read all of a merchant's
+    // records first). PostgreSQL orders a CROSS JOIN as freely as any other join.
+    const from = caseOnly ? 'cases c CROSS JOIN failures f' : FAILURES_AND_CASES;
+    if (caseOnly) where.push('f.id = c.record_id');
+    const page = (window: string | null) => {
+      const w = window === null ? where : [...where, `c.occurred_at >= ${ts()}`];
+      const p = window === null ? params : [...params, window];
+      return b.all(
+        `SELECT ${FAILURE_COLS}, ${at} AS k_at FROM ${from} WHERE ${w.join(' AND ')} ORDER BY ${at} DESC, ${ROW} DESC LIMIT ?`,
+        [...p, limit + 1],
+      );
+    };
+    let rows: Row[] | undefined;
+    if (caseOnly) {
+      // the window: from the (limit + 1)-th newest case on (see caseWindow)
+      const since = await caseWindow(scope, caseOnly, cursor?.[0] as string | undefined, limit + 1);
+      if (since !== null) {
+        const got = await page(since);
+        // exact when the window holds more than a page: every row older than the window comes
+        // after all of its rows. Fewer (a case whose record the scope hides): the whole query
+        if (got.length > limit) rows = got;
+      }
+    }
+    rows ??= await page(null);
     const more = rows.length > limit;
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
@@ -227,6 +253,34 @@ export function sqlFleetStore(b: Backend): FleetStore {
       items: items.map(failureRow),
       next: more && last ? encodeCursor([atKey(last.k_at), Number(last.rid)]) : null,
     };
+  }
+
+  /**
+   * The window of a search by case status alone: the instant of the `n`-th newest case in scope
+   * with one of `statuses` (older than the cursor's instant, when there is one), or null when there
+   * are fewer. Read from the cases' (merchant_id, status, occurred_at, record_id) or (status,
+   * occurred_at) index alone, in its order, stopping at the n-th: the page's rows are then fetched
+   * between it and the cursor, a few dozen cases and their records, not every case of that status
+   * sorted. Those n cases have at least n rows when each has its record in scope (the usual case).
+   */
+  async function caseWindow(
+    scope: Scope,
+    statuses: readonly CaseStatus[],
+    before: string | undefined,
+    n: number,
+  ): Promise<string | null> {
+    const [sc, sp] = scopeSql(scope, 'c');
+    const where = [sc, `c.status IN (${marks(statuses.length)})`];
+    const params: unknown[] = [...sp, ...statuses];
+    if (before !== undefined) {
+      where.push(`c.occurred_at < ${ts()}`);
+      params.push(before);
+    }
+    const rows = await b.all(
+      `SELECT c.occurred_at AS at FROM cases c WHERE ${where.join(' AND ')} ORDER BY c.occurred_at DESC LIMIT 1 OFFSET ?`,
+      [...params, n - 1],
+    );
+    return rows[0] ? atKey(rows[0].at) : null;
   }
 
   async function getFailure(scope: Scope, id: string): Promise<FailureRow | null> {
