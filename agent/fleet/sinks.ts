@@ -353,7 +353,8 @@ export function pgInsertArrayParams(
   return cols;
 }
 
-async function inTransaction<T>(pool: PgQueryable, fn: (c: PgClient) => Promise<T>): Promise<T> {
+/** Runs `fn` on one client of the pool between BEGIN and COMMIT (ROLLBACK when it throws). */
+export async function inTransaction<T>(pool: PgQueryable, fn: (c: PgClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
   try {
     await c.query('BEGIN');

@@ -3,7 +3,7 @@
  * pos_collector_schema) over a pg Pool; the collector's write is pgSink's. Statements are written
  * with `?` placeholders and numbered here.
  */
-import { openPgPool, type PgClient, type PgQueryable, pgSink } from '../sinks.js';
+import { inTransaction, openPgPool, type PgClient, type PgQueryable, pgSink } from '../sinks.js';
 import { toPgParams } from './ingest.js';
 import { type Backend, type Conn, sqlFleetStore } from './sql-store.js';
 import type { FleetStore } from './types.js';
@@ -26,20 +26,7 @@ export async function pgFleetStore(pool: PgQueryable): Promise<FleetStore> {
   const backend: Backend = {
     dialect: 'postgres',
     ...direct,
-    async tx(fn) {
-      const c = await pool.connect();
-      try {
-        await c.query('BEGIN');
-        const out = await fn(conn(c));
-        await c.query('COMMIT');
-        return out;
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => {});
-        throw e;
-      } finally {
-        c.release();
-      }
-    },
+    tx: (fn) => inTransaction(pool, (c) => fn(conn(c))),
     insert: (fleet, records) => sink.insert(fleet, records),
     insertBatch: (batch) => sink.insertBatch(batch),
     isUniqueViolation: (e) => (e as { code?: string }).code === '23505',
