@@ -87,34 +87,38 @@ export interface DrawnCard {
 }
 
 export class CardPopulation {
-  /** Cards by group, in the order they were made. */
-  readonly cards: ReadonlyMap<CardGroupName, readonly string[]>;
-  private readonly rng: Rng;
+  /** Cards made so far, by group, in the order they were made. */
+  private readonly made = new Map<CardGroupName, string[]>();
+  /** One stream per group: a group's cards do not depend on how many of another's were dealt. */
+  private readonly makers = new Map<CardGroupName, Rng>();
+  /** The stream that picks a card within a group drawn at random. */
+  private readonly picks: Rng;
+  private readonly seen = new Set<string>();
   private readonly dealt = new Map<CardGroupName, number>();
   private readonly groups: readonly CardGroupRow[];
 
   constructor(seed: number, groups: readonly CardGroupRow[] = CARD_GROUPS) {
-    this.rng = new Rng((seed ^ POPULATION_SALT) >>> 0);
-    const seen = new Set<string>();
-    const cards = new Map<CardGroupName, string[]>();
-    for (const g of groups) {
-      const list: string[] = [];
-      while (list.length < g.cards) {
-        const pan = this.makePan();
-        if (seen.has(pan)) continue;
-        seen.add(pan);
-        list.push(pan);
-      }
-      cards.set(g.group, list);
-    }
-    this.cards = cards;
     this.groups = groups;
+    this.picks = new Rng((seed ^ POPULATION_SALT) >>> 0);
+    groups.forEach((g, i) => {
+      this.made.set(g.group, []);
+      this.makers.set(g.group, new Rng((seed ^ POPULATION_SALT ^ Math.imul(i + 1, GROUP_STRIDE)) >>> 0));
+    });
+    // the groups cards are picked from are made now; walk-in cards as they are dealt: making a
+    // shift's 1,500 up front took 15-20 ms of the simulator's start (the agent's start waits for it)
+    for (const g of groups) if (g.draw === 'pick') this.cardAt(g, g.cards - 1);
+  }
+
+  /** Every card, by group, in the order they are dealt or made (the rest of the walk-ins made now). */
+  get cards(): ReadonlyMap<CardGroupName, readonly string[]> {
+    for (const g of this.groups) this.cardAt(g, g.cards - 1);
+    return this.made;
   }
 
   /** Number of cards in the population. */
   get size(): number {
     let n = 0;
-    for (const list of this.cards.values()) n += list.length;
+    for (const g of this.groups) n += g.cards;
     return n;
   }
 
@@ -136,32 +140,46 @@ export class CardPopulation {
       if (x < 0) break;
     }
     if (chosen === undefined) throw new Error(`no card group carries outcome ${outcome}`);
-    const list = this.cards.get(chosen.group)!;
     let index: number;
     if (chosen.draw === 'deal') {
       const n = this.dealt.get(chosen.group) ?? 0;
       this.dealt.set(chosen.group, n + 1);
-      index = n % list.length;
-    } else index = this.rng.int(0, list.length - 1);
-    return { pan: list[index]!, group: chosen.group, index };
+      index = n % chosen.cards;
+    } else index = this.picks.int(0, chosen.cards - 1);
+    return { pan: this.cardAt(chosen, index), group: chosen.group, index };
   }
 
-  // made 1,548 times before the first sale (the agent's start-up waits for it): the brand table
-  // is read once, and the draws are exactly those of rng.weighted, rng.pick and rng.int
-  private makePan(): string {
-    let x = this.rng.next() * BRAND_WEIGHT_TOTAL;
-    let row = CARD_BRANDS[CARD_BRANDS.length - 1]!;
-    for (const b of CARD_BRANDS) {
-      x -= b.weight;
-      if (x < 0) {
-        row = b;
-        break;
-      }
+  /** Card `index` of group `g`, making the group's cards up to it (distinct from every card made). */
+  private cardAt(g: CardGroupRow, index: number): string {
+    const list = this.made.get(g.group)!;
+    const rng = this.makers.get(g.group)!;
+    while (list.length <= index) {
+      const pan = makePan(rng);
+      if (this.seen.has(pan)) continue;
+      this.seen.add(pan);
+      list.push(pan);
     }
-    let body = this.rng.pick(row.iins);
-    while (body.length < row.length - 1) body += DIGITS[this.rng.int(0, 9)]!;
-    return body + DIGITS[luhnCheckDigit(body)]!;
+    return list[index]!;
   }
+}
+
+/** Spreads the groups' stream seeds apart (the golden ratio's 32-bit constant). */
+const GROUP_STRIDE = 0x9e37_79b9;
+
+/** One card number: a brand by weight, one of its prefixes, random digits, the Luhn check digit. */
+function makePan(rng: Rng): string {
+  let x = rng.next() * BRAND_WEIGHT_TOTAL;
+  let row = CARD_BRANDS[CARD_BRANDS.length - 1]!;
+  for (const b of CARD_BRANDS) {
+    x -= b.weight;
+    if (x < 0) {
+      row = b;
+      break;
+    }
+  }
+  let body = rng.pick(row.iins);
+  while (body.length < row.length - 1) body += DIGITS[rng.int(0, 9)]!;
+  return body + DIGITS[luhnCheckDigit(body)]!;
 }
 
 const BRAND_WEIGHT_TOTAL = CARD_BRANDS.reduce((sum, b) => sum + b.weight, 0);
