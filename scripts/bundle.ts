@@ -55,6 +55,27 @@ const lazyChildProcess: Plugin = {
   },
 };
 
+/**
+ * pino's sonic-boom and thread-stream load node:assert (and with it its error and diff modules,
+ * ~3 ms of every start) for one call each that no start makes (closing the stream; a transport's
+ * drain). Their copies get
+ * a function that loads it on its first call.
+ */
+const lazyAssert: Plugin = {
+  name: 'lazy-assert',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
+      /[\\/]node_modules[\\/](sonic-boom|thread-stream)[\\/]/.test(args.importer)
+        ? { path: 'assert', namespace: 'lazy-assert' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-assert' }, () => ({
+      contents: "module.exports = function assert(...args) { return require('node:assert')(...args); };\n",
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
@@ -82,7 +103,7 @@ const result = await build({
   // the catalogs' Cyrillic and Chinese as UTF-8, not \uXXXX escapes: a third of the bytes to read
   // and parse (ru alone went from 75 to ~30 KB)
   charset: 'utf8',
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, lazyAssert],
 });
 // the trimmed zod, beside the chunk that loads it by the relative name './zod-vendor.js'
 const loader = Object.entries(result.metafile.outputs).find(([, o]) => 'protocol/zod.ts' in o.inputs);
