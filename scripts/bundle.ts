@@ -58,8 +58,7 @@ const lazyChildProcess: Plugin = {
 /**
  * pino's sonic-boom and thread-stream load node:assert (and with it its error and diff modules,
  * ~3 ms of every start) for one call each that no start makes (closing the stream; a transport's
- * drain). Their copies get
- * a function that loads it on its first call.
+ * drain). Their copies get a function that loads it on its first call.
  */
 const lazyAssert: Plugin = {
   name: 'lazy-assert',
