@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,11 +172,14 @@ describe('explain registered on commander', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('parses options and writes to stdout', async () => {
+    // explain prints with one write(2) to fd 1 (agent/cli/stdout.ts writeOut), not process.stdout
     const chunks: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
-      chunks.push(String(c));
-      return true;
-    });
+    const write = (fd: number, buf: Buffer, off: number, len: number): number => {
+      expect(fd).toBe(1);
+      chunks.push(buf.toString('utf8', off, off + len));
+      return len;
+    };
+    const spy = vi.spyOn(fs, 'writeSync').mockImplementation(write as unknown as typeof fs.writeSync);
     const program = new Command().exitOverride();
     register(program);
     await program.parseAsync([
@@ -191,6 +195,7 @@ describe('explain registered on commander', () => {
       '4',
       '--json',
     ]);
+    spy.mockRestore();
     const j = JSON.parse(chunks.join(''));
     expect(j).toMatchObject({ code: '51', lang: 'de', display: { width: 20, height: 4 } });
   });

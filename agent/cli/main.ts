@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { scrubPans } from '../../protocol/card/pan.js';
-import { guardStdout, isClosedPipe } from './stdout.js';
+import { guardStdout, isClosedPipe, PRINTS_ONCE } from './stdout.js';
 import { agentVersion } from '../package.js';
 
 /**
@@ -47,8 +47,9 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
 }
 
 async function main(): Promise<void> {
-  // a reader that goes away (`| head -1`) ends the command quietly (agent/cli/stdout.ts)
-  guardStdout();
+  // a reader that goes away (`| head -1`) ends the command quietly (agent/cli/stdout.ts); a
+  // command that prints once with writeOut handles that itself and never opens the stream
+  if (!PRINTS_ONCE.has(process.argv[2] ?? '')) guardStdout();
   const program = await buildProgram();
   try {
     await program.parseAsync(process.argv);

@@ -7,6 +7,9 @@
  * flushed). Any other stdout error is handled the same way, but reported on stderr (exit 1).
  */
 
+// the fs object, not its binding: a test reads the text through a spy on fs.writeSync
+import fs from 'node:fs';
+
 type Handler = () => void;
 
 let handler: Handler | null = null;
@@ -46,4 +49,30 @@ export function onStdoutClosed(fn: Handler): () => void {
   return () => {
     if (handler === h) handler = null;
   };
+}
+
+/** Commands that print with writeOut and never open process.stdout (main.ts installs no guard). */
+export const PRINTS_ONCE: ReadonlySet<string> = new Set(['explain']);
+
+/**
+ * Writes `text` to stdout with write(2) at once, for a command that prints one text and exits
+ * (`explain`): it never opens process.stdout, whose stream (with node's net for a pipe, tty for a
+ * terminal) is ~10 ms of such a command's start. A reader that went away (EPIPE) ends the output
+ * quietly, as the guard does; a non-blocking stdout (EAGAIN: its owner set it so) gets the rest
+ * through the guarded stream.
+ */
+export function writeOut(text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += fs.writeSync(1, buf, off, buf.length - off);
+    } catch (e) {
+      if (isClosedPipe(e)) return;
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      guardStdout();
+      process.stdout.write(buf.subarray(off));
+      return;
+    }
+  }
 }

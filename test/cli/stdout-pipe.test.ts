@@ -154,6 +154,13 @@ describe('a reader that goes away (| head -1) stops the command quietly', () => 
     expect(JSON.parse(lines[0]!)).toMatchObject({ index: 0, response_code: '51' });
   }, 60_000);
 
+  it('explain | a reader gone before it prints: exit 0, nothing on stderr (its write(2) met EPIPE)', async () => {
+    // `true` has exited long before the CLI has started: explain writes to a pipe with no reader
+    const p = shellPipe('$CLI explain 51 --lang ru | true');
+    expect(await exitWithin(p, 20_000)).toBe(0);
+    expect(p.stderr()).toBe('');
+  });
+
   it('simulate --print | head -1: one line, exit 0, nothing on stderr', async () => {
     const p = shellPipe('$CLI simulate --print --count 200000 --with-bytes | head -1');
     expect(await exitWithin(p, 40_000)).toBe(0);

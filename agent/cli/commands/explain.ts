@@ -29,6 +29,7 @@ import {
   type TerminalInfo,
 } from '../../guidance/index.js';
 import { type FailureRecord, initialOutcome } from '../../record.js';
+import { writeOut } from '../stdout.js';
 
 export interface ExplainOptions {
   lang?: string;
@@ -275,6 +276,6 @@ export function register(program: Command): void {
     .option('--card-lang <5F2D>', 'card language preference (EMV 5F2D, e.g. "defr") for the customer text')
     .option('--json', 'print one JSON object')
     .action((code: string, opts: ExplainOptions) => {
-      process.stdout.write(explain(code, opts));
+      writeOut(explain(code, opts));
     });
 }
