@@ -13,11 +13,13 @@
  *   node --max-semi-space-size=2 dist/scripts/bench-e2e-child.js --dist DIST --frames FILE
  *     --agent-end PATH --sim-path PATH --db PATH --rate N --total N
  */
-import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { DelimiterParser } from '@serialport/parser-delimiter';
 import { SerialPort } from 'serialport';
 import type { loadConfig as LoadConfig } from '../agent/config/index.js';
@@ -51,6 +53,81 @@ function readFrames(file: string): Frames {
   const idx = readFileSync(`${file}.idx`);
   const starts = new Uint32Array(idx.buffer, idx.byteOffset, idx.length / 4);
   return { buf, starts, count: starts.length - 1 };
+}
+
+/**
+ * Where the resident memory is (BENCH_DEBUG): V8's heap spaces (committed) and the process's
+ * mappings from /proc/self/smaps summed by what they map (a file, or the anonymous rest), in MB.
+ */
+function memoryBreakdown(): string {
+  const mb = (n: number): string => (n / 1048576).toFixed(1);
+  const spaces = getHeapSpaceStatistics()
+    .map((s) => `${s.space_name} ${mb(s.physical_space_size)}`)
+    .join(', ');
+  const byMap = new Map<string, number>();
+  let name = '';
+  for (const l of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(l);
+    if (head) name = head[1] || '[anon]';
+    else if (l.startsWith('Rss:')) byMap.set(name, (byMap.get(name) ?? 0) + Number(l.split(/\s+/)[1]) * 1024);
+  }
+  const maps = [...byMap]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([n, v]) => `${mb(v)} ${n}`)
+    .join('\n  ');
+  return `heap spaces (physical MB): ${spaces}\nmappings (RSS MB):\n  ${maps}`;
+}
+
+/**
+ * Starts V8's sampling heap profiler counting objects the collector has freed too (node's
+ * --heap-prof keeps only those still alive at exit); the function it returns stops it and gives
+ * the profile (.heapprofile, for Chrome DevTools or a script).
+ */
+async function allocationSampler(): Promise<() => Promise<unknown>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((res, rej) => session.post(method, params, (err, r) => (err ? rej(err) : res(r))));
+  await post('HeapProfiler.startSampling', {
+    samplingInterval: 512,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: !process.env.BENCH_ALLOC_PROMOTED,
+  });
+  return async () => {
+    const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+    session.disconnect();
+    return profile;
+  };
+}
+
+/**
+ * The slowest 1% of the prompts (BENCH_WHY): how many had a garbage collection between their frame's
+ * write and their prompt, by kind (1 scavenge, 2 mark-compact, 4 incremental, 8 weak callbacks),
+ * and the collections' count and total pause during the run.
+ */
+function slowest(
+  latencies: number[],
+  starts: number[],
+  gcs: { startTime: number; duration: number; kind: number }[],
+): string {
+  const idx = latencies.map((_, i) => i).sort((a, b) => latencies[b]! - latencies[a]!);
+  const worst = idx.slice(0, Math.ceil(latencies.length / 100));
+  const byKind = new Map<number, number>();
+  let none = 0;
+  for (const i of worst) {
+    const from = starts[i]!;
+    const to = from + latencies[i]!;
+    const hit = gcs.find((g) => g.startTime < to && g.startTime + g.duration > from);
+    if (hit) byKind.set(hit.kind, (byKind.get(hit.kind) ?? 0) + 1);
+    else none++;
+  }
+  const pause = gcs.reduce((n, g) => n + g.duration, 0);
+  const kinds = [...byKind].map(([k, n]) => `kind ${k}: ${n}`).join(', ');
+  return (
+    `slowest ${worst.length} (from ${latencies[worst[worst.length - 1]!]!.toFixed(2)} ms): ` +
+    `${kinds || 'none'} with a GC, ${none} without; ${gcs.length} GCs, ${pause.toFixed(0)} ms in all`
+  );
 }
 
 /** A module of the measured build's compiled tree. */
@@ -157,6 +234,13 @@ async function main(): Promise<void> {
   const display = await openDisplay(cfg, log, { output: 'null' });
   const written: number[] = [];
   const latencies: number[] = [];
+  // BENCH_WHY: which of the slowest 1% waited for a garbage collection (profiling)
+  const starts: number[] | null = process.env.BENCH_WHY ? [] : null;
+  const gcs: { startTime: number; duration: number; kind: number }[] = [];
+  const gcObserver = starts
+    ? new PerformanceObserver((l) => void gcs.push(...(l.getEntries() as never[])))
+    : null;
+  gcObserver?.observe({ entryTypes: ['gc'] });
   const agent = await startAgent(
     cfg,
     {
@@ -172,7 +256,9 @@ async function main(): Promise<void> {
       },
       onPrompt: () => {
         const t0 = written.shift();
-        if (t0 !== undefined) latencies.push(performance.now() - t0);
+        if (t0 === undefined) return;
+        latencies.push(performance.now() - t0);
+        if (starts) starts.push(t0);
       },
     },
     log,
@@ -180,10 +266,28 @@ async function main(): Promise<void> {
   );
   await new Promise((r) => setTimeout(r, 300)); // link open
 
+  // BENCH_ALLOC=FILE: where the run allocates, dead or alive (a sampling heap profile, every 512 bytes)
+  const sampler = process.env.BENCH_ALLOC ? await allocationSampler() : null;
+  const cpu0 = process.cpuUsage();
   const run = await driveAtRate(frames, TOTAL, written, latencies);
+  const cpu = process.cpuUsage(cpu0);
+  if (sampler) writeFileSync(process.env.BENCH_ALLOC!, JSON.stringify(await sampler()));
   const rssEnd = process.memoryUsage.rss();
+  if (starts) {
+    gcObserver!.disconnect();
+    console.error(slowest(latencies, starts, gcs));
+  }
   const mem = process.memoryUsage();
-  if (process.env.BENCH_DEBUG) console.error(JSON.stringify(agent.pipeline.counters), JSON.stringify(mem));
+  // BENCH_SNAPSHOT=DIR: a heap snapshot of the running agent after the last frame (profiling)
+  if (process.env.BENCH_SNAPSHOT)
+    console.error(
+      'heap snapshot',
+      writeHeapSnapshot(join(process.env.BENCH_SNAPSHOT, `e2e-${process.pid}.heapsnapshot`)),
+    );
+  if (process.env.BENCH_DEBUG) {
+    console.error(JSON.stringify(agent.pipeline.counters), JSON.stringify(mem));
+    console.error(memoryBreakdown());
+  }
   await agent.stop();
   console.log(
     JSON.stringify({
@@ -195,6 +299,8 @@ async function main(): Promise<void> {
       external: mem.external,
       array_buffers: mem.arrayBuffers,
       load: [load0, loadavg()[0]!],
+      // this process's CPU time while the frames were written (the writer's share is the floor's)
+      cpu_ms: (cpu.user + cpu.system) / 1000,
     }),
   );
 }

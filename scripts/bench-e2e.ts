@@ -20,7 +20,12 @@
  *     [--rounds R] [--baseline DIR] [--json]
  * --rate: frames/s (default 500); --seconds: per measurement (default 10); --mix: the response
  * codes (default shift: the simulator's normal-shift proportions); --rounds: measurements per build
- * (default 1, or 5 with --baseline).
+ * (default 1, or 5 with --baseline). BENCH_CHILD_FLAGS: node flags for the measured processes only
+ * (e.g. --cpu-prof, --trace-gc; their stdout before the figures goes to stderr); BENCH_DEBUG: the
+ * resident memory by heap space and mapping; BENCH_SNAPSHOT=DIR: a heap snapshot after the run;
+ * BENCH_ALLOC=FILE: a sampling heap profile of the run, freed objects included (BENCH_ALLOC_PROMOTED:
+ * only those that outlived the young generation); BENCH_WHY: how many of the slowest 1% waited for
+ * a garbage collection.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -166,6 +171,8 @@ interface Run {
   added_p99_ms: number;
   rss_mb: number;
   heap_used_mb: number;
+  /** CPU time of the measured process while the frames were written (agent and writer). */
+  cpu_ms: number;
   prompts: number;
   /** The 1-minute load average as the measurement started and as it ended. */
   load: [number, number];
@@ -176,6 +183,7 @@ interface ChildOut {
   floor_ms: number[];
   peak_rss: number;
   heap_used: number;
+  cpu_ms: number;
   load: [number, number];
 }
 
@@ -205,6 +213,7 @@ async function measure(
   try {
     const args = [
       ...process.execArgv,
+      ...(process.env.BENCH_CHILD_FLAGS?.split(' ').filter(Boolean) ?? []),
       CHILD,
       ...['--dist', dist, '--frames', framesFile, '--agent-end', agentEnd, '--sim-path', pty.simPath],
       ...['--db', join(dir, `bench${n}.db`), '--rate', String(RATE), '--total', String(total)],
@@ -214,7 +223,12 @@ async function measure(
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     const code = await new Promise<number | null>((res) => child.on('close', res));
     if (code !== 0) throw new Error(`bench-e2e-child exited with ${code} for ${dist}`);
-    const o = JSON.parse(out.trim().split('\n').pop()!) as ChildOut;
+    // one line is the figures; any other (a --trace-gc from BENCH_CHILD_FLAGS) goes to stderr
+    const lines = out.trim().split('\n');
+    const at = lines.findLastIndex((l) => l.startsWith('{"latencies_ms"'));
+    if (at < 0) throw new Error(`bench-e2e-child printed no figures for ${dist}`);
+    const o = JSON.parse(lines.splice(at, 1)[0]!) as ChildOut;
+    if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
     const sorted = o.latencies_ms.sort((a, b) => a - b);
     const floor = o.floor_ms.sort((a, b) => a - b);
     if (sorted.length < total || floor.length < total)
@@ -227,6 +241,7 @@ async function measure(
       added_p99_ms: r3(pct(sorted, 99) - pct(floor, 99)),
       rss_mb: Number((o.peak_rss / 1048576).toFixed(1)),
       heap_used_mb: Number((o.heap_used / 1048576).toFixed(1)),
+      cpu_ms: Math.round(o.cpu_ms),
       prompts: sorted.length,
       load: o.load.map((l) => Number(l.toFixed(2))) as [number, number],
     };
@@ -246,6 +261,7 @@ function summary(runs: Run[]) {
     added_p99_ms: m('added_p99_ms'),
     rss_mb: m('rss_mb'),
     heap_used_mb: m('heap_used_mb'),
+    cpu_ms: m('cpu_ms'),
     runs,
   };
 }
@@ -253,7 +269,7 @@ function summary(runs: Run[]) {
 const line = (name: string, r: Omit<Run, 'load' | 'prompts'>, load: string): string =>
   `${name.padEnd(9)} p50 ${r.p50_ms.toFixed(3)}  p99 ${r.p99_ms.toFixed(3)}  max ${r.max_ms.toFixed(1).padStart(6)}  ` +
   `floor p99 ${r.floor_p99_ms.toFixed(3)}  added p99 ${r.added_p99_ms.toFixed(3)}  RSS ${r.rss_mb.toFixed(1)} MB  ` +
-  `heap ${r.heap_used_mb.toFixed(1)} MB  ${load}`;
+  `heap ${r.heap_used_mb.toFixed(1)} MB  CPU ${r.cpu_ms} ms  ${load}`;
 
 async function main(): Promise<void> {
   const total = Math.round(RATE * SECONDS);
