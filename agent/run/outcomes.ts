@@ -198,20 +198,19 @@ export class OutcomeKeeper {
 
   /** An approval: into the ledger, then the history decides what it means. */
   approval(a: ApprovedSale): void {
-    void this.track(this.ledger(a).then((ap) => ap && this.afterApproval(ap, null)));
+    void this.track(this.o.store.recordApproval(a).then(this.afterLedger, this.notStored));
   }
 
   private ledger(a: ApprovedSale): Promise<Approval | null> {
-    return this.o.store
-      .recordApproval({ ...a, terminal_id: this.o.terminalId, merchant_id: this.o.merchantId })
-      .then(
-        (ap) => ap,
-        (err: Error & { code?: string }) => {
-          this.o.onNotStored?.(err);
-          return null;
-        },
-      );
+    return this.o.store.recordApproval(a).catch(this.notStored);
   }
+
+  // made once: a closure per approval was garbage on every sale
+  private readonly afterLedger = (ap: Approval): void => this.afterApproval(ap, null);
+  private readonly notStored = (err: Error & { code?: string }): null => {
+    this.o.onNotStored?.(err);
+    return null;
+  };
 
   /**
    * A new approval: a double charge if an earlier one matches it (same card, amount, currency,
