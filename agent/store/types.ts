@@ -123,6 +123,8 @@ export interface FailureStore {
   recordApproval(a: NewApproval): Promise<Approval>;
   /** Approvals at or after `sinceIso` (occurred_at), oldest first. */
   recentApprovals(sinceIso: string): Approval[];
+  /** One committed approval by id; undefined when it is not in the ledger (never, or purged). */
+  approvalById(id: string): Approval | undefined;
   /** Failures at or after `sinceIso` whose outcome can still change, oldest first. */
   openFailures(sinceIso: string): OpenFailure[];
   /** Unsynced records in seq order with seq > afterSeq (default 0), optionally of one terminal. */
