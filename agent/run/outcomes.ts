@@ -19,6 +19,7 @@ import { LOCAL_FAULTS } from '../record.js';
 import type { Approval, NewApproval, NewFailure, OpenFailure, OutcomeChange } from '../store/index.js';
 import type { ApprovedSale, FailureFacts, OutcomeMove } from '../pipeline/pipeline.js';
 import { nextOutcome, type SaleEvent } from '../pipeline/outcome-machine.js';
+import { ApprovalWindow } from './approval-window.js';
 import { RecentIndex } from './recent-index.js';
 import type { CodeTable } from '../../protocol/response-codes/index.js';
 
@@ -28,6 +29,8 @@ export interface OutcomeStore {
   update(id: string, change: OutcomeChange): Promise<FailureRecord | null>;
   recordApproval(a: NewApproval): Promise<Approval>;
   recentApprovals(sinceIso: string): Approval[];
+  /** One approval of the ledger by id (undefined once purged). */
+  approvalById(id: string): Approval | undefined;
   openFailures(sinceIso: string): OpenFailure[];
 }
 
@@ -47,11 +50,6 @@ export interface OutcomeKeeperOptions {
   /** A possible double charge was found: the cashier's screen. */
   onDoubleCharge?: () => void;
 }
-
-/** An approval as the double-charge window keeps it. */
-type Seen = Pick<Approval, 'id' | 'stan' | 'rrn' | 'auth_code' | 'amount_minor' | 'currency'> & {
-  atMs: number;
-};
 
 /** A failure as the keeper follows it. */
 interface Followed {
@@ -78,8 +76,8 @@ export class OutcomeKeeper {
   private readonly failuresById = new Map<string, Followed>();
   /** Late approvals (ledger id) and the record each came late for (bounded). */
   private readonly lateLinks = new Map<string, string>();
-  /** Approvals of the double-charge window, by card hash (a match also needs amount and currency). */
-  private readonly approvalsByCard: RecentIndex<string, Seen>;
+  /** Approvals of the double-charge window (card hash, amount, currency, time; the rest in the ledger). */
+  private readonly approvals = new ApprovalWindow(MAX_REFS);
   private alarmUntil = 0;
   /** Everything handed to the store and not settled: stop() waits for it. */
   private readonly pending = new Set<Promise<unknown>>();
@@ -90,7 +88,6 @@ export class OutcomeKeeper {
     this.now = o.now ?? Date.now;
     this.failuresByCard = new RecentIndex(o.recoveryWindowMs);
     this.failuresByAmount = new RecentIndex(o.recoveryWindowMs);
-    this.approvalsByCard = new RecentIndex(o.doubleChargeWindowMs);
   }
 
   private follow(f: Followed): void {
@@ -99,17 +96,24 @@ export class OutcomeKeeper {
     remember(this.failuresById, f.id, f);
   }
 
-  private remember(ap: Approval): void {
+  private remember(ap: Approval, atMs: number): void {
     if (ap.card_key !== null && ap.amount_minor !== null)
-      this.approvalsByCard.add(ap.card_key, {
-        atMs: Date.parse(ap.occurred_at),
-        id: ap.id,
-        stan: ap.stan,
-        rrn: ap.rrn,
-        auth_code: ap.auth_code,
-        amount_minor: ap.amount_minor,
-        currency: ap.currency,
-      });
+      this.approvals.add(ap.card_key, atMs, ap.amount_minor, ap.currency, ap.id);
+  }
+
+  /**
+   * The newest approval of the window before `ap` with its card hash, amount and currency, read
+   * back from the ledger (the window holds a fingerprint of the card hash: the row decides).
+   */
+  private twinOf(ap: Approval, atMs: number): Approval | undefined {
+    const { card_key: key, amount_minor: amount, currency } = ap;
+    if (key === null || amount === null) return undefined;
+    return this.approvals.find(key, atMs - this.o.doubleChargeWindowMs, amount, currency, (id) => {
+      const row = this.o.store.approvalById(id);
+      return row && row.card_key === key && row.amount_minor === amount && row.currency === currency
+        ? row
+        : undefined;
+    });
   }
 
   /** Reloads the windows from the store (after a restart). */
@@ -118,7 +122,7 @@ export class OutcomeKeeper {
     const since = new Date(
       now - Math.max(this.o.recoveryWindowMs, this.o.doubleChargeWindowMs),
     ).toISOString();
-    for (const ap of this.o.store.recentApprovals(since)) this.remember(ap);
+    for (const ap of this.o.store.recentApprovals(since)) this.remember(ap, Date.parse(ap.occurred_at));
     for (const f of this.o.store.openFailures(new Date(now - this.o.recoveryWindowMs).toISOString())) {
       this.follow({
         id: f.id,
@@ -198,20 +202,19 @@ export class OutcomeKeeper {
 
   /** An approval: into the ledger, then the history decides what it means. */
   approval(a: ApprovedSale): void {
-    void this.track(this.ledger(a).then((ap) => ap && this.afterApproval(ap, null)));
+    void this.track(this.o.store.recordApproval(a).then(this.afterLedger, this.notStored));
   }
 
   private ledger(a: ApprovedSale): Promise<Approval | null> {
-    return this.o.store
-      .recordApproval({ ...a, terminal_id: this.o.terminalId, merchant_id: this.o.merchantId })
-      .then(
-        (ap) => ap,
-        (err: Error & { code?: string }) => {
-          this.o.onNotStored?.(err);
-          return null;
-        },
-      );
+    return this.o.store.recordApproval(a).catch(this.notStored);
   }
+
+  // made once: a closure per approval was garbage on every sale
+  private readonly afterLedger = (ap: Approval): void => this.afterApproval(ap, null);
+  private readonly notStored = (err: Error & { code?: string }): null => {
+    this.o.onNotStored?.(err);
+    return null;
+  };
 
   /**
    * A new approval: a double charge if an earlier one matches it (same card, amount, currency,
@@ -220,15 +223,8 @@ export class OutcomeKeeper {
    */
   private afterApproval(ap: Approval, lateFor: string | null): void {
     const atMs = Date.parse(ap.occurred_at);
-    const twin =
-      ap.card_key === null || ap.amount_minor === null
-        ? undefined
-        : this.approvalsByCard.latest(
-            ap.card_key,
-            atMs - this.o.doubleChargeWindowMs,
-            (s) => s.amount_minor === ap.amount_minor && s.currency === ap.currency,
-          );
-    this.remember(ap);
+    const twin = this.twinOf(ap, atMs);
+    this.remember(ap, atMs);
     if (twin !== undefined && sameApproval(twin, ap)) {
       // the host's answer again (a retransmission seen across a restart): one approval, not two
       this.o.logger.info(
@@ -272,7 +268,7 @@ export class OutcomeKeeper {
     );
   }
 
-  private doubleCharge(first: Seen, second: Approval, lateFor: string | null): void {
+  private doubleCharge(first: Approval, second: Approval, lateFor: string | null): void {
     this.counts.doubleCharges++;
     this.alarmUntil = this.now() + ALARM_MS;
     this.o.onDoubleCharge?.();
@@ -353,7 +349,7 @@ export class OutcomeKeeper {
 }
 
 /** The same approval twice: the same STAN, RRN and authorization code (each present). */
-function sameApproval(a: Seen, b: Approval): boolean {
+function sameApproval(a: Approval, b: Approval): boolean {
   return (
     a.rrn !== null &&
     a.rrn === b.rrn &&

@@ -6,12 +6,12 @@
  */
 import type { FailureRecord } from '../record.js';
 import { StoreError } from './errors.js';
-import type { Approval, NewApproval, NewFailure, OutcomeChange } from './types.js';
+import type { Approval, NewFailure, OutcomeChange } from './types.js';
 
 export type Job =
   | { kind: 'record'; id: string; f: NewFailure }
   | { kind: 'update'; id: string; change: OutcomeChange }
-  | { kind: 'approval'; id: string; a: NewApproval };
+  | { kind: 'approval'; id: string; a: Approval };
 
 /** What a committed job made: the record (new or its new version), the approval, or null (update of an unknown id). */
 export type Stored = FailureRecord | Approval | null;

@@ -72,7 +72,7 @@ export function openStore(opts: StoreOptions): FailureStore {
   const alarms = createAlarms(log);
   const { db, fresh, hw, movedAside } = openDatabase(opts.path, {
     checkOnOpen: opts.checkOnOpen ?? true,
-    cacheKiB: opts.cacheKiB ?? 2048,
+    cacheKiB: opts.cacheKiB ?? 512,
     log,
     alarms,
   });
@@ -213,7 +213,10 @@ export function openStore(opts: StoreOptions): FailureStore {
     recordApproval(a) {
       return enqueue<Approval>(() => {
         const checked = admitApproval(a, log);
-        return checked instanceof StoreError ? checked : { kind: 'approval', id: ulid(), a: checked };
+        if (checked instanceof StoreError) return checked;
+        // the checked copy is the store's own: it becomes the ledger row and what the caller gets
+        const id = ulid();
+        return { kind: 'approval', id, a: Object.assign(checked, { id }) };
       });
     },
     ...createLedgerReads(db),

@@ -87,7 +87,7 @@ export interface StoreOptions {
   seqBlock?: number;
   /** PRAGMA quick_check at open (default true): catches corruption the header check misses. */
   checkOnOpen?: boolean;
-  /** SQLite page cache in KiB (default 2048: the agent appends and reads little; SQLite would use 2 MiB, better-sqlite3 16 MiB). */
+  /** SQLite page cache in KiB (default 512: the agent appends and reads little; SQLite would use 2 MiB, better-sqlite3 16 MiB). */
   cacheKiB?: number;
   /**
    * Flushes the WAL file in 'full' mode (default: fs.fdatasync, which runs in libuv's thread pool).
@@ -123,6 +123,8 @@ export interface FailureStore {
   recordApproval(a: NewApproval): Promise<Approval>;
   /** Approvals at or after `sinceIso` (occurred_at), oldest first. */
   recentApprovals(sinceIso: string): Approval[];
+  /** One committed approval by id; undefined when it is not in the ledger (never, or purged). */
+  approvalById(id: string): Approval | undefined;
   /** Failures at or after `sinceIso` whose outcome can still change, oldest first. */
   openFailures(sinceIso: string): OpenFailure[];
   /** Unsynced records in seq order with seq > afterSeq (default 0), optionally of one terminal. */

@@ -16,7 +16,7 @@ import type { Category, FailureRecord } from '../record.js';
 import type { Job, Stored } from './pending.js';
 import { APPROVAL_COLUMNS, RECORD_COLUMNS } from './schema.js';
 import type { SeqAllocator } from './seq.js';
-import type { Approval, Tally } from './types.js';
+import type { Tally } from './types.js';
 
 export type Delta = Tally;
 
@@ -27,8 +27,12 @@ export interface Writer {
   apply(job: Job, next: Map<string, number>, delta: Delta): Stored;
 }
 
+/**
+ * An INSERT binding each column by name from the row object, except card_key, bound by position as
+ * its bytes: `run(cardKeyBytes(row.card_key), row)` stores the row as it is, no copy made for it.
+ */
 const insertSql = (table: string, cols: readonly string[]) =>
-  `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`;
+  `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => (c === 'card_key' ? '?' : `@${c}`)).join(', ')})`;
 
 /** A hex card key as the bytes stored in a card_key column. */
 export const cardKeyBytes = (hex: string | null | undefined): Buffer | null =>
@@ -62,7 +66,7 @@ export function createWriter(db: Database.Database, bootId: string, seq: SeqAllo
       recovered_by: null,
       synced_at: null,
     };
-    insertFailure.run({ ...rec, card_key: cardKeyBytes(card_key) });
+    insertFailure.run(cardKeyBytes(card_key), rec);
     delta.outboxDepth++;
     delta.total++;
     const c: Category = rec.category;
@@ -96,11 +100,9 @@ export function createWriter(db: Database.Database, bootId: string, seq: SeqAllo
           return record(job.id, job, next, delta);
         case 'update':
           return update(job, next, delta);
-        case 'approval': {
-          const a: Approval = { id: job.id, ...job.a };
-          insertApproval.run({ ...a, card_key: cardKeyBytes(a.card_key) });
-          return a;
-        }
+        case 'approval':
+          insertApproval.run(cardKeyBytes(job.a.card_key), job.a);
+          return job.a;
       }
     },
   };

@@ -61,6 +61,10 @@ export class MemoryOutcomeStore implements OutcomeStore {
     return this.approvals.filter((a) => a.occurred_at >= sinceIso);
   }
 
+  approvalById(id: string): Approval | undefined {
+    return this.approvals.find((a) => a.id === id);
+  }
+
   openFailures(sinceIso: string): OpenFailure[] {
     return [...this.records.values()]
       .filter((r) => r.occurred_at >= sinceIso)

@@ -13,6 +13,8 @@ function keeper() {
 }
 
 const approval = (stan: string, rrn: string, at: string): ApprovedSale => ({
+  terminal_id: 'TERM0001',
+  merchant_id: 'MERCHANT0000001',
   occurred_at: at,
   mti: '0210',
   amount_minor: 1250,
@@ -56,11 +58,7 @@ describe('double charges', () => {
     const t0 = Date.now() - 60_000;
     const at = (ms: number) => new Date(t0 + ms).toISOString();
     // a sale timed out and was approved late, then the agent restarted
-    const first = await store.recordApproval({
-      ...approval('000007', '607312000007', at(1000)),
-      terminal_id: 'TERM0001',
-      merchant_id: 'MERCHANT0000001',
-    });
+    const first = await store.recordApproval(approval('000007', '607312000007', at(1000)));
     const rec = await store.record({
       terminal_id: 'TERM0001',
       merchant_id: 'MERCHANT0000001',

@@ -250,6 +250,10 @@ describe('card key and approval ledger', () => {
     s = mk({ path });
     expect(s.recentApprovals(at(10)).map((a) => a.id)).toEqual([a2.id, leaky.id, masked.id]);
     expect(s.recentApprovals(at(60))[0]).toEqual(a1);
+    // one by id, as the outcome keeper reads a possible twin back
+    expect(s.approvalById(a1.id)).toEqual(a1);
+    expect(s.approvalById(a2.id)).toEqual(a2);
+    expect(s.approvalById('01JZZZZZZZZZZZZZZZZZZZZZZZ')).toBeUndefined();
     // the ledger is not in the outbox
     expect(s.stats().outboxDepth).toBe(1);
     await s.close();

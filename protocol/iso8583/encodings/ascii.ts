@@ -13,11 +13,13 @@ export function asciiDigit(b: number): number {
   return d >= 0 && d <= 9 ? d : -1;
 }
 
-/** ASCII (Latin-1) bytes to a string. */
+/**
+ * ASCII (Latin-1) bytes to a string, made in one piece: adding a character at a time made a string
+ * per character (a 12-character RRN, 12 strings), garbage on every approval's ledger entry.
+ */
 export function asciiText(buf: Uint8Array, o: number, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += String.fromCharCode(buf[o + i]!);
-  return s;
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  return b.toString('latin1', o, o + n);
 }
 
 /** A string of single-byte characters to bytes; null when a character is above U+00FF. */
