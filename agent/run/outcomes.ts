@@ -79,8 +79,13 @@ export class OutcomeKeeper {
   /** Approvals of the double-charge window (card hash, amount, currency, time; the rest in the ledger). */
   private readonly approvals = new ApprovalWindow(MAX_REFS);
   private alarmUntil = 0;
-  /** Everything handed to the store and not settled: stop() waits for it. */
-  private readonly pending = new Set<Promise<unknown>>();
+  /**
+   * How many things handed to the store are not settled, and who waits for none: stop() does. A
+   * count, not a set of the promises: a set taking and dropping one per sale reallocated its tables
+   * again and again, garbage in the old generation.
+   */
+  private inFlight = 0;
+  private idle: Array<() => void> = [];
   private readonly now: () => number;
   readonly counts = { recovered: 0, doubleCharges: 0, updates: 0 };
 
@@ -144,7 +149,7 @@ export class OutcomeKeeper {
 
   /** Resolves when everything handed to the store so far is settled. */
   async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
   failure(f: NewFailure, facts: FailureFacts): void {
@@ -339,13 +344,17 @@ export class OutcomeKeeper {
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
-    this.pending.add(p);
-    const done = (): void => {
-      this.pending.delete(p);
-    };
-    p.then(done, done);
+    this.inFlight++;
+    p.then(this.untrack, this.untrack);
     return p;
   }
+
+  private readonly untrack = (): void => {
+    if (--this.inFlight > 0) return;
+    const idle = this.idle;
+    this.idle = [];
+    for (const resolve of idle) resolve();
+  };
 }
 
 /** The same approval twice: the same STAN, RRN and authorization code (each present). */

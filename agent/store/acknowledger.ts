@@ -18,6 +18,7 @@ import type { Logger } from '../log.js';
 import { backoffDelay } from '../../protocol/retry/backoff.js';
 import type { Alarms } from './alarms.js';
 import { sqliteCode, StoreError } from './errors.js';
+import type { FailureRecord } from '../record.js';
 import type { Ledger, Pending, Stored } from './pending.js';
 import type { FlushWal } from './types.js';
 
@@ -42,6 +43,15 @@ interface AckDeps {
   log: Logger;
   retry: { minMs: number; maxMs: number };
   flushWal?: FlushWal;
+}
+
+/**
+ * A committed row the sync could read: a record or its new version. An approval of the ledger is
+ * never in the outbox, so it is not hidden: hiding it was a map entry made and dropped for every
+ * approved sale, the map's tables reallocated again and again (garbage in the old generation).
+ */
+function isOutboxRow(p: Pending, outcome: Stored | StoreError | undefined): outcome is FailureRecord {
+  return p.job.kind !== 'approval' && !(outcome instanceof StoreError) && !!outcome;
 }
 
 /** 'normal' mode: a COMMIT is the acknowledgement. */
@@ -115,7 +125,7 @@ export function walAcknowledger(d: AckDeps): Acknowledger {
 
   function handOver(batch: Pending[]): void {
     for (const p of batch) {
-      if (!(p.outcome instanceof StoreError) && p.outcome) unhide(p.outcome.id);
+      if (isOutboxRow(p, p.outcome)) unhide(p.outcome.id);
       ledger.deliver(p);
     }
   }
@@ -183,7 +193,7 @@ export function walAcknowledger(d: AckDeps): Acknowledger {
     take(p, outcome) {
       p.outcome = outcome;
       taken.push(p);
-      if (!(outcome instanceof StoreError) && outcome) hide(outcome.id);
+      if (isOutboxRow(p, outcome)) hide(outcome.id);
     },
     kick,
     visible(rows) {
