@@ -13,8 +13,9 @@
  * (scripts/bench-e2e-child.ts) that loads the agent and nothing else of ours, so the resident
  * memory is the agent's. With --baseline DIR another build (a worktree with its dist/ built, e.g.
  * `git worktree add ../base COMMIT`, node_modules linked, `npm run build`) is measured in the same
- * run on the same frames: the builds alternate round by round (ABBA...), medians are reported,
- * with the load average at each measurement: an A/B in one run.
+ * run on the same frames: the builds take turns round by round (ABBA...), medians are reported,
+ * with the load average at each measurement: an A/B in one run. --baseline may be given more than
+ * once (an A/B/C: before and after a change against an older build).
  *
  *   npm run bench:e2e -- [--rate N] [--seconds S] [--mix shift|declines|approvals]
  *     [--rounds R] [--baseline DIR] [--json]
@@ -95,11 +96,17 @@ function shiftCodes(): string[] {
 const CODES = MIX === 'approvals' ? ['00'] : MIX === 'declines' ? DECLINE_HEAVY : shiftCodes();
 const RATE = arg('--rate', 500);
 const SECONDS = arg('--seconds', 10);
-const baselineAt = process.argv.indexOf('--baseline');
-const BASELINE = baselineAt >= 0 ? process.argv[baselineAt + 1] : undefined;
-if (baselineAt >= 0 && !BASELINE)
-  throw new Error('--baseline needs a directory (a built worktree or its dist/)');
-const ROUNDS = arg('--rounds', BASELINE ? 5 : 1);
+/** Each --baseline DIR (one or more), in order: measured as `baseline`, `baseline2`, ... */
+const BASELINES: string[] = [];
+process.argv.forEach((a, i) => {
+  if (a !== '--baseline') return;
+  const dir = process.argv[i + 1];
+  if (!dir || dir.startsWith('--'))
+    throw new Error('--baseline needs a directory (a built worktree or its dist/)');
+  BASELINES.push(dir);
+});
+const baselineName = (k: number): string => (k === 0 ? 'baseline' : `baseline${k + 1}`);
+const ROUNDS = arg('--rounds', BASELINES.length > 0 ? 5 : 1);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds must be a positive integer');
 
 /** A Luhn-valid card number of `length` digits on the Visa test prefix 476173, the k-th of the bench's. */
@@ -231,6 +238,11 @@ async function measure(
     if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
     const sorted = o.latencies_ms.sort((a, b) => a - b);
     const floor = o.floor_ms.sort((a, b) => a - b);
+    if (process.env.BENCH_DEBUG) {
+      const ps = [50, 90, 95, 98, 99, 99.5, 99.9];
+      const row = (xs: number[]): string => ps.map((p) => `p${p} ${pct(xs, p).toFixed(2)}`).join(' ');
+      console.error(`latency ${row(sorted)}\nfloor   ${row(floor)}`);
+    }
     if (sorted.length < total || floor.length < total)
       throw new Error(`${dist}: ${sorted.length} prompts and ${floor.length} floor lines of ${total} frames`);
     return {
@@ -281,18 +293,19 @@ async function main(): Promise<void> {
     writeFileSync(`${framesFile}.idx`, Buffer.from(frames.starts.buffer));
     const self = fileURLToPath(new URL('..', import.meta.url));
     const builds: [string, string][] = [['this', self]];
-    if (BASELINE) builds.push(['baseline', distOf(BASELINE)]);
+    BASELINES.forEach((dir, k) => builds.push([baselineName(k), distOf(dir)]));
     const runs = new Map<string, Run[]>(builds.map(([name]) => [name, []]));
     const load0 = loadavg();
     if (!json)
       console.log(
         `${total} host responses at ${RATE}/s over a pty pair (line framing), mix ${MIX}, ${ROUNDS} round(s)` +
-          `${BASELINE ? `, baseline ${BASELINE}` : ''}; load average ${load0.map((l) => l.toFixed(2)).join(' ')}`,
+          BASELINES.map((dir, k) => `, ${baselineName(k)} ${dir}`).join('') +
+          `; load average ${load0.map((l) => l.toFixed(2)).join(' ')}`,
       );
     let n = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      // ABBA: neither build is always first after a pause
-      const order = round % 2 ? [...builds].reverse() : builds;
+      // the order turns each round (with two builds: ABBA), so no build is always first after a pause
+      const order = builds.map((_, i) => builds[(i + round) % builds.length]!);
       for (const [name, dist] of order) {
         const r = await measure(dist, dir, n++, framesFile, total);
         runs.get(name)!.push(r);
@@ -311,10 +324,16 @@ async function main(): Promise<void> {
     // the single build's medians at the top level, as before --baseline
     const mine = result.this as ReturnType<typeof summary>;
     Object.assign(result, { ...mine, runs: undefined });
-    if (BASELINE) {
-      const base = result.baseline as ReturnType<typeof summary>;
-      result.p99_ratio = r3(mine.p99_ms / base.p99_ms);
-      result.rss_ratio = r3(mine.rss_mb / base.rss_mb);
+    // this build against each baseline; p99_ratio and rss_ratio against the first
+    const ratios: Record<string, { p99: number; rss: number }> = {};
+    BASELINES.forEach((_, k) => {
+      const base = result[baselineName(k)] as ReturnType<typeof summary>;
+      ratios[baselineName(k)] = { p99: r3(mine.p99_ms / base.p99_ms), rss: r3(mine.rss_mb / base.rss_mb) };
+    });
+    if (BASELINES.length > 0) {
+      result.ratios = ratios;
+      result.p99_ratio = ratios.baseline!.p99;
+      result.rss_ratio = ratios.baseline!.rss;
     }
     if (!json) {
       console.log(`medians of ${ROUNDS} (frame written → prompt rendered; floor: a bare serialport reader):`);
@@ -322,8 +341,8 @@ async function main(): Promise<void> {
         const s = result[name] as ReturnType<typeof summary>;
         console.log(line(name, s, ''));
       }
-      if (BASELINE)
-        console.log(`p99 this/baseline ${result.p99_ratio}, RSS this/baseline ${result.rss_ratio}`);
+      for (const [name, r] of Object.entries(ratios))
+        console.log(`p99 this/${name} ${r.p99}, RSS this/${name} ${r.rss}`);
       console.log('goal: added p99 < 1 ms at 500/s; resident memory (peak) < 80 MB');
     }
     if (json) console.log(JSON.stringify(result));
