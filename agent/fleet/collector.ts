@@ -35,7 +35,7 @@ import { type Logger, redactUrl } from '../log.js';
 import type { FailureRecord } from '../record.js';
 import { withOutcomeDefaults } from '../store/record-schema.js';
 import { metricsPayloadSchema, recordPayloadSchema, statusPayloadSchema } from '../sync/payload-schema.js';
-import { cleanRecord, healthCardData } from './card-data.js';
+import { cleanHealth, cleanRecord } from './card-data.js';
 import { groupCommit } from './group-commit.js';
 import { holdAcks } from './held-acks.js';
 import {
@@ -284,13 +284,17 @@ export function parseHealthMessage(
     };
   }
   // every text of a health message is a name or an id: card data in one refuses the message
-  const card = healthCardData(p.data as unknown as Record<string, unknown>);
-  if (card !== null)
-    return { refuse: RC_PAYLOAD_INVALID, reason: `card data in ${t.kind}.${card}`, code: 'E_PAYLOAD' };
+  const clean = cleanHealth(p.data);
+  if ('refused' in clean)
+    return {
+      refuse: RC_PAYLOAD_INVALID,
+      reason: `card data in ${t.kind}.${clean.refused}`,
+      code: 'E_PAYLOAD',
+    };
   const update = (
     t.kind === 'status'
-      ? { kind: 'status', payload: p.data, receivedAt }
-      : { kind: 'metrics', payload: p.data, receivedAt }
+      ? { kind: 'status', payload: clean.payload, receivedAt }
+      : { kind: 'metrics', payload: clean.payload, receivedAt }
   ) as HealthUpdate;
   return { update, fleet: t.fleet };
 }
