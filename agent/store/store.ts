@@ -72,7 +72,7 @@ export function openStore(opts: StoreOptions): FailureStore {
   const alarms = createAlarms(log);
   const { db, fresh, hw, movedAside } = openDatabase(opts.path, {
     checkOnOpen: opts.checkOnOpen ?? true,
-    cacheKiB: opts.cacheKiB ?? 2048,
+    cacheKiB: opts.cacheKiB ?? 512,
     log,
     alarms,
   });

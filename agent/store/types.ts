@@ -87,7 +87,7 @@ export interface StoreOptions {
   seqBlock?: number;
   /** PRAGMA quick_check at open (default true): catches corruption the header check misses. */
   checkOnOpen?: boolean;
-  /** SQLite page cache in KiB (default 2048: the agent appends and reads little; SQLite would use 2 MiB, better-sqlite3 16 MiB). */
+  /** SQLite page cache in KiB (default 512: the agent appends and reads little; SQLite would use 2 MiB, better-sqlite3 16 MiB). */
   cacheKiB?: number;
   /**
    * Flushes the WAL file in 'full' mode (default: fs.fdatasync, which runs in libuv's thread pool).
