@@ -165,6 +165,12 @@ describe('start-up: a command loads what it uses', () => {
     expect([...p].sort()).toEqual(['commander']);
   });
 
+  it('--help: no command module (their help lines are data: agent/cli/command-list.ts)', async () => {
+    const p = await packagesLoaded(['--help']);
+    // decode's, explain's and the others' code would bring zod, pino, better-sqlite3, ...
+    expect([...p].sort()).toEqual(['commander']);
+  });
+
   it('run --simulate: no serial port, MQTT, broker, PostgreSQL or browser', async () => {
     const db = join(dir, 'run.db');
     const { packages: p, builtins } = await modulesLoaded(

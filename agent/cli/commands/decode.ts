@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { decodeStream, resolveDialect } from '../../decode/decode-stream.js';
 import { DIALECT_NAMES } from '../../../protocol/iso8583/dialects.js';
+import { COMMAND_LIST } from '../command-list.js';
 
 export function register(program: Command): void {
   program
     .command('decode')
-    .description('decode ISO 8583 messages from stdin to NDJSON (PAN masked, card data redacted)')
+    .description(COMMAND_LIST.decode.summary)
     .option('--dialect <name|file>', `${DIALECT_NAMES.join(', ')}, or a dialect JSON file`, 'ascii')
     .option('--hex', 'one hex-encoded message per line (default: binary stream with 2-byte length prefixes)')
     .option('--length-prefix', 'with --hex: each line starts with a 2-byte big-endian length')

@@ -30,6 +30,7 @@ import {
 } from '../../guidance/index.js';
 import { type FailureRecord, initialOutcome } from '../../record.js';
 import { writeOut } from '../stdout.js';
+import { COMMAND_LIST } from '../command-list.js';
 
 export interface ExplainOptions {
   lang?: string;
@@ -258,7 +259,7 @@ export function explain(code: string, opts: ExplainOptions = {}): string {
 export function register(program: Command): void {
   program
     .command('explain')
-    .description('explain a response code: category, who acts, retry advice, cashier prompt, issuer script')
+    .description(COMMAND_LIST.explain.summary)
     .argument('<code>', 'field 39 code (e.g. 51, 1A, 116) or local fault (e.g. L_TIMEOUT)')
     .option('--lang <xx>', `cashier language: ${LANGS.join(', ')}`, 'en')
     .option(

@@ -16,6 +16,7 @@ import { CATEGORIES } from '../../record.js';
 import { loadConfig } from '../../config/index.js';
 import { configGuidance, terminalInfo } from '../../config/guidance.js';
 import { createScriptText } from '../../export/script-text.js';
+import { COMMAND_LIST } from '../command-list.js';
 
 const z = zod();
 
@@ -62,7 +63,7 @@ function describeFilters(raw: Record<string, unknown>): string[] {
 export function register(program: Command): void {
   program
     .command('export')
-    .description('export failure records as CSV, NDJSON, JSON or an HTML report')
+    .description(COMMAND_LIST.export.summary)
     .option('--db <file>', 'failure database (SQLite), opened read-only', DEFAULT_DB)
     .addOption(new Option('-f, --format <format>', 'output format').choices(EXPORT_FORMATS).default('csv'))
     .option('-o, --out <file>', 'output file (default: stdout)')

@@ -18,6 +18,7 @@ import { createLogger, redactUrl } from '../../log.js';
 import { FileProblem, showPath } from '../../config/data-file.js';
 import { readPem } from '../../sync/pem.js';
 import { isPgUrl } from '../../fleet/pg-url.js';
+import { COMMAND_LIST } from '../command-list.js';
 
 const z = zod();
 
@@ -270,9 +271,7 @@ function addConnectionOptionsOptional(cmd: Command): Command {
 }
 
 export function register(program: Command): void {
-  const fleet = program
-    .command('fleet')
-    .description("watch, collect or serve a fleet's MQTT topics (collector, web portal, alerts)");
+  const fleet = program.command('fleet').description(COMMAND_LIST.fleet.summary);
   registerServe(fleet);
 
   addConnectionOptions(

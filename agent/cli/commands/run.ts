@@ -27,6 +27,7 @@ import { createSimulatorStream } from '../../../hardware/simulator/stream.js';
 import { FRAMINGS, type LinkEventSink } from '../../../protocol/framing/index.js';
 import { DIALECTS, isDialectName } from '../../../protocol/iso8583/index.js';
 import { agentVersion } from '../../package.js';
+import { COMMAND_LIST } from '../command-list.js';
 
 interface RunFlags {
   config?: string;
@@ -279,7 +280,7 @@ const EXIT_GRACE_MS = 2000;
 export function register(program: Command): void {
   program
     .command('run')
-    .description('run the agent (serial device, or the built-in simulator with --simulate)')
+    .description(COMMAND_LIST.run.summary)
     .option('--config <file>', 'config file (JSON or YAML); see docs/config.md')
     .option('--simulate', 'run the simulated payment module in-process (no hardware needed)')
     .option('--scenario <name>', `simulator scenario: ${SCENARIO_NAMES.join(', ')}`)

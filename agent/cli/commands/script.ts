@@ -18,6 +18,7 @@ import { LANGS } from '../../guidance/langs.js';
 import type { FailureRecord } from '../../record.js';
 import { scrubPans } from '../../../protocol/card/pan.js';
 import { isPrinterColumns, openPrinter, PRINTER_COLUMNS } from '../../../hardware/printer/index.js';
+import { COMMAND_LIST } from '../command-list.js';
 
 export interface ScriptFlags {
   stan?: string;
@@ -92,7 +93,7 @@ function brief(r: FailureRecord): string {
 export function register(program: Command): void {
   program
     .command('script')
-    .description('print the contact-issuer script for a stored failure (stdout or a receipt printer)')
+    .description(COMMAND_LIST.script.summary)
     .argument('[id]', 'record id (the export\'s "id" column)')
     .option('--stan <N>', 'the failure with this STAN (field 11); several: the newest')
     .option('--rrn <R>', 'the failure with this RRN (field 37); several: the newest')

@@ -24,6 +24,7 @@ import { FRAMINGS, type FramingName } from '../../../protocol/framing/types.js';
 import { DIALECTS, isDialectName } from '../../../protocol/iso8583/index.js';
 import { createLogger } from '../../log.js';
 import { UsageError } from '../usage-error.js';
+import { COMMAND_LIST } from '../command-list.js';
 
 function positive(name: string, integer: boolean) {
   return (v: string): number => {
@@ -57,7 +58,7 @@ interface SimulateFlags {
 export function register(program: Command): void {
   program
     .command('simulate')
-    .description('run the simulated payment module on a pty, a tty or a TCP port, with a named scenario')
+    .description(COMMAND_LIST.simulate.summary)
     .addOption(new Option('--scenario <name>', `scenario: ${SCENARIO_NAMES.join(', ')}`).default('shift'))
     .addOption(new Option('--framing <framing>', 'serial framing').choices(FRAMINGS).default('line'))
     .option('--tpdu', 'binary framing: add a 5-byte TPDU (60 DDDD SSSS) to every frame')
