@@ -19,6 +19,7 @@ import {
   decodeInto,
   tagKey,
 } from '../protocol/iso8583/index.js';
+import { decodeIntoExact } from '../protocol/iso8583/decoder.js';
 import { base1_0210Bytes, composite0210Bytes, typical0210Bytes } from './sample-messages.js';
 
 const require = createRequire(import.meta.url);
@@ -60,6 +61,21 @@ function oursLoop(n: number, view: MessageView): number {
   const d = DIALECTS.ascii;
   for (let i = 0; i < n; i++) {
     if (!decodeInto(d, msg, 0, msg.length, view)) throw new Error('decode failed');
+    sink += view.codeInto(39);
+  }
+  return sink;
+}
+
+/**
+ * The same with the exact walk alone (no plan): the field-by-field walk the decoder falls back to.
+ * Measured in the same rounds, it is what shows whether the plans (protocol/iso8583/plan.ts) earn
+ * their code.
+ */
+function exactLoop(n: number, view: MessageView): number {
+  let sink = 0;
+  const d = DIALECTS.ascii;
+  for (let i = 0; i < n; i++) {
+    if (!decodeIntoExact(d, msg, 0, msg.length, view)) throw new Error('decode failed');
     sink += view.codeInto(39);
   }
   return sink;
@@ -128,6 +144,7 @@ async function main(): Promise<void> {
 
   // warm up both
   oursLoop(50_000, view);
+  exactLoop(50_000, view);
   baselineLoop(5_000);
   (globalThis as { gc?: () => void }).gc?.();
 
@@ -137,6 +154,7 @@ async function main(): Promise<void> {
   // 2. Speed: the machine is shared, so time alternating rounds of both decoders and take the
   //    median of each: a burst of load from elsewhere hits both sides alike.
   const oursNs: number[] = [];
+  const exactNs: number[] = [];
   const baseNs: number[] = [];
   const perRoundOurs = Math.max(1, Math.floor(N_OURS / ROUNDS));
   const perRoundBase = Math.max(1, Math.floor(N_BASE / ROUNDS));
@@ -145,6 +163,9 @@ async function main(): Promise<void> {
     let t0 = performance.now();
     oursLoop(perRoundOurs, view);
     oursNs.push(((performance.now() - t0) * 1e6) / perRoundOurs);
+    t0 = performance.now();
+    exactLoop(perRoundOurs, view);
+    exactNs.push(((performance.now() - t0) * 1e6) / perRoundOurs);
     const g = await countGcs(() => {
       t0 = performance.now();
       baselineLoop(perRoundBase);
@@ -154,6 +175,7 @@ async function main(): Promise<void> {
   }
   const ours = median(oursNs);
   const base = median(baseNs);
+  const exact = median(exactNs);
 
   // 3. Other messages, ours only.
   const b1 = base1_0210Bytes('51');
@@ -167,6 +189,8 @@ async function main(): Promise<void> {
     ours_ns: Number(ours.toFixed(1)),
     baseline_ns: Number(base.toFixed(1)),
     ratio: Number((base / ours).toFixed(1)),
+    exact_walk_ns: Number(exact.toFixed(1)),
+    plan_gain: Number((exact / ours).toFixed(2)),
     gc: gcRun.gcs,
     gc_decodes: N_OURS,
     rounds: ROUNDS,
@@ -189,6 +213,9 @@ async function main(): Promise<void> {
       `iso_8583: ${result.baseline_ns} ns/message (median of ${ROUNDS} rounds of ${perRoundBase.toLocaleString('en')})`,
     );
     console.log(`ratio:    ${result.ratio}x faster`);
+    console.log(
+      `exact walk alone (no plan): ${result.exact_walk_ns} ns/message: the plan is ${result.plan_gain}x as fast`,
+    );
     console.log(
       `garbage:  ${gcRun.gcs} GCs over ${N_OURS.toLocaleString('en')} decodes into a reused view (iso_8583: ${baseGcs} GCs)`,
     );
