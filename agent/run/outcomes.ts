@@ -16,7 +16,7 @@
 import type { Logger } from '../log.js';
 import type { FailureRecord, Outcome, RecoveryMeans } from '../record.js';
 import { LOCAL_FAULTS } from '../record.js';
-import type { Approval, NewApproval, NewFailure, OpenFailure, OutcomeChange } from '../store/index.js';
+import type { Approval, FailureStore, NewFailure, OutcomeChange } from '../store/index.js';
 import type { ApprovedSale, FailureFacts, OutcomeMove } from '../pipeline/pipeline.js';
 import { nextOutcome, type SaleEvent } from '../pipeline/outcome-machine.js';
 import { ApprovalWindow } from './approval-window.js';
@@ -24,15 +24,10 @@ import { RecentIndex } from './recent-index.js';
 import type { CodeTable } from '../../protocol/response-codes/index.js';
 
 /** What the keeper needs of the store (agent/store: record, update and the approval ledger). */
-export interface OutcomeStore {
-  record(f: NewFailure): Promise<FailureRecord>;
-  update(id: string, change: OutcomeChange): Promise<FailureRecord | null>;
-  recordApproval(a: NewApproval): Promise<Approval>;
-  recentApprovals(sinceIso: string): Approval[];
-  /** One approval of the ledger by id (undefined once purged). */
-  approvalById(id: string): Approval | undefined;
-  openFailures(sinceIso: string): OpenFailure[];
-}
+export type OutcomeStore = Pick<
+  FailureStore,
+  'record' | 'update' | 'recordApproval' | 'recentApprovals' | 'approvalById' | 'openFailures'
+>;
 
 export interface OutcomeKeeperOptions {
   store: OutcomeStore;

@@ -1,5 +1,6 @@
 /** Durable failure store (SQLite). See store.ts (how its parts fit) and docs/store-sync.md. */
-export { openStore, StoreError } from './store.js';
+export { openStore } from './store.js';
+export { StoreError, type StoreErrorCode } from './errors.js';
 export type {
   Approval,
   Durability,
@@ -8,11 +9,10 @@ export type {
   NewFailure,
   OpenFailure,
   OutcomeChange,
-  StoreErrorCode,
   StoreOptions,
   StoreStats,
   UnsyncedJson,
-} from './store.js';
+} from './types.js';
 export { monotonicUlid, ulidTime, ULID_RE } from './ulid.js';
 export { migrate, MigrationError } from './migrate.js';
 export { newFailureSchema, failureRecordSchema, withOutcomeDefaults } from './record-schema.js';

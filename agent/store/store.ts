@@ -41,20 +41,6 @@ import { createSeqAllocator } from './seq.js';
 import type { Approval, Durability, FailureStore, StoreOptions, Tally } from './types.js';
 import { monotonicUlid } from './ulid.js';
 
-export { StoreError, type StoreErrorCode } from './errors.js';
-export type {
-  Approval,
-  Durability,
-  FailureStore,
-  NewApproval,
-  NewFailure,
-  OpenFailure,
-  OutcomeChange,
-  StoreOptions,
-  StoreStats,
-  UnsyncedJson,
-} from './types.js';
-
 export function openStore(opts: StoreOptions): FailureStore {
   const log = opts.logger ?? silentLogger();
   const durability: Durability = opts.synchronous ?? 'full';

@@ -5,7 +5,7 @@
  */
 import { cardBrand, maskPan } from '../../protocol/card/pan.js';
 import { type Category, initialOutcome, type RetryAdvice } from '../record.js';
-import type { NewFailure } from './store.js';
+import type { NewFailure } from './types.js';
 
 /** Luhn-valid test PANs (network test cards); only their masked form is ever used. */
 const TEST_PANS = [

@@ -17,7 +17,7 @@ import { readPem } from './pem.js';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import type { FailureStore } from '../store/store.js';
+import type { FailureStore } from '../store/types.js';
 import { backoffDelay } from '../../protocol/retry/backoff.js';
 import { type MetricsPayload, PAYLOAD_VERSION, type StatusPayload, topicFor } from './payloads.js';
 
