@@ -7,7 +7,8 @@
  * last line is one JSON object: { records_per_s, floor_records_per_s, ratio_to_floor, ... }.
  *
  * The floor, measured in the same run on the same disk: a bare better-sqlite3 loop that inserts
- * the same rows into the same schema with the same durability (WAL, synchronous=NORMAL, and in
+ * the same rows with the store's connection (its pragmas, page cache and schema) and INSERT
+ * statement, with the same durability (WAL, synchronous=NORMAL, and in
  * 'full' mode an fdatasync of the -wal file after each commit) and the same batch size, with none
  * of the store's queueing, checks or acknowledgement. Absolute figures move with the machine; the
  * ratio is the store's own cost. Goal: the store at 50% or more of its floor.
@@ -21,7 +22,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Command, InvalidArgumentError } from 'commander';
 import { openStore } from '../agent/store/index.js';
-import { MIGRATIONS, RECORD_COLUMNS } from '../agent/store/schema.js';
+import { DEFAULT_CACHE_KIB, openDb } from '../agent/store/connection.js';
+import { RECORD_COLUMNS } from '../agent/store/schema.js';
+import { insertSql } from '../agent/store/writes.js';
 import { syntheticFailure } from '../agent/store/synthetic.js';
 
 const int = (v: string) => {
@@ -52,18 +55,13 @@ const o = new Command()
  * o.groupMax, one transaction a batch, the WAL fdatasynced after each commit in 'full' mode.
  */
 function floorRecordsPerS(file: string, rows: Record<string, unknown>[]): number {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('journal_size_limit = 8388608');
-  for (const m of MIGRATIONS) db.exec(m.sql);
-  const insert = db.prepare(
-    `INSERT INTO failures (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map((c) => `@${c}`).join(', ')})`,
-  );
+  // the store's own connection (pragmas, page cache, schema) and INSERT, card_key column included
+  const { db } = openDb(file, false, DEFAULT_CACHE_KIB);
+  const insert = db.prepare(insertSql('failures', [...RECORD_COLUMNS, 'card_key']));
   const batch = db.transaction((from: number, n: number) => {
     for (let i = from; i < from + n; i++) {
       const r = rows[i % rows.length] as Record<string, unknown>;
-      insert.run({ ...r, id: `F${String(i).padStart(25, '0')}`, seq: i + 1 });
+      insert.run(null, { ...r, id: `F${String(i).padStart(25, '0')}`, seq: i + 1 });
     }
   });
   const walFd = o.synchronous === 'full' ? openSync(`${file}-wal`, 'r+') : -1;

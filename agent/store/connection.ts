@@ -8,6 +8,9 @@ import { createRequire } from 'node:module';
 import { codedError, foreign, StoreError } from './errors.js';
 import { migrate } from './migrate.js';
 
+/** The page cache in KiB unless the config says otherwise (StoreOptions.cacheKiB). */
+export const DEFAULT_CACHE_KIB = 512;
+
 /** SQLite's synchronous level in both modes: NORMAL (1). 'full' adds the store's own WAL flush. */
 const SQLITE_SYNC_LEVEL = 1;
 

@@ -37,6 +37,7 @@ import { admit, admitApproval, admitChange } from './intake.js';
 import { openDatabase } from './open.js';
 import { createOutbox } from './outbox.js';
 import { type Job, Ledger, type Stored } from './pending.js';
+import { DEFAULT_CACHE_KIB } from './connection.js';
 import { createSeqAllocator } from './seq.js';
 import type { Approval, Durability, FailureStore, StoreOptions, Tally } from './types.js';
 import { monotonicUlid } from './ulid.js';
@@ -58,7 +59,7 @@ export function openStore(opts: StoreOptions): FailureStore {
   const alarms = createAlarms(log);
   const { db, fresh, hw, movedAside } = openDatabase(opts.path, {
     checkOnOpen: opts.checkOnOpen ?? true,
-    cacheKiB: opts.cacheKiB ?? 512,
+    cacheKiB: opts.cacheKiB ?? DEFAULT_CACHE_KIB,
     log,
     alarms,
   });

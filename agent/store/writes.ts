@@ -31,7 +31,7 @@ export interface Writer {
  * An INSERT binding each column by name from the row object, except card_key, bound by position as
  * its bytes: `run(cardKeyBytes(row.card_key), row)` stores the row as it is, no copy made for it.
  */
-const insertSql = (table: string, cols: readonly string[]) =>
+export const insertSql = (table: string, cols: readonly string[]) =>
   `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => (c === 'card_key' ? '?' : `@${c}`)).join(', ')})`;
 
 /** A hex card key as the bytes stored in a card_key column. */
