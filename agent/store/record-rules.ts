@@ -228,7 +228,10 @@ interface Check {
 /** A table made ready for checking; `T` is what a value that passes is. */
 export interface Rules<T> {
   readonly fields: readonly Check[];
-  readonly known: ReadonlySet<string>;
+  /** Each field's check by its key. */
+  readonly byKey: ReadonlyMap<string, Check>;
+  /** How many fields must be present. */
+  readonly required: number;
   readonly notObject: Issue;
   /** Phantom: the checked type. */
   readonly _checked?: T;
@@ -290,7 +293,8 @@ export function compileRules<T extends RuleTable>(table: T): Rules<Checked<T>> {
   const fields = Object.entries(table).map(([key, rule]) => compileField(key, rule));
   return {
     fields,
-    known: new Set(fields.map((f) => f.key)),
+    byKey: new Map(fields.map((f) => [f.key, f])),
+    required: fields.filter((f) => !f.optional).length,
     notObject: { field: '', rule: 'not an object' },
   };
 }
@@ -320,19 +324,32 @@ function unknownKey(key: string): Issue {
 
 /**
  * The first rule `v` breaks, in table order, then an unknown key; null when it keeps them all.
- * Hot path (every sale): plain loops, no allocation for valid input.
+ * Hot path (every sale): one pass over the value's keys (a read by for-in's own key is V8's
+ * quickest), no allocation for valid input; a value that breaks a rule is judged again in table
+ * order, so that the issue reported is the one zod reports first.
  */
 export function checkFirst<T>(rules: Rules<T>, v: unknown): Issue | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return rules.notObject;
   const o = v as Record<string, unknown>;
+  let required = 0;
+  // as zod: every enumerable key, inherited ones too
+  for (const key in o) {
+    const c = rules.byKey.get(key);
+    if (c === undefined || checkField(c, o[key]) !== null) return firstInOrder(rules, o);
+    if (!c.optional) required++;
+  }
+  return required === rules.required ? null : firstInOrder(rules, o);
+}
+
+/** checkFirst's answer for a value that breaks a rule: the fields in table order, then the keys. */
+function firstInOrder<T>(rules: Rules<T>, o: Record<string, unknown>): Issue | null {
   const fields = rules.fields;
   for (let i = 0; i < fields.length; i++) {
     const c = fields[i]!;
     const issue = checkField(c, o[c.key]);
     if (issue !== null) return issue;
   }
-  // as zod: every enumerable key, inherited ones too
-  for (const key in o) if (!rules.known.has(key)) return unknownKey(key);
+  for (const key in o) if (!rules.byKey.has(key)) return unknownKey(key);
   return null;
 }
 
