@@ -24,7 +24,4 @@ export {
   tuple,
   union,
   unknown,
-  ZodNullable,
-  ZodNumber,
-  ZodString,
 } from 'zod';

@@ -16,7 +16,7 @@
 import { cardDataIn, idHoldsPan } from '../../protocol/card/card-data.js';
 import { scrubPans } from '../../protocol/card/pan.js';
 import type { FailureRecord } from '../record.js';
-import { MAX_NOTES } from '../store/record-schema.js';
+import { MAX_NOTES } from '../store/record-rules.js';
 
 /** Text fields of a record that may be emptied; every other text field is required. */
 const OPTIONAL_TEXT: ReadonlySet<string> = new Set([

@@ -19,7 +19,7 @@
 import type { Logger } from '../log.js';
 import { type Category, initialOutcome, LOCAL_FAULTS, type RcSource } from '../record.js';
 import type { NewApproval, NewFailure } from '../store/index.js';
-import { emptyInvalidOptionalFields } from '../store/record-schema.js';
+import { emptyInvalidOptionalFields } from '../store/record-rules.js';
 import type { CodeRow, CodeTable } from '../../protocol/response-codes/index.js';
 import { applyMerchantAdvice } from '../../protocol/response-codes/index.js';
 import { scrubPans } from '../../protocol/card/pan.js';

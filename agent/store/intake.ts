@@ -1,19 +1,23 @@
 /**
  * What the store accepts: a full PAN in any text field is masked (defence in depth; the decoder
- * masks first), the input is checked by its zod schema, whose output is a fresh copy: what was
- * checked is what gets written, whatever the caller does with its object later. The card key is
- * not scrubbed: its schema admits only a 32-64 character hex hash, which no PAN can be.
+ * masks first), the input is checked against its rule table (record-rules.ts: the fast checker,
+ * not zod: this runs for every sale) and copied: what was checked is what gets written, whatever
+ * the caller does with its object later. The card key is not scrubbed: its rule admits only a
+ * 32-64 character hex hash, which no PAN can be.
  */
 import type { Logger } from '../log.js';
 import { scrubPans } from '../../protocol/card/pan.js';
-import type { ZodType } from 'zod';
 import { StoreError } from './errors.js';
 import {
+  checkFirst,
+  copyChecked,
+  describeIssue,
   emptyInvalidApprovalFields,
-  newApprovalSchema,
-  newFailureSchema,
-  outcomeChangeSchema,
-} from './record-schema.js';
+  newApprovalRules,
+  newFailureRules,
+  outcomeChangeRules,
+  type Rules,
+} from './record-rules.js';
 import type { NewApproval, NewFailure, OutcomeChange } from './types.js';
 
 function scrub<T extends object>(f: T, log: Logger): T {
@@ -32,24 +36,21 @@ function scrub<T extends object>(f: T, log: Logger): T {
   return out;
 }
 
-function check<T>(schema: ZodType, what: string, v: unknown): T | StoreError {
-  const parsed = schema.safeParse(v);
-  if (parsed.success) return parsed.data as T;
-  const issue = parsed.error.issues[0];
-  return new StoreError(
-    'E_RECORD',
-    `invalid ${what}: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
-  );
+/** The checked copy, or E_RECORD naming the field and the rule (never the value). Hot path. */
+function check<T>(rules: Rules<T>, what: string, v: T): T | StoreError {
+  const issue = checkFirst(rules, v);
+  if (issue === null) return copyChecked(rules, v);
+  return new StoreError('E_RECORD', `invalid ${what}: ${describeIssue(issue)}`);
 }
 
 /** The record to queue (scrubbed, checked, copied), or the E_RECORD error that refuses it. */
 export function admit(f: NewFailure, log: Logger): NewFailure | StoreError {
-  return check<NewFailure>(newFailureSchema, 'failure record', scrub(f, log));
+  return check(newFailureRules, 'failure record', scrub(f, log));
 }
 
 /** The outcome change to queue (checked, copied), or the E_RECORD error that refuses it. */
 export function admitChange(c: OutcomeChange): OutcomeChange | StoreError {
-  return check<OutcomeChange>(outcomeChangeSchema, 'outcome change', c);
+  return check(outcomeChangeRules, 'outcome change', c);
 }
 
 /**
@@ -59,11 +60,11 @@ export function admitChange(c: OutcomeChange): OutcomeChange | StoreError {
  */
 export function admitApproval(a: NewApproval, log: Logger): NewApproval | StoreError {
   const scrubbed = scrub(a, log);
-  const first = check<NewApproval>(newApprovalSchema, 'approval', scrubbed);
-  if (!(first instanceof StoreError)) return first; // the usual case: one parse
+  const first = check(newApprovalRules, 'approval', scrubbed);
+  if (!(first instanceof StoreError)) return first; // the usual case: one check
   const clean = { ...scrubbed };
   const emptied = emptyInvalidApprovalFields(clean);
   if (emptied.length === 0) return first;
   log.warn({ event: 'approval_fields_emptied', fields: emptied }, 'approval stored without its bad fields');
-  return check<NewApproval>(newApprovalSchema, 'approval', clean);
+  return check(newApprovalRules, 'approval', clean);
 }

@@ -158,7 +158,7 @@ export function salvageInto(file: string, into: Database.Database, seqFloor: num
     const put = (raw: Record<string, unknown>): void => {
       const { rowid_: _rowid, card_key: key, ...row } = raw;
       if (row.version === null) for (const c of OUTCOME_COLUMNS) delete row[c];
-      const ok = failureRecordSchema.safeParse(withOutcomeDefaults(row));
+      const ok = failureRecordSchema().safeParse(withOutcomeDefaults(row));
       if (!ok.success || findPans(JSON.stringify(row)).length > 0) {
         res.invalid++;
         return;

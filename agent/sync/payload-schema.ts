@@ -16,7 +16,7 @@ const id = z
   .max(64)
   .regex(/^[^/#+]+$/);
 
-export const recordPayloadSchema = failureRecordSchema.extend({ synced_at: z.null() }).meta({
+export const recordPayloadSchema = failureRecordSchema().extend({ synced_at: z.null() }).meta({
   title: 'FailureRecord',
   description: 'One failure record (agent/record.ts). `id` is a ULID; receivers deduplicate by it.',
 });
