@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import stringWidth from 'string-width';
@@ -13,6 +12,7 @@ import { lookupCode } from '../protocol/response-codes/index.js';
 import { createCatalog, GuidanceError } from '../agent/guidance/index.js';
 import { findPans } from '../protocol/card/pan.js';
 import { sensitiveHits } from './guidance/sensitive-words.js';
+import { tempDir } from './helpers/tmp.js';
 
 /** Lines of the boxed screens in the text output: "|...|". */
 function screenLines(out: string): string[] {
@@ -229,7 +229,7 @@ describe('explain refuses what is not a response code', () => {
 });
 
 describe('explain --texts previews a merchant texts file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'explain-texts-'));
+  const dir = tempDir('explain-texts-');
   const file = join(dir, 'texts.yaml');
   writeFileSync(
     file,

@@ -1,5 +1,4 @@
-import { fstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { fstatSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,12 +9,13 @@ import { monotonicUlid, ULID_RE, ulidTime } from '../../agent/store/ulid.js';
 import { findPans } from '../../protocol/card/pan.js';
 import type { FailureRecord } from '../../agent/record.js';
 import { captureLogger } from '../helpers/log.js';
+import { tempDir } from '../helpers/tmp.js';
 import { waitUntil } from '../helpers/wait.js';
 
 let dir: string;
 const open: FailureStore[] = [];
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'store-test-'));
+  dir = tempDir('store-test-');
 });
 afterEach(async () => {
   for (const s of open.splice(0)) await s.close().catch(() => {});
