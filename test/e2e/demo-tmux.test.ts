@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { requireTmux, startTmux, type TmuxSession } from '../helpers/tmux.js';
-import { sleep } from '../helpers/wait.js';
+import { sleep, WaitTimeout, waitUntil } from '../helpers/wait.js';
 import { createCatalog } from '../../agent/guidance/index.js';
 import { buildScript } from '../../hardware/simulator/index.js';
 import { displayCode, lookupCode } from '../../protocol/response-codes/index.js';
@@ -163,14 +163,20 @@ describe.skipIf(!requireTmux())('the demo in a terminal (tmux)', () => {
       return ready.at < ep.notYetAt + PACE_S[0] * 1000;
     }
 
+    /** The first screen within 3 s that `pred` accepts, or null: the caller then tries a later failure. */
     async function waitScreen(pred: (x: Screen) => boolean): Promise<(Screen & { at: number }) | null> {
-      const until = performance.now() + 3000;
-      while (performance.now() < until) {
-        const c = await capture();
-        if (c.screen && pred(c.screen)) return { ...c.screen, at: c.at };
-        await sleep(30);
-      }
-      return null;
+      return waitUntil(
+        async () => {
+          const c = await capture();
+          return c.screen && pred(c.screen) ? { ...c.screen, at: c.at } : null;
+        },
+        3000,
+        'a screen',
+        30,
+      ).catch((e: unknown) => {
+        if (e instanceof WaitTimeout) return null;
+        throw e;
+      });
     }
 
     for (const ep of episodes) {
