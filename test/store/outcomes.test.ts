@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { copyFileSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FailureRecord } from '../../agent/record.js';
 import { failureRecordSchema, type NewApproval } from '../../agent/store/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../agent/store/schema.js';
@@ -252,18 +252,30 @@ describe('card key and approval ledger', () => {
   });
 
   it('an approval alone waits for the ledger commit; a record commits it at once with itself', async () => {
-    const s = mk({ ledgerCommitMs: 60_000 });
-    let committed = false;
-    const a = s.recordApproval(approval(7, new Date().toISOString())).then((x) => {
-      committed = true;
-      return x;
-    });
-    // a group commit (a few ms) passes: the approval alone is not written yet
-    await new Promise((r) => setTimeout(r, 50));
-    expect(committed).toBe(false);
-    await s.record(syntheticFailure(1));
-    expect((await a).stan).toBe('000007');
-    expect(committed).toBe(true);
+    const s = mk({ ledgerCommitMs: 60_000, groupCommitMs: 5 });
+    // the committer's clock is faked, so half the ledger's minute passes at once; a commit writes
+    // its rows synchronously when its timer fires, so the table shows whether one fired
+    const written = () => s.db.prepare('SELECT COUNT(*) FROM approvals').pluck().get() as number;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let committed = false;
+      const a = s.recordApproval(approval(7, new Date().toISOString())).then((x) => {
+        committed = true;
+        return x;
+      });
+      // 30 s: many group commits' worth, half the ledger's: the approval alone is not written yet
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(written()).toBe(0);
+      expect(committed).toBe(false);
+      const r = s.record(syntheticFailure(1));
+      await vi.advanceTimersByTimeAsync(5); // the record's group commit, 30 s before the ledger's
+      expect(written()).toBe(1);
+      await r;
+      expect((await a).stan).toBe('000007');
+      expect(committed).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
     await s.close();
   });
 
