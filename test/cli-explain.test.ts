@@ -134,6 +134,20 @@ describe('pos-agent explain', () => {
     expect(out).toContain('category       unknown');
   });
 
+  it("--columns takes the printer's paper widths, as `script` and the printer do, and names them", () => {
+    for (const columns of [32, 42, 48]) {
+      const j = JSON.parse(explain('51', { columns: String(columns), json: true })) as {
+        issuerScript: { columns: number; lines: string[] };
+      };
+      expect(j.issuerScript.columns).toBe(columns);
+      expect(j.issuerScript.lines.every((l) => stringWidth(l) <= columns)).toBe(true);
+      expect(j.issuerScript.lines.some((l) => stringWidth(l) > 32)).toBe(columns > 32);
+    }
+    expect(() => explain('51', { columns: '40' })).toThrow(
+      `--columns must be a printer's paper width, 32, 42, 48, got "40"`,
+    );
+  });
+
   it('bad language or geometry → GuidanceError with exit code 2', () => {
     const cases: [Parameters<typeof explain>[1], string][] = [
       [{ lang: 'xx' }, 'E_LANG'],
@@ -143,6 +157,9 @@ describe('pos-agent explain', () => {
       [{ width: '20.5' }, 'E_USAGE'],
       [{ height: '0' }, 'E_USAGE'],
       [{ columns: '8' }, 'E_USAGE'],
+      [{ columns: '40' }, 'E_USAGE'], // within 16-132, but no paper is 40 wide
+      [{ columns: '16' }, 'E_USAGE'],
+      [{ columns: '132' }, 'E_USAGE'],
     ];
     for (const [opts, code] of cases) {
       try {
