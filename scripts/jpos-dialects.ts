@@ -27,7 +27,8 @@ type Holds = 'public' | 'pan' | 'secret';
  * result, response or reason code, an indicator, a length) hold none of the checked card data and
  * come first; then account numbers; then secret card data. `pan` on a non-numeric subfield is
  * `secret` (masking is for digits). A subfield left without a row's verdict would be withheld
- * anyway: dialect files withhold subfields not marked public (docs/codec.md §Card data).
+ * anyway: dialect files withhold subfields not marked public (docs/codec.md §Composite fields
+ * (subfields), "Card data in subfields").
  */
 const CARD_DATA_RULES: readonly (readonly [RegExp, Holds, string])[] = [
   [

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import stringWidth from 'string-width';
@@ -13,6 +12,7 @@ import { lookupCode } from '../protocol/response-codes/index.js';
 import { createCatalog, GuidanceError } from '../agent/guidance/index.js';
 import { findPans } from '../protocol/card/pan.js';
 import { sensitiveHits } from './guidance/sensitive-words.js';
+import { tempDir } from './helpers/tmp.js';
 
 /** Lines of the boxed screens in the text output: "|...|". */
 function screenLines(out: string): string[] {
@@ -134,6 +134,20 @@ describe('pos-agent explain', () => {
     expect(out).toContain('category       unknown');
   });
 
+  it("--columns takes the printer's paper widths, as `script` and the printer do, and names them", () => {
+    for (const columns of [32, 42, 48]) {
+      const j = JSON.parse(explain('51', { columns: String(columns), json: true })) as {
+        issuerScript: { columns: number; lines: string[] };
+      };
+      expect(j.issuerScript.columns).toBe(columns);
+      expect(j.issuerScript.lines.every((l) => stringWidth(l) <= columns)).toBe(true);
+      expect(j.issuerScript.lines.some((l) => stringWidth(l) > 32)).toBe(columns > 32);
+    }
+    expect(() => explain('51', { columns: '40' })).toThrow(
+      `--columns must be a printer's paper width, 32, 42, 48, got "40"`,
+    );
+  });
+
   it('bad language or geometry → GuidanceError with exit code 2', () => {
     const cases: [Parameters<typeof explain>[1], string][] = [
       [{ lang: 'xx' }, 'E_LANG'],
@@ -143,6 +157,9 @@ describe('pos-agent explain', () => {
       [{ width: '20.5' }, 'E_USAGE'],
       [{ height: '0' }, 'E_USAGE'],
       [{ columns: '8' }, 'E_USAGE'],
+      [{ columns: '40' }, 'E_USAGE'], // within 16-132, but no paper is 40 wide
+      [{ columns: '16' }, 'E_USAGE'],
+      [{ columns: '132' }, 'E_USAGE'],
     ];
     for (const [opts, code] of cases) {
       try {
@@ -229,7 +246,7 @@ describe('explain refuses what is not a response code', () => {
 });
 
 describe('explain --texts previews a merchant texts file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'explain-texts-'));
+  const dir = tempDir('explain-texts-');
   const file = join(dir, 'texts.yaml');
   writeFileSync(
     file,

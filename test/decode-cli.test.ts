@@ -12,26 +12,10 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../agent/cli/usage-error.js';
 import { type DecodeOptions, decodeStream, resolveDialect } from '../agent/decode/decode-stream.js';
-import { DIALECTS, encodeMessage, type IsoMessage } from '../protocol/iso8583/index.js';
+import { DIALECTS, encodeMessage } from '../protocol/iso8583/index.js';
 import { ensureBuilt, ROOT } from './helpers/global-build.js';
+import { lengthPrefixed, PAN, response0210 } from './helpers/iso.js';
 import { tempDir } from './helpers/tmp.js';
-
-const PAN = '4761739001010119';
-
-function msg(rc: string, stan: string): IsoMessage {
-  return {
-    mti: '0210',
-    fields: {
-      2: PAN,
-      3: '000000',
-      4: '000000012345',
-      11: stan,
-      35: `${PAN}=2512101123`,
-      39: rc,
-      41: 'TERM0001',
-    },
-  };
-}
 
 async function run(input: string | Buffer | Buffer[], opts: Partial<DecodeOptions> = {}) {
   const chunks: string[] = [];
@@ -53,13 +37,12 @@ async function run(input: string | Buffer | Buffer[], opts: Partial<DecodeOption
   return { summary, objs: lines.map((l) => JSON.parse(l) as Record<string, unknown>), text: chunks.join('') };
 }
 
-const lenPrefixed = (b: Buffer): Buffer => Buffer.concat([Buffer.from([b.length >> 8, b.length & 255]), b]);
 const TPDU = Buffer.from('6000010000', 'hex');
 
 describe('decodeStream', () => {
   it('hex lines: one object per message, comments and blank lines skipped, whitespace ignored', async () => {
-    const a = encodeMessage(DIALECTS.ascii, msg('51', '000001')).toString('hex');
-    const b = encodeMessage(DIALECTS.ascii, msg('00', '000002')).toString('hex').toUpperCase();
+    const a = encodeMessage(DIALECTS.ascii, response0210('51', '000001')).toString('hex');
+    const b = encodeMessage(DIALECTS.ascii, response0210('00', '000002')).toString('hex').toUpperCase();
     const input = `# responses\n${a}\n\n  ${b.slice(0, 20)} ${b.slice(20)}  \r\n`;
     const { summary, objs } = await run(input, { hex: true });
     expect(summary).toEqual({ ok: 2, bad: 0 });
@@ -75,9 +58,9 @@ describe('decodeStream', () => {
   });
 
   it('a bad message in the middle gives an error object (field, offset, reason); the others decode', async () => {
-    const good1 = encodeMessage(DIALECTS.ascii, msg('51', '000001'));
-    const good2 = encodeMessage(DIALECTS.ascii, msg('05', '000003'));
-    const bad = encodeMessage(DIALECTS.ascii, msg('00', '000002'));
+    const good1 = encodeMessage(DIALECTS.ascii, response0210('51', '000001'));
+    const good2 = encodeMessage(DIALECTS.ascii, response0210('05', '000003'));
+    const bad = encodeMessage(DIALECTS.ascii, response0210('00', '000002'));
     // field 4 starts after MTI (4), bitmap (8), field 2 (2 + 16) and field 3 (6): offset 36
     bad[36 + 5] = 'X'.charCodeAt(0);
     const input = [good1, bad, good2].map((b) => b.toString('hex')).join('\n');
@@ -95,7 +78,7 @@ describe('decodeStream', () => {
   });
 
   it('lines that are not hex, and truncated messages, are counted as bad', async () => {
-    const good = encodeMessage(DIALECTS.ascii, msg('51', '000001')).toString('hex');
+    const good = encodeMessage(DIALECTS.ascii, response0210('51', '000001')).toString('hex');
     const { summary, objs } = await run(`zz11\n${good}\nabc\n${good.slice(0, 60)}\n`, { hex: true });
     expect(summary).toEqual({ ok: 1, bad: 3 });
     expect(objs[0]).toMatchObject({ error: 'E_INPUT', reason: 'line is not an even number of hex digits' });
@@ -104,8 +87,8 @@ describe('decodeStream', () => {
   });
 
   it('hex lines with --length-prefix; a wrong prefix is an input error', async () => {
-    const m = encodeMessage(DIALECTS.bcd, msg('51', '000001'));
-    const good = lenPrefixed(m).toString('hex');
+    const m = encodeMessage(DIALECTS.bcd, response0210('51', '000001'));
+    const good = lengthPrefixed(m).toString('hex');
     const wrong = Buffer.concat([Buffer.from([0, m.length + 1]), m]).toString('hex');
     const { summary, objs } = await run(`${good}\n${wrong}\n00\n`, {
       hex: true,
@@ -122,8 +105,8 @@ describe('decodeStream', () => {
   });
 
   it('hex lines with --length-prefix --tpdu', async () => {
-    const m = encodeMessage(DIALECTS.bcd, msg('51', '000001'));
-    const line = lenPrefixed(Buffer.concat([TPDU, m])).toString('hex');
+    const m = encodeMessage(DIALECTS.bcd, response0210('51', '000001'));
+    const line = lengthPrefixed(Buffer.concat([TPDU, m])).toString('hex');
     const { summary, objs } = await run(line, {
       hex: true,
       lengthPrefix: true,
@@ -135,12 +118,14 @@ describe('decodeStream', () => {
   });
 
   it('binary stream: the same objects however the bytes are split into chunks (property)', async () => {
-    const msgs = [msg('51', '000001'), msg('00', '000002'), msg('91', '000003')].map((m) =>
-      encodeMessage(DIALECTS.ascii, m),
-    );
+    const msgs = [
+      response0210('51', '000001'),
+      response0210('00', '000002'),
+      response0210('91', '000003'),
+    ].map((m) => encodeMessage(DIALECTS.ascii, m));
     const bad = Buffer.from(msgs[1]!);
     bad[0] = 0x41; // MTI "A210"
-    const stream = Buffer.concat([msgs[0]!, bad, msgs[2]!, msgs[1]!].map(lenPrefixed));
+    const stream = Buffer.concat([msgs[0]!, bad, msgs[2]!, msgs[1]!].map(lengthPrefixed));
     const whole = await run(stream);
     expect(whole.summary).toEqual({ ok: 3, bad: 1 });
     expect(whole.objs[1]).toEqual({
@@ -170,9 +155,9 @@ describe('decodeStream', () => {
   });
 
   it('binary stream with --tpdu, and a stream that ends inside a message', async () => {
-    const m = encodeMessage(DIALECTS.bcd, msg('51', '000001'));
-    const framed = lenPrefixed(Buffer.concat([TPDU, m]));
-    const short = lenPrefixed(Buffer.from([0x60, 0x00]));
+    const m = encodeMessage(DIALECTS.bcd, response0210('51', '000001'));
+    const framed = lengthPrefixed(Buffer.concat([TPDU, m]));
+    const short = lengthPrefixed(Buffer.from([0x60, 0x00]));
     const tail = framed.subarray(0, 10);
     const { summary, objs } = await run(Buffer.concat([framed, short, framed, tail]), {
       tpdu: true,
@@ -329,7 +314,7 @@ describe('pos-agent decode (built CLI)', () => {
 
   it('--explain with a dialect file: a table of parts, card data masked', async () => {
     const file = join(ROOT, 'protocol', 'iso8583', 'dialects', 'jpos-iso87binary.json');
-    const bytes = encodeMessage(resolveDialect(file), msg('05', '000009'));
+    const bytes = encodeMessage(resolveDialect(file), response0210('05', '000009'));
     const { code, stdout } = await runCli(
       ['decode', '--hex', '--dialect', file, '--explain'],
       bytes.toString('hex'),

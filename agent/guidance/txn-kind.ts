@@ -2,7 +2,7 @@
  * What kind of sale a record was, for the contact-issuer script: the transaction type from the
  * MTI and the processing code (field 3), and how the card was read from the POS entry mode
  * (field 22). The issuer's agent asks for both ("was it a purchase? chip or contactless?").
- * Data: catalog keys by code, one row per line; docs/guidance.md §Issuer script lists them.
+ * Data: catalog keys by code, one row per line; docs/guidance.md §Contact-issuer script lists them.
  * A code not in a table gives null, and the script prints the raw code instead.
  */
 

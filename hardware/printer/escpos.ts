@@ -8,21 +8,15 @@
 import { textWidth } from '../display/text-width.js';
 import { type CodePage, codePageFor, SINGLE_BYTE_PAGES } from './codepages.js';
 import { encodeText } from './text-encode.js';
+import { isPrinterColumns, PRINTER_COLUMNS } from './columns.js';
 import { PrinterError } from './errors.js';
+
+export { isPrinterColumns, PRINTER_COLUMNS, type PrinterColumns } from './columns.js';
 
 export const ESC = 0x1b;
 export const GS = 0x1d;
 export const FS = 0x1c;
 export const LF = 0x0a;
-
-/** Paper widths in characters of the default font: 58 mm paper 32, 80 mm paper 48 (42 on some). */
-export const PRINTER_COLUMNS = [32, 42, 48] as const;
-export type PrinterColumns = (typeof PRINTER_COLUMNS)[number];
-
-/** True when `columns` is a paper width of PRINTER_COLUMNS: the one check of a column count. */
-export function isPrinterColumns(columns: unknown): columns is PrinterColumns {
-  return (PRINTER_COLUMNS as readonly unknown[]).includes(columns);
-}
 
 export interface SlipOptions {
   /** Characters per line; a line wider than this is refused (E_WIDTH). */

@@ -115,6 +115,35 @@ function readRun(text: string, i: number): number {
   return count;
 }
 
+/** Digits in the run nextLongRun found last, and the index just after its last digit. */
+let runCount = 0;
+let runEnd = 0;
+
+/**
+ * The scan scrubPans and findPans share: from text[i] on, the start of the next digit run of at
+ * least MIN_PAN digits, read into runVals/runPos (its digits in runCount, its end in runEnd), or -1
+ * at the end of the text. Shorter runs are stepped over whole. Module state, not a callback or a
+ * returned object: scrubPans allocates nothing for text without a PAN.
+ */
+function nextLongRun(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    if (!isDigit(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const count = readRun(text, i);
+    const end = runPos[count - 1]! + 1;
+    if (count >= MIN_PAN) {
+      runCount = count;
+      runEnd = end;
+      return i;
+    }
+    i = end;
+  }
+  return -1;
+}
+
 function grow(size: number): void {
   const v = new Uint8Array(size);
   v.set(runVals);
@@ -160,25 +189,14 @@ function isPanWindow(s: number, e: number): boolean {
  */
 export function scrubPans(text: string): string {
   if (text.length < MIN_PAN || !CANDIDATE.test(text)) return text;
-  const n = text.length;
   let out = '';
   let copied = 0;
-  let i = 0;
-  while (i < n) {
-    if (!isDigit(text.charCodeAt(i))) {
-      i++;
-      continue;
+  for (let i = nextLongRun(text, 0); i >= 0; i = nextLongRun(text, runEnd)) {
+    const masked = maskRun(text, i, runEnd, runCount);
+    if (masked !== null) {
+      out += text.slice(copied, i) + masked;
+      copied = runEnd;
     }
-    const count = readRun(text, i);
-    const end = runPos[count - 1]! + 1;
-    if (count >= MIN_PAN) {
-      const masked = maskRun(text, i, end, count);
-      if (masked !== null) {
-        out += text.slice(copied, i) + masked;
-        copied = end;
-      }
-    }
-    i = end;
   }
   return copied === 0 ? text : out + text.slice(copied);
 }
@@ -222,30 +240,20 @@ function maskRun(text: string, start: number, end: number, count: number): strin
 export function findPans(text: string): string[] {
   const found: string[] = [];
   if (text.length < MIN_PAN || !CANDIDATE.test(text)) return found;
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    if (!isDigit(text.charCodeAt(i))) {
-      i++;
-      continue;
+  for (let i = nextLongRun(text, 0); i >= 0; i = nextLongRun(text, runEnd)) {
+    const count = runCount;
+    prefixSums(count);
+    // the longest PAN window per start; one inside an earlier-starting window is left out
+    let reach = 0;
+    for (let s = 0; s + MIN_PAN <= count; s++) {
+      let e = Math.min(count, s + MAX_PAN);
+      while (e >= s + MIN_PAN && !isPanWindow(s, e)) e--;
+      if (e < s + MIN_PAN || e <= reach) continue;
+      reach = e;
+      let d = '';
+      for (let k = s; k < e; k++) d += String.fromCharCode(48 + runVals[k]!);
+      found.push(d);
     }
-    const count = readRun(text, i);
-    const end = runPos[count - 1]! + 1;
-    if (count >= MIN_PAN) {
-      prefixSums(count);
-      // the longest PAN window per start; one inside an earlier-starting window is left out
-      let reach = 0;
-      for (let s = 0; s + MIN_PAN <= count; s++) {
-        let e = Math.min(count, s + MAX_PAN);
-        while (e >= s + MIN_PAN && !isPanWindow(s, e)) e--;
-        if (e < s + MIN_PAN || e <= reach) continue;
-        reach = e;
-        let d = '';
-        for (let k = s; k < e; k++) d += String.fromCharCode(48 + runVals[k]!);
-        found.push(d);
-      }
-    }
-    i = end;
   }
   return found;
 }

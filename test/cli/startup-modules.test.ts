@@ -7,19 +7,19 @@
  * itself is measured by `npm run bench:start`, never here.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { ROOT } from '../helpers/global-build.js';
+import { tempDir } from '../helpers/tmp.js';
 
 let dir: string;
 let hook: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'startup-modules-'));
+  dir = tempDir('startup-modules-');
   const loader = join(dir, 'loader.mjs');
   writeFileSync(
     loader,
@@ -50,8 +50,6 @@ process.on('exit', () => {
 `,
   );
 });
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The package of a node_modules path, e.g. `node_modules/@serialport/stream/x.js` → `@serialport/stream`. */
 function packageOf(path: string): string | null {

@@ -13,26 +13,12 @@ import { decodeStream, MAX_HEX_LINE } from '../../agent/decode/decode-stream.js'
 import { DIALECTS, encodeMessage } from '../../protocol/iso8583/index.js';
 import { ensureBuilt } from '../helpers/global-build.js';
 import { exitWithin, logEvents, shellPipe, spawnCli } from '../helpers/cli.js';
+import { lengthPrefixed, response0210 } from '../helpers/iso.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const PAN = '4761739001010119';
-
 /** One 0210 as the binary stream carries it: 2-byte big-endian length, then the message. */
-function framedMessage(stan: string): Buffer {
-  const m = encodeMessage(DIALECTS.ascii, {
-    mti: '0210',
-    fields: {
-      2: PAN,
-      3: '000000',
-      4: '000000012345',
-      11: stan,
-      35: `${PAN}=2512101123`,
-      39: '51',
-      41: 'TERM0001',
-    },
-  });
-  return Buffer.concat([Buffer.from([m.length >> 8, m.length & 255]), m]);
-}
+const framedMessage = (stan: string): Buffer =>
+  lengthPrefixed(encodeMessage(DIALECTS.ascii, response0210('51', stan)));
 
 /** Writes `bytes` of back-to-back framed messages to `w` (respecting its back-pressure), then ends it. */
 async function feed(w: Writable, bytes: number): Promise<number> {

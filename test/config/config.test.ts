@@ -8,7 +8,7 @@ import {
   loadConfig,
   redactConfig,
 } from '../../agent/config/index.js';
-import { createLogger } from '../../agent/log.js';
+import { captureLogger } from '../helpers/log.js';
 import { tempDir } from '../helpers/tmp.js';
 
 function errorOf(fn: () => unknown): ConfigError {
@@ -159,11 +159,7 @@ describe('config', () => {
     const e = errorOf(() => loadConfig({ flags: { broker: { url: 'http://user:hunter2@b.example' } } }));
     expect(e.message).not.toContain('hunter2');
     // and in log lines: the url and broker fields are logged without it
-    const lines: string[] = [];
-    const log = createLogger({
-      destination: { write: (l: string) => void lines.push(l) },
-      level: 'info',
-    });
+    const { lines, logger: log } = captureLogger({ level: 'info' });
     log.info({ event: 'x', url: 'mqtt://user:hunter2@b.example', broker: 'mqtts://a:hunter2@c' }, 'm');
     expect(lines.join('')).not.toContain('hunter2');
     expect(lines.join('')).toContain('mqtt://user:***@b.example');

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { requireTmux, startTmux, type TmuxSession } from '../helpers/tmux.js';
-import { sleep } from '../helpers/wait.js';
+import { sleep, WaitTimeout, waitUntil } from '../helpers/wait.js';
 import { createCatalog } from '../../agent/guidance/index.js';
 import { buildScript } from '../../hardware/simulator/index.js';
 import { displayCode, lookupCode } from '../../protocol/response-codes/index.js';
@@ -33,7 +33,8 @@ function expectedFailures(): string[] {
   return out;
 }
 
-interface Screen {
+/** The console display's box as read from the tmux pane (not hardware/display's Screen). */
+interface PaneBox {
   title: string;
   body: string[];
   /** The box as drawn, to compare two captures. */
@@ -41,7 +42,7 @@ interface Screen {
 }
 
 /** The console display's box in the pane: title row, then the page's rows. */
-function parseScreen(rows: string[]): Screen | null {
+function parseBox(rows: string[]): PaneBox | null {
   const top = rows.findIndex((r) => r.startsWith('┌'));
   if (top < 0) return null;
   const bottom = rows.findIndex((r, i) => i > top && r.startsWith('└'));
@@ -59,12 +60,12 @@ function pageOf(title: string): [number, number] | null {
   return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
-const isFailure = (s: Screen) => !s.title.startsWith(APPROVED) && !s.title.startsWith(READY);
+const isFailure = (s: PaneBox) => !s.title.startsWith(APPROVED) && !s.title.startsWith(READY);
 
 interface Capture {
   /** When the capture was asked for (ms, performance.now). */
   at: number;
-  screen: Screen | null;
+  screen: PaneBox | null;
 }
 
 let session: TmuxSession | null = null;
@@ -82,14 +83,14 @@ describe.skipIf(!requireTmux())('the demo in a terminal (tmux)', () => {
     const captures: Capture[] = [];
     const capture = async (): Promise<Capture> => {
       const at = performance.now();
-      const c = { at, screen: parseScreen(await s.capture()) };
+      const c = { at, screen: parseBox(await s.capture()) };
       captures.push(c);
       return c;
     };
 
     /** Failure episodes: one per failure screen as it first came up, and how it ended. */
     interface Episode {
-      screen: Screen;
+      screen: PaneBox;
       /** Capture before the one that first showed it (the response came after this). */
       notYetAt: number;
       firstSeenAt: number;
@@ -97,7 +98,7 @@ describe.skipIf(!requireTmux())('the demo in a terminal (tmux)', () => {
       steady: boolean;
       /** First capture that showed something else, and what. */
       endedAt: number | null;
-      next: Screen | null;
+      next: PaneBox | null;
       touched: boolean;
     }
     const episodes: Episode[] = [];
@@ -149,28 +150,34 @@ describe.skipIf(!requireTmux())('the demo in a terminal (tmux)', () => {
     async function tryKeys(ep: Episode): Promise<boolean> {
       const status = statusOf(ep.screen.title);
       await s.send('i');
-      const detail = await waitScreen((x) => statusOf(x.title) === status && x.text !== ep.screen.text);
+      const detail = await waitBox((x) => statusOf(x.title) === status && x.text !== ep.screen.text);
       if (!detail) return false;
       expect(pageOf(detail.title)?.[0]).toBe(1);
       await s.send('Down');
-      const second = await waitScreen((x) => statusOf(x.title) === status && pageOf(x.title)?.[0] === 2);
+      const second = await waitBox((x) => statusOf(x.title) === status && pageOf(x.title)?.[0] === 2);
       if (!second) return false;
       await s.send('Enter');
-      const ready = await waitScreen((x) => x.title.startsWith(READY));
+      const ready = await waitBox((x) => x.title.startsWith(READY));
       if (!ready) return false;
       // the next sale's card comes at least PACE_S[0] after the failed sale's last frame, which came
       // after ep.notYetAt: a ready screen before that was Enter's doing, not the next sale's
       return ready.at < ep.notYetAt + PACE_S[0] * 1000;
     }
 
-    async function waitScreen(pred: (x: Screen) => boolean): Promise<(Screen & { at: number }) | null> {
-      const until = performance.now() + 3000;
-      while (performance.now() < until) {
-        const c = await capture();
-        if (c.screen && pred(c.screen)) return { ...c.screen, at: c.at };
-        await sleep(30);
-      }
-      return null;
+    /** The first screen within 3 s that `pred` accepts, or null: the caller then tries a later failure. */
+    async function waitBox(pred: (x: PaneBox) => boolean): Promise<(PaneBox & { at: number }) | null> {
+      return waitUntil(
+        async () => {
+          const c = await capture();
+          return c.screen && pred(c.screen) ? { ...c.screen, at: c.at } : null;
+        },
+        3000,
+        'a screen',
+        30,
+      ).catch((e: unknown) => {
+        if (e instanceof WaitTimeout) return null;
+        throw e;
+      });
     }
 
     for (const ep of episodes) {

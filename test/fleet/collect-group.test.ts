@@ -15,7 +15,7 @@ import { makeRecord } from '../export/seed.js';
 import { type CliProc, killAll, logEvents, spawnCli } from '../helpers/cli.js';
 import { haveMosquitto, type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { freshSchemaUrl, havePostgres, type Postgres, startPostgres } from '../helpers/postgres.js';
-import { sleep, waitUntil } from '../helpers/wait.js';
+import { waitUntil } from '../helpers/wait.js';
 import { failures, metrics, status } from './payloads.js';
 
 const available = haveMosquitto() && havePostgres(); // each throws under CI=true when missing
@@ -51,15 +51,6 @@ function spawnClient(url: string, id: string, fleet: string): CliProc {
 }
 
 const subscribed = (p: CliProc) => () => logEvents(p.stderr()).some((e) => e.event === 'collect_subscribed');
-
-/** Polls an async condition every 50 ms; the timeout message says what was reached. */
-async function waitAsync(pred: () => Promise<boolean>, ms: number, what: () => Promise<string> | string) {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms: ${await what()}`);
-    await sleep(50);
-  }
-}
 
 async function count(pool: PgQueryable, sql: string): Promise<number> {
   return Number((await pool.query(sql)).rows[0]?.n);
@@ -97,10 +88,11 @@ describe.skipIf(!available)('fleet collect --group: two collectors, one killed m
       await Promise.all(pending);
     };
     await send(0, 60);
-    await waitAsync(
+    await waitUntil(
       async () => (await count(pool, 'SELECT count(*) AS n FROM failures')) >= 150,
       15_000,
-      () => 'first rows',
+      'the first 150 rows',
+      50,
     );
     b.child.kill('SIGKILL'); // mid-stream: messages in flight to b are neither lost nor doubled
     expect(await b.exited).toBe('SIGKILL');
@@ -124,13 +116,14 @@ describe.skipIf(!available)('fleet collect --group: two collectors, one killed m
       );
     }
     const b2 = spawnClient(url, 'collect-b', fleet); // its session kept what the broker gave it meanwhile
-    await waitAsync(
+    await waitUntil(
       async () =>
         (await count(pool, 'SELECT count(DISTINCT id) AS n FROM failures')) === messages * perMessage &&
         (await count(pool, "SELECT count(*) AS n FROM cases WHERE status = 'recovered'")) === 50,
       30_000,
       async () =>
         `stored ${await count(pool, 'SELECT count(*) AS n FROM failures')}\n${a.stderr().slice(-1500)}`,
+      50,
     );
     await pub.endAsync();
     expect(await count(pool, 'SELECT count(*) AS n FROM failures')).toBe(messages * perMessage);
@@ -176,10 +169,11 @@ describe.skipIf(!available)('fleet collect: health telemetry into the fleet stor
       qos: 1,
     });
     const store = await openPgFleetStore(url);
-    await waitAsync(
+    await waitUntil(
       async () => (await store.getTerminal(OPERATOR, fleet, 'TA'))?.outbox_depth === 7,
       15_000,
       () => c.stderr(),
+      50,
     );
     await waitUntil(
       () => logEvents(c.stderr()).filter((e) => e.event === 'collect_health_refused').length === 3,

@@ -14,10 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Collector, startCollector } from '../../agent/fleet/collector.js';
 import { type RecordSink, sqliteSink } from '../../agent/fleet/sinks.js';
 import { startWatch } from '../../agent/fleet/watch.js';
-import { createLogger, silentLogger } from '../../agent/log.js';
+import { silentLogger } from '../../agent/log.js';
 import { startEmbeddedBroker } from '../../agent/sync/broker.js';
 import type { FailureRecord } from '../../agent/record.js';
 import { makeRecord } from '../export/seed.js';
+import { captureLogger } from '../helpers/log.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitUntil } from '../helpers/wait.js';
 import { exitWithin, spawnCli } from '../helpers/cli.js';
@@ -183,13 +184,6 @@ describe.skipIf(!available)('fleet collect with Mosquitto', () => {
   });
 });
 
-/** A logger whose JSON lines are kept in `lines`. */
-function capturingLogger() {
-  const lines: string[] = [];
-  const log = createLogger({ destination: { write: (l: string) => void lines.push(l) }, level: 'info' });
-  return { lines, log };
-}
-
 /** `n` records of one terminal, seq from 1, ids from `idBase`. */
 function seqRun(idBase: number, n: number, terminal: string): FailureRecord[] {
   return Array.from({ length: n }, (_, i) => makeRecord(idBase + i, { terminal_id: terminal, seq: i + 1 }));
@@ -204,7 +198,7 @@ function batchesOf(terminal: string, recs: FailureRecord[], per = 5) {
 describe.skipIf(!available)('fleet collect: no genuine record dropped (issue 9 item 8)', () => {
   it('--fleet +: a wiped agent database (seq back at 1) and two fleets sharing TERM0001 are all stored', async () => {
     const file = join(tmp, 'seq.db');
-    const { lines, log } = capturingLogger();
+    const { lines, logger: log } = captureLogger({ level: 'info' });
     const c = startCollector({
       broker: broker.url,
       fleet: '+',
@@ -241,7 +235,7 @@ describe.skipIf(!available)('fleet collect: no genuine record dropped (issue 9 i
 
   it("an agent's outcome change reaches the collector as the record's next version; a stale one is ignored", async () => {
     const file = join(tmp, 'versions.db');
-    const { lines, log } = capturingLogger();
+    const { lines, logger: log } = captureLogger({ level: 'info' });
     const c = startCollector({
       broker: broker.url,
       fleet: 'ov',
@@ -309,7 +303,7 @@ describe.skipIf(!available)('fleet collect: no genuine record dropped (issue 9 i
 
   it('refuses records naming another terminal or fleet than their topic with PUBACK 0x87, and logs them', async () => {
     const file = join(tmp, 'spoof.db');
-    const { lines, log } = capturingLogger();
+    const { lines, logger: log } = captureLogger({ level: 'info' });
     const c = startCollector({
       broker: broker.url,
       fleet: '+',
@@ -535,12 +529,12 @@ describe('fleet collect told to speak MQTT 3.1.1 (fleet serve --demo)', () => {
 
 describe('fleet watch without a broker', () => {
   it('logs the repeated connection error once and reports that it never connected', async () => {
-    const lines: string[] = [];
+    const { lines, logger: log } = captureLogger({ level: 'info' });
     const w = startWatch({
       broker: 'mqtt://127.0.0.1:1', // nothing listens on port 1
       fleet: 'none',
       out: new PassThrough(),
-      log: createLogger({ destination: { write: (l: string) => void lines.push(l) }, level: 'info' }),
+      log,
       plain: true,
       durationMs: 2500,
       mqtt: { reconnectPeriod: 200 },

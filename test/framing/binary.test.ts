@@ -7,6 +7,7 @@ import {
   type LinkEvent,
   messageStartKind,
 } from '../../protocol/framing/index.js';
+import { chunked } from '../helpers/chunks.js';
 
 type Out = {
   kind: string;
@@ -201,16 +202,6 @@ const msgArb = fc.oneof(
     )
     .map(([m, b]) => Buffer.concat([Buffer.from(m), b])),
 );
-function chunked(buf: Buffer, cuts: number[]): Buffer[] {
-  const pts = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let prev = 0;
-  for (const p of [...pts, buf.length]) {
-    if (p > prev) out.push(buf.subarray(prev, p));
-    prev = Math.max(prev, p);
-  }
-  return out;
-}
 
 describe('binary framing properties', () => {
   it('any chunking of any frame sequence yields exactly those messages', () => {

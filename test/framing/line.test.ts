@@ -8,6 +8,7 @@ import {
   type LinkEvent,
   withCheck,
 } from '../../protocol/framing/index.js';
+import { chunked } from '../helpers/chunks.js';
 
 /** Collects events, copying borrowed message bytes. */
 function collector() {
@@ -193,17 +194,6 @@ function expected(s: Spec) {
 }
 function strip(e: ReturnType<typeof collector>['out'][number]) {
   return e.kind === 'event' ? { kind: e.kind, stan: e.stan } : { kind: e.kind, hex: e.hex };
-}
-
-function chunked(buf: Buffer, cuts: number[]): Buffer[] {
-  const pts = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let prev = 0;
-  for (const p of [...pts, buf.length]) {
-    if (p > prev) out.push(buf.subarray(prev, p));
-    prev = Math.max(prev, p);
-  }
-  return out;
 }
 
 describe('line framing properties', () => {

@@ -52,7 +52,6 @@ export interface Collector {
   client: MqttClient;
   /** Parsed failures records in arrival order (duplicates kept). */
   records(): Array<{ id: string; seq: number; terminal_id: string } & Record<string, unknown>>;
-  waitFor(pred: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,13 +91,6 @@ export async function collect(
         for (const r of JSON.parse(m.payload).records) out.push(r);
       }
       return out;
-    },
-    async waitFor(pred, timeoutMs = 15000, what = 'condition') {
-      const until = Date.now() + timeoutMs;
-      while (!pred()) {
-        if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
     },
     async close() {
       await client.endAsync(true).catch(() => {});

@@ -5,24 +5,32 @@
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** What a condition is when it holds: its value, less the falsy ones. */
+export type Truthy<T> = Exclude<T, null | undefined | false | 0 | ''>;
+
+/** The error `waitUntil` throws at its deadline, for a caller that treats "not yet" as an answer. */
+export class WaitTimeout extends Error {}
+
 /**
- * Polls `pred` every `intervalMs` until it returns a truthy value, and resolves with that value.
- * Throws `timed out after <ms> ms waiting for <what>` past the deadline; `what` may be a function
- * (called on timeout, e.g. to show the state reached), and is the predicate's source when omitted.
+ * Polls `pred` every `intervalMs` until it returns (or resolves to) a truthy value, and resolves
+ * with that value. `pred` may be async (a query, an HTTP request): each call is awaited before the
+ * next, and one that never settles is not cut off. Throws a WaitTimeout `timed out after <ms> ms
+ * waiting for <what>` past the deadline; `what` may be a function (called on timeout, e.g. to show
+ * the state reached; it may be async too), and is the predicate's source when omitted.
  */
 export async function waitUntil<T>(
-  pred: () => T,
+  pred: () => T | PromiseLike<T>,
   timeoutMs: number,
-  what: string | (() => string) = String(pred),
+  what: string | (() => string | PromiseLike<string>) = String(pred),
   intervalMs = 10,
-): Promise<NonNullable<T>> {
+): Promise<Truthy<T>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = pred();
-    if (v) return v as NonNullable<T>;
+    const v = await pred();
+    if (v) return v as Truthy<T>;
     if (Date.now() > end) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`,
+      throw new WaitTimeout(
+        `timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : await what()}`,
       );
     }
     await sleep(intervalMs);

@@ -20,13 +20,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, StoreError, type FailureStore } from '../../agent/store/index.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { captureLogger } from '../helpers/log.js';
+import { tempDir } from '../helpers/tmp.js';
 import { waitUntil } from '../helpers/wait.js';
 
 let dir: string;
@@ -34,7 +34,7 @@ let path: string;
 const open: FailureStore[] = [];
 beforeEach(() => {
   process.umask(0o022); // the default umask the audit ran under
-  dir = mkdtempSync(join(tmpdir(), 'store-file-'));
+  dir = tempDir('store-file-');
   path = join(dir, 'f.db');
 });
 afterEach(async () => {

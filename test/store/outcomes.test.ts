@@ -5,21 +5,17 @@
  * approvals only for its retention; a database from before outcomes is migrated.
  */
 import { createHmac } from 'node:crypto';
-import { copyFileSync, readFileSync, rmSync, truncateSync } from 'node:fs';
+import { copyFileSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FailureRecord } from '../../agent/record.js';
-import {
-  failureRecordSchema,
-  type FailureStore,
-  type NewApproval,
-  openStore,
-} from '../../agent/store/index.js';
+import { failureRecordSchema, type NewApproval } from '../../agent/store/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../agent/store/schema.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { findPans, maskPan } from '../../protocol/card/pan.js';
 import { captureLogger } from '../helpers/log.js';
+import { storeEachTest } from '../helpers/store.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitUntil } from '../helpers/wait.js';
 
@@ -29,21 +25,7 @@ const cardKey = (pan: string) => createHmac('sha256', 'device-key').update(pan).
 const T0 = '2026-11-23T10:00:00.000Z';
 const LINK = '01JD6ZQ3R5W7Y9A1C3E5G7J9KN';
 
-let dir: string;
-const open: FailureStore[] = [];
-beforeEach(() => {
-  dir = tempDir('store-outcomes-');
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close().catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function mk(opts: Partial<Parameters<typeof openStore>[0]> = {}): FailureStore {
-  const s = openStore({ path: join(dir, 'f.db'), bootId: 'boot-1', ...opts });
-  open.push(s);
-  return s;
-}
+const { dir, mk } = storeEachTest('store-outcomes-');
 
 function approval(i: number, occurredAt: string, over: Partial<NewApproval> = {}): NewApproval {
   return {
@@ -143,7 +125,7 @@ describe('store.update: an outcome change as the next version', () => {
   });
 
   it("'full' mode: an update is acknowledged after the WAL flush, survives close and reopen", async () => {
-    const path = join(dir, 'f.db');
+    const path = join(dir(), 'f.db');
     let s = mk();
     const r = await s.record(syntheticFailure(1));
     s.markSynced([r], T0);
@@ -222,7 +204,7 @@ describe('card key and approval ledger', () => {
   });
 
   it('records approvals durably, reads them back since a time, and keeps no PAN in the file', async () => {
-    const path = join(dir, 'f.db');
+    const path = join(dir(), 'f.db');
     let s = mk();
     const now = Date.now();
     const at = (min: number) => new Date(now - min * 60_000).toISOString();
@@ -270,18 +252,30 @@ describe('card key and approval ledger', () => {
   });
 
   it('an approval alone waits for the ledger commit; a record commits it at once with itself', async () => {
-    const s = mk({ ledgerCommitMs: 60_000 });
-    let committed = false;
-    const a = s.recordApproval(approval(7, new Date().toISOString())).then((x) => {
-      committed = true;
-      return x;
-    });
-    // a group commit (a few ms) passes: the approval alone is not written yet
-    await new Promise((r) => setTimeout(r, 50));
-    expect(committed).toBe(false);
-    await s.record(syntheticFailure(1));
-    expect((await a).stan).toBe('000007');
-    expect(committed).toBe(true);
+    const s = mk({ ledgerCommitMs: 60_000, groupCommitMs: 5 });
+    // the committer's clock is faked, so half the ledger's minute passes at once; a commit writes
+    // its rows synchronously when its timer fires, so the table shows whether one fired
+    const written = () => s.db.prepare('SELECT COUNT(*) FROM approvals').pluck().get() as number;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let committed = false;
+      const a = s.recordApproval(approval(7, new Date().toISOString())).then((x) => {
+        committed = true;
+        return x;
+      });
+      // 30 s: many group commits' worth, half the ledger's: the approval alone is not written yet
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(written()).toBe(0);
+      expect(committed).toBe(false);
+      const r = s.record(syntheticFailure(1));
+      await vi.advanceTimersByTimeAsync(5); // the record's group commit, 30 s before the ledger's
+      expect(written()).toBe(1);
+      await r;
+      expect((await a).stan).toBe('000007');
+      expect(committed).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
     await s.close();
   });
 
@@ -300,7 +294,7 @@ describe('card key and approval ledger', () => {
 
   it('purges approvals past the retention (at open, and at most once a minute after commits)', async () => {
     const { lines, logger } = captureLogger();
-    const path = join(dir, 'f.db');
+    const path = join(dir(), 'f.db');
     let s = mk({ approvalRetentionDays: 7, logger });
     const day = 86_400_000;
     const iso = (ago: number) => new Date(Date.now() - ago).toISOString();
@@ -340,7 +334,7 @@ describe('salvage', () => {
     const u = await s0.update(r.id, { outcome: 'reversed', at: T0, linked_id: LINK });
     // the files as a SIGKILL leaves them: committed pages in the -wal, no clean close
     const crashed = tempDir('store-outcomes-crash-');
-    for (const f of ['f.db', 'f.db-wal', 'f.db.hwm']) copyFileSync(join(dir, f), join(crashed, f));
+    for (const f of ['f.db', 'f.db-wal', 'f.db.hwm']) copyFileSync(join(dir(), f), join(crashed, f));
     await s0.close();
     const path = join(crashed, 'f.db');
     truncateSync(path, 0);
@@ -356,7 +350,7 @@ describe('salvage', () => {
 
 describe('migration v4', () => {
   it('gives the rows of an older database version 1 and the outcome their rc implies', async () => {
-    const path = join(dir, 'f.db');
+    const path = join(dir(), 'f.db');
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     for (const m of MIGRATIONS.filter((x) => x.version <= 3)) db.exec(m.sql);

@@ -1,26 +1,14 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../agent/log.js';
 import { createAlarms } from '../../agent/store/alarms.js';
 import { StoreError } from '../../agent/store/errors.js';
 import { Ledger, type Pending } from '../../agent/store/pending.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import type { FailureRecord } from '../../agent/record.js';
-
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  return { lines, logger: createLogger({ destination, level: 'debug' }) };
-}
+import { captureLogger } from '../helpers/log.js';
 
 describe('store alarms', () => {
   it('an alarm held by two parts is raised once and cleared only when both let go', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const a = createAlarms(logger);
     a.set('store_io_error', 'write', true);
     a.set('store_io_error', 'wal_flush', true);

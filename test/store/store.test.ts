@@ -1,32 +1,18 @@
-import { fstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { fstatSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { failureRecordSchema, openStore, StoreError, type FailureStore } from '../../agent/store/index.js';
+import { describe, expect, it } from 'vitest';
+import { failureRecordSchema, openStore, StoreError } from '../../agent/store/index.js';
 import { SCHEMA_VERSION } from '../../agent/store/schema.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { monotonicUlid, ULID_RE, ulidTime } from '../../agent/store/ulid.js';
 import { findPans } from '../../protocol/card/pan.js';
 import type { FailureRecord } from '../../agent/record.js';
 import { captureLogger } from '../helpers/log.js';
+import { storeEachTest } from '../helpers/store.js';
 import { waitUntil } from '../helpers/wait.js';
 
-let dir: string;
-const open: FailureStore[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'store-test-'));
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close().catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function mk(opts: Partial<Parameters<typeof openStore>[0]> = {}): FailureStore {
-  const s = openStore({ path: join(dir, 'f.db'), bootId: 'boot-1', ...opts });
-  open.push(s);
-  return s;
-}
+const { dir, mk } = storeEachTest('store-test-');
 
 describe('ulid', () => {
   it('is 26 Crockford chars, time-prefixed and monotonic within a millisecond', () => {
@@ -217,7 +203,7 @@ describe('store', () => {
       const s = mk({ flushWal: h.flushWal, groupCommitMs: 1 });
       const first = s.record(syntheticFailure(1));
       await waitFor(() => h.calls === 1);
-      const { ino } = statSync(join(dir, 'f.db-wal'));
+      const { ino } = statSync(join(dir(), 'f.db-wal'));
       expect(fstatSync(h.fds[0]!).ino).toBe(ino);
       // three more group commits while the first flush is held: no new flush starts yet
       const later: Promise<unknown>[] = [];
@@ -248,7 +234,7 @@ describe('store', () => {
       const { lines, logger } = captureLogger();
       const s = mk({ flushWal: h.flushWal, groupCommitMs: 1, retryMinMs: 5, retryMaxMs: 20, logger });
       // a reader holding a snapshot from before the record keeps the checkpoint from completing
-      const reader = new Database(join(dir, 'f.db'), { readonly: true });
+      const reader = new Database(join(dir(), 'f.db'), { readonly: true });
       reader.exec('BEGIN');
       reader.prepare('SELECT COUNT(*) FROM failures').pluck().get();
       let acked = false;
@@ -314,7 +300,7 @@ describe('store', () => {
       // close()'s own flush fails: the checkpoint confirms the record
       const h3 = heldFlush();
       const s3 = openStore({
-        path: join(dir, 'h.db'),
+        path: join(dir(), 'h.db'),
         bootId: 'boot-1',
         flushWal: h3.flushWal,
         groupCommitMs: 60_000,
@@ -330,13 +316,13 @@ describe('store', () => {
       const h2 = heldFlush();
       const { lines, logger } = captureLogger();
       const s2 = openStore({
-        path: join(dir, 'g.db'),
+        path: join(dir(), 'g.db'),
         bootId: 'boot-1',
         flushWal: h2.flushWal,
         groupCommitMs: 1,
         logger,
       });
-      const reader = new Database(join(dir, 'g.db'), { readonly: true });
+      const reader = new Database(join(dir(), 'g.db'), { readonly: true });
       reader.exec('BEGIN');
       reader.prepare('SELECT COUNT(*) FROM failures').pluck().get();
       const b = s2.record(syntheticFailure(1));
@@ -378,12 +364,12 @@ describe('store', () => {
     let s = mk();
     await Promise.all(Array.from({ length: 50 }, (_, i) => s.record(syntheticFailure(i))));
     await s.close();
-    writeFileSync(join(dir, 'f.db'), Buffer.alloc(8192, 0x5a)); // garbage header
+    writeFileSync(join(dir(), 'f.db'), Buffer.alloc(8192, 0x5a)); // garbage header
     const { lines, logger } = captureLogger();
     s = mk({ logger });
     expect(s.alarms()).toContain('db_recreated');
     expect(s.movedAside).toMatch(/f\.db\.corrupt-\d{8}T\d+Z$/);
-    expect(readdirSync(dir).some((f) => f.startsWith('f.db.corrupt-'))).toBe(true);
+    expect(readdirSync(dir()).some((f) => f.startsWith('f.db.corrupt-'))).toBe(true);
     expect(lines.some((l) => l.includes('"event":"db_recreated"') && l.includes('"level":50'))).toBe(true);
     const r = await s.record(syntheticFailure(1));
     expect(r.seq).toBeGreaterThan(100_000_000_000);
@@ -395,7 +381,7 @@ describe('store', () => {
     let s = mk();
     await Promise.all(Array.from({ length: 3000 }, (_, i) => s.record(syntheticFailure(i))));
     await s.close();
-    const p = join(dir, 'f.db');
+    const p = join(dir(), 'f.db');
     const buf = readFileSync(p);
     buf.fill(0x33, 4096 * 3, 4096 * 6); // smash some b-tree pages, keep the header
     writeFileSync(p, buf);

@@ -9,6 +9,7 @@
  */
 import type { Command } from 'commander';
 import { DISPLAY_LIMITS } from '../../../hardware/display/types.js';
+import { isPrinterColumns, PRINTER_COLUMNS, type PrinterColumns } from '../../../hardware/printer/columns.js';
 import { type CodeRow, lookupCode } from '../../../protocol/response-codes/index.js';
 import { screenRows } from '../../../hardware/display/console.js';
 import { ScreenBook } from '../../pipeline/screens.js';
@@ -36,7 +37,7 @@ export interface ExplainOptions {
   lang?: string;
   width?: string | number;
   height?: string | number;
-  /** Receipt printer columns for the script (32 = 58 mm, 48 = 80 mm). */
+  /** Receipt printer columns for the script: 32 (58 mm), 42 or 48 (80 mm), as `script` and the printer take. */
   columns?: string | number;
   /** EMV tag 5F2D value of the sample card, e.g. "defr": picks the customer's language. */
   cardLang?: string;
@@ -105,6 +106,20 @@ function intOption(
   return n;
 }
 
+/** --columns: a paper width the receipt printer takes (PRINTER_COLUMNS), 32 when not given. */
+function printerColumns(raw: string | number | undefined): PrinterColumns {
+  if (raw === undefined) return 32;
+  const s = String(raw).trim();
+  const n = /^\d+$/.test(s) ? Number(s) : Number.NaN;
+  if (!isPrinterColumns(n)) {
+    throw new GuidanceError(
+      'E_USAGE',
+      `--columns must be a printer's paper width, ${PRINTER_COLUMNS.join(', ')}, got "${String(raw)}"`,
+    );
+  }
+  return n;
+}
+
 interface Resolved {
   lang: Lang;
   customerLang: Lang;
@@ -125,7 +140,7 @@ function resolve(opts: ExplainOptions, catalog: Catalog): Resolved {
     width: intOption('width', opts.width, 20, DISPLAY_LIMITS.minWidth, DISPLAY_LIMITS.maxWidth),
     height: intOption('height', opts.height, 4, DISPLAY_LIMITS.minHeight, DISPLAY_LIMITS.maxHeight),
   };
-  const columns = intOption('columns', opts.columns, 32, 16, 132);
+  const columns = printerColumns(opts.columns);
   // a language a texts file adds is not one of the built-in Lang values: the catalog falls back
   // to English, key by key, for what it does not say
   const l = lang as Lang;
@@ -272,7 +287,7 @@ export function register(program: Command): void {
       `display height in lines (${DISPLAY_LIMITS.minHeight}-${DISPLAY_LIMITS.maxHeight})`,
       '4',
     )
-    .option('--columns <N>', 'receipt printer columns for the script (32 = 58 mm, 48 = 80 mm)', '32')
+    .option('--columns <N>', 'receipt printer columns for the script: 32 (58 mm), 42 or 48 (80 mm)', '32')
     .option('--texts <file>', "preview a merchant's texts file (YAML or JSON, as `texts:` in the config)")
     .option('--card-lang <5F2D>', 'card language preference (EMV 5F2D, e.g. "defr") for the customer text')
     .option('--json', 'print one JSON object')

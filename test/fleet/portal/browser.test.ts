@@ -27,6 +27,7 @@ import { type CliProc, killAll, spawnCli } from '../../helpers/cli.js';
 import { ROOT } from '../../helpers/global-build.js';
 import { freePort, haveMosquitto, type Mosquitto, startMosquitto } from '../../helpers/mosquitto.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { failures, metrics, recordAt, status } from '../payloads.js';
 
 export const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots');
@@ -86,16 +87,6 @@ function signatureValid(headers: IncomingHttpHeaders, body: string): boolean {
   const want = Buffer.from(`v1=${createHmac('sha256', SECRET).update(`${ts}.${body}`).digest('hex')}`);
   const got = Buffer.from(sig);
   return got.length === want.length && timingSafeEqual(got, want);
-}
-
-async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe.skipIf(!haveChromium() || !haveMosquitto())('the portal in headless Chromium', () => {
@@ -233,11 +224,18 @@ describe.skipIf(!haveChromium() || !haveMosquitto())('the portal in headless Chr
       launchChromium(),
       (async () => {
         serve = spawnCli(['fleet', 'serve', '--config', config], { env: { POS_AGENT_LOG_LEVEL: 'info' } });
-        await until('fleet serve listening', () => serve.stdout().includes('portal at'), 30_000);
-        await until(
-          'the collector subscribed',
+        const log = () => `; stderr: ${serve.stderr().slice(-1500)}`;
+        await waitUntil(
+          () => serve.stdout().includes('portal at'),
+          30_000,
+          () => `fleet serve listening${log()}`,
+          100,
+        );
+        await waitUntil(
           () => serve.stderr().includes('"collect_subscribed"'),
           30_000,
+          () => `the collector subscribed${log()}`,
+          100,
         );
       })(),
     ]);
@@ -334,12 +332,22 @@ describe.skipIf(!haveChromium() || !haveMosquitto())('the portal in headless Chr
   });
 
   it('delivers the alert by e-mail and by a signed webhook whose link opens the case', async () => {
-    const hook = await until('the webhook of the failure', () => hits.find((h) => h.body.includes(mine.id)));
+    const hook = await waitUntil(
+      () => hits.find((h) => h.body.includes(mine.id)),
+      15_000,
+      'the webhook of the failure',
+      100,
+    );
     expect(hook.valid).toBe(true);
     expect(hook.headers['idempotency-key']).toContain(mine.id);
     const link = (JSON.parse(hook.body) as { link: string }).link;
     expect(link).toBe(`${url}/failures/${mine.id}`);
-    const mail = await until('the e-mail of the failure', () => mails.find((m) => m.includes(mine.id)));
+    const mail = await waitUntil(
+      () => mails.find((m) => m.includes(mine.id)),
+      15_000,
+      'the e-mail of the failure',
+      100,
+    );
     expect(mail).toMatch(/^To: owner@m1\.test/m);
     expect(mail).toContain(link);
     expect(mail).toContain('476173******4321');

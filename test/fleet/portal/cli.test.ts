@@ -10,6 +10,7 @@ import { sqliteFleetStore } from '../../../agent/fleet/store/sqlite.js';
 import { CLI } from '../../helpers/cli.js';
 import { freePort } from '../../helpers/mosquitto.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 const dir = tempDir('pos-portal-cli-');
 const run = (args: string[], input = '') =>
@@ -59,10 +60,16 @@ describe('fleet user add and fleet serve', () => {
       '2',
     ]);
     let out = '';
+    let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    const end = Date.now() + 10_000;
-    while (!out.includes('portal at') && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(
+      () => out.includes('portal at'),
+      10_000,
+      () => `"portal at" on stdout; stdout: ${out}; stderr: ${err.slice(-1500)}`,
+      50,
+    );
     expect(out).toContain(`portal at http://127.0.0.1:${port}`);
     const res = await fetch(`http://127.0.0.1:${port}/signin`);
     expect(res.status).toBe(200);

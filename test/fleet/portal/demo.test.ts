@@ -9,23 +9,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findPans } from '../../../protocol/card/pan.js';
 import { DEMO_TERMINALS } from '../../../agent/cli/commands/fleet-demo.js';
 import { exitWithin, killAll, spawnCli } from '../../helpers/cli.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { Browser, type TestPortal } from './harness.js';
 
 afterAll(() => killAll());
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | null | false>,
-  ms: number,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('fleet serve --demo', () => {
   it('has its terminals in docs/fleet-server.md, one table row each', () => {
@@ -36,10 +23,11 @@ describe('fleet serve --demo', () => {
 
   it('prints the URL and demo users, shows the simulated terminals live, and cleans up at SIGTERM', async () => {
     const p = spawnCli(['fleet', 'serve', '--demo', '--listen', '127.0.0.1:0']);
-    const banner = await until(
-      'the banner',
-      async () => /removed at exit/.test(p.stdout()) && p.stdout(),
+    const banner = await waitUntil(
+      () => /removed at exit/.test(p.stdout()) && p.stdout(),
       30_000,
+      () => `the banner; stdout: ${p.stdout()}; stderr: ${p.stderr().slice(-1500)}`,
+      250,
     );
     const url = /portal at (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)![1]!;
     const pw = (name: string) => new RegExp(`sign in as ${name} +password (\\S+)`).exec(banner)![1]!;
@@ -49,13 +37,14 @@ describe('fleet serve --demo', () => {
 
     const cafe = new Browser(portal);
     expect((await cafe.signIn('demo-cafe', pw('demo-cafe'))).status).toBe(303);
-    const list = await until(
-      'a failure of the cafe',
+    const list = await waitUntil(
       async () => {
         const r = await cafe.get('/failures');
         return r.body.includes('data-testid="result-row"') && r.body;
       },
       60_000,
+      'a failure of the cafe',
+      250,
     );
     expect(list).toContain('CAFE-DEMO');
     expect(list).not.toMatch(/BAKERY-DEMO|KIOSK-DEMO/);
@@ -63,13 +52,14 @@ describe('fleet serve --demo', () => {
 
     const op = new Browser(portal);
     expect((await op.signIn('demo-operator', pw('demo-operator'))).status).toBe(303);
-    await until(
-      'every simulated terminal on the terminals page',
+    await waitUntil(
       async () => {
         const body = (await op.get('/terminals')).body;
         return DEMO_TERMINALS.every((t) => body.includes(`data-key="demo/${t.id}"`));
       },
       30_000,
+      'every simulated terminal on the terminals page',
+      250,
     );
 
     p.child.kill('SIGTERM');

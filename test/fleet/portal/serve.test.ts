@@ -18,20 +18,11 @@ import { captureLogger } from '../../helpers/log.js';
 import { haveMosquitto, type Mosquitto, startMosquitto } from '../../helpers/mosquitto.js';
 import { freshSchemaUrl, havePostgres, type Postgres, startPostgres } from '../../helpers/postgres.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { waitUntil } from '../../helpers/wait.js';
 import { failures, status } from '../payloads.js';
 import { Browser, PASSWORD, startPortal, type TestPortal } from './harness.js';
 
 const tmp = tempDir('pos-serve-');
-
-async function until<T>(fn: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(!haveMosquitto())('fleet serve with a broker', () => {
   let broker: Mosquitto;
@@ -90,7 +81,12 @@ describe.skipIf(!haveMosquitto())('fleet serve with a broker', () => {
       qos: 1,
     });
     await pub.endAsync();
-    await until(() => served.store.getFailure({ role: 'operator' }, r.id));
+    await waitUntil(
+      () => served.store.getFailure({ role: 'operator' }, r.id),
+      10_000,
+      'the record stored',
+      100,
+    );
     const b = new Browser({
       url: served.url,
       store: served.store,
@@ -100,7 +96,7 @@ describe.skipIf(!haveMosquitto())('fleet serve with a broker', () => {
     await b.signIn('olga');
     const list = await b.get('/failures?last4=7007');
     expect(list.body).toContain(`data-id="${r.id}"`);
-    const hook = await until(async () => received.find((x) => x.includes(r.id)));
+    const hook = await waitUntil(() => received.find((x) => x.includes(r.id)), 10_000, 'its webhook', 100);
     const link = (JSON.parse(hook) as { link: string }).link;
     expect(link).toBe(`http://portal.example/failures/${r.id}`);
     const page = await b.get(new URL(link).pathname);
@@ -131,9 +127,14 @@ describe.skipIf(!haveMosquitto())('fleet serve with a broker', () => {
       qos: 1,
     });
     await pub.endAsync();
-    await until(() => served.store.getFailure(OPERATOR, marker.id));
-    await until(async () => events.includes(marker.id));
-    await until(async () => received.some((x) => x.includes(marker.id)));
+    await waitUntil(() => served.store.getFailure(OPERATOR, marker.id), 10_000, 'the marker stored', 100);
+    await waitUntil(() => events.includes(marker.id), 10_000, 'the live event of the marker', 100);
+    await waitUntil(
+      () => received.some((x) => x.includes(marker.id)),
+      10_000,
+      'the webhook of the marker',
+      100,
+    );
     off();
     expect(await served.store.getFailure(OPERATOR, spoofed.id)).toBeNull();
     const terminals = await served.store.listTerminals(OPERATOR, { limit: 100 });
