@@ -18,6 +18,7 @@ import { backoffDelay } from '../../protocol/retry/backoff.js';
 import type { Acknowledger } from './acknowledger.js';
 import type { Alarms } from './alarms.js';
 import type { Budget } from './budget.js';
+import type { Checkpointer } from './checkpointer.js';
 import { RETRYABLE, sqliteCode, StoreError } from './errors.js';
 import type { Pending, Stored } from './pending.js';
 import type { SeqAllocator } from './seq.js';
@@ -47,6 +48,7 @@ interface CommitterDeps {
   seq: SeqAllocator;
   ack: Acknowledger;
   budget: Budget;
+  checkpoints: Checkpointer;
   tally: Tally;
   alarms: Alarms;
   log: Logger;
@@ -124,6 +126,7 @@ export function createCommitter(d: CommitterDeps): Committer {
       isolate(e, batch);
     }
     dropHead(batch.length);
+    d.checkpoints.wrote();
     ack.kick();
     if (attempt > 0) {
       log.info(

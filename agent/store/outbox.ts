@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { FailureRecord } from '../record.js';
 import type { Acknowledger } from './acknowledger.js';
+import type { Checkpointer } from './checkpointer.js';
 import type { Budget } from './budget.js';
 import { RECORD_COLUMNS } from './schema.js';
 import type { FailureStore, Tally, UnsyncedJson } from './types.js';
@@ -18,6 +19,7 @@ export function createOutbox(
   tally: Tally,
   ack: Acknowledger,
   budget: Budget,
+  checkpoints: Checkpointer,
 ): Outbox {
   const outbox = (what: string, term: boolean) =>
     db.prepare(
@@ -51,6 +53,7 @@ export function createOutbox(
       if (sent.length === 0) return 0;
       const changed = markAll(sent, atIso);
       tally.outboxDepth -= changed;
+      checkpoints.wrote();
       budget.enforce();
       return changed;
     },

@@ -19,6 +19,9 @@
  *   after an fdatasync of the WAL in libuv's thread pool, so an acknowledged record survives power
  *   loss while the event loop goes on; a failed flush is recovered by a checkpoint, never retried.
  *   'normal' mode: at COMMIT (survives a process crash). Until then the sync does not see the row.
+ * - checkpointer.ts: the WAL is copied back into the database file after a quiet second, or at once
+ *   past 32 MiB, never inside whichever COMMIT crosses SQLite's own threshold (a stall of the
+ *   event loop with frames arriving).
  * - budget.ts: synced rows are purged oldest first to stay under budgetBytes; unsynced rows never;
  *   approvals past their retention.
  * - outbox.ts: the read side (unsynced rows, markSynced, stats); approvals.ts: the approval ledger
@@ -30,6 +33,12 @@ import { silentLogger } from '../log.js';
 import { type Acknowledger, immediateAcknowledger, walAcknowledger } from './acknowledger.js';
 import { createAlarms } from './alarms.js';
 import { createBudget } from './budget.js';
+import {
+  CHECKPOINT_HARD_BYTES,
+  CHECKPOINT_QUIET_MS,
+  CHECKPOINT_SOFT_BYTES,
+  createCheckpointer,
+} from './checkpointer.js';
 import { createCommitter } from './committer.js';
 import { StoreError } from './errors.js';
 import { writeHighWater, HWM_BLOCK } from './high-water.js';
@@ -111,6 +120,16 @@ export function openStore(opts: StoreOptions): FailureStore {
   }
   const budget = createBudget(db, budgetBytes, tally, alarms, log, opts.approvalRetentionDays ?? 7);
   budget.expireApprovals();
+  // checkpoints when the line is quiet, not inside whichever COMMIT crosses SQLite's threshold
+  db.pragma('wal_autocheckpoint = 0');
+  const checkpoints = createCheckpointer({
+    db,
+    path: opts.path,
+    log,
+    quietMs: CHECKPOINT_QUIET_MS,
+    softBytes: CHECKPOINT_SOFT_BYTES,
+    hardBytes: CHECKPOINT_HARD_BYTES,
+  });
   const groupMs = Math.max(0, opts.groupCommitMs ?? 2);
   const committer = createCommitter({
     db,
@@ -122,6 +141,7 @@ export function openStore(opts: StoreOptions): FailureStore {
     seq,
     ack,
     budget,
+    checkpoints,
     tally,
     alarms,
     log,
@@ -145,6 +165,7 @@ export function openStore(opts: StoreOptions): FailureStore {
     }
     ledger.releaseAll();
     seq.close();
+    checkpoints.close();
     db.close();
     try {
       // what the database holds now: if it is emptied or lost before the next start, the log can say
@@ -207,7 +228,7 @@ export function openStore(opts: StoreOptions): FailureStore {
       });
     },
     ...createLedgerReads(db),
-    ...createOutbox(db, opts.path, tally, ack, budget),
+    ...createOutbox(db, opts.path, tally, ack, budget, checkpoints),
     alarms: () => alarms.list(),
     counts: () => ({ ...tally.counts }),
     flush(): Promise<void> {
