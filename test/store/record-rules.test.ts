@@ -49,7 +49,7 @@ const LINK = '01JD6ZQ3R5W7Y9A1C3E5G7J9KN';
 // ---- valid examples, as the tests make them
 
 const failures: NewFailure[] = [
-  ...Array.from({ length: 14 }, (_, i) => syntheticFailure(i, i % 2 ? 'T0001' : 'TERM0001')),
+  ...Array.from({ length: 4 }, (_, i) => syntheticFailure(i, i % 2 ? 'T0001' : 'TERM0001')),
   { ...syntheticFailure(4), card_key: KEY32 },
   { ...syntheticFailure(1), card_key: KEY64, linked_id: LINK },
   { ...syntheticFailure(2), card_key: null, linked_id: null },
@@ -334,7 +334,7 @@ describe.each(CASES)(
         fc.property(mixed, (v) => {
           expect(fast(rules, v)).toStrictEqual(viaZod(schema, v));
         }),
-        { numRuns: 3000, seed: 4_2025 },
+        { numRuns: 1000, seed: 4_2025 },
       );
     });
   },
