@@ -12,32 +12,18 @@
  * and a GC observer confirms none ran (a run with one is repeated with fewer responses). Bytes
  * outside the JavaScript heap (OpenSSL's HMAC state) are not counted. `--json` prints one object.
  */
-import { PerformanceObserver } from 'node:perf_hooks';
-import { getHeapSpaceStatistics } from 'node:v8';
 import { frameStream } from '../hardware/serial/index.js';
 import { FRAMINGS, type FramingName } from '../protocol/framing/index.js';
 import { DIALECTS, decodeInto, encodeMessage, MessageView } from '../protocol/iso8583/index.js';
 import { directStream, responseChunks, testPipeline } from './lib/hot-path.js';
 import { typical0210 } from './sample-messages.js';
+import { allocatedBy, gc, heapObjectBytes, sleep } from './lib/heap-bytes.js';
 
 const json = process.argv.includes('--json');
 const N = Number(process.env.BENCH_N ?? 20_000);
 const WARM = 20_000;
 
-const maybeGc = (globalThis as { gc?: () => void }).gc;
-if (!maybeGc) throw new Error('run with --expose-gc (npm run bench:alloc)');
-const gc: () => void = maybeGc;
-
-/** Bytes in use in the heap spaces that hold objects (code spaces left out: the JIT compiles there). */
-function heapObjectBytes(): number {
-  let n = 0;
-  for (const s of getHeapSpaceStatistics()) if (!s.space_name.startsWith('code')) n += s.space_used_size;
-  return n;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+gc(); // fails early without --expose-gc
 
 interface CaseResult {
   framing: FramingName;
@@ -61,39 +47,27 @@ async function measure(framing: FramingName, rc: string, ledger = false): Promis
   const framed = frameStream(stream, { framing }, (e) => pipeline.onLinkEvent(e));
   const warm = responseChunks(framing, rc, WARM, 1);
   for (const c of warm) emit(c);
-  for (let n = N; ; n = Math.floor(n / 4)) {
-    const run = responseChunks(framing, rc, n, WARM + 1);
-    prompts = 0;
-    records = 0;
-    entries = 0;
-    let gcs = 0;
-    const obs = new PerformanceObserver((list) => {
-      gcs += list.getEntries().length;
-    });
-    gc();
-    gc();
-    await sleep(20);
-    obs.observe({ entryTypes: ['gc'] });
-    const before = heapObjectBytes();
-    for (let i = 0; i < n; i++) emit(run[i]!);
-    const after = heapObjectBytes();
-    await sleep(50); // GC entries are delivered asynchronously
-    obs.disconnect();
-    if (prompts !== n) throw new Error(`${framing} ${rc}: ${prompts} prompts for ${n} responses`);
-    if (ledger && entries !== n) throw new Error(`${framing}: ${entries} ledger entries for ${n} approvals`);
-    if (gcs === 0 || n < 100) {
-      framed.detach();
-      if (gcs !== 0) throw new Error(`${framing} ${rc}: a GC ran during every attempt`);
-      return {
-        framing,
-        outcome: rc !== '00' ? 'declined' : ledger ? 'approved+ledger' : 'approved',
-        responses: n,
-        bytes_per_response: Math.max(0, Math.round((after - before) / n)),
-        prompts,
-        records,
-      };
-    }
-  }
+  const { n, bytes } = await allocatedBy(
+    N,
+    (k) => {
+      prompts = records = entries = 0;
+      return responseChunks(framing, rc, k, WARM + 1);
+    },
+    (run, k) => {
+      for (let i = 0; i < k; i++) emit(run[i]!);
+    },
+  );
+  framed.detach();
+  if (prompts !== n) throw new Error(`${framing} ${rc}: ${prompts} prompts for ${n} responses`);
+  if (ledger && entries !== n) throw new Error(`${framing}: ${entries} ledger entries for ${n} approvals`);
+  return {
+    framing,
+    outcome: rc !== '00' ? 'declined' : ledger ? 'approved+ledger' : 'approved',
+    responses: n,
+    bytes_per_response: Math.round(bytes / n),
+    prompts,
+    records,
+  };
 }
 
 /**

@@ -14,8 +14,7 @@
  * (npm script flags) so that they fit without a collection; a GC observer confirms none ran (a run
  * with one is repeated with fewer checks). `--json` prints one object.
  */
-import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { getHeapSpaceStatistics } from 'node:v8';
+import { performance } from 'node:perf_hooks';
 import {
   checkFirst,
   copyChecked,
@@ -26,14 +25,13 @@ import {
 } from '../agent/store/record-rules.js';
 import { newApprovalSchema, newFailureSchema } from '../agent/store/record-schema.js';
 import { syntheticFailure } from '../agent/store/synthetic.js';
+import { allocatedBy, gc } from './lib/heap-bytes.js';
 import type { NewApproval, NewFailure } from '../agent/store/types.js';
 
 const json = process.argv.includes('--json');
 const N = Number(process.env.BENCH_N ?? 20_000);
 const ROUNDS = 11;
-const maybeGc = (globalThis as { gc?: () => void }).gc;
-if (!maybeGc) throw new Error('run with --expose-gc (npm run bench:record)');
-const gc: () => void = maybeGc;
+gc(); // fails early without --expose-gc
 
 /** 64 records of one shape (as the pipeline makes them), checked in turn. */
 const failures: NewFailure[] = Array.from({ length: 64 }, (_, i) => ({
@@ -78,36 +76,18 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
-function heapObjectBytes(): number {
-  let n = 0;
-  for (const s of getHeapSpaceStatistics()) if (!s.space_name.startsWith('code')) n += s.space_used_size;
-  return n;
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 let sink = 0;
 function run(m: Method, inputs: object[], n: number): void {
   for (let i = 0; i < n; i++) if (m(inputs[i & 63]!)) sink++;
 }
 
 async function bytesPerCheck(m: Method, inputs: object[]): Promise<number> {
-  for (let n = N; ; n = Math.floor(n / 4)) {
-    let gcs = 0;
-    const obs = new PerformanceObserver((list) => {
-      gcs += list.getEntries().length;
-    });
-    gc();
-    gc();
-    await sleep(20);
-    obs.observe({ entryTypes: ['gc'] });
-    const before = heapObjectBytes();
-    run(m, inputs, n);
-    const after = heapObjectBytes();
-    await sleep(50); // GC entries are delivered asynchronously
-    obs.disconnect();
-    if (gcs === 0) return Math.max(0, (after - before) / n);
-    if (n < 100) throw new Error('a GC ran during every attempt');
-  }
+  const { n, bytes } = await allocatedBy(
+    N,
+    () => inputs,
+    (inp, k) => run(m, inp, k),
+  );
+  return bytes / n;
 }
 
 const result: Record<string, Record<string, { ns: number; bytes: number }>> = {};
