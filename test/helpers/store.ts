@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { type FailureStore, openStore } from '../../agent/store/index.js';
+import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { tempDir } from './tmp.js';
 
 export type StoreOptions = Partial<Parameters<typeof openStore>[0]>;
@@ -37,5 +38,20 @@ export function storeEachTest(prefix: string): {
       open.push(s);
       return s;
     },
+  };
+}
+
+/** A record as the store hands it out (synthetic failure 1, version 1, unsynced), for payload checks. */
+export function storedRecord() {
+  return {
+    ...syntheticFailure(1),
+    id: '01JD6ZQ3R5W7Y9A1C3E5G7J9KM',
+    seq: 1,
+    boot_id: 'b',
+    version: 1,
+    outcome_at: null,
+    linked_id: null,
+    recovered_by: null,
+    synced_at: null,
   };
 }

@@ -38,6 +38,7 @@ import { StoreError } from '../../agent/store/errors.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { maskPan } from '../../protocol/card/pan.js';
 import { captureLogger } from '../helpers/log.js';
+import { storedRecord } from '../helpers/store.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const PAN = '4761739001010119';
@@ -121,17 +122,7 @@ beforeAll(async () => {
   });
   await store.update(made[1]!.id, { outcome: 'written_off', at: T0 });
   records.push(...(store.unsynced(100) as unknown as Array<Record<string, unknown>>));
-  const rec = {
-    ...syntheticFailure(1),
-    id: '01JD6ZQ3R5W7Y9A1C3E5G7J9KM',
-    seq: 1,
-    boot_id: 'b',
-    version: 1,
-    outcome_at: null,
-    linked_id: null,
-    recovered_by: null,
-    synced_at: null,
-  };
+  const rec = storedRecord();
   const { notes: _notes, ...beforeNotes } = rec;
   const {
     version: _v,

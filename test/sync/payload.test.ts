@@ -8,7 +8,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../agent/store/index.js';
-import { syntheticFailure } from '../../agent/store/synthetic.js';
 import {
   failuresPayloadSchema,
   metricsPayloadSchema,
@@ -18,6 +17,7 @@ import {
 import { ROOT } from '../helpers/global-build.js';
 import { collect, haveMosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { recordN, startTestSync } from '../helpers/sync.js';
+import { storedRecord } from '../helpers/store.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitUntil } from '../helpers/wait.js';
 
@@ -120,17 +120,7 @@ describe('payload JSON Schema', () => {
 
   it('rejects broken payloads (the validator can fail)', () => {
     const root = JSON.parse(readFileSync(FILE, 'utf8')) as Schema;
-    const rec = {
-      ...syntheticFailure(1),
-      id: '01JD6ZQ3R5W7Y9A1C3E5G7J9KM',
-      seq: 1,
-      boot_id: 'b',
-      version: 1,
-      outcome_at: null,
-      linked_id: null,
-      recovered_by: null,
-      synced_at: null,
-    };
+    const rec = storedRecord();
     const good = { v: 1, fleet: 'f', terminal: 't', boot_id: 'b', records: [rec] };
     expect(validate(root, root, good)).toEqual([]);
     // an outcome change is a later version of the record
