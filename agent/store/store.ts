@@ -37,6 +37,7 @@ import {
   CHECKPOINT_HARD_BYTES,
   CHECKPOINT_QUIET_MS,
   CHECKPOINT_SOFT_BYTES,
+  checkpointPragmas,
   createCheckpointer,
 } from './checkpointer.js';
 import { createCommitter } from './committer.js';
@@ -121,7 +122,7 @@ export function openStore(opts: StoreOptions): FailureStore {
   const budget = createBudget(db, budgetBytes, tally, alarms, log, opts.approvalRetentionDays ?? 7);
   budget.expireApprovals();
   // checkpoints when the line is quiet, not inside whichever COMMIT crosses SQLite's threshold
-  db.pragma('wal_autocheckpoint = 0');
+  checkpointPragmas(db);
   const checkpoints = createCheckpointer({
     db,
     path: opts.path,

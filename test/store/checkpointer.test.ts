@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Checkpointer, createCheckpointer } from '../../agent/store/checkpointer.js';
+import { type Checkpointer, checkpointPragmas, createCheckpointer } from '../../agent/store/checkpointer.js';
 import { captureLogger } from '../helpers/log.js';
 import { tempDir } from '../helpers/tmp.js';
 import { sleep, waitUntil } from '../helpers/wait.js';
@@ -31,7 +31,7 @@ function setUp(): { write: (n: number) => void; lines: string[] } {
   db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('wal_autocheckpoint = 0');
+  checkpointPragmas(db);
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
   const { lines, logger } = captureLogger();
   cp = createCheckpointer({ db, path, log: logger, quietMs: QUIET_MS, softBytes: SOFT, hardBytes: HARD });
@@ -64,6 +64,18 @@ describe('checkpointer', () => {
     // then the writes stop: one checkpoint, for the quiet
     await waitUntil(() => checkpoints(lines).length > 0, 3000, 'a checkpoint after the writes stopped');
     expect(checkpoints(lines)).toMatchObject([{ reason: 'quiet' }]);
+  });
+
+  it('after a checkpoint, a few small writes with quiet spells between them checkpoint nothing', async () => {
+    const { write, lines } = setUp();
+    for (let i = 0; i < 30; i++) write(5); // past the soft limit
+    await waitUntil(() => checkpoints(lines).length > 0, 3000, 'the first checkpoint');
+    // a shop's pace: a sale, a quiet spell, a sale; the WAL holds a few pages again, not 64 KiB
+    for (let i = 0; i < 3; i++) {
+      write(1);
+      await sleep(QUIET_MS + 100);
+    }
+    expect(checkpoints(lines)).toHaveLength(1);
   });
 
   it('checkpoints at once at the hard limit, however busy', () => {
