@@ -1,11 +1,13 @@
 /**
  * What the store accepts: a full PAN in any text field is masked (defence in depth; the decoder
- * masks first), the input is checked against its rule table (record-rules.ts: the fast checker,
+ * masks first), track data or a card security code empties its field or refuses the input, the
+ * input is checked against its rule table (record-rules.ts: the fast checker,
  * not zod: this runs for every sale) and copied: what was checked is what gets written, whatever
  * the caller does with its object later. The card key is not scrubbed: its rule admits only a
  * 32-64 character hex hash, which no PAN can be.
  */
 import type { Logger } from '../log.js';
+import { cardDataIn } from '../../protocol/card/card-data.js';
 import { scrubPans } from '../../protocol/card/pan.js';
 import { StoreError } from './errors.js';
 import {
@@ -13,27 +15,55 @@ import {
   copyChecked,
   describeIssue,
   emptyInvalidApprovalFields,
+  MAX_NOTES,
+  NEW_APPROVAL,
+  NEW_FAILURE,
   newApprovalRules,
   newFailureRules,
   outcomeChangeRules,
+  type RuleTable,
   type Rules,
 } from './record-rules.js';
 import type { NewApproval, NewFailure, OutcomeChange } from './types.js';
 
-function scrub<T extends object>(f: T, log: Logger): T {
-  let out = f;
-  for (const key in f) {
-    const v = f[key];
+/**
+ * A copy of the caller's object, each value read once: what is scrubbed and checked is what is
+ * written, even from an object whose getters answer differently on each read. Then, in the copy,
+ * a full PAN in a text field is masked in place; track data or a card security code (which cannot
+ * be masked in place: protocol/card/card-data.ts) empties a field that may be empty, named in
+ * `emptied`, and refuses the input (E_RECORD) in a field that may not. Never the value in a message.
+ */
+function scrubbed<T extends object>(f: T, table: RuleTable, log: Logger, emptied: string[]): T | StoreError {
+  const out = { ...f } as Record<string, unknown>;
+  for (const key in out) {
+    const v = out[key];
     if (typeof v !== 'string' || key === 'card_key') continue;
     // scrubPans returns the same string when there is no PAN (one pass, nothing allocated)
     const clean = scrubPans(v);
     if (clean !== v) {
-      if (out === f) out = { ...f };
-      (out as Record<string, unknown>)[key] = clean;
+      out[key] = clean;
       log.warn({ event: 'pan_masked_on_store', field: key }, 'a full PAN reached the store and was masked');
     }
+    const rule = table[key];
+    let kind = cardDataIn(clean);
+    // a wire field's own rule refuses the track shapes (the pipeline empties it, the store refuses)
+    if (kind === 'track data' && rule?.kind === 'text' && rule.wire === true) kind = null;
+    if (kind === null) continue;
+    if (rule?.nullable !== true) return new StoreError('E_RECORD', `${key}: holds ${kind}`);
+    out[key] = null;
+    emptied.push(`${key}: held ${kind}, emptied by the store`);
+    log.warn(
+      { event: 'card_data_emptied_on_store', field: key },
+      `${kind} reached the store; the field was emptied`,
+    );
   }
-  return out;
+  return out as T;
+}
+
+/** `notes` with what was emptied appended (cut to MAX_NOTES). */
+function withNotes(notes: string | null | undefined, emptied: readonly string[]): string {
+  const all = [notes ?? '', ...emptied].filter((n) => n !== '').join('; ');
+  return all.length > MAX_NOTES ? `${all.slice(0, MAX_NOTES - 1)}…` : all;
 }
 
 /** The checked copy, or E_RECORD naming the field and the rule (never the value). Hot path. */
@@ -45,7 +75,11 @@ function check<T>(rules: Rules<T>, what: string, v: T): T | StoreError {
 
 /** The record to queue (scrubbed, checked, copied), or the E_RECORD error that refuses it. */
 export function admit(f: NewFailure, log: Logger): NewFailure | StoreError {
-  return check(newFailureRules, 'failure record', scrub(f, log));
+  const emptied: string[] = [];
+  const clean = scrubbed(f, NEW_FAILURE, log, emptied);
+  if (clean instanceof StoreError) return refused(clean, 'failure record');
+  if (emptied.length > 0) clean.notes = withNotes(clean.notes, emptied);
+  return check(newFailureRules, 'failure record', clean);
 }
 
 /** The outcome change to queue (checked, copied), or the E_RECORD error that refuses it. */
@@ -59,12 +93,17 @@ export function admitChange(c: OutcomeChange): OutcomeChange | StoreError {
  * logged by name, as a failure record's is noted: the approval still counts for the matcher.
  */
 export function admitApproval(a: NewApproval, log: Logger): NewApproval | StoreError {
-  const scrubbed = scrub(a, log);
-  const first = check(newApprovalRules, 'approval', scrubbed);
+  const emptied: string[] = [];
+  const clean = scrubbed(a, NEW_APPROVAL, log, emptied);
+  if (clean instanceof StoreError) return refused(clean, 'approval');
+  const first = check(newApprovalRules, 'approval', clean);
   if (!(first instanceof StoreError)) return first; // the usual case: one check
-  const clean = { ...scrubbed };
-  const emptied = emptyInvalidApprovalFields(clean);
-  if (emptied.length === 0) return first;
-  log.warn({ event: 'approval_fields_emptied', fields: emptied }, 'approval stored without its bad fields');
+  const bad = emptyInvalidApprovalFields(clean);
+  if (bad.length === 0) return first;
+  log.warn({ event: 'approval_fields_emptied', fields: bad }, 'approval stored without its bad fields');
   return check(newApprovalRules, 'approval', clean);
+}
+
+function refused(e: StoreError, what: string): StoreError {
+  return new StoreError('E_RECORD', `invalid ${what}: ${e.message}`);
 }

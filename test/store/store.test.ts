@@ -2,7 +2,7 @@ import { fstatSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { failureRecordSchema, openStore, StoreError } from '../../agent/store/index.js';
+import { failureRecordSchema, type NewFailure, openStore, StoreError } from '../../agent/store/index.js';
 import { SCHEMA_VERSION } from '../../agent/store/schema.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { monotonicUlid, ULID_RE, ulidTime } from '../../agent/store/ulid.js';
@@ -121,6 +121,48 @@ describe('store', () => {
     for (const t of [text, ...lines.map((l) => l.replace(/"time":\d+,?/, '')), JSON.stringify(r)])
       expect(findPans(t)).toEqual([]);
     expect(lines.some((l) => l.includes('pan_masked_on_store'))).toBe(true);
+  });
+
+  it('empties a field holding track data or a CVV (named in notes), refuses it in a required field', async () => {
+    const { lines, logger } = captureLogger();
+    const s = mk({ logger });
+    const track2 = ';4761739001010119=25121010000012300000?';
+    const track1 = '%B4761739001010119^DOE/JOHN^2512101000000000?';
+    const r = await s.record({ ...syntheticFailure(1), notes: `swiped ${track2}`, card_brand: track1 });
+    expect(r).toMatchObject({ card_brand: null });
+    expect(r.notes?.split('; ').sort()).toEqual([
+      'card_brand: held track data, emptied by the store',
+      'notes: held track data, emptied by the store',
+    ]);
+    const cvv = await s.record({ ...syntheticFailure(2), rrn: null, notes: 'cvv2: 123' });
+    expect(cvv.notes).toBe('notes: held a card security code, emptied by the store');
+    for (const [key, value] of [
+      ['terminal_id', `T ${track2}`],
+      ['rc', 'CVC2 987'],
+    ] as const) {
+      const e = await s.record({ ...syntheticFailure(3), [key]: value }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(StoreError);
+      expect((e as StoreError).code).toBe('E_RECORD');
+      expect((e as Error).message).toContain(`${key}: holds`);
+      expect((e as Error).message).not.toMatch(/2512|987|DOE/);
+    }
+    const rows = s.db.prepare('SELECT * FROM failures').all() as Array<Record<string, unknown>>;
+    expect(rows).toHaveLength(2);
+    for (const t of [JSON.stringify(rows), ...lines]) expect(t).not.toMatch(/25121010|DOE|cvv2: 123|987/);
+  });
+
+  it('reads each value of the input once: a getter cannot slip a PAN past the checks', async () => {
+    const s = mk();
+    let reads = 0;
+    const f = { ...syntheticFailure(1) } as Record<string, unknown>;
+    Object.defineProperty(f, 'notes', {
+      enumerable: true,
+      get: () => (++reads > 1 ? 'card 4761739001010119' : null),
+    });
+    const r = await s.record(f as unknown as NewFailure);
+    expect(r.notes).toBeNull();
+    const rows = s.db.prepare('SELECT * FROM failures').all() as Array<Record<string, unknown>>;
+    expect(findPans(JSON.stringify(rows) + JSON.stringify(r))).toEqual([]);
   });
 
   it('masks a PAN written with spaces or dashes or glued to other digits (issue 9)', async () => {
