@@ -8,13 +8,15 @@
  *   zero-padded id is not one, and masking it would file the record under another merchant. Track data or a card security code
  *   cannot be masked in place: an optional field holding them is emptied (null) and named in
  *   `notes`, as the agent empties a bad optional field; a required one refuses the record.
+ * - a number of 13 digits or more that is a card number (old agents sent amounts unlimited): the
+ *   amount is emptied and named in `notes`; any other number refuses the record.
  * - a status or metrics message: every text is a name or an id, so any card data refuses it.
  *
  * Values in the strict shape of an id of ours (a ULID) are passed: they hold no card data, and a
  * ULID can hold the BCD form of a track separator ('D' between digits) by chance. Pure.
  */
 import { cardDataIn, idHoldsPan } from '../../protocol/card/card-data.js';
-import { scrubPans } from '../../protocol/card/pan.js';
+import { findPans, scrubPans } from '../../protocol/card/pan.js';
 import type { FailureRecord } from '../record.js';
 import { MAX_NOTES } from '../store/record-rules.js';
 
@@ -36,6 +38,9 @@ const IDS: ReadonlySet<string> = new Set(['merchant_id', 'terminal_id']);
 
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
+/** The smallest number with 13 digits, the shortest card number. */
+const SMALLEST_PAN = 1e12;
+
 /** What the collector stores of a record, or why it refuses it (the field, never the value). */
 export type CleanRecord =
   { record: FailureRecord; emptied: string[] } | { refused: string; emptied?: undefined; record?: undefined };
@@ -45,6 +50,14 @@ export function cleanRecord(r: FailureRecord): CleanRecord {
   let out: Record<string, unknown> | null = null;
   const emptied: string[] = [];
   for (const [k, v] of Object.entries(r)) {
+    if (typeof v === 'number' && v >= SMALLEST_PAN && findPans(String(v)).length > 0) {
+      // a number of 13 digits or more that is a card number (old agents' amounts were not limited)
+      if (k !== 'amount_minor') return { refused: `${k}: holds a card number` };
+      out ??= { ...r };
+      out[k] = null;
+      emptied.push(`${k}: held a card number, emptied by the collector`);
+      continue;
+    }
     if (typeof v !== 'string' || ULID.test(v)) continue;
     const kind = cardDataIn(v);
     if (kind !== null) {

@@ -644,6 +644,17 @@ describe('parseFailuresMessage', () => {
     // the log names fields, never the values
     expect(JSON.stringify(p.cardData)).not.toMatch(/2512|987|4111/);
   });
+  it('empties an amount that is a card number (old agents sent amounts unlimited), naming it in notes', () => {
+    const body = failures('shop', 'T1', [
+      makeRecord(1, { amount_minor: 4111111111111111 }),
+      makeRecord(2, { amount_minor: 1_000_000_000_000 }), // 13 digits, not a card number: kept
+    ]);
+    const p = parseFailuresMessage('pos/v1/shop/T1/failures', Buffer.from(JSON.stringify(body)));
+    expect(p.records.map((r) => r.amount_minor)).toEqual([null, 1_000_000_000_000]);
+    expect(p.records[0]?.notes).toContain('amount_minor: held a card number, emptied by the collector');
+    // the seed's merchant id M00000000000042 holds a zero-padded Luhn window, not a card number
+    expect(findPans(JSON.stringify(p.records)).filter((pan) => pan[0] !== '0')).toEqual([]);
+  });
   it('gives digests no card-data scan flags (base64, not hex)', () => {
     for (let i = 0; i < 2000; i++) expect(findPans(recordDigest([String(i)]))).toEqual([]);
   });
