@@ -37,7 +37,8 @@ function scrubbed<T extends object>(f: T, table: RuleTable, log: Logger, emptied
   const out = { ...f } as Record<string, unknown>;
   for (const key in out) {
     const v = out[key];
-    if (typeof v !== 'string' || key === 'card_key') continue;
+    // longer than any field may be: refused by the check below, not worth seconds of scanning
+    if (typeof v !== 'string' || key === 'card_key' || v.length > LONGEST_TEXT) continue;
     // scrubPans returns the same string when there is no PAN (one pass, nothing allocated)
     const clean = scrubPans(v);
     if (clean !== v) {
@@ -59,6 +60,9 @@ function scrubbed<T extends object>(f: T, table: RuleTable, log: Logger, emptied
   }
   return out as T;
 }
+
+/** Longer than every text a rule admits (notes: MAX_NOTES): such a value is refused unscanned. */
+const LONGEST_TEXT = 2 * MAX_NOTES;
 
 /** `notes` with what was emptied appended (cut to MAX_NOTES). */
 function withNotes(notes: string | null | undefined, emptied: readonly string[]): string {
