@@ -146,6 +146,9 @@ describe('pos-agent explain', () => {
     expect(() => explain('51', { columns: '40' })).toThrow(
       `--columns must be a printer's paper width, 32, 42, 48, got "40"`,
     );
+    // parsed as `script` parses it (parsePrinterColumns): the width as written, nothing else
+    for (const bad of ['042', '32.0', '4.2e1'])
+      expect(() => explain('51', { columns: bad }), bad).toThrow(/--columns/);
   });
 
   it('bad language or geometry → GuidanceError with exit code 2', () => {

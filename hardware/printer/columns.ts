@@ -11,3 +11,13 @@ export type PrinterColumns = (typeof PRINTER_COLUMNS)[number];
 export function isPrinterColumns(columns: unknown): columns is PrinterColumns {
   return (PRINTER_COLUMNS as readonly unknown[]).includes(columns);
 }
+
+/**
+ * A paper width written as text (a flag's value: "32", "42" or "48", nothing else, not "042"), or
+ * null: the one parse of `--columns` (explain, script).
+ */
+export function parsePrinterColumns(text: string): PrinterColumns | null {
+  const t = text.trim();
+  for (const c of PRINTER_COLUMNS) if (String(c) === t) return c;
+  return null;
+}

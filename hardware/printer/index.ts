@@ -4,6 +4,7 @@
  */
 export { codePageFor, type CodePage } from './codepages.js';
 export { encodeSlip, isPrinterColumns, PRINTER_COLUMNS, type SlipOptions } from './escpos.js';
+export { parsePrinterColumns } from './columns.js';
 export { PrinterError, type PrinterErrorCode } from './errors.js';
 export {
   openPrinter,

@@ -120,7 +120,8 @@ describe('pos-agent script (in process)', () => {
     expect(() => buildScript(undefined, { db })).toThrow(/exactly one/);
     expect(() => buildScript(recs[0]!.id, { db, last: true })).toThrow(/exactly one/);
     expect(() => buildScript(undefined, { db, stan: '12a' })).toThrow(/--stan/);
-    expect(() => buildScript(undefined, { db, last: true, columns: '40' })).toThrow(/--columns/);
+    for (const bad of ['40', '042', '32.0'])
+      expect(() => buildScript(undefined, { db, last: true, columns: bad }), bad).toThrow(/--columns/);
     expect(() => buildScript(undefined, { db, last: true, lang: 'xx' })).toThrow(/--lang/);
     expect(() => buildScript(undefined, { db: join(dir, 'none.db'), last: true })).toThrow(/does not exist/);
   });

@@ -9,7 +9,11 @@
  */
 import type { Command } from 'commander';
 import { DISPLAY_LIMITS } from '../../../hardware/display/types.js';
-import { isPrinterColumns, PRINTER_COLUMNS, type PrinterColumns } from '../../../hardware/printer/columns.js';
+import {
+  parsePrinterColumns,
+  PRINTER_COLUMNS,
+  type PrinterColumns,
+} from '../../../hardware/printer/columns.js';
 import { type CodeRow, lookupCode } from '../../../protocol/response-codes/index.js';
 import { screenRows } from '../../../hardware/display/console.js';
 import { ScreenBook } from '../../pipeline/screens.js';
@@ -109,9 +113,8 @@ function intOption(
 /** --columns: a paper width the receipt printer takes (PRINTER_COLUMNS), 32 when not given. */
 function printerColumns(raw: string | number | undefined): PrinterColumns {
   if (raw === undefined) return 32;
-  const s = String(raw).trim();
-  const n = /^\d+$/.test(s) ? Number(s) : Number.NaN;
-  if (!isPrinterColumns(n)) {
+  const n = parsePrinterColumns(String(raw));
+  if (n === null) {
     throw new GuidanceError(
       'E_USAGE',
       `--columns must be a printer's paper width, ${PRINTER_COLUMNS.join(', ')}, got "${String(raw)}"`,

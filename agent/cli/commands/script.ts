@@ -17,7 +17,7 @@ import { issuerScript } from '../../guidance/index.js';
 import { LANGS } from '../../guidance/langs.js';
 import type { FailureRecord } from '../../record.js';
 import { scrubPans } from '../../../protocol/card/pan.js';
-import { isPrinterColumns, openPrinter, PRINTER_COLUMNS } from '../../../hardware/printer/index.js';
+import { openPrinter, parsePrinterColumns, PRINTER_COLUMNS } from '../../../hardware/printer/index.js';
 import { COMMAND_LIST } from '../command-list.js';
 
 export interface ScriptFlags {
@@ -67,8 +67,8 @@ export function buildScript(
   if (!catalog.languages().includes(lang)) {
     throw usageError('--lang', `unknown language "${lang}"; use one of: ${catalog.languages().join(', ')}`);
   }
-  const columns = Number(f.columns ?? 32);
-  if (!isPrinterColumns(columns)) {
+  const columns = parsePrinterColumns(f.columns ?? '32');
+  if (columns === null) {
     throw usageError('--columns', `"${String(f.columns)}": use ${PRINTER_COLUMNS.join(', ')}`);
   }
   const db = openReadOnly(f.db ?? cfg.store.path);
@@ -101,11 +101,7 @@ export function register(program: Command): void {
     .option('--db <file>', 'failure database, opened read-only (default: store.path, pos-agent.db)')
     .option('--config <file>', "the agent's config: merchant name, acquirer, time zone, language")
     .option('--lang <xx>', `cashier language: ${LANGS.join(', ')} (default: the config's)`)
-    .addOption(
-      new Option('--columns <N>', 'paper width: 32 (58 mm), 42 or 48 (80 mm)')
-        .choices(PRINTER_COLUMNS.map(String))
-        .default('32'),
-    )
+    .addOption(new Option('--columns <N>', 'paper width: 32 (58 mm), 42 or 48 (80 mm)').default('32'))
     .option('--print <target>', 'print on a receipt printer: tcp://HOST[:9100], serial:PATH[@BAUD] or a file')
     .action(async (id: string | undefined, f: ScriptFlags) => {
       const r = buildScript(id, f, process.env);
