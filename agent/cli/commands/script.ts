@@ -60,16 +60,17 @@ export function buildScript(
   f: ScriptFlags,
   env: NodeJS.ProcessEnv = {},
 ): ScriptResult {
+  // the flag's own check first, as commander's choices did: a bad width is named whatever else is wrong
+  const columns = parsePrinterColumns(f.columns ?? '32');
+  if (columns === null) {
+    throw usageError('--columns', `"${String(f.columns)}": use ${PRINTER_COLUMNS.join(', ')}`);
+  }
   const sel = selector(id, f);
   const cfg = loadConfig({ ...(f.config !== undefined ? { file: f.config } : {}), env });
   const lang = (f.lang ?? cfg.language.cashier).trim().toLowerCase();
   const { catalog, codes } = configGuidance(cfg);
   if (!catalog.languages().includes(lang)) {
     throw usageError('--lang', `unknown language "${lang}"; use one of: ${catalog.languages().join(', ')}`);
-  }
-  const columns = parsePrinterColumns(f.columns ?? '32');
-  if (columns === null) {
-    throw usageError('--columns', `"${String(f.columns)}": use ${PRINTER_COLUMNS.join(', ')}`);
   }
   const db = openReadOnly(f.db ?? cfg.store.path);
   let found;
