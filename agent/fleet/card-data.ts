@@ -18,7 +18,7 @@
 import { cardDataIn, idHoldsPan } from '../../protocol/card/card-data.js';
 import { findPans, scrubPans } from '../../protocol/card/pan.js';
 import type { FailureRecord } from '../record.js';
-import { MAX_NOTES } from '../store/record-rules.js';
+import { withNotes } from '../store/record-rules.js';
 
 /** Text fields of a record that may be emptied; every other text field is required. */
 const OPTIONAL_TEXT: ReadonlySet<string> = new Set([
@@ -75,11 +75,7 @@ export function cleanRecord(r: FailureRecord): CleanRecord {
       out[k] = clean;
     }
   }
-  if (emptied.length > 0 && out !== null) {
-    const notes = [typeof out.notes === 'string' ? out.notes : '', ...emptied].filter((n) => n !== '');
-    const text = notes.join('; ');
-    out.notes = text.length > MAX_NOTES ? `${text.slice(0, MAX_NOTES - 1)}…` : text;
-  }
+  if (emptied.length > 0 && out !== null) out.notes = withNotes(out.notes, emptied);
   return { record: (out ?? r) as unknown as FailureRecord, emptied };
 }
 

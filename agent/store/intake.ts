@@ -23,6 +23,7 @@ import {
   outcomeChangeRules,
   type RuleTable,
   type Rules,
+  withNotes,
 } from './record-rules.js';
 import type { NewApproval, NewFailure, OutcomeChange } from './types.js';
 
@@ -31,9 +32,9 @@ import type { NewApproval, NewFailure, OutcomeChange } from './types.js';
  * written, even from an object whose getters answer differently on each read. Then, in the copy,
  * a full PAN in a text field is masked in place; track data or a card security code (which cannot
  * be masked in place: protocol/card/card-data.ts) empties a field that may be empty, named in
- * `emptied`, and refuses the input (E_RECORD) in a field that may not. Never the value in a message.
+ * `emptied`, and refuses the input in a field that may not (the reason is returned, never the value).
  */
-function scrubbed<T extends object>(f: T, table: RuleTable, log: Logger, emptied: string[]): T | StoreError {
+function scrubbed<T extends object>(f: T, table: RuleTable, log: Logger, emptied: string[]): T | string {
   const out = { ...f } as Record<string, unknown>;
   for (const key in out) {
     const v = out[key];
@@ -46,11 +47,14 @@ function scrubbed<T extends object>(f: T, table: RuleTable, log: Logger, emptied
       log.warn({ event: 'pan_masked_on_store', field: key }, 'a full PAN reached the store and was masked');
     }
     const rule = table[key];
+    // ids of ours, times and the card hash: their strict forms hold no card data, and a ULID can
+    // hold a track separator's shape ('D' between digits) by chance
+    if (rule !== undefined && rule.kind !== 'text') continue;
     let kind = cardDataIn(clean);
     // a wire field's own rule refuses the track shapes (the pipeline empties it, the store refuses)
     if (kind === 'track data' && rule?.kind === 'text' && rule.wire === true) kind = null;
     if (kind === null) continue;
-    if (rule?.nullable !== true) return new StoreError('E_RECORD', `${key}: holds ${kind}`);
+    if (rule?.nullable !== true) return `${key}: holds ${kind}`;
     out[key] = null;
     emptied.push(`${key}: held ${kind}, emptied by the store`);
     log.warn(
@@ -64,12 +68,6 @@ function scrubbed<T extends object>(f: T, table: RuleTable, log: Logger, emptied
 /** Longer than every text a rule admits (notes: MAX_NOTES): such a value is refused unscanned. */
 const LONGEST_TEXT = 2 * MAX_NOTES;
 
-/** `notes` with what was emptied appended (cut to MAX_NOTES). */
-function withNotes(notes: string | null | undefined, emptied: readonly string[]): string {
-  const all = [notes ?? '', ...emptied].filter((n) => n !== '').join('; ');
-  return all.length > MAX_NOTES ? `${all.slice(0, MAX_NOTES - 1)}…` : all;
-}
-
 /** The checked copy, or E_RECORD naming the field and the rule (never the value). Hot path. */
 function check<T>(rules: Rules<T>, what: string, v: T): T | StoreError {
   const issue = checkFirst(rules, v);
@@ -81,7 +79,7 @@ function check<T>(rules: Rules<T>, what: string, v: T): T | StoreError {
 export function admit(f: NewFailure, log: Logger): NewFailure | StoreError {
   const emptied: string[] = [];
   const clean = scrubbed(f, NEW_FAILURE, log, emptied);
-  if (clean instanceof StoreError) return refused(clean, 'failure record');
+  if (typeof clean === 'string') return new StoreError('E_RECORD', `invalid failure record: ${clean}`);
   if (emptied.length > 0) clean.notes = withNotes(clean.notes, emptied);
   return check(newFailureRules, 'failure record', clean);
 }
@@ -99,15 +97,11 @@ export function admitChange(c: OutcomeChange): OutcomeChange | StoreError {
 export function admitApproval(a: NewApproval, log: Logger): NewApproval | StoreError {
   const emptied: string[] = [];
   const clean = scrubbed(a, NEW_APPROVAL, log, emptied);
-  if (clean instanceof StoreError) return refused(clean, 'approval');
+  if (typeof clean === 'string') return new StoreError('E_RECORD', `invalid approval: ${clean}`);
   const first = check(newApprovalRules, 'approval', clean);
   if (!(first instanceof StoreError)) return first; // the usual case: one check
   const bad = emptyInvalidApprovalFields(clean);
   if (bad.length === 0) return first;
   log.warn({ event: 'approval_fields_emptied', fields: bad }, 'approval stored without its bad fields');
   return check(newApprovalRules, 'approval', clean);
-}
-
-function refused(e: StoreError, what: string): StoreError {
-  return new StoreError('E_RECORD', `invalid ${what}: ${e.message}`);
 }

@@ -421,9 +421,17 @@ function emptyInvalid(which: readonly Check[], o: Record<string, unknown>): stri
 export function emptyInvalidOptionalFields(f: NewFailure): NewFailure {
   const emptied = emptyInvalid(FAILURE_EMPTIED, f as unknown as Record<string, unknown>);
   if (emptied === null) return f;
-  const notes = [f.notes ?? '', ...emptied].filter((n) => n !== '').join('; ');
-  f.notes = notes.length > MAX_NOTES ? `${notes.slice(0, MAX_NOTES - 1)}…` : notes;
+  f.notes = withNotes(f.notes, emptied);
   return f;
+}
+
+/**
+ * `notes` with `added` appended ('; ' between), cut to MAX_NOTES: how the pipeline, the store and
+ * the collector each name in a record what they emptied.
+ */
+export function withNotes(notes: unknown, added: readonly string[]): string {
+  const all = [typeof notes === 'string' ? notes : '', ...added].filter((n) => n !== '').join('; ');
+  return all.length > MAX_NOTES ? `${all.slice(0, MAX_NOTES - 1)}…` : all;
 }
 
 /**

@@ -151,6 +151,14 @@ describe('store', () => {
     for (const t of [JSON.stringify(rows), ...lines]) expect(t).not.toMatch(/25121010|DOE|cvv2: 123|987/);
   });
 
+  it('keeps an id of ours whose letters and digits look like a track separator (a ULID with D between digits)', async () => {
+    const s = mk();
+    const linked_id = '0123D4567890ABCDEFGHJKMNPQ';
+    const r = await s.record({ ...syntheticFailure(1), linked_id });
+    expect(r.linked_id).toBe(linked_id);
+    expect(r.notes ?? '').not.toContain('linked_id');
+  });
+
   it('reads each value of the input once: a getter cannot slip a PAN past the checks', async () => {
     const s = mk();
     let reads = 0;
