@@ -342,7 +342,7 @@ describe.each(
       fc.property(messageArb(d), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (msg, muts) => {
         expectWalksAgree(d, mutate(encodeMessage(d, msg), muts));
       }),
-      { numRuns: d.name.includes('-') && CUSTOM.includes(d) ? 150 : 400 },
+      { numRuns: CUSTOM.includes(d) ? 60 : 150 },
     );
   });
 
@@ -360,7 +360,7 @@ describe.each(
           expectDecodedEquals(v, d, msg);
         },
       ),
-      { numRuns: 100 },
+      { numRuns: 50 },
     );
   });
 });
