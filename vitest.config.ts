@@ -14,9 +14,10 @@ export default defineConfig({
     // transform and our modules again: 30 s of imports became 8 s. Files keep no
     // global state between them: the setup file restores real timers and ends children after each.
     isolate: false,
-    // 2-core CI machine: three files at a time. Many files wait more than they compute (a broker,
-    // a pty, a browser, a simulator at a cashier's pace), so a third fills the cores: 97 → 90 s
-    // here, measured back to back on a quiet machine. The I/O tests wait for conditions, not times.
-    maxWorkers: 3,
+    // 2-core CI machine: four files at a time. Many files wait more than they compute (a broker,
+    // a pty, a browser, a simulator at a cashier's pace), so more files than cores fill the cores.
+    // Back to back on this machine, on 2026-12-03: 4 workers 109 s vs 3 workers 117 s, and after
+    // the fuzz budgets were cut, 91 vs 95 s. The I/O tests wait for conditions, not times.
+    maxWorkers: 4,
   },
 });
