@@ -4,7 +4,7 @@
  * agent/cli/commands/<name>.ts), runs it, and turns what it throws into an exit code and one line.
  */
 import { CommanderError } from 'commander';
-import { scrubPans } from '../../protocol/card/pan.js';
+import { scrubCardData } from '../../protocol/card/card-data.js';
 import { guardStdout, isClosedPipe, PRINTS_ONCE } from './stdout.js';
 import { buildProgram } from './program.js';
 
@@ -23,8 +23,11 @@ async function main(): Promise<void> {
     }
     if (isClosedPipe(err)) return; // the reader went away: not an error
     const e = err as { code?: string; message?: string; exitCode?: number };
-    // the last line of defence for card data in error text (an argument or input echoed back)
-    process.stderr.write(scrubPans(`pos-agent: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`));
+    // the last line of defence for card data in error text (an argument or input echoed back):
+    // a PAN masked, the rest of a track or a security code removed
+    process.stderr.write(
+      scrubCardData(`pos-agent: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`),
+    );
     process.exitCode = typeof e.exitCode === 'number' ? e.exitCode : 1;
   }
 }

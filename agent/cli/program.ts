@@ -3,7 +3,7 @@
  * (agent/cli/command-list.ts). Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.
  */
 import { Command, Help } from 'commander';
-import { scrubPans } from '../../protocol/card/pan.js';
+import { scrubCardData } from '../../protocol/card/card-data.js';
 import { agentVersion } from '../package.js';
 import { COMMAND_LIST, isCommandName } from './command-list.js';
 
@@ -17,9 +17,9 @@ export function baseProgram(): Command {
       .showHelpAfterError()
       .exitOverride()
       // commander prints its own usage errors, quoting the argument it refused (`argument
-      // '4111…' is invalid`): they pass the same PAN scrubber as every other error line; the
-      // subcommands inherit this output configuration
-      .configureOutput({ outputError: (text, write) => write(scrubPans(text)) })
+      // '4111…' is invalid`): they pass the same card-data scrubber as every other error line
+      // (a PAN masked, the rest of a track removed); the subcommands inherit this configuration
+      .configureOutput({ outputError: (text, write) => write(scrubCardData(text)) })
   );
 }
 

@@ -6,7 +6,7 @@
  * digits nothing tells apart but the word before it. So a field holding either is emptied or
  * refused by its owner. Pure.
  */
-import { findPans } from './pan.js';
+import { findPans, scrubPans } from './pan.js';
 import { hasTrackShape, hasTrackShapeInProse } from './track.js';
 
 /**
@@ -14,6 +14,7 @@ import { hasTrackShape, hasTrackShapeInProse } from './track.js';
  * "security code", then up to 3 separators and 3 or 4 digits ("cvv 123", "CVC2: 987", "csc=1234").
  */
 const SECURITY_CODE = /\b(?:cvv2?|cvc2?|cvn2?|cv2|cav2|csc|security\s+code)\b[\s:=#-]{0,3}\d{3,4}(?!\d)/i;
+const SECURITY_CODES = new RegExp(SECURITY_CODE.source, 'gi');
 
 export type CardDataKind = 'track data' | 'a card security code';
 
@@ -35,4 +36,23 @@ export function cardDataIn(text: string, prose = false): CardDataKind | null {
  */
 export function idHoldsPan(text: string): boolean {
   return findPans(text).some((p) => p[0] !== '0');
+}
+
+/** What replaces card data that cannot be masked in place. */
+export const CARD_DATA_REMOVED = '[card data removed]';
+
+/**
+ * A line for a person (an error message that echoes what it was given): PANs masked (scrubPans),
+ * then each card security code, and each word (between spaces and quotes) that still holds a piece
+ * of track data, replaced by CARD_DATA_REMOVED; when a track's pieces stand in several words (a
+ * name with spaces in track 1), the whole line is. Prose rules (cardDataIn's `prose`): an option
+ * written `--x=1234` is left as it is.
+ */
+export function scrubCardData(text: string): string {
+  const masked = scrubPans(text);
+  if (cardDataIn(masked, true) === null) return masked;
+  const out = masked
+    .replace(SECURITY_CODES, CARD_DATA_REMOVED)
+    .replace(/[^\s'"`]+/g, (word) => (hasTrackShapeInProse(word) ? CARD_DATA_REMOVED : word));
+  return cardDataIn(out, true) === null ? out : `${CARD_DATA_REMOVED}${text.endsWith('\n') ? '\n' : ''}`;
 }

@@ -131,6 +131,22 @@ describe('through the built CLI: nothing of a foreign file or a password reaches
       expect(findPans(r.out)).toEqual([]);
     }
   });
+
+  it('the rest of a track after its card number is removed from usage and config errors', async () => {
+    const track2 = '4111111111111111=25121010000012345678';
+    for (const args of [
+      [`--${track2}`],
+      ['explain', '51', '--lang', track2],
+      ['run', '--simulate', '--broker', 'none', '--terminal', `;${track2}?`],
+    ]) {
+      const r = await runCli(args);
+      expect([args[0], r.code]).toEqual([args[0], 2]);
+      expect(r.out).toContain('[card data removed]');
+      // the expiry, service code and discretionary data, and the PAN
+      for (const piece of ['2512101', '12345678', '4111111111111111'])
+        expect([args.join(' '), r.out.includes(piece)]).toEqual([args.join(' '), false]);
+    }
+  });
 });
 
 describe('export of a database in a directory it cannot write to', () => {
