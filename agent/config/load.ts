@@ -40,15 +40,26 @@ function showValue(key: string, value: unknown): string | undefined {
   const v = redactUrl(value);
   if (typeof v === 'string' && looksLikeContent(v)) return undefined;
   if (v !== null && typeof v === 'object') {
-    const json = JSON.stringify(v);
+    const json = visible(JSON.stringify(v));
     return json === undefined || looksLikeContent(json)
       ? undefined
       : json.length > 80
         ? `${json.slice(0, 77)}...`
         : json;
   }
-  const s = JSON.stringify(v);
+  const s = visible(JSON.stringify(v));
   return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/**
+ * JSON text with the characters JSON leaves as they are but a terminal acts on written as \u
+ * escapes: bidi controls (which reorder the rest of the line) and C1 controls.
+ */
+function visible(json: string | undefined): string | undefined {
+  return json?.replace(
+    /[\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 type Tree = Record<string, unknown>;
@@ -104,7 +115,7 @@ export function readConfigFile(file: string): Tree {
   // a file with keys but none of ours is some other file (a .env, a properties file that happens to
   // parse as YAML): its keys are not named, they may be what the file keeps private
   const keys = Object.keys(data);
-  if (keys.length > 0 && !keys.some((k) => k in configSchema.shape))
+  if (keys.length > 0 && !keys.some((k) => Object.hasOwn(configSchema.shape, k)))
     throw new ConfigError(
       '--config',
       file,

@@ -121,6 +121,21 @@ describe('config', () => {
     expect(e.reason.length).toBeGreaterThan(3);
   });
 
+  it('shows a refused value with its bidi controls escaped, so the line reads as written', () => {
+    const e = errorOf(() => loadConfig({ flags: { terminal: { merchant_name: 'A\u202eB\u2066C' } } }));
+    expect(e.message).toBe(
+      'config terminal.merchant_name = "A\\u202eB\\u2066C": control characters are not allowed',
+    );
+  });
+
+  it("a file whose only key is an object's inherited name is not a config", () => {
+    const file = join(tempDir('cfg-'), 'foreign.json');
+    for (const key of ['constructor', 'toString']) {
+      writeFileSync(file, JSON.stringify({ [key]: 'x' }));
+      expect(errorOf(() => loadConfig({ file })).message).toContain('not a pos-agent config');
+    }
+  });
+
   it('names the file when it cannot be read or parsed', () => {
     expect(errorOf(() => loadConfig({ file: '/nonexistent/agent.yaml' })).message).toContain(
       '/nonexistent/agent.yaml',

@@ -132,6 +132,14 @@ describe('through the built CLI: nothing of a foreign file or a password reaches
     }
   });
 
+  it("a config value out of range gets zod's English reason from the bundle (its messages are set by the vendor module)", async () => {
+    const r = await runCli(['run', '--simulate', '--broker', 'none', '--print-config'], {
+      env: { POS_AGENT_DISPLAY_WIDTH: '5', POS_AGENT_DISPLAY_HEIGHT: '2' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('config display.width = 5: Too small: expected number to be >=16');
+  });
+
   it('the rest of a track after its card number is removed from usage and config errors', async () => {
     const track2 = '4111111111111111=25121010000012345678';
     for (const args of [
