@@ -46,23 +46,27 @@ describe(`card-data fuzz, ${INPUTS} inputs (seed ${SEED}; rerun: FUZZ_SEED=${SEE
   });
 
   it('decode (every dialect, NDJSON): no exception, a typed error or a result, no card data', () => {
-    expect(counts('decode'), `seed ${SEED}`).toEqual({});
+    // the findings first: they carry where and what (the counts only how many)
     expect(findings('decode'), `seed ${SEED}`).toEqual([]);
+    expect(counts('decode'), `seed ${SEED}`).toEqual({});
   });
 
   it('both framings into the pipeline: no exception, no card data in log lines or records', () => {
-    expect(counts('pipeline'), `seed ${SEED}`).toEqual({});
+    // the findings first: they carry where and what (the counts only how many)
     expect(findings('pipeline'), `seed ${SEED}`).toEqual([]);
+    expect(counts('pipeline'), `seed ${SEED}`).toEqual({});
   });
 
   it('a real store: no card data in the SQLite file, the MQTT record JSON or the csv/ndjson/html exports', () => {
-    expect(counts('store'), `seed ${SEED}`).toEqual({});
+    // the findings first: they carry where and what (the counts only how many)
     expect(findings('store'), `seed ${SEED}`).toEqual([]);
+    expect(counts('store'), `seed ${SEED}`).toEqual({});
   });
 
   it('event parser: a typed result, no card data in a refusal reason', () => {
-    expect(counts('event'), `seed ${SEED}`).toEqual({});
+    // the findings first: they carry where and what (the counts only how many)
     expect(findings('event'), `seed ${SEED}`).toEqual([]);
+    expect(counts('event'), `seed ${SEED}`).toEqual({});
   });
 });
 
