@@ -34,8 +34,14 @@ import type { NewApproval, NewFailure, OutcomeChange } from './types.js';
  * be masked in place: protocol/card/card-data.ts) empties a field that may be empty, named in
  * `emptied`, and refuses the input in a field that may not (the reason is returned, never the value).
  */
-function scrubbed<T extends object>(f: T, table: RuleTable, log: Logger, emptied: string[]): T | string {
-  const out = { ...f } as Record<string, unknown>;
+function scrubbed<T extends object>(
+  f: T,
+  rules: Rules<T>,
+  table: RuleTable,
+  log: Logger,
+  emptied: string[],
+): T | string {
+  const out = snapshot(rules, f);
   for (const key in out) {
     const v = out[key];
     // longer than any field may be: refused by the check below, not worth seconds of scanning
@@ -65,28 +71,43 @@ function scrubbed<T extends object>(f: T, table: RuleTable, log: Logger, emptied
   return out as T;
 }
 
+/**
+ * The intake's one copy of the caller's object, each value read once: the table's keys in table
+ * order (as copyChecked makes them), then any other enumerable key, for checkFirst to refuse.
+ */
+function snapshot<T>(rules: Rules<T>, v: T): Record<string, unknown> {
+  const o = v as Record<string, unknown>;
+  const out = copyChecked(rules, v) as Record<string, unknown>;
+  for (const key in o) if (!rules.byKey.has(key)) out[key] = o[key];
+  return out;
+}
+
 /** Longer than every text a rule admits (notes: MAX_NOTES): such a value is refused unscanned. */
 const LONGEST_TEXT = 2 * MAX_NOTES;
 
-/** The checked copy, or E_RECORD naming the field and the rule (never the value). Hot path. */
-function check<T>(rules: Rules<T>, what: string, v: T): T | StoreError {
+/**
+ * `v` itself when it passes its rules (the intake's own copy, made by scrubbed(): it then holds the
+ * table's keys only, so a second copy would add nothing), or E_RECORD naming the field and the
+ * rule (never the value). Hot path.
+ */
+function checked<T>(rules: Rules<T>, what: string, v: T): T | StoreError {
   const issue = checkFirst(rules, v);
-  if (issue === null) return copyChecked(rules, v);
-  return new StoreError('E_RECORD', `invalid ${what}: ${describeIssue(issue)}`);
+  return issue === null ? v : new StoreError('E_RECORD', `invalid ${what}: ${describeIssue(issue)}`);
 }
 
 /** The record to queue (scrubbed, checked, copied), or the E_RECORD error that refuses it. */
 export function admit(f: NewFailure, log: Logger): NewFailure | StoreError {
   const emptied: string[] = [];
-  const clean = scrubbed(f, NEW_FAILURE, log, emptied);
+  const clean = scrubbed(f, newFailureRules, NEW_FAILURE, log, emptied);
   if (typeof clean === 'string') return new StoreError('E_RECORD', `invalid failure record: ${clean}`);
   if (emptied.length > 0) clean.notes = withNotes(clean.notes, emptied);
-  return check(newFailureRules, 'failure record', clean);
+  return checked(newFailureRules, 'failure record', clean);
 }
 
 /** The outcome change to queue (checked, copied), or the E_RECORD error that refuses it. */
 export function admitChange(c: OutcomeChange): OutcomeChange | StoreError {
-  return check(outcomeChangeRules, 'outcome change', c);
+  const r = checked(outcomeChangeRules, 'outcome change', c);
+  return r instanceof StoreError ? r : copyChecked(outcomeChangeRules, r);
 }
 
 /**
@@ -96,12 +117,12 @@ export function admitChange(c: OutcomeChange): OutcomeChange | StoreError {
  */
 export function admitApproval(a: NewApproval, log: Logger): NewApproval | StoreError {
   const emptied: string[] = [];
-  const clean = scrubbed(a, NEW_APPROVAL, log, emptied);
+  const clean = scrubbed(a, newApprovalRules, NEW_APPROVAL, log, emptied);
   if (typeof clean === 'string') return new StoreError('E_RECORD', `invalid approval: ${clean}`);
-  const first = check(newApprovalRules, 'approval', clean);
+  const first = checked(newApprovalRules, 'approval', clean);
   if (!(first instanceof StoreError)) return first; // the usual case: one check
   const bad = emptyInvalidApprovalFields(clean);
   if (bad.length === 0) return first;
   log.warn({ event: 'approval_fields_emptied', fields: bad }, 'approval stored without its bad fields');
-  return check(newApprovalRules, 'approval', clean);
+  return checked(newApprovalRules, 'approval', clean);
 }
