@@ -1,7 +1,7 @@
 /**
  * Store benchmark: sustained insert with group commit in the store's 'full' durability mode (each
  * commit's WAL flushed before its records are acknowledged) on a temp file, with the shipped
- * store.group_commit_max (512) and the store's own 2 ms commit window (the agent config uses 4).
+ * store.group_commit_max (512) and the shipped commit window (0: at the end of the event loop's turn).
  * The producer behaves like the pipeline: it does not wait for one record before the next, but keeps
  * a bounded number of records awaiting their commit (--window). Prints records/s; with --json the
  * last line is one JSON object: { records_per_s, floor_records_per_s, ratio_to_floor, ... }.
@@ -32,12 +32,17 @@ const int = (v: string) => {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
   return n;
 };
+const whole = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number (0 or more)');
+  return n;
+};
 const o = new Command()
   .name('bench-store')
   .option('--records <n>', 'records to insert', int, 200_000)
   .option('--window <n>', 'records awaiting commit at most', int, 4096)
   .option('--group-max <n>', 'groupCommitMax (store.group_commit_max)', int, 512)
-  .option('--group-ms <n>', 'groupCommitMs', int, 2)
+  .option('--group-ms <n>', 'groupCommitMs (store.group_commit_ms; 0 = end of the loop turn)', whole, 0)
   .option('--synchronous <mode>', 'full | normal', 'full')
   .option('--json', 'print one JSON object on the last line')
   .parse()

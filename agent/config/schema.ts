@@ -190,7 +190,7 @@ export const configSchema = z.strictObject({
       /** full: a committed record survives power loss; normal: survives a crash of the agent only. */
       synchronous: dflt(z.enum(['full', 'normal']), 'full'),
       budget_mb: dflt(positive(100_000), 64),
-      group_commit_ms: dflt(int(0, 1000), 4),
+      group_commit_ms: dflt(int(0, 1000), 0),
       /** Most records in one transaction: larger batches amortize the per-commit work under a flood, but hold the event loop longer. */
       group_commit_max: dflt(int(1, 100_000), 512),
       /** At stop, longest wait for records the disk has not taken yet (full disk); then they are refused (E_STORE_CLOSED). */

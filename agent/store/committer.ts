@@ -1,6 +1,7 @@
 /**
  * The committer: queue → SQLite. One schedule decides when the queue is written: a group commit
- * within groupCommitMs of the first failure record or outcome change, within ledgerMs when only
+ * within groupCommitMs of the first failure record or outcome change (0, the default: at the end
+ * of the event loop's turn, with whatever else that turn queued), within ledgerMs when only
  * approvals wait (an approval matters for what later sales tell, not for the cashier: committing
  * each one at once would cost a commit and a WAL flush per sale), at once
  * (setImmediate) when groupCommitMax jobs wait, or a retry after a backoff while the disk refuses
@@ -90,7 +91,11 @@ export function createCommitter(d: CommitterDeps): Committer {
     if (stopped || due === 'retry' || due === 'now' || queue.length === 0) return;
     if (queue.length >= groupMax) arm('now');
     else if (urgent > 0) {
-      if (due !== 'group') arm('group', d.groupMs);
+      // 0: at the end of this turn of the event loop, right after the frame that made the record
+      // (its screen is up), in the gap before the next one; a timer would fire at some later moment
+      // and hold up whichever frame arrives then
+      if (d.groupMs === 0) arm('now');
+      else if (due !== 'group') arm('group', d.groupMs);
     } else if (!due) arm('ledger', d.ledgerMs);
   }
 

@@ -131,7 +131,7 @@ export function openStore(opts: StoreOptions): FailureStore {
     softBytes: CHECKPOINT_SOFT_BYTES,
     hardBytes: CHECKPOINT_HARD_BYTES,
   });
-  const groupMs = Math.max(0, opts.groupCommitMs ?? 2);
+  const groupMs = Math.max(0, opts.groupCommitMs ?? 0);
   const committer = createCommitter({
     db,
     bootId: opts.bootId,

@@ -68,7 +68,10 @@ export interface StoreOptions {
   synchronous?: Durability;
   /** Size budget of the database's used pages in bytes; 0/undefined = no budget. */
   budgetBytes?: number;
-  /** Longest a record waits for its group commit (ms). Default 2. */
+  /**
+   * Longest a record waits for its group commit (ms). Default 0: committed at the end of the event
+   * loop's turn that queued it (setImmediate), with every record queued in that turn.
+   */
   groupCommitMs?: number;
   /** Longest an approval of the ledger waits for its commit when no record waits (ms). Default 250. */
   ledgerCommitMs?: number;
