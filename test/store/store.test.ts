@@ -72,6 +72,30 @@ describe('store', () => {
     expect(grouped).toBeLessThan(single / 2);
   });
 
+  it('by default commits at the end of the event loop turn that queued the records, all of them in one transaction', async () => {
+    const count = (s: ReturnType<typeof mk>) =>
+      (s.db.prepare('SELECT count(*) FROM failures').pluck().get() as number) ?? 0;
+    const s = mk({ synchronous: 'normal' });
+    s.db.pragma('wal_autocheckpoint = 0');
+    s.db.pragma('wal_checkpoint(TRUNCATE)');
+    const done = Promise.all(Array.from({ length: 20 }, (_, i) => s.record(syntheticFailure(i))));
+    expect(count(s)).toBe(0); // queued, not yet written
+    await new Promise((r) => setImmediate(r)); // queued after the store's own: it has run
+    expect(count(s)).toBe(20);
+    const frames = (s.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]?.log ?? 0;
+    await done;
+    // a window of a few ms (the old default) has not committed by then
+    const t = mk({ synchronous: 'normal', groupCommitMs: 4, path: join(dir(), 'windowed.db') });
+    const later = t.record(syntheticFailure(0));
+    await new Promise((r) => setImmediate(r));
+    expect(count(t)).toBe(0);
+    await later;
+    expect(count(t)).toBe(1);
+    // one transaction: its pages, not one commit per record (20 single commits write 20+ frames)
+    expect(frames).toBeGreaterThan(0);
+    expect(frames).toBeLessThan(20);
+  });
+
   it('continues seq across restarts and after old rows are purged', async () => {
     let s = mk();
     const a = await Promise.all(Array.from({ length: 10 }, (_, i) => s.record(syntheticFailure(i))));
