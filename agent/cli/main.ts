@@ -6,15 +6,16 @@
 import { CommanderError } from 'commander';
 import { scrubCardData } from '../../protocol/card/card-data.js';
 import { guardStdout, isClosedPipe, PRINTS_ONCE } from './stdout.js';
-import { buildProgram } from './program.js';
+import { argvToParse, buildProgram } from './program.js';
 
 async function main(): Promise<void> {
   // a reader that goes away (`| head -1`) ends the command quietly (agent/cli/stdout.ts); a
   // command that prints once with writeOut handles that itself and never opens the stream
   if (!PRINTS_ONCE.has(process.argv[2] ?? '')) guardStdout();
-  const program = await buildProgram();
+  const argv = argvToParse(process.argv);
+  const program = await buildProgram(argv);
   try {
-    await program.parseAsync(process.argv);
+    await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version exit 0; every other commander error is bad usage

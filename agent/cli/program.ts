@@ -24,6 +24,18 @@ export function baseProgram(): Command {
 }
 
 /**
+ * The arguments to parse: `help <name>` of a name that is no command reads as `<name>`, so it gets
+ * commander's "unknown command" error (with a suggestion) and exit code 2, as `pos-agent <name>`
+ * does; commander's own help command printed nothing for it.
+ */
+export function argvToParse(argv: readonly string[]): string[] {
+  const [wanted, next] = [argv[2], argv[3]];
+  if (wanted === 'help' && next !== undefined && !next.startsWith('-') && !isCommandName(next))
+    return [argv[0] ?? 'node', argv[1] ?? 'pos-agent', next];
+  return [...argv];
+}
+
+/**
  * The program with the commands a call needs: `--version` none, a known command only itself, `help
  * <command>` that command; the top-level help, an unknown command and the rest get each command's
  * help line from COMMAND_LIST without its code (a command so listed is never run: a known name
