@@ -243,7 +243,7 @@ export class Pipeline {
     if (isRequestMti(m)) return; // a request framed as a response: the request copies come as REQ
     const stanNum = v.num(11);
     const key = stanNum >= 0 ? pairKey(m, stanNum) : -1;
-    // a retransmission: the same message class, STAN and RRN as a recent response
+    // a retransmission: the same class, STAN, RRN and code as a recent response, no request since
     if (this.recent.seenOrAdd(v, key)) {
       this.counters.duplicates++;
       this.log.info(
@@ -428,7 +428,11 @@ export class Pipeline {
     if (isSaleMti(v.mtiNum)) this.desk.saleStarted();
     const amount = v.num(4);
     const originalStan = mtiClass(v.mtiNum) === 4 ? (originalStanOf(v) ?? stan) : null;
-    this.pending.add(pairKey(v.mtiNum, Number(stan)), {
+    const key = pairKey(v.mtiNum, Number(stan));
+    // a new request (a repeat 0401 after a refused 0400 has the same class and STAN): its answer is
+    // news, not a retransmission of the last one
+    this.recent.forget(key);
+    this.pending.add(key, {
       stan,
       mti: v.mti(),
       processingCode: v.get(3) ?? null,

@@ -1,15 +1,22 @@
 /**
- * Recently seen responses, to recognise a retransmitted one (same message class, STAN and RRN)
- * and record it once. A fixed ring of STAN numbers and RRN bytes: comparing allocates nothing.
+ * Recently seen responses, to recognise a retransmitted one (same message class, STAN, RRN and
+ * response code, with no new request of that class and STAN in between) and record it once. A
+ * repeated request (a 0401 after a 0410 refused the 0400) forgets the answers to its STAN: the
+ * host's next answer is news, even with the same RRN. A fixed ring of STAN numbers, RRN and
+ * response-code bytes: comparing allocates nothing.
  */
 import type { MessageView } from '../../protocol/iso8583/index.js';
 
 const RRN_BYTES = 12;
+/** Field 39: two characters in 1987, three in 1993. */
+const RC_BYTES = 3;
 
 export class RecentResponses {
   private readonly stans: Int32Array;
   private readonly rrns: Uint8Array;
   private readonly rrnLens: Uint8Array;
+  private readonly rcs: Uint8Array;
+  private readonly rcLens: Uint8Array;
   private next = 0;
   private filled = 0;
 
@@ -17,6 +24,13 @@ export class RecentResponses {
     this.stans = new Int32Array(size).fill(-1);
     this.rrns = new Uint8Array(size * RRN_BYTES);
     this.rrnLens = new Uint8Array(size);
+    this.rcs = new Uint8Array(size * RC_BYTES);
+    this.rcLens = new Uint8Array(size);
+  }
+
+  /** A new request with this pairing key went out: its earlier answers are no longer the last word. */
+  forget(stan: number): void {
+    for (let i = 0; i < this.filled; i++) if (this.stans[i] === stan) this.stans[i] = -1;
   }
 
   /**
@@ -29,24 +43,29 @@ export class RecentResponses {
     const hasRrn = view.has(37) && view.dialect!.enc[37] === 1;
     const ro = hasRrn ? view.offsetOf(37) : 0;
     const rl = hasRrn ? Math.min(view.unitsOf(37), RRN_BYTES) : 0;
+    const hasRc = view.has(39) && view.dialect!.enc[39] === 1;
+    const co = hasRc ? view.offsetOf(39) : 0;
+    const cl = hasRc ? Math.min(view.unitsOf(39), RC_BYTES) : 0;
     const buf = view.buf;
     for (let i = 0; i < this.filled; i++) {
-      if (this.stans[i] !== stan || this.rrnLens[i] !== rl) continue;
-      let same = true;
-      for (let j = 0; j < rl; j++) {
-        if (this.rrns[i * RRN_BYTES + j] !== buf[ro + j]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return true;
+      if (this.stans[i] !== stan || this.rrnLens[i] !== rl || this.rcLens[i] !== cl) continue;
+      if (same(this.rrns, i * RRN_BYTES, buf, ro, rl) && same(this.rcs, i * RC_BYTES, buf, co, cl))
+        return true;
     }
     const slot = this.next;
     this.stans[slot] = stan;
     this.rrnLens[slot] = rl;
+    this.rcLens[slot] = cl;
     for (let j = 0; j < rl; j++) this.rrns[slot * RRN_BYTES + j] = buf[ro + j]!;
+    for (let j = 0; j < cl; j++) this.rcs[slot * RC_BYTES + j] = buf[co + j]!;
     this.next = (slot + 1) % this.size;
     if (this.filled < this.size) this.filled++;
     return false;
   }
+}
+
+/** Are the n bytes at a[ai] and b[bi] the same? */
+function same(a: Uint8Array, ai: number, b: Uint8Array, bi: number, n: number): boolean {
+  for (let j = 0; j < n; j++) if (a[ai + j] !== b[bi + j]) return false;
+  return true;
 }

@@ -119,6 +119,43 @@ describe('pairing and outcomes in the pipeline', () => {
     expect(h.top().code).toBe('L_REVERSAL_FAILED');
   });
 
+  it('a refused reversal repeated (0401) and then accepted: reversed, "safe to retry", though the RRN is the same', () => {
+    const h = harness();
+    h.msg('REQ', '0200', sale('000131'));
+    h.evt('HOST_TIMEOUT', { stan: '000131' });
+    const rev = { ...sale('000132'), 37: '607312000132', 90: f90('000131') };
+    h.msg('REQ', '0400', rev);
+    h.msg('RSP', '0410', { ...rev, 39: '96' });
+    expect(h.top().code).toBe('L_REVERSAL_FAILED');
+    h.msg('REQ', '0401', rev); // the module repeats the reversal: same STAN, same RRN
+    h.msg('RSP', '0410', { ...rev, 39: '00' });
+    expect(h.moves.map((m) => m.outcome)).toEqual([
+      'reversal_sent',
+      'reversal_failed',
+      'reversal_sent',
+      'reversed',
+    ]);
+    expect(h.top()).toMatchObject({ code: 'L_REVERSED' });
+    expect(h.pipeline.counters.duplicates).toBe(0);
+    // the host's answer again, with nothing sent since: a retransmission, nothing moves
+    h.msg('RSP', '0410', { ...rev, 39: '00' });
+    expect(h.pipeline.counters.duplicates).toBe(1);
+    expect(h.moves).toHaveLength(4);
+    expect(h.records).toHaveLength(1);
+  });
+
+  it('a refused reversal, then an accepting answer with no repeat seen: reversed (a new code is not a retransmission)', () => {
+    const h = harness();
+    h.msg('REQ', '0200', sale('000141'));
+    h.evt('HOST_TIMEOUT', { stan: '000141' });
+    h.evt('REVERSAL_SENT', { stan: '000141' });
+    const rev = { ...sale('000142'), 37: '607312000142', 90: f90('000141') };
+    h.msg('RSP', '0410', { ...rev, 39: '96' });
+    h.msg('RSP', '0410', { ...rev, 39: '00' });
+    expect(h.moves.map((m) => m.outcome)).toEqual(['reversal_sent', 'reversal_failed', 'reversed']);
+    expect(h.top().code).toBe('L_REVERSED');
+  });
+
   it('timeout, then a late 0210 approved: "approved late: do not charge again"; a retransmission of it counts once', () => {
     const h = harness();
     h.msg('REQ', '0200', sale('000121'));
