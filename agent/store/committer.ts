@@ -11,7 +11,8 @@
  * - SQLITE_FULL (alarm 'disk_full') and I/O or busy errors (alarm 'store_io_error') keep the batch
  *   queued in memory and retry with backoff (protocol/retry/backoff.ts).
  * - Any other error (e.g. a constraint) commits the batch's rows one by one, so only the bad ones
- *   are refused (E_STORE_WRITE), loudly.
+ *   are refused (E_STORE_WRITE), loudly. Should the disk refuse one of those single writes (full,
+ *   I/O, busy), it and the rest of the batch stay queued for the retry, as a whole batch would.
  */
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
@@ -121,6 +122,7 @@ export function createCommitter(d: CommitterDeps): Committer {
   function commitBatch(): boolean {
     if (queue.length === 0) return false;
     const batch = queue.length <= groupMax ? queue : queue.slice(0, groupMax);
+    let done = batch.length;
     try {
       write(batch);
     } catch (e) {
@@ -128,11 +130,14 @@ export function createCommitter(d: CommitterDeps): Committer {
         retryLater(e);
         return false;
       }
-      isolate(e, batch);
+      done = isolate(e, batch);
     }
-    dropHead(batch.length);
-    d.checkpoints.wrote();
-    ack.kick();
+    dropHead(done);
+    if (done > 0) {
+      d.checkpoints.wrote();
+      ack.kick();
+    }
+    if (done < batch.length) return false; // the disk refused the rest: queued, a retry is armed
     if (attempt > 0) {
       log.info(
         { event: 'store_write_recovered', attempts: attempt, committed: batch.length },
@@ -167,16 +172,25 @@ export function createCommitter(d: CommitterDeps): Committer {
     if (!stopped) arm('retry', delay);
   }
 
-  /** A batch refused for a reason retrying cannot fix: row by row, so only the bad ones fail. */
-  function isolate(e: unknown, batch: Pending[]): void {
+  /**
+   * A batch refused for a reason retrying cannot fix: row by row, so only the bad ones fail. Returns
+   * how many jobs of the batch are settled (written or refused): fewer than all when the disk
+   * refused a single write, whose job and the rest then wait for the retry this arms.
+   */
+  function isolate(e: unknown, batch: Pending[]): number {
     log.error(
       { event: 'store_write_failed', sqlite: sqliteCode(e), err: e, batch: batch.length },
       'batch refused; isolating',
     );
-    for (const p of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i] as Pending;
       try {
         write([p]);
       } catch (e2) {
+        if (RETRYABLE.test(sqliteCode(e2))) {
+          retryLater(e2);
+          return i;
+        }
         log.error(
           {
             event: 'store_record_rejected',
@@ -191,6 +205,7 @@ export function createCommitter(d: CommitterDeps): Committer {
         ack.take(p, new StoreError('E_STORE_WRITE', msg, { cause: e2 }));
       }
     }
+    return batch.length;
   }
 
   return {

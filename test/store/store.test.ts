@@ -512,6 +512,39 @@ describe('store', () => {
     expect(s.stats().total).toBe(401);
   });
 
+  it('a batch refused for one bad row, then a full disk while its rows go one by one: only the bad row is refused, the rest wait for space', async () => {
+    const { lines, logger } = captureLogger();
+    const s = mk({ logger, retryMinMs: 5, retryMaxMs: 40, groupCommitMs: 1000 });
+    await s.record(syntheticFailure(0));
+    // a row SQLite refuses for a reason no retry fixes (a constraint), first in its batch
+    s.db.exec(
+      "CREATE TRIGGER refuse_xx BEFORE INSERT ON failures WHEN NEW.rc = 'XX' BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
+    );
+    const pages = s.db.pragma('page_count', { simple: true }) as number;
+    s.db.pragma(`max_page_count = ${pages}`); // and the disk is full for what needs a new page
+    const bad = s.record({ ...syntheticFailure(1), rc: 'XX' }).catch((e: unknown) => e);
+    const good = Array.from({ length: 300 }, (_, i) => s.record(syntheticFailure(i + 2)));
+    let settled = 0;
+    for (const p of good)
+      p.then(
+        () => settled++,
+        () => settled++,
+      );
+    void s.flush();
+    expect(await bad).toMatchObject({ code: 'E_STORE_WRITE' });
+    await waitUntil(
+      () => lines.some((l) => l.includes('store_write_retry') && l.includes('SQLITE_FULL')),
+      5000,
+      'a single write retried on SQLITE_FULL',
+    );
+    expect(settled).toBeLessThan(300);
+    s.db.pragma('max_page_count = 1073741823'); // disk space returns
+    const recs = await Promise.all(good);
+    expect(recs).toHaveLength(300);
+    expect(lines.filter((l) => l.includes('store_record_rejected'))).toHaveLength(1);
+    expect(s.stats().total).toBe(301);
+  });
+
   it('flush waits for queued records; close rejects nothing when the disk is fine', async () => {
     const s = mk({ groupCommitMs: 1000 });
     const p = s.record(syntheticFailure(1));
