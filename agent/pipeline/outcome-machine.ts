@@ -46,7 +46,6 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'timed_out',       on: 'reversal_refused',  to: 'reversal_failed' },
   { from: 'reversal_sent',   on: 'reversal_accepted', to: 'reversed' },
   { from: 'reversal_sent',   on: 'reversal_refused',  to: 'reversal_failed' },
-  { from: 'reversal_failed', on: 'reversal_sent',     to: 'reversal_sent' },
   { from: 'reversal_failed', on: 'reversal_accepted', to: 'reversed' },
   { from: 'reversal_failed', on: 'late_approval',     to: 'approved_late' },
   { from: 'approved_late',   on: 'second_approval',   to: 'possible_double_charge' },

@@ -243,9 +243,13 @@ export class Pipeline {
     if (isRequestMti(m)) return; // a request framed as a response: the request copies come as REQ
     const stanNum = v.num(11);
     const key = stanNum >= 0 ? pairKey(m, stanNum) : -1;
-    // a retransmission: the same class, STAN, RRN and code as a recent response, no request since
+    // a retransmission: the same class, STAN, RRN and code as a recent response
     if (this.recent.seenOrAdd(v, key)) {
       this.counters.duplicates++;
+      // it also answers a repeat of the request that crossed the first copy (a 0201): that repeat
+      // is answered, not left to expire as a timeout
+      const rep = this.pending.peek(key);
+      if (rep !== undefined && this.sameExchange(rep, v)) this.pending.take(key);
       this.log.info(
         { event: 'response_duplicate', stan: v.get(11) ?? null },
         'retransmitted response ignored',
@@ -428,11 +432,7 @@ export class Pipeline {
     if (isSaleMti(v.mtiNum)) this.desk.saleStarted();
     const amount = v.num(4);
     const originalStan = mtiClass(v.mtiNum) === 4 ? (originalStanOf(v) ?? stan) : null;
-    const key = pairKey(v.mtiNum, Number(stan));
-    // a new request (a repeat 0401 after a refused 0400 has the same class and STAN): its answer is
-    // news, not a retransmission of the last one
-    this.recent.forget(key);
-    this.pending.add(key, {
+    this.pending.add(pairKey(v.mtiNum, Number(stan)), {
       stan,
       mti: v.mti(),
       processingCode: v.get(3) ?? null,

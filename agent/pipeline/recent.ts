@@ -1,14 +1,16 @@
 /**
  * Recently seen responses, to recognise a retransmitted one (same message class, STAN, RRN and
- * response code, with no new request of that class and STAN in between) and record it once. A
- * repeated request (a 0401 after a 0410 refused the 0400) forgets the answers to its STAN: the
- * host's next answer is news, even with the same RRN. A fixed ring of STAN numbers, RRN and
- * response-code bytes: comparing allocates nothing.
+ * response code) and record it once. The code counts: after a 0410 refused a reversal, the host's
+ * 0410 accepting the module's repeat (0401) carries the same STAN and RRN, and it is news. The
+ * fields are compared as the bytes on the wire, whatever the dialect encodes them in (ASCII, BCD,
+ * EBCDIC): one encoding gives one byte form. A fixed ring of STAN numbers, RRN and response-code
+ * bytes: comparing allocates nothing.
  */
 import type { MessageView } from '../../protocol/iso8583/index.js';
 
+/** Field 37: 12 characters (12 bytes in ASCII or EBCDIC, fewer in BCD). */
 const RRN_BYTES = 12;
-/** Field 39: two characters in 1987, three in 1993. */
+/** Field 39: two characters in 1987, three in 1993 (at most 3 bytes in any encoding). */
 const RC_BYTES = 3;
 
 export class RecentResponses {
@@ -28,32 +30,27 @@ export class RecentResponses {
     this.rcLens = new Uint8Array(size);
   }
 
-  /** A new request with this pairing key went out: its earlier answers are no longer the last word. */
-  forget(stan: number): void {
-    for (let i = 0; i < this.filled; i++) if (this.stans[i] === stan) this.stans[i] = -1;
-  }
-
   /**
-   * True when a response with this STAN and RRN was seen recently; otherwise remembers it.
-   * `stan` is the pairing key of class and STAN (pending.ts pairKey; -1 without a STAN): responses
-   * without a STAN are never duplicates.
+   * True when a response with this class, STAN, RRN and code was seen recently; otherwise
+   * remembers it. `key` is the pairing key of class and STAN (pending.ts pairKey; -1 without a
+   * STAN): responses without a STAN are never duplicates.
    */
-  seenOrAdd(view: MessageView, stan: number): boolean {
-    if (stan < 0) return false;
-    const hasRrn = view.has(37) && view.dialect!.enc[37] === 1;
+  seenOrAdd(view: MessageView, key: number): boolean {
+    if (key < 0) return false;
+    const hasRrn = view.has(37);
     const ro = hasRrn ? view.offsetOf(37) : 0;
-    const rl = hasRrn ? Math.min(view.unitsOf(37), RRN_BYTES) : 0;
-    const hasRc = view.has(39) && view.dialect!.enc[39] === 1;
+    const rl = hasRrn ? Math.min(view.byteLength(37), RRN_BYTES) : 0;
+    const hasRc = view.has(39);
     const co = hasRc ? view.offsetOf(39) : 0;
-    const cl = hasRc ? Math.min(view.unitsOf(39), RC_BYTES) : 0;
+    const cl = hasRc ? Math.min(view.byteLength(39), RC_BYTES) : 0;
     const buf = view.buf;
     for (let i = 0; i < this.filled; i++) {
-      if (this.stans[i] !== stan || this.rrnLens[i] !== rl || this.rcLens[i] !== cl) continue;
+      if (this.stans[i] !== key || this.rrnLens[i] !== rl || this.rcLens[i] !== cl) continue;
       if (same(this.rrns, i * RRN_BYTES, buf, ro, rl) && same(this.rcs, i * RC_BYTES, buf, co, cl))
         return true;
     }
     const slot = this.next;
-    this.stans[slot] = stan;
+    this.stans[slot] = key;
     this.rrnLens[slot] = rl;
     this.rcLens[slot] = cl;
     for (let j = 0; j < rl; j++) this.rrns[slot * RRN_BYTES + j] = buf[ro + j]!;

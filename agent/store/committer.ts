@@ -123,6 +123,7 @@ export function createCommitter(d: CommitterDeps): Committer {
     if (queue.length === 0) return false;
     const batch = queue.length <= groupMax ? queue : queue.slice(0, groupMax);
     let done = batch.length;
+    let refusedBy: unknown = null; // the disk's error that stopped the one-by-one writes
     try {
       write(batch);
     } catch (e) {
@@ -130,14 +131,17 @@ export function createCommitter(d: CommitterDeps): Committer {
         retryLater(e);
         return false;
       }
-      done = isolate(e, batch);
+      ({ done, refusedBy } = isolate(e, batch));
     }
     dropHead(done);
     if (done > 0) {
       d.checkpoints.wrote();
       ack.kick();
     }
-    if (done < batch.length) return false; // the disk refused the rest: queued, a retry is armed
+    if (done < batch.length) {
+      retryLater(refusedBy); // the rest stays queued
+      return false;
+    }
     if (attempt > 0) {
       log.info(
         { event: 'store_write_recovered', attempts: attempt, committed: batch.length },
@@ -175,9 +179,9 @@ export function createCommitter(d: CommitterDeps): Committer {
   /**
    * A batch refused for a reason retrying cannot fix: row by row, so only the bad ones fail. Returns
    * how many jobs of the batch are settled (written or refused): fewer than all when the disk
-   * refused a single write, whose job and the rest then wait for the retry this arms.
+   * refused a single write (`refusedBy`), whose job and the rest then wait for a retry.
    */
-  function isolate(e: unknown, batch: Pending[]): number {
+  function isolate(e: unknown, batch: Pending[]): { done: number; refusedBy: unknown } {
     log.error(
       { event: 'store_write_failed', sqlite: sqliteCode(e), err: e, batch: batch.length },
       'batch refused; isolating',
@@ -187,10 +191,7 @@ export function createCommitter(d: CommitterDeps): Committer {
       try {
         write([p]);
       } catch (e2) {
-        if (RETRYABLE.test(sqliteCode(e2))) {
-          retryLater(e2);
-          return i;
-        }
+        if (RETRYABLE.test(sqliteCode(e2))) return { done: i, refusedBy: e2 };
         log.error(
           {
             event: 'store_record_rejected',
@@ -205,7 +206,7 @@ export function createCommitter(d: CommitterDeps): Committer {
         ack.take(p, new StoreError('E_STORE_WRITE', msg, { cause: e2 }));
       }
     }
-    return batch.length;
+    return { done: batch.length, refusedBy: null };
   }
 
   return {

@@ -23,7 +23,7 @@ import { testPipeline } from '../helpers/pipeline.js';
 const PAN = '4761739001010119';
 const OTHER_PAN = '5555554701643789';
 
-function harness(dialect: 'ascii' | 'iso93-ascii' = 'ascii') {
+function harness(dialect: keyof typeof DIALECTS = 'ascii') {
   const shown: Screen[] = [];
   const records: Array<{ f: NewFailure; facts: FailureFacts }> = [];
   const approvals: ApprovedSale[] = [];
@@ -128,32 +128,61 @@ describe('pairing and outcomes in the pipeline', () => {
     h.msg('RSP', '0410', { ...rev, 39: '96' });
     expect(h.top().code).toBe('L_REVERSAL_FAILED');
     h.msg('REQ', '0401', rev); // the module repeats the reversal: same STAN, same RRN
+    expect(h.top().code).toBe('L_REVERSAL_FAILED'); // a repeat reopens nothing by itself
     h.msg('RSP', '0410', { ...rev, 39: '00' });
-    expect(h.moves.map((m) => m.outcome)).toEqual([
-      'reversal_sent',
-      'reversal_failed',
-      'reversal_sent',
-      'reversed',
-    ]);
+    expect(h.moves.map((m) => m.outcome)).toEqual(['reversal_sent', 'reversal_failed', 'reversed']);
     expect(h.top()).toMatchObject({ code: 'L_REVERSED' });
     expect(h.pipeline.counters.duplicates).toBe(0);
     // the host's answer again, with nothing sent since: a retransmission, nothing moves
     h.msg('RSP', '0410', { ...rev, 39: '00' });
     expect(h.pipeline.counters.duplicates).toBe(1);
-    expect(h.moves).toHaveLength(4);
+    expect(h.moves).toHaveLength(3);
     expect(h.records).toHaveLength(1);
   });
 
-  it('a refused reversal, then an accepting answer with no repeat seen: reversed (a new code is not a retransmission)', () => {
+  it.each(['ascii', 'iso87-bcd', 'base1'] as const)(
+    '%s: a refused reversal, then an accepting answer with no repeat seen: reversed (a new code is not a retransmission)',
+    (dialect) => {
+      const h = harness(dialect);
+      h.msg('REQ', '0200', sale('000141'));
+      h.evt('HOST_TIMEOUT', { stan: '000141' });
+      h.evt('REVERSAL_SENT', { stan: '000141' });
+      const rev = { ...sale('000142'), 37: '607312000142', 90: f90('000141') };
+      h.msg('RSP', '0410', { ...rev, 39: '96' });
+      h.msg('RSP', '0410', { ...rev, 39: '00' });
+      expect(h.moves.map((m) => m.outcome)).toEqual(['reversal_sent', 'reversal_failed', 'reversed']);
+      expect(h.top().code).toBe('L_REVERSED');
+    },
+  );
+
+  it.each(['iso93-ascii', 'iso93-bcd'] as const)(
+    '%s: a 1430 refusing a reversal, then a 1430 accepting it with the same RRN: reversed',
+    (dialect) => {
+      const h = harness(dialect);
+      h.msg('REQ', '1200', sale('000151'));
+      h.evt('HOST_TIMEOUT', { stan: '000151' });
+      h.evt('REVERSAL_SENT', { stan: '000151' });
+      const ode = '1200000151261203100000';
+      const rev = { ...sale('000152'), 37: '607312000152', 56: ode };
+      h.msg('RSP', '1430', { ...rev, 39: '911' });
+      h.msg('RSP', '1430', { ...rev, 39: '400' });
+      expect(h.moves.map((m) => m.outcome)).toEqual(['reversal_sent', 'reversal_failed', 'reversed']);
+      expect(h.pipeline.counters.duplicates).toBe(0);
+    },
+  );
+
+  it("an approval sent twice, crossing the module's repeated request (0201): one approval, no failure", () => {
     const h = harness();
-    h.msg('REQ', '0200', sale('000141'));
-    h.evt('HOST_TIMEOUT', { stan: '000141' });
-    h.evt('REVERSAL_SENT', { stan: '000141' });
-    const rev = { ...sale('000142'), 37: '607312000142', 90: f90('000141') };
-    h.msg('RSP', '0410', { ...rev, 39: '96' });
-    h.msg('RSP', '0410', { ...rev, 39: '00' });
-    expect(h.moves.map((m) => m.outcome)).toEqual(['reversal_sent', 'reversal_failed', 'reversed']);
-    expect(h.top().code).toBe('L_REVERSED');
+    const req = { ...sale('000161'), 37: '607312000161' };
+    h.msg('REQ', '0200', req);
+    h.msg('RSP', '0210', { ...req, 39: '00' });
+    h.msg('REQ', '0201', req); // the module's repeat crossed the answer
+    h.msg('RSP', '0210', { ...req, 39: '00' }); // the host's copy of it
+    expect(h.approvals).toHaveLength(1);
+    expect(h.pipeline.counters.approvals).toBe(1);
+    expect(h.pipeline.counters.duplicates).toBe(1);
+    h.advance(60_000);
+    expect(h.records).toHaveLength(0);
   });
 
   it('timeout, then a late 0210 approved: "approved late: do not charge again"; a retransmission of it counts once', () => {
