@@ -243,7 +243,7 @@ export class Pipeline {
     if (isRequestMti(m)) return; // a request framed as a response: the request copies come as REQ
     const stanNum = v.num(11);
     const key = stanNum >= 0 ? pairKey(m, stanNum) : -1;
-    // a retransmission: the same class, STAN, RRN and code as a recent response
+    // a retransmission: the same response again (recent.ts: class, STAN, time, RRN, code, terminal)
     if (this.recent.seenOrAdd(v, key)) {
       this.counters.duplicates++;
       // it also answers a repeat of the request that crossed the first copy (a 0201): that repeat
@@ -432,7 +432,10 @@ export class Pipeline {
     if (isSaleMti(v.mtiNum)) this.desk.saleStarted();
     const amount = v.num(4);
     const originalStan = mtiClass(v.mtiNum) === 4 ? (originalStanOf(v) ?? stan) : null;
-    this.pending.add(pairKey(v.mtiNum, Number(stan)), {
+    const key = pairKey(v.mtiNum, Number(stan));
+    // a new original request (not a repeat, MTI ending in 1): earlier answers to its key are not its
+    if (v.mtiNum % 2 === 0) this.recent.forget(key);
+    this.pending.add(key, {
       stan,
       mti: v.mti(),
       processingCode: v.get(3) ?? null,

@@ -171,6 +171,43 @@ describe('pairing and outcomes in the pipeline', () => {
     },
   );
 
+  it('a module that restarted its STAN counter: a new 0200 with a used STAN gets its own answer, even without an RRN', () => {
+    const h = harness();
+    h.msg('REQ', '0200', sale('000531'));
+    h.msg('RSP', '0210', { ...sale('000531'), 39: '00' });
+    const again = { ...sale('000531'), 7: '1203101500' };
+    h.msg('REQ', '0200', again);
+    h.msg('RSP', '0210', { ...again, 39: '00' });
+    expect(h.pipeline.counters.approvals).toBe(2);
+    expect(h.pipeline.counters.duplicates).toBe(0);
+    // the same without field 7 in the answers: the new request alone tells them apart
+    const { 7: _t, ...noTime } = sale('000532');
+    for (let i = 0; i < 2; i++) {
+      h.msg('REQ', '0200', sale('000532'));
+      h.msg('RSP', '0210', { ...noTime, 39: '00' });
+    }
+    expect(h.pipeline.counters.approvals).toBe(4);
+    h.advance(60_000);
+    expect(h.records).toHaveLength(0);
+  });
+
+  it("another terminal's answer with our STAN neither moves our sale nor makes our answer look repeated", () => {
+    const h = harness();
+    h.msg('REQ', '0200', sale('000541'));
+    h.msg('RSP', '0210', { ...sale('000541'), 41: 'TERM0002', 39: '00' }); // not ours: ignored
+    h.msg('RSP', '0210', { ...sale('000541'), 39: '00' });
+    expect(h.pipeline.counters.approvals).toBe(1);
+    expect(h.pipeline.counters.duplicates).toBe(0);
+    h.msg('REQ', '0200', sale('000551'));
+    h.advance(6_000);
+    h.msg('RSP', '0410', { ...sale('000552'), 41: 'TERM0002', 39: '00', 90: f90('000551') });
+    h.msg('REQ', '0400', { ...sale('000552'), 90: f90('000551') });
+    h.msg('RSP', '0410', { ...sale('000552'), 39: '00', 90: f90('000551') });
+    expect(h.moves.map((m) => m.outcome)).toEqual(['reversal_sent', 'reversed']);
+    h.advance(60_000);
+    expect(h.records).toHaveLength(1); // the timeout's, nothing else
+  });
+
   it("an approval sent twice, crossing the module's repeated request (0201): one approval, no failure", () => {
     const h = harness();
     const req = { ...sale('000161'), 37: '607312000161' };
