@@ -11,6 +11,8 @@ export interface OpenSale {
   ref: number;
   state: SaleState;
   stan: string;
+  /** Field 41 of the sale's request (or its answer), when it had one: only its own reversals move it. */
+  terminal: string | null;
   openedAt: number;
 }
 

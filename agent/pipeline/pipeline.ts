@@ -365,7 +365,7 @@ export class Pipeline {
     }
     this.counters.approvals++;
     this.count('approved');
-    this.move(stanNum, 'late_approval', this.approvedSale(v, null));
+    this.move(stanNum, 'late_approval', this.approvedSale(v, null), v.get(41) ?? null);
   }
 
   /** 0410/0430 (1430): the reversal of a sale accepted or refused. */
@@ -382,16 +382,35 @@ export class Pipeline {
       );
       return;
     }
-    this.move(origNum, accepted ? 'reversal_accepted' : 'reversal_refused');
+    this.move(
+      origNum,
+      accepted ? 'reversal_accepted' : 'reversal_refused',
+      undefined,
+      req?.terminal ?? v.get(41) ?? null,
+    );
   }
 
   /**
    * Moves an open sale through the outcome table: the new state's screen, then the outcome change
    * for its record. A move the table does not have is logged and changes nothing.
    */
-  private move(stanNum: number, event: SaleEvent, approval?: ApprovedSale): void {
+  private move(
+    stanNum: number,
+    event: SaleEvent,
+    approval?: ApprovedSale,
+    terminal: string | null = null,
+  ): void {
     const sale = this.open.get(stanNum);
     if (sale === undefined) return;
+    if (terminal !== null && sale.terminal !== null && terminal !== sale.terminal) {
+      // another terminal's reversal or answer naming our STAN (several terminals on one link)
+      this.counters.unpaired++;
+      this.log.warn(
+        { event: 'outcome_other_terminal', stan: sale.stan, on: event },
+        "a message for another terminal's sale with our STAN: ignored",
+      );
+      return;
+    }
     const to = nextOutcome(sale.state, event);
     if (to === null) {
       // e.g. the module's 0400 copy and its EVT REVERSAL_SENT both announce one reversal
@@ -451,7 +470,7 @@ export class Pipeline {
       sentAt: this.now(),
     });
     // the module reversing a sale that timed out (its copy of the 0400/0420)
-    if (originalStan !== null) this.move(Number(originalStan), 'reversal_sent');
+    if (originalStan !== null) this.move(Number(originalStan), 'reversal_sent', undefined, v.get(41) ?? null);
   }
 
   private onSignal(e: SignalEvent): void {
@@ -611,7 +630,13 @@ export class Pipeline {
     const ref = ++this.nextRef;
     // a sale the host can still answer or the module reverse stays open under its STAN
     if (isOpenState(checked.outcome) && stanStr !== null)
-      this.open.open(Number(stanStr), { ref, state: checked.outcome, stan: stanStr, openedAt: at });
+      this.open.open(Number(stanStr), {
+        ref,
+        state: checked.outcome,
+        stan: stanStr,
+        terminal: req?.terminal ?? v?.get(41) ?? null,
+        openedAt: at,
+      });
     o.record(checked, { ref, cardKey });
   }
 

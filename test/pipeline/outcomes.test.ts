@@ -208,6 +208,20 @@ describe('pairing and outcomes in the pipeline', () => {
     expect(h.records).toHaveLength(1); // the timeout's, nothing else
   });
 
+  it("another terminal's reversal naming our sale's STAN (several terminals on one link) moves nothing", () => {
+    const h = harness();
+    h.msg('REQ', '0200', sale('000561'));
+    h.advance(6_000);
+    const theirs = { ...sale('000562'), 41: 'TERM0002', 90: f90('000561') };
+    h.msg('REQ', '0400', theirs);
+    h.msg('RSP', '0410', { ...theirs, 39: '00' });
+    expect(h.moves).toEqual([]);
+    expect(h.top().code).toBe('L_TIMEOUT'); // still "do not retry yet", not "safe to retry"
+    h.msg('REQ', '0400', { ...sale('000563'), 90: f90('000561') });
+    h.msg('RSP', '0410', { ...sale('000563'), 39: '00', 90: f90('000561') });
+    expect(h.moves.map((m) => m.outcome)).toEqual(['reversal_sent', 'reversed']);
+  });
+
   it("an approval sent twice, crossing the module's repeated request (0201): one approval, no failure", () => {
     const h = harness();
     const req = { ...sale('000161'), 37: '607312000161' };
