@@ -402,7 +402,8 @@ export class Pipeline {
   ): void {
     const sale = this.open.get(stanNum);
     if (sale === undefined) return;
-    if (terminal !== null && sale.terminal !== null && terminal !== sale.terminal) {
+    // trailing spaces aside, as field41Is compares (a variable-length field 41 may be padded or not)
+    if (terminal !== null && sale.terminal !== null && terminal.trimEnd() !== sale.terminal.trimEnd()) {
       // another terminal's reversal or answer naming our STAN (several terminals on one link)
       this.counters.unpaired++;
       this.log.warn(

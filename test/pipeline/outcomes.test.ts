@@ -17,20 +17,21 @@ import {
   encodeMessageLine,
   type LinkEventName,
 } from '../../protocol/framing/index.js';
-import { DIALECTS, encodeMessage } from '../../protocol/iso8583/index.js';
+import { DIALECTS, dialectFromJson, encodeMessage } from '../../protocol/iso8583/index.js';
 import { testPipeline } from '../helpers/pipeline.js';
 
 const PAN = '4761739001010119';
 const OTHER_PAN = '5555554701643789';
 
-function harness(dialect: keyof typeof DIALECTS = 'ascii') {
+function harness(dialect: keyof typeof DIALECTS | ReturnType<typeof dialectFromJson> = 'ascii') {
+  const d = typeof dialect === 'string' ? DIALECTS[dialect] : dialect;
   const shown: Screen[] = [];
   const records: Array<{ f: NewFailure; facts: FailureFacts }> = [];
   const approvals: ApprovedSale[] = [];
   const moves: OutcomeMove[] = [];
   let now = Date.parse('2026-12-03T10:00:00Z');
   const pipeline = testPipeline({
-    dialect: DIALECTS[dialect],
+    dialect: d,
     hostTimeoutMs: 5_000,
     now: () => now,
     display: { show: (s) => shown.push(s) },
@@ -40,7 +41,7 @@ function harness(dialect: keyof typeof DIALECTS = 'ascii') {
   });
   const framer = createFramer({ framing: 'line' }, (e) => pipeline.onLinkEvent(e));
   const msg = (kind: 'REQ' | 'RSP', mti: string, fields: Record<number, string>) =>
-    framer.push(encodeMessageLine(kind, encodeMessage(DIALECTS[dialect], { mti, fields })));
+    framer.push(encodeMessageLine(kind, encodeMessage(d, { mti, fields })));
   return {
     pipeline,
     shown,
@@ -219,6 +220,18 @@ describe('pairing and outcomes in the pipeline', () => {
     expect(h.top().code).toBe('L_TIMEOUT'); // still "do not retry yet", not "safe to retry"
     h.msg('REQ', '0400', { ...sale('000563'), 90: f90('000561') });
     h.msg('RSP', '0410', { ...sale('000563'), 39: '00', 90: f90('000561') });
+    expect(h.moves.map((m) => m.outcome)).toEqual(['reversal_sent', 'reversed']);
+  });
+
+  it('a variable-length field 41, padded in one message and not in the other, is the same terminal', () => {
+    const h = harness(
+      dialectFromJson({ name: 'var41', base: 'ascii', fields: { 41: { length: 16, prefix: 2 } } }),
+    );
+    h.msg('REQ', '0200', sale('000571'));
+    h.advance(6_000);
+    const ours = { ...sale('000572'), 41: 'TERM0001  ', 90: f90('000571') };
+    h.msg('REQ', '0400', ours);
+    h.msg('RSP', '0410', { ...ours, 39: '00' });
     expect(h.moves.map((m) => m.outcome)).toEqual(['reversal_sent', 'reversed']);
   });
 
