@@ -65,6 +65,8 @@ const isFailure = (s: PaneBox) => !s.title.startsWith(APPROVED) && !s.title.star
 interface Capture {
   /** When the capture was asked for (ms, performance.now). */
   at: number;
+  /** When it came back: tmux read the pane somewhere between `at` and `done`. */
+  done: number;
   screen: PaneBox | null;
 }
 
@@ -83,7 +85,8 @@ describe.skipIf(!requireTmux())('the demo in a terminal (tmux)', () => {
     const captures: Capture[] = [];
     const capture = async (): Promise<Capture> => {
       const at = performance.now();
-      const c = { at, screen: parseBox(await s.capture()) };
+      const screen = parseBox(await s.capture());
+      const c = { at, done: performance.now(), screen };
       captures.push(c);
       return c;
     };
@@ -98,6 +101,8 @@ describe.skipIf(!requireTmux())('the demo in a terminal (tmux)', () => {
       steady: boolean;
       /** First capture that showed something else, and what. */
       endedAt: number | null;
+      /** When the capture that saw it gone came back: the latest its pane read can be. */
+      endedBy: number | null;
       next: PaneBox | null;
       touched: boolean;
     }
@@ -112,6 +117,7 @@ describe.skipIf(!requireTmux())('the demo in a terminal (tmux)', () => {
       const open = episodes.at(-1);
       if (open && open.endedAt === null && cur && cur.text !== open.screen.text && !open.touched) {
         open.endedAt = c.at;
+        open.endedBy = c.done;
         open.next = cur;
       }
       if (
@@ -126,6 +132,7 @@ describe.skipIf(!requireTmux())('the demo in a terminal (tmux)', () => {
           firstSeenAt: c.at,
           steady: true,
           endedAt: null,
+          endedBy: null,
           next: null,
           touched: false,
         });
@@ -212,7 +219,11 @@ describe.skipIf(!requireTmux())('the demo in a terminal (tmux)', () => {
         [READY, APPROVED].some((t) => next.title.startsWith(t)) || next.text === episodes[i + 1]?.screen.text;
       expect(nextSale, `after failure ${i} (${rc}): ${next.text}`).toBe(true);
       // and it was up for the whole pause between sales (bounds from the captures around it)
-      expect(ep.endedAt - ep.notYetAt, `failure ${i} (${rc}) up`).toBeGreaterThanOrEqual(PACE_S[0] * 1000);
+      // the widest bounds the captures allow: a loaded machine delays a capture's pane read, and
+      // from the asking times alone a screen up for 1.5 s once measured 1.468 s
+      expect((ep.endedBy ?? ep.endedAt) - ep.notYetAt, `failure ${i} (${rc}) up`).toBeGreaterThanOrEqual(
+        PACE_S[0] * 1000,
+      );
     });
   }, 60_000);
 });
