@@ -18,7 +18,7 @@
  *   npm run bench:collect -- [--terminals 1000] [--records 10000] [--rate 1000] [--seconds 10] [--json] [--prof DIR]
  * Goal (issue 13): two collectors reach 50% of the floor; lag p99 < 1 s at 1,000 records/s.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import mqtt, { type MqttClient } from 'mqtt';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -36,12 +36,9 @@ import { syntheticFailure } from '../agent/store/synthetic.js';
 import { monotonicUlid } from '../agent/store/ulid.js';
 import { startMosquitto } from './lib/mosquitto.js';
 import { freshSchemaUrl, startPostgres } from './lib/postgres.js';
+import { positiveInt } from './lib/cli-args.js';
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
+const int = positiveInt;
 const o = new Command()
   .name('bench-collect')
   .option('--terminals <n>', 'simulated terminals (MQTT connections)', int, 1000)

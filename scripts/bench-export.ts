@@ -7,21 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { measureCsvExport, seedStore } from './lib/export-memory.js';
+import { positiveInt } from './lib/cli-args.js';
 
 const o = new Command()
   .name('bench-export')
-  .option(
-    '--rows <n>',
-    'rows to seed and export',
-    (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-      return n;
-    },
-    1_000_000,
-  )
+  .option('--rows <n>', 'rows to seed and export', positiveInt, 1_000_000)
   .option('--json', 'print one JSON object')
   .parse()
   .opts<{ rows: number; json?: boolean }>();

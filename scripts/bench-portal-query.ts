@@ -15,7 +15,7 @@
  *   npm run bench:portal -- [--records 1000000] [--runs 200] [--json] [--http]
  * Goal (issue 13): p95 < 100 ms on 1,000,000 records.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { hashPassword } from '../agent/fleet/portal/auth.js';
 import { parseServeConfig } from '../agent/fleet/portal/config.js';
 import { runServe } from '../agent/fleet/portal/serve.js';
@@ -25,12 +25,9 @@ import { encodeCursor } from '../agent/fleet/store/sql-store.js';
 import { type FailureQuery, OPERATOR, type Scope } from '../agent/fleet/store/types.js';
 import { silentLogger } from '../agent/log.js';
 import { freshSchemaUrl, startPostgres } from './lib/postgres.js';
+import { positiveInt } from './lib/cli-args.js';
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
+const int = positiveInt;
 const o = new Command()
   .name('bench-portal-query')
   .option('--records <n>', 'records to seed', int, 1_000_000)

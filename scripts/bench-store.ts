@@ -20,23 +20,16 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { openStore } from '../agent/store/index.js';
 import { DEFAULT_CACHE_KIB, openDb } from '../agent/store/connection.js';
 import { RECORD_COLUMNS } from '../agent/store/schema.js';
 import { insertSql } from '../agent/store/writes.js';
 import { syntheticFailure } from '../agent/store/synthetic.js';
+import { positiveInt, wholeAtLeast } from './lib/cli-args.js';
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
-const whole = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number (0 or more)');
-  return n;
-};
+const int = positiveInt;
+const whole = wholeAtLeast(0);
 const o = new Command()
   .name('bench-store')
   .option('--records <n>', 'records to insert', int, 200_000)

@@ -12,17 +12,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { openStore } from '../agent/store/index.js';
 import { syntheticFailure } from '../agent/store/synthetic.js';
 import { processMetrics, startSync } from '../agent/sync/index.js';
 import { startMosquitto } from './lib/mosquitto.js';
+import { positiveInt } from './lib/cli-args.js';
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
+const int = positiveInt;
 const o = new Command()
   .name('bench-sync')
   .option('--records <n>', 'backlog size', int, 100_000)

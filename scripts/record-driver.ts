@@ -12,17 +12,14 @@
  *   node dist/scripts/record-driver.js --db F --broker mqtt://127.0.0.1:1883 --fleet F --terminal T \
  *        --count 500 --rate 2000 [--drain] [--synchronous full|normal] [--update-every N]
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { createLogger } from '../agent/log.js';
 import { monotonicUlid, openStore } from '../agent/store/index.js';
 import { syntheticFailure } from '../agent/store/synthetic.js';
 import { processMetrics, startSync } from '../agent/sync/index.js';
+import { wholeAtLeast } from './lib/cli-args.js';
 
-function int(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
-  return n;
-}
+const int = wholeAtLeast(0);
 
 const program = new Command()
   .name('record-driver')
