@@ -12,7 +12,7 @@
  * With --baseline <main.js> another build (e.g. a copy of dist/ from before a change, kept inside
  * the repo so its node_modules resolve) is measured in the same rounds: an A/B in one run.
  *
- *   npm run bench:start -- [--samples 15] [--baseline path/to/agent/cli/main.js] [--json]
+ *   npm run bench:start -- [--samples 15] [--baseline path/to/dist/bin/pos-agent.js] [--json]
  * Goals (docs/sources.md §Design targets): run ready within 2.5x and explain within 1.5x of node.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -27,7 +27,7 @@ const int = positiveInt;
 const o = new Command()
   .name('bench-start')
   .option('--samples <n>', 'samples of each command (medians reported)', int, 15)
-  .option('--baseline <main.js>', 'also measure this build of agent/cli/main.js, alternating')
+  .option('--baseline <main.js>', 'also measure this build of dist/bin/pos-agent.js, alternating')
   .option('--json', 'print one JSON object on the last line')
   .parse()
   .opts<{ samples: number; baseline?: string; json?: boolean }>();

@@ -16,9 +16,10 @@
  *
  *   node dist/scripts/bundle.js      (part of `npm run build`)
  */
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { WHOLE_FILE_COMMANDS } from '../agent/cli/whole-file-commands.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${ROOT}dist/bin`;
@@ -76,14 +77,33 @@ const lazyAssert: Plugin = {
   },
 };
 
-rmSync(OUT, { recursive: true, force: true });
-const result = await build({
+/**
+ * In a whole-file bundle (agent/cli/launch.ts), the other commands' modules: the command list
+ * names them all, and only the one bundled is ever loaded in that file.
+ */
+function otherCommandsLeftOut(name: string): Plugin {
+  return {
+    name: 'other-commands-left-out',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (args) =>
+        args.kind === 'dynamic-import' &&
+        /[\\/]agent[\\/]cli[\\/]command-list\.ts$/.test(args.importer) &&
+        args.path !== `./commands/${name}.js`
+          ? { path: args.path, namespace: 'other-command' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'other-command' }, (args) => ({
+        contents: `export function register() { throw new Error(${JSON.stringify(`${args.path} is not in the ${name} file`)}); }\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** What every build shares. */
+const COMMON: BuildOptions = {
   absWorkingDir: ROOT,
-  entryPoints: { 'pos-agent': 'agent/cli/main.ts' },
-  outdir: OUT,
-  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -103,11 +123,82 @@ const result = await build({
   // the catalogs' Cyrillic and Chinese as UTF-8, not \uXXXX escapes: a third of the bytes to read
   // and parse (ru alone went from 75 to ~30 KB)
   charset: 'utf8',
+};
+
+/**
+ * The command's own parts it loads lazily (dynamic imports in the files its chunk loads, other than
+ * the command list's imports of the commands), from the split build's list of outputs.
+ */
+function lazyParts(meta: Metafile, command: string): string[] {
+  const outputs = meta.outputs;
+  const entry = Object.keys(outputs).find(
+    (f) => outputs[f]?.entryPoint === `agent/cli/commands/${command}.ts`,
+  );
+  if (entry === undefined) throw new Error(`no chunk for the command ${command}`);
+  const seen = new Set<string>();
+  const lazy = new Set<string>();
+  const walk = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const i of outputs[file]?.imports ?? []) {
+      if (i.kind === 'import-statement' && outputs[i.path]) walk(i.path);
+      if (i.kind === 'dynamic-import') {
+        const target = outputs[i.path]?.entryPoint ?? i.path;
+        if (!/^agent\/cli\/commands\/[a-z-]+\.ts$/.test(target)) lazy.add(target);
+      }
+    }
+  };
+  walk(entry);
+  return [...lazy];
+}
+
+rmSync(OUT, { recursive: true, force: true });
+// the command line, split: dist/bin/main.js and a chunk per part that more than one file shares
+const result = await build({
+  ...COMMON,
+  entryPoints: { main: 'agent/cli/main.ts' },
+  outdir: OUT,
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   plugins: [lazyChildProcess, lazyAssert],
 });
+const meta = result.metafile as Metafile;
+// the bin, a build of its own: in the split build, esbuild makes every entry import the chunk of
+// its helper functions, one more file to read on every start
+const bin = await build({
+  ...COMMON,
+  entryPoints: { 'pos-agent': 'agent/cli/launch.ts' },
+  outdir: OUT,
+  banner: {},
+  plugins: [
+    {
+      name: 'split-main-external',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './main.js', external: true }));
+      },
+    },
+  ],
+});
+Object.assign(meta.outputs, (bin.metafile as Metafile).outputs);
+// each command that loads nothing lazily, whole in one file beside the chunks (so the relative
+// names it loads by, such as the trimmed zod's, are the same as from a chunk)
+for (const name of WHOLE_FILE_COMMANDS) {
+  const lazy = lazyParts(meta, name);
+  if (lazy.length > 0)
+    throw new Error(
+      `${name} loads ${lazy.join(', ')} lazily: take it out of WHOLE_FILE_COMMANDS (agent/cli/whole-file-commands.ts)`,
+    );
+  const whole = await build({
+    ...COMMON,
+    entryPoints: { [`whole-${name}`]: 'agent/cli/main.ts' },
+    outdir: `${OUT}/chunks`,
+    plugins: [lazyChildProcess, lazyAssert, otherCommandsLeftOut(name)],
+  });
+  Object.assign(meta.outputs, (whole.metafile as Metafile).outputs);
+}
 // the trimmed zod, beside the chunk that loads it by the relative names './zod-vendor.js' and
 // './zod-mini-vendor.js'
-const loader = Object.entries(result.metafile.outputs).find(([, o]) => 'protocol/zod.ts' in o.inputs);
+const loader = Object.entries(meta.outputs).find(([, o]) => 'protocol/zod.ts' in o.inputs);
 if (!loader || !loader[0].startsWith('dist/bin/chunks/'))
   throw new Error(`protocol/zod.ts is in ${loader?.[0] ?? 'no output'}, not in dist/bin/chunks/`);
 // the two trimmed zods, each a file of its own with zod's core trimmed to what it uses: the
@@ -131,6 +222,6 @@ for (const name of ['zod-vendor', 'zod-mini-vendor'])
   });
 
 // which sources went into which file: the start-up test reads it to name the packages a command loaded
-writeFileSync(`${OUT}/meta.json`, JSON.stringify(result.metafile));
-const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
+writeFileSync(`${OUT}/meta.json`, JSON.stringify(meta));
+const files = Object.keys(meta.outputs).filter((f) => f.endsWith('.js'));
 process.stdout.write(`bundle: ${files.length} files in dist/bin\n`);

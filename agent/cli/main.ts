@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `pos-agent` command line: builds the program (agent/cli/program.ts; each subcommand lives in
  * agent/cli/commands/<name>.ts), runs it, and turns what it throws into an exit code and one line.

@@ -146,9 +146,15 @@ function modulesLoaded(
 const NEVER_HERE = ['mqtt', 'aedes', 'pg', 'playwright-core', 'csv-stringify', 'cli-progress', 'yaml'];
 
 describe('start-up: a command loads what it uses', () => {
-  it('explain 51: no validator, store, logger or serial port', async () => {
-    const p = await packagesLoaded(['explain', '51']);
+  it('explain 51: two files of ours (the bin and the whole explain), no validator, store, logger or serial port', async () => {
+    const { packages: p, files } = await modulesLoaded(['explain', '51']);
     expect(p.has('commander')).toBe(true); // the hook sees packages at all
+    // the ES module loader's cost is per file: a whole-file command reads the bin and its own file
+    // (agent/cli/launch.ts), where the split bundle read 21
+    expect([...files].filter((f) => f.startsWith('dist/')).sort()).toEqual([
+      'dist/bin/chunks/whole-explain.js',
+      'dist/bin/pos-agent.js',
+    ]);
     for (const name of [
       ...NEVER_HERE,
       'zod',
@@ -160,9 +166,15 @@ describe('start-up: a command loads what it uses', () => {
       expect([name, p.has(name)]).toEqual([name, false]);
   });
 
-  it('decode --hex: the codec and commander only', async () => {
-    const p = await packagesLoaded(['decode', '--hex'], { stdin: join(ROOT, 'samples/0210-decline-51.hex') });
+  it('decode --hex: the codec and commander only, in one file of its own', async () => {
+    const { packages: p, files } = await modulesLoaded(['decode', '--hex'], {
+      stdin: join(ROOT, 'samples/0210-decline-51.hex'),
+    });
     expect([...p].sort()).toEqual(['commander']);
+    expect([...files].filter((f) => f.startsWith('dist/')).sort()).toEqual([
+      'dist/bin/chunks/whole-decode.js',
+      'dist/bin/pos-agent.js',
+    ]);
   });
 
   it('--help: no command module (their help lines are data: agent/cli/command-list.ts)', async () => {
