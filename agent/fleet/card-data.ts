@@ -3,43 +3,23 @@
  * collector stores what any client publishes (old agents checked their wire fields by length only),
  * so it looks at every text it would store:
  *
- * - a record: a PAN in any text is masked (first 6, last 4), but a merchant or terminal id is
- *   masked only when it holds a card number an issuer could have issued (idHoldsPan): a
- *   zero-padded id is not one, and masking it would file the record under another merchant. Track data or a card security code
- *   cannot be masked in place: an optional field holding them is emptied (null) and named in
- *   `notes`, as the agent empties a bad optional field; a required one refuses the record.
- * - a number of 13 digits or more that is a card number (old agents sent amounts unlimited): the
- *   amount is emptied and named in `notes`; any other number refuses the record.
+ * - a record: the store's card-data policy (agent/store/record-card-data.ts), each field by its
+ *   rule for a received record (FAILURE_RECORD): a PAN masked (in a merchant or terminal id only a
+ *   card number an issuer could have issued), a field holding track data or a card security code
+ *   emptied (null) where it may be and named in `notes`, as the agent empties a bad optional field,
+ *   and the record refused otherwise; an amount that is a card number emptied.
  * - a status or metrics message: every text is a name or an id, so any card data refuses it.
  *
  * Values in the strict shape of an id of ours (a ULID) are passed: they hold no card data, and a
  * ULID can hold the BCD form of a track separator ('D' between digits) by chance. Pure.
  */
-import { cardDataIn, idHoldsPan } from '../../protocol/card/card-data.js';
-import { findPans, scrubPans } from '../../protocol/card/pan.js';
+import { cardDataIn } from '../../protocol/card/card-data.js';
+import { scrubPans } from '../../protocol/card/pan.js';
 import type { FailureRecord } from '../record.js';
-import { withNotes } from '../store/record-rules.js';
-
-/** Text fields of a record that may be emptied; every other text field is required. */
-const OPTIONAL_TEXT: ReadonlySet<string> = new Set([
-  'mti',
-  'processing_code',
-  'currency',
-  'card_brand',
-  'entry_mode',
-  'stan',
-  'rrn',
-  'auth_code',
-  'notes',
-]);
-
-/** Ids a merchant's scope and the topic match on: masked only for a card number (idHoldsPan). */
-const IDS: ReadonlySet<string> = new Set(['merchant_id', 'terminal_id']);
+import { cleanCardData } from '../store/record-card-data.js';
+import { FAILURE_RECORD, withNotes } from '../store/record-rules.js';
 
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
-
-/** The smallest number with 13 digits, the shortest card number. */
-const SMALLEST_PAN = 1e12;
 
 /** What the collector stores of a record, or why it refuses it (the field, never the value). */
 export type CleanRecord =
@@ -47,36 +27,12 @@ export type CleanRecord =
 
 /** The record with PANs masked and fields holding other card data emptied; or the refusal. */
 export function cleanRecord(r: FailureRecord): CleanRecord {
-  let out: Record<string, unknown> | null = null;
-  const emptied: string[] = [];
-  for (const [k, v] of Object.entries(r)) {
-    if (typeof v === 'number' && v >= SMALLEST_PAN && findPans(String(v)).length > 0) {
-      // a number of 13 digits or more that is a card number (old agents' amounts were not limited)
-      if (k !== 'amount_minor') return { refused: `${k}: holds a card number` };
-      out ??= { ...r };
-      out[k] = null;
-      emptied.push(`${k}: held a card number, emptied by the collector`);
-      continue;
-    }
-    if (typeof v !== 'string' || ULID.test(v)) continue;
-    const kind = cardDataIn(v);
-    if (kind !== null) {
-      if (!OPTIONAL_TEXT.has(k)) return { refused: `${k}: holds ${kind}` };
-      out ??= { ...r };
-      out[k] = null;
-      emptied.push(`${k}: held ${kind}, emptied by the collector`);
-      continue;
-    }
-    // a zero-padded id ("M00000000000042") is not a card number: masking it would make it another id
-    if (IDS.has(k) && !idHoldsPan(v)) continue;
-    const clean = scrubPans(v);
-    if (clean !== v) {
-      out ??= { ...r };
-      out[k] = clean;
-    }
-  }
-  if (emptied.length > 0 && out !== null) out.notes = withNotes(out.notes, emptied);
-  return { record: (out ?? r) as unknown as FailureRecord, emptied };
+  const out: Record<string, unknown> = { ...r };
+  const verdict = cleanCardData(out, FAILURE_RECORD, 'collector');
+  if (verdict.refused !== undefined) return { refused: verdict.refused };
+  if (verdict.masked.length === 0 && verdict.emptied.length === 0) return { record: r, emptied: [] };
+  if (verdict.emptied.length > 0) out.notes = withNotes(out.notes, verdict.emptied);
+  return { record: out as unknown as FailureRecord, emptied: verdict.emptied };
 }
 
 /** The agent's config hash (agent/config/load.ts configHash): 16 hex digits. */

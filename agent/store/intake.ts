@@ -1,21 +1,18 @@
 /**
- * What the store accepts: a full PAN in any text field is masked (defence in depth; the decoder
- * masks first), track data or a card security code empties its field or refuses the input, the
- * input is checked against its rule table (record-rules.ts: the fast checker,
- * not zod: this runs for every sale) and copied: what was checked is what gets written, whatever
- * the caller does with its object later. The card key is not scrubbed: its rule admits only a
- * 32-64 character hex hash, which no PAN can be.
+ * What the store accepts: the card-data policy applied (record-card-data.ts: a full PAN masked, as
+ * defence in depth since the decoder masks first; track data or a card security code empties its
+ * field or refuses the input), the input checked against its rule table (record-rules.ts: the fast
+ * checker, not zod: this runs for every sale) and copied: what was checked is what gets written,
+ * whatever the caller does with its object later.
  */
 import type { Logger } from '../log.js';
-import { cardDataIn } from '../../protocol/card/card-data.js';
-import { scrubPans } from '../../protocol/card/pan.js';
 import { StoreError } from './errors.js';
+import { cleanCardData } from './record-card-data.js';
 import {
   checkFirst,
   copyChecked,
   describeIssue,
   emptyInvalidApprovalFields,
-  MAX_NOTES,
   NEW_APPROVAL,
   NEW_FAILURE,
   newApprovalRules,
@@ -30,9 +27,9 @@ import type { NewApproval, NewFailure, OutcomeChange } from './types.js';
 /**
  * A copy of the caller's object, each value read once: what is scrubbed and checked is what is
  * written, even from an object whose getters answer differently on each read. Then, in the copy,
- * a full PAN in a text field is masked in place; track data or a card security code (which cannot
- * be masked in place: protocol/card/card-data.ts) empties a field that may be empty, named in
- * `emptied`, and refuses the input in a field that may not (the reason is returned, never the value).
+ * the card-data policy (record-card-data.ts): a full PAN masked in place, a field holding track
+ * data or a card security code emptied (named in `emptied`) or the input refused (the reason is
+ * returned, never the value).
  */
 function scrubbed<T extends object>(
   f: T,
@@ -42,30 +39,15 @@ function scrubbed<T extends object>(
   emptied: string[],
 ): T | string {
   const out = snapshot(rules, f);
-  for (const key in out) {
-    const v = out[key];
-    // longer than any field may be: refused by the check below, not worth seconds of scanning
-    if (typeof v !== 'string' || key === 'card_key' || v.length > LONGEST_TEXT) continue;
-    // scrubPans returns the same string when there is no PAN (one pass, nothing allocated)
-    const clean = scrubPans(v);
-    if (clean !== v) {
-      out[key] = clean;
-      log.warn({ event: 'pan_masked_on_store', field: key }, 'a full PAN reached the store and was masked');
-    }
-    const rule = table[key];
-    // ids of ours, times and the card hash: their strict forms hold no card data, and a ULID can
-    // hold a track separator's shape ('D' between digits) by chance
-    if (rule !== undefined && rule.kind !== 'text') continue;
-    let kind = cardDataIn(clean);
-    // a wire field's own rule refuses the track shapes (the pipeline empties it, the store refuses)
-    if (kind === 'track data' && rule?.kind === 'text' && rule.wire === true) kind = null;
-    if (kind === null) continue;
-    if (rule?.nullable !== true) return `${key}: holds ${kind}`;
-    out[key] = null;
-    emptied.push(`${key}: held ${kind}, emptied by the store`);
+  const verdict = cleanCardData(out, table, 'store');
+  if (verdict.refused !== undefined) return verdict.refused;
+  for (const field of verdict.masked)
+    log.warn({ event: 'pan_masked_on_store', field }, 'a full PAN reached the store and was masked');
+  for (const note of verdict.emptied) {
+    emptied.push(note);
     log.warn(
-      { event: 'card_data_emptied_on_store', field: key },
-      `${kind} reached the store; the field was emptied`,
+      { event: 'card_data_emptied_on_store', field: note.slice(0, note.indexOf(':')) },
+      'card data reached the store; the field was emptied',
     );
   }
   return out as T;
@@ -81,9 +63,6 @@ function snapshot<T>(rules: Rules<T>, v: T): Record<string, unknown> {
   for (const key in o) if (!rules.byKey.has(key)) out[key] = o[key];
   return out;
 }
-
-/** Longer than every text a rule admits (notes: MAX_NOTES): such a value is refused unscanned. */
-const LONGEST_TEXT = 2 * MAX_NOTES;
 
 /**
  * `v` itself when it passes its rules (the intake's own copy, made by scrubbed(): it then holds the

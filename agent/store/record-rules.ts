@@ -39,7 +39,9 @@ interface Presence {
  * Text of `min` to `max` UTF-16 units (no limit when left out) in `form` (a RegExp, said in words
  * by `what`). `wire`: a value copied from the wire (ISO 8583 n/an fields): never the shape of
  * track data (an `an` field 37 of "0044D3522921" is a track-2 piece a misframed message shifted
- * in), and when the pipeline empties a bad one, its note says `what`.
+ * in), and when the pipeline empties a bad one, its note says `what`. `id`: a merchant's or a
+ * terminal's id, often a zero-padded number, where only a card number an issuer could have issued
+ * is masked (record-card-data.ts).
  */
 export interface TextRule extends Presence {
   readonly kind: 'text';
@@ -48,6 +50,7 @@ export interface TextRule extends Presence {
   readonly form?: RegExp;
   readonly what?: string;
   readonly wire?: true;
+  readonly id?: true;
 }
 /** A whole number from `min` to `max` (finite; zod's int also wants it safe, and every bound is). */
 export interface WholeRule extends Presence {
@@ -84,8 +87,8 @@ const wire = (form: RegExp, what: string) =>
 
 /** A NewFailure (store.record). */
 export const NEW_FAILURE = {
-  terminal_id: { kind: 'text', min: 1, max: 64 },
-  merchant_id: { kind: 'text', max: 64 },
+  terminal_id: { kind: 'text', min: 1, max: 64, id: true },
+  merchant_id: { kind: 'text', max: 64, id: true },
   occurred_at: { kind: 'iso_time' },
   utc_offset_min: { kind: 'whole', min: -14 * 60, max: 14 * 60 },
   mti: wire(/^\d{4}$/, '4 digits'),
