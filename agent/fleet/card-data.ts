@@ -18,8 +18,7 @@ import { scrubPans } from '../../protocol/card/pan.js';
 import type { FailureRecord } from '../record.js';
 import { cleanCardData } from '../store/record-card-data.js';
 import { FAILURE_RECORD, withNotes } from '../store/record-rules.js';
-
-const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+import { ULID_RE } from '../store/ulid.js';
 
 /** What the collector stores of a record, or why it refuses it (the field, never the value). */
 export type CleanRecord =
@@ -48,7 +47,7 @@ const CONFIG_HASH = /^[0-9a-f]{16}$/;
 export function cleanHealth<T extends object>(payload: T): { payload: T } | { refused: string } {
   const look = (v: unknown, path: string): string | null => {
     if (typeof v === 'string')
-      return !ULID.test(v) && (scrubPans(v) !== v || cardDataIn(v) !== null) ? path : null;
+      return !ULID_RE.test(v) && (scrubPans(v) !== v || cardDataIn(v) !== null) ? path : null;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const hit = look(v[i], `${path}.${i}`);

@@ -25,7 +25,8 @@
  */
 import { cardDataIn, idHoldsPan } from '../../protocol/card/card-data.js';
 import { findPans, scrubPans } from '../../protocol/card/pan.js';
-import { FORMS, MAX_NOTES, type RuleTable } from './record-rules.js';
+import { MAX_NOTES, type RuleTable } from './record-rules.js';
+import { ULID_RE } from './ulid.js';
 
 /** What the policy did to a record: the fields masked and emptied, or why it refuses the record. */
 export type CardDataVerdict =
@@ -68,7 +69,7 @@ export function cleanCardData(
     if (kind === 'track data' && rule?.wire === true) kind = null;
     const clean = kind === null ? scrubPans(v) : v;
     if (kind === null && clean === v) continue;
-    if (FORMS.ulid.form.test(v)) continue;
+    if (ULID_RE.test(v)) continue;
     if (kind !== null) {
       if (!nullable) return { refused: `${key}: holds ${kind}` };
       fields[key] = null;

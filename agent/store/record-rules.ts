@@ -24,6 +24,7 @@
 import { hasTrackShape } from '../../protocol/card/track.js';
 import { CATEGORIES, OUTCOMES, RECOVERY_MEANS, RETRY_ADVICE } from '../record.js';
 import type { NewApproval, NewFailure, OutcomeChange } from './types.js';
+import { ULID_RE } from './ulid.js';
 
 /** Largest amount in minor units: ISO 8583 field 4 is n12 (and a longer number could be a card number). */
 export const MAX_AMOUNT_MINOR = 999_999_999_999;
@@ -74,7 +75,7 @@ export type RuleTable = Readonly<Record<string, FieldRule>>;
 /** The fixed forms, each a text rule of its own. */
 export const FORMS = {
   iso_time: { form: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/, what: 'UTC ISO-8601 with Z' },
-  ulid: { form: /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, what: 'ULID' },
+  ulid: { form: ULID_RE, what: 'ULID' },
   /**
    * The keyed card hash as panDigest makes it (32 lowercase hex characters; up to 64 for a longer
    * digest). Longer than any PAN (19 digits), so a card number is never taken for a card key.
