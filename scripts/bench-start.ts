@@ -9,7 +9,7 @@
  *                 `agent_started` event on stderr (then SIGTERM; the store is reopened each round,
  *                 as after a reboot)
  * pos-agent runs as its bin does: node with the flags of the bin's shebang line.
- * With --baseline <main.js> another build (e.g. a copy of dist/ from before a change, kept inside
+ * With --baseline <pos-agent.js> another build (e.g. a copy of dist/ from before a change, kept inside
  * the repo so its node_modules resolve) is measured in the same rounds: an A/B in one run.
  *
  *   npm run bench:start -- [--samples 15] [--baseline path/to/dist/bin/pos-agent.js] [--json]
@@ -27,7 +27,7 @@ const int = positiveInt;
 const o = new Command()
   .name('bench-start')
   .option('--samples <n>', 'samples of each command (medians reported)', int, 15)
-  .option('--baseline <main.js>', 'also measure this build of dist/bin/pos-agent.js, alternating')
+  .option('--baseline <pos-agent.js>', "also measure another build's dist/bin/pos-agent.js, alternating")
   .option('--json', 'print one JSON object on the last line')
   .parse()
   .opts<{ samples: number; baseline?: string; json?: boolean }>();

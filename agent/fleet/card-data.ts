@@ -10,15 +10,15 @@
  *   and the record refused otherwise; an amount that is a card number emptied.
  * - a status or metrics message: every text is a name or an id, so any card data refuses it.
  *
- * Values in the strict shape of an id of ours (a ULID) are passed: they hold no card data, and a
- * ULID can hold the BCD form of a track separator ('D' between digits) by chance. Pure.
+ * A text in a ULID's shape (an agent's boot id) is looked at like any other: 26 letters and digits
+ * can be a PAN and 10 more characters. A real boot id holds a PAN's or a track's shape by chance
+ * about once in two million boots; that boot's record or status is refused. Pure.
  */
 import { cardDataIn } from '../../protocol/card/card-data.js';
 import { scrubPans } from '../../protocol/card/pan.js';
 import type { FailureRecord } from '../record.js';
 import { cleanCardData } from '../store/record-card-data.js';
 import { FAILURE_RECORD, withNotes } from '../store/record-rules.js';
-import { ULID_RE } from '../store/ulid.js';
 
 /** What the collector stores of a record, or why it refuses it (the field, never the value). */
 export type CleanRecord =
@@ -46,8 +46,7 @@ const CONFIG_HASH = /^[0-9a-f]{16}$/;
  */
 export function cleanHealth<T extends object>(payload: T): { payload: T } | { refused: string } {
   const look = (v: unknown, path: string): string | null => {
-    if (typeof v === 'string')
-      return !ULID_RE.test(v) && (scrubPans(v) !== v || cardDataIn(v) !== null) ? path : null;
+    if (typeof v === 'string') return scrubPans(v) !== v || cardDataIn(v) !== null ? path : null;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const hit = look(v[i], `${path}.${i}`);

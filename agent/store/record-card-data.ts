@@ -3,12 +3,14 @@
  * fleet collector (agent/fleet/card-data.ts), each field treated by its rule in a rule table
  * (record-rules.ts). An agent's own records hold none (the decoder masks first); this is the
  * defence behind it, for a caller that passed something it should not have, and for the collector,
- * which stores what any client publishes. Pure.
+ * which stores what any client publishes. No I/O: it changes the fields it is given, in place.
  *
  * - A field in one of our strict forms (not a text rule: an ISO time, a ULID, the card hash, an
- *   enum, a number's digits) is not looked at for text, nor is any value in a ULID's shape: it holds
- *   no card data, and a ULID can hold the BCD form of a track separator ('D' between digits) by
- *   chance.
+ *   enum, a number's digits) is not looked at for text: its form admits no card data. A text in a
+ *   ULID's shape is looked at like any other: 26 letters and digits can be a PAN and 10 more
+ *   characters, or a BCD track ("4761739001010119D251210100"). An agent's boot id (a ULID) holds
+ *   a track's or a PAN's shape by chance about once in two million boots; such a record is refused
+ *   at the collector, which is the cost of leaving no such hole.
  * - Track data or a card security code cannot be masked in place (protocol/card/card-data.ts): a
  *   field whose rule lets it be null is emptied, and named in `emptied`; any other refuses the
  *   record (the reason names the field, never the value). A wire field's own form (digits, or
@@ -26,7 +28,6 @@
 import { cardDataIn, idHoldsPan } from '../../protocol/card/card-data.js';
 import { findPans, scrubPans } from '../../protocol/card/pan.js';
 import { MAX_NOTES, type RuleTable } from './record-rules.js';
-import { ULID_RE } from './ulid.js';
 
 /** What the policy did to a record: the fields masked and emptied, or why it refuses the record. */
 export type CardDataVerdict =
@@ -69,7 +70,6 @@ export function cleanCardData(
     if (kind === 'track data' && rule?.wire === true) kind = null;
     const clean = kind === null ? scrubPans(v) : v;
     if (kind === null && clean === v) continue;
-    if (ULID_RE.test(v)) continue;
     if (kind !== null) {
       if (!nullable) return { refused: `${key}: holds ${kind}` };
       fields[key] = null;

@@ -6,7 +6,7 @@
  * digits nothing tells apart but the word before it. So a field holding either is emptied or
  * refused by its owner. Pure.
  */
-import { findPans, scrubPans } from './pan.js';
+import { holdsIssuablePan, scrubPans } from './pan.js';
 import { hasTrackShape, hasTrackShapeInProse } from './track.js';
 
 /**
@@ -29,13 +29,14 @@ export function cardDataIn(text: string, prose = false): CardDataKind | null {
 }
 
 /**
- * True when an id (a merchant or terminal id) holds a card number: a PAN window (findPans) that
- * does not begin with 0. No issuer's card number begins with 0, and ids are often zero-padded
- * numbers: "M00000000000042" or "000000000000042" (field 42) hold a Luhn-valid window of zeros and
- * digits, which scrubPans would mask, turning the id into another one.
+ * True when an id (a merchant or terminal id) holds a card number: a PAN window that does not begin
+ * with 0 (holdsIssuablePan), also behind zeros ("04761739001010119"). No issuer's card number
+ * begins with 0, and ids are often zero-padded numbers: "M00000000000042" or "000000000000042"
+ * (field 42) hold a Luhn-valid window of zeros and digits, which scrubPans would mask, turning the
+ * id into another one.
  */
 export function idHoldsPan(text: string): boolean {
-  return findPans(text).some((p) => p[0] !== '0');
+  return holdsIssuablePan(text);
 }
 
 /** What replaces card data that cannot be masked in place. */

@@ -258,6 +258,26 @@ export function findPans(text: string): string[] {
   return found;
 }
 
+/**
+ * True when text holds a PAN window (see above) that begins with a digit other than 0: a card
+ * number an issuer could have issued (no issuer identification number begins with 0). Zeros in
+ * front of a PAN do not hide it ("04761739001010119" holds one), while a zero-padded number whose
+ * Luhn-valid windows all begin with 0 ("000000000000042") holds none.
+ */
+export function holdsIssuablePan(text: string): boolean {
+  if (text.length < MIN_PAN || !CANDIDATE.test(text)) return false;
+  for (let i = nextLongRun(text, 0); i >= 0; i = nextLongRun(text, runEnd)) {
+    const count = runCount;
+    prefixSums(count);
+    for (let s = 0; s + MIN_PAN <= count; s++) {
+      if (runVals[s] === 0) continue;
+      const top = Math.min(count, s + MAX_PAN);
+      for (let e = s + MIN_PAN; e <= top; e++) if (isPanWindow(s, e)) return true;
+    }
+  }
+  return false;
+}
+
 /** Card brand from the leading digits (IIN ranges of the major networks). */
 export function cardBrand(pan: string): string {
   const d2 = Number(pan.slice(0, 2));

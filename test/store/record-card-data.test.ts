@@ -42,6 +42,16 @@ describe('cleanCardData', () => {
     const f: Record<string, unknown> = { ...syntheticFailure(1), terminal_id: 'T4761739001010119' };
     expect(cleanCardData(f, NEW_FAILURE, 'store').masked).toEqual(['terminal_id']);
     expect(f.terminal_id).toBe('T476173******0119');
+    // zeros in front of a card number do not hide it: a PAN in a zero-padded fixed-length field
+    for (const [merchant_id, masked] of [
+      ['04761739001010119', '047617*******0119'],
+      ['0 4761 7390 0101 0119', '0 4761 7*** **** 0119'],
+      ['004222222222222', '004222*****2222'],
+    ] as const) {
+      const g: Record<string, unknown> = { ...syntheticFailure(1), merchant_id };
+      expect(cleanCardData(g, NEW_FAILURE, 'store').masked, merchant_id).toEqual(['merchant_id']);
+      expect(g.merchant_id).toBe(masked);
+    }
   });
 
   it("leaves track shapes in a wire field to that field's own form, and looks at no strict form", () => {
@@ -52,10 +62,31 @@ describe('cleanCardData', () => {
     expect(cleanCardData(received, FAILURE_RECORD, 'collector').emptied).toEqual([
       'rrn: held track data, emptied by the collector',
     ]);
-    // a ULID with the BCD shape of a track separator ('D' between digits), in an id and in a text
-    const ulid = '01JD6ZQ3R5W7Y9A1C3E5G7J9KM'.replace('A1C', '1D2');
-    expect(cleanCardData({ id: ulid, notes: ulid }, FAILURE_RECORD, 'collector')).toEqual({
+    // a field in the ULID form is not looked at; a text in a ULID's shape is (a PAN and 10 more
+    // characters, a BCD track): the store's old exemption wrote both in full
+    const id = '01JD6ZQ3R5W7Y9A1C3E5G7J9KM';
+    expect(cleanCardData({ id, linked_id: id }, FAILURE_RECORD, 'collector')).toEqual({
       masked: [],
+      emptied: [],
+    });
+    const shaped: Record<string, unknown> = {
+      ...syntheticFailure(1),
+      notes: '4761739001010119ABCDEFGHJK',
+      card_brand: '4761739001010119D251210100',
+    };
+    expect(cleanCardData(shaped, NEW_FAILURE, 'store')).toEqual({
+      masked: ['notes'],
+      emptied: ['card_brand: held track data, emptied by the store'],
+    });
+    expect(shaped.notes).toBe('476173******0119ABCDEFGHJK');
+    expect(
+      cleanCardData(
+        { ...syntheticFailure(1), merchant_id: '47617390010101190000000000' },
+        NEW_FAILURE,
+        'store',
+      ),
+    ).toEqual({
+      masked: ['merchant_id'],
       emptied: [],
     });
   });
