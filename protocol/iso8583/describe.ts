@@ -16,7 +16,7 @@
  * its own rule, never as its raw value (whose hex would carry a withheld subfield's bytes).
  */
 import { scrubPans } from '../card/pan.js';
-import { hasTrackShape } from '../card/track.js';
+import { cardDataIn } from '../card/card-data.js';
 import { COMP_TLV_BER, SUB_PUBLIC, tagText } from './composite.js';
 import { decodeErrorName } from './errors.js';
 import { ENC_BINARY, ENC_EBCDIC_HEX, ENC_HEX } from './spec.js';
@@ -57,13 +57,14 @@ const GROUP_SEPARATORS = /[ _/-]+/g;
 const DIGIT_GROUP_PUNCTUATION = /(?<=[0-9]{3})[^0-9A-Za-z=^]+(?=[0-9]{3})/g;
 
 /**
- * Secret card data that a misframed message (a length or bitmap off by a little) shifts into a
- * text field: track data by its shape, and binary data as hex text (the ascii-hex dialect writes a
- * PIN block so) as a 16+ hex-digit run mixing digits and letters. `masked` is scrubPans(text).
+ * Secret card data in a text field, shifted there by a misframed message (a length or bitmap off
+ * by a little) or written there: track data by its shape, a card security code after its name
+ * ("CVV2: 123"), and binary data as hex text (the ascii-hex dialect writes a PIN block so) as a 16+
+ * hex-digit run mixing digits and letters. `masked` is scrubPans(text).
  */
 function misplacedSecret(text: string, masked: string): boolean {
   if (text.length < 5) return false;
-  if (hasTrackShape(text)) return true;
+  if (cardDataIn(text) !== null) return true;
   // the same with the separators taken out: a PAN or PIN block written in groups
   // ("4111_1111_1111_1111", "0412-AC89-ABCD-EF01") is still one (of the text with the PANs
   // scrubPans finds already masked: those are shown masked, not withheld)

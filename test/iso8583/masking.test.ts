@@ -220,3 +220,23 @@ describe.each([...DIALECT_NAMES, ...DIALECT_NAMES_1993])(
     });
   },
 );
+
+describe('a card security code written in a text field', () => {
+  it('withholds the field in the decode output (CVV2 after its name in field 42 or 43)', () => {
+    const d = DIALECTS.ascii;
+    const view = new MessageView();
+    for (const [f, text] of [
+      [42, 'CVV2: 123      '],
+      [43, 'cvc 987 MAIN STREET BERLIN             '],
+    ] as const) {
+      const bytes = encodeMessage(d, {
+        mti: '0210',
+        fields: { 3: '000000', 11: '000001', 39: '05', [f]: text },
+      });
+      expect(decodeInto(d, bytes, 0, bytes.length, view)).toBe(true);
+      const desc = describeMessage(view);
+      expect(desc.fields[f], `field ${f}`).toBe(REDACTED);
+      expect(JSON.stringify(desc)).not.toMatch(/123|987/);
+    }
+  });
+});
