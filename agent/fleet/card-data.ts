@@ -11,10 +11,10 @@
  * - a status or metrics message: every text is a name or an id, so any card data refuses it.
  *
  * A text in a ULID's shape (an agent's boot id) is looked at like any other: 26 letters and digits
- * can be a PAN and 10 more characters. A real boot id holds a PAN's or a track's shape by chance
- * about once in two million boots; that boot's record or status is refused. Pure.
+ * can be a PAN and 10 more characters. An agent's own ids never read as card data
+ * (agent/store/ulid.ts skips such ids). Pure.
  */
-import { cardDataIn } from '../../protocol/card/card-data.js';
+import { holdsCardData } from '../../protocol/card/card-data.js';
 import { scrubPans } from '../../protocol/card/pan.js';
 import type { FailureRecord } from '../record.js';
 import { cleanCardData } from '../store/record-card-data.js';
@@ -46,7 +46,7 @@ const CONFIG_HASH = /^[0-9a-f]{16}$/;
  */
 export function cleanHealth<T extends object>(payload: T): { payload: T } | { refused: string } {
   const look = (v: unknown, path: string): string | null => {
-    if (typeof v === 'string') return scrubPans(v) !== v || cardDataIn(v) !== null ? path : null;
+    if (typeof v === 'string') return holdsCardData(v) ? path : null;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const hit = look(v[i], `${path}.${i}`);

@@ -5,12 +5,13 @@
  * defence behind it, for a caller that passed something it should not have, and for the collector,
  * which stores what any client publishes. No I/O: it changes the fields it is given, in place.
  *
- * - A field in one of our strict forms (not a text rule: an ISO time, a ULID, the card hash, an
- *   enum, a number's digits) is not looked at for text: its form admits no card data. A text in a
- *   ULID's shape is looked at like any other: 26 letters and digits can be a PAN and 10 more
- *   characters, or a BCD track ("4761739001010119D251210100"). An agent's boot id (a ULID) holds
- *   a track's or a PAN's shape by chance about once in two million boots; such a record is refused
- *   at the collector, which is the cost of leaving no such hole.
+ * - A field in one of our strict forms (an ISO time, an enum, the card hash: a keyed hash of 32-64
+ *   hex digits, which holds a Luhn-valid run of digits by chance in about one card in 250) is not
+ *   looked at. A field in the ULID form is: 26 letters and digits can be a PAN and 10 more
+ *   characters, or a BCD track ("4761739001010119D251210100"). Our own ids never read as card data
+ *   (ulid.ts skips such ids), so one that does is not ours: emptied where the field may be null,
+ *   and the record refused otherwise. A text in a ULID's shape (a boot id) is looked at like any
+ *   other text.
  * - Track data or a card security code cannot be masked in place (protocol/card/card-data.ts): a
  *   field whose rule lets it be null is emptied, and named in `emptied`; any other refuses the
  *   record (the reason names the field, never the value). A wire field's own form (digits, or
@@ -25,7 +26,7 @@
  *   unscanned: seconds of scanning for nothing. One merely too long for its own rule is scanned, so
  *   that its card data empties the field, not the record refused for its length.
  */
-import { cardDataIn, idHoldsPan } from '../../protocol/card/card-data.js';
+import { cardDataIn, holdsCardData, idHoldsPan } from '../../protocol/card/card-data.js';
 import { findPans, scrubPans } from '../../protocol/card/pan.js';
 import { MAX_NOTES, type RuleTable } from './record-rules.js';
 
@@ -63,7 +64,15 @@ export function cleanCardData(
       emptied.push(`${key}: held a card number, emptied by the ${by}`);
       continue;
     }
-    if (typeof v !== 'string' || (rule !== undefined && rule.kind !== 'text')) continue;
+    if (typeof v !== 'string') continue;
+    if (rule !== undefined && rule.kind !== 'text') {
+      // an id of ours never reads as card data (ulid.ts skips such ids): one that does is not ours
+      if (rule.kind !== 'ulid' || !holdsCardData(v)) continue;
+      if (!nullable) return { refused: `${key}: holds card data` };
+      fields[key] = null;
+      emptied.push(`${key}: held card data, emptied by the ${by}`);
+      continue;
+    }
     if (v.length > LONGEST_SCANNED) continue;
     // the usual text holds nothing: two scans, nothing allocated; the rest is asked only of a hit
     let kind = cardDataIn(v);

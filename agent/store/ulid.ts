@@ -6,6 +6,7 @@
  * sort in creation order. Written here rather than pulled in as a dependency: it is this short.
  */
 import { randomFillSync } from 'node:crypto';
+import { holdsCardData } from '../../protocol/card/card-data.js';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const TIME_LEN = 10;
@@ -52,14 +53,42 @@ export function monotonicUlid(random: (n: number) => Uint8Array = pooledRandom()
       if (i < 0) throw new RangeError('ulid: random part overflow within one millisecond');
       digits[i] = (digits[i] ?? 0) + 1;
     }
-    let t = lastTime;
-    for (let i = TIME_LEN - 1; i >= 0; i--) {
-      codes[i] = ALPHABET_CODES[t % 32]!;
-      t = Math.floor(t / 32);
+    let id = render(lastTime, digits, codes);
+    // an id that reads as card data (a Luhn-valid run of 13 or more digits, or track 2's digits, 'D'
+    // and digits: about one in a million) would be refused by the card-data policy at the collector
+    // (record-card-data.ts): the next id after it that does not, in order
+    while (holdsCardData(id)) {
+      skipAhead(digits);
+      id = render(lastTime, digits, codes);
     }
-    for (let i = 0; i < RANDOM_LEN; i++) codes[TIME_LEN + i] = ALPHABET_CODES[digits[i]!]!;
-    return String.fromCharCode.apply(null, codes as unknown as number[]);
+    return id;
   };
+}
+
+/**
+ * Moves the random part past the current value: its SKIP_AT'th digit up by one (with carry) and the
+ * digits after it to 0. The id grows, so the order holds; the changed digit and the zeros after it
+ * break the digit run or the track shape within a few steps.
+ */
+function skipAhead(digits: Uint8Array): void {
+  digits.fill(0, SKIP_AT + 1);
+  let i = SKIP_AT;
+  while (i >= 0 && digits[i] === 31) digits[i--] = 0;
+  if (i < 0) throw new RangeError('ulid: random part overflow within one millisecond');
+  digits[i] = (digits[i] ?? 0) + 1;
+}
+
+/** The random digit skipAhead raises: the 4th, so that 12 zeros follow it. */
+const SKIP_AT = 3;
+
+function render(time: number, digits: Uint8Array, codes: Uint16Array): string {
+  let t = time;
+  for (let i = TIME_LEN - 1; i >= 0; i--) {
+    codes[i] = ALPHABET_CODES[t % 32]!;
+    t = Math.floor(t / 32);
+  }
+  for (let i = 0; i < RANDOM_LEN; i++) codes[TIME_LEN + i] = ALPHABET_CODES[digits[i]!]!;
+  return String.fromCharCode.apply(null, codes as unknown as number[]);
 }
 
 /** Milliseconds encoded in a ULID's first 10 characters. */

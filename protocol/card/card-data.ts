@@ -11,9 +11,11 @@ import { hasTrackShape, hasTrackShapeInProse } from './track.js';
 
 /**
  * A card security code written after its name: CVV, CVV2, CVC, CVC2, CVN, CV2, CAV2, CSC or
- * "security code", then up to 3 separators and 3 or 4 digits ("cvv 123", "CVC2: 987", "csc=1234").
+ * "security code", not inside a longer word, then up to 3 separators and 3 or 4 digits ("cvv 123",
+ * "CVC2: 987", "csc=1234", "cvv2_123", "CVV2/123").
  */
-const SECURITY_CODE = /\b(?:cvv2?|cvc2?|cvn2?|cv2|cav2|csc|security\s+code)\b[\s:=#-]{0,3}\d{3,4}(?!\d)/i;
+const SECURITY_CODE =
+  /(?<![A-Za-z])(?:cvv2?|cvc2?|cvn2?|cv2|cav2|csc|security\s+code)(?![A-Za-z])[\s:=#_./-]{0,3}\d{3,4}(?!\d)/i;
 const SECURITY_CODES = new RegExp(SECURITY_CODE.source, 'gi');
 
 export type CardDataKind = 'track data' | 'a card security code';
@@ -26,6 +28,11 @@ export function cardDataIn(text: string, prose = false): CardDataKind | null {
   if (prose ? hasTrackShapeInProse(text) : hasTrackShape(text)) return 'track data';
   if (SECURITY_CODE.test(text)) return 'a card security code';
   return null;
+}
+
+/** True when the text holds card data of any kind: a PAN (scrubPans would mask it), track data or a security code. */
+export function holdsCardData(text: string): boolean {
+  return scrubPans(text) !== text || cardDataIn(text) !== null;
 }
 
 /**

@@ -13,6 +13,8 @@ describe('cardDataIn', () => {
       '%B4111111111111111^DOE/JOHN^2512101000000000?',
       'name ^DOE/JOHN^2512101',
       'left after masking: 411111******1111=2512101000******0000?',
+      // BCD track 2 in a lowercase hex dump: 'd' is the separator nibble
+      'track 4761739001010119d2512101000012300000f',
     ]) {
       expect(cardDataIn(t), t).toBe('track data');
       expect(cardDataIn(t, true), t).toBe('track data');
@@ -20,7 +22,17 @@ describe('cardDataIn', () => {
   });
 
   it('finds a security code written after its name', () => {
-    for (const t of ['cvv 123', 'CVV2: 123', 'cvc: 9876', 'the CSC #123 was read', 'security code 123'])
+    for (const t of [
+      'cvv 123',
+      'CVV2: 123',
+      'cvc: 9876',
+      'the CSC #123 was read',
+      'security code 123',
+      'cvv2_123',
+      'cvv2.123',
+      'CVV2/123',
+      'ref2cvc 987',
+    ])
       expect(cardDataIn(t), t).toBe('a card security code');
   });
 
@@ -30,6 +42,8 @@ describe('cardDataIn', () => {
       'rrn: not 1 to 12 letters, digits or spaces',
       'cvv checked, fine',
       'cvv 12345',
+      'discvv 123',
+      'CVVS 123',
       'version 0.1.0',
       '2026-12-03T11:29:41.513Z',
     ])

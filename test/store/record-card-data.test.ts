@@ -11,6 +11,8 @@ import { FAILURE_RECORD, NEW_FAILURE } from '../../agent/store/record-rules.js';
 import { StoreError } from '../../agent/store/errors.js';
 import { syntheticFailure } from '../../agent/store/synthetic.js';
 import { findPans } from '../../protocol/card/pan.js';
+import { holdsCardData } from '../../protocol/card/card-data.js';
+import { monotonicUlid, ULID_RE } from '../../agent/store/ulid.js';
 import { captureLogger } from '../helpers/log.js';
 
 const TRACK2 = ';4761739001010119=25121010000012300000?';
@@ -126,5 +128,43 @@ describe('the store through the policy', () => {
       lines.some((l) => l.includes('"card_data_emptied_on_store"') && l.includes('"amount_minor"')),
     ).toBe(true);
     expect(findPans(lines.join('\n'))).toEqual([]);
+  });
+});
+
+describe('ids of ours never read as card data (agent/store/ulid.ts)', () => {
+  /** A generator whose random part is `text` (Crockford base32: a digit is its own value, D is 13). */
+  const drawing = (text: string) => () =>
+    Uint8Array.from(text, (c) => '0123456789ABCDEFGHJKMNPQRSTVWXYZ'.indexOf(c));
+
+  it('skips an id holding a PAN or a track shape, keeping the order, so the collector never refuses one', () => {
+    for (const random of ['4761739001010119', '5413330089020011', 'ABC4761739001010', '12345678D1234567']) {
+      const next = monotonicUlid(drawing(random));
+      const now = Date.UTC(2026, 11, 4);
+      const ids = [next(now), next(now), next(now)];
+      for (const id of ids) {
+        expect(id, random).toMatch(ULID_RE);
+        expect(holdsCardData(id), id).toBe(false);
+      }
+      expect([...ids].sort()).toEqual(ids);
+      expect(new Set(ids).size).toBe(3);
+    }
+    // the drawn value itself would have been card data: not vacuous
+    expect(holdsCardData(`01KBM8Z000${'4761739001010119'}`)).toBe(true);
+  });
+
+  it('refuses a record whose id, and empties a link whose id, reads as card data', () => {
+    const bad = '4761739001010119D251210100'; // in the ULID form, and a BCD track
+    expect(bad).toMatch(ULID_RE);
+    expect(cleanCardData({ id: bad }, FAILURE_RECORD, 'collector')).toEqual({
+      refused: 'id: holds card data',
+    });
+    const f: Record<string, unknown> = { linked_id: bad };
+    expect(cleanCardData(f, FAILURE_RECORD, 'collector').emptied).toEqual([
+      'linked_id: held card data, emptied by the collector',
+    ]);
+    expect(f.linked_id).toBeNull();
+    const { logger } = captureLogger();
+    const r = admit({ ...syntheticFailure(1), linked_id: '5413330089020011ABCDEFGHJK' }, logger);
+    expect(r).toMatchObject({ linked_id: null, notes: 'linked_id: held card data, emptied by the store' });
   });
 });

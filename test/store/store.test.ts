@@ -180,12 +180,14 @@ describe('store', () => {
       expect(ours(t)).not.toMatch(/25121010|DOE|cvv2: 123|987/);
   });
 
-  it('keeps an id of ours whose letters and digits look like a track separator (a ULID with D between digits)', async () => {
+  it('empties a linked id that reads as card data: ids of ours never do (agent/store/ulid.ts skips them)', async () => {
     const s = mk();
-    const linked_id = '0123D4567890ABCDEFGHJKMNPQ';
+    const linked_id = '0123D4567890ABCDEFGHJKMNPQ'; // the ULID form, and a BCD track's shape
     const r = await s.record({ ...syntheticFailure(1), linked_id });
-    expect(r.linked_id).toBe(linked_id);
-    expect(r.notes ?? '').not.toContain('linked_id');
+    expect(r.linked_id).toBeNull();
+    expect(r.notes).toBe('linked_id: held card data, emptied by the store');
+    const ok = '01M8Z8YETEX53EZPPXRZ5DS7MT';
+    expect((await s.record({ ...syntheticFailure(2), linked_id: ok })).linked_id).toBe(ok);
   });
 
   it('reads each value of the input once: a getter cannot slip a PAN past the checks', async () => {
