@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import { holdsCardData } from '../../protocol/card/card-data.js';
 import { redactUrl } from '../log.js';
 import { FileProblem, looksLikeContent, readDataFile, showKey } from './data-file.js';
 import { type AgentConfig, configSchema, SECRET_KEYS } from './schema.js';
@@ -39,6 +40,10 @@ function showValue(key: string, value: unknown): string | undefined {
     return undefined;
   const v = redactUrl(value);
   if (typeof v === 'string' && looksLikeContent(v)) return undefined;
+  // a card number, track data or a security code typed in a setting's place (a merchant id, an
+  // alert rule's scope): the error says what is wrong with it, never what it is; the message may
+  // reach the portal, not only a terminal's stderr
+  if (typeof v === 'string' && holdsCardData(v)) return undefined;
   if (v !== null && typeof v === 'object') {
     const json = visible(JSON.stringify(v));
     return json === undefined || looksLikeContent(json)

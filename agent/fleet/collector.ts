@@ -36,6 +36,7 @@ import type { FailureRecord } from '../record.js';
 import { withOutcomeDefaults } from '../store/record-schema.js';
 import { metricsPayloadSchema, recordPayloadSchema, statusPayloadSchema } from '../sync/payload-schema.js';
 import { cleanHealth, cleanRecord } from './card-data.js';
+import { holdsCardData } from '../../protocol/card/card-data.js';
 import { groupCommit } from './group-commit.js';
 import { holdAcks } from './held-acks.js';
 import {
@@ -164,6 +165,15 @@ export function parseFailuresMessage(
   const t = parseTopic(topic);
   if (t?.kind !== 'failures')
     return { records: [], invalid: 0, reason: `not a failures topic: ${topic}`, refuse: RC_PAYLOAD_INVALID };
+  // the fleet's and the terminal's names are stored with every record: card data in either refuses
+  // the message, as it refuses a status or metrics message
+  if (holdsCardData(t.fleet) || holdsCardData(t.terminal))
+    return {
+      records: [],
+      invalid: 0,
+      reason: 'the topic names a fleet or terminal that holds card data',
+      refuse: RC_PAYLOAD_INVALID,
+    };
   if (payload.length > maxBytes) {
     return {
       records: [],

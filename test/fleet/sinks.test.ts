@@ -655,6 +655,20 @@ describe('parseFailuresMessage', () => {
     // the seed's merchant id M00000000000042 holds a zero-padded Luhn window, not a card number
     expect(findPans(JSON.stringify(p.records)).filter((pan) => pan[0] !== '0')).toEqual([]);
   });
+  it('refuses a failures message whose topic names a fleet or terminal holding card data', () => {
+    for (const [fleet, terminal] of [
+      ['4761739001010119', 'T1'],
+      ['shop', '4761739001010119'],
+    ]) {
+      const body = failures(fleet, terminal, [makeRecord(1, { terminal_id: terminal })]);
+      const p = parseFailuresMessage(
+        `pos/v1/${fleet}/${terminal}/failures`,
+        Buffer.from(JSON.stringify(body)),
+      );
+      expect(p).toMatchObject({ records: [], refuse: RC_PAYLOAD_INVALID });
+      expect(p.reason).not.toMatch(/4761/);
+    }
+  });
   it('gives digests no card-data scan flags (base64, not hex)', () => {
     for (let i = 0; i < 2000; i++) expect(findPans(recordDigest([String(i)]))).toEqual([]);
   });

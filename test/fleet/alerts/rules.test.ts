@@ -138,6 +138,13 @@ describe('fleet.alerts config', () => {
     expect(e.message).not.toContain('2512');
   });
 
+  it('never shows a card number refused for another reason first (a merchant id too long)', () => {
+    const e = refusal(config({ ...rate, params: { ...rate.params, merchant_id: '4761739001010119' } }));
+    expect(e.key).toBe('fleet.alerts.rules.0.params.merchant_id');
+    expect(e.message).toMatch(/merchant_id: /);
+    expect(e.message).not.toMatch(/4761|0119/);
+  });
+
   it('never shows a webhook secret in a refusal', () => {
     const e = refusal(
       config({ ...rate, channels: { webhooks: [{ url: 'https://h.example.com', secret: 'short-secret' }] } }),
