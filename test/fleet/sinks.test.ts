@@ -659,7 +659,7 @@ describe('parseFailuresMessage', () => {
     for (const [fleet, terminal] of [
       ['4761739001010119', 'T1'],
       ['shop', '4761739001010119'],
-    ]) {
+    ] as const) {
       const body = failures(fleet, terminal, [makeRecord(1, { terminal_id: terminal })]);
       const p = parseFailuresMessage(
         `pos/v1/${fleet}/${terminal}/failures`,
