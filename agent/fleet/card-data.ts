@@ -22,7 +22,8 @@ import { FAILURE_RECORD, withNotes } from '../store/record-rules.js';
 
 /** What the collector stores of a record, or why it refuses it (the field, never the value). */
 export type CleanRecord =
-  { record: FailureRecord; emptied: string[] } | { refused: string; emptied?: undefined; record?: undefined };
+  | { record: FailureRecord; emptied: readonly string[] }
+  | { refused: string; emptied?: undefined; record?: undefined };
 
 /** The record with PANs masked and fields holding other card data emptied; or the refusal. */
 export function cleanRecord(r: FailureRecord): CleanRecord {

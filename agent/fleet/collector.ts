@@ -212,7 +212,7 @@ export function parseFailuresMessage(
       else invalid++;
       const fields = clean.record ? clean.emptied : [clean.refused];
       if (fields.length > 0 && cardData.length < 10)
-        cardData.push({ id: p.data.id, fields, refused: clean.record === undefined });
+        cardData.push({ id: p.data.id, fields: [...fields], refused: clean.record === undefined });
     }
   }
   if (!envelopeOk || mismatched > 0) {

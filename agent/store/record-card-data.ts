@@ -32,11 +32,14 @@ import { MAX_NOTES, type RuleTable } from './record-rules.js';
 
 /** What the policy did to a record: the fields masked and emptied, or why it refuses the record. */
 export type CardDataVerdict =
-  | { masked: string[]; emptied: string[]; refused?: undefined }
+  | { masked: readonly string[]; emptied: readonly string[]; refused?: undefined }
   | { refused: string; masked?: undefined; emptied?: undefined };
 
 /** The smallest number with 13 digits, the shortest card number. */
 const SMALLEST_PAN = 1e12;
+
+/** The verdict on a record with nothing to mask or empty, the usual one: shared, nothing allocated per record. */
+const NOTHING: CardDataVerdict = Object.freeze({ masked: Object.freeze([]), emptied: Object.freeze([]) });
 
 /** Longer than every text a rule admits (notes: MAX_NOTES). */
 const LONGEST_SCANNED = 2 * MAX_NOTES;
@@ -51,8 +54,8 @@ export function cleanCardData(
   table: RuleTable,
   by: string,
 ): CardDataVerdict {
-  const masked: string[] = [];
-  const emptied: string[] = [];
+  let masked: string[] | null = null;
+  let emptied: string[] | null = null;
   for (const key in fields) {
     const v = fields[key];
     const rule = table[key];
@@ -61,7 +64,7 @@ export function cleanCardData(
       if (v < SMALLEST_PAN || findPans(String(v)).length === 0) continue;
       if (!nullable) return { refused: `${key}: holds a card number` };
       fields[key] = null;
-      emptied.push(`${key}: held a card number, emptied by the ${by}`);
+      (emptied ??= []).push(`${key}: held a card number, emptied by the ${by}`);
       continue;
     }
     if (typeof v !== 'string') continue;
@@ -70,7 +73,7 @@ export function cleanCardData(
       if (rule.kind !== 'ulid' || !holdsCardData(v)) continue;
       if (!nullable) return { refused: `${key}: holds card data` };
       fields[key] = null;
-      emptied.push(`${key}: held card data, emptied by the ${by}`);
+      (emptied ??= []).push(`${key}: held card data, emptied by the ${by}`);
       continue;
     }
     if (v.length > LONGEST_SCANNED) continue;
@@ -82,12 +85,12 @@ export function cleanCardData(
     if (kind !== null) {
       if (!nullable) return { refused: `${key}: holds ${kind}` };
       fields[key] = null;
-      emptied.push(`${key}: held ${kind}, emptied by the ${by}`);
+      (emptied ??= []).push(`${key}: held ${kind}, emptied by the ${by}`);
       continue;
     }
     if (rule?.id === true && !idHoldsPan(v)) continue;
     fields[key] = clean;
-    masked.push(key);
+    (masked ??= []).push(key);
   }
-  return { masked, emptied };
+  return masked === null && emptied === null ? NOTHING : { masked: masked ?? [], emptied: emptied ?? [] };
 }
